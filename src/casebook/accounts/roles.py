@@ -1,0 +1,68 @@
+"""The four staff roles, kept as Django groups so administrators manage them in the admin.
+
+Who sees people's personal details:
+- administrators and coordinators: everyone's;
+- caseworkers: people on incidents they work on (they created it or are assigned to it);
+- analysts: nobody's, anywhere (aggregates only).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    COORDINATOR = "coordinator"
+    CASEWORKER = "caseworker"
+    ANALYST = "analyst"
+
+
+ALL_ROLES = tuple(Role)
+
+
+def roles_of(user) -> set[Role]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_casebook_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {role for role in Role if role.value in names}
+        if user.is_superuser:
+            cached.add(Role.ADMINISTRATOR)
+        user._casebook_roles = cached
+    return cached
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_staff_member(user) -> bool:
+    """Any of the four roles: an account without a role sees nothing."""
+    return bool(roles_of(user))
+
+
+def can_edit_cases(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.CASEWORKER)
+
+
+def can_verify(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR)
+
+
+def sees_all_people(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR)
+
+
+def may_see_people(user) -> bool:
+    """May this user see personal details of anybody at all?"""
+    return has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.CASEWORKER)
+
+
+def can_import(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR)
+
+
+def can_export(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR, Role.COORDINATOR, Role.ANALYST)

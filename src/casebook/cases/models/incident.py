@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from casebook.codebook.models import Organisation
+
+
+class IncidentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
+    ARCHIVED = "archived", "Archived"
+
+
+# Which status may follow which: verification is a coordinator's step (see cases.services).
+STATUS_TRANSITIONS: dict[str, set[str]] = {
+    IncidentStatus.DRAFT: {IncidentStatus.IN_REVIEW, IncidentStatus.REJECTED,
+                           IncidentStatus.ARCHIVED},
+    IncidentStatus.IN_REVIEW: {IncidentStatus.DRAFT, IncidentStatus.VERIFIED,
+                               IncidentStatus.REJECTED, IncidentStatus.ARCHIVED},
+    IncidentStatus.VERIFIED: {IncidentStatus.IN_REVIEW, IncidentStatus.ARCHIVED},
+    IncidentStatus.REJECTED: {IncidentStatus.DRAFT, IncidentStatus.ARCHIVED},
+    IncidentStatus.ARCHIVED: {IncidentStatus.DRAFT},
+}
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class CoordinatePrecision(models.TextChoices):
+    EXACT = "exact", "Exact spot"
+    STREET = "street", "Street or square"
+    TOWN = "town", "Town or city"
+    REGION = "region", "Region"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IncidentQuerySet(models.QuerySet):
+    def in_force(self, force: Organisation) -> IncidentQuerySet:
+        return self.filter(force=force)
+
+    def worked_on_by(self, user) -> IncidentQuerySet:
+        return self.filter(models.Q(created_by=user) | models.Q(assigned_to=user)).distinct()
+
+
+class Incident(models.Model):
+    """Something police did to people at a protest or over their expression."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    external_id = models.CharField(
+        max_length=100, unique=True, null=True, blank=True,
+        help_text="Stable identifier from an import, so re-imports update instead of duplicate.",
+    )
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    date = models.DateField()
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(null=True, blank=True)
+    time = models.TimeField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=2, default="GB", help_text="ISO 3166-1 alpha-2")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    coordinate_precision = models.CharField(
+        max_length=10, choices=CoordinatePrecision.choices, blank=True
+    )
+    force = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    protest = models.ForeignKey(
+        "cases.Protest", null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
+    status = models.CharField(
+        max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_incidents",
+        help_text="Caseworkers who work on this incident and so may see its people.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["date", "id"]),
+            models.Index(fields=["force", "date"]),
+            models.Index(fields=["status", "date"]),
+            models.Index(fields=["protest"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("date")),
+                name="incident_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="incident_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="incident_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=IncidentStatus.values), name="incident_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:incident-detail", args=[self.reference])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.end_date and self.date and self.end_date < self.date:
+            errors["end_date"] = "The end date is before the start date."
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = "Give both latitude and longitude, or neither."
+        if self.country and (len(self.country) != 2 or not self.country.isalpha()):
+            errors["country"] = "Use the two-letter ISO 3166 code, e.g. GB."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date_display(self) -> str:
+        if self.date_precision == DatePrecision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date:%B %Y}"
+        return f"{self.date:%-d %B %Y}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in STATUS_TRANSITIONS.get(self.status, set())
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number handed out per year (CB-2024-000123); locked when incremented."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class SearchDocument(models.Model):
+    """Denormalised text of an incident (title, summary, acts, sources) for full-text search.
+
+    The search index itself is backend-specific (an FTS5 table on SQLite, a tsvector column
+    with a GIN index on PostgreSQL) and is created in migration 0002; see cases/search.py.
+    """
+
+    incident = models.OneToOneField(
+        Incident, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    body = models.TextField()

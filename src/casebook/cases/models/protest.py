@@ -1,0 +1,24 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Protest(models.Model):
+    """A demonstration, vigil, march or action at which incidents happened."""
+
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    date = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    organiser = models.CharField(max_length=200, blank=True)
+    cause = models.CharField(max_length=200, blank=True)
+    estimated_size = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "name"]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%d %b %Y})" if self.date else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:protest-detail", args=[self.pk])

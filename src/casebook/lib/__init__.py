@@ -1,0 +1,1 @@
+"""Framework-free helpers (text, numbers, dates). Imports no Django app."""

@@ -1,0 +1,124 @@
+"""Where each fact comes from, how far to trust it, and the channel it reached us through."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import models
+
+
+class Channel(models.Model):
+    """How a source reached us (our hotline, a legal-observer group, the news monitor…).
+
+    Kept for every source and never collapsed: estimating how many cases went unrecorded
+    needs to know which independent channels recorded each incident.
+    """
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+DEFAULT_CHANNELS = [
+    ("hotline", "Our hotline", "Calls and messages to our own hotline or testimony form."),
+    ("legal-observers", "Legal-observer group", "Reports from legal observers on the ground."),
+    ("news-monitor", "News monitor", "Articles found by the news monitor or by hand."),
+    ("police-statements", "Police statements", "A force's own press releases and posts."),
+    ("court-lists", "Court lists", "Court listings and records."),
+    ("partner", "Partner organisation", "Cases referred by a partner organisation."),
+    ("social-media", "Social media", "Posts found on social media."),
+    ("other", "Other", "Any other channel."),
+]
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        TESTIMONY = "testimony", "Testimony"
+        NEWS_ARTICLE = "news_article", "News article"
+        POLICE_STATEMENT = "police_statement", "Police statement"
+        SOCIAL_MEDIA = "social_media", "Social-media post"
+        COURT_RECORD = "court_record", "Court record"
+        LEGAL_OBSERVER = "legal_observer", "Legal-observer report"
+        VIDEO = "video", "Video"
+
+    # Admiralty scale: reliability of the source, credibility of the information.
+    class Reliability(models.TextChoices):
+        A = "A", "A – completely reliable"
+        B = "B", "B – usually reliable"
+        C = "C", "C – fairly reliable"
+        D = "D", "D – not usually reliable"
+        E = "E", "E – unreliable"
+        F = "F", "F – reliability cannot be judged"
+
+    class Credibility(models.TextChoices):
+        CONFIRMED = "1", "1 – confirmed by other sources"
+        PROBABLE = "2", "2 – probably true"
+        POSSIBLE = "3", "3 – possibly true"
+        DOUBTFUL = "4", "4 – doubtful"
+        IMPROBABLE = "5", "5 – improbable"
+        UNKNOWN = "6", "6 – truth cannot be judged"
+
+    external_id = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="sources")
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=1000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    retrieved_at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    reliability = models.CharField(
+        max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    credibility = models.CharField(
+        max_length=1, choices=Credibility.choices, default=Credibility.UNKNOWN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reliability__in=list("ABCDEF")), name="source_reliability_scale"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credibility__in=list("123456")), name="source_credibility_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade such as "B2"."""
+        return f"{self.reliability}{self.credibility}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.text_sha256 = hashlib.sha256(self.text.encode()).hexdigest() if self.text else ""
+        super().save(*args, **kwargs)
+
+
+class IncidentSource(models.Model):
+    """A source cited for an incident, with a note of what it supports."""
+
+    incident = models.ForeignKey(
+        "cases.Incident", on_delete=models.CASCADE, related_name="source_links"
+    )
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="incident_links")
+    supports = models.CharField(
+        max_length=500, blank=True, help_text="What this source supports, e.g. 'arrest count'."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "source"], name="incident_source_unique")
+        ]

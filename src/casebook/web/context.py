@@ -1,0 +1,12 @@
+from casebook.accounts import roles as access
+
+
+def roles(request):
+    user = request.user
+    return {
+        "user_roles": sorted(r.value for r in access.roles_of(user)),
+        "can_edit_cases": access.can_edit_cases(user),
+        "can_verify": access.can_verify(user),
+        "can_export": access.can_export(user),
+        "is_administrator": access.has_role(user, access.Role.ADMINISTRATOR),
+    }

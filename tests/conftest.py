@@ -1,0 +1,60 @@
+"""Shared fixtures: reference data, personas for access control, factories."""
+
+from __future__ import annotations
+
+import pytest
+
+from casebook.accounts.roles import Role
+
+PERSONAS = ("administrator", "coordinator", "caseworker", "analyst", "outsider", "anonymous")
+
+
+@pytest.fixture
+def reference_data(db):
+    """The codebook, role groups and channels (reloaded after transactional tests flush)."""
+    from casebook.bootstrap import bootstrap_reference_data
+    from casebook.codebook.models import ActType
+
+    if not ActType.objects.exists():
+        bootstrap_reference_data()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from casebook.bootstrap import bootstrap_reference_data
+
+    with django_db_blocker.unblock():
+        bootstrap_reference_data()
+
+
+@pytest.fixture
+def make_user(reference_data):
+    from tests.factories import UserFactory
+
+    def make(role: str | None = None, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def personas(make_user):
+    """One user per role, an outsider (signed in, no role) and anonymous (None)."""
+    users = {role.value: make_user(role.value, username=role.value) for role in Role}
+    users["outsider"] = make_user(None, username="outsider")
+    users["anonymous"] = None
+    return users
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """client_for("analyst") -> a Django test client signed in as that persona."""
+    from django.test import Client
+
+    def make(persona: str) -> Client:
+        c = Client()
+        if personas[persona] is not None:
+            c.force_login(personas[persona])
+        return c
+
+    return make
