@@ -49,12 +49,12 @@ def matching_ids_sql(query: str) -> RawSQL | None:
     if not terms:
         return None
     if connection.vendor == "postgresql":
-        return RawSQL(
+        return RawSQL(  # noqa: S611 (the query is a bound parameter)
             "SELECT incident_id FROM cases_searchdocument "
             "WHERE vector @@ to_tsquery('english', %s)",
             [_postgres_tsquery(terms)],
         )
-    return RawSQL(
+    return RawSQL(  # noqa: S611 (the query is a bound parameter)
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 (constant)
         [_sqlite_match(terms)],
     )

@@ -97,14 +97,15 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.text_sha256 = hashlib.sha256(self.text.encode()).hexdigest() if self.text else ""
+        super().save(*args, **kwargs)
+
     @property
     def grade(self) -> str:
         """Admiralty grade such as "B2"."""
         return f"{self.reliability}{self.credibility}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.text_sha256 = hashlib.sha256(self.text.encode()).hexdigest() if self.text else ""
-        super().save(*args, **kwargs)
 
 
 class IncidentSource(models.Model):
@@ -122,3 +123,6 @@ class IncidentSource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["incident", "source"], name="incident_source_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.source} supports {self.supports or 'the incident'}"

@@ -115,7 +115,8 @@ class Incident(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("date")),
                 name="incident_end_after_start",
             ),
             models.CheckConstraint(
@@ -168,6 +169,9 @@ class ReferenceCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class SearchDocument(models.Model):
     """Denormalised text of an incident (title, summary, acts, sources) for full-text search.
@@ -180,3 +184,6 @@ class SearchDocument(models.Model):
         Incident, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
     body = models.TextField()
+
+    def __str__(self) -> str:
+        return f"search document of incident {self.incident_id}"

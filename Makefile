@@ -1,0 +1,66 @@
+# Casebook: `make demo` runs it with sample data, `make test` checks everything.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# PostgreSQL for the second test run: DATABASE_URL if set, else the local server if it answers.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench browser clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed ## Create the virtual environment and install Casebook (starts nothing)
+
+install-test: $(VENV)/.installed-test browser ## Install the test dependencies too
+
+browser: ## Install Debian's Chromium for the browser test (needs root; skipped otherwise)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)) \
+	    && echo "Installed chromium"; \
+	  else echo "chromium is missing: the browser test will be skipped (apt-get install chromium)"; fi; }
+
+demo: install ## Set up a demo with synthetic data and serve it on http://127.0.0.1:8000
+	$(BIN)/casebook demo
+
+serve: install ## Serve the configured installation (run `casebook init` once first)
+	$(BIN)/casebook serve
+
+lint: $(VENV)/.installed-test ## ruff over the code, tests and benchmarks
+	$(BIN)/ruff check src tests bench
+
+format: $(VENV)/.installed-test ## Format the code with ruff
+	$(BIN)/ruff format src tests bench
+
+test-sqlite: install-test ## Run the suite against SQLite
+	env -u DATABASE_URL $(BIN)/python -m pytest -q
+
+test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL or the local server)
+	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
+	if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+	  echo "PostgreSQL run against $$url"; DATABASE_URL="$$url" $(BIN)/python -m pytest -q; \
+	else echo "PostgreSQL run skipped: no server answers at $$url"; fi
+
+test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL
+
+bench: install-test ## Run the benchmarks (prints figures; see bench/README.md)
+	$(BIN)/python bench/incident_list.py --size 100000
+	$(BIN)/python bench/import_csv.py --rows 100000
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info

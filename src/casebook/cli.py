@@ -1,0 +1,64 @@
+"""The `casebook` command: Casebook's own commands plus every Django management command.
+
+    casebook init                 set up the database, codebook and an administrator
+    casebook demo [--size N]      init + synthetic sample + serve on http://127.0.0.1:8000
+    casebook serve                serve the web interface
+    casebook import FILE          import incidents (CSV, JSON, ACLED)
+    casebook export               export incidents (CSV, JSON, ACLED) or the import template
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# Commands whose Python module cannot carry the public name (`import` is a keyword).
+ALIASES = {"import": "import_incidents", "export": "export_incidents"}
+# Only these may create the secret key file; everything else must find one configured.
+CREATES_SECRET_KEY = {"init", "demo"}
+
+
+def demo_data_dir() -> Path:
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "casebook-demo"
+
+
+def prepare_environment(argv: list[str]) -> list[str]:
+    command = argv[1] if len(argv) > 1 else "help"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebook.settings")
+    if command in CREATES_SECRET_KEY:
+        os.environ["CASEBOOK_CREATE_SECRET_KEY"] = "1"
+    # The demo never touches a real installation's database.
+    if command == "demo" and not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("CASEBOOK_DATA_DIR", str(demo_data_dir()))
+    if command in ALIASES:
+        argv = [argv[0], ALIASES[command], *argv[2:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = prepare_environment(list(sys.argv if argv is None else argv))
+    argv[0] = "casebook"
+    from django.core.exceptions import ImproperlyConfigured
+
+    from casebook.lib.env import EnvError
+
+    try:
+        import django
+
+        django.setup()
+    except (ImproperlyConfigured, EnvError) as error:
+        print(f"casebook: configuration problem: {error}", file=sys.stderr)
+        return 2
+    from django.core.management import execute_from_command_line
+
+    if len(argv) == 1 or argv[1] in {"-h", "--help"}:
+        print(__doc__)
+        argv = [argv[0], "help"]
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The `casebook` command, run as a user runs it: a separate process on a fresh data folder."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CASEBOOK = [sys.executable, "-m", "casebook.cli"]
+
+
+def run_casebook(data_dir: Path, *args: str, stdin: str = "", timeout: int = 300):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))}
+    env["CASEBOOK_DATA_DIR"] = str(data_dir)
+    env["XDG_DATA_HOME"] = str(data_dir / "xdg")
+    return subprocess.run(
+        [*CASEBOOK, *args], input=stdin, capture_output=True, text=True, env=env,
+        timeout=timeout, check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_commands_refuse_to_run_without_a_secret_key(tmp_path):
+    result = run_casebook(tmp_path, "migrate")
+    assert result.returncode == 2
+    assert "No secret key" in result.stderr
+    assert "casebook init" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_creates_database_codebook_and_administrator_once(tmp_path):
+    first = run_casebook(tmp_path, "init", "--password-stdin", stdin="a-long-password-1\n")
+    assert first.returncode == 0, first.stderr
+    assert "Codebook uk" in first.stdout
+    assert "Administrator 'admin' created." in first.stdout
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    again = run_casebook(tmp_path, "init", "--password-stdin", stdin="another-password-2\n")
+    assert again.returncode == 0, again.stderr
+    assert "already exists; password unchanged" in again.stdout
+
+
+def test_init_refuses_a_short_password(tmp_path):
+    result = run_casebook(tmp_path, "init", "--password-stdin", stdin="short\n")
+    assert result.returncode != 0
+    assert "at least 10 characters" in result.stderr
+
+
+def test_serve_refuses_an_uninitialised_database(tmp_path):
+    (tmp_path / "secret_key").parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "secret_key").write_text("k" * 60)
+    result = run_casebook(tmp_path, "serve", "--port", str(free_port()))
+    assert result.returncode != 0
+    assert "run `casebook init`" in result.stderr
+
+
+def test_serve_answers_http_and_requires_sign_in(tmp_path):
+    assert run_casebook(tmp_path, "init", "--password-stdin",
+                        stdin="a-long-password-1\n").returncode == 0
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))}
+    env["CASEBOOK_DATA_DIR"] = str(tmp_path)
+    server = subprocess.Popen([*CASEBOOK, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        else:
+            pytest.fail("casebook serve did not answer")
+        assert body == b"ok"
+        page = urllib.request.urlopen(base + "/incidents/", timeout=5)
+        assert "/accounts/login/" in page.url
+        assert b"Sign in" in page.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_demo_sets_up_sample_data_and_prints_the_logins(tmp_path):
+    result = run_casebook(tmp_path, "demo", "--size", "25", "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "coordinator" in result.stdout and "password:" in result.stdout
+    counts = run_casebook(
+        tmp_path, "shell", "-c",
+        "from casebook.cases.models import Incident; print(Incident.objects.count())",
+    )
+    assert counts.stdout.strip() == "25"
