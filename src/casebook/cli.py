@@ -28,7 +28,7 @@ def prepare_environment(argv: list[str]) -> list[str]:
     command = argv[1] if len(argv) > 1 else "help"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebook.settings")
     if command in CREATES_SECRET_KEY:
-        os.environ["CASEBOOK_CREATE_SECRET_KEY"] = "1"
+        os.environ["CASEBOOK_CREATE_SECRET_KEY"] = "1"  # noqa: S105 (a flag, not a key)
     # The demo never touches a real installation's database.
     if command == "demo" and not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("CASEBOOK_DATA_DIR", str(demo_data_dir()))

@@ -38,7 +38,7 @@ def codebook_load(path: Path) -> LoadReport:
     for org in data["organisations"]:
         _upsert(
             models.Organisation, org["slug"], name=org["name"], kind=org["kind"],
-            country=org.get("country", ""), nation=org.get("nation", ""),
+            country=org.get("country") or "", nation=org.get("nation") or "",
             aliases=org.get("aliases", []), jurisdiction=jurisdiction,
         )
     statutes = {}
@@ -51,7 +51,7 @@ def codebook_load(path: Path) -> LoadReport:
         _upsert(
             models.LegalProvision, provision["slug"], statute=statutes[provision["statute"]],
             section=provision.get("section") or "", citation=provision["citation"],
-            short_citation=provision.get("short_citation", ""), title=provision.get("title", ""),
+            short_citation=provision.get("short_citation") or "", title=provision.get("title") or "",
             aliases=provision.get("aliases", []),
         )
     for key, model in (("act_types", models.ActType), ("trigger_types", models.TriggerType),
