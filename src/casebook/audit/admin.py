@@ -5,9 +5,11 @@ from casebook.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "object_type", "object_id", "incident_reference"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["incident_reference", "object_id", "action"]
+    list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id",
+                    "incident_reference", "ip_address"]
+    list_filter = ["action", "object_type", "at"]
+    date_hierarchy = "at"
+    search_fields = ["incident_reference", "object_id", "action", "actor_name"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
     # Append-only: nobody edits or deletes history, not even administrators.

@@ -7,25 +7,45 @@ from django.db import models
 class AuditEntry(models.Model):
     """One recorded action: who did what to which record, when, and from where.
 
-    Entries are only ever added. `changes` holds field names with old and new values for
-    non-personal fields; personal fields are recorded by name only.
+    Entries form a hash chain: each entry's hash covers its own content and the previous
+    entry's hash, so `casebook audit verify` notices an entry that was altered, removed,
+    inserted or moved. Nothing in Casebook updates or deletes an entry.
+    `changes` holds old and new values of non-personal fields; personal fields by name only.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, related_name="+",
     )
+    actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=60)
     incident_reference = models.CharField(max_length=20, blank=True, db_index=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-sequence"]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.sequence} {self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The chain's newest sequence and hash; its row is locked while an entry is appended.
+
+    Keeping the head apart from the entries also reveals entries cut off the end.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.sequence}"

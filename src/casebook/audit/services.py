@@ -1,16 +1,123 @@
+"""The audit trail: append entries to the hash chain, and verify the chain."""
+
 from __future__ import annotations
 
-from casebook.audit.models import AuditEntry
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from casebook.audit.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def entry_digest(*, previous_hash: str, sequence: int, at, actor_id, actor_name: str,
+                 action: str, object_type: str, object_id: str, incident_reference: str,
+                 changes: dict, ip_address: str | None) -> str:
+    """SHA-256 over the previous hash and a canonical JSON of the entry's content."""
+    content = json.dumps(
+        [sequence, at.isoformat(timespec="microseconds"), actor_id, actor_name, action,
+         object_type, object_id, incident_reference, changes, ip_address],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+    )
+    return hashlib.sha256(f"{previous_hash}\n{content}".encode()).hexdigest()
 
 
 def audit_record(*, action: str, object_type: str, object_id: str, actor=None,
                  changes: dict | None = None, incident_reference: str = "",
                  ip_address: str | None = None) -> AuditEntry:
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        action=action, object_type=object_type, object_id=object_id, actor=actor,
-        changes=changes or {}, incident_reference=incident_reference, ip_address=ip_address,
-    )
+    # Round-trip through JSON now, so the stored value hashes the same when read back.
+    changes = json.loads(json.dumps(changes or {}, default=str))
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        fields = {
+            "sequence": head.sequence + 1,
+            "at": timezone.now(),
+            "actor_id": actor.pk if actor else None,
+            "actor_name": actor.get_username() if actor else "",
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "incident_reference": incident_reference or "",
+            "changes": changes,
+            "ip_address": ip_address,
+        }
+        digest = entry_digest(previous_hash=head.entry_hash, **fields)
+        entry = AuditEntry.objects.create(previous_hash=head.entry_hash, entry_hash=digest,
+                                          **fields)
+        head.sequence, head.entry_hash = entry.sequence, digest
+        head.save(update_fields=["sequence", "entry_hash"])
+    return entry
+
+
+@dataclass
+class ChainProblem:
+    sequence: int | None
+    entry_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"entry #{self.sequence}" if self.sequence is not None else "the chain's end"
+        return f"{where}: {self.problem}"
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    problem: ChainProblem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _entries_in_order() -> Iterator[AuditEntry]:
+    # Order by primary key (insertion order), not by sequence: an attacker who renumbers
+    # rows cannot hide a reordering behind consistent sequence numbers.
+    return AuditEntry.objects.order_by("id").iterator(chunk_size=2000)
+
+
+def audit_verify(progress=None) -> ChainReport:
+    """Walk the chain from the first entry; report the first entry that does not fit."""
+    expected_previous, expected_sequence, checked = GENESIS, 1, 0
+    for entry in _entries_in_order():
+        if entry.sequence != expected_sequence:
+            kind = "missing before it" if entry.sequence > expected_sequence else "out of place"
+            return ChainReport(checked, ChainProblem(
+                entry.sequence, entry.id,
+                f"expected entry #{expected_sequence} here: an entry is {kind} "
+                "(deleted, inserted or reordered)"))
+        if entry.previous_hash != expected_previous:
+            return ChainReport(checked, ChainProblem(
+                entry.sequence, entry.id,
+                "does not follow the entry before it (an entry was deleted, inserted or "
+                "reordered)"))
+        digest = entry_digest(
+            previous_hash=entry.previous_hash, sequence=entry.sequence, at=entry.at,
+            actor_id=entry.actor_id, actor_name=entry.actor_name, action=entry.action,
+            object_type=entry.object_type, object_id=entry.object_id,
+            incident_reference=entry.incident_reference, changes=entry.changes,
+            ip_address=entry.ip_address,
+        )
+        if digest != entry.entry_hash:
+            return ChainReport(checked, ChainProblem(
+                entry.sequence, entry.id, "its content was altered after it was written"))
+        expected_previous, expected_sequence = entry.entry_hash, expected_sequence + 1
+        checked += 1
+        if progress:
+            progress(1)
+    head = AuditHead.objects.filter(id=1).first()
+    if head and (head.sequence != expected_sequence - 1 or head.entry_hash != expected_previous):
+        return ChainReport(checked, ChainProblem(
+            None, None,
+            f"the newest entry should be #{head.sequence}, but the chain ends at "
+            f"#{expected_sequence - 1} (entries were removed from the end)"))
+    return ChainReport(checked, None)
 
 
 def incident_history(reference: str):
