@@ -46,6 +46,20 @@ def personas(make_user):
     return users
 
 
+def sign_in(client, user, *, second_factor: bool = True):
+    """Sign `user` in on a test client, with the second factor passed when they need one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    if second_factor:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client, personas):
     """client_for("analyst") -> a Django test client signed in as that persona."""
@@ -54,7 +68,7 @@ def client_for(client, personas):
     def make(persona: str) -> Client:
         c = Client()
         if personas[persona] is not None:
-            c.force_login(personas[persona])
+            sign_in(c, personas[persona])
         return c
 
     return make

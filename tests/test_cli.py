@@ -103,3 +103,15 @@ def test_demo_sets_up_sample_data_and_prints_the_logins(tmp_path):
         "from casebook.cases.models import Incident; print(Incident.objects.count())",
     )
     assert counts.stdout.strip() == "25"
+
+
+def test_production_settings_pass_djangos_deployment_checks(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))}
+    env.update(CASEBOOK_DATA_DIR=str(tmp_path), CASEBOOK_HTTPS="1",
+               CASEBOOK_SECRET_KEY="s" * 20 + "Kq9#vX2!pL7@mN4$rT8^wZ1&yB6*cD3(eF5)gH0_",
+               CASEBOOK_ALLOWED_HOSTS="casebook.example.org")
+    result = subprocess.run([*CASEBOOK, "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -30,8 +30,12 @@ def prepare_environment(argv: list[str]) -> list[str]:
     if command in CREATES_SECRET_KEY:
         os.environ["CASEBOOK_CREATE_SECRET_KEY"] = "1"  # noqa: S105 (a flag, not a key)
     # The demo never touches a real installation's database.
-    if command == "demo" and not os.environ.get("DATABASE_URL"):
-        os.environ.setdefault("CASEBOOK_DATA_DIR", str(demo_data_dir()))
+    if command == "demo":
+        if not os.environ.get("DATABASE_URL"):
+            os.environ.setdefault("CASEBOOK_DATA_DIR", str(demo_data_dir()))
+        # Demo accounts share a printed password; asking visitors to enrol an
+        # authenticator app for invented data would only get in the way.
+        os.environ.setdefault("CASEBOOK_REQUIRE_TWO_FACTOR", "0")
     if command in ALIASES:
         argv = [argv[0], ALIASES[command], *argv[2:]]
     return argv

@@ -2,21 +2,56 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
 
+from casebook.accounts.security import needs_second_factor
+
 
 class LoginRequiredMiddleware:
-    """Every page needs a signed-in user, except the few listed as public.
+    """Every page needs a signed-in user, except the few listed as public; coordinators and
+    administrators also need their second factor before anything else.
 
     Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES.
     """
 
     PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz")
+    SECOND_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         path = request.path_info
-        if not request.user.is_authenticated and not path.startswith(self.PUBLIC_PREFIXES):
-            # The admin has its own login page; send everyone to ours for one experience.
-            return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+        user = request.user
+        if not user.is_authenticated:
+            if not path.startswith(self.PUBLIC_PREFIXES):
+                return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+        elif (needs_second_factor(user) and not user.is_verified()
+              and not path.startswith(self.SECOND_FACTOR_EXEMPT)):
+            return redirect_to_login(request.get_full_path(), resolve_url("accounts:two-factor"))
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """A strict content security policy: our own scripts and styles only, no framing."""
+
+    POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    # Django's admin sets a few inline style attributes; it is for administrators only.
+    ADMIN_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = self.ADMIN_POLICY if request.path_info.startswith("/admin/") else self.POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
+        if request.user.is_authenticated if hasattr(request, "user") else False:
+            # Pages with case data must not linger in shared caches or the back button.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
