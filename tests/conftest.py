@@ -72,3 +72,18 @@ def client_for(client, personas):
         return c
 
     return make
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live server, browser) ends by emptying every table; put the
+    reference data back once, so later tests need not reload it inside each transaction."""
+    yield
+    transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
+    if transactional:
+        from pytest_django.plugin import blocking_manager_key
+
+        from casebook.bootstrap import bootstrap_reference_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            bootstrap_reference_data()
