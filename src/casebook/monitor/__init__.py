@@ -1,0 +1,1 @@
+"""The news monitor: feeds, fetching, extraction and the review queue."""

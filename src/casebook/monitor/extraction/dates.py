@@ -1,0 +1,332 @@
+"""Dates in news text: the publication date, and when the reported action happened.
+
+The labelling rules decide what may be filled:
+
+- a date written with its year is taken as it stands;
+- a relative expression ("on Saturday", "yesterday", "last night", "Tuesday night",
+  "Remembrance Sunday") is resolved against the publication date, and only when that is known;
+- a day and month without a year anywhere gives no date; nor does an overnight action that
+  spans two dates, or "this weekend".
+
+An expression that cannot be resolved still has a *key* ("?sat", "?last-sat"), so that actions
+"on Saturday" and "last Saturday" stay apart even when neither date can be known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "DateMention",
+    "dateline_span",
+    "find_dates",
+    "full_dates_in",
+    "infer_published",
+    "parse_published",
+]
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+_DAY_MONTH = re.compile(
+    rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?(?!\w)", re.IGNORECASE
+)
+_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+{_DAY}(?!\d)(?:(?:,\s*|\s+){_YEAR})?(?![\w:])", re.IGNORECASE
+)
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_NUMERIC = re.compile(r"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
+
+_RELATIVE = re.compile(
+    r"\b(?P<overnight>overnight\s+(?:on\s+|into\s+)?)?"
+    r"(?:(?P<which>last|this|on|past|next|this\s+coming)\s+)?"
+    rf"{_WEEKDAY}(?P<poss>['’]s)?"
+    r"(?:\s+(?P<part>night|afternoon|morning|evening|lunchtime))?"
+    r"(?P<into>\s+(?:night\s+)?into\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday))?"
+    r"|\b(?P<word>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)|"
+    r"earlier\s+today)(?P<wposs>['’]s)?"
+    r"|\b(?P<weekend>(?:this|last|over\s+the|the|at\s+the)\s+weekend)"
+    r"|\b(?P<named>Armistice\s+Day|Remembrance\s+(?:Sunday|Day)|Christmas\s+(?:Day|Eve)|"
+    r"Boxing\s+Day|New\s+Year['’]s\s+(?:Day|Eve)|Bonfire\s+Night|Guy\s+Fawkes\s+Night|"
+    r"May\s+Day|Valentine['’]s\s+Day|Hallowe['’]?en|Good\s+Friday|Easter\s+(?:Sunday|Monday))"
+    r"(?:\s+(?P<named_year>(?:19|20)\d\d))?",
+    re.IGNORECASE,
+)
+_PROTEST_AFTER = re.compile(
+    r"\s*(?:['’]s\s+)?(?:[\w-]+\s+){0,3}?(?:march|protest|demonstration|rally|riot|disorder|"
+    r"sit-in|vigil|clashes|unrest|action|event)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression: where it is, its key, and its date when that can be known."""
+
+    start: int
+    end: int
+    key: str
+    value: dt.date | None
+    protest: bool = False  # attached to a protest noun: "Saturday's march"
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name[:3].lower()]
+
+
+def _easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + i - h - k) % 7
+    n = (h + m - 7 * ((a + 11 * h + 22 * m) // 451) + 114)
+    return dt.date(year, n // 31, n % 31 + 1)
+
+
+def _named_day(name: str, year: int) -> dt.date:
+    name = re.sub(r"\s+", " ", name.lower()).replace("’", "'")
+    fixed = {
+        "armistice day": (11, 11), "remembrance day": (11, 11), "christmas day": (12, 25),
+        "christmas eve": (12, 24), "boxing day": (12, 26), "new year's day": (1, 1),
+        "new year's eve": (12, 31), "bonfire night": (11, 5), "guy fawkes night": (11, 5),
+        "may day": (5, 1), "valentine's day": (2, 14), "halloween": (10, 31),
+        "hallowe'en": (10, 31),
+    }
+    if name in fixed:
+        return dt.date(year, *fixed[name])
+    if name == "remembrance sunday":  # the second Sunday of November
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(6 - first.weekday()) % 7 + 7)
+    easter = _easter(year)
+    return {"good friday": easter - dt.timedelta(days=2),
+            "easter monday": easter + dt.timedelta(days=1)}.get(name, easter)
+
+
+def _absolute_dates(text: str, start: int, end: int) -> list[tuple[int, int, int | None, int, int]]:
+    """(start, end, year or None, month, day) for every calendar date written in the window."""
+    found: list[tuple[int, int, int | None, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for regex in (_ISO, _NUMERIC, _DAY_MONTH, _MONTH_DAY):
+        for m in regex.finditer(text, start, end):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            month_text = m.group("month")
+            month = int(month_text) if month_text.isdigit() else _month(month_text)
+            day = int(m.group("day"))
+            year = int(m.group("year")) if m.group("year") else None
+            if not 1 <= month <= 12 or not 1 <= day <= 31:
+                continue
+            # "may 5 people": a month name that is also a word needs its capital.
+            if (regex is _MONTH_DAY and month_text.lower() in {"may", "march"} and year is None
+                    and not month_text[0].isupper()):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.end(), year, month, day))
+    return found
+
+
+def parse_published(value: object) -> dt.date | None:
+    """A publication date given as a date, a datetime or an ISO string, else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|$|\?|\.)")
+_PUBLISHED_LABEL = re.compile(
+    r"(?:\bdate|published|updated|posted|last updated)(?:\s+on)?\s*:?\s*"
+    r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm|gmt|bst)?\s*,?\s*(?:\w+day,?\s*)?)?",
+    re.IGNORECASE,
+)
+
+
+def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int, int] | None]:
+    """The publication date visible in the URL or at the head of the text, with its span.
+
+    A full date in the URL path counts ("/2024/07/31/"); in the text, a date after a
+    "Published"/"Updated"/"date" label, or a line of its own, within the first lines. The span is
+    None when the date came from the URL.
+
+    >>> infer_published("", "https://example.org/news/2024/05/18/story")
+    (datetime.date(2024, 5, 18), None)
+    >>> infer_published("PUBLISHED: 15:28 08 December 2020 | UPDATED")[0]
+    datetime.date(2020, 12, 8)
+    """
+    match = _URL_DATE.search(url or "")
+    if match:
+        date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if date:
+            return date, None
+    head_end = min(len(text), 400)
+    for start, end, year, month, day in sorted(_absolute_dates(text, 0, head_end)):
+        if year is None:
+            continue
+        date = _make(year, month, day)
+        if date is None:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        before = text[line_start:start]
+        line_end = text.find("\n", end)
+        after = text[end: line_end if line_end >= 0 else len(text)]
+        labelled = _PUBLISHED_LABEL.search(before) is not None
+        alone = not re.search(r"[A-Za-z]{3,}", before) and len(after.strip()) < 3
+        if labelled or alone:
+            return date, (start, end)
+    return None, None
+
+
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Za-z .'’-]{1,40},\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|"
+    r"\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)\s*(?:\([^)]{1,30}\))?\s*[:\-–—]"
+)
+
+
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """The date of an agency dateline ("Hong Kong, Jun 29 (IANS):"): the story's filing date,
+    not the date of what it reports.
+
+    >>> dateline_span("Hong Kong, Jun 29 (IANS): Police said")
+    (11, 17)
+    """
+    m = _DATELINE.match(text[:160])
+    return (m.start("date"), m.end("date")) if m else None
+
+
+def _resolve_weekday(
+    weekday: int, which: str, published: dt.date | None, full_dates: list[dt.date]
+) -> dt.date | None:
+    if published is None:
+        if which in {"", "on"}:
+            matching = {d for d in full_dates if d.weekday() == weekday}
+            if len(matching) == 1:
+                return matching.pop()
+        return None
+    back = (published.weekday() - weekday) % 7
+    if which in {"next", "this coming"}:
+        return published + dt.timedelta(days=(weekday - published.weekday()) % 7 or 7)
+    if which in {"last", "past"} and back == 0:
+        back = 7
+    return published - dt.timedelta(days=back)
+
+
+def find_dates(
+    text: str,
+    start: int,
+    end: int,
+    published: dt.date | None,
+    full_dates: list[dt.date] | None = None,
+) -> list[DateMention]:
+    """Every date expression in ``text[start:end]``, resolved where the rules allow.
+
+    *full_dates* are the dates written with a year anywhere in the article: with no publication
+    date, a bare weekday that matches exactly one of them takes that date.
+
+    >>> [m.value for m in find_dates("Arrests on Saturday.", 0, 20, dt.date(2024, 10, 7))]
+    [datetime.date(2024, 10, 5)]
+    >>> [m.key for m in find_dates("Arrests on Saturday.", 0, 20, None)]
+    ['?on-saturday']
+    """
+    full_dates = full_dates or []
+    mentions: list[DateMention] = []
+    for a, b, year, month, day in _absolute_dates(text, start, end):
+        value = None
+        if year is not None:
+            value = _make(year, month, day)
+        elif published is not None:
+            value = _make(published.year, month, day)
+            if value and value > published + dt.timedelta(days=7):
+                value = _make(published.year - 1, month, day)
+        key = value.isoformat() if value else f"?{month:02d}-{day:02d}"
+        mentions.append(DateMention(a, b, key, value, _protest_after(text, b, end)))
+    for m in _RELATIVE.finditer(text, start, end):
+        # "Saturday 13 February": the written date already speaks for itself.
+        if m.group("weekday") and any(x.start <= m.start() < x.end or m.start() <= x.start < m.end()
+                                      for x in mentions):
+            continue
+        mentions.append(_relative(m, text, end, published, full_dates))
+    mentions.sort(key=lambda x: x.start)
+    return mentions
+
+
+def _relative(
+    m: re.Match[str], text: str, end: int, published: dt.date | None, full_dates: list[dt.date]
+) -> DateMention:
+    protest = _protest_after(text, m.end(), end)
+    if m.group("weekday"):
+        weekday = _WEEKDAYS.index(m.group("weekday").lower())
+        which = re.sub(r"\s+", " ", (m.group("which") or "").lower())
+        if m.group("overnight") or m.group("into"):
+            return DateMention(m.start(), m.end(), f"?overnight-{_WEEKDAYS[weekday]}", None,
+                               protest)
+        value = _resolve_weekday(weekday, which, published, full_dates)
+        label = f"{which}-" if which in {"last", "past", "next", "this coming"} else "on-"
+        key = value.isoformat() if value else f"?{label}{_WEEKDAYS[weekday]}"
+        return DateMention(m.start(), m.end(), key, value, protest or bool(m.group("poss")))
+    if m.group("word"):
+        word = re.sub(r"\s+", " ", m.group("word").lower())
+        value = None
+        if published is not None:
+            back = 1 if word in {"yesterday", "last night"} else 0
+            value = published - dt.timedelta(days=back)
+        key = value.isoformat() if value else f"?{word}"
+        return DateMention(m.start(), m.end(), key, value, protest or bool(m.group("wposs")))
+    if m.group("weekend"):
+        label = "last-weekend" if m.group("weekend").lower().startswith("last") else "weekend"
+        return DateMention(m.start(), m.end(), f"?{label}", None, protest)
+    name = m.group("named")
+    year = int(m.group("named_year")) if m.group("named_year") else None
+    value = None
+    if year is not None:
+        value = _named_day(name, year)
+    elif published is not None:
+        value = _named_day(name, published.year)
+        if value > published + dt.timedelta(days=7):
+            value = _named_day(name, published.year - 1)
+    key = value.isoformat() if value else f"?{name.lower()}"
+    return DateMention(m.start(), m.end(), key, value, protest)
+
+
+def _protest_after(text: str, position: int, end: int) -> bool:
+    return _PROTEST_AFTER.match(text, position, end) is not None
+
+
+def full_dates_in(text: str) -> list[dt.date]:
+    """Dates written with their year at the end of a line in *text*: the time stamps of embedded
+    posts and bylines, which anchor a bare weekday when the publication date is unknown."""
+    dates = []
+    for _, end, year, month, day in _absolute_dates(text, 0, len(text)):
+        line_end = text.find("\n", end)
+        rest = text[end: line_end if line_end >= 0 else len(text)]
+        if year is not None and not rest.strip() and (date := _make(year, month, day)):
+            dates.append(date)
+    return dates

@@ -1,0 +1,131 @@
+"""From acts to events: totals, breakdowns and duplicates, by the labelling rules.
+
+Within one event (one force, place, date and operation):
+
+- the same count of the same act stated twice ("53 arrested ... the 53 people") is one act;
+- a count whose breakdown follows ("Seven arrests: four for X, two for Y, one for Z"), or which
+  the text marks as a total ("a total of 145 arrests") while other arrest acts are reported, is
+  the event's ``total_arrests`` and not an act itself; so is a count that the other counted arrest
+  acts add up to exactly (the text said both);
+- a single exact arrest count with no other arrest act is both the total and the one act;
+- a vague arrest statement with no count and no offence ("more than 100 arrests") is dropped
+  when more specific arrest acts exist: they say the same thing better;
+- other acts without a count collapse to one per type (one dispersal, one image appeal...).
+
+Nothing is ever summed into a number the text does not state.
+"""
+
+from __future__ import annotations
+
+from casebook.monitor.extraction.acts import Act
+
+__all__ = ["settle_event"]
+
+
+def _merge(into: Act, other: Act) -> None:
+    for name in ("count", "offence", "legal_basis", "trigger"):
+        if getattr(into, name) is None and getattr(other, name) is not None:
+            setattr(into, name, getattr(other, name))
+            setattr(into, f"{name}_span", getattr(other, f"{name}_span"))
+    into.total_marker = into.total_marker or other.total_marker
+    for child in other.children:
+        child.parent = into
+        into.children.append(child)
+
+
+def _link_subsets(arrests: list[Act]) -> None:
+    """"14 of the arrests were for X": a part of the latest larger count before it."""
+    for act in arrests:
+        if act.subset and act.count is not None and act.parent is None:
+            larger = [a for a in arrests if a.count is not None and a.count > act.count
+                      and a.anchor[0] < act.anchor[0] and not a.subset]
+            if larger:
+                act.parent = larger[-1]
+                larger[-1].children.append(act)
+    for act in arrests:
+        if act.sibling is not None and act.sibling.parent is not None and act.parent is None:
+            act.parent = act.sibling.parent
+            act.parent.children.append(act)
+
+
+def _dedupe_counts(acts: list[Act]) -> list[Act]:
+    kept: list[Act] = []
+    for act in acts:
+        twin = next((k for k in kept if k.type == act.type and k.count is not None
+                     and k.count == act.count and not act.item and not act.additive
+                     and k.legal_basis in (None, act.legal_basis)), None)
+        if twin is not None:
+            _merge(twin, act)
+        else:
+            kept.append(act)
+    return kept
+
+
+def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
+    """The acts an event reports, its total arrests, and the act that stated the total."""
+    acts = _dedupe_counts(sorted(acts, key=lambda a: (a.anchor[0], a.segment[0])))
+    arrests = [a for a in acts if a.type == "arrest"]
+    _link_subsets(arrests)
+    present = {id(a) for a in acts}
+    counted = [a for a in arrests if a.count is not None]
+    total: int | None = None
+    total_act: Act | None = None
+
+    for act in counted:
+        parts = [c for c in act.children if id(c) in present]
+        if parts and sum(c.count or 0 for c in parts) <= act.count:
+            total, total_act = act.count, act
+            break
+    if total is None:
+        for act in counted:
+            if act.total_marker:
+                total, total_act = act.count, act
+                break
+    if total is None:
+        for act in counted:
+            others = [b.count for b in counted if b is not act]
+            if len(others) >= 2 and sum(others) == act.count:  # type: ignore[arg-type]
+                total, total_act = act.count, act
+                break
+
+    if total_act is not None:
+        rest = [a for a in arrests if a is not total_act]
+        if rest:
+            acts = [a for a in acts if a is not total_act]
+    remaining = [a for a in acts if a.type == "arrest"]
+    specific = [a for a in remaining if a.count is not None or a.offence is not None]
+    if specific:
+        acts = [a for a in acts if not (a.type == "arrest" and a.count is None
+                                        and a.offence is None)]
+    if total is None:
+        remaining = [a for a in acts if a.type == "arrest"]
+        only = remaining[0] if len(remaining) == 1 else None
+        # "a further 47 on Sunday" is the whole of its own day's event.
+        alone = only is not None and (not only.additive or only.sibling is None
+                                      or id(only.sibling) not in present)
+        if only is not None and only.count is not None and alone:
+            total, total_act = only.count, only
+
+    settled: list[Act] = []
+    for act in acts:
+        if act.count is None:
+            twin = next((k for k in settled if k.type == act.type and k.count is None and (
+                act.type != "arrest" or (k.offence or "").lower() == (act.offence or "").lower()
+            )), None)
+            if twin is not None:
+                _merge(twin, act)
+                continue
+            if act.type != "arrest":
+                counted_twin = next((k for k in settled if k.type == act.type), None)
+                if counted_twin is not None:
+                    _merge(counted_twin, act)
+                    continue
+        elif act.type != "arrest":
+            vague_twin = next((k for k in settled if k.type == act.type and k.count is None),
+                              None)
+            if vague_twin is not None:
+                settled[settled.index(vague_twin)] = act
+                _merge(act, vague_twin)
+                continue
+        settled.append(act)
+    return settled, total, total_act
