@@ -103,3 +103,20 @@ def test_status_changes_reach_the_chain(make_user):
     incident_set_status(incident=incident, status="verified", actor=make_user("coordinator"))
     assert AuditEntry.objects.filter(action="cases.incident.verified").exists()
     assert audit_verify().ok
+
+
+def test_entries_recorded_in_bulk_join_the_same_chain(chain, make_user):
+    from casebook.audit.services import PendingEntry, audit_record_many
+
+    written = audit_record_many(
+        [PendingEntry(action="cases.incident.imported", object_type="cases.incident",
+                      object_id=str(i), incident_reference=f"CB-2025-00000{i}")
+         for i in range(3)],
+        actor=make_user("coordinator"),
+    )
+    assert written == 3
+    audit_record(action="cases.incident.updated", object_type="cases.incident", object_id="1")
+    report = audit_verify()
+    assert report.ok and report.checked == 9
+    raw("UPDATE audit_auditentry SET object_id = '99' WHERE sequence = 7")
+    assert audit_verify().problem.sequence == 7

@@ -56,6 +56,52 @@ def audit_record(*, action: str, object_type: str, object_id: str, actor=None,
 
 
 @dataclass
+class PendingEntry:
+    """One entry for `audit_record_many`."""
+
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict | None = None
+    incident_reference: str = ""
+
+
+def audit_record_many(entries: list[PendingEntry], *, actor=None,
+                      ip_address: str | None = None, batch_size: int = 1000) -> int:
+    """Append many entries by one actor under a single lock on the chain's head.
+
+    For bulk work (imports of thousands of incidents): the same chain as `audit_record`, at
+    the cost of one bulk insert instead of a locked round trip per entry.
+    """
+    if not entries:
+        return 0
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        previous, sequence, at = head.entry_hash, head.sequence, timezone.now()
+        rows = []
+        for pending in entries:
+            sequence += 1
+            fields = {
+                "sequence": sequence, "at": at,
+                "actor_id": actor.pk if actor else None,
+                "actor_name": actor.get_username() if actor else "",
+                "action": pending.action, "object_type": pending.object_type,
+                "object_id": str(pending.object_id),
+                "incident_reference": pending.incident_reference or "",
+                "changes": json.loads(json.dumps(pending.changes or {}, default=str)),
+                "ip_address": ip_address,
+            }
+            digest = entry_digest(previous_hash=previous, **fields)
+            rows.append(AuditEntry(previous_hash=previous, entry_hash=digest, **fields))
+            previous = digest
+        AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
+        head.sequence, head.entry_hash = sequence, previous
+        head.save(update_fields=["sequence", "entry_hash"])
+    return len(rows)
+
+
+@dataclass
 class ChainProblem:
     sequence: int | None
     entry_id: int | None

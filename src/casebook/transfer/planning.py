@@ -1,0 +1,443 @@
+"""Turning records read from a file into checked, unsaved model instances ("plans").
+
+Nothing here writes. Each chunk of records is matched against what the casebook already
+holds (incidents by id or reference, acts by id or position, sources by id or url), codebook
+names are resolved, and every instance is validated; problems are collected, worded for the
+person who made the file, with its row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from casebook.accounts import roles
+from casebook.cases.models import (
+    Act,
+    DatePrecision,
+    Incident,
+    IncidentStatus,
+    NumberPrecision,
+    Outcome,
+    Protest,
+)
+from casebook.cases.models.incident import CoordinatePrecision
+from casebook.cases.services import model_changes
+from casebook.people.models import Involvement, Person
+from casebook.sources.models import IncidentSource, Source
+from casebook.transfer.countries import country_code
+from casebook.transfer.records import (
+    ActRecord,
+    IncidentRecord,
+    OutcomeRecord,
+    PersonRecord,
+    Problem,
+    SourceRecord,
+    ValueProblem,
+)
+from casebook.transfer.vocabulary import Vocabulary, choice
+
+REFERENCE = re.compile(r"^CB-\d{4}-\d{6}$")
+LOCAL_ID = re.compile(r"^(act|source)-(\d+)$")
+INCIDENT_FIELDS = (
+    "title", "summary", "date", "date_precision", "end_date", "time", "place", "country",
+    "latitude", "longitude", "coordinate_precision", "force", "protest", "status",
+)
+ACT_FIELDS = (
+    "act_type", "number_affected", "number_precision", "legal_provision", "offence_wording",
+    "trigger_type", "trigger_wording", "perpetrator", "perpetrator_unit",
+)
+
+
+@dataclass
+class ActPlan:
+    record: ActRecord
+    act: Act
+    is_new: bool
+    changes: dict
+    outcomes: list[Outcome]
+    people: list[tuple[PersonRecord, Person | None]]
+
+
+@dataclass
+class IncidentPlan:
+    record: IncidentRecord
+    incident: Incident
+    is_new: bool
+    changes: dict
+    protest_name: str
+    acts: list[ActPlan]
+    sources: list[tuple[Source, str]]
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.is_new or bool(self.changes) or bool(self.sources) or any(
+            a.is_new or a.changes or a.outcomes or a.people for a in self.acts
+        )
+
+
+class Planner:
+    """Turns records into unsaved model instances, checked, noting every problem."""
+
+    def __init__(self, *, vocabulary: Vocabulary, actor, default_channel: str,
+                 update_existing: bool) -> None:
+        self.vocabulary = vocabulary
+        self.actor = actor
+        self.default_channel = default_channel
+        self.update_existing = update_existing
+        self.problems: list[Problem] = []
+        self.notes: dict[str, int] = defaultdict(int)
+        self.new_sources: dict[str, Source] = {}
+        self.protests_by_external = {}
+        self.protests_by_name: dict[str, list[Protest]] = defaultdict(list)
+        for protest in Protest.objects.only("id", "name", "external_id", "date"):
+            if protest.external_id:
+                self.protests_by_external[protest.external_id] = protest
+            self.protests_by_name[protest.name.strip().lower()].append(protest)
+
+    def problem(self, where: str, name: str, message: str) -> None:
+        self.problems.append(Problem(where, name, message))
+
+    def resolve(self, where: str, name: str, lookup: Callable, text: str):
+        try:
+            return lookup(text)
+        except ValueProblem as error:
+            self.problem(where, name, str(error))
+            return None
+
+    def validate(self, instance, where: str, exclude: list[str], names: dict | None = None):
+        try:
+            # Foreign keys were resolved from the codebook already, and uniqueness is the
+            # upsert's job. Django checks each CheckConstraint with a SQL query per instance
+            # (2 ms each, 80% of an import's time); every constraint on these models is also
+            # a rule in clean()/clean_fields() or a choice resolved above, and the database
+            # still enforces them all.
+            instance.full_clean(exclude=exclude, validate_unique=False,
+                                validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                label = "" if name == NON_FIELD_ERRORS else (names or {}).get(name, name)
+                self.problem(where, label, " ".join(messages))
+
+    # -- incidents --
+
+    def plan(self, records: list[IncidentRecord]) -> list[IncidentPlan]:
+        existing = self._existing_incidents(records)
+        acts_of = defaultdict(list)
+        outcomes_of = defaultdict(set)
+        links_of = defaultdict(set)
+        if existing:
+            ids = [i.pk for i in existing.values()]
+            for act in Act.objects.filter(incident_id__in=ids).select_related(
+                "act_type", "legal_provision", "trigger_type", "perpetrator"
+            ):
+                acts_of[act.incident_id].append(act)
+            for outcome in Outcome.objects.filter(act__incident_id__in=ids):
+                outcomes_of[outcome.act_id].add((outcome.outcome_type_id, outcome.date))
+            for link in IncidentSource.objects.filter(incident_id__in=ids):
+                links_of[link.incident_id].add(link.source_id)
+        sources = self._existing_sources(records)
+        people = self._existing_people(records)
+        plans = []
+        for record in records:
+            incident = existing.get(record.external_id)
+            if incident is not None and not self.update_existing:
+                self.notes["unchanged"] += 1
+                continue
+            plan = self._plan_incident(record, incident)
+            pk = incident.pk if incident is not None else None
+            plan.acts = self._plan_acts(record, incident, acts_of[pk], outcomes_of, people)
+            plan.sources = self._plan_sources(record, links_of[pk], sources)
+            plans.append(plan)
+        return plans
+
+    def _existing_incidents(self, records: list[IncidentRecord]) -> dict[str, Incident]:
+        ids = [r.external_id for r in records if r.external_id]
+        incidents = Incident.objects.select_related("force", "protest")
+        found = {i.external_id: i for i in incidents.filter(external_id__in=ids)}
+        references = [i for i in ids if i not in found and REFERENCE.match(i)]
+        by_reference = {i.reference: i for i in incidents.filter(reference__in=references)}
+        for record in records:
+            incident = by_reference.get(record.external_id)
+            if incident is None:
+                continue
+            # A reference is only unique within one casebook: a file from another casebook
+            # may reuse it for a different incident, which must not be overwritten.
+            if record.date and record.date != incident.date:
+                self.problem(record.where, "incident_id",
+                             f"{record.external_id} is an incident in this casebook dated "
+                             f"{incident.date:%d %B %Y}, not {record.date:%d %B %Y}. If the "
+                             "row comes from another casebook, give it a new incident_id.")
+                continue
+            found[record.external_id] = incident
+        return found
+
+    def _existing_sources(self, records: list[IncidentRecord]) -> dict[str, Source]:
+        external = {s.external_id for r in records for s in r.sources if s.external_id}
+        urls = {s.url for r in records for s in r.sources if s.url and not s.external_id}
+        found = {f"id:{s.external_id}": s
+                 for s in Source.objects.filter(external_id__in=external)}
+        for source in Source.objects.filter(url__in=urls).order_by("id"):
+            found.setdefault(f"url:{source.url}", source)
+        return found
+
+    def _existing_people(self, records: list[IncidentRecord]) -> dict[str, Person]:
+        refs = {p.reference for r in records for a in r.acts for p in a.people if p.reference}
+        return {p.reference: p for p in Person.objects.filter(reference__in=refs)}
+
+    def _plan_incident(self, record: IncidentRecord,
+                       incident: Incident | None) -> IncidentPlan:
+        is_new = incident is None
+        where = record.where
+        if is_new:
+            incident = Incident(external_id=record.external_id or None,
+                                created_by=self.actor if is_user(self.actor) else None)
+        before = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+        for name in ("title", "summary", "date", "end_date", "time", "place",
+                     "latitude", "longitude"):
+            value = getattr(record, name)
+            if value not in (None, ""):
+                setattr(incident, name, value)
+        if record.date:
+            incident.date_precision = self.resolve(
+                where, "date_precision",
+                lambda t: choice(t, DatePrecision.choices, "a date precision"),
+                record.date_precision,
+            ) or DatePrecision.DAY
+        if record.coordinate_precision:
+            incident.coordinate_precision = self.resolve(
+                where, "coordinate_precision",
+                lambda t: choice(t, CoordinatePrecision.choices, "a coordinate precision"),
+                record.coordinate_precision,
+            ) or ""
+        if record.country:
+            code = country_code(record.country)
+            if code is None:
+                self.problem(where, "country", f"{record.country!r} is not a country; use its "
+                             "two-letter ISO code, e.g. GB.")
+            else:
+                incident.country = code
+        if record.force:
+            incident.force = self.resolve(where, "force", self.vocabulary.force, record.force)
+        elif record.force_hint and incident.force_id is None:
+            incident.force = self.vocabulary.force_in(record.force_hint)
+            if incident.force is None:
+                self.notes["no_force"] += 1
+        if record.status:
+            status = self.resolve(where, "status",
+                                  lambda t: choice(t, IncidentStatus.choices, "a status"),
+                                  record.status)
+            if status and status != incident.status:
+                self._check_status(where, incident, status, is_new)
+                incident.status = status
+        protest_name = self._resolve_protest(record, incident)
+        # A missing title or date was reported by the format already, in its own words.
+        missing = [name for name in ("title", "date") if not getattr(incident, name)]
+        self.validate(incident, where, ["force", "protest", "created_by", "reference", *missing])
+        changes = {} if is_new else model_changes(before, incident, INCIDENT_FIELDS)
+        if protest_name and incident.protest_id is None:
+            changes["protest"] = [None, protest_name]
+        if record.tags:
+            for tag in record.tags:
+                if len(tag) > 60:
+                    self.problem(where, "tags", f"{tag[:20]!r}… is longer than 60 characters.")
+        return IncidentPlan(record=record, incident=incident, is_new=is_new, changes=changes,
+                             protest_name=protest_name, acts=[], sources=[])
+
+    def _check_status(self, where: str, incident: Incident, status: str, is_new: bool) -> None:
+        if status == IncidentStatus.VERIFIED and self.actor is not None \
+                and not roles.can_verify(self.actor):
+            self.problem(where, "status", "only coordinators and administrators verify "
+                         "incidents; leave status empty or write draft.")
+        elif not is_new and not incident.can_move_to(status):
+            self.problem(where, "status", f"an incident that is "
+                         f"{incident.get_status_display().lower()} cannot become "
+                         f"{IncidentStatus(status).label.lower()}.")
+
+    def _resolve_protest(self, record: IncidentRecord, incident: Incident) -> str:
+        """Link an existing protest, or return the name of one to create."""
+        name = record.protest.strip()
+        if not name:
+            return ""
+        protest = self.protests_by_external.get(name)
+        if protest is None:
+            same_name = self.protests_by_name.get(name.lower(), [])
+            same_day = [p for p in same_name if p.date == incident.date]
+            if len(same_day) == 1 or len(same_name) == 1:
+                protest = (same_day or same_name)[0]
+        if protest is not None:
+            incident.protest = protest
+            return ""
+        if len(name) > 200:
+            self.problem(record.where, "protest", "is longer than 200 characters.")
+            return ""
+        return name
+
+    # -- acts --
+
+    def _plan_acts(self, record: IncidentRecord, incident: Incident | None, existing: list,
+                   outcomes_of, people) -> list[ActPlan]:
+        by_id = {a.external_id: a for a in existing if a.external_id}
+        by_pk = {a.pk: a for a in existing}
+        plans = []
+        for position, act_record in enumerate(record.acts, start=1):
+            # Acts without an id are numbered, so that importing the file again finds them.
+            external_id = act_record.external_id or str(position)
+            act = by_id.get(external_id)
+            local = LOCAL_ID.match(external_id)
+            if act is None and local and local[1] == "act":
+                act = by_pk.get(int(local[2]))
+            plan = self._plan_act(act_record, act, external_id, position, people)
+            if plan is None:
+                continue
+            if incident is not None:
+                plan.act.incident = incident
+            known = outcomes_of.get(plan.act.pk, set()) if plan.act.pk else set()
+            plan.outcomes = [o for o in plan.outcomes
+                             if (o.outcome_type_id, o.date) not in known]
+            plans.append(plan)
+        return plans
+
+    def _plan_act(self, record: ActRecord, act: Act | None, external_id: str,
+                  position: int, people) -> ActPlan | None:
+        where, v = record.where, self.vocabulary
+        is_new = act is None
+        if is_new:
+            act = Act(external_id=external_id, position=position)
+        before = {name: getattr(act, name, None) if not is_new else None for name in ACT_FIELDS}
+        if not is_new:
+            before |= {"act_type": act.act_type, "legal_provision": act.legal_provision,
+                       "trigger_type": act.trigger_type, "perpetrator": act.perpetrator}
+        act_type = self.resolve(where, "act_type", v.act_types.get, record.act_type)
+        if act_type is None:
+            return None
+        act.act_type = act_type
+        if record.number_affected is not None:
+            act.number_affected = record.number_affected
+        precision = record.number_precision or (
+            NumberPrecision.EXACT if act.number_affected is not None else NumberPrecision.UNKNOWN
+        )
+        act.number_precision = self.resolve(
+            where, "number_precision",
+            lambda t: choice(t, NumberPrecision.choices, "a number precision"), precision,
+        ) or NumberPrecision.UNKNOWN
+        if record.legal_provision:
+            act.legal_provision = self.resolve(where, "legal_provision", v.provision,
+                                               record.legal_provision)
+        elif record.provision_hint and act.legal_provision_id is None:
+            act.legal_provision = v.provision_in(record.provision_hint)
+        if record.trigger_type:
+            act.trigger_type = self.resolve(where, "trigger_type", v.trigger_types.get,
+                                            record.trigger_type)
+        if record.perpetrator:
+            act.perpetrator = self.resolve(where, "perpetrator", v.force, record.perpetrator)
+        for name in ("offence_wording", "trigger_wording", "perpetrator_unit"):
+            if value := getattr(record, name):
+                setattr(act, name, value)
+        self.validate(act, where, ["incident", "act_type", "legal_provision", "trigger_type",
+                                   "perpetrator"])
+        outcomes = []
+        for outcome in record.outcomes:
+            planned = self._plan_outcome(outcome)
+            if planned is not None:
+                outcomes.append(planned)
+        return ActPlan(
+            record=record, act=act, is_new=is_new,
+            changes={} if is_new else model_changes(before, act, ACT_FIELDS),
+            outcomes=outcomes,
+            people=[self._plan_person(p, people) for p in record.people],
+        )
+
+    def _plan_outcome(self, record: OutcomeRecord) -> Outcome | None:
+        outcome_type = self.resolve(record.where, "outcome", self.vocabulary.outcome_types.get,
+                                    record.outcome)
+        if outcome_type is None:
+            return None
+        outcome = Outcome(outcome_type=outcome_type, date=record.date, note=record.note)
+        self.validate(outcome, record.where, ["act", "outcome_type"])
+        return outcome
+
+    def _plan_person(self, record: PersonRecord, people) -> tuple[PersonRecord, Person | None]:
+        where = record.where
+        record.role = self.resolve(
+            where, "role", lambda t: choice(t, Involvement.Role.choices, "a role"), record.role
+        ) or record.role
+        person = None
+        if record.reference:
+            person = people.get(record.reference)
+            if person is None:
+                self.problem(where, "reference", f"no person {record.reference} in this "
+                             "casebook; leave reference empty to add a new person.")
+        if record.has_personal_details and not record.consent_record and person is None:
+            self.problem(where, "consent_record", "is not true, so the person's name, contact "
+                         "and address may not be kept; remove them or record their consent.")
+        if record.has_personal_details and self.actor is not None \
+                and not roles.sees_all_people(self.actor):
+            self.problem(where, "full_name", "only coordinators and administrators import "
+                         "people's details.")
+        return record, person
+
+    # -- sources --
+
+    def _plan_sources(self, record: IncidentRecord, linked: set[int],
+                      existing: dict[str, Source]) -> list[tuple[Source, str]]:
+        planned = []
+        for source_record in record.sources:
+            source = self._find_source(source_record, linked, existing)
+            if source is None:
+                source = self._new_source(source_record)
+            if source is not None and (source.pk is None or source.pk not in linked):
+                planned.append((source, source_record.supports))
+        return planned
+
+    def _find_source(self, record: SourceRecord, linked: set[int],
+                     existing: dict[str, Source]) -> Source | None:
+        if record.external_id:
+            local = LOCAL_ID.match(record.external_id)
+            if local and local[1] == "source" and int(local[2]) in linked:
+                return Source(pk=int(local[2]))
+            return existing.get(f"id:{record.external_id}")
+        if record.url:
+            return existing.get(f"url:{record.url}")
+        return None
+
+    def _new_source(self, record: SourceRecord) -> Source | None:
+        # One new source named by several incidents of the file is created once.
+        if record.identity in self.new_sources:
+            return self.new_sources[record.identity]
+        where, v = record.where, self.vocabulary
+        prefix = "source_" if where.startswith("Row") else ""
+        title = record.title or record.publisher or record.url
+        if not title:
+            self.problem(where, f"{prefix}title", "is empty; give the source a title or a url.")
+            return None
+        channel = self.resolve(where, f"{prefix}channel", v.channel,
+                               record.channel or self.default_channel)
+        source = Source(
+            external_id=record.external_id or None, title=title, url=record.url,
+            publisher=record.publisher, published_at=record.published_at, text=record.text,
+            channel=channel,
+            kind=self.resolve(where, f"{prefix}kind",
+                              lambda t: choice(t, Source.Kind.choices, "a source kind"),
+                              record.kind or Source.Kind.NEWS_ARTICLE),
+            reliability=self.resolve(
+                where, f"{prefix}reliability",
+                lambda t: choice(t.upper(), Source.Reliability.choices, "a reliability (A–F)"),
+                record.reliability or "F"),
+            credibility=self.resolve(
+                where, f"{prefix}credibility",
+                lambda t: choice(t, Source.Credibility.choices, "a credibility (1–6)"),
+                record.credibility or "6"),
+        )
+        self.validate(source, where, ["channel", "text_sha256"],
+                      {name: f"{prefix}{name}" for name in ("title", "url", "publisher")})
+        self.new_sources[record.identity] = source
+        return source
+
+
+def is_user(actor) -> bool:
+    return getattr(actor, "is_authenticated", False)
