@@ -9,8 +9,16 @@ from django.db import models, transaction
 from django.db.models import Prefetch
 
 from casebook.accounts import roles
-from casebook.cases.models import Act, Incident, IncidentStatus, ReferenceCounter, SearchDocument
-from casebook.cases.search import document_text
+from casebook.cases.models import (
+    Act,
+    Incident,
+    IncidentStatus,
+    Protest,
+    ReferenceCounter,
+    SearchDocument,
+)
+from casebook.cases.models.incident import STATUS_TRANSITIONS
+from casebook.cases.search import incident_document_body
 from casebook.cases.signals import record_changed
 
 
@@ -28,22 +36,10 @@ def reference_block(*, year: int, count: int = 1) -> list[str]:
 
 
 def _search_document_body(incident: Incident) -> str:
-    parts: list[str | None] = [
-        incident.reference, incident.title, incident.summary, incident.place,
-        incident.force.name if incident.force else None,
-        incident.protest.name if incident.protest else None,
-        " ".join(t.name for t in incident.tags.all()),
-    ]
-    for act in incident.acts.all():
-        parts += [
-            act.act_type.label, act.offence_wording, act.trigger_wording,
-            act.trigger_type.label if act.trigger_type else None,
-            act.legal_provision.citation if act.legal_provision else None,
-            act.legal_provision.short_citation if act.legal_provision else None,
-        ]
-    for link in incident.source_links.all():
-        parts += [link.source.title, link.source.publisher, link.supports, link.source.text]
-    return document_text(parts)
+    return incident_document_body(
+        incident, tags=[t.name for t in incident.tags.all()], acts=incident.acts.all(),
+        source_links=incident.source_links.all(),
+    )
 
 
 def incident_reindex(incident_ids: Iterable[int], *, batch_size: int = 500) -> int:
@@ -88,6 +84,36 @@ def model_changes(before: dict, instance: models.Model, fields: Iterable[str]) -
     return changes
 
 
+# A caseworker moves their own incidents between these; the rest is a coordinator's call.
+CASEWORKER_STATUSES = frozenset({IncidentStatus.DRAFT, IncidentStatus.IN_REVIEW})
+
+
+def incident_worked_on_by(*, incident: Incident, user) -> bool:
+    """Did this user create the incident, or is it assigned to them?"""
+    if not getattr(user, "is_authenticated", False) or incident.pk is None:
+        return False
+    if incident.created_by_id == user.pk:
+        return True
+    return incident.assigned_to.filter(pk=user.pk).exists()
+
+
+def incident_may_edit(*, incident: Incident, user) -> bool:
+    """Coordinators and administrators edit any incident; caseworkers only those they work on."""
+    if roles.can_verify(user):
+        return True
+    return roles.can_edit_cases(user) and incident_worked_on_by(incident=incident, user=user)
+
+
+def incident_status_choices(*, incident: Incident, actor) -> list[str]:
+    """The statuses this actor may move the incident to now, in workflow order."""
+    if not incident_may_edit(incident=incident, user=actor):
+        return []
+    allowed = set(STATUS_TRANSITIONS.get(incident.status, set()))
+    if not roles.can_verify(actor):
+        allowed &= CASEWORKER_STATUSES
+    return [status for status in IncidentStatus.values if status in allowed]
+
+
 def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
     """Move an incident along its workflow; only coordinators and administrators verify."""
     if status not in IncidentStatus.values:
@@ -101,6 +127,13 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
         raise PermissionDenied("Only coordinators and administrators verify incidents.")
     if not roles.can_edit_cases(actor):
         raise PermissionDenied("This role cannot change incidents.")
+    if not incident_may_edit(incident=incident, user=actor):
+        raise PermissionDenied("Caseworkers change only the incidents they work on.")
+    if status not in CASEWORKER_STATUSES and not roles.can_verify(actor):
+        raise PermissionDenied(
+            "Caseworkers move incidents between draft and in review; a coordinator rejects "
+            "or archives them."
+        )
     old = incident.status
     with transaction.atomic():
         incident.status = status
@@ -110,3 +143,42 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
             actor=actor, changes={"status": [old, status]}, incident=incident,
         )
     return incident
+
+
+def protest_act_totals(*, protest: Protest) -> dict[str, list[dict]]:
+    """What was done at a protest, per act type and per legal provision.
+
+    Each row: label, acts (how many act records), people (sum of the known numbers affected)
+    and unknown (acts whose number is not known, so `people` is a lower bound).
+    """
+    acts = Act.objects.filter(incident__protest=protest)
+    measures = {
+        "acts": models.Count("id"),
+        "people": models.Sum("number_affected"),
+        "unknown": models.Count("id", filter=models.Q(number_affected__isnull=True)),
+    }
+    by_type = (
+        acts.values("act_type__slug", "act_type__label", "act_type__position")
+        .annotate(**measures)
+        .order_by("act_type__position", "act_type__label")
+    )
+    by_provision = (
+        acts.values("legal_provision__slug", "legal_provision__citation",
+                    "legal_provision__title")
+        .annotate(**measures)
+        .order_by(models.F("legal_provision__citation").asc(nulls_last=True))
+    )
+    return {
+        "act_types": [
+            {"slug": row["act_type__slug"], "label": row["act_type__label"],
+             "acts": row["acts"], "people": row["people"] or 0, "unknown": row["unknown"]}
+            for row in by_type
+        ],
+        "provisions": [
+            {"slug": row["legal_provision__slug"],
+             "label": row["legal_provision__citation"] or "No provision recorded",
+             "title": row["legal_provision__title"] or "",
+             "acts": row["acts"], "people": row["people"] or 0, "unknown": row["unknown"]}
+            for row in by_provision
+        ],
+    }

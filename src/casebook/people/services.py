@@ -1,0 +1,78 @@
+"""Who may see the people in an incident, and reading them for those who may.
+
+The rule (see accounts.roles): administrators and coordinators see everyone; caseworkers see
+the people of incidents they work on; analysts see nobody, only how many people there are.
+Every page that shows a person goes through `people_visible_to`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from casebook.accounts import roles
+from casebook.cases.models import Incident
+from casebook.cases.services import incident_worked_on_by
+from casebook.people.models import Involvement
+
+
+def people_visible_to(*, user, incident: Incident | None) -> bool:
+    """May this user see the personal details of the people in this incident?
+
+    `incident=None` asks about an incident the user is about to create: they will work on
+    it, so anyone who may see people at all may enter them.
+    """
+    if roles.sees_all_people(user):
+        return True
+    if not roles.may_see_people(user):
+        return False
+    if incident is None:
+        return True
+    return incident_worked_on_by(incident=incident, user=user)
+
+
+def incident_people_count(*, incident: Incident) -> int:
+    """How many distinct people are recorded on the incident: safe to show to every role."""
+    return (
+        Involvement.objects.filter(act__incident=incident)
+        .values("person_id").distinct().count()
+    )
+
+
+def incident_involvements_by_act(*, incident: Incident) -> dict[int, list[Involvement]]:
+    """Act id -> its involvements with their people. Call only after `people_visible_to`."""
+    by_act: dict[int, list[Involvement]] = defaultdict(list)
+    involvements = (
+        Involvement.objects.filter(act__incident=incident)
+        .select_related("person")
+        .order_by("act_id", "role", "person__reference")
+    )
+    for involvement in involvements:
+        by_act[involvement.act_id].append(involvement)
+    return dict(by_act)
+
+
+def people_visible(*, user):
+    """The people whose details `user` may see, as a queryset (none for analysts).
+
+    Administrators and coordinators: everyone; caseworkers: the people of the incidents they
+    work on; everybody else: nobody. The people list and person pages start from this.
+    """
+    from casebook.people.models import Person
+
+    if roles.sees_all_people(user):
+        return Person.objects.all()
+    if not roles.may_see_people(user):
+        return Person.objects.none()
+    worked_on = Incident.objects.worked_on_by(user).values("pk")
+    return Person.objects.filter(
+        pk__in=Involvement.objects.filter(act__incident__in=worked_on).values("person_id")
+    )
+
+
+def person_may_be_published(person) -> bool:
+    """May anything about this person appear in something published (portal, dataset…)?
+
+    Only with their consent to publication, and never once erased. Publication features
+    must check this (or start from `Person.objects.publishable()`) for every person.
+    """
+    return bool(person.consent_publish) and person.erased_at is None
