@@ -120,3 +120,18 @@ def test_entries_recorded_in_bulk_join_the_same_chain(chain, make_user):
     assert report.ok and report.checked == 9
     raw("UPDATE audit_auditentry SET object_id = '99' WHERE sequence = 7")
     assert audit_verify().problem.sequence == 7
+
+
+def test_seeing_people_on_an_incident_page_is_recorded(client_for):
+    from tests.factories import InvolvementFactory
+
+    involvement = InvolvementFactory()
+    incident = involvement.act.incident
+    client_for("coordinator").get(incident.get_absolute_url())
+    entry = AuditEntry.objects.get(action="people.person.viewed")
+    assert entry.object_id == involvement.person.reference
+    assert entry.incident_reference == incident.reference
+    assert entry.actor_name == "coordinator"
+    assert entry.ip_address == "127.0.0.1"
+    client_for("analyst").get(incident.get_absolute_url())
+    assert AuditEntry.objects.filter(action="people.person.viewed").count() == 1

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from casebook.audit.services import incident_history
+from casebook.accounts.security import client_address
+from casebook.audit.services import audit_people_viewed, incident_history
 from casebook.cases.filters import act_summaries, incident_page, source_counts
 from casebook.cases.forms import IncidentFilterForm
 from casebook.cases.models import Incident, IncidentStatus, Outcome
@@ -76,6 +77,12 @@ def incident_detail(request, reference: str):
     involvements = incident_involvements_by_act(incident=incident) if show_people else {}
     for act in acts:
         act.people = involvements.get(act.pk, [])
+    # Every sight of a person's details leaves a trace in the audit trail.
+    audit_people_viewed(
+        actor=request.user, incident_reference=incident.reference, via="incident page",
+        people_references=[i.person.reference for rows in involvements.values() for i in rows],
+        ip_address=client_address(request),
+    )
     return render(request, "cases/incident_detail.html", {
         "incident": incident,
         "acts": acts,
