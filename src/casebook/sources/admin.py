@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from casebook.sources.models import Channel, Source
+from casebook.sources.models import Channel, EvidenceFile, Source
 
 
 @admin.register(Channel)
@@ -20,3 +20,19 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = ["text_sha256", "created_at"]
     show_full_result_count = False
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    """Read-only: files are added through the vault so their type and hash are checked."""
+
+    list_display = ["sha256", "media_type", "size", "incident", "added_by", "added_at"]
+    list_filter = ["media_type"]
+    search_fields = ["sha256", "incident__reference"]
+    readonly_fields = [f.name for f in EvidenceFile._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
