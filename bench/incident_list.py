@@ -1,0 +1,372 @@
+"""How fast the incident list answers at scale: median and p95 server time per kind of request.
+
+    .venv/bin/python bench/incident_list.py --size 100000                  # SQLite, temp folder
+    .venv/bin/python bench/incident_list.py --size 100000 --reuse          # keep the data
+    .venv/bin/python bench/incident_list.py --size 100000 \\
+        --database-url postgres://postgres@127.0.0.1:5432/casebook_bench   # PostgreSQL
+
+The script builds its own database (a SQLite file under the temp folder, or the PostgreSQL
+database named in the URL, which it drops and creates: the name must contain "bench"),
+migrates it, loads the codebook, writes `--size` synthetic incidents with the sample
+generator and runs ANALYZE (VACUUM ANALYZE on PostgreSQL). It then signs in as a
+coordinator (with a second factor) and sends a realistic mix of requests to /incidents/
+through Django's test client (no network, no browser): each kind
+`--requests` times, interleaved, after one warm-up round. Times are measured around the
+whole request (middleware, session, queries, template). `--reuse` keeps a database that
+already holds `--size` incidents from an earlier run and skips the generation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10_000, help="incidents to generate")
+    parser.add_argument("--seed", type=int, default=1, help="sample generator seed")
+    parser.add_argument("--requests", type=int, default=30, help="requests per kind")
+    parser.add_argument("--database-url", default="",
+                        help="a PostgreSQL database to drop, create and use (name with 'bench')")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the database of an earlier run if it holds --size incidents")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="skip ANALYZE after loading (planner without statistics)")
+    parser.add_argument("--drop", action="store_true",
+                        help="delete the database when done (no later --reuse)")
+    return parser.parse_args()
+
+
+# --- The database --------------------------------------------------------------------------
+
+
+def data_folder(args: argparse.Namespace) -> Path:
+    """The run's data folder: the SQLite file, and on every backend the secret key, the
+    keyring and the master key, which must never be those of a real casebook."""
+    if args.database_url:
+        name = f"list-postgres-{urlsplit(args.database_url).path.lstrip('/')}"
+    else:
+        name = f"list-{args.size}-seed{args.seed}"
+    return Path(tempfile.gettempdir()) / "casebook-bench" / name
+
+
+def incidents_in_sqlite(path: Path) -> int:
+    try:
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT COUNT(*) FROM cases_incident").fetchone()[0]
+    except sqlite3.Error:
+        return -1
+
+
+def postgres_admin(url: str) -> tuple[str, str]:
+    """(URL of the server's maintenance database, name of the bench database)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"Refusing to drop and create {name!r}: use a database name with 'bench'.")
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def incidents_in_postgres(url: str) -> int:
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as db:
+            return db.execute("SELECT COUNT(*) FROM cases_incident").fetchone()[0]
+    except psycopg.Error:
+        return -1
+
+
+def postgres_recreate(url: str, *, create: bool = True) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin, name = postgres_admin(url)
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        if create:
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare_database(args: argparse.Namespace) -> tuple[str, bool]:
+    """Point the settings at the bench database; returns (description, needs data)."""
+    folder = data_folder(args)
+    for name in ("CASEBOOK_KEYRING_PATH", "CASEBOOK_MASTER_KEY_FILE", "CASEBOOK_MASTER_KEY"):
+        os.environ.pop(name, None)  # keys live in the bench's data folder, nowhere else
+    os.environ["CASEBOOK_DATA_DIR"] = str(folder)
+    if args.database_url:
+        postgres_admin(args.database_url)  # checks the name before anything is dropped
+        reuse = args.reuse and incidents_in_postgres(args.database_url) == args.size
+        if not reuse:
+            postgres_recreate(args.database_url)
+        description = f"PostgreSQL {urlsplit(args.database_url).path.lstrip('/')}"
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        # A laptop install: the default SQLite file in the data folder, the settings' pragmas.
+        reuse = args.reuse and incidents_in_sqlite(folder / "casebook.sqlite3") == args.size
+        description = f"SQLite {sqlite3.sqlite_version} {folder / 'casebook.sqlite3'}"
+        os.environ.pop("DATABASE_URL", None)
+    if not reuse:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return description, not reuse
+
+
+def load(args: argparse.Namespace, console) -> tuple[float, float]:
+    """Write the sample data; returns the generation time and this process's CPU time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from casebook.sample.generator import sample_generate
+
+    with Progress("Generating", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("incidents", total=args.size)
+        cpu = time.process_time()
+        report = sample_generate(size=args.size, seed=args.seed,
+                                 progress=lambda n: progress.advance(task, n))
+    return report.seconds, time.process_time() - cpu
+
+
+def analyze() -> tuple[str, float]:
+    """Planner statistics, as a database in use has them. On PostgreSQL also VACUUM, which
+    autovacuum soon does after a bulk load: it sets the visibility map, without which every
+    COUNT(*) of the paginator reads the whole table (42 ms instead of 7 at 100,000)."""
+    from django.db import connection
+
+    statement = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+    return statement, time.perf_counter() - started
+
+
+# --- The requests --------------------------------------------------------------------------
+
+
+def request_kinds(n: int, seed: int) -> dict[str, list[dict]]:
+    """Kind of request -> `n` query-string parameter sets, drawn from the data itself."""
+    from django.db.models import Count
+
+    from casebook.cases.models import Act, Incident, IncidentStatus, Protest, Tag
+
+    rng = random.Random(seed)
+
+    def cycle(values: list) -> list:
+        values = list(values) or [None]
+        return [values[i % len(values)] for i in range(n)]
+
+    def top(queryset, field: str, limit: int = 12) -> list:
+        rows = queryset.values(field).annotate(n=Count("id")).order_by("-n")[:limit]
+        return [row[field] for row in rows if row[field] is not None]
+
+    years = sorted({d.year for d in Incident.objects.dates("date", "year")})
+
+    def quarter() -> dict:
+        year, month = rng.choice(years), rng.choice((1, 4, 7, 10))
+        end = {1: "03-31", 4: "06-30", 7: "09-30", 10: "12-31"}[month]
+        return {"date_from": f"{year}-{month:02d}-01", "date_to": f"{year}-{end}"}
+
+    def year_range() -> dict:
+        year = rng.choice(years)
+        return {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}
+
+    forces = top(Incident.objects, "force__slug")
+    act_types = top(Act.objects, "act_type__slug")
+    provisions = top(Act.objects, "legal_provision__slug", 20)
+    triggers = top(Act.objects, "trigger_type__slug")
+    pairs = (Act.objects.exclude(legal_provision=None)
+             .values("act_type__slug", "legal_provision__slug")
+             .annotate(n=Count("id")).order_by("-n")[:12])
+    protests = list(Protest.objects.annotate(n=Count("incidents")).order_by("-n")
+                    .values_list("pk", flat=True)[:n])
+    tags = list(Tag.objects.annotate(n=Count("incidents")).filter(n__gt=0)
+                .order_by("-n", "name").values_list("name", flat=True))
+    statuses = list(IncidentStatus.values)
+    common = ["police", "arrested", "placard", "march", "officers", "protest"]
+    rare = ["statues", "faslane", "aberystwyth", "bangor", "bandstand", "horn"]  # < 1 %
+    return {
+        "no filter": [{} for _ in range(n)],
+        "page 50": [{"page": 50} for _ in range(n)],
+        "force": [{"force": f} for f in cycle(forces)],
+        "date range": [quarter() for _ in range(n)],
+        "act type": [{"act_type": a} for a in cycle(act_types)],
+        "provision": [{"provision": p} for p in cycle(provisions)],
+        "trigger": [{"trigger": t} for t in cycle(triggers)],
+        "status": [{"status": s} for s in cycle(statuses)],
+        "protest": [{"protest": p} for p in cycle(protests)],
+        "tag": [{"tag": t} for t in cycle(tags)],
+        "force + dates": [{"force": f, **year_range()} for f in cycle(forces)],
+        "act type + provision": [
+            {"act_type": p["act_type__slug"], "provision": p["legal_provision__slug"]}
+            for p in cycle(list(pairs))
+        ],
+        "trigger + status": [{"trigger": t, "status": s}
+                             for t, s in zip(cycle(triggers), cycle(statuses[::-1]), strict=True)],
+        "q common word": [{"q": w} for w in cycle(common)],
+        "q rare word": [{"q": w} for w in cycle(rare)],
+        "q + filters": [{"q": w, "force": f, **year_range()}
+                        for w, f in zip(cycle(common), cycle(forces), strict=True)],
+        "sort oldest first": [{"sort": "date"} for _ in range(n)],
+        "sort reference": [{"sort": "-reference"} for _ in range(n)],
+        "sort title": [{"sort": s} for s in cycle(["title", "-title"])],
+    }
+
+
+def matches(params: dict) -> int | None:
+    """How many incidents the list's own filter finds for these parameters (not timed)."""
+    try:
+        from casebook.cases.filters import incidents_filtered
+        from casebook.cases.forms import IncidentFilterForm
+    except ImportError:
+        return None
+    form = IncidentFilterForm({k: str(v) for k, v in params.items() if k != "page"})
+    return incidents_filtered(**form.filters()).count() if form.is_valid() else None
+
+
+def signed_in_client():
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from casebook.accounts.models import User
+    from casebook.accounts.roles import Role
+
+    user, _ = User.objects.get_or_create(username="bench-coordinator",
+                                         defaults={"email": "bench@example.test"})
+    user.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    client = Client()
+    client.force_login(user)
+    try:  # coordinators pass a second factor; the OTP middleware checks it on every request
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+    except ImportError:
+        return client
+    device, _ = TOTPDevice.objects.get_or_create(user=user, defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def run_requests(kinds: dict[str, list[dict]], console) -> dict[str, dict]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    url = reverse("cases:incident-list")
+    client = signed_in_client()
+    results: dict[str, dict] = {kind: {"times": [], "statuses": set()} for kind in kinds}
+    for kind, param_sets in kinds.items():  # warm-up round, and the query count of each kind
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, param_sets[0])
+        results[kind]["queries"] = len(queries)
+        results[kind]["matches"] = matches(param_sets[0])
+        results[kind]["example"] = urlencode(param_sets[0])
+    rounds = max(len(p) for p in kinds.values())
+    with console.status("Requesting…") as status:
+        for round_number in range(rounds):
+            status.update(f"Requesting: round {round_number + 1} of {rounds}")
+            for kind, param_sets in kinds.items():
+                params = param_sets[round_number % len(param_sets)]
+                started = time.perf_counter()
+                response = client.get(url, params)
+                results[kind]["times"].append((time.perf_counter() - started) * 1000)
+                results[kind]["statuses"].add(response.status_code)
+    return results
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 \
+        else values[0]
+
+
+def print_report(results: dict[str, dict], *, console, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column, justify in (("request", "left"), ("example parameters", "left"),
+                            ("matches*", "right"), ("queries", "right"), ("n", "right"),
+                            ("status", "right"), ("median ms", "right"), ("p95 ms", "right"),
+                            ("max ms", "right")):
+        table.add_column(column, justify=justify, overflow="fold")
+    everything = []
+    for kind, result in results.items():
+        times = result["times"]
+        everything += times
+        found = result["matches"]
+        table.add_row(
+            kind, result["example"] or "—",
+            "?" if found is None else f"{found:,}", str(result["queries"]),
+            str(len(times)), ",".join(map(str, sorted(result["statuses"]))),
+            f"{statistics.median(times):.1f}", f"{p95(times):.1f}", f"{max(times):.1f}",
+        )
+    table.add_section()
+    table.add_row("overall", "", "", "", str(len(everything)), "",
+                  f"{statistics.median(everything):.1f}", f"{p95(everything):.1f}",
+                  f"{max(everything):.1f}", style="bold")
+    console.print(table)
+    console.print("* incidents matching the example parameters; times in milliseconds per "
+                  "request, measured around the test client's call")
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
+    os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
+    os.environ.pop("CASEBOOK_DEBUG", None)  # DEBUG logs every query: not what servers run
+    description, needs_data = prepare_database(args)
+
+    import django
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)  # a readable table in logs and pipes too
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from casebook.bootstrap import bootstrap_reference_data
+    from casebook.cases.models import Incident
+
+    call_command("migrate", interactive=False, verbosity=0)
+    bootstrap_reference_data()
+    generation = load(args, console) if needs_data else None
+    analyzed = None if args.no_analyze or not needs_data else analyze()
+    incidents = Incident.objects.count()
+    console.print(f"{description}, Python {platform.python_version()}, Django "
+                  f"{django.get_version()}, {os.cpu_count()} CPUs, load average "
+                  f"{os.getloadavg()[0]:.1f}")
+    if generation is not None:
+        seconds, cpu = generation
+        console.print(f"Generated {incidents:,} incidents in {seconds:.1f} s "
+                      f"({incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
+                      + (f"; {analyzed[0]} {analyzed[1]:.1f} s" if analyzed else ""))
+    else:
+        console.print(f"Reused {incidents:,} incidents from an earlier run")
+    results = run_requests(request_kinds(args.requests, args.seed), console)
+    print_report(results, console=console, title=(
+        f"GET /incidents/: {incidents:,} incidents, {settings.INCIDENTS_PER_PAGE} a page"
+    ))
+    if args.drop:
+        from django.db import connections
+
+        connections.close_all()
+        if args.database_url:
+            postgres_recreate(args.database_url, create=False)
+        shutil.rmtree(data_folder(args), ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

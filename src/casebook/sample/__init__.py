@@ -1,0 +1,1 @@
+"""Synthetic, obviously invented sample data for demos, tests and benchmarks."""
