@@ -129,7 +129,8 @@ def test_seeing_people_on_an_incident_page_is_recorded(client_for):
     incident = involvement.act.incident
     client_for("coordinator").get(incident.get_absolute_url())
     entry = AuditEntry.objects.get(action="people.person.viewed")
-    assert entry.object_id == involvement.person.reference
+    assert entry.object_id == str(involvement.person.pk)
+    assert entry.changes == {"via": "incident page", "reference": involvement.person.reference}
     assert entry.incident_reference == incident.reference
     assert entry.actor_name == "coordinator"
     assert entry.ip_address == "127.0.0.1"

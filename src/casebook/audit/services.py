@@ -101,18 +101,6 @@ def audit_record_many(entries: list[PendingEntry], *, actor=None,
     return len(rows)
 
 
-def audit_people_viewed(*, actor, people_references: list[str], incident_reference: str = "",
-                        ip_address: str | None = None, via: str = "") -> int:
-    """Record that `actor` was shown these people's personal details (by reference only)."""
-    return audit_record_many(
-        [PendingEntry(action="people.person.viewed", object_type="people.person",
-                      object_id=reference, incident_reference=incident_reference,
-                      changes={"via": via} if via else None)
-         for reference in sorted(set(people_references))],
-        actor=actor, ip_address=ip_address,
-    )
-
-
 @dataclass
 class ChainProblem:
     sequence: int | None

@@ -51,7 +51,8 @@ def codebook_load(path: Path) -> LoadReport:
         _upsert(
             models.LegalProvision, provision["slug"], statute=statutes[provision["statute"]],
             section=provision.get("section") or "", citation=provision["citation"],
-            short_citation=provision.get("short_citation") or "", title=provision.get("title") or "",
+            short_citation=provision.get("short_citation") or "",
+            title=provision.get("title") or "",
             aliases=provision.get("aliases", []),
         )
     for key, model in (("act_types", models.ActType), ("trigger_types", models.TriggerType),

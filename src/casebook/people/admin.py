@@ -1,7 +1,9 @@
 """People in the admin: administrators only (the whole admin is), and names never in lists.
 
 The changelist shows references, not names, so a screen share or a screenshot of the list
-exposes nobody; the change page shows the details to the administrator who opens it.
+exposes nobody. The change page shows consent and involvements only: personal details are
+read and edited on the person page and the incident editor, which record every view in the
+audit trail.
 """
 
 from django.contrib import admin
@@ -22,5 +24,7 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["consent_record", "consent_share", "consent_publish"]
     # Search by reference only: a name search box invites fishing through the record.
     search_fields = ["=reference"]
-    readonly_fields = ["reference", "created_at"]
+    fields = ["reference", "consent_record", "consent_share", "consent_publish",
+              "consent_given_at", "created_at", "erased_at", "erasure_reason"]
+    readonly_fields = ["reference", "created_at", "erased_at", "erasure_reason"]
     inlines = [InvolvementInline]

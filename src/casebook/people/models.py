@@ -6,19 +6,90 @@ place. Everything else refers to people by their pseudonymous reference.
 
 from __future__ import annotations
 
-from django.db import models
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+
+from casebook.people.keys import blind_index
+from casebook.people.keys.fields import (
+    BlindIndexField,
+    DataKeyIdField,
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedTextField,
+    Sealed,
+)
+from casebook.people.keys.keyring import keyring
+
+_NOT_LOADED = object()
+
+
+class PersonQuerySet(models.QuerySet):
+    def not_erased(self) -> PersonQuerySet:
+        return self.filter(erased_at__isnull=True)
+
+    def erased(self) -> PersonQuerySet:
+        return self.filter(erased_at__isnull=False)
+
+    def publishable(self) -> PersonQuerySet:
+        """People who agreed that their (redacted) account may be published.
+
+        Every publication feature (portal, open datasets, reports, feeds) starts from this
+        queryset or checks `people.services.person_may_be_published`: anyone else never
+        appears in anything published.
+        """
+        return self.filter(consent_publish=True, erased_at__isnull=True)
+
+    def search(self, query: str) -> PersonQuerySet:
+        """People whose name holds every word of `query`, or whose contact is `query`.
+
+        Through the blind index: no row is decrypted to answer.
+        """
+        words, contact = blind_index.query_tokens(query)
+        condition = models.Q(pk__in=[])
+        if words:
+            by_name = models.Q()
+            for token in words:
+                by_name &= models.Q(search_tokens__contains=f" {token} ")
+            condition |= by_name
+        if contact:
+            condition |= models.Q(search_tokens__contains=f" {contact} ")
+        return self.filter(condition)
 
 
 class Person(models.Model):
+    """Someone in the record. Their details are sealed in the database (see people/keys).
+
+    Each person has a data key of their own, kept in the keyring outside the database and
+    named by `key_id`; erasing the person destroys it (crypto-shredding), which makes their
+    details unreadable in the database and in every earlier backup of it. The row stays as
+    a tombstone (reference, involvements, consent flags, `erased_at`) so counts stay true.
+    """
+
+    # Every field that holds personal data: sealed at rest, blanked by erasure.
+    PERSONAL_FIELDS = ("full_name", "contact", "address", "date_of_birth", "gender",
+                       "ethnicity", "notes", "consent_notes")
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
+    key_id = DataKeyIdField(
+        default=uuid.uuid4, unique=True, editable=False,
+        help_text="Names the person's data key in the keyring; their sealed details are "
+                  "bound to it.",
+    )
     # Personal details: shown only to roles allowed to see people (accounts.roles).
-    full_name = models.CharField(max_length=200, blank=True)
-    contact = models.CharField(max_length=300, blank=True, help_text="Phone or e-mail.")
-    address = models.TextField(blank=True)
-    date_of_birth = models.DateField(null=True, blank=True)
-    gender = models.CharField(max_length=60, blank=True)
-    ethnicity = models.CharField(max_length=100, blank=True)
-    notes = models.TextField(blank=True)
+    full_name = EncryptedCharField(max_length=200, blank=True, blind_index="name")
+    contact = EncryptedCharField(max_length=300, blank=True, help_text="Phone or e-mail.",
+                                 blind_index="contact")
+    address = EncryptedTextField(blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True)
+    gender = EncryptedCharField(max_length=60, blank=True)
+    ethnicity = EncryptedCharField(max_length=100, blank=True)
+    notes = EncryptedTextField(blank=True)
     # Consent: what the person agreed may be done with their data.
     consent_record = models.BooleanField(
         default=False, help_text="May we keep their details in the casebook?"
@@ -30,8 +101,18 @@ class Person(models.Model):
         default=False, help_text="May their (redacted) account be published?"
     )
     consent_given_at = models.DateTimeField(null=True, blank=True)
-    consent_notes = models.CharField(max_length=500, blank=True)
+    consent_notes = EncryptedCharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Keyed hashes of the name and contact, for search without decryption (blind_index.py).
+    search_tokens = BlindIndexField()
+    # Erasure leaves a tombstone: these two, the reference and the involvements.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erasure_reason = models.CharField(
+        max_length=300, blank=True, editable=False,
+        help_text="Why the details were erased; never anything personal.",
+    )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["reference"]
@@ -41,6 +122,11 @@ class Person(models.Model):
         # Never the name: str() ends up in logs, admin messages and audit entries.
         return self.reference
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_data_key", None)  # a pickled person never carries key material
+        return state
+
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
             super().save(*args, **kwargs)
@@ -49,6 +135,88 @@ class Person(models.Model):
             super().save(update_fields=["reference"])
             return
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person-detail", args=[self.reference])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        data = instance.__dict__
+        for name in cls.PERSONAL_FIELDS:
+            raw = data.get(name)
+            if isinstance(raw, str) and raw:
+                data[name] = Sealed(raw)  # opened on first access (keys/fields.py)
+        return instance
+
+    def personal_data_key(self) -> bytes | None:
+        """This person's data key from the keyring; None once it has been destroyed."""
+        cached = self.__dict__.get("_data_key")
+        if cached is None or cached[0] != self.key_id:
+            cached = (self.key_id, keyring().data_key(str(self.key_id)))
+            self.__dict__["_data_key"] = cached
+        return cached[1]
+
+    def attach_new_data_key(self) -> None:
+        """Give a person being inserted a fresh, already stored key (and its id)."""
+        cached = self.__dict__.get("_data_key")
+        if cached is not None and cached[0] == self.key_id and cached[1] is not None:
+            return  # attached already (Django may call pre_save twice for one insert)
+        key_id, key = keyring().take_new_data_key()
+        self.key_id = uuid.UUID(key_id)
+        self.__dict__["_data_key"] = (self.key_id, key)
+
+    def data_key_for_writing(self, *, add: bool) -> bytes:
+        """The key to seal new details with: made for a new person, never for an old one."""
+        # `_state.adding`: built in Python, not loaded, even when Django first tries an
+        # UPDATE because a primary key was given.
+        if add or self._state.adding:
+            self.attach_new_data_key()
+        key = self.personal_data_key()
+        if key is None:
+            raise DetailsErased(self.reference)
+        return key
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
+    def details_readable(self) -> bool:
+        """False when the details were erased, or their key is gone (an older backup)."""
+        return not self.is_erased and self.personal_data_key() is not None
+
+    def clean(self) -> None:
+        if self.pk and not self._state.adding and not self.is_erased \
+                and self.personal_data_key() is None:
+            raise ValidationError(
+                f"The details of {self.reference} were erased: they cannot be changed. "
+                "(An administrator can run `casebook keys reconcile`.)"
+            )
+
+
+class DetailsErased(RuntimeError):
+    """A person whose data key was destroyed cannot be given new details."""
+
+    def __init__(self, reference: str):
+        super().__init__(f"The details of {reference or 'this person'} were erased; their "
+                         "data key is gone and none is made for an existing person.")
+
+
+def preload_data_keys(people: Iterable[Person]) -> None:
+    """Fetch the data keys of many people in one keyring query (for lists)."""
+    waiting = [p for p in people if "_data_key" not in p.__dict__ and not p.is_erased]
+    found = keyring().data_keys(str(p.key_id) for p in waiting)
+    for person in waiting:
+        person.__dict__["_data_key"] = (person.key_id, found.get(str(person.key_id)))
+
+
+@receiver(post_delete, sender=Person, dispatch_uid="people.person.destroy_data_key")
+def _destroy_data_key(sender, instance: Person, **kwargs) -> None:
+    # A deleted person must be as unreadable in old backups as an erased one; only once
+    # the deletion is committed, or a rolled-back delete would lose the details.
+    key_id = str(instance.key_id)
+    transaction.on_commit(lambda: keyring().destroy_data_keys([key_id]), robust=True)
 
 
 class Involvement(models.Model):

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from casebook.accounts import roles
 from casebook.accounts.security import client_address
-from casebook.audit.services import audit_people_viewed
 from casebook.cases.editing import incident_save
 from casebook.cases.forms import IncidentEditor
 from casebook.cases.models import Incident, Protest
 from casebook.cases.services import incident_may_edit
 from casebook.cases.views.access import staff_required
-from casebook.people.models import Involvement
+from casebook.people.duties.access import people_viewed
+from casebook.people.models import Person
 from casebook.people.services import people_visible_to
 
 
@@ -53,10 +53,9 @@ def _incident_editor(request, *, incident: Incident | None):
             messages.success(request, f"{saved.reference} {verb}.")
             return redirect(saved)
     if incident is not None and include_people:
-        audit_people_viewed(
-            actor=request.user, incident_reference=incident.reference, via="incident editor",
-            people_references=list(Involvement.objects.filter(act__incident=incident)
-                                   .values_list("person__reference", flat=True)),
+        people_viewed(
+            user=request.user, incident_reference=incident.reference, via="incident editor",
+            people=Person.objects.filter(involvements__act__incident=incident).distinct(),
             ip_address=client_address(request),
         )
     return render(request, "cases/incident_form.html", {

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from casebook.accounts.security import client_address
-from casebook.audit.services import audit_people_viewed, incident_history
+from casebook.audit.services import incident_history
 from casebook.cases.filters import act_summaries, incident_page, source_counts
 from casebook.cases.forms import IncidentFilterForm
 from casebook.cases.models import Incident, IncidentStatus, Outcome
@@ -22,6 +22,7 @@ from casebook.cases.services import (
     incident_status_choices,
 )
 from casebook.cases.views.access import staff_required
+from casebook.people.duties.access import people_viewed
 from casebook.people.services import (
     incident_involvements_by_act,
     incident_people_count,
@@ -78,9 +79,9 @@ def incident_detail(request, reference: str):
     for act in acts:
         act.people = involvements.get(act.pk, [])
     # Every sight of a person's details leaves a trace in the audit trail.
-    audit_people_viewed(
-        actor=request.user, incident_reference=incident.reference, via="incident page",
-        people_references=[i.person.reference for rows in involvements.values() for i in rows],
+    people_viewed(
+        user=request.user, incident_reference=incident.reference, via="incident page",
+        people={i.person for rows in involvements.values() for i in rows},
         ip_address=client_address(request),
     )
     return render(request, "cases/incident_detail.html", {

@@ -8,6 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from casebook.accounts.roles import Role
 from casebook.cases.models import Incident
+from casebook.people.keys.master import ensure_master_key
 from casebook.web.management.commands.init import ensure_user
 
 DEMO_USERS = [
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         from casebook.sample.generator import sample_generate
 
         console = Console()
+        ensure_master_key()  # before migrating: people's details are sealed with it
         call_command("migrate", interactive=False, verbosity=0)
         from casebook.bootstrap import bootstrap_reference_data
 

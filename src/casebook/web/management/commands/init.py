@@ -9,6 +9,7 @@ from django.db import transaction
 from casebook.accounts.models import User
 from casebook.accounts.roles import Role
 from casebook.bootstrap import bootstrap_reference_data
+from casebook.people.keys.master import ensure_master_key
 
 
 def ensure_user(*, username: str, role: Role, password: str) -> tuple[User, bool]:
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, admin, password_stdin, **options):
+        ensure_master_key()  # before migrating: people's details are sealed with it
         call_command("migrate", interactive=False, verbosity=0)
         for report in bootstrap_reference_data():
             counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.counts.items())

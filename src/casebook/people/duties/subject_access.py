@@ -1,0 +1,179 @@
+"""Subject access: everything Casebook holds about one person, in one zip archive.
+
+The archive holds `person.json` (their details, opened; consent; every act and incident they
+are part of, with its outcomes; their evidence files' records; the audit entries about them)
+and `evidence/<sha256>.<ext>`, the original evidence files attached to them. Staff network
+addresses in the audit entries are left out (they are the staff's personal data, not the
+person's); who did what, and when, is kept.
+
+The archive is written with mode 600. It is as sensitive as the person's record: hand it
+over by a safe route and delete it afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from casebook.audit.models import AuditEntry
+from casebook.cases.models import Outcome
+from casebook.cases.signals import record_changed
+from casebook.people.models import Involvement, Person
+
+EXPORTED = "people.person.exported"
+EXTENSIONS = {
+    "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic",
+    "video/mp4": "mp4", "video/quicktime": "mov", "audio/mpeg": "mp3", "audio/mp4": "m4a",
+    "audio/ogg": "ogg", "audio/wav": "wav", "application/pdf": "pdf", "text/plain": "txt",
+}
+README = """\
+Everything Casebook holds about {reference}, written on {written}.
+
+person.json   the details, consent, involvements (acts, incidents, roles, outcomes),
+              evidence records and the audit entries about this person.
+evidence/     the original evidence files attached to this person, named by their SHA-256.
+"""
+
+
+@dataclass
+class SubjectAccessReport:
+    output: Path
+    involvements: int
+    evidence_files: int
+    audit_entries: int
+
+
+def _value(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def person_record(person: Person) -> dict:
+    """The person's own row: details (opened) and consent."""
+    if person.is_erased:
+        details = None
+    else:
+        details = {name: _value(getattr(person, name)) for name in Person.PERSONAL_FIELDS}
+    return {
+        "reference": person.reference,
+        "details": details,
+        "consent": {
+            "record": person.consent_record, "share": person.consent_share,
+            "publish": person.consent_publish, "given_at": _value(person.consent_given_at),
+        },
+        "created_at": _value(person.created_at),
+        "erased_at": _value(person.erased_at),
+        "erasure_reason": person.erasure_reason or None,
+    }
+
+
+def _involvements(person: Person) -> list[dict]:
+    rows = (
+        Involvement.objects.filter(person=person)
+        .select_related("act__incident__force", "act__act_type", "act__legal_provision",
+                        "act__trigger_type")
+        .prefetch_related(Prefetch("act__outcomes",
+                                   queryset=Outcome.objects.select_related("outcome_type")))
+        .order_by("act__incident__date", "act_id")
+    )
+    result = []
+    for involvement in rows:
+        act, incident = involvement.act, involvement.act.incident
+        result.append({
+            "role": involvement.role,
+            "incident": {
+                "reference": incident.reference, "title": incident.title,
+                "date": _value(incident.date), "place": incident.place,
+                "force": incident.force.name if incident.force else None,
+                "status": incident.status,
+            },
+            "act": {
+                "type": str(act.act_type), "number_affected": act.number_affected,
+                "legal_provision": str(act.legal_provision) if act.legal_provision else None,
+                "offence_wording": act.offence_wording,
+                "trigger": str(act.trigger_type) if act.trigger_type else None,
+                "trigger_wording": act.trigger_wording,
+                "outcomes": [{"outcome": str(o.outcome_type), "date": _value(o.date),
+                              "note": o.note} for o in act.outcomes.all()],
+            },
+        })
+    return result
+
+
+def _evidence(person: Person):
+    from casebook.sources.models import EvidenceFile
+
+    return list(EvidenceFile.objects.filter(person=person).order_by("added_at", "id"))
+
+
+def _evidence_record(evidence, name: str) -> dict:
+    return {
+        "file": name, "sha256": evidence.sha256, "media_type": evidence.media_type,
+        "size": evidence.size, "original_filename": evidence.original_filename,
+        "caption": evidence.caption, "added_at": _value(evidence.added_at),
+        "captured_at": _value(evidence.captured_at),
+        "gps": ([str(evidence.gps_latitude), str(evidence.gps_longitude)]
+                if evidence.has_location else None),
+        "device": " ".join(filter(None, [evidence.device_make, evidence.device_model])) or None,
+        "incident": evidence.incident.reference if evidence.incident_id else None,
+    }
+
+
+def _audit_entries(person: Person, evidence_ids: list[int]) -> list[dict]:
+    from django.db.models import Q
+
+    entries = AuditEntry.objects.filter(
+        Q(object_type="people.person", object_id=str(person.pk))
+        | Q(object_type="sources.evidencefile", object_id__in=[str(i) for i in evidence_ids])
+    ).order_by("sequence")
+    return [{"sequence": e.sequence, "at": _value(e.at), "by": e.actor_name or "system",
+             "action": e.action, "changes": e.changes} for e in entries]
+
+
+def person_export(*, person: Person, output: Path, actor=None,
+                  ip_address: str | None = None) -> SubjectAccessReport:
+    """Write the subject access archive for `person` to `output` (a .zip path)."""
+    from casebook.sources.evidence.storage import blob_open
+
+    output = Path(output)
+    involvements = _involvements(person)
+    evidence = _evidence(person)
+    record = person_record(person)
+    record["involvements"] = involvements
+    record["evidence"] = []
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle, \
+                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for item in evidence:
+                name = f"evidence/{item.sha256}.{EXTENSIONS.get(item.media_type, 'bin')}"
+                with blob_open(item.storage_name) as blob, archive.open(name, "w") as target:
+                    while chunk := blob.read(1024 * 1024):
+                        target.write(chunk)
+                record["evidence"].append(_evidence_record(item, name))
+            with transaction.atomic():
+                record_changed.send(
+                    sender=Person, action=EXPORTED, instance=person, actor=actor,
+                    incident=None, ip_address=ip_address,
+                    changes={"reference": person.reference, "evidence_files": len(evidence),
+                             "involvements": len(involvements)},
+                )
+            # The audit trail about the person, including this export.
+            record["audit"] = _audit_entries(person, [e.pk for e in evidence])
+            archive.writestr("person.json", json.dumps(record, indent=2, ensure_ascii=False))
+            archive.writestr("README.txt", README.format(
+                reference=person.reference, written=timezone.now().isoformat(timespec="seconds")))
+        os.replace(temporary, output)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return SubjectAccessReport(output, len(involvements), len(evidence), len(record["audit"]))

@@ -1,0 +1,53 @@
+"""The migration that seals existing people: plain rows in, sealed rows out, and back."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from casebook.people.models import Person
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("people", "0001_initial")]
+
+
+def migrate(targets) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+
+
+def latest() -> list[tuple[str, str]]:
+    executor = MigrationExecutor(connection)
+    return [key for key in executor.loader.graph.leaf_nodes() if key[0] == "people"]
+
+
+def test_existing_people_are_sealed_by_the_migration_and_opened_by_its_reverse():
+    migrate(BEFORE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO people_person (reference, full_name, contact, address, date_of_birth, "
+            "gender, ethnicity, notes, consent_record, consent_share, consent_publish, "
+            "consent_notes, created_at) VALUES ('P-000900', 'Canaryold Qzxvrow', "
+            "'07700 900900', '9 Old Row', '1980-04-05', '', '', 'old note', %s, %s, %s, '', "
+            "'2024-01-01 00:00:00+00:00')", [True, False, False])
+    try:
+        migrate(latest())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT full_name, date_of_birth, search_tokens FROM people_person")
+            name, born, tokens = cursor.fetchone()
+        assert name.startswith("cb1:") and born.startswith("cb1:") and tokens.strip()
+        person = Person.objects.get(reference="P-000900")
+        assert (person.full_name, str(person.date_of_birth)) == ("Canaryold Qzxvrow",
+                                                                  "1980-04-05")
+        assert list(Person.objects.search("qzxvrow canaryold")) == [person]
+
+        migrate(BEFORE)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT full_name, date_of_birth, notes FROM people_person")
+            name, born, notes = cursor.fetchone()
+        assert (name, str(born), notes) == ("Canaryold Qzxvrow", "1980-04-05", "old note")
+    finally:
+        migrate(latest())
