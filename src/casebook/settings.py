@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "casebook.people",
     "casebook.sources",
     "casebook.audit",
+    "casebook.redaction",
+    "casebook.monitor",
+    "casebook.transfer",
     "casebook.web",
 ]
 
@@ -200,3 +203,106 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CASEBOOK_LOG_LEVEL", "WARNING")},
 }
+
+# --- Evidence vault (sources/evidence/) -------------------------------------------------------
+# Files are stored once per SHA-256 under ab/cd/<sha256> in a storage of their own: a local
+# folder by default, or an S3-compatible bucket (django-storages, `pip install casebook[s3]`).
+# Blobs are never served straight from the storage: every download goes through a view that
+# checks the role, so the folder or bucket must not be public.
+EVIDENCE_MAX_BYTES = env_int("CASEBOOK_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024)
+EVIDENCE_MAX_PIXELS = env_int("CASEBOOK_EVIDENCE_MAX_PIXELS", 100_000_000)
+EVIDENCE_STORAGE = env_str("CASEBOOK_EVIDENCE_STORAGE", "filesystem").strip().lower()
+if EVIDENCE_STORAGE == "filesystem":
+    STORAGES["evidence"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("CASEBOOK_EVIDENCE_DIR") or DATA_DIR / "evidence",
+            "base_url": None,
+            # Read-only blobs in private folders: the original is never modified.
+            "file_permissions_mode": 0o440,
+            "directory_permissions_mode": 0o750,
+        },
+    }
+elif EVIDENCE_STORAGE == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("CASEBOOK_EVIDENCE_S3_BUCKET"),
+            "endpoint_url": env_str("CASEBOOK_EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("CASEBOOK_EVIDENCE_S3_REGION") or None,
+            "location": env_str("CASEBOOK_EVIDENCE_S3_PREFIX", "evidence"),
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID, instance roles, ~/.aws).
+            "access_key": env_str("CASEBOOK_EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("CASEBOOK_EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["evidence"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured(
+            "CASEBOOK_EVIDENCE_STORAGE=s3 needs CASEBOOK_EVIDENCE_S3_BUCKET."
+        )
+else:
+    raise ImproperlyConfigured(
+        f"CASEBOOK_EVIDENCE_STORAGE={EVIDENCE_STORAGE!r}: use 'filesystem' or 's3'."
+    )
+# --- end of the evidence vault block ----------------------------------------------------------
+
+# --- News monitor (monitor/: feeds, pipeline, review queue) ----------------------------------
+# Without a broker every pipeline stage runs in the calling process (`make demo`, laptops);
+# with one (redis://… or amqp://…) each stage is a Celery task run by `casebook worker`.
+MONITOR_BROKER_URL = env_str("CASEBOOK_BROKER_URL").strip()
+CELERY_BROKER_URL = MONITOR_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not MONITOR_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True  # stages record their outcome on the page row, not in results
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING above: article text is never logged
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-stage leaves the task for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery beat (`casebook worker --beat`) asks every minute which feeds are due.
+CELERY_BEAT_SCHEDULE = {
+    "monitor-poll-due-feeds": {"task": "monitor.feeds_poll_due", "schedule": 60.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")  # not the current folder
+# Fetching: whole-request timeout, largest body read (streamed, aborted past it), pause
+# between two requests to the same host, and a user agent that says who we are.
+MONITOR_FETCH_TIMEOUT = env_int("CASEBOOK_MONITOR_FETCH_TIMEOUT", 20)
+MONITOR_MAX_BYTES = env_int("CASEBOOK_MONITOR_MAX_BYTES", 5 * 1024 * 1024)
+MONITOR_HOST_DELAY_MS = env_int("CASEBOOK_MONITOR_HOST_DELAY_MS", 2000)
+MONITOR_CONTACT_URL = env_str("CASEBOOK_MONITOR_CONTACT_URL", "https://casebook.example.org/bot")
+MONITOR_USER_AGENT = f"Casebook-monitor/0.1 (+{MONITOR_CONTACT_URL})"
+MONITOR_FEED_INTERVAL_MINUTES = env_int("CASEBOOK_MONITOR_FEED_INTERVAL", 30)
+# Feeds may not point at this machine or the private network unless allowed (a feed address
+# is typed by a coordinator; without this check it could read internal services).
+MONITOR_ALLOW_PRIVATE_ADDRESSES = env_bool("CASEBOOK_MONITOR_ALLOW_PRIVATE_ADDRESSES", False)
+# --- end of the news monitor block -----------------------------------------------------------
+
+# --- People's personal data: keys, keyring, retention (people/keys/, people/duties/) --------
+# Every person's details are sealed with a data key of their own, wrapped by a master key.
+# The master key comes from CASEBOOK_MASTER_KEY (read by casebook.people.keys.master and never
+# copied into settings) or from this file (one base64 key per line, mode 600), which
+# `casebook init` creates. Back it up offline, apart from the database backups.
+MASTER_KEY_FILE = Path(env_str("CASEBOOK_MASTER_KEY_FILE") or DATA_DIR / "master.key")
+# The wrapped data keys live OUTSIDE the main database, so that erasing a person (destroying
+# their key) also makes them unreadable in every earlier database backup. Back it up with
+# `casebook keys backup` and keep only the newest copy.
+KEYRING_PATH = Path(env_str("CASEBOOK_KEYRING_PATH") or DATA_DIR / "keyring.sqlite3")
+# Personal details are erased this many months after a person's case closes
+# (`casebook retention run`); 0 turns the rule off.
+RETENTION_MONTHS = env_int("CASEBOOK_RETENTION_MONTHS", 72)
+# dumpdata and the JSON backup write people's details sealed, dates of birth included.
+SERIALIZATION_MODULES = {
+    fmt: f"casebook.people.keys.serializers.{fmt}" for fmt in ("json", "jsonl", "python")
+}
+# --- end of the people's personal data block --------------------------------------------------
+
+# --- Redaction (redaction/) ---------------------------------------------------------------
+# Names that are never hidden (public figures: MPs, police chiefs…), comma-separated.
+REDACTION_PUBLIC_FIGURES = env_list("CASEBOOK_REDACTION_PUBLIC_FIGURES", [])
+# Officers' collar numbers are public accountability information: kept unless turned off.
+REDACTION_KEEP_COLLAR_NUMBERS = env_bool("CASEBOOK_REDACTION_KEEP_COLLAR_NUMBERS", True)
+# Faces are looked for on a copy at most this many pixels on its longer side.
+REDACTION_FACE_MAX_SIDE = env_int("CASEBOOK_REDACTION_FACE_MAX_SIDE", 1280)
