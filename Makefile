@@ -63,6 +63,11 @@ test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and
 bench: install-test ## Run the benchmarks (prints figures; see bench/README.md)
 	$(BIN)/python bench/incident_list.py --size 100000
 	$(BIN)/python bench/import_csv.py --rows 100000
+	$(BIN)/python bench/monitor.py --pages 3000
+	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/encryption.py --size 20000
+	$(BIN)/python bench/redaction.py
+	$(BIN)/python bench/evidence.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info

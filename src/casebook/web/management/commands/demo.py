@@ -60,6 +60,10 @@ class Command(BaseCommand):
                 task = progress.add_task("Generating synthetic incidents", total=size)
                 sample_generate(size=size, seed=seed,
                                 progress=lambda n: progress.advance(task, n))
+        # Invented news pages through the monitor, so candidates wait in the review queue.
+        from casebook.monitor.demo import monitor_demo_load
+
+        monitor_demo_load()
         console.print(f"Demo data lives in {settings.DATA_DIR} (delete it to start afresh).")
         console.print("Sign in with any of these (all invented data):")
         for username, role in DEMO_USERS:

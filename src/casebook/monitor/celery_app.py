@@ -1,0 +1,18 @@
+"""The Celery application that runs the monitor's stages on workers.
+
+Configured from Django settings (the CELERY_* block at the end of settings.py): the broker
+comes from CASEBOOK_BROKER_URL (Redis or RabbitMQ). Without one, tasks run eagerly in the
+calling process and the pipeline does not use Celery at all (see intake.runner_default).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebook.settings")
+
+app = Celery("casebook")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.imports = ("casebook.monitor.tasks",)
