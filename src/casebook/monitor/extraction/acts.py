@@ -3,7 +3,7 @@
 Works sentence by sentence. An *anchor* (a verb or noun of police action from
 :mod:`lexicon`) opens an act; its count comes from the words before it ("24 demonstrators were
 held", "Seven arrests") or after it ("arrested 53 people"); elliptical items that follow
-("..., six for looting and four for miscellaneous crimes", "with another 10 held elsewhere")
+("..., five for theft and three for other offences", "with another 12 held elsewhere")
 become acts of the same type. Each act keeps the character span of every word it was built from.
 
 Anchors are dropped when the words before them make the action hypothetical ("would face
@@ -25,7 +25,8 @@ __all__ = ["Act", "find_acts"]
 Span = tuple[int, int]
 
 _NOUN_ANCHORS = re.compile(
-    r"arrests|arrest|detentions|detainees|seizures?|infringement|penalty|fixed|fines|"
+    r"arrests|arrest|detentions|detainees|seizures?|infringement|penalty|fixed|fines|tickets|"
+    r"summonses|citations|"
     r"checkpoints?|stop and searches|home visits?",
     re.IGNORECASE,
 )
@@ -50,23 +51,29 @@ _OBJECT_COUNT = re.compile(
 _GROUP_OF = re.compile(rf"\s+(?:[\w\"“”'‘’-]+\s+){{0,3}}?group[\"”’']?\s+of\s+(?P<n>{NUMBER})\b",
                        re.IGNORECASE)
 _IMAGE_COUNT = re.compile(
-    rf"\b(?:of|showing)\s+(?:the\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
+    rf"\b(?:of|showing)\s+(?:the\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b|"
+    rf"\b(?P<n2>{NUMBER})\s+(?:more\s+|new\s+|further\s+|other\s+)?(?:CCTV\s+)?(?:images|"
+    rf"pictures|photos|photographs|stills|e-?fits)\s+(?:of\s+)?(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
     re.IGNORECASE,
 )
 _ITEM = re.compile(
-    r"(?:[,;:]\s*(?:and\s+|while\s+|with\s+|plus\s+|but\s+)?|\s+(?:and|while|with|plus|but)\s+)"
+    r"(?:[,;:–—]\s*(?:and\s+|while\s+|with\s+|plus\s+|but\s+)?|\s+-\s+|"
+    r"\s+(?:and|while|with|plus|but)\s+)"
     r"(?P<add>(?:a\s+further|another|an\s+additional|additional|further)\s+)?"
-    rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER})"
-    rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?"
+    rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|another(?=\s+(?:for|on\s+suspicion|over|"
+    r"was|who|in\s+connection)\b)|an?\s+\d{1,2}-year-old(?:\s+(?:man|woman|boy|girl|"
+    r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
+    rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
     r"(?P<tail>\s+(?:(?:was|were|had\s+been|have\s+been)\s+)?(?:also\s+)?(?:(?:held|arrested|"
-    r"detained|charged)\b|for\b|on\s+suspicion\b|over\b|in\s+breach\b|under\b|elsewhere\b|"
+    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|under\b|"
+    r"elsewhere\b|"
     r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))?",
     re.IGNORECASE,
 )
 _PEOPLE_NEAR = re.compile(rf"\s*(?:[\w'’-]+\s+){{0,3}}?{lx.PEOPLE}\b", re.IGNORECASE)
 _SUBJECT_BREAKERS = re.compile(
     r"\b(?:injured|hurt|attended|joined|gathered|marched|took|said|says|treated|deployed|"
-    r"involved|estimated|expected|turned|killed|died|aged)\b|[%£$€]",
+    r"involved|estimated|expected|turned|killed|died)\b|[%£$€]",
     re.IGNORECASE,
 )
 _HELD_NOT_ARREST = re.compile(
@@ -102,6 +109,9 @@ class Act:
     total_marker: bool = False
     additive: bool = False
     definite: bool = False
+    reference: bool = False  # its subject is people counted earlier ("those arrested")
+    kind_of: str = ""  # for "other": fines, containment, checkpoints, separating groups...
+    all_of_them: bool = False  # "those arrested were charged": every one of them
     subset: bool = False
     item: bool = False
     listed: bool = False
@@ -123,6 +133,19 @@ class Act:
                                            self.trigger))
 
 
+_OTHER_KINDS = (
+    ("fine", re.compile(r"fine|ticket|notice|summons|citation", re.IGNORECASE)),
+    ("contain", re.compile(r"kettl|contain|intercept", re.IGNORECASE)),
+    ("checkpoint", re.compile(r"checkpoint", re.IGNORECASE)),
+    ("separate", re.compile(r"separat|apart", re.IGNORECASE)),
+)
+
+
+def _other_kind(words: str) -> str:
+    """Which kind of "other" action an anchor names: fines and containment are two acts."""
+    return next((name for name, regex in _OTHER_KINDS if regex.search(words)), "other")
+
+
 def _words_before(text: str, start: int, stop_at: int, limit: int = 8) -> str:
     """Up to *limit* words before *start*, cut at the last clause break."""
     window = text[max(stop_at, start - 80):start]
@@ -141,6 +164,8 @@ def _keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> 
         return False  # "arrest" as a plain noun or infinitive: "powers of arrest"
     if word == "intercept" and not re.search(r"\bhad\s+to\s+$", before):
         return False
+    if word in {"disperse", "break up"} and not _USED_TO.search(before):
+        return False  # "failure to disperse" is an offence; "used tear gas to disperse" an act
     if word == "cleared" and not re.search(r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?$",
                                            before, re.IGNORECASE):
         return False  # "cleared" alone: only in the passive ("the square was cleared")
@@ -151,7 +176,7 @@ def _keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> 
         after_number = re.match(rf"\s+{NUMBER}", text[m.end():m.end() + 30], re.IGNORECASE)
         if not (_PERSON_BEFORE.search(before) or after_people or after_number):
             return False
-    if kind in {"force", "home_visit"}:
+    if kind in {"force", "home_visit"} or word in {"tickets", "summonses", "citations"}:
         context = text[sentence.start:sentence.end]
         if not lx.POLICE_AGENT.search(context):
             return False
@@ -164,6 +189,8 @@ def _keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> 
 
 
 def _dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence) -> bool:
+    if _HYPOTHETICAL_AFTER.match(text, anchor[1], sentence.end):
+        return True  # "more arrests are expected"
     before = _words_before(text, anchor[0], clause[0])
     if lx.NEGATION.search(before):
         return True
@@ -171,14 +198,31 @@ def _dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentenc
     if modal.search(before):
         return True
     # "to arrest", "to disperse": an intention, unless the police "had to" do it.
-    if re.search(r"\bto\s*$", before) and not re.search(r"\bhad\s+to\s*$", before) and not (
+    if re.search(r"\bto\s*$", before) and not re.search(
+            r"\bhad\s+to\s*$|\b(?:used|using|deployed|deploying|were\s+used|was\s+used|formed|"
+            r"fired|firing|"
+            r"forming|set\s+up|drafted\s+in|brought\s+in|moved\s+in|stepped\s+in)\s+"
+            r"(?:[\w-]+\s+){0,3}?to\s*$", text[max(sentence.start, anchor[0] - 60):anchor[0]]
+    ) and not (
             kind in {"stop_search", "dispersal"}
             and re.search(r"\b(?:authority|powers?)\s+to\s*$", before)):
         # An authorisation in force ("powers are in place to stop and search") is an act.
         return True
     sentence_text = text[sentence.start:sentence.end]
-    if lx.CUMULATIVE.search(text, clause[0], clause[1]):
+    cumulative = lx.CUMULATIVE.search(text, clause[0], clause[1])
+    if cumulative and not (
+            re.fullmatch(r"so\s+far", cumulative.group(), re.IGNORECASE)
+            and lx.ONE_EVENT_FOLLOW_UP.search(sentence_text)
+            and not lx.SEVERAL_PROTESTS.search(sentence_text)):
+        # "so far" is a running total, except for one protest's follow-up arrests ("nine have
+        # so far been arrested in connection with the disorder"), which belong to its event
         return True
+    if lx.RUNNING_TOTAL.search(text, clause[0], clause[1]) and lx.SEVERAL_PROTESTS.search(
+            sentence_text):
+        return True  # "had now charged 96 people over the protests": a running total
+    if kind in {"stop_search", "dispersal"} and _GENERIC_ORDER.search(
+            text, max(sentence.start, anchor[0] - 30), anchor[0]):
+        return True  # "at protests where a Section 60 order is in force": a general rule
     if lx.COURT.search(sentence_text) and kind != "charge":
         return True
     comma_clause = _comma_clause(text, anchor, sentence)
@@ -199,7 +243,9 @@ def _clause_start(text: str, sentence: Sentence, floor: int, anchor_start: int) 
 
 
 def _set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
-    value = parse_number(m.group(group))
+    words = m.group(group).lower()
+    # "another for X", "and a 31-year-old on suspicion of Y": one more person
+    value = 1 if words == "another" or "-year-old" in words else parse_number(words)
     vague = bool(m.groupdict().get("vague")) or bool(m.groupdict().get("plus"))
     act.vague = vague or value is None
     act.count = None if act.vague else value
@@ -229,13 +275,16 @@ def _count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
             return True
         return False
     numbers = [m for m in lx.NUMBER_RE.finditer(text, prefix_start, act.anchor[0])
-               if not lx.NOT_PEOPLE_AFTER.match(text, m.end())
-               and not re.match(r"-year", text[m.end():m.end() + 5])]
+               if not lx.not_people(text, m.start(), m.end())]
     if numbers:
         m = numbers[-1]
+        if len(numbers) > 1 and _COMPOSITE.fullmatch(text, numbers[-2].end(), m.start()):
+            act.vague = True  # "three men and one woman were held": never summed
+            return True
         between = text[m.end():act.anchor[0]]
         if (len(between.split()) <= 18 and not _SUBJECT_BREAKERS.search(between)
-                and not lx.NUMBER_RE.search(between)
+                and not any(not lx.not_people(text, n.start(), n.end())
+                            for n in lx.NUMBER_RE.finditer(text, m.end(), act.anchor[0]))
                 and (_PEOPLE_NEAR.match(between) or not between.strip()
                      or _PASSIVE_END.search(between))):
             value = parse_number(m.group())
@@ -246,9 +295,20 @@ def _count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
             act.count_span = None if act.vague else (m.start(), m.end())
             act.definite = bool(re.search(r"\bthe\s+$", lead, re.IGNORECASE))
             act.additive = bool(lx.ADDITIVE.search(lead))
+            # "Of those, 98 were held under ...": part of a count told before
+            act.subset = bool(re.search(r"\bof\s+(?:those|them|these|whom)(?:\s+arrested|"
+                                        r"\s+held|\s+detained)?\s*,?\s*$",
+                                        text[max(0, m.start() - 30):m.start()], re.IGNORECASE))
             act.total_marker = bool(lx.TOTAL_MARKER.search(lead))
             return True
+    line_start = prefix_start == 0 or text[prefix_start - 1] == "\n"
+    if line_start and lx.HEADLINE_SINGLE.fullmatch(prefix):
+        act.count, act.count_span = 1, (prefix_start, act.anchor[0])
+        return True
     singles = list(lx.SINGLE_PERSON.finditer(text, prefix_start, act.anchor[0]))
+    if singles and numbers:  # "three men and one woman were held": no summing
+        act.vague = True
+        return True
     if singles and _PASSIVE_END.search(prefix) or (singles and not prefix[singles[-1].end()
                                                                           - prefix_start:].strip()):
         count = len(singles) if re.search(r"\bwere\b", prefix[-30:]) else 1
@@ -263,7 +323,12 @@ def _count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
 
 def _count_after(act: Act, text: str, limit: int) -> bool:
     m = _OBJECT_COUNT.match(text, act.anchor[1], limit)
-    if m and not lx.NOT_PEOPLE_AFTER.match(text, m.end()):
+    if m is None and act.type == "other":  # "issued fines to a further 11 people"
+        to = _TO_PEOPLE.match(text, act.anchor[1], limit)
+        if to:
+            _set_count(act, to)
+            return True
+    if m and not lx.not_people(text, m.start("n"), m.end("n")):
         _set_count(act, m)
         people = _PEOPLE_NEAR.match(text, m.end(), limit)
         act.words_end = people.end() if people else m.end()
@@ -343,10 +408,10 @@ def _split_list(act: Act, text: str, start: int, limit: int) -> list[Act]:
 
 
 def _offence_list_of_reference(act: Act, text: str) -> list[Act]:
-    """"The 10 arrests were for offences involving fireworks, public order and assault"."""
+    """"The 8 arrests were for offences including criminal damage and assault"."""
     if not (act.definite and act.offence and act.offence_span):
         return []
-    m = re.match(r"offences\s+(?:including|involving)\s+(.+)$", act.offence, re.IGNORECASE)
+    m = re.match(r"offen[cs]es\s+(?:including|involving)\s+(.+)$", act.offence, re.IGNORECASE)
     if not m or lx.NUMBER_RE.search(m.group(1)):
         return []
     return _list_from(act, text, act.offence_span[0] + m.start(1))
@@ -390,6 +455,48 @@ def anchors_in(text: str, start: int, end: int, low: str | None = None) -> list[
     return found
 
 
+# "Police arrest four", "Gardaí detain two": the bare word is a verb after a police subject.
+_AGENT_VERB_BEFORE = re.compile(
+    r"\b(?:police|officers|cops|Met|force|troopers|gardaí|gardai|PSNI|NYPD|LAPD)\s+$",
+    re.IGNORECASE,
+)
+# "... were arrested and later charged": the second act has the first one's people.
+_SAME_PEOPLE = re.compile(
+    r"\s+and\s+(?:(?:has|have|had|was|were|is|are)\s+)?(?:(?:since|later|subsequently|then|"
+    r"also|all|each|now|both)\s+)*(?:been\s+)?$",
+    re.IGNORECASE,
+)
+_USED_TO = re.compile(
+    r"\b(?:used|using|fired|firing|deployed|deploying)\s+(?:[\w-]+\s+){0,3}?to\s+$|"
+    r"\b(?:were|was)\s+used\s+to\s+$|\bhad\s+to\s+$",
+    re.IGNORECASE,
+)
+_ALL_OF_THEM = re.compile(
+    r"\s*(?:those\s+(?:arrested|detained|held)|they|both|all(?:\s+of\s+them)?|the\s+(?:men|women|"
+    r"people|protest[eo]rs|demonstrators|activists|group))\s+(?:were|have\s+been|had\s+been|"
+    r"have\s+all\s+been|were\s+all|all)\s+(?:all\s+|later\s+|since\s+|subsequently\s+)?$",
+    re.IGNORECASE,
+)
+_TO_PEOPLE = re.compile(
+    rf"\s+to\s+(?:a\s+further\s+|another\s+|an\s+additional\s+)?(?P<vague>{VAGUE_BEFORE}\s+)?"
+    rf"(?P<n>{NUMBER})\s+(?:[\w-]+\s+)?{lx.PEOPLE}\b",
+    re.IGNORECASE,
+)
+_CROWD_COUNT = re.compile(
+    rf"\s+(?:[\w'’-]+\s+){{0,2}}?{lx.PEOPLE}\s+(?:were|was|had\s+been|have\s+been|being)\s+"
+    r"(?:\w+ly\s+|also\s+|then\s+)?",
+    re.IGNORECASE,
+)
+_JOINED = re.compile(r"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?",
+                     re.IGNORECASE)
+_GENERIC_ORDER = re.compile(r"\b(?:where|wherever|whenever|when|if|unless)\s+(?:a|an|any)\s+$",
+                            re.IGNORECASE)
+_COMPOSITE = re.compile(r"\s+(?:[\w-]+\s+){1,2}?(?:and|plus|as\s+well\s+as)\s+", re.IGNORECASE)
+_HYPOTHETICAL_AFTER = re.compile(
+    r"\s+(?:(?:were|was|are|is|remain|remained)\s+(?:still\s+|also\s+)?"
+    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow)\b",
+    re.IGNORECASE,
+)
 _BARE_VERB_BEFORE = re.compile(
     r"\b(?:one|an|a|single|police|officers|cops|Met|force|troopers|gardaí|gardai)\s+$",
     re.IGNORECASE,
@@ -408,24 +515,67 @@ def find_acts(
     acts: list[Act] = []
     consumed: set[int] = set()
     floor = sentence.start
+    dropped_end: int | None = None  # where the last anchor dropped as negated or modal ended
     for number, (kind, m) in enumerate(anchors):
         if m.start() in consumed or kind is None:
             continue
         next_start = next((a.start() for _, a in anchors[number + 1:]
                            if a.start() not in consumed), sentence.end)
         clause_start = _clause_start(text, sentence, floor, m.start())
-        act = Act(kind, (m.start(), m.end()), index, (clause_start, next_start))
-        if _dropped(kind, text, act.anchor, (clause_start, next_start), sentence):
-            floor = m.end()
+        act = Act(kind, (m.start(), m.end()), index, (clause_start, next_start),
+                  kind_of=_other_kind(m.group()) if kind == "other" else "")
+        joined = dropped_end is not None and _JOINED.fullmatch(text, dropped_end, m.start())
+        if joined or _dropped(kind, text, act.anchor, (clause_start, next_start), sentence):
+            floor = dropped_end = m.end()
             continue
-        noun = bool(_NOUN_ANCHORS.fullmatch(m.group().lower().split()[0]))
+        dropped_end = None
+        noun = bool(_NOUN_ANCHORS.fullmatch(m.group().lower().split()[0])) and not (
+            _AGENT_VERB_BEFORE.search(text, max(sentence.start, m.start() - 30), m.start()))
         passive = bool(_PASSIVE_END.search(text[clause_start:m.start()]))
-        if kind == "image_appeal":
+        if kind == "home_visit":
+            if re.search(r"\b(?:her|his)\b", m.group(), re.IGNORECASE) or re.match(
+                    r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|person|"
+                    r"pensioner|teenager|activist|student|mother|father|grandmother|"
+                    r"grandfather|councillor|journalist|boy|girl)\b", text[m.end():m.end() + 60],
+                    re.IGNORECASE):
+                act.count, act.count_span = 1, (m.start(), m.end())
+            else:
+                _count_before(act, text, clause_start, False)
+        elif kind == "image_appeal":
             counted = _IMAGE_COUNT.search(text, clause_start, next_start)
             if counted:
-                _set_count(act, counted)
+                _set_count(act, counted, "n" if counted.group("n") else "n2")
         elif noun or passive or not _count_after(act, text, next_start):
-            _count_before(act, text, clause_start, noun)
+            counted = _count_before(act, text, clause_start, noun)
+            to = None if counted or kind != "other" else _TO_PEOPLE.match(text, m.end(),
+                                                                          next_start)
+            if to:  # "issued 45 tickets" above; "issued tickets to 11 people" here
+                _set_count(act, to)
+        previous = next((a for a in reversed(acts) if a.sentence == index and not a.item), None)
+        if (act.count is None and not act.vague and previous is not None
+                and previous.count is not None and previous.type != act.type
+                and {act.type, previous.type} <= {"arrest", "charge"}
+                and _SAME_PEOPLE.search(text, previous.anchor[1], m.start())
+                and not re.search(r"[,;]", text[previous.anchor[1]:m.start()])):
+            act.count, act.count_span = previous.count, previous.count_span
+        if (noun and act.count is None and not act.vague
+                and re.search(r"\b(?:the|these|those)\s+$", text[max(0, m.start() - 8):m.start()],
+                              re.IGNORECASE)):
+            if not lx.POLICE_AGENT.search(text, sentence.start, sentence.end):
+                floor = m.end()  # "criticised the fines": the fines told of before, not news
+                continue
+            act.reference = True  # "the arrests were for ...": more about arrests told before
+        if (act.count is None and lx.REFERENCE_SUBJECT.fullmatch(text, sentence.start, m.start())
+                and _PASSIVE_END.search(text, max(sentence.start, m.start() - 40), m.start())):
+            act.reference = True
+            act.all_of_them = bool(_ALL_OF_THEM.match(text, sentence.start, m.start()))
+        if kind in {"force", "dispersal"} and act.count is not None and act.count_span and (
+                not _CROWD_COUNT.fullmatch(text, act.count_span[1], m.start())
+                if act.count_span[1] <= m.start()
+                else not _PEOPLE_NEAR.match(text, act.count_span[1], next_start)):
+            # "arrested 108 protesters as they cleared ...", "fired one AEP round": the number
+            # does not count people moved or hurt.
+            act.count, act.count_span = None, None
         after = act.words_end or m.end()
         if lx.TOTAL_MARKER.search(text, clause_start, m.start()):
             act.total_marker = True
@@ -444,7 +594,7 @@ def find_acts(
 
 def _items(act: Act, text: str, start: int, sentence: Sentence,
            anchors: list[tuple[str | None, re.Match[str]]], consumed: set[int]) -> list[Act]:
-    """Elliptical acts after *act*: "..., six for looting and four for miscellaneous crimes"."""
+    """Elliptical acts after *act*: "..., five for theft and three for other offences"."""
     items: list[Act] = []
     position = start
     while position < sentence.end:
@@ -453,12 +603,15 @@ def _items(act: Act, text: str, start: int, sentence: Sentence,
             break
         blocking = [a for _, a in anchors if position <= a.start() < m.start()
                     and a.start() not in consumed]
-        if blocking or lx.NOT_PEOPLE_AFTER.match(text, m.end("n")):
+        if blocking or lx.not_people(text, m.start("n"), m.end("n")):
             break
         if re.search(r"\bincluding\s*$", text[max(0, m.start() - 12):m.start("n")], re.I):
             break
         if not (m.group("add") or m.group("tail")):
             break
+        verb = re.search(r"\b(held|arrested|detained|charged)\b", m.group("tail") or "", re.I)
+        if verb and (verb.group(1).lower() == "charged") != (act.type == "charge"):
+            break  # "nine arrested and six of them charged": the charge is an act of its own
         for _, a in anchors:
             if m.start() <= a.start() < m.end() + 3:
                 consumed.add(a.start())

@@ -65,6 +65,8 @@ _RELATIVE = re.compile(
     r"(?:\s+(?P<named_year>(?:19|20)\d\d))?",
     re.IGNORECASE,
 )
+# Between a weekday and the calendar date it names: "Saturday 13 February", "Monday, 5 Aug".
+_WEEKDAY_JOIN = re.compile(r"(?:['’]s)?,?\s{1,3}(?:the\s+)?")
 _PROTEST_AFTER = re.compile(
     r"\s*(?:['’]s\s+)?(?:[\w-]+\s+){0,3}?(?:march|protest|demonstration|rally|riot|disorder|"
     r"sit-in|vigil|clashes|unrest|action|event)",
@@ -95,15 +97,21 @@ def _month(name: str) -> int:
 
 
 def _easter(year: int) -> dt.date:
-    """Gregorian Easter Sunday (the anonymous algorithm)."""
+    """Gregorian Easter Sunday (the anonymous Meeus/Jones/Butcher algorithm).
+
+    >>> _easter(2023), _easter(2024)
+    (datetime.date(2023, 4, 9), datetime.date(2024, 3, 31))
+    """
     a, b, c = year % 19, year // 100, year % 100
     d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
     h = (19 * a + b - d - g + 15) % 30
     i, k = divmod(c, 4)
-    m = (32 + 2 * e + i - h - k) % 7
-    n = (h + m - 7 * ((a + 11 * h + 22 * m) // 451) + 114)
-    return dt.date(year, n // 31, n % 31 + 1)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
 
 
 def _named_day(name: str, year: int) -> dt.date:
@@ -163,11 +171,28 @@ def parse_published(value: object) -> dt.date | None:
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|$|\?|\.)")
-_PUBLISHED_LABEL = re.compile(
-    r"(?:\bdate|published|updated|posted|last updated)(?:\s+on)?\s*:?\s*"
-    r"(?:\d{1,2}[:.]\d{2}\s*(?:am|pm|gmt|bst)?\s*,?\s*(?:\w+day,?\s*)?)?",
+_TIME = (r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*"
+         r"(?:gmt|bst|utc|[ecmp][sd]?t|aes?t|aedt|hkt|cet|cest|ist)?")
+_URL_MONTH_DATE = re.compile(
+    r"/((?:19|20)\d\d)/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*/([0-3]?\d)(?:/|-|$)",
     re.IGNORECASE,
 )
+_PUBLISHED_LABEL = re.compile(
+    r"(?:\bdate|published|updated|posted|last updated)(?:\s+on)?\s*:?\s*"
+    rf"(?:{_TIME}\s*,?\s*)?(?:\w+day,?\s*)?",
+    re.IGNORECASE,
+)
+# The label must lead straight into the date ("Published on Sun 28 Mar 2021"): "police have
+# published images ... of a protest on 3 August" is no publication line.
+_PUBLISHED_LABEL_END = re.compile(
+    _PUBLISHED_LABEL.pattern + r"(?:[a-z]{3,9}\.?,?\s+)?$", re.IGNORECASE)
+# What may stand beside a date on a line of its own at the head of an article: a weekday, a
+# section label ("News |"), a place dateline ("Melbourne,", "OTTAWA —"), and a time after it.
+_ALONE_BEFORE = re.compile(
+    r"\s*(?:[A-Z][\w'’ .-]{0,30}?\s*(?:[|·•,]|\s[—–-])\s*)?"
+    r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s*)?"
+)
+_ALONE_AFTER = re.compile(rf"\s*(?:[,|·•—–-]?\s*{_TIME})?\s*[.,|]?\s*", re.IGNORECASE)
 
 
 def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int, int] | None]:
@@ -179,12 +204,17 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
 
     >>> infer_published("", "https://example.org/news/2024/05/18/story")
     (datetime.date(2024, 5, 18), None)
-    >>> infer_published("PUBLISHED: 15:28 08 December 2020 | UPDATED")[0]
-    datetime.date(2020, 12, 8)
+    >>> infer_published("PUBLISHED: 09:41 14 March 2021 | UPDATED")[0]
+    datetime.date(2021, 3, 14)
     """
     match = _URL_DATE.search(url or "")
     if match:
         date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if date:
+            return date, None
+    match = _URL_MONTH_DATE.search(url or "")  # "/2024/jun/12/"
+    if match:
+        date = _make(int(match.group(1)), _month(match.group(2)), int(match.group(3)))
         if date:
             return date, None
     head_end = min(len(text), 400)
@@ -198,8 +228,9 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
         before = text[line_start:start]
         line_end = text.find("\n", end)
         after = text[end: line_end if line_end >= 0 else len(text)]
-        labelled = _PUBLISHED_LABEL.search(before) is not None
-        alone = not re.search(r"[A-Za-z]{3,}", before) and len(after.strip()) < 3
+        labelled = _PUBLISHED_LABEL_END.search(before) is not None
+        alone = (_ALONE_BEFORE.fullmatch(before) is not None
+                 and _ALONE_AFTER.fullmatch(after) is not None)
         if labelled or alone:
             return date, (start, end)
     return None, None
@@ -267,11 +298,13 @@ def find_dates(
             if value and value > published + dt.timedelta(days=7):
                 value = _make(published.year - 1, month, day)
         key = value.isoformat() if value else f"?{month:02d}-{day:02d}"
-        mentions.append(DateMention(a, b, key, value, _protest_after(text, b, end)))
+        mentions.append(DateMention(a, b, key, value, _protest_after(text, b, end)
+                                    or _protest_before(text, a, start)))
     for m in _RELATIVE.finditer(text, start, end):
         # "Saturday 13 February": the written date already speaks for itself.
-        if m.group("weekday") and any(x.start <= m.start() < x.end or m.start() <= x.start < m.end()
-                                      for x in mentions):
+        if m.group("weekday") and any(
+                x.start <= m.start() < x.end or m.start() <= x.start < m.end()
+                or _WEEKDAY_JOIN.fullmatch(text, m.end(), x.start) for x in mentions):
             continue
         mentions.append(_relative(m, text, end, published, full_dates))
     mentions.sort(key=lambda x: x.start)
@@ -314,6 +347,18 @@ def _relative(
             value = _named_day(name, published.year - 1)
     key = value.isoformat() if value else f"?{name.lower()}"
     return DateMention(m.start(), m.end(), key, value, protest)
+
+
+_PROTEST_BEFORE = re.compile(
+    r"\b(?:march|protest|demonstration|rally|riot|disorder|sit-in|vigil|clashes|unrest)\s+"
+    r"(?:[\w'’-]+\s+){0,4}?(?:on|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _protest_before(text: str, position: int, start: int) -> bool:
+    """"after disorder at a protest in Bristol on 3 August": the date of the protest."""
+    return _PROTEST_BEFORE.search(text, max(start, position - 60), position) is not None
 
 
 def _protest_after(text: str, position: int, end: int) -> bool:

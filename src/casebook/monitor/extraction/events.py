@@ -10,7 +10,13 @@ Within one event (one force, place, date and operation):
 - a single exact arrest count with no other arrest act is both the total and the one act;
 - a vague arrest statement with no count and no offence ("more than 100 arrests") is dropped
   when more specific arrest acts exist: they say the same thing better;
-- other acts without a count collapse to one per type (one dispersal, one image appeal...).
+- other acts without a count collapse to one per type (one dispersal, one image appeal...);
+  "other" acts only within their kind (fines, containment, checkpoints, separating groups);
+- an act whose subject points back ("Those arrested were held on suspicion of X") adds its
+  offence to the counted act before it rather than standing alone, and "those arrested were
+  charged" is a charge of that many people;
+- a charge count that other charge counts add up to ("three charged: two with X, one with Y")
+  is dropped for its parts.
 
 Nothing is ever summed into a number the text does not state.
 """
@@ -61,9 +67,35 @@ def _dedupe_counts(acts: list[Act]) -> list[Act]:
     return kept
 
 
+def _fold_references(acts: list[Act]) -> list[Act]:
+    """"Seven arrested ... Those arrested were held on suspicion of X": the second sentence
+    tells more about the seven (its offence), it is not another act. "Those arrested were
+    charged with Y": the charge is an act, of the same seven people."""
+    kept: list[Act] = []
+    for act in acts:
+        if act.reference and act.count is None and act.type == "charge" and act.all_of_them:
+            arrested = next((k for k in reversed(kept) if k.type == "arrest"
+                             and k.count is not None and not k.vague), None)
+            if arrested is not None:
+                act.count, act.count_span = arrested.count, arrested.count_span
+        if act.reference and act.count is None and not act.children:
+            target = next((k for k in reversed(kept) if k.type == act.type
+                           and k.count is not None), None)
+            if target is not None:
+                if target.offence is None and target.legal_basis in (None, act.legal_basis):
+                    _merge(target, act)
+                elif target.legal_basis is None and act.legal_basis is not None:
+                    target.legal_basis = act.legal_basis
+                    target.legal_basis_span = act.legal_basis_span
+                continue
+        kept.append(act)
+    return kept
+
+
 def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     """The acts an event reports, its total arrests, and the act that stated the total."""
     acts = _dedupe_counts(sorted(acts, key=lambda a: (a.anchor[0], a.segment[0])))
+    acts = _fold_references(acts)
     arrests = [a for a in acts if a.type == "arrest"]
     _link_subsets(arrests)
     present = {id(a) for a in acts}
@@ -106,23 +138,33 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         if only is not None and only.count is not None and alone:
             total, total_act = only.count, only
 
+    # "Three men were charged ... Two with X and one with Y": the three is the sum of its parts.
+    charges = [a for a in acts if a.type == "charge" and a.count is not None]
+    for act in charges:
+        others = [b.count for b in charges if b is not act]
+        if len(others) >= 2 and sum(others) == act.count:  # type: ignore[arg-type]
+            acts = [a for a in acts if a is not act]
+            break
+
     settled: list[Act] = []
     for act in acts:
         if act.count is None:
-            twin = next((k for k in settled if k.type == act.type and k.count is None and (
+            twin = next((k for k in settled if k.type == act.type and k.count is None
+                         and k.kind_of == act.kind_of and (
                 act.type != "arrest" or (k.offence or "").lower() == (act.offence or "").lower()
             )), None)
             if twin is not None:
                 _merge(twin, act)
                 continue
             if act.type != "arrest":
-                counted_twin = next((k for k in settled if k.type == act.type), None)
+                counted_twin = next((k for k in settled if k.type == act.type
+                                     and k.kind_of == act.kind_of), None)
                 if counted_twin is not None:
                     _merge(counted_twin, act)
                     continue
         elif act.type != "arrest":
-            vague_twin = next((k for k in settled if k.type == act.type and k.count is None),
-                              None)
+            vague_twin = next((k for k in settled if k.type == act.type and k.count is None
+                               and k.kind_of == act.kind_of), None)
             if vague_twin is not None:
                 settled[settled.index(vague_twin)] = act
                 _merge(act, vague_twin)

@@ -9,7 +9,8 @@ Stages, cheapest first (most pages stop at the first):
 
 1. prefilter: a police-action word and a protest word must both occur (two regex scans);
 2. sentences, and police-action anchors in them (:mod:`acts`);
-3. context: an act counts only when a protest word is within two sentences of it;
+3. context: an act counts only when a protest word is within three sentences of it (orders
+   and authorisations are often told a paragraph after the protest is named);
 4. forces (codebook aliases), places (gazetteer), dates (resolved against publication);
 5. events: acts grouped by force, place and date, then totals and breakdowns settled
    (:mod:`events`).
@@ -25,6 +26,7 @@ import datetime as dt
 import functools
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +46,7 @@ from casebook.monitor.extraction.dates import (
     parse_published,
 )
 from casebook.monitor.extraction.events import settle_event
-from casebook.monitor.extraction.forces import HOME_CITY, ForceFinder, ForceMention
+from casebook.monitor.extraction.forces import HOME_CITY, ForceFinder, ForceMention, polices
 from casebook.monitor.extraction.places import Gazetteer, PlaceMention
 from casebook.monitor.extraction.text import Sentence, split_sentences
 
@@ -53,7 +55,31 @@ __all__ = ["MAX_CHARS", "Extractor", "extract_article"]
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 200_000
-_CONTEXT = 2  # sentences either side in which a protest word makes an act relevant
+# An action told for a whole country has no town ("457 arrested across the country").
+_NATIONWIDE = re.compile(
+    r"\b(?:across|around|throughout)\s+(?:the\s+)?(?:country|nation|UK|Britain|England|"
+    r"Scotland|Wales|France|Germany|Australia|Canada|United\s+States|US|state|region|county)\b|"
+    r"\bnationwide\b|\bacross\s+(?:\w+\s+){0,2}?(?:cities|towns)\b"
+)
+# "conditions imposed under section 12": the statute of the conditions, not of an arrest.
+_OF_AN_ORDER = re.compile(
+    r"\b(?:conditions?|restrictions?|orders?|notices?|directions?|authorisations?|"
+    r"authorizations?|powers?|ban)\s+(?:\w+\s+){0,2}?(?:under|using)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "..., the ministry said on Friday": when the news was given, not when police acted.
+_REPORTED_ON = re.compile(r"\b(?:said|says|announced|confirmed|added|reported)\s+(?:on\s+)?$",
+                          re.IGNORECASE)
+_OVERNIGHT = re.compile(r"\bovernight\b|\bthrough\s+the\s+night\b", re.IGNORECASE)
+_SECTION_BEFORE_ACT = re.compile(
+    r"\b(?:section|s\.?)\s*(?P<number>\d+[A-Z]{0,2})\s+(?:orders?|conditions?|notices?|"
+    r"directions?|authori[sz]ations?|powers?|restrictions?)\s+(?:\w+\s+){0,2}?(?:under|of)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SUBSET_BEFORE = re.compile(r"\bincluding\s+(?:\S+\s+){0,2}?\d|\bincluding\s+(?:one|two|three|"
+                            r"four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE)
+_CONTEXT = 3  # sentences either side in which a protest word makes an act relevant
 _RELEVANT = 0.5
 
 
@@ -65,6 +91,8 @@ class _Placed:
     force: ForceMention | None
     place: PlaceMention | None
     date: DateMention | None
+    own_place: bool = False  # the place was named with the act, not assumed
+    own_force: bool = False  # likewise the force
 
 
 class Extractor:
@@ -112,7 +140,7 @@ class Extractor:
             result["published_span"] = list(published_span)
         low = lx.lowered(full)
         protest_word = bool(lx.protest_positions(full, low, first_only=True))
-        if not (protest_word and lx.PREFILTER_ACTION.search(full)):
+        if not (protest_word and lx.PREFILTER_ACTION.search(low)):
             result["relevance_score"] = 0.05 if protest_word else 0.0
             return result
         events, score = self._events(full, low, given, published_span)
@@ -137,7 +165,8 @@ class Extractor:
         acts: list[Act] = []
         for index, sentence in enumerate(sentences):
             window = protest[max(0, index - _CONTEXT): index + _CONTEXT + 1]
-            if not any(window) or not lx.PREFILTER_ACTION.search(sentence.text):
+            if not any(window) or not lx.PREFILTER_ACTION.search(low, sentence.start,
+                                                                 sentence.end):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
         if not acts:
@@ -178,13 +207,35 @@ class Extractor:
             for citation in self.provisions.find_citations(sentence.text):
                 if not citation.citation:
                     continue
+                cited = citation.citation
                 start, end = sentence.start + citation.start, sentence.start + citation.end
+                section = None if citation.section else _SECTION_BEFORE_ACT.search(
+                    sentence.text, max(0, citation.start - 80), citation.start)
+                if section:  # "a Section 14 order under the Public Order Act 1986"
+                    slug = self.provisions.resolve(
+                        f"section {section.group('number')} of the {citation.citation}")
+                    if slug:
+                        cited = self.provisions.citation(slug)
+                        start = sentence.start + section.start()
                 holders = [a for a in here if a.segment[0] <= start < a.segment[1]] or (
                     here if len({a.anchor for a in here}) == 1 else [])
+                if _OF_AN_ORDER.search(sentence.text, 0, citation.start):
+                    holders = [a for a in holders if a.type in {"dispersal", "stop_search"}]
+                # "27 arrests, including 12 for breaching conditions under section 12": the
+                # citation describes the subset, which is no act of its own.
+                holders = [a for a in holders if a.item or not _SUBSET_BEFORE.search(
+                    text, a.anchor[1], start)]
                 if holders:
-                    holder = max(holders, key=lambda a: a.segment[0])
+                    # The act whose offence phrase holds the citation, else the latest clause.
+                    # Else the nearest act before it ("arrested under section 13", "an
+                    # authorisation under section 60"), else the latest clause.
+                    before = [a for a in holders if a.anchor[0] <= start]
+                    holder = next((a for a in holders if a.offence_span
+                                   and a.offence_span[0] <= start < a.offence_span[1]),
+                                  max(before, key=lambda a: a.anchor[0]) if before
+                                  else max(holders, key=lambda a: a.segment[0]))
                     if holder.legal_basis is None:
-                        holder.legal_basis = citation.citation
+                        holder.legal_basis = cited
                         holder.legal_basis_span = (start, end)
 
     def _places(
@@ -198,6 +249,10 @@ class Extractor:
             for index in (i for i, flag in enumerate(protest) if flag):
                 found.extend(self.gazetteer.find(text, sentences[index].start,
                                                  sentences[index].end))
+        if not found:  # a dateline names where the story was filed from: "Melbourne, ..."
+            dateline = self.gazetteer.dateline(text)
+            if dateline is not None:
+                found.append(dateline)
         return found
 
     def _place_acts(
@@ -233,12 +288,17 @@ class Extractor:
                           if act.segment[0] <= f.start < act.segment[1]}
             in_sentence = {f.name: f for f in forces
                            if sentence.start <= f.start < sentence.end}
-            for place in own_places or [default_place]:
+            nationwide = not own_places and (
+                _NATIONWIDE.search(text, *act.segment)
+                or (_NATIONWIDE.search(text, sentence.start, sentence.end) and not any(
+                    sentence.start <= p.start < sentence.end for p in places)))
+            for place in own_places or [None if nationwide else default_place]:
                 elsewhere = (place is not None and default_place is not None
                              and place.name != default_place.name)
                 if len(in_segment) == 1:
                     force = next(iter(in_segment.values()))
-                elif elsewhere:
+                elif elsewhere and not (default_force and polices(default_force.slug,
+                                                                   place.name)):
                     force = None  # another town, no force named for it: do not guess
                 elif len(in_sentence) == 1:
                     force = next(iter(in_sentence.values()))
@@ -247,8 +307,10 @@ class Extractor:
                 if len(own_places) > 1 and act.count is not None:
                     place = default_place
                 placed.append(_Placed(act if len(own_places) <= 1 else _copy(act), force,
-                                      place, date))
-        return placed
+                                      place, date, own_place=len(own_places) == 1,
+                                      own_force=len(in_segment) == 1 or (
+                                          not elsewhere and len(in_sentence) == 1)))
+        return _drop_cross_event_sums(placed)
 
     def _group(
         self,
@@ -265,10 +327,12 @@ class Extractor:
             groups.setdefault(key, []).append(item)
         groups = _merge_restatements(groups)
         events = []
-        for members in groups.values():
+        for key, members in groups.items():
             acts, total, total_act = settle_event([m.act for m in members])
             if not acts:
                 continue
+            if key == (None, None, None) and all(a.count is None for a in acts):
+                continue  # no force, place, date or number: a generality, not an incident
             first = members[0]
             events.append(self._event_dict(text, first, acts, total, total_act))
         return events
@@ -298,10 +362,15 @@ class Extractor:
         if total is not None and total_act is not None and total_act.count_span:
             spans["total_arrests"] = [list(total_act.count_span)]
         filled = sum(x is not None for x in (force, place, date and date.value, total))
+        location = place.name if place else None
+        if place is not None and place.start >= 0:
+            surface = text[place.start:place.end]
+            if _fold_name(surface) == _fold_name(place.name) and not surface.isupper():
+                location = surface  # "Montreal" as the text writes it, not "Montréal"
         return {
             "force": force.name if force else None,
             "country": country,
-            "location": place.name if place else None,
+            "location": location,
             "date": date.value.isoformat() if date and date.value else None,
             "total_arrests": total,
             "acts": [_act_dict(a) for a in acts],
@@ -313,6 +382,31 @@ class Extractor:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
+
+
+def _drop_cross_event_sums(placed: list[_Placed]) -> list[_Placed]:
+    """Drop an arrest count that only adds up other events: "Nine arrested in Leeds and
+    Bradford" when the text gives five in Leeds and four in Bradford, or "Fifteen arrested"
+    when one force made twelve arrests and another three. The rules make each town or force its
+    own event, and a sum across events is nobody's total."""
+    for attribute, own in (("place", "own_place"), ("force", "own_force")):
+        best: dict[str, int] = {}
+        for item in placed:
+            value = getattr(item, attribute)
+            if (getattr(item, own) and value is not None and item.act.type == "arrest"
+                    and item.act.count is not None):
+                best[value.name] = max(best.get(value.name, 0), item.act.count)
+        if len(best) < 2:
+            continue
+        total = sum(best.values())
+        placed = [item for item in placed if not (
+            item.act.type == "arrest" and item.act.count == total and not getattr(item, own))]
+    return placed
+
+
+def _fold_name(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _merge_restatements(
@@ -445,8 +539,12 @@ def _after_until(sentences: list[Sentence], date: DateMention) -> bool:
     if index < 0:
         return False
     before = sentences[index].text[: date.start - sentences[index].start]
-    return bool(re.search(r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\bby\s+$", before,
-                          re.IGNORECASE))
+    return bool(re.search(r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\b(?:by|ahead\s+of|since|"
+                          r"before)\s+(?:the\s+)?$", before, re.IGNORECASE))
+
+
+def _sentence_text(sentences: list[Sentence], act: Act) -> str:
+    return sentences[act.sentence].text
 
 
 def _act_date(
@@ -454,9 +552,14 @@ def _act_date(
 ) -> DateMention | None:
     follow_up = act.type in {"image_appeal", "charge"}
     own = [d for d in dates if act.segment[0] <= d.start < act.segment[1]
-           and not _after_until(sentences, d) and (d.protest or not follow_up)]
+           and not _after_until(sentences, d) and (d.protest or not follow_up)
+           and not _REPORTED_ON.search(_sentence_text(sentences, act), 0,
+                                       d.start - sentences[act.sentence].start)]
     if own:
         return own[0]
+    if _OVERNIGHT.search(sentences[act.sentence].text):
+        # "arrested 875 people overnight": the action spans two dates
+        return DateMention(act.anchor[0], act.anchor[1], "?overnight", None)
     sentence = sentences[act.sentence]
     in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end
                    and not _after_until(sentences, d) and (d.protest or not follow_up)]

@@ -16,7 +16,7 @@ from casebook.codebook.matching import NameIndex
 from casebook.monitor.extraction.places import COUNTRY_OF_DEMONYM, Gazetteer
 from casebook.monitor.extraction.text import words
 
-__all__ = ["ForceFinder", "ForceMention"]
+__all__ = ["ForceFinder", "ForceMention", "polices"]
 
 # Where a city's own force polices: its city stands in when an article names no place.
 HOME_CITY = {
@@ -29,10 +29,90 @@ HOME_CITY = {
     "toronto-police-service": ("Toronto", "CA"),
 }
 
+# Main towns each UK territorial force polices. Used only to keep a force that the text names
+# for actions in another of its towns ("West Yorkshire Police ... In Bradford, four men were
+# arrested"); never to name a force the text does not name.
+_AREA_TOWNS = {
+    "avon-and-somerset-constabulary": "Bristol|Bath|Weston-super-Mare|Taunton|Yeovil|Bridgwater",
+    "bedfordshire-police": "Luton|Bedford|Dunstable",
+    "cambridgeshire-constabulary": "Cambridge|Peterborough|Huntingdon|Ely|Wisbech",
+    "cheshire-constabulary": "Chester|Warrington|Crewe|Macclesfield|Ellesmere Port|Widnes|"
+                             "Runcorn|Northwich",
+    "cleveland-police": "Middlesbrough|Hartlepool|Stockton-on-Tees|Redcar",
+    "cumbria-constabulary": "Carlisle|Barrow-in-Furness|Kendal|Workington|Whitehaven",
+    "derbyshire-constabulary": "Derby|Chesterfield|Buxton|Ilkeston|Glossop",
+    "devon-and-cornwall-police": "Plymouth|Exeter|Torquay|Paignton|Truro|Newquay|Barnstaple|"
+                                 "Falmouth|Penzance",
+    "dorset-police": "Bournemouth|Poole|Weymouth|Dorchester",
+    "durham-constabulary": "Durham|Darlington|Chester-le-Street|Consett|Peterlee",
+    "dyfed-powys-police": "Aberystwyth|Carmarthen|Llanelli|Haverfordwest|Brecon",
+    "essex-police": "Chelmsford|Colchester|Southend-on-Sea|Basildon|Harlow|Brentwood|"
+                    "Clacton-on-Sea|Epping|Grays",
+    "gloucestershire-constabulary": "Gloucester|Cheltenham|Stroud|Tewkesbury",
+    "greater-manchester-police": "Manchester|Salford|Bolton|Wigan|Stockport|Oldham|Rochdale|"
+                                 "Bury|Altrincham|Ashton-under-Lyne",
+    "gwent-police": "Newport|Cwmbran|Pontypool|Abergavenny|Ebbw Vale",
+    "hampshire-and-isle-of-wight-constabulary": "Southampton|Portsmouth|Winchester|"
+                                                "Basingstoke|Aldershot|Fareham|Gosport|"
+                                                "Eastleigh|Andover",
+    "hertfordshire-constabulary": "Watford|St Albans|Stevenage|Hemel Hempstead|Hertford|"
+                                  "Hatfield",
+    "humberside-police": "Hull|Kingston upon Hull|Grimsby|Scunthorpe|Bridlington|Goole",
+    "kent-police": "Maidstone|Canterbury|Dover|Folkestone|Ashford|Margate|Ramsgate|Gravesend|"
+                   "Dartford|Chatham|Rochester|Gillingham|Tunbridge Wells|Sevenoaks",
+    "lancashire-constabulary": "Preston|Blackpool|Blackburn|Burnley|Lancaster|Chorley|"
+                               "Accrington|Morecambe",
+    "leicestershire-police": "Leicester|Loughborough|Hinckley|Melton Mowbray",
+    "lincolnshire-police": "Lincoln|Grantham|Boston|Skegness|Spalding",
+    "merseyside-police": "Liverpool|Southport|Birkenhead|St Helens|Bootle|Wallasey|Knowsley",
+    "metropolitan-police-service": "London|Croydon|Romford|Ilford|Harrow|Wembley|Uxbridge|"
+                                   "Bromley|Enfield|Kingston upon Thames|Sutton|Barnet",
+    "norfolk-constabulary": "Norwich|Great Yarmouth|King's Lynn|Thetford",
+    "north-wales-police": "Wrexham|Rhyl|Llandudno|Colwyn Bay|Caernarfon",
+    "north-yorkshire-police": "York|Harrogate|Scarborough|Selby|Skipton|Whitby|Northallerton",
+    "northamptonshire-police": "Northampton|Kettering|Corby|Wellingborough",
+    "northumbria-police": "Newcastle|Newcastle upon Tyne|Sunderland|Gateshead|South Shields|"
+                          "North Shields|Blyth|Ashington|Hexham",
+    "nottinghamshire-police": "Nottingham|Mansfield|Newark|Worksop",
+    "south-wales-police": "Cardiff|Swansea|Merthyr Tydfil|Bridgend|Neath|Port Talbot|"
+                          "Pontypridd|Barry",
+    "south-yorkshire-police": "Sheffield|Rotherham|Doncaster|Barnsley",
+    "staffordshire-police": "Stoke|Stoke-on-Trent|Stafford|Burton upon Trent|Tamworth|"
+                            "Newcastle-under-Lyme|Cannock|Lichfield",
+    "suffolk-constabulary": "Ipswich|Lowestoft|Bury St Edmunds|Felixstowe",
+    "surrey-police": "Guildford|Woking|Epsom|Staines|Leatherhead|Redhill|Camberley|"
+                     "Sunbury-on-Thames|Weybridge",
+    "sussex-police": "Brighton|Hove|Crawley|Worthing|Eastbourne|Hastings|Chichester|Horsham|"
+                     "Bognor Regis|Lewes",
+    "thames-valley-police": "Oxford|Reading|Slough|Milton Keynes|High Wycombe|Aylesbury|"
+                            "Banbury|Maidenhead|Bracknell|Newbury|Windsor",
+    "warwickshire-police": "Warwick|Nuneaton|Rugby|Leamington Spa|Stratford-upon-Avon",
+    "west-mercia-police": "Worcester|Hereford|Shrewsbury|Telford|Kidderminster|Redditch",
+    "west-midlands-police": "Birmingham|Coventry|Wolverhampton|Walsall|Dudley|West Bromwich|"
+                            "Solihull|Sutton Coldfield",
+    "west-yorkshire-police": "Leeds|Bradford|Wakefield|Huddersfield|Halifax|Dewsbury|Keighley|"
+                             "Batley",
+    "wiltshire-police": "Swindon|Salisbury|Chippenham|Trowbridge",
+    "police-scotland": "Glasgow|Edinburgh|Aberdeen|Dundee|Inverness|Perth|Stirling|Paisley|"
+                       "Falkirk|Kilmarnock|Ayr|Livingston|East Kilbride|Motherwell|Hamilton",
+    "police-service-of-northern-ireland": "Belfast|Derry|Londonderry|Lisburn|Newry|Ballymena|"
+                                          "Armagh|Omagh|Enniskillen|Larne|Portadown|Craigavon|"
+                                          "Coleraine|Antrim",
+}
+_FORCE_OF_TOWN = {town: slug for slug, towns in _AREA_TOWNS.items() for town in towns.split("|")}
+
+
+def polices(slug: str | None, town: str) -> bool:
+    """Whether the force *slug* polices *town* (as far as the table of main towns knows)."""
+    return slug is not None and _FORCE_OF_TOWN.get(town) == slug
+
+
+_NO_CITY_FORCES = frozenset({"GB", "IE", "AU", "NZ"})
+
 _POLICE_KINDS = {"territorial_police", "special_police", "other_police"}
 
 _NAMED_FORCE = re.compile(
-    r"(?<![\w-])(?P<place>(?:[A-Z][\w'’-]+[ \t]+){1,4}?)"
+    r"(?<![\w-])(?P<place>(?:(?:[A-Z]\.){2,}[ \t]+)?(?:[A-Z][\w'’-]+[ \t]+){1,4}?)"
     r"(?P<kind>Police\s+Department|Police\s+Dept\.?|Police\s+Bureau|Police\s+Service|"
     r"Police\s+Force|Constabulary|Sheriff['’]s\s+(?:Office|Department)|State\s+Police|"
     r"Highway\s+Patrol|Gendarmerie|Police)(?![\w-])"
@@ -54,6 +134,25 @@ _DEMONYM_POLICE = re.compile(
     r"(?:police|security\s+forces|law\s+enforcement|authorities|officers|gendarmes)\b",
     re.IGNORECASE,
 )
+
+
+def _same_force_one_name(found: list[ForceMention]) -> list[ForceMention]:
+    """"Chicago police ... the Chicago Police Department": one force, under its fullest name."""
+    full: dict[str, str] = {}
+    for mention in found:
+        if mention.slug is None:
+            head = re.sub(r"\s+(?:police|Police\b.*)$", "", mention.name)
+            if len(mention.name) > len(full.get(head, "")):
+                full[head] = mention.name
+    renamed = []
+    for mention in found:
+        if mention.slug is None:
+            head = re.sub(r"\s+(?:police|Police\b.*)$", "", mention.name)
+            if full.get(head, mention.name) != mention.name:
+                mention = ForceMention(full[head], None, mention.country, mention.start,
+                                       mention.end)
+        renamed.append(mention)
+    return renamed
 
 
 @dataclass(frozen=True)
@@ -95,7 +194,7 @@ class ForceFinder:
                 if mention:
                     found.append(mention)
                     taken.append((mention.start, mention.end))
-        return sorted(found, key=lambda m: m.start)
+        return _same_force_one_name(sorted(found, key=lambda m: m.start))
 
     def _outside_codebook(
         self, text: str, m: re.Match[str], lowercase: bool
@@ -110,8 +209,11 @@ class ForceFinder:
         if place.lower() in COUNTRY_OF_DEMONYM or self._gazetteer.country_named(place):
             return None
         readings = self._gazetteer.lookup(place)
-        # "Chicago police": only a large city outside the UK (UK forces have codebook names).
-        if lowercase and (not readings or readings[0][2] < 200_000 or readings[0][1] == "GB"):
+        # "Chicago police": only a large city outside the UK (UK forces have codebook names),
+        # and not where state or national forces police the cities ("Sydney police" is NSW
+        # Police described, not a force's name).
+        if lowercase and (not readings or readings[0][2] < 200_000
+                          or readings[0][1] in _NO_CITY_FORCES):
             return None
         start = m.start("place") + m.group("place").index(words[0])
         name = re.sub(r"\s+", " ", text[start:m.end()])

@@ -64,6 +64,7 @@ _LANDMARKS: dict[str, tuple[str, str]] = {
     )},
     **{name: ("Melbourne", "AU") for name in ("Shrine of Remembrance", "Flinders Street")},
     "Hull": ("Hull", "GB"),
+    "Ellesmere Port": ("Ellesmere Port", "GB"),  # GeoNames lists it as "Ellesmere Port Town"
     "Newcastle": ("Newcastle", "GB"),
     "Stoke": ("Stoke", "GB"),
     "Londonderry": ("Londonderry", "GB"),
@@ -91,7 +92,7 @@ _COMMON_WORDS = frozenset(words(
     "Paradise Providence Concord Police Mayor Crown Court City Kingston Richmond Hamilton "
     "Wellington Newport Cambridge Oxford Worthing Buxton Bolton Stafford Harlow Crawley Sandy "
     "Hatfield Bow Sunnyside Greenwich Clifton Walton Shirley Stanley Beverley Whitby Warwick "
-    "Dudley Barry Glasgow Bristol"
+    "Dudley Barry Glasgow Bristol Man Van Mary Batman Officer Eagle Grays"
 )) - {"Glasgow", "Bristol"}
 
 _PLACING = re.compile(
@@ -125,6 +126,11 @@ _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’.-]*|d['’]\w+)"
     r"(?:(?:\s+|,\s+)(?:(?:upon|on|under|in|le|la|de|del|du|des|the|by|en|sur|am|and|of)\s+){0,2}"
     r"[A-Z][\w'’.-]*){0,5}"
+)
+
+_DATELINE_PLACE = re.compile(
+    r"\s*(?P<place>[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,2})"
+    r"(?:,\s+[A-Z][A-Za-z.]+)?\s*(?:,|\(|—|–|\s-\s)"
 )
 
 COUNTRY_OF_DEMONYM = {
@@ -260,6 +266,21 @@ class Gazetteer:
         if surface in _COMMON_WORDS and not placed:
             return None
         return PlaceMention(city, country, a, b, population, readings)
+
+    def dateline(self, text: str) -> PlaceMention | None:
+        """The city of a dateline opening the text ("Melbourne, 12 September", "OTTAWA —",
+        "BERLIN (Reuters) -"), else None."""
+        m = _DATELINE_PLACE.match(text, 0, min(len(text), 200))
+        if not m:
+            return None
+        surface = m.group("place").strip()
+        name = surface.title() if surface.isupper() else surface
+        readings = self.lookup(name)
+        if not readings or name in _REGIONS or name in self.countries:
+            return None
+        city, country, population = readings[0]
+        # No span: the story was filed there, the text does not say the action happened there.
+        return PlaceMention(city, country, -1, -1, population, readings)
 
     def country_named(self, text: str) -> str | None:
         """The ISO code of a country written as *text* ("France", "the UK"), else None."""
