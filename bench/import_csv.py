@@ -6,6 +6,9 @@
 The file is synthetic: invented titles and places, two acts per incident (two rows), one
 news source per incident, forces and provisions drawn from the codebook. The database is
 created empty for the run (SQLite) or must be a scratch database (PostgreSQL): it is flushed.
+Each step prints its wall time and this process's CPU time: on a busy machine the first also
+measures the neighbours. The issue's target is the first line at 100,000 rows on SQLite:
+under 60 s.
 """
 
 from __future__ import annotations
@@ -84,11 +87,15 @@ def main() -> None:
     data = synthetic_csv(args.rows, args.seed)
     print(f"backend {connection.vendor}; file {len(data) / 1e6:.1f} MB, {args.rows:,} rows")
 
+    print(f"{'':<30} {'wall':>8}  {'CPU':>8}  {'rows/s (wall)':>14}")
+
     def timed(label: str, work):
-        started = time.perf_counter()
+        # CPU time beside wall time: on a busy machine the wall time also measures the
+        # neighbours, the CPU time only this process.
+        started, cpu = time.perf_counter(), time.process_time()
         result = work()
-        elapsed = time.perf_counter() - started
-        print(f"{label:<34} {elapsed:8.1f} s  {args.rows / elapsed:10,.0f} rows/s")
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"{label:<30} {elapsed:7.1f}s  {cpu:7.1f}s  {args.rows / elapsed:14,.0f}")
         return result
 
     report = timed("import (new incidents)", lambda: incidents_import(file=data, actor=None))

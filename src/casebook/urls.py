@@ -13,5 +13,10 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("casebook.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("redaction/", include("casebook.redaction.urls")),
+    path("monitor/", include("casebook.monitor.urls")),
+    path("transfer/", include("casebook.transfer.urls")),
     path("", include("casebook.cases.urls")),
+    path("", include("casebook.people.urls")),
+    path("", include("casebook.sources.urls")),
 ]

@@ -219,3 +219,23 @@ def test_export_of_a_chosen_queryset_contains_only_those_incidents(casebook):
 
     assert "Image appeal" not in text
     assert "Arrests at the invented march" in text
+
+
+def test_export_reports_its_progress_and_streams_in_pieces(casebook):
+    seen = []
+
+    text = export("csv", progress=lambda phase, done, total: seen.append((phase, done, total)))
+
+    assert seen == [("exporting", 2, 2)]
+    assert text.startswith("incident_id,title,")
+
+
+def test_a_streamed_export_is_recorded_before_its_first_piece(casebook, personas):
+    from casebook.transfer.services import incidents_export_stream
+
+    stream = incidents_export_stream(actor=personas["analyst"], format="json")
+
+    assert AuditEntry.objects.filter(action="cases.incidents.exported").count() == 1
+    assert stream.count == 2
+    assert stream.filename.endswith(".json")
+    assert json.loads("".join(stream))["incidents"][0]["title"]

@@ -7,8 +7,10 @@ import json
 import pytest
 
 from casebook.audit.models import AuditEntry
+from casebook.audit.services import audit_verify
 from casebook.cases.models import Incident
 from casebook.people.models import Involvement, Person
+from casebook.sources.models import Source
 from casebook.transfer.services import incidents_import
 from tests.factories import PersonFactory
 
@@ -72,7 +74,8 @@ def test_broken_json_is_reported_with_its_line(coordinator):
     report = incidents_import(file=b'{"incidents": [\n{"title": }]}', actor=coordinator,
                               filename="upload.json")
 
-    assert str(report.problems[0]).startswith("Line 2: the file is not valid JSON")
+    assert str(report.problems[0]).startswith("The file: is not valid JSON (Expecting value "
+                                              "at line 2, column 11)")
 
 
 def test_people_with_consent_are_imported_and_named_only_by_reference_in_the_audit(
@@ -140,3 +143,54 @@ def test_the_same_id_twice_in_one_file_is_a_problem(coordinator):
     assert [str(p) for p in report.problems] == [
         "incidents[1], id: 'json-001' is also the id of incidents[0]."
     ]
+
+
+def test_two_acts_of_one_incident_with_the_same_id_are_a_problem(coordinator):
+    acts = [{"id": "a1", "act_type": "arrest"}, {"id": "a1", "act_type": "seizure"}]
+
+    report = incidents_import(file=document(incident(acts=acts)), actor=coordinator)
+
+    assert [str(p) for p in report.problems] == [
+        "incidents[0].acts[1], id: 'a1' names two acts of this incident; give each act its "
+        "own id (or none: acts without one are numbered 1, 2, 3… in order)."
+    ]
+    assert not Incident.objects.exists()
+
+
+def test_a_name_too_long_to_keep_is_a_problem_named_by_place_not_value(coordinator):
+    person = {"full_name": "Testperson " + "Longname" * 30, "consent_record": True}
+
+    report = incidents_import(file=document(incident(acts=[arrested(**person)])),
+                              actor=coordinator)
+
+    assert [str(p) for p in report.problems] == [
+        "incidents[0].acts[0].people[0], full_name: Ensure this value has at most 200 "
+        "characters (it has 251)."
+    ]
+    assert not Person.objects.exists()
+
+
+def test_imported_source_texts_are_hashed_as_sources_hash_them_when_saved(coordinator):
+    sources = [{"url": "https://news.example.test/text", "title": "With a text",
+                "text": "Invented report of invented arrests."}]
+    incidents_import(file=document(incident(sources=sources)), actor=coordinator)
+
+    source = Source.objects.get()
+    imported = source.text_sha256
+    source.save()
+
+    assert imported == source.text_sha256 != ""
+
+
+def test_an_import_keeps_the_audit_chain_intact(coordinator):
+    person = {"full_name": "Testperson Chained", "consent_record": True}
+    incidents_import(file=document(incident(id="one", acts=[arrested(**person)]),
+                                   incident(id="two")), actor=coordinator)
+    report = incidents_import(file=document(incident(id="two", title="Changed title")),
+                              actor=coordinator)
+
+    assert report.ok, report.problems
+    assert audit_verify().ok
+    actions = list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True))
+    assert actions == ["cases.incident.imported", "cases.incident.imported",
+                       "people.person.imported", "cases.incident.updated"]

@@ -56,6 +56,15 @@ MATRIX = {
     "cases:protest-detail": (
         "GET", lambda w: reverse("cases:protest-detail", args=[w.protest.pk]), STAFF_READ,
     ),
+    "transfer:import": ("GET", lambda w: reverse("transfer:import"),
+                        (200, 200, 403, 403, 403, 302)),
+    # A token this session was never given: importers get 404, everyone else 403.
+    "transfer:import-rejects": (
+        "GET", lambda w: reverse("transfer:import-rejects", args=["no-such-token"]),
+        (404, 404, 403, 403, 403, 302),
+    ),
+    "transfer:export": ("GET", lambda w: reverse("transfer:export"),
+                        (200, 200, 403, 200, 403, 302)),
 }
 
 

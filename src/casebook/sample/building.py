@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from casebook.cases.bulk import KeyPool, insert_rows
 from casebook.cases.models import (
     Act,
     DatePrecision,
@@ -26,7 +27,6 @@ from casebook.cases.models import (
 from casebook.cases.search import incident_document_body
 from casebook.people.models import Involvement, Person
 from casebook.sample import coding, texts, words
-from casebook.sample.bulk import KeyPool, insert_rows
 from casebook.sample.planning import (
     FIRST_DAY,
     LAST_DAY,

@@ -5,7 +5,7 @@ outcomes, sources, people, tags and search documents. The same seed and size alw
 the same content, so demos and benchmarks can be compared run to run; the database only
 decides the references (CB-2024-000123) and primary keys.
 
-Rows are written in batches with pre-assigned keys (see `sample/bulk.py`), bypassing
+Rows are written in batches with pre-assigned keys (see `cases/bulk.py`), bypassing
 `full_clean()` and the audit trail on purpose: this is invented data loaded at thousands of
 incidents a second, and `tests/sample` checks that what it writes would pass validation.
 """
@@ -22,12 +22,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from casebook.accounts.roles import Role
+from casebook.cases.bulk import KeyPool
 from casebook.cases.models import Protest, Tag
 from casebook.cases.services import reference_block
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 from casebook.sample import coding, words
 from casebook.sample.building import IncidentBuilder
-from casebook.sample.bulk import KeyPool
 from casebook.sample.planning import IncidentPlan, plan_sample
 from casebook.sources.models import Channel
 

@@ -3,7 +3,8 @@
 Nothing here writes. Each chunk of records is matched against what the casebook already
 holds (incidents by id or reference, acts by id or position, sources by id or url), codebook
 names are resolved, and every instance is validated; problems are collected, worded for the
-person who made the file, with its row and column.
+person who made the file, with its row and column, and also kept per incident so that an
+import that skips invalid incidents knows which ones to leave out.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from casebook.transfer.records import (
     SourceRecord,
     ValueProblem,
 )
-from casebook.transfer.vocabulary import Vocabulary, choice
+from casebook.transfer.vocabulary import Choices, Vocabulary
 
 REFERENCE = re.compile(r"^CB-\d{4}-\d{6}$")
 LOCAL_ID = re.compile(r"^(act|source)-(\d+)$")
@@ -47,6 +48,14 @@ INCIDENT_FIELDS = (
     "title", "summary", "date", "date_precision", "end_date", "time", "place", "country",
     "latitude", "longitude", "coordinate_precision", "force", "protest", "status",
 )
+DATE_PRECISIONS = Choices(DatePrecision.choices, "a date precision")
+COORDINATE_PRECISIONS = Choices(CoordinatePrecision.choices, "a coordinate precision")
+STATUSES = Choices(IncidentStatus.choices, "a status")
+NUMBER_PRECISIONS = Choices(NumberPrecision.choices, "a number precision")
+ROLES = Choices(Involvement.Role.choices, "a role")
+SOURCE_KINDS = Choices(Source.Kind.choices, "a source kind")
+RELIABILITIES = Choices(Source.Reliability.choices, "a reliability (A–F)")
+CREDIBILITIES = Choices(Source.Credibility.choices, "a credibility (1–6)")
 ACT_FIELDS = (
     "act_type", "number_affected", "number_precision", "legal_provision", "offence_wording",
     "trigger_type", "trigger_wording", "perpetrator", "perpetrator_unit",
@@ -90,8 +99,14 @@ class Planner:
         self.default_channel = default_channel
         self.update_existing = update_existing
         self.problems: list[Problem] = []
+        # The problems of each incident record (by id()), to leave it out with skip_invalid.
+        self.problems_of: dict[int, list[Problem]] = defaultdict(list)
+        self._current: IncidentRecord | None = None
         self.notes: dict[str, int] = defaultdict(int)
         self.new_sources: dict[str, Source] = {}
+        # Where a new source with a problem was first given; other incidents citing it are
+        # invalid too, or they would be written with it.
+        self.invalid_sources: dict[str, str] = {}
         self.protests_by_external = {}
         self.protests_by_name: dict[str, list[Protest]] = defaultdict(list)
         for protest in Protest.objects.only("id", "name", "external_id", "date"):
@@ -100,7 +115,15 @@ class Planner:
             self.protests_by_name[protest.name.strip().lower()].append(protest)
 
     def problem(self, where: str, name: str, message: str) -> None:
-        self.problems.append(Problem(where, name, message))
+        problem = Problem(where, name, message)
+        self.problems.append(problem)
+        if self._current is not None:
+            self.problems_of[id(self._current)].append(problem)
+
+    def remember_protests(self, protests: list[Protest]) -> None:
+        """Protests created by writing a chunk, so that later chunks link them, not repeat them."""
+        for protest in protests:
+            self.protests_by_name[protest.name.strip().lower()].append(protest)
 
     def resolve(self, where: str, name: str, lookup: Callable, text: str):
         try:
@@ -148,10 +171,12 @@ class Planner:
             if incident is not None and not self.update_existing:
                 self.notes["unchanged"] += 1
                 continue
+            self._current = record
             plan = self._plan_incident(record, incident)
             pk = incident.pk if incident is not None else None
             plan.acts = self._plan_acts(record, incident, acts_of[pk], outcomes_of, people)
             plan.sources = self._plan_sources(record, links_of[pk], sources)
+            self._current = None
             plans.append(plan)
         return plans
 
@@ -168,10 +193,12 @@ class Planner:
             # A reference is only unique within one casebook: a file from another casebook
             # may reuse it for a different incident, which must not be overwritten.
             if record.date and record.date != incident.date:
+                self._current = record
                 self.problem(record.where, "incident_id",
                              f"{record.external_id} is an incident in this casebook dated "
                              f"{incident.date:%d %B %Y}, not {record.date:%d %B %Y}. If the "
                              "row comes from another casebook, give it a new incident_id.")
+                self._current = None
                 continue
             found[record.external_id] = incident
         return found
@@ -205,13 +232,13 @@ class Planner:
         if record.date:
             incident.date_precision = self.resolve(
                 where, "date_precision",
-                lambda t: choice(t, DatePrecision.choices, "a date precision"),
+                DATE_PRECISIONS.get,
                 record.date_precision,
             ) or DatePrecision.DAY
         if record.coordinate_precision:
             incident.coordinate_precision = self.resolve(
                 where, "coordinate_precision",
-                lambda t: choice(t, CoordinatePrecision.choices, "a coordinate precision"),
+                COORDINATE_PRECISIONS.get,
                 record.coordinate_precision,
             ) or ""
         if record.country:
@@ -229,7 +256,7 @@ class Planner:
                 self.notes["no_force"] += 1
         if record.status:
             status = self.resolve(where, "status",
-                                  lambda t: choice(t, IncidentStatus.choices, "a status"),
+                                  STATUSES.get,
                                   record.status)
             if status and status != incident.status:
                 self._check_status(where, incident, status, is_new)
@@ -284,9 +311,17 @@ class Planner:
         by_id = {a.external_id: a for a in existing if a.external_id}
         by_pk = {a.pk: a for a in existing}
         plans = []
+        seen: set[str] = set()
         for position, act_record in enumerate(record.acts, start=1):
             # Acts without an id are numbered, so that importing the file again finds them.
             external_id = act_record.external_id or str(position)
+            if external_id in seen:
+                column = "act_id" if act_record.where.startswith("Row") else "id"
+                self.problem(act_record.where, column, f"{external_id!r} names two acts of "
+                             "this incident; give each act its own id (or none: acts "
+                             "without one are numbered 1, 2, 3… in order).")
+                continue
+            seen.add(external_id)
             act = by_id.get(external_id)
             local = LOCAL_ID.match(external_id)
             if act is None and local and local[1] == "act":
@@ -323,7 +358,7 @@ class Planner:
         )
         act.number_precision = self.resolve(
             where, "number_precision",
-            lambda t: choice(t, NumberPrecision.choices, "a number precision"), precision,
+            NUMBER_PRECISIONS.get, precision,
         ) or NumberPrecision.UNKNOWN
         if record.legal_provision:
             act.legal_provision = self.resolve(where, "legal_provision", v.provision,
@@ -364,7 +399,7 @@ class Planner:
     def _plan_person(self, record: PersonRecord, people) -> tuple[PersonRecord, Person | None]:
         where = record.where
         record.role = self.resolve(
-            where, "role", lambda t: choice(t, Involvement.Role.choices, "a role"), record.role
+            where, "role", ROLES.get, record.role
         ) or record.role
         person = None
         if record.reference:
@@ -379,6 +414,10 @@ class Planner:
                 and not roles.sees_all_people(self.actor):
             self.problem(where, "full_name", "only coordinators and administrators import "
                          "people's details.")
+        if person is None and record.has_personal_details:
+            # Checked now (a name too long…) so that writing never meets a bad value.
+            self.validate(Person(full_name=record.full_name, contact=record.contact,
+                                 address=record.address), where, ["reference"])
         return record, person
 
     # -- sources --
@@ -406,11 +445,17 @@ class Planner:
         return None
 
     def _new_source(self, record: SourceRecord) -> Source | None:
-        # One new source named by several incidents of the file is created once.
-        if record.identity in self.new_sources:
-            return self.new_sources[record.identity]
         where, v = record.where, self.vocabulary
         prefix = "source_" if where.startswith("Row") else ""
+        # One new source named by several incidents of the file is created once.
+        if record.identity in self.new_sources:
+            if record.identity in self.invalid_sources:
+                column = "id" if record.external_id else "url" if record.url else "title"
+                self.problem(where, f"{prefix}{column}", "names a source whose details have "
+                             f"a problem on {self.invalid_sources[record.identity]}; fix "
+                             "them there.")
+            return self.new_sources[record.identity]
+        problems_before = len(self.problems)
         title = record.title or record.publisher or record.url
         if not title:
             self.problem(where, f"{prefix}title", "is empty; give the source a title or a url.")
@@ -422,19 +467,21 @@ class Planner:
             publisher=record.publisher, published_at=record.published_at, text=record.text,
             channel=channel,
             kind=self.resolve(where, f"{prefix}kind",
-                              lambda t: choice(t, Source.Kind.choices, "a source kind"),
+                              SOURCE_KINDS.get,
                               record.kind or Source.Kind.NEWS_ARTICLE),
             reliability=self.resolve(
                 where, f"{prefix}reliability",
-                lambda t: choice(t.upper(), Source.Reliability.choices, "a reliability (A–F)"),
+                lambda t: RELIABILITIES.get(t.upper()),
                 record.reliability or "F"),
             credibility=self.resolve(
                 where, f"{prefix}credibility",
-                lambda t: choice(t, Source.Credibility.choices, "a credibility (1–6)"),
+                CREDIBILITIES.get,
                 record.credibility or "6"),
         )
         self.validate(source, where, ["channel", "text_sha256"],
                       {name: f"{prefix}{name}" for name in ("title", "url", "publisher")})
+        if len(self.problems) > problems_before:
+            self.invalid_sources[record.identity] = where
         self.new_sources[record.identity] = source
         return source
 

@@ -125,6 +125,9 @@ class IncidentRecord:
     # Filled by exports only, for layouts that want names rather than slugs (ACLED).
     force_name: str = ""
     nation: str = ""
+    # The file's own items this incident was read from (CSV rows, JSON positions), so that a
+    # rejected incident goes to the rejects file exactly as the file gave it.
+    items: list[int] = field(default_factory=list)
 
 
 MAX_PROBLEMS = 1000  # past this the file is surely in the wrong layout; stop counting
@@ -140,13 +143,22 @@ class Skipped:
 
 @dataclass
 class ImportReport:
-    """What an import did, or would do (`dry_run`), or why it did nothing (`problems`)."""
+    """What an import did, or would do (`dry_run`), or why it did nothing (`problems`).
+
+    With `skip_invalid`, `problems` are those of the incidents that were left out
+    (`rejected`, from `rejected_rows` items of the file) and the rest was imported.
+    """
 
     format: str
     dry_run: bool
+    skip_invalid: bool = False
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    rejected: int = 0
+    rejected_rows: int = 0
+    # Where the rejected rows were written ("" when not written, or to an unnamed stream).
+    rejects_file: str = ""
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -154,21 +166,37 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Did the import do what was asked: everything, or (skip_invalid) all it could?"""
+        return not self.problems or self.rejected > 0
 
     @property
     def summary(self) -> str:
-        if self.problems:
+        if not self.ok:
             more = "+" if len(self.problems) >= MAX_PROBLEMS else ""
             return (f"Nothing was imported: the file has {len(self.problems)}{more} "
                     f"problem{'s' if len(self.problems) != 1 else ''} to fix first.")
         verb = "Checked: would import" if self.dry_run else "Imported"
-        text = (f"{verb} {self.created} new incident{'s' if self.created != 1 else ''} and "
+        text = (f"{verb} {_count(self.created, 'new incident')} and "
                 f"{'would update' if self.dry_run else 'updated'} {self.updated}; "
                 f"{self.unchanged} already up to date.")
+        if self.rejected:
+            text += (f" {_count(self.rejected, 'incident')} "
+                     f"({_count(self.rejected_rows, 'row')} of the file) "
+                     f"{'would be' if self.dry_run else 'were' if self.rejected != 1 else 'was'}"
+                     " left out for problems")
+            text += f"; they are in {self.rejects_file}." if self.rejects_file else "."
         if self.skipped:
             text += f" {len(self.skipped)} rows skipped (see below)."
         return text
+
+
+def _count(number: int, noun: str) -> str:
+    """A number of things, in words.
+
+    >>> _count(1, "row"), _count(2000, "new incident")
+    ('1 row', '2,000 new incidents')
+    """
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # --- Reading single values -------------------------------------------------------------

@@ -1,32 +1,42 @@
-"""Bulk import and export of incidents. The web form, the API and `casebook import/export`
+"""Bulk import and export of incidents. The web pages, the API and `casebook import/export`
 all call these two functions.
 
-Import is all or nothing: the file is checked and written in one transaction, which is
-rolled back if any row has a problem (every problem is reported, with its row and column).
-Re-importing a file updates the incidents it imported before (matched by `incident_id`, or by
-Casebook's own reference for a file exported from this casebook) instead of duplicating them.
-Values a file leaves empty keep what the casebook has; acts, outcomes, sources and tags the
-file names are added, and nothing the file does not name is deleted.
+Import is all or nothing by default: the file is checked and written in one transaction,
+which is rolled back if any row has a problem (every problem is reported, with its row and
+column). With `skip_invalid` the incidents without problems are written, and those with any
+(all rows of them) go to a rejects file in the file's own layout, with their problems, to be
+fixed and imported again. Re-importing a file updates the incidents it imported before
+(matched by `incident_id`, or by Casebook's own reference for a file exported from this
+casebook) instead of duplicating them. Values a file leaves empty keep what the casebook has;
+acts, outcomes, sources and tags the file names are added, and nothing the file does not
+name is deleted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import BinaryIO, TextIO
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.models import Act, Incident, Outcome
+from casebook.cases.models import Incident
 from casebook.people.models import Involvement
-from casebook.sources.models import IncidentSource
+from casebook.transfer.exporting import (
+    IncidentExport,
+    export_queryset,
+    grouped,
+    identity,
+    incident_record,
+)
 from casebook.transfer.formats import detect_format, format_named
+from casebook.transfer.formats.base import IncidentFormat
 from casebook.transfer.planning import Planner
 from casebook.transfer.records import (
     MAX_PROBLEMS,
@@ -34,16 +44,20 @@ from casebook.transfer.records import (
     ImportReport,
     IncidentRecord,
     OutcomeRecord,
-    PersonRecord,
     Problem,
     Skipped,
     SourceRecord,
 )
+from casebook.transfer.rejecting import Rejection
 from casebook.transfer.vocabulary import Vocabulary
-from casebook.transfer.writing import CHUNK, plans_write
+from casebook.transfer.writing import CHUNK, ChunkWriter
 
-__all__ = ["ImportFileError", "ImportReport", "import_template", "incident_record",
-           "incidents_export", "incidents_import"]
+__all__ = ["ImportFileError", "ImportReport", "IncidentExport", "Progress", "import_template",
+           "incident_record", "incidents_export", "incidents_export_stream", "incidents_import"]
+
+# progress(phase, done, total): "reading" counts characters of the file, "checking" and
+# "writing" count incidents (import); "exporting" counts incidents (export).
+Progress = Callable[[str, int, int], None]
 
 
 class ImportFileError(ValueError):
@@ -72,15 +86,49 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield chunk
 
 
+class _CountingText(io.StringIO):
+    """The file's text, telling `progress` how far the format has read into it."""
+
+    EVERY = 1 << 16  # characters between reports: a report per line would cost more
+
+    def __init__(self, text: str, progress: Progress) -> None:
+        super().__init__(text)
+        self.total, self.progress, self.reported = len(text), progress, 0
+
+    def _advance(self, line: str) -> str:
+        position = self.tell()
+        if position - self.reported >= self.EVERY or not line:
+            self.reported = position
+            self.progress("reading", position, self.total)
+        return line
+
+    def readline(self, size: int = -1) -> str:
+        return self._advance(super().readline(size))
+
+    def __next__(self) -> str:
+        try:
+            return self._advance(super().__next__())
+        except StopIteration:
+            self._advance("")
+            raise
+
+    def read(self, size: int | None = -1) -> str:
+        return self._advance(super().read(size))
+
+
 def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto",
                      filename: str = "", dry_run: bool = False, update_existing: bool = True,
-                     default_channel: str = "other") -> ImportReport:
-    """Import incidents from a CSV, JSON or ACLED file; all or nothing.
+                     default_channel: str = "other", skip_invalid: bool = False,
+                     rejects: TextIO | None = None,
+                     progress: Progress | None = None) -> ImportReport:
+    """Import incidents from a CSV, JSON or ACLED file; all or nothing unless `skip_invalid`.
 
     `actor` is the signed-in user, or None for the command line (whoever runs it already
     holds the database). Raises `ImportFileError` for a file that cannot be read at all and
     `PermissionDenied` for a role that may not import; every problem inside the file is in
-    the returned report instead, and then nothing is written.
+    the returned report instead, and then nothing is written, or with `skip_invalid` only
+    the incidents without problems are, and the rejected rows are written to `rejects` (in
+    the file's layout, with a `problems` column or key).
     """
     if actor is not None and not roles.can_import(actor):
         raise PermissionDenied("Only coordinators and administrators import incidents.")
@@ -90,50 +138,36 @@ def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto
                            else format_named(format))
     except ValueError as error:
         raise ImportFileError(str(error)) from None
-    report = ImportReport(format=incident_format.name, dry_run=dry_run)
-    records: list[IncidentRecord] = []
-    seen_ids: dict[str, str] = {}
-    for item in incident_format.read(io.StringIO(text)):
-        if isinstance(item, Problem):
-            report.problems.append(item)
-        elif isinstance(item, Skipped):
-            report.skipped.append(item)
-        else:
-            if item.external_id and item.external_id in seen_ids:
-                report.problems.append(Problem(item.where, "id", f"{item.external_id!r} is "
-                                               f"also the id of {seen_ids[item.external_id]}."))
-                continue
-            if item.external_id:
-                seen_ids[item.external_id] = item.where
-            records.append(item)
-        if len(report.problems) >= MAX_PROBLEMS:
-            return report
-    if not records and not report.problems:
+    report = ImportReport(format=incident_format.name, dry_run=dry_run,
+                          skip_invalid=skip_invalid)
+    records, problems, duplicates = _read(incident_format, text, report,
+                                          skip_invalid=skip_invalid, progress=progress)
+    if len(problems) >= MAX_PROBLEMS and not skip_invalid:
+        report.problems = problems
+        return report
+    if not records and not problems:
         if not report.skipped:
             report.problems.append(Problem("The file", "", "has no incidents in it."))
         return report
-
-    vocabulary = Vocabulary()
-    planner = Planner(vocabulary=vocabulary, actor=actor, default_channel=default_channel,
-                       update_existing=update_existing)
-    # One pass: each chunk is planned, then written, inside one transaction that is rolled
-    # back at the end if any chunk had a problem or this is a dry run. After the first
-    # problem the rest is still checked, so that every problem is reported at once, but no
-    # longer written. A dry run thus counts exactly what a real run would do.
-    with transaction.atomic():
-        for chunk in _chunks(records, CHUNK):
-            plans = planner.plan(chunk)
-            if len(planner.problems) >= MAX_PROBLEMS:
-                break
-            if not planner.problems:
-                plans_write(plans, actor=actor, vocabulary=vocabulary,
-                       format_name=incident_format.name, report=report)
-        report.problems += planner.problems
-        report.unchanged += planner.notes["unchanged"]
-        _add_notes(report, planner, records)
-        if report.problems or dry_run:
-            transaction.set_rollback(True)
-    if report.problems:
+    rejected = Rejection(incident_format, records) if skip_invalid else None
+    if rejected is not None:
+        whole_file = rejected.take_read_problems(problems)
+        if whole_file:
+            report.problems = whole_file
+            return report
+    to_plan = [r for r in records if id(r) not in duplicates
+               and (rejected is None or r not in rejected)]
+    _plan_and_write(to_plan, actor=actor, format_name=incident_format.name, report=report,
+                    problems=problems, rejected=rejected, default_channel=default_channel,
+                    update_existing=update_existing, progress=progress)
+    _add_notes(report, records)
+    if rejected is not None and rejected.by_item:
+        report.problems = rejected.problems
+        report.rejected, report.rejected_rows = rejected.incidents, len(rejected.by_item)
+        if rejects is not None:
+            incident_format.write_rejects(text, rejected.by_item, rejects)
+            report.rejects_file = str(getattr(rejects, "name", "") or "")
+    if not report.ok:
         report.created = report.updated = report.unchanged = 0
         report.incident_ids = []
     elif dry_run:
@@ -141,121 +175,139 @@ def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto
     return report
 
 
-def _add_notes(report: ImportReport, planner: Planner, records: list[IncidentRecord]) -> None:
+def _read(incident_format: IncidentFormat, text: str, report: ImportReport, *,
+          skip_invalid: bool, progress: Progress | None,
+          ) -> tuple[list[IncidentRecord], list[Problem], set[int]]:
+    """The file's records and problems, and the records (by id()) repeating an earlier id."""
+    records: list[IncidentRecord] = []
+    problems: list[Problem] = []
+    duplicates: set[int] = set()
+    seen_ids: dict[str, str] = {}
+    stream = io.StringIO(text) if progress is None else _CountingText(text, progress)
+    for item in incident_format.read(stream):
+        if isinstance(item, Problem):
+            problems.append(item)
+        elif isinstance(item, Skipped):
+            report.skipped.append(item)
+        else:
+            if skip_invalid and not item.items:
+                raise ImportFileError(f"The {incident_format.label} format cannot skip "
+                                      "invalid rows; import without skipping them.")
+            records.append(item)
+            if item.external_id and item.external_id in seen_ids:
+                problems.append(Problem(item.where, "id", f"{item.external_id!r} is "
+                                        f"also the id of {seen_ids[item.external_id]}."))
+                duplicates.add(id(item))
+            elif item.external_id:
+                seen_ids[item.external_id] = item.where
+        if len(problems) >= MAX_PROBLEMS and not skip_invalid:
+            break
+    return records, problems, duplicates
+
+
+def _plan_and_write(records: list[IncidentRecord], *, actor, format_name: str,
+                    report: ImportReport, problems: list[Problem], rejected: Rejection | None,
+                    default_channel: str, update_existing: bool,
+                    progress: Progress | None) -> None:
+    """Plan and write the records a chunk at a time, in one transaction.
+
+    The transaction is rolled back at the end for a dry run, and, unless skipping invalid
+    incidents, if any chunk had a problem: after the first problem the rest is still checked,
+    so that every problem is reported at once, but no longer written. A dry run thus counts
+    exactly what a real run would do.
+    """
+    vocabulary = Vocabulary()
+    planner = Planner(vocabulary=vocabulary, actor=actor, default_channel=default_channel,
+                      update_existing=update_existing)
+    writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name,
+                         report=report)
+    done = 0
+    with transaction.atomic():
+        for chunk in _chunks(records, CHUNK):
+            plans = planner.plan(chunk)
+            done += len(chunk)
+            if progress:
+                progress("checking", done, len(records))
+            if rejected is not None:
+                for record in chunk:
+                    if id(record) in planner.problems_of:
+                        rejected.reject(record, planner.problems_of[id(record)])
+                plans = [p for p in plans if p.record not in rejected]
+            elif problems or planner.problems:
+                if len(problems) + len(planner.problems) >= MAX_PROBLEMS:
+                    break
+                continue
+            planner.remember_protests(writer.write(plans))
+            if progress:
+                progress("writing", done, len(records))
+        report.unchanged += planner.notes["unchanged"]
+        if planner.notes["no_force"]:
+            report.notes.append(
+                f"{planner.notes['no_force']} incidents name no police force we could "
+                "recognise; they were imported without one."
+            )
+        if rejected is None:
+            report.problems = problems + planner.problems
+        if report.dry_run or (rejected is None and report.problems):
+            transaction.set_rollback(True)
+
+
+def _add_notes(report: ImportReport, records: list[IncidentRecord]) -> None:
     without_id = sum(1 for r in records if not r.external_id)
     if without_id:
-        report.notes.append(
+        report.notes.insert(0,
             f"{without_id} incident{'s have' if without_id != 1 else ' has'} no incident_id: "
             "importing the same file again would add them again."
-        )
-    if planner.notes["no_force"]:
-        report.notes.append(
-            f"{planner.notes['no_force']} incidents name no police force we could recognise; "
-            "they were imported without one."
         )
 
 
 # --- Export ----------------------------------------------------------------------------
 
 
-def _identity(text: str) -> str:
-    return text
+def incidents_export_stream(*, actor, format: str = "csv", incidents: QuerySet | None = None,
+                            personal_data: bool = False,
+                            redact: Callable[[str], str] | None = None,
+                            progress: Progress | None = None) -> IncidentExport:
+    """Incidents in a file format, to stream (a web download); see `incidents_export`.
 
-
-def _export_queryset(incidents: QuerySet) -> QuerySet:
-    # Prefetched into plain lists (to_attr): a prefetch into a related manager clones a
-    # queryset per incident and per act, which was half the time of a large export.
-    return (
-        incidents.select_related("force", "protest")
-        .prefetch_related(
-            Prefetch("tags", to_attr="export_tags"),
-            Prefetch("acts", to_attr="export_acts", queryset=Act.objects.select_related(
-                "act_type", "trigger_type", "legal_provision", "perpetrator"
-            ).prefetch_related(
-                Prefetch("outcomes", to_attr="export_outcomes",
-                         queryset=Outcome.objects.select_related("outcome_type")),
-                Prefetch("involvements", to_attr="export_involvements",
-                         queryset=Involvement.objects.select_related("person").order_by("id")),
-            )),
-            Prefetch("source_links", to_attr="export_links",
-                     queryset=IncidentSource.objects.select_related("source__channel")
-                     .order_by("id")),
-        )
-        .order_by("date", "id")
-    )
-
-
-def incident_record(incident: Incident, *, personal_data: bool = False,
-                    redact: Callable[[str], str] = _identity) -> IncidentRecord:
-    """An incident as a neutral record for the file formats.
-
-    Free text goes through `redact`. People appear by pseudonymous reference only, and source
-    texts (news articles name people) are left out, unless `personal_data` is true.
+    Permission is checked and the export recorded in the audit trail when this is called,
+    before a single incident leaves: a download cut short is still on the record.
     """
-    record = IncidentRecord(
-        where=incident.reference, external_id=incident.external_id or incident.reference,
-        title=redact(incident.title), summary=redact(incident.summary), date=incident.date,
-        date_precision=incident.date_precision, end_date=incident.end_date, time=incident.time,
-        place=incident.place, country=incident.country, latitude=incident.latitude,
-        longitude=incident.longitude, coordinate_precision=incident.coordinate_precision,
-        force=incident.force.slug if incident.force else "",
-        force_name=incident.force.name if incident.force else "",
-        nation=incident.force.nation.title() if incident.force else "",
-        protest=incident.protest.name if incident.protest else "", status=incident.status,
-        tags=[t.name for t in _prefetched(incident, "export_tags", "tags")],
+    if actor is not None and not roles.can_export(actor):
+        raise PermissionDenied("Your role cannot export incidents.")
+    if personal_data and actor is not None and not roles.sees_all_people(actor):
+        raise PermissionDenied("Only coordinators and administrators export personal data.")
+    incident_format = format_named(format)
+    chosen = incidents if incidents is not None else Incident.objects.all()
+    queryset = export_queryset(chosen)
+    clean = identity if personal_data or redact is None else redact
+    total = chosen.count()
+    # The people whose details leave with the file, by reference: those of the chosen
+    # incidents' acts, exactly the ones `incident_record` writes.
+    people = sorted(set(
+        Involvement.objects.filter(act__incident__in=chosen)
+        .values_list("person__reference", flat=True)
+    )) if personal_data else []
+    audit_record(
+        action="cases.incidents.exported", object_type="cases.incident", object_id="*",
+        actor=actor, changes={"format": format, "incidents": total,
+                              "personal_data": personal_data, "people": people},
     )
-    for act in _prefetched(incident, "export_acts", "acts"):
-        record.acts.append(ActRecord(
-            where=incident.reference, act_type=act.act_type.slug,
-            external_id=act.external_id or f"act-{act.pk}",
-            number_affected=act.number_affected, number_precision=act.number_precision,
-            legal_provision=act.legal_provision.citation if act.legal_provision else "",
-            offence_wording=redact(act.offence_wording),
-            trigger_type=act.trigger_type.slug if act.trigger_type else "",
-            trigger_wording=redact(act.trigger_wording),
-            perpetrator=act.perpetrator.slug if act.perpetrator else "",
-            perpetrator_unit=act.perpetrator_unit,
-            outcomes=[OutcomeRecord(where="", outcome=o.outcome_type.slug, date=o.date,
-                                    note=redact(o.note))
-                      for o in _prefetched(act, "export_outcomes", "outcomes")],
-            people=[_person_record(i, personal_data)
-                    for i in _prefetched(act, "export_involvements", "involvements")],
-        ))
-    for link in _prefetched(incident, "export_links", "source_links"):
-        source = link.source
-        record.sources.append(SourceRecord(
-            where="", external_id=source.external_id or f"source-{source.pk}",
-            url=source.url, title=redact(source.title), publisher=source.publisher,
-            kind=source.kind, channel=source.channel.slug, published_at=source.published_at,
-            reliability=source.reliability, credibility=source.credibility,
-            text=source.text if personal_data else "", supports=redact(link.supports),
-        ))
-    return record
 
+    def records() -> Iterator[IncidentRecord]:
+        for done, incident in enumerate(queryset.iterator(chunk_size=CHUNK), start=1):
+            yield incident_record(incident, personal_data=personal_data, redact=clean)
+            if progress and (done % CHUNK == 0 or done == total):
+                progress("exporting", done, total)
 
-def _prefetched(instance, attribute: str, relation: str) -> list:
-    """What `_export_queryset` prefetched, or a query for a record built another way."""
-    if hasattr(instance, attribute):
-        return getattr(instance, attribute)
-    return list(getattr(instance, relation).all())
-
-
-def _person_record(involvement: Involvement, personal_data: bool) -> PersonRecord:
-    person = involvement.person
-    record = PersonRecord(where="", role=involvement.role, reference=person.reference)
-    if personal_data:
-        record.full_name, record.contact, record.address = (
-            person.full_name, person.contact, person.address
-        )
-        record.consent_record = person.consent_record
-        record.consent_share = person.consent_share
-        record.consent_publish = person.consent_publish
-    return record
+    return IncidentExport(parts=grouped(incident_format.parts(records())), count=total,
+                          format=incident_format)
 
 
 def incidents_export(*, stream: TextIO, actor, format: str = "csv",
                      incidents: QuerySet | None = None, personal_data: bool = False,
-                     redact: Callable[[str], str] | None = None) -> int:
+                     redact: Callable[[str], str] | None = None,
+                     progress: Progress | None = None) -> int:
     """Write incidents to `stream` in a file format; returns how many were written.
 
     Analysts and everyone else get no personal details. `personal_data=True` (coordinators
@@ -263,30 +315,12 @@ def incidents_export(*, stream: TextIO, actor, format: str = "csv",
     texts, and records in the audit trail which people left the building. `redact` is applied
     to free text (titles, summaries, wording) of exports without personal data.
     """
-    if actor is not None and not roles.can_export(actor):
-        raise PermissionDenied("Your role cannot export incidents.")
-    if personal_data and actor is not None and not roles.sees_all_people(actor):
-        raise PermissionDenied("Only coordinators and administrators export personal data.")
-    incident_format = format_named(format)
-    queryset = _export_queryset(incidents if incidents is not None else Incident.objects.all())
-    clean = _identity if personal_data or redact is None else redact
-    exported_people: list[str] = []
-
-    def records() -> Iterable[IncidentRecord]:
-        for incident in queryset.iterator(chunk_size=CHUNK):
-            record = incident_record(incident, personal_data=personal_data, redact=clean)
-            if personal_data:
-                exported_people.extend(p.reference for a in record.acts for p in a.people)
-            yield record
-
-    count = incident_format.write(records(), stream)
-    audit_record(
-        action="cases.incidents.exported", object_type="cases.incident", object_id="*",
-        actor=actor, changes={"format": format, "incidents": count,
-                              "personal_data": personal_data,
-                              "people": sorted(set(exported_people))},
-    )
-    return count
+    export = incidents_export_stream(actor=actor, format=format, incidents=incidents,
+                                     personal_data=personal_data, redact=redact,
+                                     progress=progress)
+    for part in export:
+        stream.write(part)
+    return export.count
 
 
 # --- Templates -------------------------------------------------------------------------

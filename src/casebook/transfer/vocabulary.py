@@ -169,15 +169,29 @@ FORMAT_CHANNELS = {
 }
 
 
+class Choices:
+    """A Django `choices` list, looked up by value or label; built once, not per row."""
+
+    def __init__(self, choices, noun: str) -> None:
+        self.noun = noun
+        self.values = [str(value) for value, _ in choices]
+        self.by_key: dict[str, str] = {}
+        for value, label in choices:
+            self.by_key.setdefault(_key(str(value)), value)
+            self.by_key.setdefault(_key(str(label)), value)
+
+    def get(self, text: str) -> str:
+        value = self.by_key.get(_key(text))
+        if value is None:
+            raise ValueProblem(f"{text!r} is not {self.noun}; use one of: "
+                               f"{', '.join(self.values)}.")
+        return value
+
+
 def choice(text: str, choices, noun: str) -> str:
     """The value of a Django `choices` entry named by its value or its label.
 
     >>> choice("News article", [("news_article", "News article")], "a source kind")
     'news_article'
     """
-    wanted = _key(text)
-    for value, label in choices:
-        if wanted in (_key(str(value)), _key(str(label))):
-            return value
-    raise ValueProblem(f"{text!r} is not {noun}; use one of: "
-                       f"{', '.join(str(v) for v, _ in choices)}.")
+    return Choices(choices, noun).get(text)

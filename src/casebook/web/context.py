@@ -8,6 +8,7 @@ def roles(request):
         "can_edit_cases": access.can_edit_cases(user),
         "can_verify": access.can_verify(user),
         "can_export": access.can_export(user),
+        "can_import": access.can_import(user),
         "may_see_people": access.may_see_people(user),
         "is_administrator": access.has_role(user, access.Role.ADMINISTRATOR),
     }

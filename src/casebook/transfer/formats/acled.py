@@ -16,12 +16,22 @@ the "acled" channel, so that publishing can leave them out.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from casebook.transfer.countries import country_code, country_name, country_numeric
-from casebook.transfer.formats.base import ReadItem, csv_rows, spreadsheet_safe
+from casebook.transfer.formats.base import (
+    PART_SIZE,
+    ReadItem,
+    csv_item_of,
+    csv_rows,
+    csv_write_rejects,
+    drain,
+    spreadsheet_safe,
+    write_parts,
+)
 from casebook.transfer.records import (
     ActRecord,
     IncidentRecord,
@@ -204,6 +214,7 @@ def _read_row(row: int, values: dict[str, str]) -> Iterator[ReadItem]:
         publisher=values.get("source", ""), kind="news_article", channel=ACLED_CHANNEL,
         text=notes, supports="ACLED's coding of the event",
     ))
+    record.items = [row]
     yield record
 
 
@@ -212,6 +223,14 @@ class AcledCsv:
     label = "ACLED CSV (ACLED's export columns)"
     extension = "csv"
     media_type = "text/csv"
+    rejects_extension = "csv"
+
+    def item_of(self, where: str) -> int | None:
+        return csv_item_of(where)
+
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
+                      stream: TextIO) -> int:
+        return csv_write_rejects(text, rejected, stream)
 
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         header, rows = csv_rows(stream)
@@ -231,16 +250,21 @@ class AcledCsv:
             yield from _read_row(row, values)
 
     def write(self, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
-        writer = csv.writer(stream, lineterminator="\n")
+        return write_parts(self.parts, incidents, stream)
+
+    def parts(self, incidents: Iterable[IncidentRecord]) -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        count = 0
+        yield drain(buffer)
         for incident in incidents:
             writer.writerow([
                 spreadsheet_safe(str(value)) if column in TEXT_COLUMNS else value
                 for column, value in zip(COLUMNS, acled_row(incident), strict=True)
             ])
-            count += 1
-        return count
+            if buffer.tell() >= PART_SIZE:
+                yield drain(buffer)
+        yield drain(buffer)
 
 
 def _sub_event(incident: IncidentRecord) -> tuple[str, str, str]:

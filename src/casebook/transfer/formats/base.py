@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TextIO
 
@@ -25,8 +27,56 @@ class IncidentFormat(Protocol):
         ...
 
     def write(self, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
-        """Write the incidents; returns how many were written."""
+        """Write the incidents; returns how many were written (see `write_parts`)."""
         ...
+
+    def parts(self, incidents: Iterable[IncidentRecord]) -> Iterator[str]:
+        """The file's text a piece at a time (an incident each), so that it can stream."""
+        ...
+
+    # Rejects (`casebook import --skip-invalid`): the items of the file (CSV rows, JSON
+    # incidents) that were left out, in the file's own layout plus their problems, so that
+    # the file can be fixed and imported as it is.
+    rejects_extension: str
+
+    def item_of(self, where: str) -> int | None:
+        """The item a problem's `where` names (row 12 → 12); None for the whole file."""
+        ...
+
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
+                      stream: TextIO) -> int:
+        """Write these items of `text` (the file read) with their problems; returns how many."""
+        ...
+
+
+PART_SIZE = 1 << 16  # characters of a streamed piece: one write per incident would be slow
+
+
+def write_parts(parts, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
+    """Write `parts(incidents)` to the stream; returns how many incidents it held."""
+    count = 0
+
+    def counted() -> Iterator[IncidentRecord]:
+        nonlocal count
+        for incident in incidents:
+            count += 1
+            yield incident
+
+    for part in parts(counted()):
+        stream.write(part)
+    return count
+
+
+def drain(buffer: io.StringIO) -> str:
+    r"""What a CSV writer put in its buffer since the last drain.
+
+    >>> buffer = io.StringIO(); _ = buffer.write("a,b\n"); drain(buffer), drain(buffer)
+    ('a,b\n', '')
+    """
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula: an exported news
@@ -54,6 +104,12 @@ def spreadsheet_unsafe(value: str) -> str:
     return value
 
 
+def _delimiter(header_line: str) -> str:
+    # Only the delimiter is taken from the header: csv.Sniffer also guesses the quoting
+    # rules, and from a header without quotes it guesses wrong ("" stops being a quote).
+    return max(",;\t", key=header_line.count)
+
+
 def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
     """Header (lower-cased, trimmed) and (row number, row) pairs of a CSV file.
 
@@ -61,9 +117,7 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     the header line uses most.
     """
     first = stream.readline()
-    # Only the delimiter is taken from the header: csv.Sniffer also guesses the quoting
-    # rules, and from a header without quotes it guesses wrong ("" stops being a quote).
-    delimiter = max(",;\t", key=first.count)
+    delimiter = _delimiter(first)
     header = [name.strip().lower()
               for name in next(csv.reader([first], delimiter=delimiter), [])]
     reader = csv.reader(stream, delimiter=delimiter)
@@ -80,3 +134,60 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
             }
 
     return header, rows()
+
+
+PROBLEMS_COLUMN = "problems"
+_ROW = re.compile(r"^Row (\d+)\b")
+
+
+def csv_item_of(where: str) -> int | None:
+    """The row of a CSV file a problem is on; None for the header or the whole file.
+
+    >>> csv_item_of("Row 12"), csv_item_of("Row 1"), csv_item_of("The file")
+    (12, None, None)
+    """
+    match = _ROW.match(where)
+    return int(match[1]) if match and int(match[1]) > 1 else None
+
+
+def row_problems(problems: list[Problem]) -> str:
+    """The problems of one row, for the rejects file's `problems` column.
+
+    >>> row_problems([Problem("Row 3", "force", "is unknown."), Problem("Row 3", "", "No.")])
+    'force: is unknown. | No.'
+    """
+    return " | ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
+
+
+# On a row rejected only because another row of its incident has a problem.
+WITH_ITS_INCIDENT = "(nothing wrong on this row: left out with the other rows of its incident)"
+
+
+def csv_write_rejects(text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
+    """Write the header and these rows of a CSV file as the file has them, plus `problems`.
+
+    A `problems` column the file already has (a rejects file imported again) is reused, so
+    that fixing and re-importing never grows the layout.
+    """
+    source = io.StringIO(text)
+    first = source.readline()
+    delimiter = _delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    names = [name.strip().lower() for name in header]
+    if PROBLEMS_COLUMN in names:
+        at = names.index(PROBLEMS_COLUMN)
+    else:
+        at = len(header)
+        header = [*header, PROBLEMS_COLUMN]
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    written = 0
+    # Numbered exactly as `csv_rows` numbers them, so that row 12 is the same row.
+    for row, values in enumerate(csv.reader(source, delimiter=delimiter), start=2):
+        if row not in rejected:
+            continue
+        values = values + [""] * (len(header) - len(values))
+        values[at] = spreadsheet_safe(row_problems(rejected[row]) or WITH_ITS_INCIDENT)
+        writer.writerow(values)
+        written += 1
+    return written

@@ -6,17 +6,29 @@ Incident columns may be left empty on the later rows of an incident. The date co
 its own precision: 2024-05-04 (day), 2024-05 (month), 2024 (year). Several outcomes of one act
 go in one cell, separated by semicolons, with their dates in the same order in `outcome_date`.
 The file never holds personal details: those travel only in JSON, and only when allowed.
+A `problems` column (that of a rejects file, see `base.csv_write_rejects`) is not read.
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import io
 from collections.abc import Callable, Iterable, Iterator
 from itertools import zip_longest
 from typing import TextIO
 
-from casebook.transfer.formats.base import ReadItem, csv_rows, spreadsheet_safe
+from casebook.transfer.formats.base import (
+    PART_SIZE,
+    PROBLEMS_COLUMN,
+    ReadItem,
+    csv_item_of,
+    csv_rows,
+    csv_write_rejects,
+    drain,
+    spreadsheet_safe,
+    write_parts,
+)
 from casebook.transfer.records import (
     ActRecord,
     IncidentRecord,
@@ -76,6 +88,7 @@ class _IncidentBuilder:
     def __init__(self, row: int, external_id: str) -> None:
         self.first_row = row
         self.record = IncidentRecord(where=f"Row {row}", external_id=external_id)
+        self.rows: list[int] = []
         self.seen: dict[str, tuple[int, str]] = {}
         self.acts: dict[str, ActRecord] = {}
         self.sources: dict[str, SourceRecord] = {}
@@ -183,7 +196,7 @@ def _read_source(row: int, values: dict[str, str], builder: _IncidentBuilder,
 def _header_problems(header: list[str]) -> list[Problem]:
     problems = []
     for name in header:
-        if name and name not in COLUMNS:
+        if name and name not in COLUMNS and name != PROBLEMS_COLUMN:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f"did you mean {close[0]!r}?" if close else "rename or delete it."
             problems.append(Problem("Row 1", name, f"is not a Casebook column; {hint} "
@@ -200,6 +213,14 @@ class CasebookCsv:
     label = "Casebook CSV (one row per act)"
     extension = "csv"
     media_type = "text/csv"
+    rejects_extension = "csv"
+
+    def item_of(self, where: str) -> int | None:
+        return csv_item_of(where)
+
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
+                      stream: TextIO) -> int:
+        return csv_write_rejects(text, rejected, stream)
 
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         header, rows = csv_rows(stream)
@@ -215,6 +236,7 @@ class CasebookCsv:
             if builder is None:
                 builder = _IncidentBuilder(row, key)
                 builders[key or f"#row{row}"] = builder
+            builder.rows.append(row)
             for column in ("title", "summary", "place", "country", "coordinate_precision",
                            "force", "protest", "status"):
                 builder.take(row, column, values.get(column, ""), problems)
@@ -234,6 +256,7 @@ class CasebookCsv:
             record = builder.record
             record.acts = list(builder.acts.values())
             record.sources = list(builder.sources.values())
+            record.items = builder.rows
             for column in REQUIRED_COLUMNS:
                 if not getattr(record, column):
                     yield Problem(record.where, column, "is empty; every incident needs a "
@@ -241,11 +264,14 @@ class CasebookCsv:
             yield record
 
     def write(self, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
-        writer = csv.writer(stream, lineterminator="\n")
+        return write_parts(self.parts, incidents, stream)
+
+    def parts(self, incidents: Iterable[IncidentRecord]) -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        count = 0
+        yield drain(buffer)
         for incident in incidents:
-            count += 1
             base = {
                 "incident_id": incident.external_id, "title": incident.title,
                 "summary": incident.summary,
@@ -269,7 +295,9 @@ class CasebookCsv:
                     spreadsheet_safe(row.get(c, "")) if c in TEXT_COLUMNS else row.get(c, "")
                     for c in COLUMNS
                 ])
-        return count
+            if buffer.tell() >= PART_SIZE:
+                yield drain(buffer)
+        yield drain(buffer)
 
 
 def _text(value) -> str:

@@ -7,18 +7,21 @@
                               "people": [{"reference": "P-000001", "role": "arrested"}]}],
                     "sources": [{"url": "https://…", "title": "…"}]}]}
 
-A bare list of incidents is read too. People's personal details (`full_name`, `contact`,
-`address`) appear only in exports made by someone allowed to see them, and the import takes
-them only for a person whose `consent_record` is true.
+A bare list of incidents is read too, and JSON Lines: one incident object per line, as the
+rejects file of an import is written (with a `problems` key, which is not read). People's
+personal details (`full_name`, `contact`, `address`) appear only in exports made by someone
+allowed to see them, and the import takes them only for a person whose `consent_record` is
+true.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from casebook.transfer.formats.base import ReadItem
+from casebook.transfer.formats.base import ReadItem, write_parts
 from casebook.transfer.records import (
     ActRecord,
     IncidentRecord,
@@ -121,6 +124,11 @@ def _read_source(where: str, data: Any, problems: list[Problem]) -> SourceRecord
     )
 
 
+def _inner(where: str, part: str) -> str:
+    """Where a part of an incident is: "incidents[3].acts[0]", or "Line 3: acts[0]"."""
+    return f"{where}: {part}" if where.startswith("Line") else f"{where}.{part}"
+
+
 def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRecord:
     r = _Reader(where, data, problems)
     record = IncidentRecord(
@@ -141,11 +149,49 @@ def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRe
         if not getattr(record, key):
             problems.append(Problem(where, key, f"is missing; every incident needs a {key}."))
     record.tags = [str(tag).strip() for tag in r.items("tags") if str(tag).strip()]
-    record.acts = [_read_act(f"{where}.acts[{i}]", item, problems)
+    record.acts = [_read_act(_inner(where, f"acts[{i}]"), item, problems)
                    for i, item in enumerate(r.items("acts"))]
-    record.sources = [_read_source(f"{where}.sources[{i}]", item, problems)
+    record.sources = [_read_source(_inner(where, f"sources[{i}]"), item, problems)
                       for i, item in enumerate(r.items("sources"))]
     return record
+
+
+_ITEM = re.compile(r"^(?:incidents\[(\d+)\]|Line (\d+))")
+
+
+def _starts_as_lines(text: str) -> bool:
+    """Is this JSON Lines (one object per line) rather than one JSON document?"""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield number, line
+
+
+def _is_one_incident(data: Any) -> bool:
+    # A one-line JSON Lines file parses as a single object: an incident, not a document.
+    return isinstance(data, dict) and "incidents" not in data and "format" not in data \
+        and bool({"id", "title", "date"} & set(data))
+
+
+def _relative(problem: Problem) -> str:
+    """A problem as the rejects file states it: its place inside the incident, not the file.
+
+    >>> _relative(Problem("incidents[4].acts[0]", "act_type", "is missing."))
+    'acts[0], act_type: is missing.'
+    >>> _relative(Problem("Line 3", "title", "is missing."))
+    'title: is missing.'
+    """
+    place = _ITEM.sub("", problem.where).lstrip(".: ")
+    return ", ".join(part for part in (place, problem.field) if part) + (
+        f": {problem.message}" if place or problem.field else problem.message
+    )
 
 
 class CasebookJson:
@@ -153,13 +199,49 @@ class CasebookJson:
     label = "Casebook JSON (incidents with acts, outcomes and sources)"
     extension = "json"
     media_type = "application/json"
+    rejects_extension = "jsonl"
+
+    def item_of(self, where: str) -> int | None:
+        match = _ITEM.match(where)
+        return None if match is None else int(match[1] or match[2])
+
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
+                      stream: TextIO) -> int:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError:
+            document = None  # JSON Lines: `read` found no document either
+        found: dict[int, Any] = {}
+        if document is None or _is_one_incident(document):
+            for number, line in _lines(text):
+                if number in rejected:
+                    try:
+                        found[number] = json.loads(line)
+                    except json.JSONDecodeError:
+                        found[number] = {"unreadable_line": line}
+        else:
+            incidents = document.get("incidents") if isinstance(document, dict) else document
+            found = {i: incidents[i] for i in rejected if 0 <= i < len(incidents)}
+        for item in sorted(found):
+            data = found[item] if isinstance(found[item], dict) else {"value": found[item]}
+            problems = [_relative(p) for p in rejected[item]] or [
+                "(nothing wrong in it: left out with the rest of the file's problems)"]
+            stream.write(json.dumps({**data, "problems": problems}, ensure_ascii=False) + "\n")
+        return len(found)
 
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
+        text = stream.read()
         try:
-            data = json.load(stream)
+            data = json.loads(text)
         except json.JSONDecodeError as error:
-            yield Problem(f"Line {error.lineno}", "", f"the file is not valid JSON "
-                          f"({error.msg} at column {error.colno}).")
+            if _starts_as_lines(text):
+                yield from self._read_lines(text)
+                return
+            yield Problem("The file", "", f"is not valid JSON ({error.msg} at line "
+                          f"{error.lineno}, column {error.colno}).")
+            return
+        if _is_one_incident(data):
+            yield from self._read_lines(text)
             return
         if isinstance(data, dict):
             if data.get("format", FORMAT_NAME) != FORMAT_NAME:
@@ -174,21 +256,36 @@ class CasebookJson:
         for i, item in enumerate(data):
             problems: list[Problem] = []
             record = _read_incident(f"incidents[{i}]", item, problems)
+            record.items = [i]
+            yield from problems
+            yield record
+
+    def _read_lines(self, text: str) -> Iterator[ReadItem]:
+        for number, line in _lines(text):
+            where = f"Line {number}"
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield Problem(where, "", f"is not valid JSON ({error.msg} at column "
+                              f"{error.colno}); each line holds one incident.")
+                continue
+            problems: list[Problem] = []
+            record = _read_incident(where, item, problems)
+            record.items = [number]
             yield from problems
             yield record
 
     def write(self, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
+        return write_parts(self.parts, incidents, stream)
+
+    def parts(self, incidents: Iterable[IncidentRecord]) -> Iterator[str]:
         # Written incident by incident so that a large export never sits whole in memory.
-        stream.write(f'{{"format": "{FORMAT_NAME}", "version": {FORMAT_VERSION}, '
-                     '"incidents": [\n')
-        count = 0
+        yield f'{{"format": "{FORMAT_NAME}", "version": {FORMAT_VERSION}, "incidents": [\n'
+        separator = ""
         for incident in incidents:
-            if count:
-                stream.write(",\n")
-            stream.write(json.dumps(incident_json(incident), ensure_ascii=False))
-            count += 1
-        stream.write("\n]}\n")
-        return count
+            yield separator + json.dumps(incident_json(incident), ensure_ascii=False)
+            separator = ",\n"
+        yield "\n]}\n"
 
 
 def _drop_empty(data: dict) -> dict:

@@ -8,8 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casebook.accounts.models import User
 from casebook.cases.models import Incident
+from casebook.transfer.console import progress_bars
 from casebook.transfer.formats import FORMATS
 from casebook.transfer.services import import_template, incidents_export
+
+PROGRESS_FROM = 2_000  # incidents: smaller exports are done before a bar could tell anything
 
 
 class Command(BaseCommand):
@@ -52,19 +55,24 @@ class Command(BaseCommand):
             incidents = incidents.filter(force__slug=force)
         if status:
             incidents = incidents.filter(status=status)
+        large = incidents.count() >= PROGRESS_FROM
         if output:
             path = Path(output)
             if personal_data:
                 # Created unreadable to others before a single name is written into it.
                 path.touch(mode=0o600)
                 os.chmod(path, 0o600)
-            with path.open("w", encoding="utf-8", newline="") as stream:
+            with path.open("w", encoding="utf-8", newline="") as stream, \
+                    progress_bars(enabled=large) as progress:
                 count = incidents_export(stream=stream, actor=actor, format=format,
-                                         incidents=incidents, personal_data=personal_data)
+                                         incidents=incidents, personal_data=personal_data,
+                                         progress=progress)
             self.stderr.write(f"Exported {count} incidents to {output}.")
         else:
-            incidents_export(stream=_Verbatim(self.stdout), actor=actor, format=format,
-                             incidents=incidents, personal_data=personal_data)
+            with progress_bars(enabled=large) as progress:
+                incidents_export(stream=_Verbatim(self.stdout), actor=actor, format=format,
+                                 incidents=incidents, personal_data=personal_data,
+                                 progress=progress)
 
 
 class _Verbatim:

@@ -1,4 +1,5 @@
-"""Fast inserts for generated rows: keys handed out up front, one `executemany` per table.
+"""Fast inserts for many new rows (imports, sample data): keys handed out up front, one
+`executemany` per table.
 
 `bulk_create` compiles every value of every row through Django's SQL compiler, and needs
 RETURNING to learn the keys of parents before their children can point at them; for the

@@ -1,0 +1,249 @@
+"""The import and export pages, through HTTP, for every persona."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from casebook.audit.models import AuditEntry
+from casebook.cases.models import Incident
+from casebook.transfer.formats.base import WITH_ITS_INCIDENT
+from tests.conftest import PERSONAS
+from tests.factories import IncidentFactory, InvolvementFactory
+from tests.transfer.conftest import csv_bytes, incident_row
+from tests.transfer.test_import_json import document, incident
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("transfer:import")
+EXPORT = reverse("transfer:export")
+CANARY = "Testperson Canaryname"
+# Status per persona: importers are coordinators and administrators; exporters add analysts.
+IMPORTERS = list(zip(PERSONAS, (200, 200, 403, 403, 403, 302), strict=True))
+EXPORTERS = list(zip(PERSONAS, (200, 200, 403, 200, 403, 302), strict=True))
+
+
+def upload(data: bytes, name: str = "incidents.csv", **fields) -> dict:
+    return {"file": SimpleUploadedFile(name, data), "format": "auto", **fields}
+
+
+def mixed_file() -> bytes:
+    return csv_bytes([incident_row(incident_id="good"),
+                      incident_row(incident_id="bad", force="Metropolis PD")])
+
+
+def streamed(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+# --- Import -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("persona", "status"), IMPORTERS)
+def test_the_import_page_opens_for_coordinators_and_administrators_only(client_for, persona,
+                                                                        status):
+    response = client_for(persona).get(IMPORT)
+
+    assert response.status_code == status
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("accounts:login"))
+    if status == 200:
+        assert b'enctype="multipart/form-data"' in response.content
+
+
+@pytest.mark.parametrize(("persona", "status"), IMPORTERS)
+def test_only_coordinators_and_administrators_can_post_an_import(client_for, persona,
+                                                                 status):
+    response = client_for(persona).post(IMPORT, upload(csv_bytes([incident_row()])))
+
+    assert response.status_code == status
+    assert Incident.objects.exists() is (status == 200)
+
+
+def test_an_import_shows_what_it_did(client_for):
+    response = client_for("coordinator").post(IMPORT, upload(csv_bytes([incident_row()])))
+
+    page = response.content.decode()
+    assert "Imported 1 new incident and updated 0; 0 already up to date." in page
+    assert Incident.objects.get().created_by.username == "coordinator"
+
+
+def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(client_for):
+    response = client_for("coordinator").post(IMPORT, upload(mixed_file()))
+
+    page = response.content.decode()
+    assert "Nothing was imported: the file has 1 problem to fix first." in page
+    assert "<td class=\"ref\">Row 3</td><td><code>force</code></td>" in page
+    assert "&#x27;Metropolis PD&#x27; is not a police force in the codebook." in page
+    assert "Download the rejected rows" not in page
+    assert not Incident.objects.exists()
+
+
+def test_a_dry_run_counts_and_writes_nothing(client_for):
+    response = client_for("administrator").post(
+        IMPORT, upload(csv_bytes([incident_row()]), dry_run="on"))
+
+    assert "Checked: would import 1 new incident" in response.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_skip_invalid_imports_the_rest_and_offers_the_rejects_once(client_for):
+    client = client_for("coordinator")
+
+    response = client.post(IMPORT, upload(mixed_file(), skip_invalid="on"))
+
+    page = response.content.decode()
+    assert "Imported 1 new incident" in page
+    assert "1 incident (1 row of the file) was left out for problems." in page
+    assert list(Incident.objects.values_list("external_id", flat=True)) == ["good"]
+    link = response.context["rejects_url"]
+    assert link in page
+    assert "Metropolis" not in link
+    download = client.get(link)
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="incidents.rejects.csv"'
+    rows = list(csv.DictReader(io.StringIO(download.content.decode())))
+    assert [r["incident_id"] for r in rows] == ["bad"]
+    assert rows[0]["problems"].startswith("force: 'Metropolis PD' is not a police force")
+    assert client.get(link).status_code == 404  # served once
+
+
+def test_the_rejects_file_is_held_encrypted_and_only_for_the_session_that_made_it(
+    client_for,
+):
+    response = client_for("coordinator").post(IMPORT, upload(mixed_file(), skip_invalid="on"))
+    link = response.context["rejects_url"]
+
+    held = list((Path(settings.DATA_DIR) / "transfer-rejects").iterdir())
+    assert any(path.name in link for path in held)
+    assert all(b"Metropolis" not in path.read_bytes() for path in held)
+    assert client_for("administrator").get(link).status_code == 404
+
+
+def test_json_rejects_download_as_json_lines(client_for):
+    client = client_for("coordinator")
+    bad = incident(id="json-bad", acts=[{"act_type": "arrest", "number_affected": -1}])
+
+    response = client.post(IMPORT, upload(document(incident(), bad), name="cases.json",
+                                          skip_invalid="on"))
+
+    download = client.get(response.context["rejects_url"])
+    assert download["Content-Disposition"] == 'attachment; filename="cases.rejects.jsonl"'
+    assert [json.loads(line)["id"] for line in download.content.decode().splitlines()] == [
+        "json-bad"]
+
+
+def test_every_row_of_a_rejected_incident_is_handed_back(client_for):
+    client = client_for("coordinator")
+    rows = [incident_row(incident_id="two-rows"),
+            incident_row(incident_id="two-rows", title="", date="", act_type="detention")]
+
+    response = client.post(IMPORT, upload(csv_bytes(rows), skip_invalid="on"))
+
+    text = client.get(response.context["rejects_url"]).content.decode()
+    problems = [r["problems"] for r in csv.DictReader(io.StringIO(text))]
+    assert problems[0] == WITH_ITS_INCIDENT
+    assert problems[1].startswith("act_type: 'detention'")
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_how_to_save_it(client_for):
+    data = csv_bytes([incident_row(place="Testford Café")]).decode().encode("cp1252")
+
+    response = client_for("coordinator").post(IMPORT, upload(data))
+
+    assert response.status_code == 400
+    assert "CSV UTF-8" in response.content.decode()
+
+
+def test_an_import_without_a_file_asks_for_one(client_for):
+    response = client_for("coordinator").post(IMPORT, {"format": "auto"})
+
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+
+
+def test_problem_text_from_a_file_is_shown_escaped(client_for):
+    row = incident_row(force="<script>alert(1)</script>")
+
+    page = client_for("coordinator").post(IMPORT, upload(csv_bytes([row]))).content.decode()
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+# --- Export -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorded():
+    incident_with_person = IncidentFactory(title="Invented arrests on Testford green")
+    InvolvementFactory(act__incident=incident_with_person, person__full_name=CANARY)
+    return incident_with_person
+
+
+@pytest.mark.parametrize(("persona", "status"), EXPORTERS)
+def test_the_export_page_opens_for_analysts_coordinators_and_administrators(
+    client_for, persona, status,
+):
+    response = client_for(persona).get(EXPORT)
+
+    assert response.status_code == status
+    if status == 200:
+        offers_personal_data = b'name="personal_data"' in response.content
+        assert offers_personal_data is (persona in ("administrator", "coordinator"))
+
+
+@pytest.mark.parametrize(("persona", "status"), EXPORTERS)
+def test_an_export_streams_a_file_to_those_allowed(client_for, recorded, persona, status):
+    response = client_for(persona).post(EXPORT, {"format": "csv"})
+
+    assert response.status_code == status
+    if status == 200:
+        assert response.streaming
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"].startswith(
+            'attachment; filename="casebook-incidents-')
+        text = streamed(response)
+        assert "Invented arrests on Testford green" in text
+        assert CANARY not in text
+    else:
+        assert not AuditEntry.objects.filter(action="cases.incidents.exported").exists()
+
+
+def test_an_analyst_asking_for_personal_data_gets_none(client_for, recorded):
+    response = client_for("analyst").post(EXPORT, {"format": "json", "personal_data": "on"})
+
+    assert CANARY not in streamed(response)
+    entry = AuditEntry.objects.get(action="cases.incidents.exported")
+    assert entry.changes["personal_data"] is False
+
+
+def test_a_coordinator_exports_personal_data_in_json_and_it_is_recorded(client_for, recorded):
+    response = client_for("coordinator").post(EXPORT, {"format": "json",
+                                                       "personal_data": "on"})
+
+    assert CANARY in streamed(response)
+    entry = AuditEntry.objects.get(action="cases.incidents.exported")
+    assert entry.actor.username == "coordinator"
+    assert entry.changes["people"] == [recorded.acts.get().involvements.get().person.reference]
+
+
+def test_personal_data_is_offered_in_json_only(client_for, recorded):
+    response = client_for("coordinator").post(EXPORT, {"format": "csv", "personal_data": "on"})
+
+    assert response.status_code == 400
+    assert "Personal details travel only in the JSON format" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="cases.incidents.exported").exists()
+
+
+def test_an_export_can_be_limited_to_dates(client_for, recorded):
+    response = client_for("analyst").post(EXPORT, {"format": "acled", "since": "2999-01-01"})
+
+    assert streamed(response).count("\n") == 1  # the header only
