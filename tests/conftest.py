@@ -21,10 +21,21 @@ def reference_data(db):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django.db import connection
+
     from casebook.bootstrap import bootstrap_reference_data
 
     with django_db_blocker.unblock():
         bootstrap_reference_data()
+    yield
+    # Threads that served a live server or ran a Celery worker may still hold a connection
+    # to the PostgreSQL test database, which would stop it being dropped.
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture

@@ -202,6 +202,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("CASEBOOK_LOG_LEVEL", "WARNING")},
+    # Pillow logs the EXIF it reads (camera, GPS) at DEBUG; that is evidence, never log text.
+    "loggers": {"PIL": {"level": "INFO"}},
 }
 
 # --- Evidence vault (sources/evidence/) -------------------------------------------------------

@@ -159,10 +159,21 @@ def test_every_export_is_recorded_with_its_format_and_size(casebook, personas):
 
 
 def test_free_text_goes_through_the_redactor(casebook):
-    text = export("csv", redact=lambda value: value.replace("marchers", "[REDACTED]"))
+    text = export("csv", redact=lambda value: value.replace("invented", "[REDACTED]"))
 
-    assert "Officers arrested [REDACTED]." in text
-    assert "marchers." not in text
+    assert "Arrests at the [REDACTED] march" in text
+    assert "Arrests at the invented march" not in text
+
+
+def test_a_summary_leaves_only_once_its_redaction_is_approved(casebook, make_user):
+    from casebook.redaction.services import derivative_approve, derivative_propose
+
+    assert "Officers arrested marchers." not in export("csv")
+    coordinator = make_user("coordinator")
+    derivative = derivative_propose(original=casebook[0], actor=coordinator, field="summary")
+    assert "Officers arrested marchers." not in export("csv")  # proposed is not approved
+    derivative_approve(derivative=derivative, actor=coordinator)
+    assert derivative.text in export("csv")
 
 
 def test_spreadsheet_formulas_are_neutralised_and_restored_on_import(reference_data):

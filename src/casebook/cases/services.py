@@ -74,13 +74,26 @@ def incident_reindex(incident_ids: Iterable[int], *, batch_size: int = 500) -> i
     return written
 
 
+# Free-text narratives name people; the audit trail is append-only and outlives erasure, so
+# it records that they changed, never what they said.
+NARRATIVE_FIELDS = frozenset({"summary", "text", "notes"})
+NOT_KEPT = "(text not kept in the audit trail)"
+
+
 def model_changes(before: dict, instance: models.Model, fields: Iterable[str]) -> dict:
-    """Field -> [old, new] for the fields whose value changed, as strings for the audit log."""
+    """Field -> [old, new] for the fields whose value changed, as strings for the audit log.
+
+    Narrative fields (NARRATIVE_FIELDS) are recorded by name only.
+    """
     changes = {}
     for name in fields:
         old, new = before.get(name), getattr(instance, name, None)
         if old != new:
-            changes[name] = [None if old is None else str(old), None if new is None else str(new)]
+            if name in NARRATIVE_FIELDS:
+                changes[name] = [NOT_KEPT if old else None, NOT_KEPT if new else None]
+            else:
+                changes[name] = [None if old is None else str(old),
+                                 None if new is None else str(new)]
     return changes
 
 

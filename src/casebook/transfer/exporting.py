@@ -14,6 +14,7 @@ from django.db.models import Prefetch, QuerySet
 
 from casebook.cases.models import Act, Incident, Outcome
 from casebook.people.models import Involvement
+from casebook.redaction.services import approved_text_for
 from casebook.sources.models import IncidentSource
 from casebook.transfer.formats.base import PART_SIZE, IncidentFormat
 from casebook.transfer.records import (
@@ -57,11 +58,15 @@ def incident_record(incident: Incident, *, personal_data: bool = False,
     """An incident as a neutral record for the file formats.
 
     Free text goes through `redact`. People appear by pseudonymous reference only, and source
-    texts (news articles name people) are left out, unless `personal_data` is true.
+    texts (news articles name people) are left out, unless `personal_data` is true. The
+    narrative summary leaves only as a coordinator approved its redaction (redaction app);
+    without an approved redaction it is left empty.
     """
+    summary = incident.summary if personal_data else (
+        approved_text_for(incident, "summary") or "")
     record = IncidentRecord(
         where=incident.reference, external_id=incident.external_id or incident.reference,
-        title=redact(incident.title), summary=redact(incident.summary), date=incident.date,
+        title=redact(incident.title), summary=redact(summary), date=incident.date,
         date_precision=incident.date_precision, end_date=incident.end_date, time=incident.time,
         place=incident.place, country=incident.country, latitude=incident.latitude,
         longitude=incident.longitude, coordinate_precision=incident.coordinate_precision,
