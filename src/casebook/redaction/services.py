@@ -441,6 +441,17 @@ def approved_text_for(obj, field: str) -> str | None:
     return derivative.text if derivative else None
 
 
+def incidents_with_approved_text(field: str) -> frozenset[int]:
+    """Ids of incidents with an approved redaction of `field` (maybe stale: check each).
+
+    Lets a bulk export ask `approved_text_for` only where an answer can exist.
+    """
+    return frozenset(
+        RedactedDerivative.objects.approved()
+        .filter(incident__isnull=False, field=field).values_list("incident_id", flat=True)
+    )
+
+
 def approved_image_for(evidence: EvidenceFile) -> bytes | None:
     """The approved redacted image of an evidence file, or None (always None for video)."""
     derivative = _current_approved(evidence)

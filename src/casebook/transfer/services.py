@@ -28,6 +28,7 @@ from casebook.accounts import roles
 from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.people.models import Involvement
+from casebook.redaction.services import incidents_with_approved_text
 from casebook.transfer.exporting import (
     IncidentExport,
     export_queryset,
@@ -294,9 +295,12 @@ def incidents_export_stream(*, actor, format: str = "csv", incidents: QuerySet |
                               "personal_data": personal_data, "people": people},
     )
 
+    approved_summaries = incidents_with_approved_text("summary")
+
     def records() -> Iterator[IncidentRecord]:
         for done, incident in enumerate(queryset.iterator(chunk_size=CHUNK), start=1):
-            yield incident_record(incident, personal_data=personal_data, redact=clean)
+            yield incident_record(incident, personal_data=personal_data, redact=clean,
+                                  approved_summaries=approved_summaries)
             if progress and (done % CHUNK == 0 or done == total):
                 progress("exporting", done, total)
 
