@@ -8,6 +8,11 @@ from casebook.accounts.roles import Role
 
 PERSONAS = ("administrator", "coordinator", "caseworker", "analyst", "outsider", "anonymous")
 
+# Debian's Chromium, driven by Playwright's Python client (never `playwright install`).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
 
 @pytest.fixture
 def reference_data(db):
@@ -98,3 +103,19 @@ def pytest_runtest_teardown(item, nextitem):
 
         with item.config.stash[blocking_manager_key].unblock():
             bootstrap_reference_data()
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page in a headless Chromium; the test also needs `live_server`."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()

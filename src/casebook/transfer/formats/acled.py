@@ -24,10 +24,9 @@ from typing import TextIO
 from casebook.transfer.countries import country_code, country_name, country_numeric
 from casebook.transfer.formats.base import (
     PART_SIZE,
+    CsvRejects,
     ReadItem,
-    csv_item_of,
     csv_rows,
-    csv_write_rejects,
     drain,
     spreadsheet_safe,
     write_parts,
@@ -218,20 +217,11 @@ def _read_row(row: int, values: dict[str, str]) -> Iterator[ReadItem]:
     yield record
 
 
-class AcledCsv:
+class AcledCsv(CsvRejects):
     name = "acled"
     label = "ACLED CSV (ACLED's export columns)"
     extension = "csv"
     media_type = "text/csv"
-    rejects_extension = "csv"
-
-    def item_of(self, where: str) -> int | None:
-        return csv_item_of(where)
-
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
-                      stream: TextIO) -> int:
-        return csv_write_rejects(text, rejected, stream)
-
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         header, rows = csv_rows(stream)
         missing = [c for c in REQUIRED_COLUMNS if c not in header]

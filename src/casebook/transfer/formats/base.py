@@ -191,3 +191,16 @@ def csv_write_rejects(text: str, rejected: dict[int, list[Problem]], stream: Tex
         writer.writerow(values)
         written += 1
     return written
+
+
+class CsvRejects:
+    """Rejected rows of a CSV-based format go back out as CSV, in the input's own layout."""
+
+    rejects_extension = "csv"
+
+    def item_of(self, where: str) -> int | None:
+        return csv_item_of(where)
+
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
+                      stream: TextIO) -> int:
+        return csv_write_rejects(text, rejected, stream)

@@ -21,10 +21,9 @@ from typing import TextIO
 from casebook.transfer.formats.base import (
     PART_SIZE,
     PROBLEMS_COLUMN,
+    CsvRejects,
     ReadItem,
-    csv_item_of,
     csv_rows,
-    csv_write_rejects,
     drain,
     spreadsheet_safe,
     write_parts,
@@ -208,20 +207,11 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-class CasebookCsv:
+class CasebookCsv(CsvRejects):
     name = "csv"
     label = "Casebook CSV (one row per act)"
     extension = "csv"
     media_type = "text/csv"
-    rejects_extension = "csv"
-
-    def item_of(self, where: str) -> int | None:
-        return csv_item_of(where)
-
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
-                      stream: TextIO) -> int:
-        return csv_write_rejects(text, rejected, stream)
-
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         header, rows = csv_rows(stream)
         header_problems = _header_problems(header)
