@@ -35,9 +35,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=100_000, help="incidents to generate")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--requests", type=int, default=25, help="requests per kind")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="timing rounds, alternating the two builds (evens out the load "
-                             "of other processes)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="timing rounds, alternating the two builds (evens out the load of other processes)",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep databases between runs")
     parser.add_argument("--mode", choices=["sealed", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--phase", choices=["build", "time"], help=argparse.SUPPRESS)
@@ -83,10 +86,17 @@ def make_plain() -> None:
 
 
 def prepare(args: argparse.Namespace) -> tuple[Path, bool]:
-    folder = Path(tempfile.gettempdir()) / "casebook-bench" / (
-        f"encryption-{args.mode}-{args.size}-seed{args.seed}")
-    for name in ("CASEBOOK_KEYRING_PATH", "CASEBOOK_MASTER_KEY_FILE", "CASEBOOK_MASTER_KEY",
-                 "DATABASE_URL"):
+    folder = (
+        Path(tempfile.gettempdir())
+        / "casebook-bench"
+        / (f"encryption-{args.mode}-{args.size}-seed{args.seed}")
+    )
+    for name in (
+        "CASEBOOK_KEYRING_PATH",
+        "CASEBOOK_MASTER_KEY_FILE",
+        "CASEBOOK_MASTER_KEY",
+        "DATABASE_URL",
+    ):
         os.environ.pop(name, None)  # never a real casebook's keys or database
     os.environ["CASEBOOK_DATA_DIR"] = str(folder)
     os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
@@ -95,8 +105,11 @@ def prepare(args: argparse.Namespace) -> tuple[Path, bool]:
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
     os.environ.pop("CASEBOOK_DEBUG", None)
     database = folder / "casebook.sqlite3"
-    reuse = (args.reuse or args.phase == "time") and database.exists() \
+    reuse = (
+        (args.reuse or args.phase == "time")
+        and database.exists()
         and (folder / "complete").exists()
+    )
     if not reuse:
         shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -150,8 +163,12 @@ def run_build(args: argparse.Namespace) -> dict:
     client.force_login(user)
     rng = random.Random(args.seed)
     n = args.requests
-    with_people = list(Incident.objects.annotate(p=Count("acts__involvements"))
-                       .filter(p__gte=2).order_by("id").values_list("reference", flat=True)[:n])
+    with_people = list(
+        Incident.objects.annotate(p=Count("acts__involvements"))
+        .filter(p__gte=2)
+        .order_by("id")
+        .values_list("reference", flat=True)[:n]
+    )
     people = list(Person.objects.order_by("id")[: n * 10])
     surnames = [p.full_name.split()[-1] for p in rng.sample(people, min(n, len(people)))]
     references = [p.reference for p in people[:n]]
@@ -160,13 +177,16 @@ def run_build(args: argparse.Namespace) -> dict:
         "incident list, page 50": lambda i: timed(client, "get", "/incidents/", {"page": 50}),
         "incident list, search": lambda i: timed(client, "get", "/incidents/", {"q": "police"}),
         "incident page with people": lambda i: timed(
-            client, "get", f"/incidents/{with_people[i % len(with_people)]}/"),
+            client, "get", f"/incidents/{with_people[i % len(with_people)]}/"
+        ),
         "people list": lambda i: timed(client, "get", "/people/"),
         "people list, page 100": lambda i: timed(client, "get", "/people/", {"page": 100}),
         "people search (surname)": lambda i: timed(
-            client, "post", "/people/", {"q": surnames[i % len(surnames)]}),
-        "person page": lambda i: timed(client, "get",
-                                       f"/people/{references[i % len(references)]}/"),
+            client, "post", "/people/", {"q": surnames[i % len(surnames)]}
+        ),
+        "person page": lambda i: timed(
+            client, "get", f"/people/{references[i % len(references)]}/"
+        ),
     }
     for run in kinds.values():  # warm-up
         run(0)
@@ -202,12 +222,26 @@ def main() -> None:
         result = run_build(args)
         Path(args.output).write_text(json.dumps(result))
         return
+
     def child(mode: str, phase: str) -> dict:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
             output = handle.name
-        command = [sys.executable, __file__, "--mode", mode, "--phase", phase,
-                   "--output", output, "--size", str(args.size), "--seed", str(args.seed),
-                   "--requests", str(args.requests)] + (["--reuse"] if args.reuse else [])
+        command = [
+            sys.executable,
+            __file__,
+            "--mode",
+            mode,
+            "--phase",
+            phase,
+            "--output",
+            output,
+            "--size",
+            str(args.size),
+            "--seed",
+            str(args.seed),
+            "--requests",
+            str(args.requests),
+        ] + (["--reuse"] if args.reuse else [])
         subprocess.run(command, check=True)
         result = json.loads(Path(output).read_text())
         os.unlink(output)
@@ -229,18 +263,22 @@ def main() -> None:
     for mode in results:
         results[mode]["open_1000_ms"] = statistics.median(results[mode]["open_1000_ms"])
     plain, sealed = results["plain"], results["sealed"]
-    print(f"\n{args.size:,} incidents, {sealed['people']:,} people; {args.requests} requests "
-          f"per kind in each of {args.rounds} alternating rounds; milliseconds per request "
-          "(median / p95), through Django's test client.")
+    print(
+        f"\n{args.size:,} incidents, {sealed['people']:,} people; {args.requests} requests "
+        f"per kind in each of {args.rounds} alternating rounds; milliseconds per request "
+        "(median / p95), through Django's test client."
+    )
     print("Best: the fastest request of each kind, the least disturbed by other processes.")
     print(f"{'':28} {'plain':>17} {'sealed':>17} {'median +/-':>11} {'best':>13} {'+/-':>7}")
     for kind, plain_times in plain["requests"].items():
         sealed_times = sealed["requests"][kind]
         a, b = statistics.median(plain_times), statistics.median(sealed_times)
         low_a, low_b = min(plain_times), min(sealed_times)
-        print(f"{kind:28} {a:8.1f} / {p95(plain_times):6.1f} {b:8.1f} / "
-              f"{p95(sealed_times):6.1f} {100 * (b - a) / a:+10.1f}% "
-              f"{low_a:6.1f}/{low_b:6.1f} {100 * (low_b - low_a) / low_a:+6.1f}%")
+        print(
+            f"{kind:28} {a:8.1f} / {p95(plain_times):6.1f} {b:8.1f} / "
+            f"{p95(sealed_times):6.1f} {100 * (b - a) / a:+10.1f}% "
+            f"{low_a:6.1f}/{low_b:6.1f} {100 * (low_b - low_a) / low_a:+6.1f}%"
+        )
     a, b = plain["open_1000_ms"], sealed["open_1000_ms"]
     print(f"{'open 1,000 people (ms)':28} {a:17.1f} {b:17.1f} {100 * (b - a) / a:+10.1f}%")
     if plain["generation_s"] and sealed["generation_s"]:

@@ -52,8 +52,11 @@ def exif_with_gps() -> Image.Exif:
 
 def pdf_bytes(*objects: bytes) -> bytes:
     out = bytearray(b"%PDF-1.7\n")
-    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>",
-              *objects]
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [] /Count 0 >>",
+        *objects,
+    ]
     for number, body in enumerate(bodies, start=1):
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
     return bytes(out) + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -82,11 +85,16 @@ def pdf(pages: int = 400) -> bytes:
     objects = []
     for n in range(pages):
         packed = zlib.compress(b"%d 0 << /Type /Annot /Subtype /Text >>" % (1000 + n))
-        objects.append(b"<< /Type /ObjStm /N 1 /First 5 /Filter /FlateDecode /Length %d >>\n"
-                       b"stream\n" % len(packed) + packed + b"\nendstream")
+        objects.append(
+            b"<< /Type /ObjStm /N 1 /First 5 /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n" % len(packed) + packed + b"\nendstream"
+        )
         image = os.urandom(20_000)
-        objects.append(b"<< /Type /XObject /Subtype /Image /Length %d >>\nstream\n"
-                       % len(image) + image + b"\nendstream")
+        objects.append(
+            b"<< /Type /XObject /Subtype /Image /Length %d >>\nstream\n" % len(image)
+            + image
+            + b"\nendstream"
+        )
     return pdf_bytes(*objects)
 
 
@@ -127,14 +135,25 @@ def main() -> None:
             with path.open("rb") as file:
                 row("SHA-256", len(data), timed(lambda f=file: sha256_of(f), args.repeat))
                 assert sniff(file, max_bytes=1 << 40).media_type == media_type
-                row("content check (sniff)", len(data),
-                    timed(lambda f=file: sniff(f, max_bytes=1 << 40), args.repeat))
+                row(
+                    "content check (sniff)",
+                    len(data),
+                    timed(lambda f=file: sniff(f, max_bytes=1 << 40), args.repeat),
+                )
                 if media_type.startswith("image/"):
-                    row("derivative, full size", len(data), timed(
-                        lambda f=file, t=media_type: stripped_image(f, t), args.repeat))
-                    row("derivative, 320 px", len(data), timed(
-                        lambda f=file, t=media_type: stripped_image(f, t, max_side=320),
-                        args.repeat))
+                    row(
+                        "derivative, full size",
+                        len(data),
+                        timed(lambda f=file, t=media_type: stripped_image(f, t), args.repeat),
+                    )
+                    row(
+                        "derivative, 320 px",
+                        len(data),
+                        timed(
+                            lambda f=file, t=media_type: stripped_image(f, t, max_side=320),
+                            args.repeat,
+                        ),
+                    )
 
 
 if __name__ == "__main__":

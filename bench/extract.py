@@ -60,8 +60,9 @@ def main() -> None:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     args = parser.parse_args()
     source = args.gold if args.gold.is_file() else FIXTURES
-    records = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()
-               if line.strip()]
+    records = [
+        json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     relevant = [r["text"] for r in records if r.get("relevant", True)]
     mentions = [r["text"] for r in records if r.get("relevant") is False] or relevant
     rng = random.Random(7)
@@ -81,15 +82,16 @@ def main() -> None:
             stream.append(_general(rng))
     worst = [_pad(text, rng) for text in relevant] * max(1, 200 // max(1, len(relevant)))
 
-    for name, texts in (("news stream (5% relevant)", stream),
-                        ("relevant articles only", worst)):
+    for name, texts in (("news stream (5% relevant)", stream), ("relevant articles only", worst)):
         started = time.perf_counter()
         for number, text in enumerate(texts):
             extractor.extract(article_id=str(number), text=text)
         elapsed = time.perf_counter() - started
         size = sum(len(t) for t in texts) / len(texts) / 1000
-        print(f"{name}: {len(texts) / elapsed:,.0f} articles/s "
-              f"({len(texts)} articles of {size:.1f} KB, one core)")
+        print(
+            f"{name}: {len(texts) / elapsed:,.0f} articles/s "
+            f"({len(texts)} articles of {size:.1f} KB, one core)"
+        )
 
 
 if __name__ == "__main__":

@@ -29,34 +29,51 @@ def synthetic_csv(rows: int, seed: int) -> bytes:
 
     rng = random.Random(seed)
     forces = list(Organisation.objects.values_list("name", flat=True))
-    provisions = list(LegalProvision.objects.exclude(section="")
-                      .values_list("citation", flat=True))
+    provisions = list(LegalProvision.objects.exclude(section="").values_list("citation", flat=True))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["incident_id", "title", "summary", "date", "place", "force", "act_type",
-                     "number_affected", "legal_provision", "trigger_type", "trigger_wording",
-                     "outcome", "source_url", "source_title", "source_publisher"])
+    writer.writerow(
+        [
+            "incident_id",
+            "title",
+            "summary",
+            "date",
+            "place",
+            "force",
+            "act_type",
+            "number_affected",
+            "legal_provision",
+            "trigger_type",
+            "trigger_wording",
+            "outcome",
+            "source_url",
+            "source_title",
+            "source_publisher",
+        ]
+    )
     for n in range(rows):
         incident = n // 2
         rng_date = f"20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         first = n % 2 == 0
-        writer.writerow([
-            f"bench-{incident}",
-            f"Invented incident {incident} at Testford" if first else "",
-            "Officers acted against invented protesters." if first else "",
-            rng_date if first else "",
-            f"Testplace {incident % 500}" if first else "",
-            rng.choice(forces) if first else "",
-            "arrest" if first else rng.choice(["seizure", "dispersal", "stop_search"]),
-            rng.randint(1, 30),
-            rng.choice(provisions),
-            rng.choice(["placard", "flag", "chant", "online_post"]),
-            f"INVENTED SLOGAN {rng.randint(1, 999)}",
-            rng.choice(["charged", "released", "bailed", ""]),
-            f"https://news.example.test/story/{incident}" if first else "",
-            f"Invented report {incident}" if first else "",
-            "The Example Gazette" if first else "",
-        ])
+        writer.writerow(
+            [
+                f"bench-{incident}",
+                f"Invented incident {incident} at Testford" if first else "",
+                "Officers acted against invented protesters." if first else "",
+                rng_date if first else "",
+                f"Testplace {incident % 500}" if first else "",
+                rng.choice(forces) if first else "",
+                "arrest" if first else rng.choice(["seizure", "dispersal", "stop_search"]),
+                rng.randint(1, 30),
+                rng.choice(provisions),
+                rng.choice(["placard", "flag", "chant", "online_post"]),
+                f"INVENTED SLOGAN {rng.randint(1, 999)}",
+                rng.choice(["charged", "released", "bailed", ""]),
+                f"https://news.example.test/story/{incident}" if first else "",
+                f"Invented report {incident}" if first else "",
+                "The Example Gazette" if first else "",
+            ]
+        )
     return out.getvalue().encode()
 
 
@@ -100,10 +117,10 @@ def main() -> None:
 
     report = timed("import (new incidents)", lambda: incidents_import(file=data, actor=None))
     assert report.ok, report.problems[:3]
-    print(f"  {report.summary}  incidents {Incident.objects.count():,}, "
-          f"acts {Act.objects.count():,}")
-    report = timed("re-import (nothing changed)", lambda: incidents_import(file=data,
-                                                                            actor=None))
+    print(
+        f"  {report.summary}  incidents {Incident.objects.count():,}, acts {Act.objects.count():,}"
+    )
+    report = timed("re-import (nothing changed)", lambda: incidents_import(file=data, actor=None))
     print(f"  {report.summary}")
     timed("dry run", lambda: incidents_import(file=data, actor=None, dry_run=True))
     out = io.StringIO()

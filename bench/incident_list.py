@@ -37,14 +37,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--size", type=int, default=10_000, help="incidents to generate")
     parser.add_argument("--seed", type=int, default=1, help="sample generator seed")
     parser.add_argument("--requests", type=int, default=30, help="requests per kind")
-    parser.add_argument("--database-url", default="",
-                        help="a PostgreSQL database to drop, create and use (name with 'bench')")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the database of an earlier run if it holds --size incidents")
-    parser.add_argument("--no-analyze", action="store_true",
-                        help="skip ANALYZE after loading (planner without statistics)")
-    parser.add_argument("--drop", action="store_true",
-                        help="delete the database when done (no later --reuse)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL database to drop, create and use (name with 'bench')",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the database of an earlier run if it holds --size incidents",
+    )
+    parser.add_argument(
+        "--no-analyze",
+        action="store_true",
+        help="skip ANALYZE after loading (planner without statistics)",
+    )
+    parser.add_argument(
+        "--drop", action="store_true", help="delete the database when done (no later --reuse)"
+    )
     return parser.parse_args()
 
 
@@ -129,12 +139,19 @@ def load(args: argparse.Namespace, console) -> tuple[float, float]:
 
     from casebook.sample.generator import sample_generate
 
-    with Progress("Generating", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        "Generating",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("incidents", total=args.size)
         cpu = time.process_time()
-        report = sample_generate(size=args.size, seed=args.seed,
-                                 progress=lambda n: progress.advance(task, n))
+        report = sample_generate(
+            size=args.size, seed=args.seed, progress=lambda n: progress.advance(task, n)
+        )
     return report.seconds, time.process_time() - cpu
 
 
@@ -185,13 +202,23 @@ def request_kinds(n: int, seed: int) -> dict[str, list[dict]]:
     act_types = top(Act.objects, "act_type__slug")
     provisions = top(Act.objects, "legal_provision__slug", 20)
     triggers = top(Act.objects, "trigger_type__slug")
-    pairs = (Act.objects.exclude(legal_provision=None)
-             .values("act_type__slug", "legal_provision__slug")
-             .annotate(n=Count("id")).order_by("-n")[:12])
-    protests = list(Protest.objects.annotate(n=Count("incidents")).order_by("-n")
-                    .values_list("pk", flat=True)[:n])
-    tags = list(Tag.objects.annotate(n=Count("incidents")).filter(n__gt=0)
-                .order_by("-n", "name").values_list("name", flat=True))
+    pairs = (
+        Act.objects.exclude(legal_provision=None)
+        .values("act_type__slug", "legal_provision__slug")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:12]
+    )
+    protests = list(
+        Protest.objects.annotate(n=Count("incidents"))
+        .order_by("-n")
+        .values_list("pk", flat=True)[:n]
+    )
+    tags = list(
+        Tag.objects.annotate(n=Count("incidents"))
+        .filter(n__gt=0)
+        .order_by("-n", "name")
+        .values_list("name", flat=True)
+    )
     statuses = list(IncidentStatus.values)
     common = ["police", "arrested", "placard", "march", "officers", "protest"]
     rare = ["statues", "faslane", "aberystwyth", "bangor", "bandstand", "horn"]  # < 1 %
@@ -211,12 +238,16 @@ def request_kinds(n: int, seed: int) -> dict[str, list[dict]]:
             {"act_type": p["act_type__slug"], "provision": p["legal_provision__slug"]}
             for p in cycle(list(pairs))
         ],
-        "trigger + status": [{"trigger": t, "status": s}
-                             for t, s in zip(cycle(triggers), cycle(statuses[::-1]), strict=True)],
+        "trigger + status": [
+            {"trigger": t, "status": s}
+            for t, s in zip(cycle(triggers), cycle(statuses[::-1]), strict=True)
+        ],
         "q common word": [{"q": w} for w in cycle(common)],
         "q rare word": [{"q": w} for w in cycle(rare)],
-        "q + filters": [{"q": w, "force": f, **year_range()}
-                        for w, f in zip(cycle(common), cycle(forces), strict=True)],
+        "q + filters": [
+            {"q": w, "force": f, **year_range()}
+            for w, f in zip(cycle(common), cycle(forces), strict=True)
+        ],
         "sort oldest first": [{"sort": "date"} for _ in range(n)],
         "sort reference": [{"sort": "-reference"} for _ in range(n)],
         "sort title": [{"sort": s} for s in cycle(["title", "-title"])],
@@ -241,8 +272,9 @@ def signed_in_client():
     from casebook.accounts.models import User
     from casebook.accounts.roles import Role
 
-    user, _ = User.objects.get_or_create(username="bench-coordinator",
-                                         defaults={"email": "bench@example.test"})
+    user, _ = User.objects.get_or_create(
+        username="bench-coordinator", defaults={"email": "bench@example.test"}
+    )
     user.groups.add(Group.objects.get(name=Role.COORDINATOR))
     client = Client()
     client.force_login(user)
@@ -286,18 +318,26 @@ def run_requests(kinds: dict[str, list[dict]], console) -> dict[str, dict]:
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 \
-        else values[0]
+    return (
+        statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    )
 
 
 def print_report(results: dict[str, dict], *, console, title: str) -> None:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    for column, justify in (("request", "left"), ("example parameters", "left"),
-                            ("matches*", "right"), ("queries", "right"), ("n", "right"),
-                            ("status", "right"), ("median ms", "right"), ("p95 ms", "right"),
-                            ("max ms", "right")):
+    for column, justify in (
+        ("request", "left"),
+        ("example parameters", "left"),
+        ("matches*", "right"),
+        ("queries", "right"),
+        ("n", "right"),
+        ("status", "right"),
+        ("median ms", "right"),
+        ("p95 ms", "right"),
+        ("max ms", "right"),
+    ):
         table.add_column(column, justify=justify, overflow="fold")
     everything = []
     for kind, result in results.items():
@@ -305,18 +345,34 @@ def print_report(results: dict[str, dict], *, console, title: str) -> None:
         everything += times
         found = result["matches"]
         table.add_row(
-            kind, result["example"] or "—",
-            "?" if found is None else f"{found:,}", str(result["queries"]),
-            str(len(times)), ",".join(map(str, sorted(result["statuses"]))),
-            f"{statistics.median(times):.1f}", f"{p95(times):.1f}", f"{max(times):.1f}",
+            kind,
+            result["example"] or "—",
+            "?" if found is None else f"{found:,}",
+            str(result["queries"]),
+            str(len(times)),
+            ",".join(map(str, sorted(result["statuses"]))),
+            f"{statistics.median(times):.1f}",
+            f"{p95(times):.1f}",
+            f"{max(times):.1f}",
         )
     table.add_section()
-    table.add_row("overall", "", "", "", str(len(everything)), "",
-                  f"{statistics.median(everything):.1f}", f"{p95(everything):.1f}",
-                  f"{max(everything):.1f}", style="bold")
+    table.add_row(
+        "overall",
+        "",
+        "",
+        "",
+        str(len(everything)),
+        "",
+        f"{statistics.median(everything):.1f}",
+        f"{p95(everything):.1f}",
+        f"{max(everything):.1f}",
+        style="bold",
+    )
     console.print(table)
-    console.print("* incidents matching the example parameters; times in milliseconds per "
-                  "request, measured around the test client's call")
+    console.print(
+        "* incidents matching the example parameters; times in milliseconds per "
+        "request, measured around the test client's call"
+    )
 
 
 def main() -> None:
@@ -345,20 +401,26 @@ def main() -> None:
     generation = load(args, console) if needs_data else None
     analyzed = None if args.no_analyze or not needs_data else analyze()
     incidents = Incident.objects.count()
-    console.print(f"{description}, Python {platform.python_version()}, Django "
-                  f"{django.get_version()}, {os.cpu_count()} CPUs, load average "
-                  f"{os.getloadavg()[0]:.1f}")
+    console.print(
+        f"{description}, Python {platform.python_version()}, Django "
+        f"{django.get_version()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     if generation is not None:
         seconds, cpu = generation
-        console.print(f"Generated {incidents:,} incidents in {seconds:.1f} s "
-                      f"({incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
-                      + (f"; {analyzed[0]} {analyzed[1]:.1f} s" if analyzed else ""))
+        console.print(
+            f"Generated {incidents:,} incidents in {seconds:.1f} s "
+            f"({incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
+            + (f"; {analyzed[0]} {analyzed[1]:.1f} s" if analyzed else "")
+        )
     else:
         console.print(f"Reused {incidents:,} incidents from an earlier run")
     results = run_requests(request_kinds(args.requests, args.seed), console)
-    print_report(results, console=console, title=(
-        f"GET /incidents/: {incidents:,} incidents, {settings.INCIDENTS_PER_PAGE} a page"
-    ))
+    print_report(
+        results,
+        console=console,
+        title=(f"GET /incidents/: {incidents:,} incidents, {settings.INCIDENTS_PER_PAGE} a page"),
+    )
     if args.drop:
         from django.db import connections
 

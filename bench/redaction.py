@@ -28,14 +28,62 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-FIRST = ["Amira", "Daniel", "Tobias", "Priya", "Kwame", "Siobhan", "Mateusz", "Leila", "Rhys",
-         "Nadia", "Callum", "Yusuf", "Imogen", "Tariq", "Bethan", "Oluwaseun", "Freya", "Hamza",
-         "Eilidh", "Marek"]
-LAST = ["Okafor", "Quarrie", "Haddad", "Nair", "Mensah", "Gallagher", "Kowalski", "Farouk",
-        "Pritchard", "Begum", "Lindqvist", "Osei", "Treharne", "Mahmood", "Doyle", "Adeyemi",
-        "Sorensen", "Iqbal", "MacLeod", "Novak"]
-STREETS = ["Acacia Avenue", "Wickham Road", "Orchard Close", "Station Road", "Mill Lane",
-           "Chapel Street", "Victoria Terrace", "Beech Grove", "Kingsway Crescent", "Elm Drive"]
+FIRST = [
+    "Amira",
+    "Daniel",
+    "Tobias",
+    "Priya",
+    "Kwame",
+    "Siobhan",
+    "Mateusz",
+    "Leila",
+    "Rhys",
+    "Nadia",
+    "Callum",
+    "Yusuf",
+    "Imogen",
+    "Tariq",
+    "Bethan",
+    "Oluwaseun",
+    "Freya",
+    "Hamza",
+    "Eilidh",
+    "Marek",
+]
+LAST = [
+    "Okafor",
+    "Quarrie",
+    "Haddad",
+    "Nair",
+    "Mensah",
+    "Gallagher",
+    "Kowalski",
+    "Farouk",
+    "Pritchard",
+    "Begum",
+    "Lindqvist",
+    "Osei",
+    "Treharne",
+    "Mahmood",
+    "Doyle",
+    "Adeyemi",
+    "Sorensen",
+    "Iqbal",
+    "MacLeod",
+    "Novak",
+]
+STREETS = [
+    "Acacia Avenue",
+    "Wickham Road",
+    "Orchard Close",
+    "Station Road",
+    "Mill Lane",
+    "Chapel Street",
+    "Victoria Terrace",
+    "Beech Grove",
+    "Kingsway Crescent",
+    "Elm Drive",
+]
 TOWNS = [("Testford", "TF"), ("Exampleton", "EX"), ("Sampleby", "SY"), ("Fakenham Parva", "FP")]
 
 
@@ -48,18 +96,25 @@ def testimony(rng: random.Random) -> tuple[str, list[str]]:
     me, friend, witness = (f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _ in range(3))
     address = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
     town, area = rng.choice(TOWNS)
-    postcode = (f"{area}{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
-                f"{rng.choice('LNPQRSTU')}")
+    postcode = (
+        f"{area}{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}"
+        f"{rng.choice('LNPQRSTU')}"
+    )
     phone = f"07700 900{rng.randint(0, 999):03d}"
     email = f"{me.split()[0].lower()}.{rng.randint(10, 99)}@example.org"
-    plate = (f"{rng.choice('ABDEFGHK')}{rng.choice('ABCDEFG')}{rng.randint(51, 74)} "
-             + "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3)))
-    born = f"{rng.randint(1, 28)} {rng.choice(['March', 'June', 'October'])} " \
-           f"{rng.randint(1960, 2006)}"
+    plate = f"{rng.choice('ABDEFGHK')}{rng.choice('ABCDEFG')}{rng.randint(51, 74)} " + "".join(
+        rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3)
+    )
+    born = (
+        f"{rng.randint(1, 28)} {rng.choice(['March', 'June', 'October'])} {rng.randint(1960, 2006)}"
+    )
     collar = rng.randint(1000, 9999)
     cued = rng.random() < 0.5
-    intro = (f"My name is {me} and I live at {address}, {town} {postcode}." if cued else
-             f"This statement is by {me}, of {address}, {town} {postcode}.")
+    intro = (
+        f"My name is {me} and I live at {address}, {town} {postcode}."
+        if cued
+        else f"This statement is by {me}, of {address}, {town} {postcode}."
+    )
     company = f"with my friend {friend}" if cued else f"with {friend}"
     text = (
         f"{intro} I was born on {born}. On Saturday I went to the march {company}. Near the "
@@ -91,8 +146,10 @@ def bench_text(kilobytes: int, seed: int, compare: bool) -> None:
     print(f"\nText redaction: {len(items)} testimonies, {total / 1024:.0f} KB, {words:,} words")
     started = time.perf_counter()
     engine = redaction._load_engine()
-    print(f"  model and recognisers loaded in {time.perf_counter() - started:.1f} s "
-          f"({redaction.SPACY_MODEL}, parser excluded)")
+    print(
+        f"  model and recognisers loaded in {time.perf_counter() - started:.1f} s "
+        f"({redaction.SPACY_MODEL}, parser excluded)"
+    )
 
     def run(label: str) -> None:
         redaction.redact_text(items[0][0])  # warm
@@ -101,11 +158,14 @@ def bench_text(kilobytes: int, seed: int, compare: bool) -> None:
         elapsed = time.perf_counter() - started
         values = [(v, out.text) for (_t, vs), out in zip(items, outputs, strict=True) for v in vs]
         recall = sum(v not in o for v, o in values) / len(values)
-        names = [(v, out.text) for (_t, vs), out in zip(items, outputs, strict=True)
-                 for v in vs[:3]]
+        names = [
+            (v, out.text) for (_t, vs), out in zip(items, outputs, strict=True) for v in vs[:3]
+        ]
         name_recall = sum(v not in o for v, o in names) / len(names)
-        print(f"  {label:<34} {total / 1024 / elapsed:7.1f} KB/s  {words / elapsed:8,.0f} "
-              f"words/s  recall {recall:6.1%} (names {name_recall:6.1%})")
+        print(
+            f"  {label:<34} {total / 1024 / elapsed:7.1f} KB/s  {words / elapsed:8,.0f} "
+            f"words/s  recall {recall:6.1%} (names {name_recall:6.1%})"
+        )
 
     run("en_core_web_sm, no parser")
     if compare:
@@ -132,7 +192,7 @@ def frames():
     for row in range(3):
         for col in range(5):
             y, x = row * 360, 30 + col * 375
-            crowd[y:y + 360, x:x + 360] = tile
+            crowd[y : y + 360, x : x + 360] = tile
     from PIL import Image
 
     def jpeg(pixels) -> bytes:
@@ -146,8 +206,10 @@ def frames():
 def bench_faces(count: int, sides: list[int]) -> None:
     from casebook.redaction import faces
 
-    print(f"\nFace redaction: 1920×1080 JPEG, {count} images per row, end to end "
-          "(decode, detect, blur, encode)")
+    print(
+        f"\nFace redaction: 1920×1080 JPEG, {count} images per row, end to end "
+        "(decode, detect, blur, encode)"
+    )
     for label, (content, expected) in frames().items():
         for side in sides:
             faces.redact_image(content, max_side=side)  # load the network for this shape
@@ -162,20 +224,29 @@ def bench_faces(count: int, sides: list[int]) -> None:
             for _ in range(count):
                 faces.detect_faces(pixels, max_side=side)
             detect = (time.perf_counter() - started) / count
-            print(f"  {label:<20} detect at ≤{side:>4} px: {1 / statistics.mean(times):5.2f} "
-                  f"images/s (median {statistics.median(times) * 1000:5.0f} ms, detection "
-                  f"{detect * 1000:4.0f} ms), faces found {found}/{expected}")
+            print(
+                f"  {label:<20} detect at ≤{side:>4} px: {1 / statistics.mean(times):5.2f} "
+                f"images/s (median {statistics.median(times) * 1000:5.0f} ms, detection "
+                f"{detect * 1000:4.0f} ms), faces found {found}/{expected}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--images", type=int, default=10, help="images per measurement")
-    parser.add_argument("--max-side", type=int, action="append",
-                        help="detection size(s) to measure (default 1280 and 1920)")
+    parser.add_argument(
+        "--max-side",
+        type=int,
+        action="append",
+        help="detection size(s) to measure (default 1280 and 1920)",
+    )
     parser.add_argument("--kb", type=int, default=200, help="size of the text corpus")
     parser.add_argument("--seed", type=int, default=4)
-    parser.add_argument("--compare-models", action="store_true",
-                        help="also time spaCy's full pipeline and a blank pipeline")
+    parser.add_argument(
+        "--compare-models",
+        action="store_true",
+        help="also time spaCy's full pipeline and a blank pipeline",
+    )
     parser.add_argument("--only", choices=["faces", "text"])
     args = parser.parse_args()
     import cv2

@@ -17,13 +17,21 @@ CASEBOOK = [sys.executable, "-m", "casebook.cli"]
 
 
 def run_casebook(data_dir: Path, *args: str, stdin: str = "", timeout: int = 300):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))
+    }
     env["CASEBOOK_DATA_DIR"] = str(data_dir)
     env["XDG_DATA_HOME"] = str(data_dir / "xdg")
     return subprocess.run(
-        [*CASEBOOK, *args], input=stdin, capture_output=True, text=True, env=env,
-        timeout=timeout, check=False,
+        [*CASEBOOK, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -67,14 +75,24 @@ def test_serve_refuses_an_uninitialised_database(tmp_path):
 
 
 def test_serve_answers_http_and_requires_sign_in(tmp_path):
-    assert run_casebook(tmp_path, "init", "--password-stdin",
-                        stdin="a-long-password-1\n").returncode == 0
+    assert (
+        run_casebook(tmp_path, "init", "--password-stdin", stdin="a-long-password-1\n").returncode
+        == 0
+    )
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))
+    }
     env["CASEBOOK_DATA_DIR"] = str(tmp_path)
-    server = subprocess.Popen([*CASEBOOK, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [*CASEBOOK, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -99,19 +117,33 @@ def test_demo_sets_up_sample_data_and_prints_the_logins(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "coordinator" in result.stdout and "password:" in result.stdout
     counts = run_casebook(
-        tmp_path, "shell", "-c",
+        tmp_path,
+        "shell",
+        "-c",
         "from casebook.cases.models import Incident; print(Incident.objects.count())",
     )
     assert counts.stdout.strip().splitlines()[-1] == "25"
 
 
 def test_production_settings_pass_djangos_deployment_checks(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))}
-    env.update(CASEBOOK_DATA_DIR=str(tmp_path), CASEBOOK_HTTPS="1",
-               CASEBOOK_SECRET_KEY="s" * 20 + "Kq9#vX2!pL7@mN4$rT8^wZ1&yB6*cD3(eF5)gH0_",
-               CASEBOOK_ALLOWED_HOSTS="casebook.example.org")
-    result = subprocess.run([*CASEBOOK, "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))
+    }
+    env.update(
+        CASEBOOK_DATA_DIR=str(tmp_path),
+        CASEBOOK_HTTPS="1",
+        CASEBOOK_SECRET_KEY="s" * 20 + "Kq9#vX2!pL7@mN4$rT8^wZ1&yB6*cD3(eF5)gH0_",
+        CASEBOOK_ALLOWED_HOSTS="casebook.example.org",
+    )
+    result = subprocess.run(
+        [*CASEBOOK, "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

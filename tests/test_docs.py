@@ -22,8 +22,10 @@ def test_every_environment_variable_is_in_env_example():
 def test_every_casebook_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     ours = {name for name, app in get_commands().items() if app.startswith("casebook")}
-    public = {"import" if n == "import_incidents" else "export" if n == "export_incidents" else n
-              for n in ours}
+    public = {
+        "import" if n == "import_incidents" else "export" if n == "export_incidents" else n
+        for n in ours
+    }
     missing = {name for name in public if f"casebook {name}" not in readme}
     assert missing == set(), "document these commands in README.md"
 

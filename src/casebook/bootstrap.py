@@ -16,6 +16,7 @@ def bootstrap_reference_data() -> list[LoadReport]:
     for role in Role:
         Group.objects.get_or_create(name=role.value)
     for slug, name, description in DEFAULT_CHANNELS:
-        Channel.objects.get_or_create(slug=slug, defaults={"name": name,
-                                                            "description": description})
+        Channel.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
     return [codebook_load(path) for path in available_codebooks()]

@@ -1,10 +1,10 @@
 """The `casebook` command: Casebook's own commands plus every Django management command.
 
-    casebook init                 set up the database, codebook and an administrator
-    casebook demo [--size N]      init + synthetic sample + serve on http://127.0.0.1:8000
-    casebook serve                serve the web interface
-    casebook import FILE          import incidents (CSV, JSON, ACLED)
-    casebook export               export incidents (CSV, JSON, ACLED) or the import template
+casebook init                 set up the database, codebook and an administrator
+casebook demo [--size N]      init + synthetic sample + serve on http://127.0.0.1:8000
+casebook serve                serve the web interface
+casebook import FILE          import incidents (CSV, JSON, ACLED)
+casebook export               export incidents (CSV, JSON, ACLED) or the import template
 """
 
 from __future__ import annotations

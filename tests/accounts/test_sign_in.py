@@ -67,8 +67,9 @@ def test_coordinator_must_enrol_and_use_an_authenticator(make_user):
     assert not device.confirmed
     wrong = client.post("/accounts/two-factor/", {"token": "000000", "next": "/incidents/"})
     assert b"wrong or has expired" in wrong.content
-    right = client.post("/accounts/two-factor/",
-                        {"token": current_code(device), "next": "/incidents/"})
+    right = client.post(
+        "/accounts/two-factor/", {"token": current_code(device), "next": "/incidents/"}
+    )
     assert right.status_code == 302 and right["Location"] == "/incidents/"
     device.refresh_from_db()
     assert device.confirmed

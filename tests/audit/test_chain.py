@@ -16,9 +16,15 @@ pytestmark = pytest.mark.django_db
 def chain(make_user):
     user = make_user("coordinator")
     return [
-        audit_record(action=f"cases.incident.step{i}", object_type="cases.incident",
-                     object_id=str(i), actor=user, changes={"status": ["draft", f"s{i}"]},
-                     incident_reference=f"CB-2024-00000{i}", ip_address="127.0.0.1")
+        audit_record(
+            action=f"cases.incident.step{i}",
+            object_type="cases.incident",
+            object_id=str(i),
+            actor=user,
+            changes={"status": ["draft", f"s{i}"]},
+            incident_reference=f"CB-2024-00000{i}",
+            ip_address="127.0.0.1",
+        )
         for i in range(1, 6)
     ]
 
@@ -36,8 +42,9 @@ def test_an_untouched_chain_verifies(chain, capsys):
 
 
 def test_an_altered_entry_is_named(chain):
-    raw("UPDATE audit_auditentry SET action = 'cases.incident.nothing' WHERE id = %s",
-        [chain[2].id])
+    raw(
+        "UPDATE audit_auditentry SET action = 'cases.incident.nothing' WHERE id = %s", [chain[2].id]
+    )
     report = audit_verify()
     assert report.problem.sequence == 3
     assert "altered" in report.problem.problem
@@ -46,8 +53,10 @@ def test_an_altered_entry_is_named(chain):
 
 
 def test_an_altered_change_record_is_named(chain):
-    raw("UPDATE audit_auditentry SET changes = %s WHERE id = %s",
-        ['{"status": ["draft", "verified"]}', chain[1].id])
+    raw(
+        "UPDATE audit_auditentry SET changes = %s WHERE id = %s",
+        ['{"status": ["draft", "verified"]}', chain[1].id],
+    )
     assert audit_verify().problem.sequence == 2
 
 
@@ -61,8 +70,10 @@ def test_a_deleted_entry_is_named(chain):
 def test_a_deleted_entry_with_renumbering_is_named(chain):
     raw("DELETE FROM audit_auditentry WHERE id = %s", [chain[1].id])
     for entry in chain[2:]:
-        raw("UPDATE audit_auditentry SET sequence = %s WHERE id = %s",
-            [entry.sequence - 1, entry.id])
+        raw(
+            "UPDATE audit_auditentry SET sequence = %s WHERE id = %s",
+            [entry.sequence - 1, entry.id],
+        )
     assert audit_verify().problem.sequence == 2
 
 
@@ -109,9 +120,15 @@ def test_entries_recorded_in_bulk_join_the_same_chain(chain, make_user):
     from casebook.audit.services import PendingEntry, audit_record_many
 
     written = audit_record_many(
-        [PendingEntry(action="cases.incident.imported", object_type="cases.incident",
-                      object_id=str(i), incident_reference=f"CB-2025-00000{i}")
-         for i in range(3)],
+        [
+            PendingEntry(
+                action="cases.incident.imported",
+                object_type="cases.incident",
+                object_id=str(i),
+                incident_reference=f"CB-2025-00000{i}",
+            )
+            for i in range(3)
+        ],
         actor=make_user("coordinator"),
     )
     assert written == 3

@@ -37,21 +37,42 @@ INCIDENT = {
     "tags": "banners, synthetic",
 }
 ARREST = {
-    "act_type": "arrest", "number_affected": "2", "number_precision": "exact",
-    "legal_provision": "poa-1986-s5", "offence_wording": "displaying an invented sign",
-    "trigger_type": "banner", "trigger_wording": "HONK IF INVENTED",
-    "outcome_type": "bailed", "outcome_date": "2024-05-05", "outcome_note": "Invented bail",
+    "act_type": "arrest",
+    "number_affected": "2",
+    "number_precision": "exact",
+    "legal_provision": "poa-1986-s5",
+    "offence_wording": "displaying an invented sign",
+    "trigger_type": "banner",
+    "trigger_wording": "HONK IF INVENTED",
+    "outcome_type": "bailed",
+    "outcome_date": "2024-05-05",
+    "outcome_note": "Invented bail",
 }
-SEIZURE = {"act_type": "seizure", "number_affected": "1", "number_precision": "exact",
-           "trigger_type": "banner"}
+SEIZURE = {
+    "act_type": "seizure",
+    "number_affected": "1",
+    "number_precision": "exact",
+    "trigger_type": "banner",
+}
 SOURCE = {
-    "kind": "news_article", "channel": "news-monitor", "title": "Invented Gazette report",
-    "url": "https://news.example.test/invented", "publisher": "The Example Gazette",
-    "published_on": "2024-05-05", "reliability": "B", "credibility": "2",
-    "text": "The wombatish banner was taken away.", "supports": "arrest count",
+    "kind": "news_article",
+    "channel": "news-monitor",
+    "title": "Invented Gazette report",
+    "url": "https://news.example.test/invented",
+    "publisher": "The Example Gazette",
+    "published_on": "2024-05-05",
+    "reliability": "B",
+    "credibility": "2",
+    "text": "The wombatish banner was taken away.",
+    "supports": "arrest count",
 }
-PERSON = {"full_name": "Canaryname Testperson", "contact": "canary@example.test",
-          "role": "arrested", "act_number": "1", "consent_record": "on"}
+PERSON = {
+    "full_name": "Canaryname Testperson",
+    "contact": "canary@example.test",
+    "role": "arrested",
+    "act_number": "1",
+    "consent_record": "on",
+}
 
 
 def editor_data(incident=None, *, acts=(), sources=(), people=(), initial=(0, 0, 0)) -> dict:
@@ -68,12 +89,11 @@ def editor_data(incident=None, *, acts=(), sources=(), people=(), initial=(0, 0,
     return data
 
 
-def test_a_caseworker_records_an_incident_with_acts_outcome_source_and_person(
-    client_for, personas
-):
+def test_a_caseworker_records_an_incident_with_acts_outcome_source_and_person(client_for, personas):
     client = client_for("caseworker")
-    response = client.post(CREATE, editor_data(acts=[ARREST, SEIZURE], sources=[SOURCE],
-                                               people=[PERSON]))
+    response = client.post(
+        CREATE, editor_data(acts=[ARREST, SEIZURE], sources=[SOURCE], people=[PERSON])
+    )
     assert response.status_code == 302, response.context and response.context["editor"].error_rows
     incident = Incident.objects.get(title=INCIDENT["title"])
     assert response["Location"] == incident.get_absolute_url()
@@ -110,8 +130,12 @@ def test_recording_an_incident_is_audited_without_personal_values(client_for):
     incident = Incident.objects.get(title=INCIDENT["title"])
     entries = AuditEntry.objects.filter(incident_reference=incident.reference)
     actions = set(entries.values_list("action", flat=True))
-    assert {"cases.incident.created", "cases.act.created", "cases.outcome.recorded",
-            "people.person.created"} <= actions
+    assert {
+        "cases.incident.created",
+        "cases.act.created",
+        "cases.outcome.recorded",
+        "people.person.created",
+    } <= actions
     created = entries.get(action="cases.incident.created")
     assert created.changes["title"] == [None, INCIDENT["title"]]
     for entry in entries:
@@ -121,17 +145,23 @@ def test_recording_an_incident_is_audited_without_personal_values(client_for):
 
 def test_a_validation_error_keeps_everything_entered(client_for):
     bad_act = dict(ARREST, number_affected="lots")
-    data = editor_data(dict(INCIDENT, title=""), acts=[bad_act, SEIZURE], sources=[SOURCE],
-                       people=[PERSON])
+    data = editor_data(
+        dict(INCIDENT, title=""), acts=[bad_act, SEIZURE], sources=[SOURCE], people=[PERSON]
+    )
     response = client_for("caseworker").post(CREATE, data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing was saved yet" in html
     assert "Give the incident a title" in html
     assert "Give how many people as a whole number" in html
-    for kept in ("HONK IF INVENTED", 'value="lots"', "Invented Gazette report",
-                 "The wombatish banner was taken away.", "Canaryname Testperson",
-                 'value="banners, synthetic"'):
+    for kept in (
+        "HONK IF INVENTED",
+        'value="lots"',
+        "Invented Gazette report",
+        "The wombatish banner was taken away.",
+        "Canaryname Testperson",
+        'value="banners, synthetic"',
+    ):
         assert kept in html, kept
     assert not Incident.objects.exists()
     assert not Person.objects.exists()
@@ -149,15 +179,22 @@ def test_choosing_a_protest_and_naming_a_new_one_is_refused(client_for, referenc
     from tests.factories import ProtestFactory
 
     protest = ProtestFactory()
-    data = editor_data(dict(INCIDENT, protest=str(protest.pk),
-                            new_protest_name="Another synthetic march"))
+    data = editor_data(
+        dict(INCIDENT, protest=str(protest.pk), new_protest_name="Another synthetic march")
+    )
     response = client_for("caseworker").post(CREATE, data)
     assert "Choose an existing protest or name a new one, not both." in response.content.decode()
 
 
 def test_a_new_protest_is_created_with_the_incident(client_for):
-    data = editor_data(dict(INCIDENT, new_protest_name="Synthetic climate march",
-                            new_protest_date="2024-05-04", new_protest_place="Testford"))
+    data = editor_data(
+        dict(
+            INCIDENT,
+            new_protest_name="Synthetic climate march",
+            new_protest_date="2024-05-04",
+            new_protest_place="Testford",
+        )
+    )
     client_for("coordinator").post(CREATE, data)
     incident = Incident.objects.get()
     assert incident.protest == Protest.objects.get(name="Synthetic climate march")
@@ -196,12 +233,14 @@ def recorded(client_for, personas):
 
 def edit_form_data(client, incident) -> dict:
     """The editor's current values, as the browser would post them back unchanged."""
-    editor = client.get(reverse("cases:incident-edit", args=[incident.reference])).context[
-        "editor"
-    ]
+    editor = client.get(reverse("cases:incident-edit", args=[incident.reference])).context["editor"]
     data = {}
-    for form in [editor.incident_form, *editor.acts.forms, *editor.sources.forms,
-                 *editor.people.forms]:
+    for form in [
+        editor.incident_form,
+        *editor.acts.forms,
+        *editor.sources.forms,
+        *editor.people.forms,
+    ]:
         for field in form:
             value = field.value()
             if value in (None, False):
@@ -224,30 +263,43 @@ def test_editing_a_changed_outcome_appends_it_to_the_history(client_for, recorde
     assert response.status_code == 302
     act = recorded.acts.get()
     assert [(o.outcome_type.slug, o.date) for o in act.outcomes.all()] == [
-        ("charged", dt.date(2024, 6, 1)), ("acquitted", dt.date(2024, 10, 1)),
+        ("charged", dt.date(2024, 6, 1)),
+        ("acquitted", dt.date(2024, 10, 1)),
     ]
-    assert AuditEntry.objects.filter(incident_reference=recorded.reference,
-                                     action="cases.outcome.recorded").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            incident_reference=recorded.reference, action="cases.outcome.recorded"
+        ).count()
+        == 1
+    )
 
 
 def test_saving_an_unchanged_incident_changes_nothing(client_for, recorded):
     client = client_for("caseworker")
-    response = client.post(reverse("cases:incident-edit", args=[recorded.reference]),
-                           edit_form_data(client, recorded))
+    response = client.post(
+        reverse("cases:incident-edit", args=[recorded.reference]), edit_form_data(client, recorded)
+    )
     assert response.status_code == 302
     assert Outcome.objects.filter(act__incident=recorded).count() == 1
     assert Involvement.objects.filter(act__incident=recorded).count() == 1
     assert recorded.source_links.count() == 1
     changes = AuditEntry.objects.filter(incident_reference=recorded.reference).exclude(
-        action="people.person.viewed")  # opening the editor shows the people: a view, no change
+        action="people.person.viewed"
+    )  # opening the editor shows the people: a view, no change
     assert not changes.exists()
 
 
 def test_editing_updates_fields_and_removes_rows(client_for, recorded):
     client = client_for("coordinator")
     data = edit_form_data(client, recorded)
-    data.update({"title": "A corrected synthetic title", "sources-0-DELETE": "on",
-                 "people-0-DELETE": "on", "acts-0-number_affected": "4"})
+    data.update(
+        {
+            "title": "A corrected synthetic title",
+            "sources-0-DELETE": "on",
+            "people-0-DELETE": "on",
+            "acts-0-number_affected": "4",
+        }
+    )
     response = client.post(reverse("cases:incident-edit", args=[recorded.reference]), data)
     assert response.status_code == 302
     recorded.refresh_from_db()
@@ -255,8 +307,9 @@ def test_editing_updates_fields_and_removes_rows(client_for, recorded):
     assert recorded.acts.get().number_affected == 4
     assert not recorded.source_links.exists()
     assert not Involvement.objects.filter(act__incident=recorded).exists()
-    updated = AuditEntry.objects.get(incident_reference=recorded.reference,
-                                     action="cases.incident.updated")
+    updated = AuditEntry.objects.get(
+        incident_reference=recorded.reference, action="cases.incident.updated"
+    )
     assert updated.changes["title"][1] == "A corrected synthetic title"
     assert set(updated.changes) >= {"title", "acts", "sources", "people"}
 
@@ -281,15 +334,20 @@ def test_analysts_and_outsiders_cannot_record_incidents(client_for, reference_da
 
 
 def arrest_draft(**fields) -> ActDraft:
-    return ActDraft(fields={"act_type": ActType.objects.get(slug="arrest"),
-                            "number_affected": 1, **fields})
+    return ActDraft(
+        fields={"act_type": ActType.objects.get(slug="arrest"), "number_affected": 1, **fields}
+    )
 
 
 def incident_draft(**fields) -> IncidentDraft:
-    return IncidentDraft(fields={
-        "title": "Synthetic service incident", "date": dt.date(2023, 2, 1),
-        "force": Organisation.objects.get(slug="metropolitan-police-service"), **fields,
-    })
+    return IncidentDraft(
+        fields={
+            "title": "Synthetic service incident",
+            "date": dt.date(2023, 2, 1),
+            "force": Organisation.objects.get(slug="metropolitan-police-service"),
+            **fields,
+        }
+    )
 
 
 def test_the_service_refuses_an_analyst(personas):
@@ -300,8 +358,9 @@ def test_the_service_refuses_an_analyst(personas):
 def test_the_service_refuses_a_caseworker_not_on_the_incident(personas):
     incident = IncidentFactory()
     with pytest.raises(PermissionDenied):
-        incident_save(actor=personas["caseworker"], incident=incident,
-                      draft=incident_draft(title="x"))
+        incident_save(
+            actor=personas["caseworker"], incident=incident, draft=incident_draft(title="x")
+        )
 
 
 def test_the_service_reports_row_errors_by_row_and_saves_nothing(personas):
@@ -322,8 +381,7 @@ def test_the_service_gives_references_in_the_incident_year(personas):
     assert incident.acts.get().outcomes.get().outcome_type.slug == "pending"
 
 
-def test_the_editor_lists_recent_protests_and_the_chosen_one(client_for, reference_data,
-                                                             settings):
+def test_the_editor_lists_recent_protests_and_the_chosen_one(client_for, reference_data, settings):
     from casebook.cases.forms import IncidentForm
     from tests.factories import ProtestFactory
 

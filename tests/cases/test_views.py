@@ -41,20 +41,32 @@ def listed(response) -> set[str]:
 def two_incidents(reference_data):
     """Two incidents that differ in every filterable way."""
     protest = ProtestFactory(name="Synthetic vigil")
-    first = IncidentFactory(title="Placard arrests at the synthetic vigil",
-                            date=dt.date(2024, 3, 2), protest=protest, status="verified")
-    ActFactory(incident=first, act_type=ActType.objects.get(slug="arrest"),
-               trigger_type=TriggerType.objects.get(slug="placard"),
-               legal_provision=LegalProvision.objects.get(citation="Public Order Act 1986 s5"),
-               trigger_wording="ZEBRAFINCH SOLIDARITY")
+    first = IncidentFactory(
+        title="Placard arrests at the synthetic vigil",
+        date=dt.date(2024, 3, 2),
+        protest=protest,
+        status="verified",
+    )
+    ActFactory(
+        incident=first,
+        act_type=ActType.objects.get(slug="arrest"),
+        trigger_type=TriggerType.objects.get(slug="placard"),
+        legal_provision=LegalProvision.objects.get(citation="Public Order Act 1986 s5"),
+        trigger_wording="ZEBRAFINCH SOLIDARITY",
+    )
     first.tags.add(Tag.objects.create(name="vigil"))
     second = IncidentFactory(
-        title="Flag seized in Testford", date=dt.date(2024, 9, 20),
+        title="Flag seized in Testford",
+        date=dt.date(2024, 9, 20),
         force=Organisation.objects.exclude(slug="metropolitan-police-service").first(),
     )
-    ActFactory(incident=second, act_type=ActType.objects.get(slug="seizure"),
-               trigger_type=TriggerType.objects.get(slug="flag"), legal_provision=None,
-               trigger_wording="an invented flag")
+    ActFactory(
+        incident=second,
+        act_type=ActType.objects.get(slug="seizure"),
+        trigger_type=TriggerType.objects.get(slug="flag"),
+        legal_provision=None,
+        trigger_wording="an invented flag",
+    )
     IncidentSourceFactory(incident=second, source__text="The quokkaesque report said so.")
     incident_reindex([first.pk, second.pk])
     return first, second
@@ -125,8 +137,9 @@ def test_search_finds_an_incident_by_its_trigger_wording(client_for, two_inciden
         ({"sort": "colour"}, "Sort by date, reference or title"),
     ],
 )
-def test_invalid_filters_give_a_clear_message_not_an_error_page(client_for, two_incidents,
-                                                                params, message):
+def test_invalid_filters_give_a_clear_message_not_an_error_page(
+    client_for, two_incidents, params, message
+):
     response = client_for("caseworker").get(LIST, params)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -177,8 +190,12 @@ def test_each_row_shows_its_act_summary_and_source_count(client_for, reference_d
     ActFactory(incident=incident, number_affected=2)
     ActFactory(incident=incident, number_affected=1)
     ActFactory(incident=incident, act_type=ActType.objects.get(slug="seizure"), number_affected=1)
-    ActFactory(incident=incident, act_type=ActType.objects.get(slug="dispersal"),
-               number_affected=None, number_precision="unknown")
+    ActFactory(
+        incident=incident,
+        act_type=ActType.objects.get(slug="dispersal"),
+        number_affected=None,
+        number_precision="unknown",
+    )
     IncidentSourceFactory.create_batch(2, incident=incident)
     response = client_for("caseworker").get(LIST)
     [(_incident, acts, sources)] = response.context["rows"]
@@ -206,8 +223,9 @@ def test_the_list_needs_as_many_queries_for_fifty_rows_as_for_one(client_for, re
 
 def test_an_htmx_request_gets_only_the_results(client_for, two_incidents):
     client = client_for("caseworker")
-    fragment = client.get(LIST, {"act_type": "seizure"}, headers={"HX-Request": "true",
-                                                                  "HX-Target": "results"})
+    fragment = client.get(
+        LIST, {"act_type": "seizure"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     page = client.get(LIST, {"act_type": "seizure"})
     assert "<html" not in fragment.content.decode()
     assert two_incidents[1].reference in fragment.content.decode()
@@ -216,22 +234,45 @@ def test_an_htmx_request_gets_only_the_results(client_for, two_incidents):
 
 
 def test_the_incident_page_shows_acts_outcomes_sources_and_history(client_for, reference_data):
-    incident = IncidentFactory(title="Synthetic kettle", latitude="51.500000",
-                               longitude="-0.120000", coordinate_precision="street")
+    incident = IncidentFactory(
+        title="Synthetic kettle",
+        latitude="51.500000",
+        longitude="-0.120000",
+        coordinate_precision="street",
+    )
     act = ActFactory(incident=incident, trigger_wording="INVENTED SLOGAN SEVEN")
     OutcomeFactory(act=act, date=dt.date(2024, 6, 1))
-    OutcomeFactory(act=act, outcome_type=OutcomeType.objects.get(slug="acquitted"),
-                   date=dt.date(2024, 9, 1))
-    IncidentSourceFactory(incident=incident, source__reliability="B", source__credibility="2",
-                          source__publisher="The Example Gazette", supports="arrest count")
+    OutcomeFactory(
+        act=act, outcome_type=OutcomeType.objects.get(slug="acquitted"), date=dt.date(2024, 9, 1)
+    )
+    IncidentSourceFactory(
+        incident=incident,
+        source__reliability="B",
+        source__credibility="2",
+        source__publisher="The Example Gazette",
+        supports="arrest count",
+    )
     client = client_for("coordinator")
-    client.post(reverse("cases:incident-status", args=[incident.reference]),
-                {"status": "in_review"})
+    client.post(
+        reverse("cases:incident-status", args=[incident.reference]), {"status": "in_review"}
+    )
     page = client.get(incident.get_absolute_url()).content.decode()
-    for expected in ("Synthetic kettle", "4 May 2024", "51.500000", "Metropolitan Police",
-                     "Public Order Act 1986 s5", "INVENTED SLOGAN SEVEN", "Placard",
-                     "The Example Gazette", "B2", "usually reliable", "probably true",
-                     "Supports: arrest count", "cases.incident.in_review", "status"):
+    for expected in (
+        "Synthetic kettle",
+        "4 May 2024",
+        "51.500000",
+        "Metropolitan Police",
+        "Public Order Act 1986 s5",
+        "INVENTED SLOGAN SEVEN",
+        "Placard",
+        "The Example Gazette",
+        "B2",
+        "usually reliable",
+        "probably true",
+        "Supports: arrest count",
+        "cases.incident.in_review",
+        "status",
+    ):
         assert expected in page, expected
     assert page.index("Charged") < page.index("Acquitted")
 
@@ -244,8 +285,9 @@ def test_the_incident_page_respects_date_precision(client_for, reference_data):
 
 
 def test_an_unknown_reference_is_a_friendly_404(client_for, reference_data):
-    response = client_for("caseworker").get(reverse("cases:incident-detail",
-                                                    args=["CB-1999-000001"]))
+    response = client_for("caseworker").get(
+        reverse("cases:incident-detail", args=["CB-1999-000001"])
+    )
     assert response.status_code == 404
     assert "There is nothing at this address" in response.content.decode()
 
@@ -254,12 +296,14 @@ def test_an_unknown_reference_is_a_friendly_404(client_for, reference_data):
 
 
 def change_status(client, incident, status):
-    return client.post(reverse("cases:incident-status", args=[incident.reference]),
-                       {"status": status})
+    return client.post(
+        reverse("cases:incident-status", args=[incident.reference]), {"status": status}
+    )
 
 
-def test_a_caseworker_sends_their_incident_for_review_and_back(client_for, personas,
-                                                               reference_data):
+def test_a_caseworker_sends_their_incident_for_review_and_back(
+    client_for, personas, reference_data
+):
     incident = IncidentFactory(created_by=personas["caseworker"])
     client = client_for("caseworker")
     assert change_status(client, incident, "in_review").status_code == 302
@@ -271,8 +315,7 @@ def test_a_caseworker_sends_their_incident_for_review_and_back(client_for, perso
 
 
 @pytest.mark.parametrize("status", ["verified", "rejected", "archived"])
-def test_a_caseworker_cannot_verify_reject_or_archive(client_for, personas, reference_data,
-                                                      status):
+def test_a_caseworker_cannot_verify_reject_or_archive(client_for, personas, reference_data, status):
     incident = IncidentFactory(created_by=personas["caseworker"], status="in_review")
     assert change_status(client_for("caseworker"), incident, status).status_code == 403
     incident.refresh_from_db()
@@ -288,7 +331,10 @@ def test_the_incident_page_offers_only_the_status_buttons_the_role_may_use(
     analyst_page = client_for("analyst").get(incident.get_absolute_url())
     assert [s.value for s in caseworker_page.context["status_choices"]] == ["draft"]
     assert [s.value for s in coordinator_page.context["status_choices"]] == [
-        "draft", "verified", "rejected", "archived"
+        "draft",
+        "verified",
+        "rejected",
+        "archived",
     ]
     assert analyst_page.context["status_choices"] == []
     assert 'name="status"' not in analyst_page.content.decode()
@@ -350,7 +396,8 @@ def test_a_protest_page_totals_people_per_act_type_and_provision(client_for, ref
     assert by_provision["Public Order Act 1986 s5"]["acts"] == 3
     assert by_provision["No provision recorded"]["people"] == 1
     assert {incident.reference for incident, _acts in response.context["rows"]} == {
-        one.reference, two.reference
+        one.reference,
+        two.reference,
     }
 
 
@@ -399,8 +446,7 @@ def test_a_refusal_says_why(client_for, reference_data):
     assert "they do not record incidents" in response.content.decode()
 
 
-def test_a_broad_search_says_more_than_the_counting_limit(client_for, reference_data,
-                                                          monkeypatch):
+def test_a_broad_search_says_more_than_the_counting_limit(client_for, reference_data, monkeypatch):
     from casebook.cases import filters
 
     monkeypatch.setattr(filters, "COUNT_LIMIT", 2)
@@ -419,13 +465,17 @@ def test_search_results_keep_the_requested_order(client_for, reference_data, sor
     incidents = [
         IncidentFactory(title=title, date=date)
         for title, date in [
-            ("Bravo ibis", dt.date(2021, 1, 1)), ("Alpha ibis", dt.date(2020, 1, 1)),
-            ("Charlie ibis", dt.date(2022, 1, 1)), ("Delta heron", dt.date(2023, 1, 1)),
+            ("Bravo ibis", dt.date(2021, 1, 1)),
+            ("Alpha ibis", dt.date(2020, 1, 1)),
+            ("Charlie ibis", dt.date(2022, 1, 1)),
+            ("Delta heron", dt.date(2023, 1, 1)),
         ]
     ]
     incident_reindex([incident.pk for incident in incidents])
     response = client_for("caseworker").get(LIST, {"q": "ibis", "sort": sort})
     shown = [incident.title for incident, _a, _s in response.context["rows"]]
-    expected = {"title": ["Alpha ibis", "Bravo ibis", "Charlie ibis"],
-                "-date": ["Charlie ibis", "Bravo ibis", "Alpha ibis"]}[sort]
+    expected = {
+        "title": ["Alpha ibis", "Bravo ibis", "Charlie ibis"],
+        "-date": ["Charlie ibis", "Bravo ibis", "Alpha ibis"],
+    }[sort]
     assert shown == expected

@@ -52,14 +52,22 @@ def test_the_person_list_in_the_admin_shows_references_not_names(client_for):
 def test_an_incident_added_in_the_admin_gets_a_reference(client_for):
     client = client_for("administrator")
     data = {
-        "title": "Synthetic admin incident", "date": "2024-02-03", "date_precision": "day",
-        "country": "GB", "status": "draft", "summary": "", "place": "",
-        "acts-TOTAL_FORMS": "0", "acts-INITIAL_FORMS": "0",
-        "source_links-TOTAL_FORMS": "0", "source_links-INITIAL_FORMS": "0",
+        "title": "Synthetic admin incident",
+        "date": "2024-02-03",
+        "date_precision": "day",
+        "country": "GB",
+        "status": "draft",
+        "summary": "",
+        "place": "",
+        "acts-TOTAL_FORMS": "0",
+        "acts-INITIAL_FORMS": "0",
+        "source_links-TOTAL_FORMS": "0",
+        "source_links-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:cases_incident_add"), data)
-    assert response.status_code == 302, response.context and response.context[
-        "adminform"].form.errors
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
     from casebook.cases.models import Incident
 
     assert Incident.objects.get(title="Synthetic admin incident").reference.startswith("CB-2024-")

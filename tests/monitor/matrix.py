@@ -27,8 +27,9 @@ def _feed_url(name: str):
     def build(w):
         from casebook.monitor.models import Feed
 
-        feed = Feed.objects.create(name="Invented feed",
-                                   url=f"https://feeds.example.test/{Feed.objects.count()}.xml")
+        feed = Feed.objects.create(
+            name="Invented feed", url=f"https://feeds.example.test/{Feed.objects.count()}.xml"
+        )
         return reverse(f"monitor:{name}", args=[feed.pk])
 
     return build

@@ -62,7 +62,7 @@ class LocalServer:
                 self.end_headers()
                 sent = 0
                 try:
-                    for chunk in ([body] if not streaming else body):
+                    for chunk in [body] if not streaming else body:
                         self.wfile.write(chunk)
                         self.wfile.flush()
                         sent += len(chunk)
@@ -92,8 +92,13 @@ class LocalServer:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def serve(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8",
-              **headers: str) -> None:
+    def serve(
+        self,
+        path: str,
+        body: bytes | str,
+        content_type: str = "text/html; charset=utf-8",
+        **headers: str,
+    ) -> None:
         data = body.encode() if isinstance(body, str) else body
         extra = {k.replace("_", "-").title(): v for k, v in headers.items()}
         self.routes[path] = lambda request: (200, {"Content-Type": content_type, **extra}, data)
@@ -128,51 +133,105 @@ def _span(text: str, words: str) -> list[list[int]]:
     return [[start, start + len(words)]]
 
 
-def event_for(text: str = ARTICLE, *, date: str | None = "2025-06-07",
-              force: str | None = "Metropolitan Police Service", place: str | None = "Testford",
-              total: int | None = 5) -> dict:
+def event_for(
+    text: str = ARTICLE,
+    *,
+    date: str | None = "2025-06-07",
+    force: str | None = "Metropolitan Police Service",
+    place: str | None = "Testford",
+    total: int | None = 5,
+) -> dict:
     """An event in the extraction format with spans into `text` (which must hold the words)."""
     return {
-        "force": force, "country": "GB", "location": place, "date": date,
-        "total_arrests": total, "confidence": 0.9,
-        "spans": {"force": _span(text, "Scotland Yard"), "location": _span(text, "Testford"),
-                  "date": _span(text, "on Saturday"), "total_arrests": _span(text, "five")},
+        "force": force,
+        "country": "GB",
+        "location": place,
+        "date": date,
+        "total_arrests": total,
+        "confidence": 0.9,
+        "spans": {
+            "force": _span(text, "Scotland Yard"),
+            "location": _span(text, "Testford"),
+            "date": _span(text, "on Saturday"),
+            "total_arrests": _span(text, "five"),
+        },
         "acts": [
-            {"type": "arrest", "count": 3, "legal_basis": "Terrorism Act 2000 s13",
-             "offence": "carrying flags", "trigger": "flag", "confidence": 0.9,
-             "spans": {"count": _span(text, "three"),
-                       "legal_basis": _span(text, "section 13 of the Terrorism Act"),
-                       "trigger": _span(text, "flags")}},
-            {"type": "arrest", "count": 2, "legal_basis": None,
-             "offence": "assaulting officers", "trigger": "violence", "confidence": 0.8,
-             "spans": {"count": _span(text, "two"),
-                       "offence": _span(text, "assaulting officers")}},
+            {
+                "type": "arrest",
+                "count": 3,
+                "legal_basis": "Terrorism Act 2000 s13",
+                "offence": "carrying flags",
+                "trigger": "flag",
+                "confidence": 0.9,
+                "spans": {
+                    "count": _span(text, "three"),
+                    "legal_basis": _span(text, "section 13 of the Terrorism Act"),
+                    "trigger": _span(text, "flags"),
+                },
+            },
+            {
+                "type": "arrest",
+                "count": 2,
+                "legal_basis": None,
+                "offence": "assaulting officers",
+                "trigger": "violence",
+                "confidence": 0.8,
+                "spans": {
+                    "count": _span(text, "two"),
+                    "offence": _span(text, "assaulting officers"),
+                },
+            },
         ],
     }
 
 
-def make_candidate(*, text: str = ARTICLE, event: dict | None = None, feed=None,
-                   url: str | None = None, title: str = "Five arrested at Testford protest",
-                   published: dt.date | None = dt.date(2025, 6, 9), events: int = 1):
+def make_candidate(
+    *,
+    text: str = ARTICLE,
+    event: dict | None = None,
+    feed=None,
+    url: str | None = None,
+    title: str = "Five arrested at Testford protest",
+    published: dt.date | None = dt.date(2025, 6, 9),
+    events: int = 1,
+):
     """A processed page with `events` candidates, as the pipeline would leave it."""
     from casebook.monitor.models import Candidate, Page
 
     count = Page.objects.count()
     url = url or f"https://invented-news.example.test/story/{count + 1}"
     page = Page.objects.create(
-        identity=url, url=url, content_sha256=f"{count + 1:064x}", status=Page.Status.DONE,
-        title=title, publisher="The Invented Gazette", published=published, text=text,
-        relevant=True, feed=feed, retrieved_at=dt.datetime(2025, 6, 9, 8, tzinfo=dt.UTC),
-        extraction={"id": f"page-{count + 1}", "relevant": True, "span_base": "text",
-                    "events": [event or event_for(text)] * events},
+        identity=url,
+        url=url,
+        content_sha256=f"{count + 1:064x}",
+        status=Page.Status.DONE,
+        title=title,
+        publisher="The Invented Gazette",
+        published=published,
+        text=text,
+        relevant=True,
+        feed=feed,
+        retrieved_at=dt.datetime(2025, 6, 9, 8, tzinfo=dt.UTC),
+        extraction={
+            "id": f"page-{count + 1}",
+            "relevant": True,
+            "span_base": "text",
+            "events": [event or event_for(text)] * events,
+        },
     )
     made = []
     for index in range(events):
         chosen = event or event_for(text)
-        made.append(Candidate.objects.create(
-            page=page, event_index=index, event=chosen, force_name=chosen.get("force") or "",
-            place=chosen.get("location") or "", total_arrests=chosen.get("total_arrests"),
-            date=dt.date.fromisoformat(chosen["date"]) if chosen.get("date") else None,
-            confidence=chosen.get("confidence"),
-        ))
+        made.append(
+            Candidate.objects.create(
+                page=page,
+                event_index=index,
+                event=chosen,
+                force_name=chosen.get("force") or "",
+                place=chosen.get("location") or "",
+                total_arrests=chosen.get("total_arrests"),
+                date=dt.date.fromisoformat(chosen["date"]) if chosen.get("date") else None,
+                confidence=chosen.get("confidence"),
+            )
+        )
     return made[0] if events == 1 else made

@@ -40,8 +40,9 @@ def redis_celery(settings):
     keys = ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
     previous = {key: app.conf.get(key) for key in keys}
     queue = f"casebook-test-{uuid.uuid4().hex[:8]}"
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue,
-                    result_backend=None)
+    app.conf.update(
+        broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue, result_backend=None
+    )
     _forget_connections()
     settings.MONITOR_BROKER_URL = REDIS_URL
     yield app
@@ -78,8 +79,7 @@ def wait_until(predicate, *, timeout: float = 60.0) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery,
-                                                                 reference_data):
+def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery, reference_data):
     from celery.contrib.testing.worker import start_worker
 
     runner = runner_default()
@@ -93,8 +93,14 @@ def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery,
     assert not waiting.filter(raw="").exists()  # the markup waits for the read stage
     assert not Candidate.objects.exists()
 
-    with start_worker(redis_celery, pool="solo", concurrency=1, perform_ping_check=False,
-                      loglevel="WARNING", shutdown_timeout=30):
+    with start_worker(
+        redis_celery,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    ):
         finished = wait_until(lambda: not Page.objects.filter(status=Page.Status.NEW).exists())
 
     assert finished, list(Page.objects.values_list("external_id", "status", "stage"))
@@ -128,8 +134,11 @@ def test_beats_tick_reads_only_the_feeds_that_are_due(settings, reference_data):
         for path in ("/due.xml", "/later.xml", "/paused.xml"):
             server.serve(path, empty, content_type="application/rss+xml")
         Feed.objects.create(name="Due", url=server.url("/due.xml"))
-        Feed.objects.create(name="Later", url=server.url("/later.xml"),
-                            next_due_at=timezone.now() + dt.timedelta(minutes=10))
+        Feed.objects.create(
+            name="Later",
+            url=server.url("/later.xml"),
+            next_due_at=timezone.now() + dt.timedelta(minutes=10),
+        )
         Feed.objects.create(name="Paused", url=server.url("/paused.xml"), active=False)
         assert feeds_poll_due() == 1
     finally:

@@ -27,9 +27,13 @@ def articles() -> dict[str, dict]:
 
 
 def run(extractor: Extractor, record: dict) -> dict:
-    return extractor.extract(article_id=record["id"], text=article_text(record),
-                             title=record.get("title", ""), url=record.get("url", ""),
-                             published=record.get("published"))
+    return extractor.extract(
+        article_id=record["id"],
+        text=article_text(record),
+        title=record.get("title", ""),
+        url=record.get("url", ""),
+        published=record.get("published"),
+    )
 
 
 def analysed(record: dict, result: dict) -> str:
@@ -78,20 +82,28 @@ def test_dozens_leaves_the_count_and_the_total_empty(extractor, articles):
     assert event["total_arrests"] is None
 
 
-@pytest.mark.parametrize(("article", "expected"), [
-    ("fx-met-breakdown", "2025-03-15"),   # "on Saturday", published Monday 17 March 2025
-    ("fx-kent-conditions", "2024-06-08"),  # "yesterday"
-    ("fx-last-night", "2023-04-11"),       # "last night", publication date from the URL
-    ("fx-html", "2022-11-13"),             # "on Sunday"
-])
-def test_relative_dates_resolve_against_the_publication_date(extractor, articles, article,
-                                                             expected):
+@pytest.mark.parametrize(
+    ("article", "expected"),
+    [
+        ("fx-met-breakdown", "2025-03-15"),  # "on Saturday", published Monday 17 March 2025
+        ("fx-kent-conditions", "2024-06-08"),  # "yesterday"
+        ("fx-last-night", "2023-04-11"),  # "last night", publication date from the URL
+        ("fx-html", "2022-11-13"),  # "on Sunday"
+    ],
+)
+def test_relative_dates_resolve_against_the_publication_date(
+    extractor, articles, article, expected
+):
     assert only_event(run(extractor, articles[article]))["date"] == expected
 
 
 def test_weekday_without_a_publication_date_gives_no_date(extractor):
-    result = extractor.extract(article_id="x", text=(
-        "Essex Police arrested four protesters who blocked a road in Chelmsford on Saturday."))
+    result = extractor.extract(
+        article_id="x",
+        text=(
+            "Essex Police arrested four protesters who blocked a road in Chelmsford on Saturday."
+        ),
+    )
     assert only_event(result)["date"] is None
     assert result["published"] is None
 
@@ -110,16 +122,24 @@ def test_hard_negatives_are_not_relevant_and_have_no_events(extractor, articles,
 
 
 def test_warnings_about_future_arrests_are_not_actions(extractor):
-    result = extractor.extract(article_id="x", text=(
-        "Police warned that anyone carrying flags of the banned group at Saturday's march in "
-        "Bristol would face arrest. Organisers said they expected thousands of marchers."))
+    result = extractor.extract(
+        article_id="x",
+        text=(
+            "Police warned that anyone carrying flags of the banned group at Saturday's march in "
+            "Bristol would face arrest. Organisers said they expected thousands of marchers."
+        ),
+    )
     assert result["relevant"] is False
 
 
 def test_cumulative_campaign_totals_are_not_events(extractor):
-    result = extractor.extract(article_id="x", text=(
-        "More than 2,000 protesters have been arrested since July across the campaign against "
-        "the new road, campaigners said in a statement."))
+    result = extractor.extract(
+        article_id="x",
+        text=(
+            "More than 2,000 protesters have been arrested since July across the campaign against "
+            "the new road, campaigners said in a statement."
+        ),
+    )
     assert result["relevant"] is False
 
 
@@ -129,19 +149,19 @@ def test_spans_point_at_the_supporting_words(extractor, articles):
     text = analysed(record, result)
     event = only_event(result)
     (force_span,) = event["spans"]["force"]
-    assert text[force_span[0]:force_span[1]] == "Scotland Yard"
+    assert text[force_span[0] : force_span[1]] == "Scotland Yard"
     (total_span,) = event["spans"]["total_arrests"]
-    assert text[total_span[0]:total_span[1]] == "412"
+    assert text[total_span[0] : total_span[1]] == "412"
     (date_span,) = event["spans"]["date"]
-    assert "Saturday" in text[date_span[0]:date_span[1]]
+    assert "Saturday" in text[date_span[0] : date_span[1]]
     for act in event["acts"]:
         (count_span,) = act["spans"]["count"]
-        assert text[count_span[0]:count_span[1]] == str(act["count"])
+        assert text[count_span[0] : count_span[1]] == str(act["count"])
         if act["legal_basis"]:
             (basis,) = act["spans"]["legal_basis"]
-            assert text[basis[0]:basis[1]] == "Section 13 of the Terrorism Act"
+            assert text[basis[0] : basis[1]] == "Section 13 of the Terrorism Act"
         (offence,) = act["spans"]["offence"]
-        assert text[offence[0]:offence[1]] == act["offence"]
+        assert text[offence[0] : offence[1]] == act["offence"]
         assert 0 < act["confidence"] <= 1
     assert 0 < event["confidence"] <= 1
 
@@ -156,22 +176,29 @@ def test_empty_fields_have_no_span(extractor, articles):
 def test_title_is_put_before_the_text_and_spans_follow_it(extractor):
     title = "Arrests at city hall rally"
     body = "Leicestershire Police arrested six people at a rally in Leicester on Friday."
-    result = extractor.extract(article_id="x", title=title, text=body,
-                               published=dt.date(2024, 2, 12))
+    result = extractor.extract(
+        article_id="x", title=title, text=body, published=dt.date(2024, 2, 12)
+    )
     assert result["span_base"] == "title+text"
     analysed_text = f"{title}\n\n{body}"
     (count_span,) = only_event(result)["acts"][0]["spans"]["count"]
-    assert analysed_text[count_span[0]:count_span[1]] == "six"
+    assert analysed_text[count_span[0] : count_span[1]] == "six"
     assert only_event(result)["acts"][0]["count"] == 6
 
 
 def test_unknown_force_is_kept_as_written_and_generic_police_is_none(extractor):
-    named = extractor.extract(article_id="a", text=(
-        "The Springfield Police Department arrested 12 demonstrators who blocked a highway "
-        "during a protest in Portland on Tuesday."))
+    named = extractor.extract(
+        article_id="a",
+        text=(
+            "The Springfield Police Department arrested 12 demonstrators who blocked a highway "
+            "during a protest in Portland on Tuesday."
+        ),
+    )
     assert only_event(named)["force"] == "Springfield Police Department"
-    generic = extractor.extract(article_id="b", text=(
-        "French police detained 40 people after a protest against pension cuts in Lyon."))
+    generic = extractor.extract(
+        article_id="b",
+        text=("French police detained 40 people after a protest against pension cuts in Lyon."),
+    )
     event = only_event(generic)
     assert event["force"] is None
     assert event["country"] == "FR"
@@ -179,9 +206,13 @@ def test_unknown_force_is_kept_as_written_and_generic_police_is_none(extractor):
 
 
 def test_more_than_a_number_is_not_a_count(extractor):
-    result = extractor.extract(article_id="x", text=(
-        "Hampshire Police said more than 60 activists were arrested at the protest in "
-        "Southampton."))
+    result = extractor.extract(
+        article_id="x",
+        text=(
+            "Hampshire Police said more than 60 activists were arrested at the protest in "
+            "Southampton."
+        ),
+    )
     event = only_event(result)
     assert event["acts"][0]["count"] is None
     assert event["total_arrests"] is None
@@ -225,5 +256,4 @@ def test_extract_article_uses_one_shared_extractor():
     first = extract_article(article_id="a", text="Nothing to see here.")
     second = extract_article(article_id="b", text="")
     assert first["id"] == "a" and second["relevant"] is False
-    assert set(first) >= {"id", "relevant", "relevance_score", "published", "span_base",
-                          "events"}
+    assert set(first) >= {"id", "relevant", "relevance_score", "published", "span_base", "events"}

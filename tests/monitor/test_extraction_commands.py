@@ -40,14 +40,37 @@ def test_extract_refuses_a_missing_file(tmp_path):
 
 def test_eval_extract_prints_scores_beside_the_targets(tmp_path):
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({
-        "id": "g1", "url": "", "published": "2025-03-17", "relevant": True,
-        "text": "Kent Police arrested seven people at a protest in Dover on Saturday.",
-        "events": [{"force": "Kent Police", "country": "GB", "location": "Dover",
-                    "date": "2025-03-15", "total_arrests": 7,
-                    "acts": [{"type": "arrest", "count": 7, "legal_basis": None,
-                              "offence": None, "trigger": None}]}],
-    }) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "g1",
+                "url": "",
+                "published": "2025-03-17",
+                "relevant": True,
+                "text": "Kent Police arrested seven people at a protest in Dover on Saturday.",
+                "events": [
+                    {
+                        "force": "Kent Police",
+                        "country": "GB",
+                        "location": "Dover",
+                        "date": "2025-03-15",
+                        "total_arrests": 7,
+                        "acts": [
+                            {
+                                "type": "arrest",
+                                "count": 7,
+                                "legal_basis": None,
+                                "offence": None,
+                                "trigger": None,
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     stdout = io.StringIO()
     call_command("eval", "extract", str(gold), "--with-published", stdout=stdout)
     table = stdout.getvalue()

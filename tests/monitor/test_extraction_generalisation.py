@@ -45,8 +45,9 @@ def extractor() -> Extractor:
 
 @pytest.fixture(scope="module")
 def gold() -> list[dict]:
-    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
+    return [
+        json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +82,7 @@ def test_scores_stay_above_their_floors(scores, field):
 
 def test_hard_negatives_give_no_events(extractor, gold):
     for record in (r for r in gold if not r["relevant"]):
-        result = extractor.extract(article_id=record["id"], text=record["text"],
-                                   url=record["url"])
+        result = extractor.extract(article_id=record["id"], text=record["text"], url=record["url"])
         assert result["relevant"] is False, record["id"]
         assert result["events"] == []
 
@@ -90,14 +90,17 @@ def test_hard_negatives_give_no_events(extractor, gold):
 # -- general behaviours the set exposed, each on a sentence written for this test ---------------
 
 
-@pytest.mark.parametrize("head, expected", [
-    ("News | 18/08/2024 14:05\n\nArrests after march", dt.date(2024, 8, 18)),
-    ("Sunday 4 August 2024\n\nRival protests", dt.date(2024, 8, 4)),
-    ("Friday, 26 April 2024\n\nThree arrested", dt.date(2024, 4, 26)),
-    ("Melbourne, 12 September 2024\n\nPolice said", dt.date(2024, 9, 12)),
-    ("OTTAWA — Feb. 18, 2024\n\nThe police service", dt.date(2024, 2, 18)),
-    ("Tue Jul 16 2024 - 06:00\n\nGardaí said", dt.date(2024, 7, 16)),
-])
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ("News | 18/08/2024 14:05\n\nArrests after march", dt.date(2024, 8, 18)),
+        ("Sunday 4 August 2024\n\nRival protests", dt.date(2024, 8, 4)),
+        ("Friday, 26 April 2024\n\nThree arrested", dt.date(2024, 4, 26)),
+        ("Melbourne, 12 September 2024\n\nPolice said", dt.date(2024, 9, 12)),
+        ("OTTAWA — Feb. 18, 2024\n\nThe police service", dt.date(2024, 2, 18)),
+        ("Tue Jul 16 2024 - 06:00\n\nGardaí said", dt.date(2024, 7, 16)),
+    ],
+)
 def test_publication_lines_in_many_styles_are_read(head, expected):
     assert infer_published(head)[0] == expected
 
@@ -108,10 +111,12 @@ def test_month_name_in_the_url_gives_the_publication_date():
 
 
 def test_ages_and_statute_years_are_not_counts(extractor):
-    text = ("Published 3 March 2024\n\nNorthshire Police arrested five people at a protest in "
-            "Leeds on Saturday. Those arrested, aged between 19 and 64, were held on suspicion "
-            "of obstructing the highway. One was later charged under section 78 of the Police, "
-            "Crime, Sentencing and Courts Act 2022.")
+    text = (
+        "Published 3 March 2024\n\nNorthshire Police arrested five people at a protest in "
+        "Leeds on Saturday. Those arrested, aged between 19 and 64, were held on suspicion "
+        "of obstructing the highway. One was later charged under section 78 of the Police, "
+        "Crime, Sentencing and Courts Act 2022."
+    )
     event = extractor.extract(article_id="t", text=text)["events"][0]
     counts = {act["count"] for act in event["acts"]}
     assert not counts & {19, 64, 2022}
@@ -119,10 +124,12 @@ def test_ages_and_statute_years_are_not_counts(extractor):
 
 
 def test_a_sum_across_two_towns_is_no_event_total(extractor):
-    text = ("Published 5 May 2024\n\nSeven arrested as protests held in two cities\n\nWest "
-            "Yorkshire Police arrested seven people yesterday. In Leeds, four people were "
-            "arrested for obstruction after a sit-down protest. In Bradford, three men were "
-            "arrested for public order offences at a rally.")
+    text = (
+        "Published 5 May 2024\n\nSeven arrested as protests held in two cities\n\nWest "
+        "Yorkshire Police arrested seven people yesterday. In Leeds, four people were "
+        "arrested for obstruction after a sit-down protest. In Bradford, three men were "
+        "arrested for public order offences at a rally."
+    )
     events = extractor.extract(article_id="t", text=text)["events"]
     by_place = {e["location"]: e for e in events}
     assert set(by_place) == {"Leeds", "Bradford"}
@@ -133,16 +140,20 @@ def test_a_sum_across_two_towns_is_no_event_total(extractor):
 
 
 def test_easter_monday_resolves_to_the_right_day(extractor):
-    text = ("date 2023-04-11 Police arrested two youths during an Easter Monday parade protest "
-            "in Derry, the PSNI said.")
+    text = (
+        "date 2023-04-11 Police arrested two youths during an Easter Monday parade protest "
+        "in Derry, the PSNI said."
+    )
     event = extractor.extract(article_id="t", text=text)["events"][0]
     assert event["date"] == "2023-04-10"
 
 
 def test_negated_actions_joined_by_or_are_dropped(extractor):
-    text = ("Published: 21st Nov 2024\n\nA man says two officers knocked on his door on Tuesday "
-            "over a post on X about a protest. He was not arrested or charged, Police Scotland "
-            "said.")
+    text = (
+        "Published: 21st Nov 2024\n\nA man says two officers knocked on his door on Tuesday "
+        "over a post on X about a protest. He was not arrested or charged, Police Scotland "
+        "said."
+    )
     event = extractor.extract(article_id="t", text=text)["events"][0]
     assert [act["type"] for act in event["acts"]] == ["home_visit"]
     assert event["acts"][0]["count"] == 1

@@ -12,18 +12,31 @@ def article(id_: str, *events: dict, relevant: bool = True) -> dict:
 
 
 def event(force="Kent Police", location="Dover", date="2024-05-04", total=None, acts=()):
-    return {"force": force, "country": "GB", "location": location, "date": date,
-            "total_arrests": total, "acts": list(acts)}
+    return {
+        "force": force,
+        "country": "GB",
+        "location": location,
+        "date": date,
+        "total_arrests": total,
+        "acts": list(acts),
+    }
 
 
 def act(type_="arrest", count=None, legal_basis=None, trigger=None):
-    return {"type": type_, "count": count, "legal_basis": legal_basis, "offence": None,
-            "trigger": trigger}
+    return {
+        "type": type_,
+        "count": count,
+        "legal_basis": legal_basis,
+        "offence": None,
+        "trigger": trigger,
+    }
 
 
 def test_a_perfect_prediction_scores_one_everywhere():
-    gold = [article("a", event(total=3, acts=[act(count=2, trigger="flag"), act(count=1)])),
-            article("b", relevant=False)]
+    gold = [
+        article("a", event(total=3, acts=[act(count=2, trigger="flag"), act(count=1)])),
+        article("b", relevant=False),
+    ]
     scores = score_extractions(gold, gold)
     assert scores["relevance"].f1 == 1.0
     assert scores["acts"].f1 == 1.0
@@ -64,10 +77,8 @@ def test_a_missing_prediction_counts_as_not_relevant():
 
 
 def test_events_align_by_similarity_not_by_order():
-    london = event(force="Metropolitan Police Service", location="London",
-                   acts=[act(count=10)])
-    bristol = event(force="Avon and Somerset Constabulary", location="Bristol",
-                    acts=[act(count=2)])
+    london = event(force="Metropolitan Police Service", location="London", acts=[act(count=10)])
+    bristol = event(force="Avon and Somerset Constabulary", location="Bristol", acts=[act(count=2)])
     assert align_events([london, bristol], [bristol, london]) == [(0, 1), (1, 0)]
     scores = score_extractions([article("a", london, bristol)], [article("a", bristol, london)])
     assert scores["force"].accuracy == 1.0
@@ -75,15 +86,30 @@ def test_events_align_by_similarity_not_by_order():
 
 
 def test_unrelated_events_are_not_aligned():
-    assert align_events([event(force="A", location="X", date=None)],
-                        [event(force="B", location="Y", date="2020-01-01")]) == []
+    assert (
+        align_events(
+            [event(force="A", location="X", date=None)],
+            [event(force="B", location="Y", date="2020-01-01")],
+        )
+        == []
+    )
 
 
 def test_date_accuracy_counts_only_gold_events_with_a_date():
-    gold = [article("a", event(date=None, acts=[act(count=1)]),
-                    event(location="Deal", date="2024-05-05", acts=[act(count=2)]))]
-    pred = [article("a", event(date=None, acts=[act(count=1)]),
-                    event(location="Deal", date="2024-05-06", acts=[act(count=2)]))]
+    gold = [
+        article(
+            "a",
+            event(date=None, acts=[act(count=1)]),
+            event(location="Deal", date="2024-05-05", acts=[act(count=2)]),
+        )
+    ]
+    pred = [
+        article(
+            "a",
+            event(date=None, acts=[act(count=1)]),
+            event(location="Deal", date="2024-05-06", acts=[act(count=2)]),
+        )
+    ]
     scores = score_extractions(gold, pred)
     assert scores["date"].total == 1
     assert scores["date"].accuracy == 0.0
@@ -98,10 +124,17 @@ def test_trigger_is_right_only_on_a_matched_act():
     assert scores["trigger"].fp == 1 and scores["trigger"].fn == 1
 
 
-@pytest.mark.parametrize(("gold_place", "pred_place"), [
-    ("New York", "New York City"), ("Westminster", "City of Westminster"), ("leeds", "Leeds"),
-])
+@pytest.mark.parametrize(
+    ("gold_place", "pred_place"),
+    [
+        ("New York", "New York City"),
+        ("Westminster", "City of Westminster"),
+        ("leeds", "Leeds"),
+    ],
+)
 def test_place_names_compare_leniently(gold_place, pred_place):
-    scores = score_extractions([article("a", event(location=gold_place, acts=[act()]))],
-                               [article("a", event(location=pred_place, acts=[act()]))])
+    scores = score_extractions(
+        [article("a", event(location=gold_place, acts=[act()]))],
+        [article("a", event(location=pred_place, acts=[act()]))],
+    )
     assert scores["location"].accuracy == 1.0

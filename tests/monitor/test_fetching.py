@@ -23,8 +23,13 @@ def server():
 
 
 def fetcher(**overrides) -> Fetcher:
-    options = {"user_agent": UA, "timeout": 3.0, "max_bytes": 200_000, "host_delay": 0,
-               "allow_private": True}
+    options = {
+        "user_agent": UA,
+        "timeout": 3.0,
+        "max_bytes": 200_000,
+        "host_delay": 0,
+        "allow_private": True,
+    }
     return Fetcher(**(options | overrides))
 
 
@@ -55,8 +60,15 @@ def test_an_unchanged_feed_is_asked_conditionally_and_its_304_creates_nothing(se
     def feed_route(request):
         if request.headers.get("if-none-match") == '"v1"':
             return 304, {"ETag": '"v1"'}, b""
-        return 200, {"Content-Type": "application/rss+xml", "ETag": '"v1"',
-                     "Last-Modified": "Thu, 02 Oct 2025 08:00:00 GMT"}, RSS.encode()
+        return (
+            200,
+            {
+                "Content-Type": "application/rss+xml",
+                "ETag": '"v1"',
+                "Last-Modified": "Thu, 02 Oct 2025 08:00:00 GMT",
+            },
+            RSS.encode(),
+        )
 
     server.routes["/feed.xml"] = feed_route
     server.serve("/allotments", fixture("allotments.html"))
@@ -80,7 +92,10 @@ def test_an_unchanged_feed_is_asked_conditionally_and_its_304_creates_nothing(se
 def test_a_body_past_the_size_cap_is_aborted_while_streaming(server):
     # No Content-Length: the server would send forever; we must stop reading at the cap.
     server.routes["/endless"] = lambda request: (
-        200, {"Content-Type": "text/html"}, slow_chunks(b"<p>" + b"x" * 16_381, every=0))
+        200,
+        {"Content-Type": "text/html"},
+        slow_chunks(b"<p>" + b"x" * 16_381, every=0),
+    )
     with fetcher(max_bytes=100_000) as client, pytest.raises(FetchError, match="too large"):
         client.get(server.url("/endless"))
 
@@ -106,7 +121,10 @@ def test_a_server_that_never_answers_times_out(server):
 def test_a_server_trickling_bytes_is_cut_off_at_the_whole_request_deadline(server):
     # Each byte arrives inside the read timeout; only a deadline on the whole fetch stops it.
     server.routes["/trickle"] = lambda request: (
-        200, {"Content-Type": "text/html"}, slow_chunks(b"<p>a</p>", every=0.1))
+        200,
+        {"Content-Type": "text/html"},
+        slow_chunks(b"<p>a</p>", every=0.1),
+    )
     started = time.monotonic()
     with fetcher(timeout=0.8) as client, pytest.raises(FetchError, match="timed out"):
         client.get(server.url("/trickle"))
@@ -172,11 +190,11 @@ def test_a_malformed_feed_is_recorded_on_the_feed_and_the_run_goes_on(server, db
         ("text/html", bytes(range(256)) * 40, "binary content"),
     ],
 )
-def test_what_is_not_a_web_page_is_skipped_with_its_reason(server, db, content_type, body,
-                                                            reason):
+def test_what_is_not_a_web_page_is_skipped_with_its_reason(server, db, content_type, body, reason):
     server.serve("/thing", body, content_type=content_type)
-    server.serve("/feed.xml", RSS.replace("/allotments", "/thing"),
-                 content_type="application/rss+xml")
+    server.serve(
+        "/feed.xml", RSS.replace("/allotments", "/thing"), content_type="application/rss+xml"
+    )
     feed = Feed.objects.create(name="Invented", url=server.url("/feed.xml"))
     feed_poll(feed, InProcessRunner(ctx=Context(fetcher=fetcher(), extract=no_extractor)))
     page = Page.objects.get(feed=feed)

@@ -23,21 +23,53 @@ def stub_extract(**kwargs) -> dict:
     """A stand-in extractor: relevant when the text mentions arrests; one event."""
     text = kwargs["text"]
     if "arrested" not in text:
-        return {"id": kwargs["article_id"], "relevant": False, "relevance_score": 0.1,
-                "published": None, "events": []}
+        return {
+            "id": kwargs["article_id"],
+            "relevant": False,
+            "relevance_score": 0.1,
+            "published": None,
+            "events": [],
+        }
     start = text.index("arrested")
-    return {"id": kwargs["article_id"], "relevant": True, "relevance_score": 0.9,
-            "published": None, "span_base": "text",
-            "events": [{"force": None, "country": "GB", "location": None, "date": None,
-                        "total_arrests": None, "confidence": 0.7, "spans": {},
-                        "acts": [{"type": "arrest", "count": None, "legal_basis": None,
-                                  "offence": None, "trigger": None, "confidence": 0.7,
-                                  "spans": {"type": [[start, start + 8]]}}]}]}
+    return {
+        "id": kwargs["article_id"],
+        "relevant": True,
+        "relevance_score": 0.9,
+        "published": None,
+        "span_base": "text",
+        "events": [
+            {
+                "force": None,
+                "country": "GB",
+                "location": None,
+                "date": None,
+                "total_arrests": None,
+                "confidence": 0.7,
+                "spans": {},
+                "acts": [
+                    {
+                        "type": "arrest",
+                        "count": None,
+                        "legal_basis": None,
+                        "offence": None,
+                        "trigger": None,
+                        "confidence": 0.7,
+                        "spans": {"type": [[start, start + 8]]},
+                    }
+                ],
+            }
+        ],
+    }
 
 
 def runner(extract=stub_extract, *, cap: int = CAP) -> InProcessRunner:
-    fetcher = Fetcher(user_agent="Casebook-monitor/0.1 (+test)", timeout=3, host_delay=0,
-                      allow_private=True, max_bytes=cap)
+    fetcher = Fetcher(
+        user_agent="Casebook-monitor/0.1 (+test)",
+        timeout=3,
+        host_delay=0,
+        allow_private=True,
+        max_bytes=cap,
+    )
     return InProcessRunner(ctx=Context(fetcher=fetcher, extract=extract, max_bytes=cap))
 
 
@@ -50,7 +82,7 @@ def test_ingesting_a_folder_reads_html_text_and_json_lines():
 
     assert report.files == 8 - 1  # every .html, .txt and .jsonl; not the .xml
     assert any("articles.jsonl line 2: not JSON" in e for e in report.errors)
-    assert any("line 4: give \"text\" or \"html\"" in e for e in report.errors)
+    assert any('line 4: give "text" or "html"' in e for e in report.errors)
     relevant = page_named("norwich-hospital-protest.html")
     assert relevant.status == Page.Status.DONE and relevant.relevant
     assert relevant.title == "Six arrested at Norwich hospital maternity protest"
@@ -85,8 +117,9 @@ def test_bad_input_is_recorded_with_a_clear_reason_and_skipped():
 
 def test_a_page_in_another_language_is_recognised_without_a_lang_attribute():
     french = fixture("nantes.html").decode().replace('<html lang="fr">', "<html>")
-    document_submit(Document(origin=Page.Origin.INGEST, external_id="no-lang", markup=french),
-                    runner())
+    document_submit(
+        Document(origin=Page.Origin.INGEST, external_id="no-lang", markup=french), runner()
+    )
     page = page_named("no-lang")
     assert page.status == Page.Status.SKIPPED
     assert "not in English (common English words are" in page.reason
@@ -107,8 +140,12 @@ def test_a_syndicated_copy_is_linked_to_the_first_and_not_processed_again():
     ingest(FIXTURES / "syndicated-norwich-hospital-protest.html", run, cap=CAP)
     # The exact text again, under another address and in other markup:
     original = page_named("norwich-hospital-protest.html")
-    document_submit(Document(origin=Page.Origin.INGEST, url="https://mirror.example.test/x",
-                             plain=original.text), run)
+    document_submit(
+        Document(
+            origin=Page.Origin.INGEST, url="https://mirror.example.test/x", plain=original.text
+        ),
+        run,
+    )
 
     copy = page_named("syndicated-norwich-hospital-protest.html")
     assert copy.status == Page.Status.DUPLICATE
@@ -130,8 +167,7 @@ def test_rerunning_over_the_same_inputs_creates_nothing_new():
     report = ingest(FIXTURES, runner(), cap=CAP)
 
     assert report.submitted == 0 and report.unchanged > 0
-    assert (Page.objects.count(), Candidate.objects.count(),
-            SketchValue.objects.count()) == counts
+    assert (Page.objects.count(), Candidate.objects.count(), SketchValue.objects.count()) == counts
     assert dict(Page.objects.values_list("pk", "updated_at")) == stamps
 
 
@@ -187,10 +223,17 @@ def test_a_feed_over_http_ends_in_candidates_with_the_real_extractor(settings):
         server.serve("/news/allotments", fixture("allotments.html"))
         items = "".join(
             f"<item><title>{title}</title><link>{server.url(path)}</link></item>"
-            for title, path in [("Six arrested", "/news/norwich"),
-                                ("Allotments", "/news/allotments"), ("Gone", "/news/gone")])
-        server.serve("/feed.xml", f'<rss version="2.0"><channel><title>Invented Post</title>'
-                                  f"{items}</channel></rss>", content_type="application/rss+xml")
+            for title, path in [
+                ("Six arrested", "/news/norwich"),
+                ("Allotments", "/news/allotments"),
+                ("Gone", "/news/gone"),
+            ]
+        )
+        server.serve(
+            "/feed.xml",
+            f'<rss version="2.0"><channel><title>Invented Post</title>{items}</channel></rss>',
+            content_type="application/rss+xml",
+        )
         feed = Feed.objects.create(name="Norwich Invented Post", url=server.url("/feed.xml"))
         from casebook.monitor.pipeline import default_extract
 
@@ -215,8 +258,18 @@ def test_the_monitor_command_adds_feeds_ingests_and_exports(tmp_path, settings):
     settings.MONITOR_ALLOW_PRIVATE_ADDRESSES = True
     settings.MONITOR_HOST_DELAY_MS = 0
     out = StringIO()
-    call_command("monitor", "add-feed", "https://invented.example.test/rss", "--name",
-                 "Invented", "--interval", "45", "--kind", "police", stdout=out)
+    call_command(
+        "monitor",
+        "add-feed",
+        "https://invented.example.test/rss",
+        "--name",
+        "Invented",
+        "--interval",
+        "45",
+        "--kind",
+        "police",
+        stdout=out,
+    )
     feed = Feed.objects.get()
     assert (feed.name, feed.interval_minutes, feed.kind) == ("Invented", 45, "police")
 
@@ -233,8 +286,11 @@ def test_monitor_run_reads_every_active_feed_once(settings):
     settings.MONITOR_HOST_DELAY_MS = 0
     server = LocalServer().start()
     try:
-        server.serve("/one.xml", '<rss version="2.0"><channel><title>One</title></channel></rss>',
-                     content_type="application/rss+xml")
+        server.serve(
+            "/one.xml",
+            '<rss version="2.0"><channel><title>One</title></channel></rss>',
+            content_type="application/rss+xml",
+        )
         Feed.objects.create(name="One", url=server.url("/one.xml"))
         Feed.objects.create(name="Paused", url=server.url("/paused.xml"), active=False)
         call_command("monitor", "run", "--in-process", stdout=StringIO())

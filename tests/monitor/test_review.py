@@ -26,15 +26,19 @@ def test_the_queue_lists_waiting_candidates_newest_first(client_for):
     newer = make_candidate(title="Newer invented story")
     decided = make_candidate(title="Decided invented story")
     Candidate.objects.filter(pk=decided.pk).update(status="rejected", reject_reason="other")
-    Candidate.objects.filter(pk=older.pk).update(created_at=newer.created_at
-                                                 - dt.timedelta(hours=1))
+    Candidate.objects.filter(pk=older.pk).update(
+        created_at=newer.created_at - dt.timedelta(hours=1)
+    )
 
     page = client_for("coordinator").get(reverse("monitor:candidate-list")).content.decode()
 
     assert page.index("Newer invented story") < page.index("Older invented story")
     assert "Decided invented story" not in page
-    rejected = client_for("coordinator").get(reverse("monitor:candidate-list"),
-                                             {"status": "rejected"}).content.decode()
+    rejected = (
+        client_for("coordinator")
+        .get(reverse("monitor:candidate-list"), {"status": "rejected"})
+        .content.decode()
+    )
     assert "Decided invented story" in rejected and "Newer invented story" not in rejected
 
 
@@ -50,17 +54,20 @@ def test_the_candidate_page_highlights_the_supporting_words_and_escapes_the_text
     assert "Accept as proposed" in page
 
 
-def test_accepting_records_the_incident_its_acts_and_the_article_as_a_source(client_for,
-                                                                              personas):
+def test_accepting_records_the_incident_its_acts_and_the_article_as_a_source(client_for, personas):
     candidate = make_candidate()
     response = client_for("coordinator").post(
-        reverse("monitor:candidate-accept", args=[candidate.pk]))
+        reverse("monitor:candidate-accept", args=[candidate.pk])
+    )
 
     incident = Incident.objects.get()
     assert response.status_code == 302 and response["Location"] == incident.get_absolute_url()
     assert incident.force == Organisation.objects.get(slug="metropolitan-police-service")
-    assert (incident.place, incident.country, str(incident.date)) == ("Testford", "GB",
-                                                                      "2025-06-07")
+    assert (incident.place, incident.country, str(incident.date)) == (
+        "Testford",
+        "GB",
+        "2025-06-07",
+    )
     acts = list(incident.acts.order_by("position"))
     assert [(a.act_type.slug, a.number_affected) for a in acts] == [("arrest", 3), ("arrest", 2)]
     assert acts[0].legal_provision.citation == "Terrorism Act 2000 s13"
@@ -76,7 +83,10 @@ def test_accepting_records_the_incident_its_acts_and_the_article_as_a_source(cli
 
     candidate.refresh_from_db()
     assert (candidate.status, candidate.incident, candidate.decided_by) == (
-        "accepted", incident, personas["coordinator"])
+        "accepted",
+        incident,
+        personas["coordinator"],
+    )
     decision = ReviewDecision.objects.get()
     assert decision.decision == "accepted"
     assert decision.final["force"] == "Metropolitan Police Service"
@@ -88,8 +98,11 @@ def test_accepting_records_the_incident_its_acts_and_the_article_as_a_source(cli
 
 
 def test_an_article_from_a_police_feed_becomes_a_police_statement(client_for):
-    feed = Feed.objects.create(name="Invented force newsroom", kind=Feed.Kind.POLICE,
-                               url="https://police.example.test/news.rss")
+    feed = Feed.objects.create(
+        name="Invented force newsroom",
+        kind=Feed.Kind.POLICE,
+        url="https://police.example.test/news.rss",
+    )
     candidate = make_candidate(feed=feed, url="https://police.example.test/news/1")
     client_for("administrator").post(reverse("monitor:candidate-accept", args=[candidate.pk]))
     source = Source.objects.get()
@@ -118,20 +131,39 @@ def test_edit_then_accept_records_the_corrected_values(client_for):
     assert "assaulting officers" in body
 
     data = {
-        "title": "Five arrested at invented Testford protest", "summary": "Corrected.",
-        "date": "2025-06-07", "date_precision": "day", "place": "Testford", "country": "GB",
-        "force": "city-of-london-police", "tags": "news monitor",
-        "acts-TOTAL_FORMS": "1", "acts-INITIAL_FORMS": "1", "acts-MIN_NUM_FORMS": "0",
-        "acts-MAX_NUM_FORMS": "1000", "acts-0-act_type": "arrest",
-        "acts-0-number_affected": "5", "acts-0-number_precision": "exact",
-        "acts-0-legal_provision": "", "acts-0-offence_wording": "carrying flags",
+        "title": "Five arrested at invented Testford protest",
+        "summary": "Corrected.",
+        "date": "2025-06-07",
+        "date_precision": "day",
+        "place": "Testford",
+        "country": "GB",
+        "force": "city-of-london-police",
+        "tags": "news monitor",
+        "acts-TOTAL_FORMS": "1",
+        "acts-INITIAL_FORMS": "1",
+        "acts-MIN_NUM_FORMS": "0",
+        "acts-MAX_NUM_FORMS": "1000",
+        "acts-0-act_type": "arrest",
+        "acts-0-number_affected": "5",
+        "acts-0-number_precision": "exact",
+        "acts-0-legal_provision": "",
+        "acts-0-offence_wording": "carrying flags",
         "acts-0-trigger_type": "flag",
-        "sources-TOTAL_FORMS": "1", "sources-INITIAL_FORMS": "1", "sources-MIN_NUM_FORMS": "0",
-        "sources-MAX_NUM_FORMS": "1000", "sources-0-kind": "news_article",
-        "sources-0-channel": "news-monitor", "sources-0-title": "Five arrested at Testford",
-        "sources-0-url": candidate.page.url, "sources-0-publisher": "The Invented Gazette",
-        "sources-0-text": ARTICLE, "sources-0-reliability": "B", "sources-0-credibility": "2",
-        "people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0", "people-MIN_NUM_FORMS": "0",
+        "sources-TOTAL_FORMS": "1",
+        "sources-INITIAL_FORMS": "1",
+        "sources-MIN_NUM_FORMS": "0",
+        "sources-MAX_NUM_FORMS": "1000",
+        "sources-0-kind": "news_article",
+        "sources-0-channel": "news-monitor",
+        "sources-0-title": "Five arrested at Testford",
+        "sources-0-url": candidate.page.url,
+        "sources-0-publisher": "The Invented Gazette",
+        "sources-0-text": ARTICLE,
+        "sources-0-reliability": "B",
+        "sources-0-credibility": "2",
+        "people-TOTAL_FORMS": "0",
+        "people-INITIAL_FORMS": "0",
+        "people-MIN_NUM_FORMS": "0",
         "people-MAX_NUM_FORMS": "1000",
     }
     response = client.post(url, data)
@@ -145,8 +177,15 @@ def test_edit_then_accept_records_the_corrected_values(client_for):
     assert decision.final["force"] == "City of London Police"
     assert decision.final["date"] == "2025-06-07"  # the reviewer supplied the date
     assert decision.proposed["date"] is None
-    assert decision.final["acts"] == [{"type": "arrest", "count": 5, "legal_basis": None,
-                                       "offence": "carrying flags", "trigger": "flag"}]
+    assert decision.final["acts"] == [
+        {
+            "type": "arrest",
+            "count": 5,
+            "legal_basis": None,
+            "offence": "carrying flags",
+            "trigger": "flag",
+        }
+    ]
     assert Candidate.objects.get().page.source.reliability == "B"
 
 
@@ -175,8 +214,8 @@ def test_merging_adds_the_source_and_only_the_new_acts(client_for):
     page = client_for("coordinator").get(candidate.get_absolute_url()).content.decode()
     assert f"Merge into {incident.reference}" in page
     response = client_for("coordinator").post(
-        reverse("monitor:candidate-merge", args=[candidate.pk]),
-        {"reference": incident.reference})
+        reverse("monitor:candidate-merge", args=[candidate.pk]), {"reference": incident.reference}
+    )
 
     assert response.status_code == 302
     counts = sorted(incident.acts.values_list("number_affected", flat=True))
@@ -184,8 +223,9 @@ def test_merging_adds_the_source_and_only_the_new_acts(client_for):
     assert incident.source_links.get().source.channel.slug == "news-monitor"
     candidate.refresh_from_db()
     assert (candidate.status, candidate.incident) == ("merged", incident)
-    assert AuditEntry.objects.filter(action="monitor.candidate.merged",
-                                     incident_reference=incident.reference).exists()
+    assert AuditEntry.objects.filter(
+        action="monitor.candidate.merged", incident_reference=incident.reference
+    ).exists()
     assert ReviewDecision.objects.get().final["location"] == "Testford"
 
 
@@ -194,13 +234,17 @@ def test_rejecting_keeps_the_reason(client_for):
     following = make_candidate()
     response = client_for("coordinator").post(
         reverse("monitor:candidate-reject", args=[candidate.pk]),
-        {"reason": "not_relevant", "note": "An opinion piece"})
+        {"reason": "not_relevant", "note": "An opinion piece"},
+    )
 
     assert response.status_code == 302
     assert response["Location"] == following.get_absolute_url()
     candidate.refresh_from_db()
     assert (candidate.status, candidate.reject_reason, candidate.reject_note) == (
-        "rejected", "not_relevant", "An opinion piece")
+        "rejected",
+        "not_relevant",
+        "An opinion piece",
+    )
     assert ReviewDecision.objects.get().final is None
     entry = AuditEntry.objects.get(action="monitor.candidate.rejected")
     assert entry.changes["reason"] == [None, "not_relevant"]
@@ -209,8 +253,9 @@ def test_rejecting_keeps_the_reason(client_for):
 
 def test_a_rejection_without_a_reason_is_refused(client_for):
     candidate = make_candidate()
-    client_for("coordinator").post(reverse("monitor:candidate-reject", args=[candidate.pk]),
-                                   {"reason": "other"})
+    client_for("coordinator").post(
+        reverse("monitor:candidate-reject", args=[candidate.pk]), {"reason": "other"}
+    )
     candidate.refresh_from_db()
     assert candidate.status == "pending"
 
@@ -219,8 +264,11 @@ def test_a_decided_candidate_cannot_be_decided_again(client_for):
     candidate = make_candidate()
     client = client_for("coordinator")
     client.post(reverse("monitor:candidate-accept", args=[candidate.pk]))
-    response = client.post(reverse("monitor:candidate-reject", args=[candidate.pk]),
-                           {"reason": "not_relevant"}, follow=True)
+    response = client.post(
+        reverse("monitor:candidate-reject", args=[candidate.pk]),
+        {"reason": "not_relevant"},
+        follow=True,
+    )
     assert "already accepted" in response.content.decode()
     assert Incident.objects.count() == 1
     assert ReviewDecision.objects.count() == 1
@@ -230,9 +278,11 @@ def test_a_decided_candidate_cannot_be_decided_again(client_for):
 def test_only_coordinators_and_administrators_decide(client_for, persona):
     candidate = make_candidate()
     client = client_for(persona)
-    for name, data in [("candidate-accept", {}), ("candidate-reject", {"reason": "other",
-                                                                       "note": "x"}),
-                       ("candidate-merge", {"reference": "CB-2025-000001"})]:
+    for name, data in [
+        ("candidate-accept", {}),
+        ("candidate-reject", {"reason": "other", "note": "x"}),
+        ("candidate-merge", {"reference": "CB-2025-000001"}),
+    ]:
         response = client.post(reverse(f"monitor:{name}", args=[candidate.pk]), data)
         assert response.status_code == 403
     assert client.get(reverse("monitor:candidate-edit", args=[candidate.pk])).status_code == 403
@@ -251,9 +301,15 @@ def test_caseworkers_read_the_queue_and_analysts_do_not(client_for):
 
 def test_coordinators_add_pause_and_delete_feeds_and_caseworkers_cannot(client_for):
     coordinator = client_for("coordinator")
-    response = coordinator.post(reverse("monitor:feed-list"), {
-        "url": "https://invented-news.example.test/rss", "name": "Invented News",
-        "kind": "rss", "interval_minutes": "30"})
+    response = coordinator.post(
+        reverse("monitor:feed-list"),
+        {
+            "url": "https://invented-news.example.test/rss",
+            "name": "Invented News",
+            "kind": "rss",
+            "interval_minutes": "30",
+        },
+    )
     assert response.status_code == 302
     feed = Feed.objects.get()
     coordinator.post(reverse("monitor:feed-toggle", args=[feed.pk]))
@@ -263,9 +319,13 @@ def test_coordinators_add_pause_and_delete_feeds_and_caseworkers_cannot(client_f
 
     caseworker = client_for("caseworker")
     assert caseworker.get(reverse("monitor:feed-list")).status_code == 200
-    assert caseworker.post(reverse("monitor:feed-list"), {
-        "url": "https://other.example.test/rss", "kind": "rss",
-        "interval_minutes": "30"}).status_code == 403
+    assert (
+        caseworker.post(
+            reverse("monitor:feed-list"),
+            {"url": "https://other.example.test/rss", "kind": "rss", "interval_minutes": "30"},
+        ).status_code
+        == 403
+    )
     assert caseworker.post(reverse("monitor:feed-delete", args=[feed.pk])).status_code == 403
 
     coordinator.post(reverse("monitor:feed-delete", args=[feed.pk]))
@@ -276,8 +336,11 @@ def test_coordinators_add_pause_and_delete_feeds_and_caseworkers_cannot(client_f
 
 def test_a_feed_address_is_added_once(client_for):
     client = client_for("coordinator")
-    data = {"url": "https://invented-news.example.test/rss", "kind": "rss",
-            "interval_minutes": "30"}
+    data = {
+        "url": "https://invented-news.example.test/rss",
+        "kind": "rss",
+        "interval_minutes": "30",
+    }
     client.post(reverse("monitor:feed-list"), data)
     again = client.post(reverse("monitor:feed-list"), data)
     assert "already monitored" in again.content.decode()
@@ -291,10 +354,8 @@ def test_decisions_export_as_gold_like_records(client_for):
     pending = make_candidate(title="Pending story")
     client = client_for("coordinator")
     client.post(reverse("monitor:candidate-accept", args=[accepted.pk]))
-    client.post(reverse("monitor:candidate-reject", args=[rejected.pk]),
-                {"reason": "not_relevant"})
-    client.post(reverse("monitor:candidate-reject", args=[duplicate.pk]),
-                {"reason": "duplicate"})
+    client.post(reverse("monitor:candidate-reject", args=[rejected.pk]), {"reason": "not_relevant"})
+    client.post(reverse("monitor:candidate-reject", args=[duplicate.pk]), {"reason": "duplicate"})
 
     out = StringIO()
     written = decisions_export(out)
@@ -307,7 +368,8 @@ def test_decisions_export_as_gold_like_records(client_for):
     assert gold["id"] == accepted.page.article_id
     assert gold["events"][0]["force"] == "Metropolitan Police Service"
     assert {"type", "count", "legal_basis", "offence", "trigger"} == set(
-        gold["events"][0]["acts"][0])
+        gold["events"][0]["acts"][0]
+    )
     assert records["Rejected story"]["relevant"] is False
     assert records["Rejected story"]["events"] == []
     assert records["Duplicate story"]["relevant"] is True  # a real event, already recorded

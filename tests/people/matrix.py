@@ -10,14 +10,19 @@ from django.urls import reverse
 
 #        administrator, coordinator, caseworker (not on the incident), analyst, outsider, anonymous
 PEOPLE_MATRIX = {
-    "people:person-list": ("GET", lambda w: reverse("people:person-list"),
-                           (200, 200, 200, 403, 403, 302)),
+    "people:person-list": (
+        "GET",
+        lambda w: reverse("people:person-list"),
+        (200, 200, 200, 403, 403, 302),
+    ),
     "people:person-detail": (
-        "GET", lambda w: reverse("people:person-detail", args=[w.person.reference]),
+        "GET",
+        lambda w: reverse("people:person-detail", args=[w.person.reference]),
         (200, 200, 404, 403, 403, 302),
     ),
     "people:person-erase": (
-        "GET", lambda w: reverse("people:person-erase", args=[w.person.reference]),
+        "GET",
+        lambda w: reverse("people:person-erase", args=[w.person.reference]),
         (200, 403, 403, 403, 403, 302),
     ),
 }

@@ -55,8 +55,9 @@ def assert_erased_one_unreadable_other_readable(erased, other) -> None:
 
 @on_sqlite
 @pytest.mark.django_db(transaction=True)
-def test_erasure_makes_the_person_unreadable_in_an_earlier_sqlite_backup(two_people, tmp_path,
-                                                                         capsys):
+def test_erasure_makes_the_person_unreadable_in_an_earlier_sqlite_backup(
+    two_people, tmp_path, capsys
+):
     erased, other = two_people
     backup = tmp_path / "casebook-backup.sqlite3"
     call_command("backup", str(backup))
@@ -115,19 +116,30 @@ def test_erasure_makes_the_person_unreadable_in_an_earlier_pg_dump(two_people, t
     person_erase(person=erased, reason="the person's request")
 
     settings = connection.settings_dict
-    environment = {**os.environ, "PGHOST": settings["HOST"] or "127.0.0.1",
-                   "PGPORT": str(settings["PORT"] or 5432), "PGUSER": settings["USER"] or "",
-                   "PGPASSWORD": settings["PASSWORD"] or ""}
+    environment = {
+        **os.environ,
+        "PGHOST": settings["HOST"] or "127.0.0.1",
+        "PGPORT": str(settings["PORT"] or 5432),
+        "PGUSER": settings["USER"] or "",
+        "PGPASSWORD": settings["PASSWORD"] or "",
+    }
     dsn = psycopg.conninfo.make_conninfo(
-        host=environment["PGHOST"], port=environment["PGPORT"], user=environment["PGUSER"],
-        password=environment["PGPASSWORD"] or None)
+        host=environment["PGHOST"],
+        port=environment["PGPORT"],
+        user=environment["PGUSER"],
+        password=environment["PGPASSWORD"] or None,
+    )
     fresh_db = f"casebook_restore_{os.getpid()}"
     with psycopg.connect(dsn, dbname="postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{fresh_db}"')
         admin.execute(f'CREATE DATABASE "{fresh_db}"')
     try:
-        subprocess.run(["pg_restore", "--no-owner", f"--dbname={fresh_db}", str(backup)],
-                       env=environment, check=True, capture_output=True)
+        subprocess.run(
+            ["pg_restore", "--no-owner", f"--dbname={fresh_db}", str(backup)],
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
         with psycopg.connect(dsn, dbname=fresh_db) as restored:
             cursor = restored.execute("SELECT * FROM people_person")
             columns = [d.name for d in cursor.description]

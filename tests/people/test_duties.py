@@ -45,8 +45,10 @@ def run(capsys):
 
 # Subject access.
 
-def test_the_subject_access_archive_holds_everything_about_the_person(canary_person, run,
-                                                                      tmp_path, client_for):
+
+def test_the_subject_access_archive_holds_everything_about_the_person(
+    canary_person, run, tmp_path, client_for
+):
     client_for("coordinator").get(f"/people/{canary_person.reference}/")
     output = tmp_path / "sar.zip"
 
@@ -75,12 +77,21 @@ def test_the_archive_carries_the_persons_evidence_files(canary_person, tmp_path,
     from casebook.people.duties.subject_access import person_export
     from casebook.sources.evidence.services import evidence_add
 
-    settings.STORAGES = {**settings.STORAGES, "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path / "evidence", "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
+        },
+    }
     text = b"Statement of Canaryfirst Qzxvname, written for the test.\n"
-    added = evidence_add(content=io.BytesIO(text), filename="statement.txt", actor=None,
-                         person=canary_person, via="test")
+    added = evidence_add(
+        content=io.BytesIO(text),
+        filename="statement.txt",
+        actor=None,
+        person=canary_person,
+        via="test",
+    )
 
     report = person_export(person=canary_person, output=tmp_path / "sar.zip")
 
@@ -98,6 +109,7 @@ def test_export_of_an_unknown_reference_fails_cleanly(reference_data, tmp_path):
 
 # Erasure.
 
+
 def test_erasure_keeps_a_tombstone_so_the_counts_stay_true(canary_person, run):
     arrested_before = Involvement.objects.filter(role="arrested").count()
     key_id = str(canary_person.key_id)
@@ -112,8 +124,11 @@ def test_erasure_keeps_a_tombstone_so_the_counts_stay_true(canary_person, run):
     assert person.involvements.count() == 1
     assert not keyring().has_data_key(key_id)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT full_name, contact, address, date_of_birth, notes, search_tokens "
-                       "FROM people_person WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT full_name, contact, address, date_of_birth, notes, search_tokens "
+            "FROM people_person WHERE id = %s",
+            [person.pk],
+        )
         assert cursor.fetchone() == ("", "", "", None, "", "")
     assert not Person.objects.search("canaryfirst").exists()
     entry = AuditEntry.objects.get(action="people.person.erased")
@@ -145,6 +160,7 @@ def test_an_erased_person_cannot_be_given_new_details(canary_person):
 
 # Retention.
 
+
 def _final_outcome(act, on: dt.date):
     final = OutcomeType.objects.filter(final=True).first()
     return OutcomeFactory(act=act, outcome_type=final, date=on)
@@ -159,12 +175,18 @@ def cases(reference_data):
     _final_outcome(recent, dt.date(2025, 3, 1))
     still_open = ActFactory(incident=IncidentFactory(date=dt.date(2014, 1, 10)))
     OutcomeFactory(act=still_open, date=dt.date(2014, 2, 1))  # charged: not final
-    archived = ActFactory(incident=IncidentFactory(date=dt.date(2013, 5, 5),
-                                                   status=IncidentStatus.ARCHIVED))
-    people = {name: InvolvementFactory(act=act, person=PersonFactory(full_name=f"Ret {name}")
-                                       ).person
-              for name, act in (("old", old), ("recent", recent), ("open", still_open),
-                                ("archived", archived))}
+    archived = ActFactory(
+        incident=IncidentFactory(date=dt.date(2013, 5, 5), status=IncidentStatus.ARCHIVED)
+    )
+    people = {
+        name: InvolvementFactory(act=act, person=PersonFactory(full_name=f"Ret {name}")).person
+        for name, act in (
+            ("old", old),
+            ("recent", recent),
+            ("open", still_open),
+            ("archived", archived),
+        )
+    }
     # Someone on both the old case and the open one stays: their case is not closed.
     both = PersonFactory(full_name="Ret both")
     InvolvementFactory(act=old, person=both)
@@ -173,14 +195,16 @@ def cases(reference_data):
     return people
 
 
-def test_retention_erases_a_long_closed_case_and_keeps_open_and_recent_ones(cases, run,
-                                                                          monkeypatch):
+def test_retention_erases_a_long_closed_case_and_keeps_open_and_recent_ones(
+    cases, run, monkeypatch
+):
     today = dt.date(2026, 6, 1)
     # The archived incident's closing day is when it last changed: long ago.
     from casebook.cases.models import Incident
 
     Incident.objects.filter(status=IncidentStatus.ARCHIVED).update(
-        updated_at=dt.datetime(2013, 6, 1, tzinfo=dt.UTC))
+        updated_at=dt.datetime(2013, 6, 1, tzinfo=dt.UTC)
+    )
 
     due = {d.person.reference for d in retention_due(months=72, today=today)}
     assert due == {cases["old"].reference, cases["archived"].reference}
@@ -197,7 +221,8 @@ def test_retention_erases_a_long_closed_case_and_keeps_open_and_recent_ones(case
     for name in ("recent", "open", "both"):
         assert fresh(cases[name]).full_name == f"Ret {name}"
     assert run("retention", "run", "--today", today.isoformat()).startswith(
-        "Erased the details of 0 people")
+        "Erased the details of 0 people"
+    )
 
 
 def test_retention_can_be_turned_off(cases, run):
@@ -206,6 +231,7 @@ def test_retention_can_be_turned_off(cases, run):
 
 
 # Consent to publication.
+
 
 def test_only_people_who_agreed_to_publication_are_publishable(reference_data):
     agreed = PersonFactory(consent_publish=True)
@@ -219,18 +245,34 @@ def test_only_people_who_agreed_to_publication_are_publishable(reference_data):
 
 
 def test_erasure_removes_the_persons_own_evidence_and_unlinks_shared_evidence(
-        canary_person, tmp_path, settings):
+    canary_person, tmp_path, settings
+):
     from casebook.sources.evidence.services import evidence_add
     from casebook.sources.models import EvidenceFile
 
-    settings.STORAGES = {**settings.STORAGES, "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path / "evidence", "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence", "base_url": None},
+        },
+    }
     incident = canary_person.involvements.get().act.incident
-    own = evidence_add(content=io.BytesIO(b"Only about the person.\n"), filename="a.txt",
-                       actor=None, person=canary_person, via="test").evidence
-    shared = evidence_add(content=io.BytesIO(b"About the incident too.\n"), filename="b.txt",
-                          actor=None, person=canary_person, incident=incident, via="test").evidence
+    own = evidence_add(
+        content=io.BytesIO(b"Only about the person.\n"),
+        filename="a.txt",
+        actor=None,
+        person=canary_person,
+        via="test",
+    ).evidence
+    shared = evidence_add(
+        content=io.BytesIO(b"About the incident too.\n"),
+        filename="b.txt",
+        actor=None,
+        person=canary_person,
+        incident=incident,
+        via="test",
+    ).evidence
 
     report = person_erase(person=canary_person, reason="their request")
 

@@ -19,14 +19,25 @@ from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ["full_name", "contact", "address", "date_of_birth", "gender", "ethnicity", "notes",
-           "consent_notes", "search_tokens"]
+COLUMNS = [
+    "full_name",
+    "contact",
+    "address",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "notes",
+    "consent_notes",
+    "search_tokens",
+]
 
 
 def raw_row(person) -> dict:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM people_person WHERE id = %s",  # noqa: S608
-                       [person.pk])
+        cursor.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM people_person WHERE id = %s",  # noqa: S608
+            [person.pk],
+        )
         return dict(zip(COLUMNS, cursor.fetchone(), strict=True))
 
 
@@ -69,8 +80,7 @@ def test_a_value_copied_into_another_persons_row_does_not_open(canary_person, re
     other = PersonFactory(full_name="Someone Else")
     stolen = raw_row(canary_person)["full_name"]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE people_person SET full_name = %s WHERE id = %s",
-                       [stolen, other.pk])
+        cursor.execute("UPDATE people_person SET full_name = %s WHERE id = %s", [stolen, other.pk])
     assert fresh(other).full_name == UNREADABLE
     # The primitive says why: the key and the person it is bound to differ.
     key = fresh(other).personal_data_key()
@@ -81,8 +91,9 @@ def test_a_value_copied_into_another_persons_row_does_not_open(canary_person, re
 def test_a_value_moved_to_another_field_of_the_same_person_does_not_open(canary_person):
     name = raw_row(canary_person)["full_name"]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE people_person SET notes = %s WHERE id = %s",
-                       [name, canary_person.pk])
+        cursor.execute(
+            "UPDATE people_person SET notes = %s WHERE id = %s", [name, canary_person.pk]
+        )
     person = fresh(canary_person)
     assert person.notes == UNREADABLE
     assert person.full_name == CANARIES["full_name"]
@@ -91,8 +102,9 @@ def test_a_value_moved_to_another_field_of_the_same_person_does_not_open(canary_
 def test_an_unreadable_value_is_kept_as_it_was_when_the_person_is_saved(canary_person):
     name = raw_row(canary_person)["full_name"]
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE people_person SET notes = %s WHERE id = %s",
-                       [name, canary_person.pk])
+        cursor.execute(
+            "UPDATE people_person SET notes = %s WHERE id = %s", [name, canary_person.pk]
+        )
     person = fresh(canary_person)
     assert person.notes == UNREADABLE
     person.consent_share = True
@@ -138,9 +150,16 @@ def test_the_casework_person_form_edits_a_sealed_person(canary_person):
     person = fresh(canary_person)
     form = PersonForm(instance=person)
     assert form.initial["full_name"] == CANARIES["full_name"]
-    form = PersonForm(data={"full_name": "Renamed Qzxvperson", "contact": person.contact,
-                            "role": "arrested", "act_number": 1, "consent_record": "on"},
-                      instance=person)
+    form = PersonForm(
+        data={
+            "full_name": "Renamed Qzxvperson",
+            "contact": person.contact,
+            "role": "arrested",
+            "act_number": 1,
+            "consent_record": "on",
+        },
+        instance=person,
+    )
     assert form.is_valid(), form.errors
     form.save()
     assert fresh(person).full_name == "Renamed Qzxvperson"

@@ -72,8 +72,11 @@ def test_the_data_keys_are_not_in_the_main_database(people, tmp_path):
     dump = backup.read_bytes()
     for form in (key, key.hex().encode(), base64.b64encode(key)):
         assert form not in dump
-    wrapped = sqlite3.connect(settings.KEYRING_PATH).execute(
-        "SELECT wrapped FROM data_key WHERE key_id = ?", [str(people[0].key_id)]).fetchone()[0]
+    wrapped = (
+        sqlite3.connect(settings.KEYRING_PATH)
+        .execute("SELECT wrapped FROM data_key WHERE key_id = ?", [str(people[0].key_id)])
+        .fetchone()[0]
+    )
     assert base64.b64encode(wrapped) not in dump and wrapped.hex().encode() not in dump
 
 
@@ -198,7 +201,8 @@ def test_keyring_backup_is_a_private_copy(people, run, tmp_path):
 
 
 def test_deleting_a_person_destroys_their_key_once_committed(
-        people, django_capture_on_commit_callbacks):
+    people, django_capture_on_commit_callbacks
+):
     person = people[0]
     with django_capture_on_commit_callbacks(execute=True):
         Person.objects.filter(pk=person.pk).delete()

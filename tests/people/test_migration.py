@@ -32,7 +32,9 @@ def test_existing_people_are_sealed_by_the_migration_and_opened_by_its_reverse()
             "gender, ethnicity, notes, consent_record, consent_share, consent_publish, "
             "consent_notes, created_at) VALUES ('P-000900', 'Canaryold Qzxvrow', "
             "'07700 900900', '9 Old Row', '1980-04-05', '', '', 'old note', %s, %s, %s, '', "
-            "'2024-01-01 00:00:00+00:00')", [True, False, False])
+            "'2024-01-01 00:00:00+00:00')",
+            [True, False, False],
+        )
     try:
         migrate(latest())
         with connection.cursor() as cursor:
@@ -40,8 +42,7 @@ def test_existing_people_are_sealed_by_the_migration_and_opened_by_its_reverse()
             name, born, tokens = cursor.fetchone()
         assert name.startswith("cb1:") and born.startswith("cb1:") and tokens.strip()
         person = Person.objects.get(reference="P-000900")
-        assert (person.full_name, str(person.date_of_birth)) == ("Canaryold Qzxvrow",
-                                                                  "1980-04-05")
+        assert (person.full_name, str(person.date_of_birth)) == ("Canaryold Qzxvrow", "1980-04-05")
         assert list(Person.objects.search("qzxvrow canaryold")) == [person]
 
         migrate(BEFORE)

@@ -49,9 +49,13 @@ def test_a_coordinator_finds_a_person_by_contact(client_for, canary_person):
 @pytest.mark.parametrize("persona", ["analyst", "outsider"])
 def test_analysts_and_outsiders_get_403_on_every_people_page(client_for, canary_person, persona):
     client = client_for(persona)
-    for response in (client.get(LIST), client.get(LIST, {"q": "canaryfirst"}),
-                     client.post(LIST, {"q": "canaryfirst"}), client.get(detail(canary_person)),
-                     client.get(erase(canary_person))):
+    for response in (
+        client.get(LIST),
+        client.get(LIST, {"q": "canaryfirst"}),
+        client.post(LIST, {"q": "canaryfirst"}),
+        client.get(detail(canary_person)),
+        client.get(erase(canary_person)),
+    ):
         assert response.status_code == 403
         assert "qzxv" not in response.content.decode().lower()
 
@@ -62,8 +66,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, canary_person):
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_a_caseworker_sees_only_the_people_of_incidents_they_work_on(client_for,
-                                                                     on_caseworkers_incident):
+def test_a_caseworker_sees_only_the_people_of_incidents_they_work_on(
+    client_for, on_caseworkers_incident
+):
     theirs, other = on_caseworkers_incident
     client = client_for("caseworker")
     page = client.get(LIST).content.decode()
@@ -90,16 +95,20 @@ def test_the_person_page_flags_missing_consent_to_keep_details(client_for, refer
     assert "Consent to keep details not recorded" in page
 
 
-def test_every_view_of_a_person_is_audited_without_personal_values(client_for, personas,
-                                                                   canary_person):
+def test_every_view_of_a_person_is_audited_without_personal_values(
+    client_for, personas, canary_person
+):
     client = client_for("coordinator")
     client.get(detail(canary_person), REMOTE_ADDR="192.0.2.7")
     client.post(LIST, {"q": "canaryfirst"}, REMOTE_ADDR="192.0.2.8")
     entries = list(AuditEntry.objects.filter(action="people.person.viewed").order_by("sequence"))
     assert [(e.changes["via"], e.ip_address) for e in entries] == [
-        ("person page", "192.0.2.7"), ("people list", "192.0.2.8")]
-    assert all(e.actor == personas["coordinator"] and e.object_id == str(canary_person.pk)
-               for e in entries)
+        ("person page", "192.0.2.7"),
+        ("people list", "192.0.2.8"),
+    ]
+    assert all(
+        e.actor == personas["coordinator"] and e.object_id == str(canary_person.pk) for e in entries
+    )
     assert "qzxv" not in str([e.changes for e in entries]).lower()
 
 
@@ -111,9 +120,11 @@ def test_an_administrator_erases_a_person_with_the_button(client_for, personas, 
     assert "to confirm the erasure" in refused.content.decode()
     assert not fresh(canary_person).is_erased
 
-    done = client.post(erase(canary_person), {"reason": "their request",
-                                               "confirm": canary_person.reference.lower()},
-                       REMOTE_ADDR="192.0.2.9")
+    done = client.post(
+        erase(canary_person),
+        {"reason": "their request", "confirm": canary_person.reference.lower()},
+        REMOTE_ADDR="192.0.2.9",
+    )
 
     assert done.status_code == 302 and done["Location"] == detail(canary_person)
     person = fresh(canary_person)
@@ -127,7 +138,11 @@ def test_an_administrator_erases_a_person_with_the_button(client_for, personas, 
 @pytest.mark.parametrize("persona", ["coordinator", "caseworker"])
 def test_only_administrators_may_erase(client_for, canary_person, persona):
     client = client_for(persona)
-    assert client.post(erase(canary_person), {"reason": "x", "confirm": canary_person.reference}
-                       ).status_code == 403
+    assert (
+        client.post(
+            erase(canary_person), {"reason": "x", "confirm": canary_person.reference}
+        ).status_code
+        == 403
+    )
     assert not fresh(canary_person).is_erased
     assert "Erase details" not in client.get(detail(canary_person)).content.decode()

@@ -22,8 +22,15 @@ ALL_KINDS = frozenset({PERSONAL, EVIDENCE, NARRATIVE})
 # The personas of tests/conftest.py, plus a caseworker assigned to the world's incident.
 # "caseworker" is the persona of the permission matrix: they work on other incidents only.
 ASSIGNED_CASEWORKER = "assigned caseworker"
-VIEWERS = ("administrator", "coordinator", ASSIGNED_CASEWORKER, "caseworker", "analyst",
-           "outsider", "anonymous")
+VIEWERS = (
+    "administrator",
+    "coordinator",
+    ASSIGNED_CASEWORKER,
+    "caseworker",
+    "analyst",
+    "outsider",
+    "anonymous",
+)
 
 # Who may see each kind of canary, on a page or in a download (accounts/roles.py,
 # people/services.py, sources/evidence/services.py).
@@ -92,8 +99,10 @@ PERSON = {
     "address": ("Canaryaddress7f3a", "12 Canaryaddress7f3a Road, Testford"),
     "gender": ("Canarygender7f3a", "Canarygender7f3a"),
     "ethnicity": ("Canaryethnicity7f3a", "Canaryethnicity7f3a"),
-    "notes": ("Canarynotes7f3a",
-              "Canarynotes7f3a: bail conditions keep them out of the town centre"),
+    "notes": (
+        "Canarynotes7f3a",
+        "Canarynotes7f3a: bail conditions keep them out of the town centre",
+    ),
     "consent_notes": ("Canaryconsent7f3a", "Canaryconsent7f3a: agreed on the phone"),
 }
 DATE_OF_BIRTH = dt.date(1937, 11, 29)
@@ -128,11 +137,18 @@ def dms_to_decimal(dms) -> float:
 
 def _date_forms(day: dt.date) -> tuple[str, ...]:
     """The ways a page or file may write a date (Django's date filters, ISO, EXIF)."""
-    return tuple(form.lower() for form in (
-        f"{day.day} {day:%B %Y}", f"{day:%B} {day.day}, {day.year}", f"{day.day} {day:%b %Y}",
-        f"{day:%b}. {day.day}, {day.year}", day.isoformat(), f"{day:%d/%m/%Y}",
-        f"{day:%Y:%m:%d}",
-    ))
+    return tuple(
+        form.lower()
+        for form in (
+            f"{day.day} {day:%B %Y}",
+            f"{day:%B} {day.day}, {day.year}",
+            f"{day.day} {day:%b %Y}",
+            f"{day:%b}. {day.day}, {day.year}",
+            day.isoformat(),
+            f"{day:%d/%m/%Y}",
+            f"{day:%Y:%m:%d}",
+        )
+    )
 
 
 def _coordinate_forms(dms) -> tuple[str, ...]:
@@ -148,8 +164,7 @@ CANARIES: tuple[Canary, ...] = (
     _token("source text", NARRATIVE, "Canarysourcetext7f3a"),
     _token("evidence file name as uploaded", EVIDENCE, "Canaryfilename7f3a"),
     _token("evidence caption", EVIDENCE, "Canarycaption7f3a"),
-    *(_token(f"EXIF {ExifTags.TAGS[tag]}", EVIDENCE, value)
-      for tag, value in EXIF_TEXT.items()),
+    *(_token(f"EXIF {ExifTags.TAGS[tag]}", EVIDENCE, value) for tag, value in EXIF_TEXT.items()),
     _token("EXIF BodySerialNumber", EVIDENCE, EXIF_SERIAL),
     _token("JPEG comment", EVIDENCE, PHOTO_COMMENT.decode()),
     _token("XMP packet", EVIDENCE, PHOTO_XMP.decode()),
@@ -160,6 +175,7 @@ CANARIES: tuple[Canary, ...] = (
 
 
 # --- The photo ---------------------------------------------------------------------------------
+
 
 def canary_photo() -> bytes:
     """A JPEG as a phone makes it, every piece of metadata a canary."""
@@ -176,8 +192,13 @@ def canary_photo() -> bytes:
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2], gps[3], gps[4] = "N", GPS_LATITUDE, "E", GPS_LONGITUDE
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif, comment=PHOTO_COMMENT,
-               xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + PHOTO_XMP + b"</x:xmpmeta>")
+    image.save(
+        out,
+        "JPEG",
+        exif=exif,
+        comment=PHOTO_COMMENT,
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + PHOTO_XMP + b"</x:xmpmeta>",
+    )
     return out.getvalue()
 
 
@@ -198,7 +219,19 @@ def picture_metadata_text(content: bytes) -> str:
         for tag in (2, 4):
             if tag in gps:
                 parts.append(f"gps={dms_to_decimal(gps[tag]):.6f}")
-        parts += [f"{key}={value!r}" for key, value in image.info.items()
-                  if key not in ("icc_profile", "dpi", "jfif", "jfif_version", "jfif_unit",
-                                 "jfif_density", "progressive", "progression")]
+        parts += [
+            f"{key}={value!r}"
+            for key, value in image.info.items()
+            if key
+            not in (
+                "icc_profile",
+                "dpi",
+                "jfif",
+                "jfif_version",
+                "jfif_unit",
+                "jfif_density",
+                "progressive",
+                "progression",
+            )
+        ]
     return " ".join(parts)

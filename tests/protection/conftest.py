@@ -13,8 +13,12 @@ def evidence_dir(settings, tmp_path):
         **settings.STORAGES,
         "evidence": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder, "base_url": None, "file_permissions_mode": 0o440,
-                        "directory_permissions_mode": 0o750},
+            "OPTIONS": {
+                "location": folder,
+                "base_url": None,
+                "file_permissions_mode": 0o440,
+                "directory_permissions_mode": 0o750,
+            },
         },
     }
     return folder

@@ -48,6 +48,7 @@ def as_text(content: bytes) -> str:
 
 # --- What is written down ----------------------------------------------------------------------
 
+
 class _Recorder(logging.Handler):
     # Attributes every LogRecord has; anything else was passed as `extra` and a handler
     # (an e-mail to the admins, a JSON formatter) may well write it out.
@@ -59,10 +60,10 @@ class _Recorder(logging.Handler):
         self.records: list[tuple[str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        extras = " ".join(f"{k}={v!r}" for k, v in vars(record).items()
-                          if k not in self.STANDARD)
-        self.records.append((f"{record.levelname} {record.name}",
-                             f"{self.format(record)} {extras}".lower()))
+        extras = " ".join(f"{k}={v!r}" for k, v in vars(record).items() if k not in self.STANDARD)
+        self.records.append(
+            (f"{record.levelname} {record.name}", f"{self.format(record)} {extras}".lower())
+        )
 
 
 @contextmanager
@@ -72,8 +73,11 @@ def everything_logged() -> Iterator[_Recorder]:
     (Django's own stay at INFO), as they would there."""
     recorder = _Recorder()
     root = logging.getLogger()
-    deaf = [logger for logger in logging.Logger.manager.loggerDict.values()
-            if isinstance(logger, logging.Logger) and not logger.propagate]
+    deaf = [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and not logger.propagate
+    ]
     level, disabled_below = root.level, logging.root.manager.disable
     logging.disable(logging.NOTSET)
     root.setLevel(logging.DEBUG)
@@ -89,18 +93,30 @@ def everything_logged() -> Iterator[_Recorder]:
 
 
 def log_exhibits(recorder: _Recorder) -> list[Exhibit]:
-    return [Exhibit(f"log record {name}: {text[:160]!r}", "log", text)
-            for name, text in recorder.records]
+    return [
+        Exhibit(f"log record {name}: {text[:160]!r}", "log", text)
+        for name, text in recorder.records
+    ]
 
 
 def audit_exhibits() -> list[Exhibit]:
-    return [Exhibit(f"audit entry #{entry.sequence} {entry.action} "
-                    f"{entry.object_type} {entry.object_id}", "audit trail",
-                    json.dumps({"actor_name": entry.actor_name, "action": entry.action,
-                                "object_type": entry.object_type, "object_id": entry.object_id,
-                                "incident_reference": entry.incident_reference,
-                                "changes": entry.changes}).lower())
-            for entry in AuditEntry.objects.order_by("sequence")]
+    return [
+        Exhibit(
+            f"audit entry #{entry.sequence} {entry.action} {entry.object_type} {entry.object_id}",
+            "audit trail",
+            json.dumps(
+                {
+                    "actor_name": entry.actor_name,
+                    "action": entry.action,
+                    "object_type": entry.object_type,
+                    "object_id": entry.object_id,
+                    "incident_reference": entry.incident_reference,
+                    "changes": entry.changes,
+                }
+            ).lower(),
+        )
+        for entry in AuditEntry.objects.order_by("sequence")
+    ]
 
 
 def _value_text(value) -> str:
@@ -148,16 +164,21 @@ def mail_and_console_exhibits(capsys, recwarn) -> list[Exhibit]:
     """E-mails sent, warnings, and what was printed (the logging handlers write to the streams
     they were given at start-up, so their output is judged as log records instead)."""
     captured = capsys.readouterr()
-    exhibits = [Exhibit(f"e-mail {m.subject!r} to {m.to}", "e-mail",
-                        m.message().as_string().lower()) for m in mail.outbox]
+    exhibits = [
+        Exhibit(f"e-mail {m.subject!r} to {m.to}", "e-mail", m.message().as_string().lower())
+        for m in mail.outbox
+    ]
     exhibits.append(Exhibit("standard output", "console", captured.out.lower()))
     exhibits.append(Exhibit("standard error", "console", captured.err.lower()))
-    exhibits += [Exhibit(f"warning {w.category.__name__}", "console", str(w.message).lower())
-                 for w in recwarn]
+    exhibits += [
+        Exhibit(f"warning {w.category.__name__}", "console", str(w.message).lower())
+        for w in recwarn
+    ]
     return exhibits
 
 
 # --- Judging -----------------------------------------------------------------------------------
+
 
 def _why_not(kind: str, place: str) -> str:
     if kind in c.NEVER_IN[place]:
@@ -171,17 +192,23 @@ def leaks(exhibits: list[Exhibit]) -> list[str]:
     for exhibit in exhibits:
         for canary in c.CANARIES:
             if canary.found_in(exhibit.text) and not c.may_appear(
-                    canary.kind, viewer=exhibit.viewer, place=exhibit.place):
+                canary.kind, viewer=exhibit.viewer, place=exhibit.place
+            ):
                 found[exhibit.where, exhibit.place, canary].append(exhibit.viewer or "")
-    return [f"{where} [{place}]" + (f" as {', '.join(filter(None, viewers))}"
-                                    if any(viewers) else "")
-            + f": {canary} — {_why_not(canary.kind, place)}"
-            for (where, place, canary), viewers in found.items()]
+    return [
+        f"{where} [{place}]"
+        + (f" as {', '.join(filter(None, viewers))}" if any(viewers) else "")
+        + f": {canary} — {_why_not(canary.kind, place)}"
+        for (where, place, canary), viewers in found.items()
+    ]
 
 
 def crashes(exhibits: list[Exhibit]) -> list[str]:
-    return [f"{e.viewer} {e.where}: {e.status} (a crashed page cannot be judged)"
-            for e in exhibits if e.status is not None and e.status >= 500]
+    return [
+        f"{e.viewer} {e.where}: {e.status} (a crashed page cannot be judged)"
+        for e in exhibits
+        if e.status is not None and e.status >= 500
+    ]
 
 
 def missing_sightings(exhibits: list[Exhibit]) -> list[str]:
@@ -189,10 +216,16 @@ def missing_sightings(exhibits: list[Exhibit]) -> list[str]:
     the assigned caseworker sees the person, and an export can carry a canary at all."""
     problems = []
     for canary in c.CANARIES:
-        if not any(canary.found_in(e.text) and e.viewer in c.MAY_SEE[canary.kind]
-                   and e.place in ("page", "evidence original") for e in exhibits):
-            problems.append(f"{canary} is shown to nobody allowed to see it: is it still "
-                            "stored, and is it still found?")
+        if not any(
+            canary.found_in(e.text)
+            and e.viewer in c.MAY_SEE[canary.kind]
+            and e.place in ("page", "evidence original")
+            for e in exhibits
+        ):
+            problems.append(
+                f"{canary} is shown to nobody allowed to see it: is it still "
+                "stored, and is it still found?"
+            )
     name = next(x for x in c.CANARIES if x.label == "person's full_name")
     for viewer in c.MAY_SEE[c.PERSONAL]:
         if not any(e.viewer == viewer and name.found_in(e.text) for e in exhibits):

@@ -56,31 +56,62 @@ FIRST_NAME = "Canaryname7f3a Firstspelling"  # as first recorded; corrected in t
 
 # --- The world ---------------------------------------------------------------------------------
 
+
 def _editor_data(protest) -> dict:
     """The incident editor's form, as the coordinator fills it in: two acts, a source, a person."""
     data = {
-        "title": TITLE, "summary": c.SUMMARY, "date": "2024-05-04", "date_precision": "day",
-        "place": "Testford", "country": "GB", "force": "metropolitan-police-service",
-        "protest": str(protest.pk), "tags": "vigils",
+        "title": TITLE,
+        "summary": c.SUMMARY,
+        "date": "2024-05-04",
+        "date_precision": "day",
+        "place": "Testford",
+        "country": "GB",
+        "force": "metropolitan-police-service",
+        "protest": str(protest.pk),
+        "tags": "vigils",
     }
     rows = {
         "acts": [
-            {"act_type": "arrest", "number_affected": "2", "number_precision": "exact",
-             "legal_provision": "poa-1986-s5", "offence_wording": "displaying an invented sign",
-             "trigger_type": "banner", "trigger_wording": "HONK IF INVENTED",
-             "outcome_type": "bailed", "outcome_date": "2024-05-05"},
-            {"act_type": "seizure", "number_affected": "1", "number_precision": "exact",
-             "trigger_type": "banner"},
+            {
+                "act_type": "arrest",
+                "number_affected": "2",
+                "number_precision": "exact",
+                "legal_provision": "poa-1986-s5",
+                "offence_wording": "displaying an invented sign",
+                "trigger_type": "banner",
+                "trigger_wording": "HONK IF INVENTED",
+                "outcome_type": "bailed",
+                "outcome_date": "2024-05-05",
+            },
+            {
+                "act_type": "seizure",
+                "number_affected": "1",
+                "number_precision": "exact",
+                "trigger_type": "banner",
+            },
         ],
         "sources": [
-            {"kind": "news_article", "channel": "news-monitor", "title": "Invented report",
-             "url": "https://news.example.test/leak-test", "publisher": "The Example Gazette",
-             "published_on": "2024-05-05", "reliability": "B", "credibility": "2",
-             "text": c.SOURCE_TEXT, "supports": "arrest count"},
+            {
+                "kind": "news_article",
+                "channel": "news-monitor",
+                "title": "Invented report",
+                "url": "https://news.example.test/leak-test",
+                "publisher": "The Example Gazette",
+                "published_on": "2024-05-05",
+                "reliability": "B",
+                "credibility": "2",
+                "text": c.SOURCE_TEXT,
+                "supports": "arrest count",
+            },
         ],
         "people": [
-            {"full_name": FIRST_NAME, "contact": "first-contact@example.test",
-             "role": "arrested", "act_number": "1", "consent_record": "on"},
+            {
+                "full_name": FIRST_NAME,
+                "contact": "first-contact@example.test",
+                "role": "arrested",
+                "act_number": "1",
+                "consent_record": "on",
+            },
         ],
     }
     for prefix, forms in rows.items():
@@ -97,8 +128,9 @@ class CanaryWorld(World):
 
     def __init__(self, *, clients: dict[str, Client], users: dict, photo: bytes):
         self.protest = ProtestFactory()
-        created = clients["coordinator"].post(reverse("cases:incident-create"),
-                                              _editor_data(self.protest))
+        created = clients["coordinator"].post(
+            reverse("cases:incident-create"), _editor_data(self.protest)
+        )
         assert created.status_code == 302, "the incident editor refused the canary incident"
         self.incident = Incident.objects.get(title=TITLE)
         # As an administrator does in the admin: the only way to assign a caseworker.
@@ -106,13 +138,23 @@ class CanaryWorld(World):
         involvement = Involvement.objects.get(act__incident=self.incident)
         # The name and contact corrected, by the service behind the editor: an update is
         # audited too ("changed", never the values).
-        incident_save(actor=users[c.ASSIGNED_CASEWORKER], incident=self.incident,
-                      draft=IncidentDraft(
-                          fields={}, tags=["vigils"], acts=[ActDraft({}, id=involvement.act_id)],
-                          people=[PersonDraft({"full_name": c.PERSON["full_name"][1],
-                                               "contact": c.PERSON["contact"][1]},
-                                              role="arrested", act_index=0,
-                                              involvement_id=involvement.pk)]))
+        incident_save(
+            actor=users[c.ASSIGNED_CASEWORKER],
+            incident=self.incident,
+            draft=IncidentDraft(
+                fields={},
+                tags=["vigils"],
+                acts=[ActDraft({}, id=involvement.act_id)],
+                people=[
+                    PersonDraft(
+                        {"full_name": c.PERSON["full_name"][1], "contact": c.PERSON["contact"][1]},
+                        role="arrested",
+                        act_index=0,
+                        involvement_id=involvement.pk,
+                    )
+                ],
+            ),
+        )
         self.person = Person.objects.get(pk=involvement.person_id)
         assert self.person.full_name == c.PERSON["full_name"][1]
         # The editor asks for a name and a contact only; the rest is set on the record.
@@ -125,8 +167,10 @@ class CanaryWorld(World):
 
         uploaded = clients[c.ASSIGNED_CASEWORKER].post(
             reverse("sources:evidence-upload", args=[self.incident.reference]),
-            {"file": SimpleUploadedFile(c.PHOTO_FILENAME, photo, "image/jpeg"),
-             "caption": c.PHOTO_CAPTION},
+            {
+                "file": SimpleUploadedFile(c.PHOTO_FILENAME, photo, "image/jpeg"),
+                "caption": c.PHOTO_CAPTION,
+            },
         )
         assert uploaded.status_code == 201, uploaded.content
         self.evidence = EvidenceFile.objects.get(pk=uploaded.json()["id"])
@@ -135,14 +179,17 @@ class CanaryWorld(World):
         coordinator = users["coordinator"]
         self.sources_evidence = self.redaction_evidence = self.evidence
         self.redaction_source = self.source
-        self.redaction_text = derivative_propose(original=self.incident, field="summary",
-                                                 actor=coordinator)
+        self.redaction_text = derivative_propose(
+            original=self.incident, field="summary", actor=coordinator
+        )
         self.redaction_image = derivative_propose(original=self.evidence, actor=coordinator)
-        self.source_redaction = derivative_propose(original=self.source, field="text",
-                                                   actor=coordinator)
+        self.source_redaction = derivative_propose(
+            original=self.source, field="text", actor=coordinator
+        )
 
 
 # --- What is fetched ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Request:
@@ -155,8 +202,7 @@ class Request:
     def place_for(self, viewer: str) -> str:
         # Asking for personal data is honoured for these two roles only; the others get the
         # export without it (the form drops the field), which is what must then be checked.
-        if self.place == "personal-data export" and viewer not in ("administrator",
-                                                                   "coordinator"):
+        if self.place == "personal-data export" and viewer not in ("administrator", "coordinator"):
             return "export"
         return self.place
 
@@ -167,9 +213,17 @@ class Request:
 
 def _admin_pages(world: CanaryWorld) -> list[Request]:
     """Every model's list in the admin, and the admin page of each record of the world."""
-    records = [world.incident, *world.incident.acts.all(), world.protest, world.person,
-               world.source, world.evidence, world.redaction_text, world.redaction_image,
-               *AuditEntry.objects.filter(incident_reference=world.incident.reference)]
+    records = [
+        world.incident,
+        *world.incident.acts.all(),
+        world.protest,
+        world.person,
+        world.source,
+        world.evidence,
+        world.redaction_text,
+        world.redaction_image,
+        *AuditEntry.objects.filter(incident_reference=world.incident.reference),
+    ]
     pages = []
     for model in admin.site._registry:
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
@@ -183,22 +237,44 @@ def _admin_pages(world: CanaryWorld) -> list[Request]:
 
 def requests_for(world: CanaryWorld) -> list[Request]:
     """Every page of the matrix, the admin, and every export and download, for this world."""
-    requests = [Request(name, "GET", build(world))
-                for name, (method, build, _statuses) in (MATRIX | ADMIN_SAMPLES).items()
-                if method == "GET"]
+    requests = [
+        Request(name, "GET", build(world))
+        for name, (method, build, _statuses) in (MATRIX | ADMIN_SAMPLES).items()
+        if method == "GET"
+    ]
     requests += _admin_pages(world)
     export = reverse("transfer:export")
     requests += [
-        Request("redaction:review (the photo)", "GET",
-                reverse("redaction:review", args=[world.redaction_image.pk])),
-        Request("redaction:review (the source text)", "GET",
-                reverse("redaction:review", args=[world.source_redaction.pk])),
-        Request("people:person-list (search)", "POST", reverse("people:person-list"),
-                {"q": SURNAME}),
-        *(Request(f"transfer:export ({name}, default options)", "POST", export,
-                  {"format": name}, place="export") for name in FORMATS),
-        Request("transfer:export (asking for personal data)", "POST", export,
-                {"format": "json", "personal_data": "on"}, place="personal-data export"),
+        Request(
+            "redaction:review (the photo)",
+            "GET",
+            reverse("redaction:review", args=[world.redaction_image.pk]),
+        ),
+        Request(
+            "redaction:review (the source text)",
+            "GET",
+            reverse("redaction:review", args=[world.source_redaction.pk]),
+        ),
+        Request(
+            "people:person-list (search)", "POST", reverse("people:person-list"), {"q": SURNAME}
+        ),
+        *(
+            Request(
+                f"transfer:export ({name}, default options)",
+                "POST",
+                export,
+                {"format": name},
+                place="export",
+            )
+            for name in FORMATS
+        ),
+        Request(
+            "transfer:export (asking for personal data)",
+            "POST",
+            export,
+            {"format": "json", "personal_data": "on"},
+            place="personal-data export",
+        ),
     ]
     unique = {(r.method, r.url, json.dumps(r.data, sort_keys=True)): r for r in requests}
     return list(unique.values())
@@ -217,8 +293,11 @@ def fetch(client: Client, viewer: str, request: Request) -> Exhibit:
     place, picture = request.place_for(viewer), None
     if response.get("Content-Type", "").startswith("image/"):
         picture = body
-        place = ("evidence original" if request.label == "sources:evidence-original"
-                 else "derivative image")
+        place = (
+            "evidence original"
+            if request.label == "sources:evidence-original"
+            else "derivative image"
+        )
     return Exhibit(str(request), place, text, viewer, response.status_code, picture)
 
 
@@ -230,11 +309,13 @@ def command_exports(users: dict) -> list[Exhibit]:
         options = {"user": users[who].username} if who else {}
         for name in FORMATS:
             out = io.StringIO()
-            call_command("export_incidents", format=name, stdout=out, stderr=io.StringIO(),
-                         **options)
+            call_command(
+                "export_incidents", format=name, stdout=out, stderr=io.StringIO(), **options
+            )
             command = f"casebook export --format {name}" + (f" --user {who}" if who else "")
-            exhibits.append(Exhibit(command, "export", out.getvalue().lower(),
-                                    who or "server shell"))
+            exhibits.append(
+                Exhibit(command, "export", out.getvalue().lower(), who or "server shell")
+            )
     return exhibits
 
 
@@ -246,16 +327,19 @@ def _client(user) -> Client:
 def test_every_canary_appears_only_where_its_kind_may_be_seen(
     personas, make_user, evidence_dir, capsys, recwarn
 ):
-    users = {**personas, c.ASSIGNED_CASEWORKER: make_user("caseworker",
-                                                          username="assigned-caseworker")}
+    users = {
+        **personas,
+        c.ASSIGNED_CASEWORKER: make_user("caseworker", username="assigned-caseworker"),
+    }
     clients = {viewer: _client(users[viewer]) for viewer in c.VIEWERS}
     photo = c.canary_photo()  # before the logs are collected: making it logs its EXIF
     mail.outbox = []
     with everything_logged() as recorder:
         world = CanaryWorld(clients=clients, users=users, photo=photo)
         requests = requests_for(world)
-        exhibits = [fetch(clients[viewer], viewer, request)
-                    for request in requests for viewer in c.VIEWERS]
+        exhibits = [
+            fetch(clients[viewer], viewer, request) for request in requests for viewer in c.VIEWERS
+        ]
         exhibits += command_exports(users)
     exhibits = [exhibit.with_picture_metadata() for exhibit in exhibits]
     exhibits += log_exhibits(recorder)
@@ -265,11 +349,18 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
     exhibits += mail_and_console_exhibits(capsys, recwarn)
 
     found, crashed, unseen = leaks(exhibits), crashes(exhibits), missing_sightings(exhibits)
-    summary = (f"{len(requests)} requests x {len(c.VIEWERS)} viewers, {len(c.CANARIES)} "
-               f"canaries, {len(recorder.records)} log records")
-    sections = [(f"Canaries where they must not be ({len(found)})", found),
-                (f"Requests that crashed ({len(crashed)})", crashed),
-                (f"Checks of the test itself ({len(unseen)})", unseen)]
-    assert not (found or crashed or unseen), summary + "\n" + "\n".join(
-        f"\n{title}:\n  " + "\n  ".join(lines) for title, lines in sections if lines)
+    summary = (
+        f"{len(requests)} requests x {len(c.VIEWERS)} viewers, {len(c.CANARIES)} "
+        f"canaries, {len(recorder.records)} log records"
+    )
+    sections = [
+        (f"Canaries where they must not be ({len(found)})", found),
+        (f"Requests that crashed ({len(crashed)})", crashed),
+        (f"Checks of the test itself ({len(unseen)})", unseen),
+    ]
+    assert not (found or crashed or unseen), (
+        summary
+        + "\n"
+        + "\n".join(f"\n{title}:\n  " + "\n  ".join(lines) for title, lines in sections if lines)
+    )
     print(summary)  # noqa: T201 (shown with -s: what the test covered)

@@ -58,8 +58,12 @@ def evidence_dir(settings, tmp_path):
         **settings.STORAGES,
         "evidence": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder, "base_url": None, "file_permissions_mode": 0o440,
-                        "directory_permissions_mode": 0o750},
+            "OPTIONS": {
+                "location": folder,
+                "base_url": None,
+                "file_permissions_mode": 0o440,
+                "directory_permissions_mode": 0o750,
+            },
         },
     }
     return folder
@@ -72,8 +76,12 @@ def photo_evidence(evidence_dir, personas, astronaut):
     from tests.factories import IncidentFactory
 
     incident = IncidentFactory(created_by=personas["caseworker"])
-    added = evidence_add(content=io.BytesIO(jpeg_bytes(astronaut)), filename="photo.jpg",
-                         actor=personas["coordinator"], incident=incident)
+    added = evidence_add(
+        content=io.BytesIO(jpeg_bytes(astronaut)),
+        filename="photo.jpg",
+        actor=personas["coordinator"],
+        incident=incident,
+    )
     return added.evidence
 
 

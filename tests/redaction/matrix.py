@@ -55,8 +55,9 @@ def _evidence(w):
     if not hasattr(w, "redaction_evidence"):
         picture = io.BytesIO()
         Image.new("RGB", (64, 48), (30, 120, 200)).save(picture, "JPEG")
-        w.redaction_evidence = evidence_add(content=picture, filename="photo.jpg", actor=None,
-                                            incident=w.incident).evidence
+        w.redaction_evidence = evidence_add(
+            content=picture, filename="photo.jpg", actor=None, incident=w.incident
+        ).evidence
     return w.redaction_evidence
 
 
@@ -72,37 +73,53 @@ REDACTION_MATRIX = {
     "redaction:queue": ("GET", lambda w: reverse("redaction:queue"), EDITORS),
     "redaction:propose": ("POST", lambda w: reverse("redaction:propose"), ANY_EDITOR_POSTS),
     "redaction:propose-incident": (
-        "POST", lambda w: reverse("redaction:propose-incident",
-                                  args=[w.incident.reference, "summary"]), ON_THE_RECORD,
+        "POST",
+        lambda w: reverse("redaction:propose-incident", args=[w.incident.reference, "summary"]),
+        ON_THE_RECORD,
     ),
     "redaction:propose-source": (
-        "POST", lambda w: reverse("redaction:propose-source", args=[_source(w).pk, "text"]),
+        "POST",
+        lambda w: reverse("redaction:propose-source", args=[_source(w).pk, "text"]),
         ON_THE_RECORD,
     ),
     "redaction:propose-evidence": (
-        "POST", lambda w: reverse("redaction:propose-evidence", args=[_evidence(w).pk]),
+        "POST",
+        lambda w: reverse("redaction:propose-evidence", args=[_evidence(w).pk]),
         ON_THE_RECORD,
     ),
     "redaction:review": (
-        "GET", lambda w: reverse("redaction:review", args=[_incident_text(w).pk]), REVIEWERS,
+        "GET",
+        lambda w: reverse("redaction:review", args=[_incident_text(w).pk]),
+        REVIEWERS,
     ),
     "redaction:spans": (
-        "POST", lambda w: reverse("redaction:spans", args=[_incident_text(w).pk]),
+        "POST",
+        lambda w: reverse("redaction:spans", args=[_incident_text(w).pk]),
         ON_THE_RECORD,
     ),
     "redaction:boxes": (
-        "POST", lambda w: reverse("redaction:boxes", args=[_image(w).pk]), ON_THE_RECORD,
+        "POST",
+        lambda w: reverse("redaction:boxes", args=[_image(w).pk]),
+        ON_THE_RECORD,
     ),
     "redaction:approve": (
-        "POST", lambda w: reverse("redaction:approve", args=[_fresh_text(w).pk]), ON_THE_RECORD,
+        "POST",
+        lambda w: reverse("redaction:approve", args=[_fresh_text(w).pk]),
+        ON_THE_RECORD,
     ),
     "redaction:reject": (
-        "POST", lambda w: reverse("redaction:reject", args=[_fresh_text(w).pk]), ON_THE_RECORD,
+        "POST",
+        lambda w: reverse("redaction:reject", args=[_fresh_text(w).pk]),
+        ON_THE_RECORD,
     ),
     "redaction:original-image": (
-        "GET", lambda w: reverse("redaction:original-image", args=[_image(w).pk]), REVIEWERS,
+        "GET",
+        lambda w: reverse("redaction:original-image", args=[_image(w).pk]),
+        REVIEWERS,
     ),
     "redaction:redacted-image": (
-        "GET", lambda w: reverse("redaction:redacted-image", args=[_image(w).pk]), REVIEWERS,
+        "GET",
+        lambda w: reverse("redaction:redacted-image", args=[_image(w).pk]),
+        REVIEWERS,
     ),
 }

@@ -14,15 +14,17 @@ from tests.redaction.conftest import jpeg_bytes
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM),
-                       reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM),
+        reason="Debian's chromium is not installed (apt-get install chromium)",
+    ),
 ]
 
 
-
 @pytest.mark.django_db(transaction=True)
-def test_a_caseworker_edits_the_boxes_in_the_browser(live_server, make_user, browser_page,
-                                                     evidence_dir, astronaut):
+def test_a_caseworker_edits_the_boxes_in_the_browser(
+    live_server, make_user, browser_page, evidence_dir, astronaut
+):
     from casebook.redaction.models import RedactedDerivative
     from casebook.redaction.services import derivative_propose
     from casebook.redaction.views import _version
@@ -31,15 +33,21 @@ def test_a_caseworker_edits_the_boxes_in_the_browser(live_server, make_user, bro
 
     casey = make_user("caseworker", username="casey")
     incident = IncidentFactory(created_by=casey)
-    evidence = evidence_add(content=io.BytesIO(jpeg_bytes(astronaut)), filename="photo.jpg",
-                            actor=None, incident=incident).evidence
+    evidence = evidence_add(
+        content=io.BytesIO(jpeg_bytes(astronaut)),
+        filename="photo.jpg",
+        actor=None,
+        incident=incident,
+    ).evidence
     derivative = derivative_propose(original=evidence, actor=None)
     assert len(derivative.regions) == 1
 
     page = browser_page
     problems = []
-    page.on("console", lambda message: problems.append(message.text)
-            if message.type == "error" else None)
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(f"{live_server.url}/redaction/{derivative.pk}/")
     page.get_by_label("Username").fill("casey")
@@ -65,8 +73,9 @@ def test_a_caseworker_edits_the_boxes_in_the_browser(live_server, make_user, bro
     centre = boxes.first.bounding_box()
     page.mouse.move(centre["x"] + centre["width"] / 2, centre["y"] + centre["height"] / 2)
     page.mouse.down()
-    page.mouse.move(centre["x"] + centre["width"] / 2 + 20 * scale,
-                    centre["y"] + centre["height"] / 2, steps=5)
+    page.mouse.move(
+        centre["x"] + centre["width"] / 2 + 20 * scale, centre["y"] + centre["height"] / 2, steps=5
+    )
     page.mouse.up()
     assert page.locator("[data-approve-form]").count() == 0  # caseworkers do not approve
 
@@ -82,5 +91,6 @@ def test_a_caseworker_edits_the_boxes_in_the_browser(live_server, make_user, bro
     assert preview.get_attribute("src").endswith(f"?v={_version(derivative)}")
     page.wait_for_function(
         "() => { const img = document.querySelector('[data-redacted-preview]');"
-        " return img.complete && img.naturalWidth === 512; }")
+        " return img.complete && img.naturalWidth === 512; }"
+    )
     assert not problems, problems

@@ -78,7 +78,7 @@ def test_the_face_is_found_in_a_large_photo_of_several_people(astronaut):
     frame = np.full((1080, 1920, 3), 90, np.uint8)
     spots = [(x, y) for y in (60, 600) for x in (100, 760, 1420)]
     for x, y in spots:
-        frame[y:y + 360, x:x + 360] = tile
+        frame[y : y + 360, x : x + 360] = tile
     boxes = detect_faces(frame)
     scale = 360 / 512
     for x, y in spots:
@@ -104,8 +104,9 @@ def test_edited_boxes_are_rendered_from_the_original_not_from_an_earlier_result(
 
 
 def test_boxes_outside_the_picture_are_clipped_and_empty_ones_dropped(astronaut):
-    _, used = redact_image(png_bytes(astronaut), [(-50, -50, 60, 40), (600, 600, 700, 700),
-                                                  (10, 10, 10, 50)])
+    _, used = redact_image(
+        png_bytes(astronaut), [(-50, -50, 60, 40), (600, 600, 700, 700), (10, 10, 10, 50)]
+    )
     assert used == [(0, 0, 60, 40)]
 
 

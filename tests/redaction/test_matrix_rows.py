@@ -25,13 +25,16 @@ def test_the_rows_hold_for_every_persona(client_for):
             url = build(world)
             client = client_for(persona)
             # The same request the project's matrix sends.
-            response = (client.post(url, {"status": "in_review"}) if method == "POST"
-                        else client.get(url))
+            response = (
+                client.post(url, {"status": "in_review"}) if method == "POST" else client.get(url)
+            )
             if response.status_code != status:
-                failures.append(f"{persona} {method} {name}: {response.status_code}, "
-                                f"expected {status}")
+                failures.append(
+                    f"{persona} {method} {name}: {response.status_code}, expected {status}"
+                )
             if persona == "anonymous" and not response.get("Location", "").startswith(
-                    reverse("accounts:login")):
+                reverse("accounts:login")
+            ):
                 failures.append(f"anonymous {method} {name} is not sent to sign in")
             if persona in ("caseworker", "analyst", "outsider", "anonymous"):
                 body = response.content.decode(errors="replace")

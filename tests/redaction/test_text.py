@@ -14,35 +14,38 @@ from tests.redaction.conftest import TESTIMONY
 def hidden(sentence: str, **options) -> dict[str, str]:
     """What was hidden, as {text: entity}."""
     result = redact_text(sentence, **options)
-    return {sentence[s.start:s.end]: s.entity for s in result.spans}
+    return {sentence[s.start : s.end]: s.entity for s in result.spans}
 
 
-@pytest.mark.parametrize(("sentence", "value", "entity"), [
-    ("Yesterday Daniel Okafor was pushed to the ground.", "Daniel Okafor", "PERSON"),
-    ("The officer grabbed Mrs Tabitha Quarrie by the arm.", "Tabitha Quarrie", "PERSON"),
-    ("She lives at 27 Acacia Avenue, near the station.", "27 Acacia Avenue", "ADDRESS"),
-    ("Send it to Flat 3, 12 Wickham Road please.", "Flat 3, 12 Wickham Road", "ADDRESS"),
-    ("They met at 5 St Mary's Close and walked on.", "5 St Mary's Close", "ADDRESS"),
-    ("Police searched 14b Orchard Gdns at dawn.", "14b Orchard Gdns", "ADDRESS"),
-    ("The flat is in Testford TF1 4ZZ, by the park.", "TF1 4ZZ", "POSTCODE"),
-    ("Her postcode is sw1a 1aa apparently.", "sw1a 1aa", "POSTCODE"),
-    ("Text me on 07700 900123 after the march.", "07700 900123", "PHONE"),
-    ("His mobile is +44 7700 900456.", "+44 7700 900456", "PHONE"),
-    ("The office number is 020 7946 0018.", "020 7946 0018", "PHONE"),
-    ("Ring (0161) 496 0000 for the legal team.", "(0161) 496 0000", "PHONE"),
-    ("Write to dan.okafor@example.org with the video.", "dan.okafor@example.org", "EMAIL"),
-    ("She was born on 14 March 1998 in Leeds.", "14 March 1998", "DOB"),
-    ("Arrested person, DOB: 02/05/2001, held overnight.", "02/05/2001", "DOB"),
-    ("His date of birth is 3rd July 1987.", "3rd July 1987", "DOB"),
-    ("He was born in 1987 and grew up nearby.", "1987", "DOB"),
-    ("A van, registration AB12 CDE, blocked the road.", "AB12 CDE", "VEHICLE"),
-    ("An old car, plate A123 BCD, was parked there.", "A123 BCD", "VEHICLE"),
-    ("A classic Mini, ABC 123D, was towed.", "ABC 123D", "VEHICLE"),
-    ("His National Insurance number is QQ 12 34 56 C.", "QQ 12 34 56 C", "NINO"),
-    ("Her NHS number is 943 476 5919.", "943 476 5919", "NHS"),
-    ("The post was made from 192.168.10.4 that night.", "192.168.10.4", "IP"),
-    ("He paid the fine with card 4111 1111 1111 1111.", "4111 1111 1111 1111", "CARD"),
-])
+@pytest.mark.parametrize(
+    ("sentence", "value", "entity"),
+    [
+        ("Yesterday Daniel Okafor was pushed to the ground.", "Daniel Okafor", "PERSON"),
+        ("The officer grabbed Mrs Tabitha Quarrie by the arm.", "Tabitha Quarrie", "PERSON"),
+        ("She lives at 27 Acacia Avenue, near the station.", "27 Acacia Avenue", "ADDRESS"),
+        ("Send it to Flat 3, 12 Wickham Road please.", "Flat 3, 12 Wickham Road", "ADDRESS"),
+        ("They met at 5 St Mary's Close and walked on.", "5 St Mary's Close", "ADDRESS"),
+        ("Police searched 14b Orchard Gdns at dawn.", "14b Orchard Gdns", "ADDRESS"),
+        ("The flat is in Testford TF1 4ZZ, by the park.", "TF1 4ZZ", "POSTCODE"),
+        ("Her postcode is sw1a 1aa apparently.", "sw1a 1aa", "POSTCODE"),
+        ("Text me on 07700 900123 after the march.", "07700 900123", "PHONE"),
+        ("His mobile is +44 7700 900456.", "+44 7700 900456", "PHONE"),
+        ("The office number is 020 7946 0018.", "020 7946 0018", "PHONE"),
+        ("Ring (0161) 496 0000 for the legal team.", "(0161) 496 0000", "PHONE"),
+        ("Write to dan.okafor@example.org with the video.", "dan.okafor@example.org", "EMAIL"),
+        ("She was born on 14 March 1998 in Leeds.", "14 March 1998", "DOB"),
+        ("Arrested person, DOB: 02/05/2001, held overnight.", "02/05/2001", "DOB"),
+        ("His date of birth is 3rd July 1987.", "3rd July 1987", "DOB"),
+        ("He was born in 1987 and grew up nearby.", "1987", "DOB"),
+        ("A van, registration AB12 CDE, blocked the road.", "AB12 CDE", "VEHICLE"),
+        ("An old car, plate A123 BCD, was parked there.", "A123 BCD", "VEHICLE"),
+        ("A classic Mini, ABC 123D, was towed.", "ABC 123D", "VEHICLE"),
+        ("His National Insurance number is QQ 12 34 56 C.", "QQ 12 34 56 C", "NINO"),
+        ("Her NHS number is 943 476 5919.", "943 476 5919", "NHS"),
+        ("The post was made from 192.168.10.4 that night.", "192.168.10.4", "IP"),
+        ("He paid the fine with card 4111 1111 1111 1111.", "4111 1111 1111 1111", "CARD"),
+    ],
+)
 def test_each_kind_of_personal_data_is_found(sentence, value, entity):
     assert hidden(sentence).get(value) == entity
     assert value not in redact_text(sentence).text
@@ -64,8 +67,9 @@ def test_the_same_value_gets_the_same_tag_throughout():
 
 
 def test_stable_tags_see_through_formatting():
-    result = redact_text("Call 07700 900123 or +44 7700 900123 or 07700900123. "
-                         "Call 07700 900999 too.")
+    result = redact_text(
+        "Call 07700 900123 or +44 7700 900123 or 07700900123. Call 07700 900999 too."
+    )
     assert result.text == ("Call [PHONE-1] or [PHONE-1] or [PHONE-1]. Call [PHONE-2] too.")
 
 
@@ -75,8 +79,9 @@ def test_a_surname_on_its_own_keeps_the_persons_tag():
 
 
 def test_collar_numbers_are_kept_by_default_and_hidden_on_request():
-    sentence = ("PC 4471 and officer U1234 held Sam Lee; Sergeant Jones (collar number 5678) "
-                "watched.")
+    sentence = (
+        "PC 4471 and officer U1234 held Sam Lee; Sergeant Jones (collar number 5678) watched."
+    )
     kept = redact_text(sentence).text
     assert "PC 4471" in kept and "officer U1234" in kept and "collar number 5678" in kept
     assert "Sam Lee" not in kept
@@ -99,14 +104,18 @@ def test_a_public_figure_is_kept_and_private_people_are_not():
 
 
 def test_the_public_figures_list_ignores_titles_case_and_possessives():
-    result = redact_text("The Home Secretary's words: Yvette Cooper's statement was read out.",
-                         public_figures=["yvette cooper MP"])
+    result = redact_text(
+        "The Home Secretary's words: Yvette Cooper's statement was read out.",
+        public_figures=["yvette cooper MP"],
+    )
     assert "Yvette Cooper" in result.text
 
 
 def test_placenames_and_police_forces_are_not_redacted():
-    sentence = ("The Metropolitan Police said 12 people were arrested under section 14 of the "
-                "Public Order Act 1986 in Parliament Square on Saturday.")
+    sentence = (
+        "The Metropolitan Police said 12 people were arrested under section 14 of the "
+        "Public Order Act 1986 in Parliament Square on Saturday."
+    )
     assert redact_text(sentence).text == sentence
 
 
@@ -151,8 +160,10 @@ def test_find_all_matches_whole_words_only():
 
 
 def test_a_name_found_once_is_hidden_everywhere_including_the_surname_alone():
-    sentence = ("I marched with my friend Oluwaseun MacLeod. Oluwaseun MacLeod filmed it; "
-                "MacLeod was then arrested.")
+    sentence = (
+        "I marched with my friend Oluwaseun MacLeod. Oluwaseun MacLeod filmed it; "
+        "MacLeod was then arrested."
+    )
     result = redact_text(sentence)
     assert "MacLeod" not in result.text
     assert result.text.count("[PERSON-1]") == 3
@@ -164,8 +175,10 @@ def test_a_year_of_birth_does_not_hide_the_same_year_elsewhere():
 
 
 def test_a_public_figure_stays_even_next_to_a_private_person_of_the_same_surname():
-    result = redact_text("Jane Rowley asked Mark Rowley why Jane Rowley was arrested.",
-                         public_figures=["Mark Rowley"])
+    result = redact_text(
+        "Jane Rowley asked Mark Rowley why Jane Rowley was arrested.",
+        public_figures=["Mark Rowley"],
+    )
     assert "Mark Rowley" in result.text and "Jane" not in result.text
 
 
@@ -173,8 +186,9 @@ def test_nothing_found_is_ever_logged(caplog):
     import logging
 
     caplog.set_level(logging.DEBUG)
-    result = redact_text("Pay GB82 WEST 1234 5698 7654 32 or GB00 ZZZZ 0000 0000 0000 00, "
-                         "Jo Bloggs, 07700 900123.")
+    result = redact_text(
+        "Pay GB82 WEST 1234 5698 7654 32 or GB00 ZZZZ 0000 0000 0000 00, Jo Bloggs, 07700 900123."
+    )
     assert "[IBAN-1]" in result.text and "[PHONE-1]" in result.text
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert not any(value in logged for value in ("GB82", "GB00", "Bloggs", "900123"))

@@ -22,8 +22,9 @@ DECIDERS = (302, 302, 403, 403, 403, 302)
 
 @pytest.fixture
 def text_derivative(testimony_incident, personas):
-    return derivative_propose(original=testimony_incident, field="summary",
-                              actor=personas["caseworker"])
+    return derivative_propose(
+        original=testimony_incident, field="summary", actor=personas["caseworker"]
+    )
 
 
 @pytest.fixture
@@ -43,32 +44,40 @@ def statuses(client_for, method, url, data=None):
 def test_the_pages_by_persona(client_for, text_derivative, image_derivative):
     assert statuses(client_for, "GET", reverse("redaction:queue")) == EDITORS
     for derivative in (text_derivative, image_derivative):
-        assert statuses(client_for, "GET",
-                        reverse("redaction:review", args=[derivative.pk])) == EDITORS
+        assert (
+            statuses(client_for, "GET", reverse("redaction:review", args=[derivative.pk]))
+            == EDITORS
+        )
     for name in ("original-image", "redacted-image"):
-        assert statuses(client_for, "GET",
-                        reverse(f"redaction:{name}", args=[image_derivative.pk])) == EDITORS
+        assert (
+            statuses(client_for, "GET", reverse(f"redaction:{name}", args=[image_derivative.pk]))
+            == EDITORS
+        )
 
 
 def test_deciding_by_persona(client_for, testimony_incident, personas):
     for action in ("approve", "reject"):
         got = []
         for persona in PERSONAS:
-            derivative = derivative_propose(original=testimony_incident, field="summary",
-                                            actor=personas["coordinator"])
+            derivative = derivative_propose(
+                original=testimony_incident, field="summary", actor=personas["coordinator"]
+            )
             url = reverse(f"redaction:{action}", args=[derivative.pk])
             got.append(client_for(persona).post(url).status_code)
             RedactedDerivative.objects.filter(pk=derivative.pk).delete()
         assert tuple(got) == DECIDERS, action
 
 
-def test_a_caseworker_not_on_the_incident_sees_nothing_of_it(make_user, text_derivative,
-                                                              image_derivative):
+def test_a_caseworker_not_on_the_incident_sees_nothing_of_it(
+    make_user, text_derivative, image_derivative
+):
     stranger = sign_in(Client(), make_user("caseworker"))
     for derivative in (text_derivative, image_derivative):
         assert stranger.get(reverse("redaction:review", args=[derivative.pk])).status_code == 403
-    assert stranger.get(
-        reverse("redaction:original-image", args=[image_derivative.pk])).status_code == 403
+    assert (
+        stranger.get(reverse("redaction:original-image", args=[image_derivative.pk])).status_code
+        == 403
+    )
     queue = stranger.get(reverse("redaction:queue")).content.decode()
     assert text_derivative.original_label not in queue
 
@@ -81,8 +90,10 @@ def test_text_review_shows_the_findings_and_saves_edits(client_for, text_derivat
     assert "[PERSON-1]" in page
     # Keep every finding but the first ("Daniel Okafor"), and add a missed word.
     keep = [str(i) for i in range(1, len(text_derivative.regions))]
-    response = coordinator.post(reverse("redaction:spans", args=[text_derivative.pk]),
-                                {"redact": keep, "add_text": "six hours", "add_entity": "OTHER"})
+    response = coordinator.post(
+        reverse("redaction:spans", args=[text_derivative.pk]),
+        {"redact": keep, "add_text": "six hours", "add_entity": "OTHER"},
+    )
     assert response.status_code == 302
     text_derivative.refresh_from_db()
     assert text_derivative.text.startswith("My name is Daniel Okafor.")
@@ -90,10 +101,13 @@ def test_text_review_shows_the_findings_and_saves_edits(client_for, text_derivat
 
 
 def test_approval_of_something_that_changed_since_it_was_shown_is_refused(
-        client_for, text_derivative):
+    client_for, text_derivative
+):
     coordinator = client_for("coordinator")
-    response = coordinator.post(reverse("redaction:approve", args=[text_derivative.pk]),
-                                {"version": "not-what-is-there-now"})
+    response = coordinator.post(
+        reverse("redaction:approve", args=[text_derivative.pk]),
+        {"version": "not-what-is-there-now"},
+    )
     assert response.status_code == 302
     text_derivative.refresh_from_db()
     assert text_derivative.status == "proposed"
@@ -103,8 +117,7 @@ def test_approving_from_the_page(client_for, text_derivative, testimony_incident
     coordinator = client_for("coordinator")
     page = coordinator.get(reverse("redaction:review", args=[text_derivative.pk]))
     version = page.context["version"]
-    coordinator.post(reverse("redaction:approve", args=[text_derivative.pk]),
-                     {"version": version})
+    coordinator.post(reverse("redaction:approve", args=[text_derivative.pk]), {"version": version})
     assert approved_text_for(testimony_incident, "summary") == text_derivative.text
 
 
@@ -125,24 +138,30 @@ def test_the_box_editor_saves_json_with_the_csrf_token(personas, image_derivativ
     assert answer["boxes"] == [[10, 10, 120, 90], [300, 300, 400, 420]]
     assert client.get(answer["redacted_url"]).status_code == 200
 
-    approve = client.post(reverse("redaction:approve", args=[image_derivative.pk]),
-                          {"version": answer["version"], "csrfmiddlewaretoken": token})
+    approve = client.post(
+        reverse("redaction:approve", args=[image_derivative.pk]),
+        {"version": answer["version"], "csrfmiddlewaretoken": token},
+    )
     assert approve.status_code == 302
     assert approved_image_for(image_derivative.evidence) is not None
 
 
-@pytest.mark.parametrize("payload", [{"boxes": "no"}, {"boxes": [[1, 2, 3]]},
-                                     {"boxes": [[1, 2, 3, "x"]]}, [1, 2]])
+@pytest.mark.parametrize(
+    "payload", [{"boxes": "no"}, {"boxes": [[1, 2, 3]]}, {"boxes": [[1, 2, 3, "x"]]}, [1, 2]]
+)
 def test_the_box_editor_refuses_malformed_boxes(client_for, image_derivative, payload):
     response = client_for("coordinator").post(
-        reverse("redaction:boxes", args=[image_derivative.pk]), json.dumps(payload),
-        content_type="application/json")
+        reverse("redaction:boxes", args=[image_derivative.pk]),
+        json.dumps(payload),
+        content_type="application/json",
+    )
     assert response.status_code == 400
 
 
 def test_the_box_form_works_without_the_script(client_for, image_derivative):
     response = client_for("caseworker").post(
-        reverse("redaction:boxes", args=[image_derivative.pk]), {"boxes": "[[5, 5, 50, 50]]"})
+        reverse("redaction:boxes", args=[image_derivative.pk]), {"boxes": "[[5, 5, 50, 50]]"}
+    )
     assert response.status_code == 302
     image_derivative.refresh_from_db()
     assert image_derivative.regions == [[5, 5, 50, 50]]
@@ -150,7 +169,8 @@ def test_the_box_form_works_without_the_script(client_for, image_derivative):
 
 def test_pictures_are_served_privately(client_for, image_derivative):
     response = client_for("coordinator").get(
-        reverse("redaction:redacted-image", args=[image_derivative.pk]))
+        reverse("redaction:redacted-image", args=[image_derivative.pk])
+    )
     assert response["Content-Type"] == "image/jpeg"
     assert "no-store" in response["Cache-Control"]
     assert "sandbox" in response["Content-Security-Policy"]
@@ -158,18 +178,28 @@ def test_pictures_are_served_privately(client_for, image_derivative):
 
 def test_proposing_from_the_queue(client_for, testimony_incident, photo_evidence):
     client = client_for("caseworker")
-    response = client.post(reverse("redaction:propose"),
-                           {"what": "incident:summary", "key": testimony_incident.reference})
+    response = client.post(
+        reverse("redaction:propose"),
+        {"what": "incident:summary", "key": testimony_incident.reference},
+    )
     derivative = RedactedDerivative.objects.get(incident=testimony_incident)
     assert response.url == reverse("redaction:review", args=[derivative.pk])
     response = client.post(reverse("redaction:propose-evidence", args=[photo_evidence.pk]))
     assert RedactedDerivative.objects.filter(evidence=photo_evidence).exists()
-    assert client_for("analyst").post(reverse("redaction:propose"), {
-        "what": "incident:title", "key": testimony_incident.reference}).status_code == 403
+    assert (
+        client_for("analyst")
+        .post(
+            reverse("redaction:propose"),
+            {"what": "incident:title", "key": testimony_incident.reference},
+        )
+        .status_code
+        == 403
+    )
 
 
-def test_a_stale_approval_shows_in_the_queue(client_for, text_derivative, testimony_incident,
-                                             personas):
+def test_a_stale_approval_shows_in_the_queue(
+    client_for, text_derivative, testimony_incident, personas
+):
     from casebook.redaction.services import derivative_approve
 
     derivative_approve(derivative=text_derivative, actor=personas["coordinator"])
@@ -183,14 +213,16 @@ def test_a_stale_approval_shows_in_the_queue(client_for, text_derivative, testim
 
 def test_pages_show_no_names_to_the_wrong_people(client_for, text_derivative):
     for persona in ("analyst", "outsider", "anonymous"):
-        response = client_for(persona).get(reverse("redaction:review",
-                                                   args=[text_derivative.pk]), follow=True)
+        response = client_for(persona).get(
+            reverse("redaction:review", args=[text_derivative.pk]), follow=True
+        )
         assert b"Okafor" not in response.content
 
 
 def test_an_incident_without_people_still_gets_a_page(client_for):
     incident = IncidentFactory(summary="Nothing personal here at all.")
     client = client_for("coordinator")
-    response = client.post(reverse("redaction:propose-incident",
-                                   args=[incident.reference, "summary"]), follow=True)
+    response = client.post(
+        reverse("redaction:propose-incident", args=[incident.reference, "summary"]), follow=True
+    )
     assert b"Nothing personal was found" in response.content

@@ -34,18 +34,31 @@ def sample():
 def content(incidents) -> list[tuple]:
     """What a reader sees of each incident, without the database's own numbering."""
     rows = []
-    for incident in incidents.prefetch_related("acts__outcomes", "source_links__source",
-                                               "tags"):
-        rows.append((
-            incident.title, incident.summary, incident.date, incident.date_precision,
-            incident.status, incident.place, incident.force_id,
-            incident.protest.name if incident.protest else None,
-            [(a.act_type_id, a.number_affected, a.legal_provision_id, a.trigger_wording,
-              [(o.outcome_type_id, o.date) for o in a.outcomes.all()])
-             for a in incident.acts.all()],
-            [(link.source.title, link.source.text) for link in incident.source_links.all()],
-            sorted(t.name for t in incident.tags.all()),
-        ))
+    for incident in incidents.prefetch_related("acts__outcomes", "source_links__source", "tags"):
+        rows.append(
+            (
+                incident.title,
+                incident.summary,
+                incident.date,
+                incident.date_precision,
+                incident.status,
+                incident.place,
+                incident.force_id,
+                incident.protest.name if incident.protest else None,
+                [
+                    (
+                        a.act_type_id,
+                        a.number_affected,
+                        a.legal_provision_id,
+                        a.trigger_wording,
+                        [(o.outcome_type_id, o.date) for o in a.outcomes.all()],
+                    )
+                    for a in incident.acts.all()
+                ],
+                [(link.source.title, link.source.text) for link in incident.source_links.all()],
+                sorted(t.name for t in incident.tags.all()),
+            )
+        )
     return rows
 
 
@@ -96,8 +109,7 @@ def test_every_force_and_provision_comes_from_the_codebook(sample):
 
 
 def test_provisions_fit_the_trigger_of_offence_acts(sample):
-    acts = Act.objects.filter(act_type__slug__in=coding.OFFENCE_ACTS,
-                              legal_provision__isnull=False)
+    acts = Act.objects.filter(act_type__slug__in=coding.OFFENCE_ACTS, legal_provision__isnull=False)
     for act in acts.select_related("legal_provision", "trigger_type", "incident"):
         table = coding.OFFENCE_PROVISIONS[act.trigger_type.slug]
         allowed = set(table) | set(coding.PLACE_PROVISIONS.get(act.incident.place, {}))
@@ -117,8 +129,11 @@ def test_people_are_invented_and_pseudonymous(sample):
     assert people.exists()
     for person in people:
         assert person.reference == f"P-{person.pk:06d}"
-        assert person.contact == "" or person.contact.endswith("@example.test") or re.fullmatch(
-            r"07700 900\d{3}", person.contact)
+        assert (
+            person.contact == ""
+            or person.contact.endswith("@example.test")
+            or re.fullmatch(r"07700 900\d{3}", person.contact)
+        )
         assert person.full_name.split()[-1].endswith(words.SURNAME_TAILS)
 
 

@@ -32,8 +32,12 @@ def evidence_dir(settings, tmp_path):
         **settings.STORAGES,
         "evidence": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder, "base_url": None, "file_permissions_mode": 0o440,
-                        "directory_permissions_mode": 0o750},
+            "OPTIONS": {
+                "location": folder,
+                "base_url": None,
+                "file_permissions_mode": 0o440,
+                "directory_permissions_mode": 0o750,
+            },
         },
     }
     return folder
@@ -50,11 +54,15 @@ def upload_temp_dir(settings, tmp_path):
 
 
 def stored_files(folder) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) \
-        if folder.exists() else []
+    return (
+        sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        if folder.exists()
+        else []
+    )
 
 
 # --- Pictures ----------------------------------------------------------------------------------
+
 
 def picture(size=(64, 48), colour=(30, 120, 200), mode="RGB") -> Image.Image:
     image = Image.new(mode, size, colour)
@@ -90,7 +98,10 @@ def srgb_profile() -> bytes:
 def photo_with_exif(size=(64, 48)) -> bytes:
     """A JPEG as a phone makes it: EXIF with GPS and device, XMP, an ICC profile, a comment."""
     return image_bytes(
-        "JPEG", picture(size), exif=exif_with_gps(), comment=CANARY_COMMENT,
+        "JPEG",
+        picture(size),
+        exif=exif_with_gps(),
+        comment=CANARY_COMMENT,
         xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + CANARY_XMP + b"</x:xmpmeta>",
         icc_profile=srgb_profile(),
     )
@@ -99,8 +110,12 @@ def photo_with_exif(size=(64, 48)) -> bytes:
 def png_chunk(kind: bytes, body: bytes) -> bytes:
     import zlib
 
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(
-        ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(body))
+        + kind
+        + body
+        + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    )
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -108,22 +123,35 @@ def png_header_only(width: int, height: int) -> bytes:
     import zlib
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
-            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 # --- ISO media (MP4, MOV, M4A) -----------------------------------------------------------------
+
 
 def box(kind: bytes, body: bytes = b"") -> bytes:
     return struct.pack(">I", 8 + len(body)) + kind + body
 
 
-def mp4_bytes(*, brand: bytes = b"isom", handler: bytes = b"vide", created: int = 0,
-              location: str | None = None, with_moov: bool = True) -> bytes:
+def mp4_bytes(
+    *,
+    brand: bytes = b"isom",
+    handler: bytes = b"vide",
+    created: int = 0,
+    location: str | None = None,
+    with_moov: bool = True,
+) -> bytes:
     """A structurally complete MP4: ftyp, moov (movie header, one track, user data), mdat."""
     ftyp = box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"mp41")
-    mvhd = box(b"mvhd", b"\x00\x00\x00\x00" + struct.pack(">IIII", created, created, 1000, 0)
-               + b"\x00" * 80)
+    mvhd = box(
+        b"mvhd",
+        b"\x00\x00\x00\x00" + struct.pack(">IIII", created, created, 1000, 0) + b"\x00" * 80,
+    )
     hdlr = box(b"hdlr", b"\x00" * 8 + handler + b"\x00" * 12 + b"track\x00")
     trak = box(b"trak", box(b"mdia", hdlr))
     children = mvhd + trak
@@ -135,6 +163,7 @@ def mp4_bytes(*, brand: bytes = b"isom", handler: bytes = b"vide", created: int 
 
 
 # --- Audio -------------------------------------------------------------------------------------
+
 
 def wav_bytes() -> bytes:
     out = io.BytesIO()
@@ -161,18 +190,27 @@ def ogg_page(body: bytes, *, first: bool = False, sequence: int = 0) -> bytes:
         segments.append(255)
         remaining -= 255
     segments.append(remaining)
-    header = (b"OggS\x00" + bytes([0x02 if first else 0x00]) + struct.pack("<q", 0)
-              + struct.pack("<III", 1, sequence, 0) + bytes([len(segments)]))
+    header = (
+        b"OggS\x00"
+        + bytes([0x02 if first else 0x00])
+        + struct.pack("<q", 0)
+        + struct.pack("<III", 1, sequence, 0)
+        + bytes([len(segments)])
+    )
     return header + bytes(segments) + body
 
 
 def ogg_bytes() -> bytes:
     head = b"OpusHead\x01\x01\x38\x01\x80\xbb\x00\x00\x00\x00\x00"
-    return ogg_page(head, first=True) + ogg_page(b"OpusTags" + b"\x00" * 8, sequence=1) + \
-        ogg_page(b"\xfc" * 300, sequence=2)
+    return (
+        ogg_page(head, first=True)
+        + ogg_page(b"OpusTags" + b"\x00" * 8, sequence=1)
+        + ogg_page(b"\xfc" * 300, sequence=2)
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------------------
+
 
 def pdf_bytes(*extra_objects: bytes, catalog_extra: bytes = b"", after_eof: bytes = b"") -> bytes:
     """A small, valid PDF with a cross-reference table; extra objects are numbered from 4."""
@@ -192,5 +230,7 @@ def pdf_bytes(*extra_objects: bytes, catalog_extra: bytes = b"", after_eof: byte
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out) + after_eof

@@ -26,7 +26,10 @@ def _evidence(w):
         picture = io.BytesIO()
         Image.new("RGB", (64, 48), (200, 120, 30)).save(picture, "PNG")
         w.sources_evidence = evidence_add(
-            content=picture, filename="Canaryname Zqxwv.png", actor=None, incident=w.incident,
+            content=picture,
+            filename="Canaryname Zqxwv.png",
+            actor=None,
+            incident=w.incident,
             caption="7 Canary Row, Zqxwvton",
         ).evidence
     return w.sources_evidence
@@ -34,19 +37,23 @@ def _evidence(w):
 
 SOURCES_MATRIX = {
     "sources:incident-evidence": (
-        "GET", lambda w: reverse("sources:incident-evidence",
-                                 args=[_evidence(w).incident.reference]), STAFF_READ,
+        "GET",
+        lambda w: reverse("sources:incident-evidence", args=[_evidence(w).incident.reference]),
+        STAFF_READ,
     ),
     "sources:evidence-upload": (
-        "POST", lambda w: reverse("sources:evidence-upload", args=[w.incident.reference]),
+        "POST",
+        lambda w: reverse("sources:evidence-upload", args=[w.incident.reference]),
         UPLOADERS_WITHOUT_A_FILE,
     ),
     "sources:evidence-thumbnail": (
-        "GET", lambda w: reverse("sources:evidence-thumbnail", args=[_evidence(w).pk]),
+        "GET",
+        lambda w: reverse("sources:evidence-thumbnail", args=[_evidence(w).pk]),
         PEOPLE_VIEWERS,
     ),
     "sources:evidence-original": (
-        "GET", lambda w: reverse("sources:evidence-original", args=[_evidence(w).pk]),
+        "GET",
+        lambda w: reverse("sources:evidence-original", args=[_evidence(w).pk]),
         PEOPLE_VIEWERS,
     ),
 }

@@ -45,8 +45,14 @@ from tests.sources.conftest import (
 pytestmark = pytest.mark.django_db
 
 CANARY_CAPTION = "Canarycaption Vqzx"
-RESTRICTED_CANARIES = (CANARY_MAKE, CANARY_MODEL, CANARY_FILENAME, CANARY_CAPTION, "51.507333",
-                       "-0.127500")
+RESTRICTED_CANARIES = (
+    CANARY_MAKE,
+    CANARY_MODEL,
+    CANARY_FILENAME,
+    CANARY_CAPTION,
+    "51.507333",
+    "-0.127500",
+)
 
 
 @pytest.fixture
@@ -64,8 +70,9 @@ def upload(client, incident, data: bytes, name: str = "file.bin", caption: str =
 
 
 def add(incident, data: bytes, name: str = "file.bin", **kwargs):
-    return evidence_add(content=io.BytesIO(data), filename=name, actor=None, incident=incident,
-                        **kwargs)
+    return evidence_add(
+        content=io.BytesIO(data), filename=name, actor=None, incident=incident, **kwargs
+    )
 
 
 # --- Who may upload ----------------------------------------------------------------------------
@@ -74,8 +81,9 @@ UPLOAD_STATUS = dict(zip(PERSONAS, (201, 201, 201, 403, 403, 302), strict=True))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_upload_is_allowed_to_editors_of_the_incident_only(client_for, incident, evidence_dir,
-                                                           persona):
+def test_upload_is_allowed_to_editors_of_the_incident_only(
+    client_for, incident, evidence_dir, persona
+):
     response = upload(client_for(persona), incident, image_bytes("PNG"), "p.png")
     assert response.status_code == UPLOAD_STATUS[persona]
     stored = EvidenceFile.objects.filter(incident=incident).count()
@@ -87,8 +95,7 @@ def test_upload_is_allowed_to_editors_of_the_incident_only(client_for, incident,
         assert stored_files(evidence_dir) == []
 
 
-def test_a_caseworker_not_on_the_incident_may_not_upload(client, make_user, incident,
-                                                         evidence_dir):
+def test_a_caseworker_not_on_the_incident_may_not_upload(client, make_user, incident, evidence_dir):
     other = sign_in(client, make_user("caseworker"))
     response = upload(other, incident, image_bytes("PNG"), "p.png")
     assert response.status_code == 403
@@ -112,11 +119,9 @@ def test_uploads_need_the_csrf_token(personas, incident, evidence_dir):
     assert stored_files(evidence_dir) == []
 
 
-def test_the_evidence_page_shows_the_upload_zone_only_to_those_who_may_upload(client_for,
-                                                                             incident):
+def test_the_evidence_page_shows_the_upload_zone_only_to_those_who_may_upload(client_for, incident):
     url = reverse("sources:incident-evidence", args=[incident.reference])
-    for persona, may_upload in [("coordinator", True), ("caseworker", True),
-                                ("analyst", False)]:
+    for persona, may_upload in [("coordinator", True), ("caseworker", True), ("analyst", False)]:
         response = client_for(persona).get(url)
         assert response.status_code == 200
         assert (b"evidence-upload" in response.content) is may_upload
@@ -126,10 +131,14 @@ def test_the_evidence_page_shows_the_upload_zone_only_to_those_who_may_upload(cl
 
 # --- The plain form, without JavaScript ---------------------------------------------------------
 
+
 def test_the_plain_form_takes_several_files_and_reports_each(client_for, incident, evidence_dir):
     url = reverse("sources:incident-evidence", args=[incident.reference])
-    good, text, bad = (io.BytesIO(image_bytes("PNG")), io.BytesIO(b"Notes.\n"),
-                       io.BytesIO(b"\x7fELF\x02\x01\x01" + b"\x00" * 60))
+    good, text, bad = (
+        io.BytesIO(image_bytes("PNG")),
+        io.BytesIO(b"Notes.\n"),
+        io.BytesIO(b"\x7fELF\x02\x01\x01" + b"\x00" * 60),
+    )
     good.name, text.name, bad.name = "one.png", "notes.txt", "holiday.jpg"
     response = client_for("caseworker").post(url, {"files": [good, text, bad]})
     assert response.status_code == 200
@@ -142,17 +151,20 @@ def test_the_plain_form_takes_several_files_and_reports_each(client_for, inciden
 
 
 def test_the_upload_page_loads_its_script_and_keeps_a_plain_form(client_for, incident):
-    page = client_for("coordinator").get(
-        reverse("sources:incident-evidence", args=[incident.reference])).content.decode()
+    page = (
+        client_for("coordinator")
+        .get(reverse("sources:incident-evidence", args=[incident.reference]))
+        .content.decode()
+    )
     assert 'enctype="multipart/form-data"' in page
     assert 'name="files" multiple' in page
     assert "sources/evidence.js" in page
     assert 'name="csrfmiddlewaretoken"' in page
 
 
-def test_a_file_over_the_limit_is_refused_before_it_is_read_whole(client_for, incident,
-                                                                  evidence_dir, upload_temp_dir,
-                                                                  settings):
+def test_a_file_over_the_limit_is_refused_before_it_is_read_whole(
+    client_for, incident, evidence_dir, upload_temp_dir, settings
+):
     settings.EVIDENCE_MAX_BYTES = 10_000
     response = upload(client_for("coordinator"), incident, b"a" * 50_000, "long.txt")
     assert response.status_code == 413
@@ -163,6 +175,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read_whole(client_for, in
 
 
 # --- Content addressing and write-once ----------------------------------------------------------
+
 
 def test_the_same_bytes_are_stored_once_however_often_attached(evidence_dir):
     data = photo_with_exif()
@@ -195,22 +208,39 @@ def test_the_type_comes_from_the_content_not_the_name(evidence_dir):
     assert add(incident, pdf_bytes(), "photo.jpg").evidence.media_type == "application/pdf"
 
 
-@pytest.mark.parametrize(("data", "media_type"), [
-    (image_bytes("JPEG"), "image/jpeg"),
-    (image_bytes("PNG"), "image/png"),
-    (image_bytes("WEBP"), "image/webp"),
-    (image_bytes("HEIF"), "image/heic"),
-    (mp4_bytes(), "video/mp4"),
-    (mp4_bytes(brand=b"qt  "), "video/quicktime"),
-    (mp4_bytes(brand=b"M4A "), "audio/mp4"),
-    (mp4_bytes(handler=b"soun"), "audio/mp4"),
-    (mp3_bytes(), "audio/mpeg"),
-    (ogg_bytes(), "audio/ogg"),
-    (wav_bytes(), "audio/wav"),
-    (pdf_bytes(), "application/pdf"),
-    ("Témoignage: the officer said “move on”.\r\n".encode(), "text/plain"),
-], ids=["jpeg", "png", "webp", "heic", "mp4", "mov", "m4a", "mp4-audio", "mp3", "ogg", "wav",
-        "pdf", "text"])
+@pytest.mark.parametrize(
+    ("data", "media_type"),
+    [
+        (image_bytes("JPEG"), "image/jpeg"),
+        (image_bytes("PNG"), "image/png"),
+        (image_bytes("WEBP"), "image/webp"),
+        (image_bytes("HEIF"), "image/heic"),
+        (mp4_bytes(), "video/mp4"),
+        (mp4_bytes(brand=b"qt  "), "video/quicktime"),
+        (mp4_bytes(brand=b"M4A "), "audio/mp4"),
+        (mp4_bytes(handler=b"soun"), "audio/mp4"),
+        (mp3_bytes(), "audio/mpeg"),
+        (ogg_bytes(), "audio/ogg"),
+        (wav_bytes(), "audio/wav"),
+        (pdf_bytes(), "application/pdf"),
+        ("Témoignage: the officer said “move on”.\r\n".encode(), "text/plain"),
+    ],
+    ids=[
+        "jpeg",
+        "png",
+        "webp",
+        "heic",
+        "mp4",
+        "mov",
+        "m4a",
+        "mp4-audio",
+        "mp3",
+        "ogg",
+        "wav",
+        "pdf",
+        "text",
+    ],
+)
 def test_every_type_on_the_allowlist_is_accepted(data, media_type):
     assert sniff(io.BytesIO(data)).media_type == media_type
 
@@ -229,6 +259,7 @@ def test_a_jpeg_followed_by_another_without_declaring_it_is_refused():
 
 # --- Metadata: read as evidence, restricted, stripped from derivatives --------------------------
 
+
 def test_capture_metadata_is_read_into_the_restricted_fields(evidence_dir):
     evidence = add(IncidentFactory(), photo_with_exif(), CANARY_FILENAME).evidence
     assert evidence.gps_latitude == Decimal("51.507333")
@@ -246,8 +277,9 @@ def test_capture_metadata_is_read_into_the_restricted_fields(evidence_dir):
 def test_video_location_and_time_are_read_too(evidence_dir):
     # 2024-05-04 13:03:22 UTC in seconds since 1904, as QuickTime counts.
     created = 3797672602
-    evidence = add(IncidentFactory(), mp4_bytes(created=created, location="+51.5073-000.1275/"),
-                   "clip.mp4").evidence
+    evidence = add(
+        IncidentFactory(), mp4_bytes(created=created, location="+51.5073-000.1275/"), "clip.mp4"
+    ).evidence
     assert evidence.captured_at.isoformat() == "2024-05-04T13:03:22+00:00"
     assert evidence.gps_latitude == Decimal("51.507300")
     assert evidence.gps_longitude == Decimal("-0.127500")
@@ -296,21 +328,32 @@ def test_only_images_have_derivatives(evidence_dir):
         evidence_derivative_image(evidence)
 
 
-@pytest.mark.parametrize(("persona", "sees"), [
-    ("administrator", True), ("coordinator", True), ("caseworker", True), ("analyst", False),
-])
-def test_restricted_details_are_shown_only_to_those_who_see_people(client_for, incident,
-                                                                   evidence_dir, persona, sees):
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("administrator", True),
+        ("coordinator", True),
+        ("caseworker", True),
+        ("analyst", False),
+    ],
+)
+def test_restricted_details_are_shown_only_to_those_who_see_people(
+    client_for, incident, evidence_dir, persona, sees
+):
     add(incident, photo_with_exif(), CANARY_FILENAME, caption=CANARY_CAPTION)
-    page = client_for(persona).get(
-        reverse("sources:incident-evidence", args=[incident.reference])).content.decode()
+    page = (
+        client_for(persona)
+        .get(reverse("sources:incident-evidence", args=[incident.reference]))
+        .content.decode()
+    )
     assert "SHA-256" in page  # every role sees that the file exists
     for canary in RESTRICTED_CANARIES:
         assert (canary in page) is sees, f"{persona}: {canary}"
 
 
-def test_a_caseworker_not_on_the_incident_sees_no_restricted_details(client, make_user,
-                                                                     incident, evidence_dir):
+def test_a_caseworker_not_on_the_incident_sees_no_restricted_details(
+    client, make_user, incident, evidence_dir
+):
     evidence = add(incident, photo_with_exif(), CANARY_FILENAME, caption=CANARY_CAPTION)
     other = sign_in(client, make_user("caseworker"))
     page = other.get(reverse("sources:incident-evidence", args=[incident.reference]))
@@ -320,8 +363,9 @@ def test_a_caseworker_not_on_the_incident_sees_no_restricted_details(client, mak
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_thumbnails_and_originals_only_for_those_who_see_people(client_for, incident,
-                                                                evidence_dir, persona):
+def test_thumbnails_and_originals_only_for_those_who_see_people(
+    client_for, incident, evidence_dir, persona
+):
     original_bytes = photo_with_exif()
     evidence = add(incident, original_bytes).evidence
     allowed = persona in ("administrator", "coordinator", "caseworker")
@@ -348,11 +392,14 @@ def test_analysts_never_see_details_even_if_assigned(personas, incident, evidenc
     assert not evidence_details_visible_to(user=personas["analyst"], evidence=evidence)
 
 
-def test_evidence_of_a_person_is_visible_to_caseworkers_on_their_incidents(personas,
-                                                                           evidence_dir):
+def test_evidence_of_a_person_is_visible_to_caseworkers_on_their_incidents(personas, evidence_dir):
     involvement = InvolvementFactory()
-    evidence = evidence_add(content=io.BytesIO(image_bytes("PNG")), filename="p.png",
-                            actor=None, person=involvement.person).evidence
+    evidence = evidence_add(
+        content=io.BytesIO(image_bytes("PNG")),
+        filename="p.png",
+        actor=None,
+        person=involvement.person,
+    ).evidence
     caseworker = personas["caseworker"]
     assert not evidence_details_visible_to(user=caseworker, evidence=evidence)
     involvement.act.incident.assigned_to.add(caseworker)
@@ -362,10 +409,17 @@ def test_evidence_of_a_person_is_visible_to_caseworkers_on_their_incidents(perso
 
 # --- Chain of custody --------------------------------------------------------------------------
 
-def test_every_add_is_audited_with_hash_and_address_but_never_the_name(client_for, incident,
-                                                                       evidence_dir):
-    response = upload(client_for("caseworker"), incident, photo_with_exif(), CANARY_FILENAME,
-                      caption=CANARY_CAPTION)
+
+def test_every_add_is_audited_with_hash_and_address_but_never_the_name(
+    client_for, incident, evidence_dir
+):
+    response = upload(
+        client_for("caseworker"),
+        incident,
+        photo_with_exif(),
+        CANARY_FILENAME,
+        caption=CANARY_CAPTION,
+    )
     evidence = EvidenceFile.objects.get(pk=response.json()["id"])
     assert evidence.added_by.username == "caseworker"
     assert evidence.added_from == "127.0.0.1"
@@ -379,8 +433,9 @@ def test_every_add_is_audited_with_hash_and_address_but_never_the_name(client_fo
     assert not any(canary in text for canary in RESTRICTED_CANARIES + ("Canaryname",))
 
 
-def test_seeing_restricted_details_is_audited_for_those_shown_them(client_for, incident,
-                                                                  evidence_dir):
+def test_seeing_restricted_details_is_audited_for_those_shown_them(
+    client_for, incident, evidence_dir
+):
     evidence = add(incident, photo_with_exif()).evidence
     url = reverse("sources:incident-evidence", args=[incident.reference])
     client_for("analyst").get(url)
@@ -406,14 +461,16 @@ def test_a_changed_blob_is_never_handed_out(client_for, incident, evidence_dir):
     path.chmod(0o640)
     path.write_bytes(path.read_bytes()[:-1] + b"\x00")
     response = client_for("coordinator").get(
-        reverse("sources:evidence-original", args=[evidence.pk]))
+        reverse("sources:evidence-original", args=[evidence.pk])
+    )
     assert response.status_code == 409
     with pytest.raises(EvidenceIntegrityError):
         evidence_derivative_image(evidence)
 
 
-def test_removing_the_last_attachment_deletes_the_blob(personas, evidence_dir,
-                                                       django_capture_on_commit_callbacks):
+def test_removing_the_last_attachment_deletes_the_blob(
+    personas, evidence_dir, django_capture_on_commit_callbacks
+):
     data = image_bytes("PNG")
     first = add(IncidentFactory(), data).evidence
     second = add(IncidentFactory(), data).evidence
@@ -428,17 +485,29 @@ def test_removing_the_last_attachment_deletes_the_blob(personas, evidence_dir,
 
 # --- The command line ---------------------------------------------------------------------------
 
-def test_evidence_add_command_stores_files_for_an_incident_source_and_person(tmp_path,
-                                                                             evidence_dir,
-                                                                             capsys):
+
+def test_evidence_add_command_stores_files_for_an_incident_source_and_person(
+    tmp_path, evidence_dir, capsys
+):
     incident, source = IncidentFactory(), SourceFactory()
     person = InvolvementFactory(act__incident=incident).person
     photo, notes = tmp_path / "photo.jpg", tmp_path / "notes.txt"
     photo.write_bytes(photo_with_exif())
     notes.write_bytes(b"Statement taken on the day.\n")
-    call_command("evidence", "add", str(photo), str(notes), "--incident", incident.reference,
-                 "--source", str(source.pk), "--person", person.reference,
-                 "--caption", "From the hotline")
+    call_command(
+        "evidence",
+        "add",
+        str(photo),
+        str(notes),
+        "--incident",
+        incident.reference,
+        "--source",
+        str(source.pk),
+        "--person",
+        person.reference,
+        "--caption",
+        "From the hotline",
+    )
     out = capsys.readouterr().out
     assert out.count("stored") == 2
     rows = EvidenceFile.objects.order_by("id")
@@ -449,8 +518,7 @@ def test_evidence_add_command_stores_files_for_an_incident_source_and_person(tmp
     assert entry.changes["via"] == [None, "command line"]
 
 
-def test_evidence_add_command_refuses_bad_files_and_stores_nothing_of_them(tmp_path,
-                                                                           evidence_dir):
+def test_evidence_add_command_refuses_bad_files_and_stores_nothing_of_them(tmp_path, evidence_dir):
     incident = IncidentFactory()
     bad = tmp_path / "photo.jpg"
     bad.write_bytes(b"<html><script>alert(1)</script></html>")
@@ -465,10 +533,12 @@ def test_evidence_add_command_checks_the_user_it_acts_for(tmp_path, evidence_dir
     photo = tmp_path / "p.png"
     photo.write_bytes(image_bytes("PNG"))
     with pytest.raises(CommandError, match="may not add evidence"):
-        call_command("evidence", "add", str(photo), "--incident", incident.reference,
-                     "--user", "analyst")
-    call_command("evidence", "add", str(photo), "--incident", incident.reference,
-                 "--user", "coordinator")
+        call_command(
+            "evidence", "add", str(photo), "--incident", incident.reference, "--user", "analyst"
+        )
+    call_command(
+        "evidence", "add", str(photo), "--incident", incident.reference, "--user", "coordinator"
+    )
     assert EvidenceFile.objects.get().added_by == personas["coordinator"]
 
 
@@ -515,6 +585,7 @@ def test_evidence_verify_names_a_changed_byte_and_a_missing_file(evidence_dir, c
 
 # --- The permission matrix's rows for these pages ------------------------------------------------
 
+
 def test_the_matrix_rows_hold_for_every_persona(client_for, evidence_dir):
     """Run tests/sources/matrix.py's rows as the project's matrix does, canaries included."""
     from tests.sources.matrix import SOURCES_MATRIX
@@ -526,13 +597,15 @@ def test_the_matrix_rows_hold_for_every_persona(client_for, evidence_dir):
         for persona, status in zip(PERSONAS, expected, strict=True):
             url = build(world)
             client = client_for(persona)
-            response = (client.post(url, {"status": "in_review"}) if method == "POST"
-                        else client.get(url))
+            response = (
+                client.post(url, {"status": "in_review"}) if method == "POST" else client.get(url)
+            )
             if response.status_code != status:
                 failures.append(f"{persona} {name}: {response.status_code}, expected {status}")
             if persona in ("caseworker", "analyst", "outsider", "anonymous"):
-                body = (b"".join(response.streaming_content) if response.streaming
-                        else response.content).decode(errors="replace")
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                ).decode(errors="replace")
                 if any(canary in body for canary in CANARIES):
                     failures.append(f"{persona} {name} shows personal data")
     assert not failures, "\n".join(failures)

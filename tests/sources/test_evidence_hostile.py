@@ -81,8 +81,14 @@ def pdf_with_compressed_javascript() -> bytes:
     # The catalog's action sits in a compressed object stream, where a plain search misses it.
     hidden = b"5 0 << /S /JavaScript /JS (app.alert(1)) >>"
     packed = zlib.compress(hidden)
-    stream = (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
-              % len(packed)) + packed + b"\nendstream"
+    stream = (
+        (
+            b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
+            % len(packed)
+        )
+        + packed
+        + b"\nendstream"
+    )
     return pdf_bytes(stream, catalog_extra=b"/OpenAction 5 0 R ")
 
 
@@ -112,40 +118,92 @@ HOSTILE = [
     ("png-zip-polyglot", image_bytes("PNG") + zip_bytes(), "poly.png", "ZIP archive is hidden"),
     ("pdf-zip-polyglot", pdf_bytes() + zip_bytes(), "poly.pdf", "ZIP archive is hidden"),
     ("mp4-zip-polyglot", mp4_bytes() + zip_bytes(), "poly.mp4", "ZIP archive is hidden"),
-    ("jpeg-trailing-data", image_bytes("JPEG") + b"<?php system($_GET[1]); ?>", "t.jpg",
-     "extra data after the end of the JPEG"),
-    ("png-trailing-data", image_bytes("PNG") + b"MZ\x90\x00junk", "t.png",
-     "extra data after the end of the PNG"),
+    (
+        "jpeg-trailing-data",
+        image_bytes("JPEG") + b"<?php system($_GET[1]); ?>",
+        "t.jpg",
+        "extra data after the end of the JPEG",
+    ),
+    (
+        "png-trailing-data",
+        image_bytes("PNG") + b"MZ\x90\x00junk",
+        "t.png",
+        "extra data after the end of the PNG",
+    ),
     ("jpeg-script-in-comment", jpeg_with_script_comment(), "c.jpg", "markup"),
     ("png-script-in-text-chunk", png_with_script_text(), "c.png", "markup"),
     ("png-bad-checksum", png_with_bad_checksum(), "crc.png", "checksum"),
     ("motion-photo", motion_photo(), "motion.jpg", "motion photo"),
-    ("pdf-javascript", pdf_bytes(b"<< /S /JavaScript /JS (app.alert(1)) >>",
-                                 catalog_extra=b"/OpenAction 4 0 R "), "js.pdf", "JavaScript"),
-    ("pdf-javascript-hex-escaped", pdf_bytes(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"),
-     "js2.pdf", "JavaScript"),
-    ("pdf-javascript-in-object-stream", pdf_with_compressed_javascript(), "js3.pdf",
-     "JavaScript"),
+    (
+        "pdf-javascript",
+        pdf_bytes(b"<< /S /JavaScript /JS (app.alert(1)) >>", catalog_extra=b"/OpenAction 4 0 R "),
+        "js.pdf",
+        "JavaScript",
+    ),
+    (
+        "pdf-javascript-hex-escaped",
+        pdf_bytes(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>"),
+        "js2.pdf",
+        "JavaScript",
+    ),
+    ("pdf-javascript-in-object-stream", pdf_with_compressed_javascript(), "js3.pdf", "JavaScript"),
     ("pdf-launch", pdf_bytes(b"<< /S /Launch /F (cmd.exe) >>"), "l.pdf", "launches programs"),
-    ("pdf-embedded-file", pdf_bytes(b"<< /Type /EmbeddedFile /Length 0 >>\nstream\n\nendstream"),
-     "e.pdf", "embedded files"),
-    ("pdf-html-polyglot", pdf_bytes(b"<< /Comment (<html><script>alert(1)</script>) >>"),
-     "h.pdf", "web page"),
-    ("pdf-data-after-end", pdf_bytes(after_eof=b"<html>x</html>"), "after.pdf",
-     "extra data after the end of the PDF"),
-    ("pdf-encrypted", pdf_bytes(b"<< /Filter /Standard /V 1 /R 2 >>"
-                                b" % /Encrypt 4 0 R"), "enc.pdf", "encrypted"),
+    (
+        "pdf-embedded-file",
+        pdf_bytes(b"<< /Type /EmbeddedFile /Length 0 >>\nstream\n\nendstream"),
+        "e.pdf",
+        "embedded files",
+    ),
+    (
+        "pdf-html-polyglot",
+        pdf_bytes(b"<< /Comment (<html><script>alert(1)</script>) >>"),
+        "h.pdf",
+        "web page",
+    ),
+    (
+        "pdf-data-after-end",
+        pdf_bytes(after_eof=b"<html>x</html>"),
+        "after.pdf",
+        "extra data after the end of the PDF",
+    ),
+    (
+        "pdf-encrypted",
+        pdf_bytes(b"<< /Filter /Standard /V 1 /R 2 >> % /Encrypt 4 0 R"),
+        "enc.pdf",
+        "encrypted",
+    ),
     ("pdf-truncated", pdf_bytes()[:-30], "cut.pdf", "incomplete"),
-    ("svg-with-script", b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
-                        b"<script>alert(1)</script></svg>", "pic.svg", "SVG"),
-    ("svg-renamed-png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-     "pic.png", "SVG"),
-    ("html-renamed-jpg", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
-     "photo.jpg", "HTML"),
-    ("html-with-bom-and-space", b"\xef\xbb\xbf  \n<html><script>x</script></html>", "a.txt",
-     "HTML"),
-    ("text-with-script", b"Notes from the march.\n<script>alert(1)</script>\n", "notes.txt",
-     "HTML"),
+    (
+        "svg-with-script",
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+        b"<script>alert(1)</script></svg>",
+        "pic.svg",
+        "SVG",
+    ),
+    (
+        "svg-renamed-png",
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        "pic.png",
+        "SVG",
+    ),
+    (
+        "html-renamed-jpg",
+        b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+        "photo.jpg",
+        "HTML",
+    ),
+    (
+        "html-with-bom-and-space",
+        b"\xef\xbb\xbf  \n<html><script>x</script></html>",
+        "a.txt",
+        "HTML",
+    ),
+    (
+        "text-with-script",
+        b"Notes from the march.\n<script>alert(1)</script>\n",
+        "notes.txt",
+        "HTML",
+    ),
     ("zip-renamed-png", zip_bytes(), "photo.png", "ZIP archive"),
     ("docx-is-a-zip", zip_bytes(), "statement.docx", "Word, Excel and OpenDocument"),
     ("gzip", gzip.compress(b"hello" * 100), "notes.txt", "gzip"),
@@ -153,21 +211,28 @@ HOSTILE = [
     ("7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + b"\x00" * 40, "a.7z", "7-Zip"),
     ("rar", b"Rar!\x1a\x07\x01\x00" + b"\x00" * 40, "a.rar", "RAR"),
     ("elf-executable", b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120, "photo.jpg", "program"),
-    ("windows-executable", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200),
-     "video.mp4", "Windows program"),
+    (
+        "windows-executable",
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200),
+        "video.mp4",
+        "Windows program",
+    ),
     ("shell-script", b"#!/bin/sh\nrm -rf ~\n", "notes.txt", "script"),
     ("empty", b"", "empty.jpg", "empty"),
     ("text-with-nul", b"Looks like text\x00but is not", "notes.txt", "NUL"),
-    ("text-with-control-characters", b"Looks like text\x07\x08", "notes.txt",
-     "control characters"),
+    ("text-with-control-characters", b"Looks like text\x07\x08", "notes.txt", "control characters"),
     ("utf16-text", "Notes".encode("utf-16"), "notes.txt", "UTF-8"),
     ("latin1-text", "Café crème".encode("latin-1"), "notes.txt", "not one of the accepted"),
     ("random-bytes", bytes(range(256)) * 4, "data.jpg", "not one of the accepted"),
     ("gif", image_bytes("GIF"), "anim.gif", "GIF image"),
     ("bmp", image_bytes("BMP"), "pic.bmp", "BMP image"),
     ("tiff", image_bytes("TIFF"), "pic.tif", "TIFF"),
-    ("avif-brand", box(b"ftyp", b"avif\x00\x00\x00\x00avifmif1") + box(b"meta", b"\x00" * 8),
-     "pic.avif", "AVIF"),
+    (
+        "avif-brand",
+        box(b"ftyp", b"avif\x00\x00\x00\x00avifmif1") + box(b"meta", b"\x00" * 8),
+        "pic.avif",
+        "AVIF",
+    ),
     ("mp4-without-index", mpeg_without_index(), "clip.mp4", "no index"),
     ("mp4-cut-short", mp4_cut_short(), "clip.mp4", "incomplete"),
     ("wav-cut-short", wav_cut_short(), "sound.wav", "incomplete"),
@@ -204,13 +269,14 @@ def test_hostile_file_is_refused_by_the_vault(world, data, name, reason):
 
 
 @pytest.mark.parametrize(("data", "name", "reason"), CASES)
-def test_hostile_file_is_refused_over_http_and_leaves_nothing(world, client_for,
-                                                              upload_temp_dir, data, name,
-                                                              reason):
+def test_hostile_file_is_refused_over_http_and_leaves_nothing(
+    world, client_for, upload_temp_dir, data, name, reason
+):
     file = io.BytesIO(data)
     file.name = name
     response = client_for("coordinator").post(
-        reverse("sources:evidence-upload", args=[world.reference]), {"file": file})
+        reverse("sources:evidence-upload", args=[world.reference]), {"file": file}
+    )
     assert response.status_code == 422
     answer = response.json()
     assert answer["status"] == "refused"
@@ -222,8 +288,9 @@ def test_hostile_file_is_refused_over_http_and_leaves_nothing(world, client_for,
 def test_a_file_over_the_size_limit_is_refused(world, settings):
     settings.EVIDENCE_MAX_BYTES = 1000
     with pytest.raises(EvidenceRefused, match="larger than the limit of 1000 bytes"):
-        evidence_add(content=io.BytesIO(b"a" * 1001), filename="big.txt", actor=None,
-                     incident=world)
+        evidence_add(
+            content=io.BytesIO(b"a" * 1001), filename="big.txt", actor=None, incident=world
+        )
 
 
 def test_the_pixel_limit_is_a_setting(settings):
@@ -261,9 +328,17 @@ def test_damaged_files_are_refused_cleanly_or_accepted_whole():
     from casebook.sources.evidence.metadata import read_metadata, stripped_image
     from tests.sources.conftest import mp3_bytes, ogg_bytes, photo_with_exif
 
-    seeds = [image_bytes("JPEG"), image_bytes("PNG"), image_bytes("WEBP"), photo_with_exif(),
-             mp4_bytes(location="+51.5-000.1/", created=5), wav_bytes(), mp3_bytes(),
-             ogg_bytes(), pdf_bytes()]
+    seeds = [
+        image_bytes("JPEG"),
+        image_bytes("PNG"),
+        image_bytes("WEBP"),
+        photo_with_exif(),
+        mp4_bytes(location="+51.5-000.1/", created=5),
+        wav_bytes(),
+        mp3_bytes(),
+        ogg_bytes(),
+        pdf_bytes(),
+    ]
     rng = random.Random(20240504)
     for _ in range(300):
         data = bytearray(rng.choice(seeds))

@@ -57,17 +57,26 @@ def test_import_command_dry_run_writes_nothing(tmp_path, reference_data):
     assert not Incident.objects.exists()
 
 
-def test_skip_invalid_writes_the_rejects_beside_the_file_for_its_owner_only(tmp_path,
-                                                                            reference_data):
+def test_skip_invalid_writes_the_rejects_beside_the_file_for_its_owner_only(
+    tmp_path, reference_data
+):
     path = tmp_path / "incidents.csv"
-    path.write_bytes(csv_bytes([incident_row(incident_id="good"),
-                                incident_row(incident_id="bad", force="Metropolis PD")]))
+    path.write_bytes(
+        csv_bytes(
+            [
+                incident_row(incident_id="good"),
+                incident_row(incident_id="bad", force="Metropolis PD"),
+            ]
+        )
+    )
 
     out, err = run("import_incidents", str(path), "--skip-invalid")
 
     rejects = tmp_path / "incidents.rejects.csv"
-    assert (f"Imported 1 new incident and updated 0; 0 already up to date. 1 incident (1 row "
-            f"of the file) was left out for problems; they are in {rejects}.") in out
+    assert (
+        f"Imported 1 new incident and updated 0; 0 already up to date. 1 incident (1 row "
+        f"of the file) was left out for problems; they are in {rejects}."
+    ) in out
     assert "Row 3, force: 'Metropolis PD' is not a police force" in err
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
     assert "bad" in rejects.read_text()
@@ -80,11 +89,14 @@ def test_skip_invalid_writes_the_rejects_beside_the_file_for_its_owner_only(tmp_
     assert Incident.objects.count() == 2
 
 
-def test_skip_invalid_takes_a_rejects_path_and_writes_none_when_all_is_well(tmp_path,
-                                                                            reference_data):
+def test_skip_invalid_takes_a_rejects_path_and_writes_none_when_all_is_well(
+    tmp_path, reference_data
+):
     path = tmp_path / "incidents.json"
-    path.write_text('{"incidents": [{"id": "j1", "title": "Invented", "date": "2024-01-02"}, '
-                    '{"id": "j2", "title": "Invented", "date": "2024-02-31"}]}')
+    path.write_text(
+        '{"incidents": [{"id": "j1", "title": "Invented", "date": "2024-01-02"}, '
+        '{"id": "j2", "title": "Invented", "date": "2024-02-31"}]}'
+    )
     chosen = tmp_path / "to-fix.jsonl"
 
     out, _ = run("import_incidents", str(path), "--skip-invalid", "--rejects", str(chosen))
@@ -98,8 +110,7 @@ def test_skip_invalid_takes_a_rejects_path_and_writes_none_when_all_is_well(tmp_
     assert not (tmp_path / "valid.rejects.csv").exists()
 
 
-def test_rejects_need_a_name_for_standard_input_and_go_with_skip_invalid(tmp_path,
-                                                                         reference_data):
+def test_rejects_need_a_name_for_standard_input_and_go_with_skip_invalid(tmp_path, reference_data):
     with pytest.raises(CommandError, match="Give --rejects PATH"):
         call_command("import_incidents", "-", "--skip-invalid")
     path = tmp_path / "incidents.csv"
@@ -124,8 +135,7 @@ def test_export_command_writes_csv_to_standard_output(reference_data):
     assert "Canaryname" not in out
 
 
-def test_export_with_personal_data_writes_a_file_only_its_owner_can_read(tmp_path,
-                                                                          reference_data):
+def test_export_with_personal_data_writes_a_file_only_its_owner_can_read(tmp_path, reference_data):
     InvolvementFactory(person__full_name="Testperson Canaryname")
     path = tmp_path / "people.json"
 
@@ -143,8 +153,17 @@ def test_export_command_writes_the_import_template(reference_data):
 
 
 def test_docstring_examples_hold():
-    for module in (countries, formats, records, vocabulary, writing, acled, base, casebook_csv,
-                   casebook_json):
+    for module in (
+        countries,
+        formats,
+        records,
+        vocabulary,
+        writing,
+        acled,
+        base,
+        casebook_csv,
+        casebook_json,
+    ):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 

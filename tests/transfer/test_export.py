@@ -40,27 +40,48 @@ def export(format: str = "csv", *, actor=None, **options) -> str:
 def casebook():
     """Two incidents: one with a protest, two acts, outcomes, sources and a named person."""
     protest = ProtestFactory(name="Invented march for invented causes")
-    first = IncidentFactory(title="Arrests at the invented march", protest=protest,
-                            date=dt.date(2024, 5, 4), summary="Officers arrested marchers.",
-                            latitude="51.500000", longitude="-0.120000",
-                            coordinate_precision="street")
+    first = IncidentFactory(
+        title="Arrests at the invented march",
+        protest=protest,
+        date=dt.date(2024, 5, 4),
+        summary="Officers arrested marchers.",
+        latitude="51.500000",
+        longitude="-0.120000",
+        coordinate_precision="street",
+    )
     first.tags.add(Tag.objects.create(name="march"))
     arrest = ActFactory(incident=first, number_affected=2)
     OutcomeFactory(act=arrest, date=dt.date(2024, 5, 5))
-    OutcomeFactory(act=arrest, date=None,
-                   outcome_type=OutcomeType.objects.get(slug="convicted"))
-    ActFactory(incident=first, act_type=ActType.objects.get(slug="seizure"),
-               number_affected=None, number_precision="unknown", legal_provision=None,
-               trigger_type=None, trigger_wording="", offence_wording="")
+    OutcomeFactory(act=arrest, date=None, outcome_type=OutcomeType.objects.get(slug="convicted"))
+    ActFactory(
+        incident=first,
+        act_type=ActType.objects.get(slug="seizure"),
+        number_affected=None,
+        number_precision="unknown",
+        legal_provision=None,
+        trigger_type=None,
+        trigger_wording="",
+        offence_wording="",
+    )
     IncidentSourceFactory(incident=first)
     IncidentSourceFactory(incident=first, supports="seizure")
-    InvolvementFactory(act=arrest, person__full_name="Testperson Canaryname",
-                       person__contact="canary@example.test")
-    second = IncidentFactory(title="Image appeal after an invented vigil",
-                             date=dt.date(2024, 2, 1), date_precision="month", force=None)
-    ActFactory(incident=second, act_type=ActType.objects.get(slug="image_appeal"),
-               number_affected=5, number_precision="approximate", legal_provision=None,
-               trigger_type=None)
+    InvolvementFactory(
+        act=arrest, person__full_name="Testperson Canaryname", person__contact="canary@example.test"
+    )
+    second = IncidentFactory(
+        title="Image appeal after an invented vigil",
+        date=dt.date(2024, 2, 1),
+        date_precision="month",
+        force=None,
+    )
+    ActFactory(
+        incident=second,
+        act_type=ActType.objects.get(slug="image_appeal"),
+        number_affected=5,
+        number_precision="approximate",
+        legal_provision=None,
+        trigger_type=None,
+    )
     return first, second
 
 
@@ -97,11 +118,12 @@ def test_csv_has_one_row_per_act_or_source_and_dates_keep_their_precision(casebo
 
     assert list(rows[0]) == list(COLUMNS)
     assert [(r["date"], r["act_type"]) for r in rows] == [
-        ("2024-02", "image_appeal"), ("2024-05-04", "arrest"), ("2024-05-04", "seizure")
+        ("2024-02", "image_appeal"),
+        ("2024-05-04", "arrest"),
+        ("2024-05-04", "seizure"),
     ]
     arrest = rows[1]
-    assert (arrest["outcome"], arrest["outcome_date"]) == ("charged; convicted",
-                                                           "2024-05-05; ")
+    assert (arrest["outcome"], arrest["outcome_date"]) == ("charged; convicted", "2024-05-05; ")
     assert arrest["protest"] == "Invented march for invented causes"
 
 
@@ -117,8 +139,7 @@ def test_exports_without_personal_data_carry_no_names_or_contacts(casebook, pers
 def test_json_export_names_people_by_reference_only(casebook, personas):
     data = json.loads(export("json", actor=personas["analyst"]))
 
-    people = [p for i in data["incidents"] for a in i.get("acts", [])
-              for p in a.get("people", [])]
+    people = [p for i in data["incidents"] for a in i.get("acts", []) for p in a.get("people", [])]
     assert people == [{"reference": Person.objects.get().reference, "role": "arrested"}]
 
 
@@ -154,8 +175,12 @@ def test_every_export_is_recorded_with_its_format_and_size(casebook, personas):
     export("acled", actor=personas["analyst"])
 
     entry = AuditEntry.objects.get(action="cases.incidents.exported")
-    assert entry.changes == {"format": "acled", "incidents": 2, "personal_data": False,
-                             "people": []}
+    assert entry.changes == {
+        "format": "acled",
+        "incidents": 2,
+        "personal_data": False,
+        "people": [],
+    }
 
 
 def test_free_text_goes_through_the_redactor(casebook):
@@ -196,12 +221,15 @@ def test_acled_export_uses_acleds_columns_and_codes(casebook):
     assert march["event_date"] == "2024-05-04"
     assert march["sub_event_type"] == "Protest with intervention"
     assert (march["actor2"], march["inter2"], march["interaction"]) == (
-        "Metropolitan Police Service", "1", "16"
+        "Metropolitan Police Service",
+        "1",
+        "16",
     )
-    assert (march["iso"], march["country"], march["admin1"]) == ("826", "United Kingdom",
-                                                                 "England")
+    assert (march["iso"], march["country"], march["admin1"]) == ("826", "United Kingdom", "England")
     assert (march["latitude"], march["longitude"], march["geo_precision"]) == (
-        "51.500000", "-0.120000", "1"
+        "51.500000",
+        "-0.120000",
+        "1",
     )
     assert "arrest (2)" in march["notes"]
 
@@ -216,8 +244,9 @@ def test_incidents_imported_from_acled_keep_acleds_event_id_on_export(reference_
 
 @pytest.mark.parametrize("format", ["csv", "json"])
 def test_the_import_template_is_itself_a_valid_import(reference_data, format):
-    report = incidents_import(file=import_template(format=format).encode(), actor=None,
-                              dry_run=True)
+    report = incidents_import(
+        file=import_template(format=format).encode(), actor=None, dry_run=True
+    )
 
     assert report.ok, report.problems
     assert report.created == 1

@@ -36,14 +36,21 @@ def test_import_creates_incident_with_its_act_outcome_and_source(coordinator):
     ]
     source = incident.source_links.get().source
     assert (source.title, source.channel.slug, source.grade) == (
-        "Three held at invented vigil", "other", "F6"
+        "Three held at invented vigil",
+        "other",
+        "F6",
     )
 
 
 def test_import_accepts_forces_provisions_and_terms_as_people_write_them(coordinator):
-    row = incident_row(force="the Met", legal_provision="s.14 POA",
-                       act_type="Stop and search", trigger_type="Placard or sign",
-                       outcome="No further action", outcome_date="")
+    row = incident_row(
+        force="the Met",
+        legal_provision="s.14 POA",
+        act_type="Stop and search",
+        trigger_type="Placard or sign",
+        outcome="No further action",
+        outcome_date="",
+    )
 
     report = incidents_import(file=csv_bytes([row]), actor=coordinator)
 
@@ -83,10 +90,16 @@ def test_import_reports_every_problem_at_once_and_writes_nothing(coordinator):
 
     messages = [str(p) for p in report.problems]
     assert "Row 2, date: 2024-02-31 is not a real date." in messages
-    assert any(m.startswith("Row 3, act_type: 'detention' is not an act type in the codebook; "
-                            "use one of: arrest,") for m in messages)
-    assert "Row 4, number_affected: 'three' is not a whole number; write e.g. 3, or leave it " \
-           "empty." in messages
+    assert any(
+        m.startswith(
+            "Row 3, act_type: 'detention' is not an act type in the codebook; use one of: arrest,"
+        )
+        for m in messages
+    )
+    assert (
+        "Row 4, number_affected: 'three' is not a whole number; write e.g. 3, or leave it "
+        "empty." in messages
+    )
     assert any(m.startswith("Row 5, title: is empty") for m in messages)
     assert "Row 6, latitude: 91 is outside -90…90." in messages
     assert not Incident.objects.exists()
@@ -94,9 +107,17 @@ def test_import_reports_every_problem_at_once_and_writes_nothing(coordinator):
 
 
 def test_reimporting_the_same_file_changes_nothing(coordinator):
-    rows = [incident_row(), incident_row(act_type="seizure", number_affected="1",
-                                         legal_provision="", trigger_type="", outcome="",
-                                         outcome_date="")]
+    rows = [
+        incident_row(),
+        incident_row(
+            act_type="seizure",
+            number_affected="1",
+            legal_provision="",
+            trigger_type="",
+            outcome="",
+            outcome_date="",
+        ),
+    ]
     incidents_import(file=csv_bytes(rows), actor=coordinator)
 
     report = incidents_import(file=csv_bytes(rows), actor=coordinator)
@@ -112,9 +133,12 @@ def test_reimporting_the_same_file_changes_nothing(coordinator):
 def test_reimport_updates_changed_values_and_records_them_in_the_history(coordinator):
     incidents_import(file=csv_bytes([incident_row()]), actor=coordinator)
 
-    changed = incident_row(title="Invented arrests at a Testford vigil (corrected)",
-                           number_affected="4", outcome="charged; convicted",
-                           outcome_date="2024-05-06; 2024-09-01")
+    changed = incident_row(
+        title="Invented arrests at a Testford vigil (corrected)",
+        number_affected="4",
+        outcome="charged; convicted",
+        outcome_date="2024-05-06; 2024-09-01",
+    )
     report = incidents_import(file=csv_bytes([changed]), actor=coordinator)
 
     assert (report.created, report.updated) == (0, 1)
@@ -126,8 +150,10 @@ def test_reimport_updates_changed_values_and_records_them_in_the_history(coordin
     update = AuditEntry.objects.get(action="cases.incident.updated")
     assert update.incident_reference == incident.reference
     assert update.actor == coordinator
-    assert update.changes["title"] == ["Invented arrests at a Testford vigil",
-                                       "Invented arrests at a Testford vigil (corrected)"]
+    assert update.changes["title"] == [
+        "Invented arrests at a Testford vigil",
+        "Invented arrests at a Testford vigil (corrected)",
+    ]
     assert update.changes["act 1 number_affected"] == ["3", "4"]
     assert AuditEntry.objects.filter(action="cases.incident.imported").count() == 1
 
@@ -145,8 +171,9 @@ def test_empty_cells_on_reimport_keep_what_the_casebook_has(coordinator):
 def test_skip_existing_leaves_imported_incidents_alone(coordinator):
     incidents_import(file=csv_bytes([incident_row()]), actor=coordinator)
 
-    report = incidents_import(file=csv_bytes([incident_row(title="Changed")]), actor=coordinator,
-                              update_existing=False)
+    report = incidents_import(
+        file=csv_bytes([incident_row(title="Changed")]), actor=coordinator, update_existing=False
+    )
 
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
     assert Incident.objects.get().title == "Invented arrests at a Testford vigil"
@@ -157,13 +184,25 @@ def test_rows_sharing_an_incident_id_make_one_incident_with_several_acts_and_sou
 ):
     rows = [
         incident_row(),
-        incident_row(title="", date="", act_type="seizure", number_affected="2",
-                     legal_provision="", trigger_type="flag", outcome="", outcome_date="",
-                     source_url="https://news.example.test/story/second",
-                     source_title="Flags seized at invented vigil"),
-        {"incident_id": "testgroup-001", "source_url": "https://police.example.test/statement",
-         "source_title": "Statement on the invented vigil", "source_kind": "police_statement",
-         "source_channel": "police-statements"},
+        incident_row(
+            title="",
+            date="",
+            act_type="seizure",
+            number_affected="2",
+            legal_provision="",
+            trigger_type="flag",
+            outcome="",
+            outcome_date="",
+            source_url="https://news.example.test/story/second",
+            source_title="Flags seized at invented vigil",
+        ),
+        {
+            "incident_id": "testgroup-001",
+            "source_url": "https://police.example.test/statement",
+            "source_title": "Statement on the invented vigil",
+            "source_kind": "police_statement",
+            "source_channel": "police-statements",
+        },
     ]
 
     report = incidents_import(file=csv_bytes(rows), actor=coordinator)
@@ -187,16 +226,20 @@ def test_rows_of_one_incident_that_disagree_are_a_problem(coordinator):
 
 
 def test_import_reads_uk_dates_and_keeps_their_precision(coordinator):
-    rows = [incident_row(incident_id="day", date="04/05/2024"),
-            incident_row(incident_id="month", date="May 2024"),
-            incident_row(incident_id="year", date="2023")]
+    rows = [
+        incident_row(incident_id="day", date="04/05/2024"),
+        incident_row(incident_id="month", date="May 2024"),
+        incident_row(incident_id="year", date="2023"),
+    ]
 
     incidents_import(file=csv_bytes(rows), actor=coordinator)
 
     found = {i.external_id: (i.date, i.date_precision) for i in Incident.objects.all()}
-    assert found == {"day": (dt.date(2024, 5, 4), "day"),
-                     "month": (dt.date(2024, 5, 1), "month"),
-                     "year": (dt.date(2023, 1, 1), "year")}
+    assert found == {
+        "day": (dt.date(2024, 5, 4), "day"),
+        "month": (dt.date(2024, 5, 1), "month"),
+        "year": (dt.date(2023, 1, 1), "year"),
+    }
 
 
 def test_import_suggests_the_column_a_misspelt_header_meant(coordinator):
@@ -228,8 +271,7 @@ def test_import_explains_how_to_save_a_file_that_is_not_utf8(coordinator):
 
 
 def test_dry_run_counts_what_would_change_and_writes_nothing(coordinator):
-    report = incidents_import(file=csv_bytes([incident_row()]), actor=coordinator,
-                              dry_run=True)
+    report = incidents_import(file=csv_bytes([incident_row()]), actor=coordinator, dry_run=True)
 
     assert report.ok
     assert report.summary.startswith("Checked: would import 1 new incident")
@@ -243,8 +285,9 @@ def test_rows_without_incident_id_import_with_a_warning_about_duplicates(coordin
     report = incidents_import(file=csv_bytes(rows), actor=coordinator)
 
     assert report.created == 2
-    assert report.notes == ["2 incidents have no incident_id: importing the same file again "
-                            "would add them again."]
+    assert report.notes == [
+        "2 incidents have no incident_id: importing the same file again would add them again."
+    ]
 
 
 @pytest.mark.parametrize("role", ["caseworker", "analyst", None])
@@ -255,8 +298,9 @@ def test_only_coordinators_and_administrators_import(make_user, role):
 
 
 def test_imported_incidents_are_found_by_full_text_search(coordinator):
-    incidents_import(file=csv_bytes([incident_row(trigger_wording="ZORBLAX NOW")]),
-                     actor=coordinator)
+    incidents_import(
+        file=csv_bytes([incident_row(trigger_wording="ZORBLAX NOW")]), actor=coordinator
+    )
 
     assert filter_by_text(Incident.objects.all(), "zorblax").count() == 1
 
@@ -283,9 +327,10 @@ def test_protest_named_by_several_rows_is_created_once_and_then_reused(coordinat
     rows = [incident_row(incident_id=f"id-{n}", protest="Invented vigil") for n in range(2)]
 
     incidents_import(file=csv_bytes(rows), actor=coordinator)
-    incidents_import(file=csv_bytes([incident_row(incident_id="id-9",
-                                                  protest="invented VIGIL")]),
-                     actor=coordinator)
+    incidents_import(
+        file=csv_bytes([incident_row(incident_id="id-9", protest="invented VIGIL")]),
+        actor=coordinator,
+    )
 
     protest = Protest.objects.get()
     assert protest.incidents.count() == 3

@@ -18,26 +18,40 @@ pytestmark = pytest.mark.django_db
 
 
 def document(*incidents: dict) -> bytes:
-    return json.dumps({"format": "casebook-incidents", "version": 1,
-                       "incidents": list(incidents)}).encode()
+    return json.dumps(
+        {"format": "casebook-incidents", "version": 1, "incidents": list(incidents)}
+    ).encode()
 
 
 def incident(**overrides) -> dict:
     data = {
-        "id": "json-001", "title": "Invented dispersal at Testford square",
-        "date": "2024-06-01", "force": "Kent Police",
-        "acts": [{"act_type": "dispersal", "number_precision": "unknown",
-                  "legal_provision": "Anti-social Behaviour, Crime and Policing Act 2014 s35"}],
-        "sources": [{"url": "https://news.example.test/square", "title": "Square cleared",
-                     "kind": "news_article", "reliability": "c", "credibility": "3"}],
+        "id": "json-001",
+        "title": "Invented dispersal at Testford square",
+        "date": "2024-06-01",
+        "force": "Kent Police",
+        "acts": [
+            {
+                "act_type": "dispersal",
+                "number_precision": "unknown",
+                "legal_provision": "Anti-social Behaviour, Crime and Policing Act 2014 s35",
+            }
+        ],
+        "sources": [
+            {
+                "url": "https://news.example.test/square",
+                "title": "Square cleared",
+                "kind": "news_article",
+                "reliability": "c",
+                "credibility": "3",
+            }
+        ],
     }
     data.update(overrides)
     return data
 
 
 def arrested(**person) -> dict:
-    return {"act_type": "arrest", "number_affected": 1, "people": [{"role": "arrested",
-                                                                     **person}]}
+    return {"act_type": "arrest", "number_affected": 1, "people": [{"role": "arrested", **person}]}
 
 
 def test_json_import_creates_incident_act_and_graded_source(coordinator):
@@ -58,39 +72,49 @@ def test_a_bare_list_of_incidents_is_read_too(coordinator):
 
 
 def test_json_problems_name_the_path_to_the_value(coordinator):
-    bad = incident(acts=[{"act_type": "arrest", "number_affected": -2,
-                          "outcomes": [{"outcome": "jailed"}]}])
+    bad = incident(
+        acts=[{"act_type": "arrest", "number_affected": -2, "outcomes": [{"outcome": "jailed"}]}]
+    )
 
     report = incidents_import(file=document(bad), actor=coordinator)
 
     messages = [str(p) for p in report.problems]
-    assert "incidents[0].acts[0], number_affected: '-2' is not a whole number; write e.g. 3, " \
-           "or leave it empty." in messages
-    assert any(m.startswith("incidents[0].acts[0].outcomes[0], outcome: 'jailed' is not an "
-                            "outcome in the codebook") for m in messages)
+    assert (
+        "incidents[0].acts[0], number_affected: '-2' is not a whole number; write e.g. 3, "
+        "or leave it empty." in messages
+    )
+    assert any(
+        m.startswith(
+            "incidents[0].acts[0].outcomes[0], outcome: 'jailed' is not an outcome in the codebook"
+        )
+        for m in messages
+    )
 
 
 def test_broken_json_is_reported_with_its_line(coordinator):
-    report = incidents_import(file=b'{"incidents": [\n{"title": }]}', actor=coordinator,
-                              filename="upload.json")
+    report = incidents_import(
+        file=b'{"incidents": [\n{"title": }]}', actor=coordinator, filename="upload.json"
+    )
 
-    assert str(report.problems[0]).startswith("The file: is not valid JSON (Expecting value "
-                                              "at line 2, column 11)")
+    assert str(report.problems[0]).startswith(
+        "The file: is not valid JSON (Expecting value at line 2, column 11)"
+    )
 
 
 def test_people_with_consent_are_imported_and_named_only_by_reference_in_the_audit(
     coordinator,
 ):
-    person = {"full_name": "Testperson Canaryname", "contact": "canary@example.test",
-              "consent_record": True}
+    person = {
+        "full_name": "Testperson Canaryname",
+        "contact": "canary@example.test",
+        "consent_record": True,
+    }
 
-    report = incidents_import(file=document(incident(acts=[arrested(**person)])),
-                              actor=coordinator)
+    report = incidents_import(file=document(incident(acts=[arrested(**person)])), actor=coordinator)
 
     assert report.ok, report.problems
     involvement = Involvement.objects.select_related("person").get()
-    assert (involvement.role, involvement.person.full_name) == ("arrested",
-                                                                 "Testperson Canaryname")
+    assert (involvement.role, involvement.person.full_name) == ("arrested", "Testperson Canaryname")
     entries = json.dumps(list(AuditEntry.objects.values("changes", "object_id", "action")))
     assert "Canaryname" not in entries
     assert "people.person.imported" in entries
@@ -99,8 +123,7 @@ def test_people_with_consent_are_imported_and_named_only_by_reference_in_the_aud
 def test_personal_details_without_consent_are_refused(coordinator):
     person = {"full_name": "Testperson Noconsent", "consent_record": False}
 
-    report = incidents_import(file=document(incident(acts=[arrested(**person)])),
-                              actor=coordinator)
+    report = incidents_import(file=document(incident(acts=[arrested(**person)])), actor=coordinator)
 
     assert [str(p) for p in report.problems] == [
         "incidents[0].acts[0].people[0], consent_record: is not true, so the person's name, "
@@ -112,16 +135,18 @@ def test_personal_details_without_consent_are_refused(coordinator):
 def test_a_person_given_by_reference_is_linked_not_copied(coordinator):
     known = PersonFactory()
 
-    incidents_import(file=document(incident(acts=[arrested(reference=known.reference)])),
-                     actor=coordinator)
+    incidents_import(
+        file=document(incident(acts=[arrested(reference=known.reference)])), actor=coordinator
+    )
 
     assert Person.objects.get() == known
     assert known.involvements.get().role == "arrested"
 
 
 def test_an_unknown_person_reference_is_a_problem(coordinator):
-    report = incidents_import(file=document(incident(acts=[arrested(reference="P-999999")])),
-                              actor=coordinator)
+    report = incidents_import(
+        file=document(incident(acts=[arrested(reference="P-999999")])), actor=coordinator
+    )
 
     assert "no person P-999999 in this casebook" in str(report.problems[0])
 
@@ -160,8 +185,7 @@ def test_two_acts_of_one_incident_with_the_same_id_are_a_problem(coordinator):
 def test_a_name_too_long_to_keep_is_a_problem_named_by_place_not_value(coordinator):
     person = {"full_name": "Testperson " + "Longname" * 30, "consent_record": True}
 
-    report = incidents_import(file=document(incident(acts=[arrested(**person)])),
-                              actor=coordinator)
+    report = incidents_import(file=document(incident(acts=[arrested(**person)])), actor=coordinator)
 
     assert [str(p) for p in report.problems] == [
         "incidents[0].acts[0].people[0], full_name: Ensure this value has at most 200 "
@@ -171,8 +195,13 @@ def test_a_name_too_long_to_keep_is_a_problem_named_by_place_not_value(coordinat
 
 
 def test_imported_source_texts_are_hashed_as_sources_hash_them_when_saved(coordinator):
-    sources = [{"url": "https://news.example.test/text", "title": "With a text",
-                "text": "Invented report of invented arrests."}]
+    sources = [
+        {
+            "url": "https://news.example.test/text",
+            "title": "With a text",
+            "text": "Invented report of invented arrests.",
+        }
+    ]
     incidents_import(file=document(incident(sources=sources)), actor=coordinator)
 
     source = Source.objects.get()
@@ -184,13 +213,20 @@ def test_imported_source_texts_are_hashed_as_sources_hash_them_when_saved(coordi
 
 def test_an_import_keeps_the_audit_chain_intact(coordinator):
     person = {"full_name": "Testperson Chained", "consent_record": True}
-    incidents_import(file=document(incident(id="one", acts=[arrested(**person)]),
-                                   incident(id="two")), actor=coordinator)
-    report = incidents_import(file=document(incident(id="two", title="Changed title")),
-                              actor=coordinator)
+    incidents_import(
+        file=document(incident(id="one", acts=[arrested(**person)]), incident(id="two")),
+        actor=coordinator,
+    )
+    report = incidents_import(
+        file=document(incident(id="two", title="Changed title")), actor=coordinator
+    )
 
     assert report.ok, report.problems
     assert audit_verify().ok
     actions = list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True))
-    assert actions == ["cases.incident.imported", "cases.incident.imported",
-                       "people.person.imported", "cases.incident.updated"]
+    assert actions == [
+        "cases.incident.imported",
+        "cases.incident.imported",
+        "people.person.imported",
+        "cases.incident.updated",
+    ]

@@ -35,8 +35,9 @@ def upload(data: bytes, name: str = "incidents.csv", **fields) -> dict:
 
 
 def mixed_file() -> bytes:
-    return csv_bytes([incident_row(incident_id="good"),
-                      incident_row(incident_id="bad", force="Metropolis PD")])
+    return csv_bytes(
+        [incident_row(incident_id="good"), incident_row(incident_id="bad", force="Metropolis PD")]
+    )
 
 
 def streamed(response) -> str:
@@ -47,8 +48,9 @@ def streamed(response) -> str:
 
 
 @pytest.mark.parametrize(("persona", "status"), IMPORTERS)
-def test_the_import_page_opens_for_coordinators_and_administrators_only(client_for, persona,
-                                                                        status):
+def test_the_import_page_opens_for_coordinators_and_administrators_only(
+    client_for, persona, status
+):
     response = client_for(persona).get(IMPORT)
 
     assert response.status_code == status
@@ -59,8 +61,7 @@ def test_the_import_page_opens_for_coordinators_and_administrators_only(client_f
 
 
 @pytest.mark.parametrize(("persona", "status"), IMPORTERS)
-def test_only_coordinators_and_administrators_can_post_an_import(client_for, persona,
-                                                                 status):
+def test_only_coordinators_and_administrators_can_post_an_import(client_for, persona, status):
     response = client_for(persona).post(IMPORT, upload(csv_bytes([incident_row()])))
 
     assert response.status_code == status
@@ -80,7 +81,7 @@ def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(clie
 
     page = response.content.decode()
     assert "Nothing was imported: the file has 1 problem to fix first." in page
-    assert "<td class=\"ref\">Row 3</td><td><code>force</code></td>" in page
+    assert '<td class="ref">Row 3</td><td><code>force</code></td>' in page
     assert "&#x27;Metropolis PD&#x27; is not a police force in the codebook." in page
     assert "Download the rejected rows" not in page
     assert not Incident.objects.exists()
@@ -88,7 +89,8 @@ def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(clie
 
 def test_a_dry_run_counts_and_writes_nothing(client_for):
     response = client_for("administrator").post(
-        IMPORT, upload(csv_bytes([incident_row()]), dry_run="on"))
+        IMPORT, upload(csv_bytes([incident_row()]), dry_run="on")
+    )
 
     assert "Checked: would import 1 new incident" in response.content.decode()
     assert not Incident.objects.exists()
@@ -131,19 +133,23 @@ def test_json_rejects_download_as_json_lines(client_for):
     client = client_for("coordinator")
     bad = incident(id="json-bad", acts=[{"act_type": "arrest", "number_affected": -1}])
 
-    response = client.post(IMPORT, upload(document(incident(), bad), name="cases.json",
-                                          skip_invalid="on"))
+    response = client.post(
+        IMPORT, upload(document(incident(), bad), name="cases.json", skip_invalid="on")
+    )
 
     download = client.get(response.context["rejects_url"])
     assert download["Content-Disposition"] == 'attachment; filename="cases.rejects.jsonl"'
     assert [json.loads(line)["id"] for line in download.content.decode().splitlines()] == [
-        "json-bad"]
+        "json-bad"
+    ]
 
 
 def test_every_row_of_a_rejected_incident_is_handed_back(client_for):
     client = client_for("coordinator")
-    rows = [incident_row(incident_id="two-rows"),
-            incident_row(incident_id="two-rows", title="", date="", act_type="detention")]
+    rows = [
+        incident_row(incident_id="two-rows"),
+        incident_row(incident_id="two-rows", title="", date="", act_type="detention"),
+    ]
 
     response = client.post(IMPORT, upload(csv_bytes(rows), skip_invalid="on"))
 
@@ -190,7 +196,9 @@ def recorded():
 
 @pytest.mark.parametrize(("persona", "status"), EXPORTERS)
 def test_the_export_page_opens_for_analysts_coordinators_and_administrators(
-    client_for, persona, status,
+    client_for,
+    persona,
+    status,
 ):
     response = client_for(persona).get(EXPORT)
 
@@ -209,7 +217,8 @@ def test_an_export_streams_a_file_to_those_allowed(client_for, recorded, persona
         assert response.streaming
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response["Content-Disposition"].startswith(
-            'attachment; filename="casebook-incidents-')
+            'attachment; filename="casebook-incidents-'
+        )
         text = streamed(response)
         assert "Invented arrests on Testford green" in text
         assert CANARY not in text
@@ -226,8 +235,7 @@ def test_an_analyst_asking_for_personal_data_gets_none(client_for, recorded):
 
 
 def test_a_coordinator_exports_personal_data_in_json_and_it_is_recorded(client_for, recorded):
-    response = client_for("coordinator").post(EXPORT, {"format": "json",
-                                                       "personal_data": "on"})
+    response = client_for("coordinator").post(EXPORT, {"format": "json", "personal_data": "on"})
 
     assert CANARY in streamed(response)
     entry = AuditEntry.objects.get(action="cases.incidents.exported")

@@ -13,10 +13,11 @@ from tests.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM),
-                       reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM),
+        reason="Debian's chromium is not installed (apt-get install chromium)",
+    ),
 ]
-
 
 
 @pytest.mark.django_db(transaction=True)

@@ -40,31 +40,43 @@ MATRIX = {
     "cases:incident-list": ("GET", lambda w: reverse("cases:incident-list"), STAFF_READ),
     "cases:incident-create": ("GET", lambda w: reverse("cases:incident-create"), CASE_EDITORS),
     "cases:incident-detail": (
-        "GET", lambda w: reverse("cases:incident-detail", args=[w.incident.reference]),
+        "GET",
+        lambda w: reverse("cases:incident-detail", args=[w.incident.reference]),
         STAFF_READ,
     ),
     "cases:incident-edit": (
-        "GET", lambda w: reverse("cases:incident-edit", args=[w.incident.reference]),
+        "GET",
+        lambda w: reverse("cases:incident-edit", args=[w.incident.reference]),
         INCIDENT_EDITORS,
     ),
     # A fresh draft each time, so that every persona asks for the same, valid transition.
     "cases:incident-status": (
-        "POST", lambda w: reverse("cases:incident-status", args=[w.fresh_incident().reference]),
+        "POST",
+        lambda w: reverse("cases:incident-status", args=[w.fresh_incident().reference]),
         (302, 302, 403, 403, 403, 302),
     ),
     "cases:protest-list": ("GET", lambda w: reverse("cases:protest-list"), STAFF_READ),
     "cases:protest-detail": (
-        "GET", lambda w: reverse("cases:protest-detail", args=[w.protest.pk]), STAFF_READ,
+        "GET",
+        lambda w: reverse("cases:protest-detail", args=[w.protest.pk]),
+        STAFF_READ,
     ),
-    "transfer:import": ("GET", lambda w: reverse("transfer:import"),
-                        (200, 200, 403, 403, 403, 302)),
+    "transfer:import": (
+        "GET",
+        lambda w: reverse("transfer:import"),
+        (200, 200, 403, 403, 403, 302),
+    ),
     # A token this session was never given: importers get 404, everyone else 403.
     "transfer:import-rejects": (
-        "GET", lambda w: reverse("transfer:import-rejects", args=["no-such-token"]),
+        "GET",
+        lambda w: reverse("transfer:import-rejects", args=["no-such-token"]),
         (404, 404, 403, 403, 403, 302),
     ),
-    "transfer:export": ("GET", lambda w: reverse("transfer:export"),
-                        (200, 200, 403, 200, 403, 302)),
+    "transfer:export": (
+        "GET",
+        lambda w: reverse("transfer:export"),
+        (200, 200, 403, 200, 403, 302),
+    ),
 }
 
 
@@ -88,13 +100,19 @@ ADMIN_PREFIX = "admin/"
 ADMIN_SAMPLES = {
     "admin:index": ("GET", lambda w: reverse("admin:index"), ADMIN_ONLY),
     "admin:cases_incident_changelist": (
-        "GET", lambda w: reverse("admin:cases_incident_changelist"), ADMIN_ONLY,
+        "GET",
+        lambda w: reverse("admin:cases_incident_changelist"),
+        ADMIN_ONLY,
     ),
     "admin:people_person_change": (
-        "GET", lambda w: reverse("admin:people_person_change", args=[w.person.pk]), ADMIN_ONLY,
+        "GET",
+        lambda w: reverse("admin:people_person_change", args=[w.person.pk]),
+        ADMIN_ONLY,
     ),
     "admin:accounts_user_changelist": (
-        "GET", lambda w: reverse("admin:accounts_user_changelist"), ADMIN_ONLY,
+        "GET",
+        lambda w: reverse("admin:accounts_user_changelist"),
+        ADMIN_ONLY,
     ),
 }
 PUBLIC = {"healthz", "accounts:login"}
@@ -120,8 +138,10 @@ class World:
         self.protest = ProtestFactory()
         self.incident = IncidentFactory(protest=self.protest)
         involvement = InvolvementFactory(
-            act__incident=self.incident, person__full_name=CANARIES[0],
-            person__contact=CANARIES[1], person__address=CANARIES[2],
+            act__incident=self.incident,
+            person__full_name=CANARIES[0],
+            person__contact=CANARIES[1],
+            person__address=CANARIES[2],
         )
         self.person = involvement.person
 
@@ -147,11 +167,13 @@ def test_every_url_pattern_has_an_expected_status_for_every_persona(client_for, 
         for persona, status in zip(PERSONAS, expected, strict=True):
             url = build(world)
             client = client_for(persona)
-            response = (client.post(url, {"status": "in_review"}) if method == "POST"
-                        else client.get(url))
+            response = (
+                client.post(url, {"status": "in_review"}) if method == "POST" else client.get(url)
+            )
             if response.status_code != status:
-                failures.append(f"{persona} {method} {url}: {response.status_code}, "
-                                f"expected {status}")
+                failures.append(
+                    f"{persona} {method} {url}: {response.status_code}, expected {status}"
+                )
             if persona == "anonymous" and name not in PUBLIC:
                 location = response.get("Location", "")
                 if not location.startswith(reverse("accounts:login")):
@@ -180,8 +202,9 @@ def test_static_files_are_public(client):
         ("analyst", True, False),  # even an analyst assigned by mistake sees nobody
     ],
 )
-def test_the_incident_page_shows_people_only_to_those_allowed(client_for, personas, persona,
-                                                             assigned, sees_people):
+def test_the_incident_page_shows_people_only_to_those_allowed(
+    client_for, personas, persona, assigned, sees_people
+):
     world = World()
     if assigned:
         world.incident.assigned_to.add(personas[persona])

@@ -34,12 +34,13 @@ def _recent(**filters):
 def sign_in_refusal(*, username: str, ip_address: str | None) -> str | None:
     """Why a sign-in attempt must be refused before checking the password, or None."""
     if _recent(username=username.lower()).count() >= MAX_FAILURES_PER_ACCOUNT:
-        return (f"This account is locked for {LOCK_MINUTES} minutes after "
-                f"{MAX_FAILURES_PER_ACCOUNT} failed sign-ins. Try again later, or ask an "
-                "administrator to check the account.")
+        return (
+            f"This account is locked for {LOCK_MINUTES} minutes after "
+            f"{MAX_FAILURES_PER_ACCOUNT} failed sign-ins. Try again later, or ask an "
+            "administrator to check the account."
+        )
     if ip_address and _recent(ip_address=ip_address).count() >= MAX_FAILURES_PER_ADDRESS:
-        return (f"Too many failed sign-ins from this network. Try again in {LOCK_MINUTES} "
-                "minutes.")
+        return f"Too many failed sign-ins from this network. Try again in {LOCK_MINUTES} minutes."
     return None
 
 

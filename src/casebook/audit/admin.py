@@ -5,8 +5,16 @@ from casebook.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["sequence", "at", "actor_name", "action", "object_type", "object_id",
-                    "incident_reference", "ip_address"]
+    list_display = [
+        "sequence",
+        "at",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "incident_reference",
+        "ip_address",
+    ]
     list_filter = ["action", "object_type", "at"]
     date_hierarchy = "at"
     search_fields = ["incident_reference", "object_id", "action", "actor_name"]

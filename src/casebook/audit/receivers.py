@@ -5,8 +5,9 @@ from casebook.cases.signals import record_changed
 
 
 @receiver(record_changed, dispatch_uid="audit.record_changed")
-def _write_audit_entry(sender, *, action, instance, actor=None, changes=None, incident=None,
-                       ip_address=None, **kwargs):
+def _write_audit_entry(
+    sender, *, action, instance, actor=None, changes=None, incident=None, ip_address=None, **kwargs
+):
     audit_record(
         action=action,
         object_type=instance._meta.label_lower,

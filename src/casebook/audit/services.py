@@ -15,21 +15,52 @@ from casebook.audit.models import AuditEntry, AuditHead
 GENESIS = "0" * 64
 
 
-def entry_digest(*, previous_hash: str, sequence: int, at, actor_id, actor_name: str,
-                 action: str, object_type: str, object_id: str, incident_reference: str,
-                 changes: dict, ip_address: str | None) -> str:
+def entry_digest(
+    *,
+    previous_hash: str,
+    sequence: int,
+    at,
+    actor_id,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    incident_reference: str,
+    changes: dict,
+    ip_address: str | None,
+) -> str:
     """SHA-256 over the previous hash and a canonical JSON of the entry's content."""
     content = json.dumps(
-        [sequence, at.isoformat(timespec="microseconds"), actor_id, actor_name, action,
-         object_type, object_id, incident_reference, changes, ip_address],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
+        [
+            sequence,
+            at.isoformat(timespec="microseconds"),
+            actor_id,
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            incident_reference,
+            changes,
+            ip_address,
+        ],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
     )
     return hashlib.sha256(f"{previous_hash}\n{content}".encode()).hexdigest()
 
 
-def audit_record(*, action: str, object_type: str, object_id: str, actor=None,
-                 changes: dict | None = None, incident_reference: str = "",
-                 ip_address: str | None = None) -> AuditEntry:
+def audit_record(
+    *,
+    action: str,
+    object_type: str,
+    object_id: str,
+    actor=None,
+    changes: dict | None = None,
+    incident_reference: str = "",
+    ip_address: str | None = None,
+) -> AuditEntry:
     actor = actor if getattr(actor, "is_authenticated", False) else None
     # Round-trip through JSON now, so the stored value hashes the same when read back.
     changes = json.loads(json.dumps(changes or {}, default=str))
@@ -48,8 +79,9 @@ def audit_record(*, action: str, object_type: str, object_id: str, actor=None,
             "ip_address": ip_address,
         }
         digest = entry_digest(previous_hash=head.entry_hash, **fields)
-        entry = AuditEntry.objects.create(previous_hash=head.entry_hash, entry_hash=digest,
-                                          **fields)
+        entry = AuditEntry.objects.create(
+            previous_hash=head.entry_hash, entry_hash=digest, **fields
+        )
         head.sequence, head.entry_hash = entry.sequence, digest
         head.save(update_fields=["sequence", "entry_hash"])
     return entry
@@ -66,8 +98,13 @@ class PendingEntry:
     incident_reference: str = ""
 
 
-def audit_record_many(entries: list[PendingEntry], *, actor=None,
-                      ip_address: str | None = None, batch_size: int = 1000) -> int:
+def audit_record_many(
+    entries: list[PendingEntry],
+    *,
+    actor=None,
+    ip_address: str | None = None,
+    batch_size: int = 1000,
+) -> int:
     """Append many entries by one actor under a single lock on the chain's head.
 
     For bulk work (imports of thousands of incidents): the same chain as `audit_record`, at
@@ -83,10 +120,12 @@ def audit_record_many(entries: list[PendingEntry], *, actor=None,
         for pending in entries:
             sequence += 1
             fields = {
-                "sequence": sequence, "at": at,
+                "sequence": sequence,
+                "at": at,
                 "actor_id": actor.pk if actor else None,
                 "actor_name": actor.get_username() if actor else "",
-                "action": pending.action, "object_type": pending.object_type,
+                "action": pending.action,
+                "object_type": pending.object_type,
                 "object_id": str(pending.object_id),
                 "incident_reference": pending.incident_reference or "",
                 "changes": json.loads(json.dumps(pending.changes or {}, default=str)),
@@ -134,35 +173,60 @@ def audit_verify(progress=None) -> ChainReport:
     for entry in _entries_in_order():
         if entry.sequence != expected_sequence:
             kind = "missing before it" if entry.sequence > expected_sequence else "out of place"
-            return ChainReport(checked, ChainProblem(
-                entry.sequence, entry.id,
-                f"expected entry #{expected_sequence} here: an entry is {kind} "
-                "(deleted, inserted or reordered)"))
+            return ChainReport(
+                checked,
+                ChainProblem(
+                    entry.sequence,
+                    entry.id,
+                    f"expected entry #{expected_sequence} here: an entry is {kind} "
+                    "(deleted, inserted or reordered)",
+                ),
+            )
         if entry.previous_hash != expected_previous:
-            return ChainReport(checked, ChainProblem(
-                entry.sequence, entry.id,
-                "does not follow the entry before it (an entry was deleted, inserted or "
-                "reordered)"))
+            return ChainReport(
+                checked,
+                ChainProblem(
+                    entry.sequence,
+                    entry.id,
+                    "does not follow the entry before it (an entry was deleted, inserted or "
+                    "reordered)",
+                ),
+            )
         digest = entry_digest(
-            previous_hash=entry.previous_hash, sequence=entry.sequence, at=entry.at,
-            actor_id=entry.actor_id, actor_name=entry.actor_name, action=entry.action,
-            object_type=entry.object_type, object_id=entry.object_id,
-            incident_reference=entry.incident_reference, changes=entry.changes,
+            previous_hash=entry.previous_hash,
+            sequence=entry.sequence,
+            at=entry.at,
+            actor_id=entry.actor_id,
+            actor_name=entry.actor_name,
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=entry.object_id,
+            incident_reference=entry.incident_reference,
+            changes=entry.changes,
             ip_address=entry.ip_address,
         )
         if digest != entry.entry_hash:
-            return ChainReport(checked, ChainProblem(
-                entry.sequence, entry.id, "its content was altered after it was written"))
+            return ChainReport(
+                checked,
+                ChainProblem(
+                    entry.sequence, entry.id, "its content was altered after it was written"
+                ),
+            )
         expected_previous, expected_sequence = entry.entry_hash, expected_sequence + 1
         checked += 1
         if progress:
             progress(1)
     head = AuditHead.objects.filter(id=1).first()
     if head and (head.sequence != expected_sequence - 1 or head.entry_hash != expected_previous):
-        return ChainReport(checked, ChainProblem(
-            None, None,
-            f"the newest entry should be #{head.sequence}, but the chain ends at "
-            f"#{expected_sequence - 1} (entries were removed from the end)"))
+        return ChainReport(
+            checked,
+            ChainProblem(
+                None,
+                None,
+                f"the newest entry should be #{head.sequence}, but the chain ends at "
+                f"#{expected_sequence - 1} (entries were removed from the end)",
+            ),
+        )
     return ChainReport(checked, None)
 
 

@@ -30,15 +30,42 @@ from casebook.people.services import people_visible_to
 from casebook.sources.models import IncidentSource, Source
 
 INCIDENT_FIELDS = (
-    "title", "summary", "date", "date_precision", "end_date", "time", "place", "country",
-    "latitude", "longitude", "coordinate_precision", "force", "protest",
+    "title",
+    "summary",
+    "date",
+    "date_precision",
+    "end_date",
+    "time",
+    "place",
+    "country",
+    "latitude",
+    "longitude",
+    "coordinate_precision",
+    "force",
+    "protest",
 )
 ACT_FIELDS = (
-    "act_type", "number_affected", "number_precision", "legal_provision", "offence_wording",
-    "trigger_type", "trigger_wording", "perpetrator", "perpetrator_unit",
+    "act_type",
+    "number_affected",
+    "number_precision",
+    "legal_provision",
+    "offence_wording",
+    "trigger_type",
+    "trigger_wording",
+    "perpetrator",
+    "perpetrator_unit",
 )
-SOURCE_FIELDS = ("kind", "channel", "title", "url", "publisher", "published_at", "text",
-                 "reliability", "credibility")
+SOURCE_FIELDS = (
+    "kind",
+    "channel",
+    "title",
+    "url",
+    "publisher",
+    "published_at",
+    "text",
+    "reliability",
+    "credibility",
+)
 PROTEST_FIELDS = ("name", "date", "place", "organiser", "cause")
 # Personal fields: the audit trail records that they changed, never their values.
 PERSON_FIELDS = ("full_name", "contact", "consent_record", "consent_share", "consent_publish")
@@ -127,8 +154,14 @@ def _snapshot(instance: models.Model, fields) -> dict:
 
 
 def _send(action: str, instance: models.Model, *, actor, incident: Incident, changes: dict):
-    record_changed.send(sender=type(instance), action=action, instance=instance, actor=actor,
-                        changes=changes, incident=incident)
+    record_changed.send(
+        sender=type(instance),
+        action=action,
+        instance=instance,
+        actor=actor,
+        changes=changes,
+        incident=incident,
+    )
 
 
 def tag_names(text: str) -> list[str]:
@@ -212,8 +245,9 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         sources_changed = _save_sources(incident, draft.sources, actor=actor, errors=errors)
         people_changed = False
         if draft.people is not None:
-            people_changed = _save_people(incident, draft.people, draft.acts, acts,
-                                          involvements, actor=actor, errors=errors)
+            people_changed = _save_people(
+                incident, draft.people, draft.acts, acts, involvements, actor=actor, errors=errors
+            )
         errors.raise_any()
 
         changes = _changed(before, incident, INCIDENT_FIELDS)
@@ -222,8 +256,11 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         tags_after = ", ".join(t.name for t in tags)
         if tags_after != tags_before:
             changes["tags"] = [tags_before or None, tags_after or None]
-        for key, changed in (("acts", acts.changed), ("sources", sources_changed),
-                             ("people", people_changed)):
+        for key, changed in (
+            ("acts", acts.changed),
+            ("sources", sources_changed),
+            ("people", people_changed),
+        ):
             if changed and not creating:
                 changes[key] = None  # the rows' own entries hold the details
         incident_reindex([incident.pk])
@@ -239,8 +276,7 @@ class _SavedActs(list):
     changed = False
 
 
-def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor,
-               errors: _Errors) -> _SavedActs:
+def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Errors) -> _SavedActs:
     existing = {act.pk: act for act in incident.acts.prefetch_related("outcomes")}
     saved = _SavedActs()
     for index, draft in enumerate(drafts):
@@ -254,8 +290,13 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor,
         act = existing.get(draft.id) if draft.id else Act(incident=incident)
         if draft.delete:
             if act.pk:
-                _send("cases.act.deleted", act, actor=actor, incident=incident,
-                      changes={"act_type": [str(act.act_type), None]})
+                _send(
+                    "cases.act.deleted",
+                    act,
+                    actor=actor,
+                    incident=incident,
+                    changes={"act_type": [str(act.act_type), None]},
+                )
                 act.delete()
                 saved.changed = True
             saved.append(None)
@@ -273,30 +314,47 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor,
         act.save()
         if creating or changes:
             saved.changed = True
-            _send("cases.act.created" if creating else "cases.act.updated", act, actor=actor,
-                  incident=incident, changes=changes)
+            _send(
+                "cases.act.created" if creating else "cases.act.updated",
+                act,
+                actor=actor,
+                incident=incident,
+                changes=changes,
+            )
         if draft.outcome is not None:
-            saved.changed |= _append_outcome(act, draft.outcome, index=index, actor=actor,
-                                             incident=incident, errors=errors)
+            saved.changed |= _append_outcome(
+                act, draft.outcome, index=index, actor=actor, incident=incident, errors=errors
+            )
         saved.append(act)
     return saved
 
 
-def _append_outcome(act: Act, draft: OutcomeDraft, *, index: int, actor, incident: Incident,
-                    errors: _Errors) -> bool:
+def _append_outcome(
+    act: Act, draft: OutcomeDraft, *, index: int, actor, incident: Incident, errors: _Errors
+) -> bool:
     latest = act.latest_outcome if act.pk else None
     if latest and (latest.outcome_type_id, latest.date, latest.note) == (
-        draft.outcome_type.pk, draft.date, draft.note
+        draft.outcome_type.pk,
+        draft.date,
+        draft.note,
     ):
         return False
-    outcome = Outcome(act=act, outcome_type=draft.outcome_type, date=draft.date,
-                      note=draft.note)
+    outcome = Outcome(act=act, outcome_type=draft.outcome_type, date=draft.date, note=draft.note)
     if not errors.check(f"acts.{index}.outcome_", outcome):
         return False
     outcome.save()
-    _send("cases.outcome.recorded", outcome, actor=actor, incident=incident,
-          changes={"outcome_type": [str(latest.outcome_type) if latest else None,
-                                    str(outcome.outcome_type)]})
+    _send(
+        "cases.outcome.recorded",
+        outcome,
+        actor=actor,
+        incident=incident,
+        changes={
+            "outcome_type": [
+                str(latest.outcome_type) if latest else None,
+                str(outcome.outcome_type),
+            ]
+        },
+    )
     return True
 
 
@@ -309,10 +367,11 @@ def _published_at(value, current: dt.datetime | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(0)))
 
 
-def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor,
-                  errors: _Errors) -> bool:
-    links = {link.source_id: link
-             for link in IncidentSource.objects.filter(incident=incident).select_related("source")}
+def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, errors: _Errors) -> bool:
+    links = {
+        link.source_id: link
+        for link in IncidentSource.objects.filter(incident=incident).select_related("source")
+    }
     changed = False
     for index, draft in enumerate(drafts):
         prefix = f"sources.{index}."
@@ -324,8 +383,13 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor,
         link = links.get(draft.id) if draft.id else None
         if draft.delete:
             if link:
-                _send("sources.source.unlinked", link.source, actor=actor, incident=incident,
-                      changes={"incident": [incident.reference, None]})
+                _send(
+                    "sources.source.unlinked",
+                    link.source,
+                    actor=actor,
+                    incident=incident,
+                    changes={"incident": [incident.reference, None]},
+                )
                 link.delete()
                 changed = True
             continue
@@ -348,8 +412,13 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor,
                 continue
             link.save()
             changed = True
-            _send("sources.source.created" if creating else "sources.source.linked", source,
-                  actor=actor, incident=incident, changes=source_changes)
+            _send(
+                "sources.source.created" if creating else "sources.source.linked",
+                source,
+                actor=actor,
+                incident=incident,
+                changes=source_changes,
+            )
             continue
         if link.supports != draft.supports:
             source_changes["supports"] = [link.supports, draft.supports]
@@ -359,22 +428,35 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor,
             link.save(update_fields=["supports"])
         if source_changes:
             changed = True
-            _send("sources.source.updated", source, actor=actor, incident=incident,
-                  changes=source_changes)
+            _send(
+                "sources.source.updated",
+                source,
+                actor=actor,
+                incident=incident,
+                changes=source_changes,
+            )
     return changed
 
 
 def _involvements(incident: Incident) -> dict[int, Involvement]:
     return {
         involvement.pk: involvement
-        for involvement in Involvement.objects.filter(act__incident=incident)
-        .select_related("person")
+        for involvement in Involvement.objects.filter(act__incident=incident).select_related(
+            "person"
+        )
     }
 
 
-def _save_people(incident: Incident, drafts: list[PersonDraft], act_drafts: list[ActDraft],
-                 acts: _SavedActs, existing: dict[int, Involvement], *, actor,
-                 errors: _Errors) -> bool:
+def _save_people(
+    incident: Incident,
+    drafts: list[PersonDraft],
+    act_drafts: list[ActDraft],
+    acts: _SavedActs,
+    existing: dict[int, Involvement],
+    *,
+    actor,
+    errors: _Errors,
+) -> bool:
     changed = False
     for index, draft in enumerate(drafts):
         prefix = f"people.{index}."
@@ -386,8 +468,13 @@ def _save_people(incident: Incident, drafts: list[PersonDraft], act_drafts: list
             continue
         if draft.delete:
             if involvement:
-                _send("people.involvement.deleted", involvement.person, actor=actor,
-                      incident=incident, changes={"involvement": None})
+                _send(
+                    "people.involvement.deleted",
+                    involvement.person,
+                    actor=actor,
+                    incident=incident,
+                    changes={"involvement": None},
+                )
                 involvement.delete()
                 changed = True
             continue
@@ -423,7 +510,11 @@ def _save_people(incident: Incident, drafts: list[PersonDraft], act_drafts: list
         involvement.save()
         if creating or person_changes:
             changed = True
-            _send("people.person.created" if creating else "people.person.updated", person,
-                  actor=actor, incident=incident,
-                  changes={name: None for name in person_changes} if not creating else {})
+            _send(
+                "people.person.created" if creating else "people.person.updated",
+                person,
+                actor=actor,
+                incident=incident,
+                changes={name: None for name in person_changes} if not creating else {},
+            )
     return changed

@@ -42,8 +42,16 @@ COUNT_LIMIT = 10_000
 
 # The columns the list shows: the rest (summary, coordinates…) stays on disk.
 LIST_COLUMNS = (
-    "reference", "title", "date", "date_precision", "place", "status",
-    "force__name", "force__slug", "protest__name", "protest__date",
+    "reference",
+    "title",
+    "date",
+    "date_precision",
+    "place",
+    "status",
+    "force__name",
+    "force__slug",
+    "protest__name",
+    "protest__date",
 )
 
 
@@ -59,8 +67,16 @@ class IdsFirstPaginator(Paginator):
     `count_capped` when there are more.
     """
 
-    def __init__(self, object_list, per_page, *, load: Callable[[list[int]], list],
-                 ids: QuerySet | None = None, count_limit: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        load: Callable[[list[int]], list],
+        ids: QuerySet | None = None,
+        count_limit: int | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.load = load
         self.ids = object_list if ids is None else ids
@@ -108,16 +124,15 @@ def incident_page(*, filters: dict, number, per_page: int) -> Page:
         if text is not None:
             others = {k: v for k, v in filters.items() if k != "q"}
             ids = incidents_filtered(**others).filter(In(_Unindexed(F("pk")), text))
-    paginator = IdsFirstPaginator(incidents, per_page, load=incident_rows, ids=ids,
-                                  count_limit=COUNT_LIMIT if q else None)
+    paginator = IdsFirstPaginator(
+        incidents, per_page, load=incident_rows, ids=ids, count_limit=COUNT_LIMIT if q else None
+    )
     return paginator.get_page(number)
 
 
 def incident_rows(ids: Sequence[int]) -> list[Incident]:
     """The list's columns for these incidents, in the order of `ids`, in one query."""
-    by_id = (
-        Incident.objects.select_related("force", "protest").only(*LIST_COLUMNS).in_bulk(ids)
-    )
+    by_id = Incident.objects.select_related("force", "protest").only(*LIST_COLUMNS).in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -197,8 +212,10 @@ def act_summaries(incident_ids: Sequence[int]) -> dict[int, str]:
     rows = (
         Act.objects.filter(incident_id__in=incident_ids)
         .values("incident_id", "act_type__label", "act_type__position")
-        .annotate(people=Sum("number_affected"),
-                  unknown=Count("id", filter=Q(number_affected__isnull=True)))
+        .annotate(
+            people=Sum("number_affected"),
+            unknown=Count("id", filter=Q(number_affected__isnull=True)),
+        )
         .order_by("incident_id", "act_type__position", "act_type__label")
     )
     parts: dict[int, list[str]] = defaultdict(list)
@@ -218,6 +235,8 @@ def source_counts(incident_ids: Sequence[int]) -> dict[int, int]:
     """Incident id -> how many sources it cites, in one grouped query."""
     rows = (
         IncidentSource.objects.filter(incident_id__in=incident_ids)
-        .values("incident_id").annotate(n=Count("id")).order_by()
+        .values("incident_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     return {row["incident_id"]: row["n"] for row in rows}

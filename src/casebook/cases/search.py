@@ -72,8 +72,9 @@ def document_text(parts: Iterable[str | None]) -> str:
     return text[:MAX_DOCUMENT_CHARS]
 
 
-def incident_document_body(incident, *, tags: Iterable[str], acts: Iterable,
-                           source_links: Iterable) -> str:
+def incident_document_body(
+    incident, *, tags: Iterable[str], acts: Iterable, source_links: Iterable
+) -> str:
     """The text an incident is found by: its own fields, its acts and its sources.
 
     The related rows are passed in rather than queried, so that bulk writers (imports, the
@@ -82,14 +83,19 @@ def incident_document_body(incident, *, tags: Iterable[str], acts: Iterable,
     `trigger_type` and `legal_provision`; each source link its `source`.
     """
     parts: list[str | None] = [
-        incident.reference, incident.title, incident.summary, incident.place,
+        incident.reference,
+        incident.title,
+        incident.summary,
+        incident.place,
         incident.force.name if incident.force else None,
         incident.protest.name if incident.protest else None,
         " ".join(tags),
     ]
     for act in acts:
         parts += [
-            act.act_type.label, act.offence_wording, act.trigger_wording,
+            act.act_type.label,
+            act.offence_wording,
+            act.trigger_wording,
             act.trigger_type.label if act.trigger_type else None,
             act.legal_provision.citation if act.legal_provision else None,
             act.legal_provision.short_citation if act.legal_provision else None,

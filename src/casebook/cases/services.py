@@ -37,7 +37,9 @@ def reference_block(*, year: int, count: int = 1) -> list[str]:
 
 def _search_document_body(incident: Incident) -> str:
     return incident_document_body(
-        incident, tags=[t.name for t in incident.tags.all()], acts=incident.acts.all(),
+        incident,
+        tags=[t.name for t in incident.tags.all()],
+        acts=incident.acts.all(),
         source_links=incident.source_links.all(),
     )
 
@@ -92,8 +94,10 @@ def model_changes(before: dict, instance: models.Model, fields: Iterable[str]) -
             if name in NARRATIVE_FIELDS:
                 changes[name] = [NOT_KEPT if old else None, NOT_KEPT if new else None]
             else:
-                changes[name] = [None if old is None else str(old),
-                                 None if new is None else str(new)]
+                changes[name] = [
+                    None if old is None else str(old),
+                    None if new is None else str(new),
+                ]
     return changes
 
 
@@ -133,8 +137,10 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
         raise ValidationError({"status": f"Unknown status {status!r}."})
     if not incident.can_move_to(status):
         raise ValidationError(
-            {"status": f"An incident that is {incident.get_status_display().lower()} cannot "
-                       f"become {IncidentStatus(status).label.lower()}."}
+            {
+                "status": f"An incident that is {incident.get_status_display().lower()} cannot "
+                f"become {IncidentStatus(status).label.lower()}."
+            }
         )
     if status == IncidentStatus.VERIFIED and not roles.can_verify(actor):
         raise PermissionDenied("Only coordinators and administrators verify incidents.")
@@ -152,8 +158,12 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
         incident.status = status
         incident.save(update_fields=["status", "updated_at"])
         record_changed.send(
-            sender=Incident, action=f"cases.incident.{status}", instance=incident,
-            actor=actor, changes={"status": [old, status]}, incident=incident,
+            sender=Incident,
+            action=f"cases.incident.{status}",
+            instance=incident,
+            actor=actor,
+            changes={"status": [old, status]},
+            incident=incident,
         )
     return incident
 
@@ -176,22 +186,30 @@ def protest_act_totals(*, protest: Protest) -> dict[str, list[dict]]:
         .order_by("act_type__position", "act_type__label")
     )
     by_provision = (
-        acts.values("legal_provision__slug", "legal_provision__citation",
-                    "legal_provision__title")
+        acts.values("legal_provision__slug", "legal_provision__citation", "legal_provision__title")
         .annotate(**measures)
         .order_by(models.F("legal_provision__citation").asc(nulls_last=True))
     )
     return {
         "act_types": [
-            {"slug": row["act_type__slug"], "label": row["act_type__label"],
-             "acts": row["acts"], "people": row["people"] or 0, "unknown": row["unknown"]}
+            {
+                "slug": row["act_type__slug"],
+                "label": row["act_type__label"],
+                "acts": row["acts"],
+                "people": row["people"] or 0,
+                "unknown": row["unknown"],
+            }
             for row in by_type
         ],
         "provisions": [
-            {"slug": row["legal_provision__slug"],
-             "label": row["legal_provision__citation"] or "No provision recorded",
-             "title": row["legal_provision__title"] or "",
-             "acts": row["acts"], "people": row["people"] or 0, "unknown": row["unknown"]}
+            {
+                "slug": row["legal_provision__slug"],
+                "label": row["legal_provision__citation"] or "No provision recorded",
+                "title": row["legal_provision__title"] or "",
+                "acts": row["acts"],
+                "people": row["people"] or 0,
+                "unknown": row["unknown"],
+            }
             for row in by_provision
         ],
     }

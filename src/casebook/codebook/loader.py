@@ -37,30 +37,51 @@ def codebook_load(path: Path) -> LoadReport:
     )
     for org in data["organisations"]:
         _upsert(
-            models.Organisation, org["slug"], name=org["name"], kind=org["kind"],
-            country=org.get("country") or "", nation=org.get("nation") or "",
-            aliases=org.get("aliases", []), jurisdiction=jurisdiction,
+            models.Organisation,
+            org["slug"],
+            name=org["name"],
+            kind=org["kind"],
+            country=org.get("country") or "",
+            nation=org.get("nation") or "",
+            aliases=org.get("aliases", []),
+            jurisdiction=jurisdiction,
         )
     statutes = {}
     for statute in data["statutes"]:
         statutes[statute["slug"]] = _upsert(
-            models.Statute, statute["slug"], name=statute["name"], year=statute.get("year"),
-            aliases=statute.get("aliases", []), jurisdiction=jurisdiction,
+            models.Statute,
+            statute["slug"],
+            name=statute["name"],
+            year=statute.get("year"),
+            aliases=statute.get("aliases", []),
+            jurisdiction=jurisdiction,
         )
     for provision in data["legal_provisions"]:
         _upsert(
-            models.LegalProvision, provision["slug"], statute=statutes[provision["statute"]],
-            section=provision.get("section") or "", citation=provision["citation"],
+            models.LegalProvision,
+            provision["slug"],
+            statute=statutes[provision["statute"]],
+            section=provision.get("section") or "",
+            citation=provision["citation"],
             short_citation=provision.get("short_citation") or "",
             title=provision.get("title") or "",
             aliases=provision.get("aliases", []),
         )
-    for key, model in (("act_types", models.ActType), ("trigger_types", models.TriggerType),
-                       ("outcomes", models.OutcomeType)):
+    for key, model in (
+        ("act_types", models.ActType),
+        ("trigger_types", models.TriggerType),
+        ("outcomes", models.OutcomeType),
+    ):
         for position, term in enumerate(data[key]):
             extra = {"final": term.get("final", False)} if model is models.OutcomeType else {}
-            _upsert(model, term["slug"], label=term["label"],
-                    description=term.get("description", ""), position=position, **extra)
+            _upsert(
+                model,
+                term["slug"],
+                label=term["label"],
+                description=term.get("description", ""),
+                position=position,
+                **extra,
+            )
     counts = {
         "organisations": len(data["organisations"]),
         "statutes": len(data["statutes"]),

@@ -28,8 +28,9 @@ import feedparser
 import httpx
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5,*/*;q=0.1"
-FEED_ACCEPT = ("application/rss+xml,application/atom+xml;q=0.9,application/xml;q=0.8,"
-               "text/xml;q=0.8,*/*;q=0.1")
+FEED_ACCEPT = (
+    "application/rss+xml,application/atom+xml;q=0.9,application/xml;q=0.8,text/xml;q=0.8,*/*;q=0.1"
+)
 
 
 class FetchError(Exception):
@@ -127,8 +128,10 @@ class Fetcher:
             self._client = httpx.Client(
                 headers={"User-Agent": self.user_agent},
                 timeout=httpx.Timeout(self.timeout, connect=min(10.0, self.timeout)),
-                follow_redirects=True, max_redirects=self.max_redirects,
-                event_hooks={"request": hooks}, trust_env=False,
+                follow_redirects=True,
+                max_redirects=self.max_redirects,
+                event_hooks={"request": hooks},
+                trust_env=False,
             )
         return self._client
 
@@ -148,8 +151,9 @@ class Fetcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def get(self, url: str, *, etag: str = "", last_modified: str = "",
-            accept: str = HTML_ACCEPT) -> Fetched:
+    def get(
+        self, url: str, *, etag: str = "", last_modified: str = "", accept: str = HTML_ACCEPT
+    ) -> Fetched:
         """GET `url` within the limits; a 304 comes back as Fetched(status=304, body=b"")."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -165,7 +169,8 @@ class Fetcher:
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 fetched = Fetched(
-                    url=str(response.url), status=response.status_code,
+                    url=str(response.url),
+                    status=response.status_code,
                     content_type=response.headers.get("content-type", ""),
                     etag=response.headers.get("etag", ""),
                     last_modified=response.headers.get("last-modified", ""),
@@ -259,10 +264,16 @@ def parse_feed(body: bytes, *, base_url: str = "") -> FeedDocument:
         content = ""
         if entry.get("content"):
             content = max((c.get("value", "") for c in entry.content), key=len)
-        entries.append(FeedEntry(
-            url=urljoin(base_url, link.strip()), title=(entry.get("title") or "").strip(),
-            published=_entry_date(entry), content=content, summary=entry.get("summary") or "",
-        ))
+        entries.append(
+            FeedEntry(
+                url=urljoin(base_url, link.strip()),
+                title=(entry.get("title") or "").strip(),
+                published=_entry_date(entry),
+                content=content,
+                summary=entry.get("summary") or "",
+            )
+        )
     warning = f"parsed despite an error: {str(error)[:150]}" if parsed.get("bozo") else ""
-    return FeedDocument(title=(parsed.feed.get("title") or "").strip(), entries=entries,
-                        warning=warning)
+    return FeedDocument(
+        title=(parsed.feed.get("title") or "").strip(), entries=entries, warning=warning
+    )

@@ -11,15 +11,22 @@ from casebook.monitor.models import Candidate, Feed, Page, RejectReason
 
 class FeedForm(forms.Form):
     url = forms.URLField(
-        max_length=1000, label="Address", assume_scheme="https",
-        error_messages={"invalid": "Give a full web address, e.g. "
-                                   "https://news.example/feed.xml."},
+        max_length=1000,
+        label="Address",
+        assume_scheme="https",
+        error_messages={"invalid": "Give a full web address, e.g. https://news.example/feed.xml."},
     )
-    name = forms.CharField(max_length=200, required=False, label="Name",
-                           help_text="Shown in lists; the site's name if left empty.")
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Name",
+        help_text="Shown in lists; the site's name if left empty.",
+    )
     kind = forms.ChoiceField(choices=Feed.Kind.choices, initial=Feed.Kind.RSS, label="Kind")
     interval_minutes = forms.IntegerField(
-        min_value=5, max_value=7 * 24 * 60, label="Read every (minutes)",
+        min_value=5,
+        max_value=7 * 24 * 60,
+        label="Read every (minutes)",
         initial=lambda: settings.MONITOR_FEED_INTERVAL_MINUTES,
         error_messages={"min_value": "Read a feed at most every 5 minutes: publishers notice."},
     )
@@ -31,8 +38,13 @@ class FeedForm(forms.Form):
         return url
 
 
-QUEUE_STATUSES = [("pending", "Waiting for review"), ("accepted", "Accepted"),
-                  ("merged", "Merged"), ("rejected", "Rejected"), ("all", "All")]
+QUEUE_STATUSES = [
+    ("pending", "Waiting for review"),
+    ("accepted", "Accepted"),
+    ("merged", "Merged"),
+    ("rejected", "Rejected"),
+    ("all", "All"),
+]
 
 
 class CandidateFilterForm(forms.Form):
@@ -50,17 +62,23 @@ class PageFilterForm(forms.Form):
     status = forms.ChoiceField(choices=PAGE_STATUSES, required=False, label="Status")
     relevant = forms.ChoiceField(
         choices=[("", "Relevant or not"), ("yes", "Relevant"), ("no", "Not relevant")],
-        required=False, label="Relevance",
+        required=False,
+        label="Relevance",
     )
 
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=RejectReason.choices, label="Why reject it",
+        choices=RejectReason.choices,
+        label="Why reject it",
         error_messages={"required": "Choose why the candidate is rejected."},
     )
-    note = forms.CharField(max_length=500, required=False, label="Note",
-                           widget=forms.TextInput(attrs={"placeholder": "Optional"}))
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Note",
+        widget=forms.TextInput(attrs={"placeholder": "Optional"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -71,7 +89,8 @@ class RejectForm(forms.Form):
 
 class MergeForm(forms.Form):
     reference = forms.CharField(
-        max_length=20, label="Incident reference",
+        max_length=20,
+        label="Incident reference",
         widget=forms.TextInput(attrs={"placeholder": "CB-2025-000123"}),
         error_messages={"required": "Give the reference of the incident to merge into."},
     )

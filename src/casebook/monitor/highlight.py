@@ -25,8 +25,11 @@ def event_spans(event: Mapping[str, Any]) -> list[Span]:
             return
         for name, ranges in spans_by_field.items():
             for pair in ranges or ():
-                if (isinstance(pair, list | tuple) and len(pair) == 2
-                        and all(isinstance(n, int) for n in pair)):
+                if (
+                    isinstance(pair, list | tuple)
+                    and len(pair) == 2
+                    and all(isinstance(n, int) for n in pair)
+                ):
                     spans.append((pair[0], pair[1], f"{prefix}{name}"))
 
     collect(event.get("spans"), "")
@@ -47,8 +50,11 @@ def highlight(text: str, spans: Iterable[Span]) -> SafeString:
 title="act 1 · count">3</mark> &lt;b&gt;'
     """
     length = len(text)
-    clipped = [(max(0, s), min(length, e), label) for s, e, label in spans
-               if e > s and s < length and e > 0]
+    clipped = [
+        (max(0, s), min(length, e), label)
+        for s, e, label in spans
+        if e > s and s < length and e > 0
+    ]
     if not clipped:
         return mark_safe(escape(text, quote=False))  # noqa: S308 (escaped just now)
     cuts = sorted({0, length, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})

@@ -92,8 +92,7 @@ class Document:
 
     def content_hash(self) -> str:
         if self._hash is None:
-            content = next((c for c in (self.body, self.markup, self.plain) if c is not None),
-                           b"")
+            content = next((c for c in (self.body, self.markup, self.plain) if c is not None), b"")
             self._hash = sha256(content)
         return self._hash
 
@@ -112,9 +111,12 @@ def document_submit(document: Document, runner: Runner) -> Page | None:
 CHUNK = 200
 
 
-def documents_submit(documents: Iterable[Document], runner: Runner, *,
-                     on_document: Callable[[Page | None], None] | None = None
-                     ) -> list[Page | None]:
+def documents_submit(
+    documents: Iterable[Document],
+    runner: Runner,
+    *,
+    on_document: Callable[[Page | None], None] | None = None,
+) -> list[Page | None]:
     """document_submit for many documents; the result lists the page or None for each."""
     results: list[Page | None] = []
     chunk: list[Document] = []
@@ -123,9 +125,9 @@ def documents_submit(documents: Iterable[Document], runner: Runner, *,
         keys = {(d.identity, d.content_hash()): d for d in chunk}
         known = {
             (page.identity, page.content_sha256): page
-            for page in Page.objects.filter(identity__in={k[0] for k in keys})
-            .only("id", "identity", "content_sha256", "status", "attempts", "origin",
-                  "stages")
+            for page in Page.objects.filter(identity__in={k[0] for k in keys}).only(
+                "id", "identity", "content_sha256", "status", "attempts", "origin", "stages"
+            )
         }
         seen: set[tuple[str, str]] = set()
         with transaction.atomic():
@@ -135,8 +137,9 @@ def documents_submit(documents: Iterable[Document], runner: Runner, *,
                 seen.add(key)
                 if page is not None:
                     known[key] = page
-                    runner.submit(page, Work(body=document.body, markup=document.markup,
-                                             plain=document.plain))
+                    runner.submit(
+                        page, Work(body=document.body, markup=document.markup, plain=document.plain)
+                    )
                 results.append(page)
                 if on_document:
                     on_document(page)
@@ -175,13 +178,20 @@ def _page_for(document: Document, page: Page | None, *, repeated: bool) -> Page 
     return page
 
 
-def address_submit(url: str, runner: Runner, *, feed: Feed | None = None, title: str = "",
-                   published: dt.date | None = None) -> Page | None:
+def address_submit(
+    url: str,
+    runner: Runner,
+    *,
+    feed: Feed | None = None,
+    title: str = "",
+    published: dt.date | None = None,
+) -> Page | None:
     """Queue an address to be fetched, unless it was fetched before (or failed too often)."""
     identity = url[:1000]
     known = Page.objects.filter(identity=identity).order_by("-id").first()
-    if known is not None and (known.status != Page.Status.FAILED
-                              or known.attempts >= MAX_ATTEMPTS or known.content_sha256):
+    if known is not None and (
+        known.status != Page.Status.FAILED or known.attempts >= MAX_ATTEMPTS or known.content_sha256
+    ):
         return None
     page = known or Page(identity=identity, url=identity, origin=Page.Origin.FEED)
     page.feed = feed
@@ -223,23 +233,38 @@ def _feed_poll(feed: Feed, runner: Runner, ctx: Context) -> FeedReport:
     feed.next_due_at = now + dt.timedelta(minutes=feed.interval_minutes)
     try:
         fetched = ctx.get_fetcher().get(
-            feed.url, etag=feed.etag, last_modified=feed.last_modified,
+            feed.url,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
             accept=FEED_ACCEPT if feed.kind != Feed.Kind.PAGE else HTML_ACCEPT,
         )
     except FetchError as error:
         return _feed_done(feed, Feed.LastStatus.FAILED, str(error))
     if fetched.not_modified:
         retried = _retry_failed(feed, runner)
-        return _feed_done(feed, Feed.LastStatus.NOT_MODIFIED, "unchanged (HTTP 304)"
-                          + (f"; {retried} failed pages tried again" if retried else ""))
+        return _feed_done(
+            feed,
+            Feed.LastStatus.NOT_MODIFIED,
+            "unchanged (HTTP 304)" + (f"; {retried} failed pages tried again" if retried else ""),
+        )
     feed.etag, feed.last_modified = fetched.etag[:300], fetched.last_modified[:100]
-    address = Document(origin=Page.Origin.ADDRESS, url=fetched.url, body=fetched.body,
-                       content_type=fetched.content_type, feed=feed, retrieved_at=now,
-                       publisher=feed.name)
+    address = Document(
+        origin=Page.Origin.ADDRESS,
+        url=fetched.url,
+        body=fetched.body,
+        content_type=fetched.content_type,
+        feed=feed,
+        retrieved_at=now,
+        publisher=feed.name,
+    )
     if feed.kind == Feed.Kind.PAGE:
         page = document_submit(address, runner)
-        return _feed_done(feed, Feed.LastStatus.OK, "page read" if page else "page unchanged",
-                          new_pages=int(page is not None))
+        return _feed_done(
+            feed,
+            Feed.LastStatus.OK,
+            "page read" if page else "page unchanged",
+            new_pages=int(page is not None),
+        )
     try:
         document = parse_feed(fetched.body, base_url=fetched.url)
     except FetchError as error:
@@ -247,8 +272,9 @@ def _feed_poll(feed: Feed, runner: Runner, ctx: Context) -> FeedReport:
         if feed.kind == Feed.Kind.POLICE and kind in reading.HTML_TYPES:
             # A force's news page rather than its feed: read it as a page.
             page = document_submit(address, runner)
-            return _feed_done(feed, Feed.LastStatus.OK, "read as a page",
-                              new_pages=int(page is not None))
+            return _feed_done(
+                feed, Feed.LastStatus.OK, "read as a page", new_pages=int(page is not None)
+            )
         return _feed_done(feed, Feed.LastStatus.FAILED, str(error))
     new = feed_document_submit(feed, document, runner, now=now)
     note = f"{len(document.entries)} entries, {new} new"
@@ -257,22 +283,34 @@ def _feed_poll(feed: Feed, runner: Runner, ctx: Context) -> FeedReport:
     return _feed_done(feed, Feed.LastStatus.OK, note, new_pages=new)
 
 
-def feed_document_submit(feed: Feed, document, runner: Runner, *,
-                         now: dt.datetime | None = None) -> int:
+def feed_document_submit(
+    feed: Feed, document, runner: Runner, *, now: dt.datetime | None = None
+) -> int:
     """Submit the entries of a parsed feed; returns how many pages were new."""
     new = 0
     with_content = []
     for entry in document.entries:
         content = entry.content or ""
         if reading.count_words(reading.rough_text(content)) >= FULL_CONTENT_WORDS:
-            with_content.append(Document(
-                origin=Page.Origin.FEED, url=entry.url, title=entry.title,
-                published=entry.published, markup=content, feed=feed,
-                publisher=feed.name, retrieved_at=now,
-            ))
+            with_content.append(
+                Document(
+                    origin=Page.Origin.FEED,
+                    url=entry.url,
+                    title=entry.title,
+                    published=entry.published,
+                    markup=content,
+                    feed=feed,
+                    publisher=feed.name,
+                    retrieved_at=now,
+                )
+            )
         else:
-            new += address_submit(entry.url, runner, feed=feed, title=entry.title,
-                                  published=entry.published) is not None
+            new += (
+                address_submit(
+                    entry.url, runner, feed=feed, title=entry.title, published=entry.published
+                )
+                is not None
+            )
     new += sum(page is not None for page in documents_submit(with_content, runner))
     return new
 
@@ -280,9 +318,13 @@ def feed_document_submit(feed: Feed, document, runner: Runner, *,
 def _retry_failed(feed: Feed, runner: Runner) -> int:
     """Fetch again the feed's pages that failed to download (a server down for a while),
     up to MAX_ATTEMPTS each, even when the feed itself has not changed."""
-    failed = (Page.objects.filter(feed=feed, status=Page.Status.FAILED, content_sha256="",
-                                  attempts__lt=MAX_ATTEMPTS)
-              .exclude(url="").values_list("url", flat=True)[:50])
+    failed = (
+        Page.objects.filter(
+            feed=feed, status=Page.Status.FAILED, content_sha256="", attempts__lt=MAX_ATTEMPTS
+        )
+        .exclude(url="")
+        .values_list("url", flat=True)[:50]
+    )
     return sum(address_submit(url, runner, feed=feed) is not None for url in failed)
 
 
@@ -290,15 +332,30 @@ def _feed_done(feed: Feed, status: str, note: str, *, new_pages: int = 0) -> Fee
     feed.last_status = status
     feed.last_error = note[:500] if status == Feed.LastStatus.FAILED else ""
     feed.last_new_pages = new_pages
-    feed.save(update_fields=["last_checked_at", "next_due_at", "last_status", "last_error",
-                             "last_new_pages", "etag", "last_modified"])
+    feed.save(
+        update_fields=[
+            "last_checked_at",
+            "next_due_at",
+            "last_status",
+            "last_error",
+            "last_new_pages",
+            "etag",
+            "last_modified",
+        ]
+    )
     return FeedReport(feed=feed, status=status, new_pages=new_pages, note=note)
 
 
 # --- Local files ------------------------------------------------------------------------------
 
-INGEST_SUFFIXES = {".html": "text/html", ".htm": "text/html", ".txt": "text/plain",
-                   ".text": "text/plain", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+INGEST_SUFFIXES = {
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 
 
 class IngestError(ValueError):
@@ -308,8 +365,9 @@ class IngestError(ValueError):
 def ingest_paths(path: Path) -> list[Path]:
     """The files `casebook monitor ingest PATH` reads: PATH itself, or a folder's files."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*")
-                      if p.is_file() and p.suffix.lower() in INGEST_SUFFIXES)
+        return sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INGEST_SUFFIXES
+        )
     if not path.exists():
         raise IngestError(f"{path}: no such file or folder")
     if path.suffix.lower() not in INGEST_SUFFIXES:
@@ -330,8 +388,12 @@ def documents_from_path(path: Path, *, cap: int) -> Iterator[Document | IngestEr
     """
     kind = INGEST_SUFFIXES[path.suffix.lower()]
     if kind != "jsonl":
-        yield Document(origin=Page.Origin.INGEST, external_id=path.name,
-                       body=_read_capped(path, cap), content_type=kind)
+        yield Document(
+            origin=Page.Origin.INGEST,
+            external_id=path.name,
+            body=_read_capped(path, cap),
+            content_type=kind,
+        )
         return
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
@@ -351,14 +413,16 @@ def _jsonl_document(line: bytes, *, where: str, cap: int) -> Document | IngestEr
         return IngestError(f"{where}: each line must be a JSON object")
     text, markup = record.get("text"), record.get("html")
     if not isinstance(text, str) and not isinstance(markup, str):
-        return IngestError(f"{where}: give \"text\" or \"html\"")
+        return IngestError(f'{where}: give "text" or "html"')
     identifier = str(record.get("id") or "").strip()
     url = str(record.get("url") or "").strip()
     if not identifier and not url:
-        return IngestError(f"{where}: give an \"id\" or a \"url\"")
+        return IngestError(f'{where}: give an "id" or a "url"')
     published = record.get("published")
     return Document(
-        origin=Page.Origin.INGEST, url=url, external_id=identifier,
+        origin=Page.Origin.INGEST,
+        url=url,
+        external_id=identifier,
         title=str(record.get("title") or "").strip(),
         published=reading.iso_date(published) if isinstance(published, str) else None,
         publisher=str(record.get("publisher") or "").strip(),
@@ -376,8 +440,9 @@ class IngestReport:
     errors: list[str] = field(default_factory=list)
 
 
-def ingest(path: Path, runner: Runner, *, cap: int,
-           progress: Callable[[], None] | None = None) -> IngestReport:
+def ingest(
+    path: Path, runner: Runner, *, cap: int, progress: Callable[[], None] | None = None
+) -> IngestReport:
     """Read every input under `path` and submit its documents."""
     report = IngestReport()
 
@@ -402,8 +467,13 @@ def ingest(path: Path, runner: Runner, *, cap: int,
     return report
 
 
-def feeds_poll(feeds: Iterable[Feed], runner: Runner, *, ctx: Context | None = None,
-               on_feed: Callable[[FeedReport], None] | None = None) -> list[FeedReport]:
+def feeds_poll(
+    feeds: Iterable[Feed],
+    runner: Runner,
+    *,
+    ctx: Context | None = None,
+    on_feed: Callable[[FeedReport], None] | None = None,
+) -> list[FeedReport]:
     reports = []
     for feed in feeds:
         report = feed_poll(feed, runner, ctx=ctx)

@@ -125,8 +125,10 @@ def stage_fetch(page: Page, work: Work, ctx: Context) -> str:
         given = work.markup if work.markup is not None else work.plain
         page.size = len(given.encode())
         if page.size > ctx.cap():
-            raise Stop(Page.Status.SKIPPED, f"too large: {human_size(page.size)}, the cap is "
-                                            f"{human_size(ctx.cap())}")
+            raise Stop(
+                Page.Status.SKIPPED,
+                f"too large: {human_size(page.size)}, the cap is {human_size(ctx.cap())}",
+            )
         return f"given inline ({human_size(page.size)})"
     if work.body is None:
         fetched = ctx.get_fetcher().get(page.url)
@@ -143,8 +145,10 @@ def stage_fetch(page: Page, work: Work, ctx: Context) -> str:
     body, work.body = work.body, None
     page.size = len(body)
     if page.size > ctx.cap():
-        raise Stop(Page.Status.SKIPPED, f"too large: {human_size(page.size)}, the cap is "
-                                        f"{human_size(ctx.cap())}")
+        raise Stop(
+            Page.Status.SKIPPED,
+            f"too large: {human_size(page.size)}, the cap is {human_size(ctx.cap())}",
+        )
     kind = reading.media_type(page.content_type)
     if kind and kind not in reading.HTML_TYPES + reading.TEXT_TYPES:
         raise Stop(Page.Status.SKIPPED, f"not a web page or text ({kind})")
@@ -191,19 +195,23 @@ def stage_read(page: Page, work: Work, ctx: Context) -> str:
         raise Stop(Page.Status.SKIPPED, f"not in English (the page declares lang={declared})")
     page.language = reading.language_from(words, english)
     if page.language == "other":
-        raise Stop(Page.Status.SKIPPED,
-                   f"not in English (common English words are {english:.0%} of the text)")
+        raise Stop(
+            Page.Status.SKIPPED,
+            f"not in English (common English words are {english:.0%} of the text)",
+        )
     return f"{words} words{', published ' + str(page.published) if page.published else ''}"
 
 
 def stage_prefilter(page: Page, work: Work, ctx: Context) -> str:
     if work.rough is None:
-        work.rough = work.plain if work.plain is not None else reading.visible_text(
-            work.markup or "")
+        work.rough = (
+            work.plain if work.plain is not None else reading.visible_text(work.markup or "")
+        )
     if not reading.mentions_policing_of_protest(f"{page.title}\n{work.rough}"):
         page.relevant = False
-        raise Stop(Page.Status.DONE, "not relevant: no police words near protest or "
-                                     "expression words")
+        raise Stop(
+            Page.Status.DONE, "not relevant: no police words near protest or expression words"
+        )
     return "police and protest words found"
 
 
@@ -217,24 +225,36 @@ def stage_text(page: Page, work: Work, ctx: Context) -> str:
     if words < reading.MIN_ARTICLE_WORDS:
         raise Stop(Page.Status.SKIPPED, f"no article text found ({words} words)")
     if reading.language_from(words, english) == "other":  # a foreign article, English menus
-        raise Stop(Page.Status.SKIPPED,
-                   f"not in English (common English words are {english:.0%} of the article)")
+        raise Stop(
+            Page.Status.SKIPPED,
+            f"not in English (common English words are {english:.0%} of the article)",
+        )
     page.text = text
     page.text_sha256 = dedupe.text_fingerprint(text)
     return f"{words} words of article text"
 
 
 def stage_dedupe(page: Page, work: Work, ctx: Context) -> str:
-    exact = (Page.objects.filter(text_sha256=page.text_sha256)
-             .exclude(pk=page.pk).exclude(status=Page.Status.FAILED).order_by("id").first())
+    exact = (
+        Page.objects.filter(text_sha256=page.text_sha256)
+        .exclude(pk=page.pk)
+        .exclude(status=Page.Status.FAILED)
+        .order_by("id")
+        .first()
+    )
     if exact is not None:
         original = exact.duplicate_of or exact
         page.duplicate_of = original
         raise Stop(Page.Status.DUPLICATE, f"same text as page {original.pk}")
     sketch = dedupe.sketch(page.text)
-    shared = (SketchValue.objects.filter(value__in=sketch.values).exclude(page_id=page.pk)
-              .values("page_id").annotate(n=models.Count("id"))
-              .filter(n__gte=dedupe.MIN_SHARED_VALUES).order_by("-n", "page_id")[:5])
+    shared = (
+        SketchValue.objects.filter(value__in=sketch.values)
+        .exclude(page_id=page.pk)
+        .values("page_id")
+        .annotate(n=models.Count("id"))
+        .filter(n__gte=dedupe.MIN_SHARED_VALUES)
+        .order_by("-n", "page_id")[:5]
+    )
     possible = [row["page_id"] for row in shared]
     if possible:
         values: dict[int, list[int]] = {pk: [] for pk in possible}
@@ -244,13 +264,15 @@ def stage_dedupe(page: Page, work: Work, ctx: Context) -> str:
             values[page_id].append(value)
         sizes = dict(Page.objects.filter(pk__in=possible).values_list("pk", "shingle_count"))
         for original_id in sorted(possible):
-            other = dedupe.Sketch(values=tuple(sorted(values[original_id])),
-                                  shingles=sizes.get(original_id, 0))
+            other = dedupe.Sketch(
+                values=tuple(sorted(values[original_id])), shingles=sizes.get(original_id, 0)
+            )
             if dedupe.is_near_duplicate(sketch, other):
                 page.duplicate_of_id = original_id
                 share = dedupe.containment(sketch, other)
-                raise Stop(Page.Status.DUPLICATE,
-                           f"a copy of page {original_id} ({share:.0%} of its text)")
+                raise Stop(
+                    Page.Status.DUPLICATE, f"a copy of page {original_id} ({share:.0%} of its text)"
+                )
     page.shingle_count = sketch.shingles
     # ignore_conflicts: a page retried after a later stage failed has its values already.
     SketchValue.objects.bulk_create(
@@ -260,8 +282,13 @@ def stage_dedupe(page: Page, work: Work, ctx: Context) -> str:
 
 
 def stage_extract(page: Page, work: Work, ctx: Context) -> str:
-    result = ctx.extract(article_id=page.article_id, text=page.text, title=page.title,
-                         url=page.url, published=page.published)
+    result = ctx.extract(
+        article_id=page.article_id,
+        text=page.text,
+        title=page.title,
+        url=page.url,
+        published=page.published,
+    )
     page.extraction = result
     page.relevant = bool(result.get("relevant"))
     score = result.get("relevance_score")
@@ -287,7 +314,8 @@ def stage_candidates(page: Page, work: Work, ctx: Context) -> str:
     created = 0
     for index, event in enumerate(events):
         _, new = Candidate.objects.get_or_create(
-            page=page, event_index=index,
+            page=page,
+            event_index=index,
             defaults={
                 "event": event,
                 "force_name": (event.get("force") or "")[:200],
@@ -319,9 +347,14 @@ _WRITES = {"dedupe", "candidates"}
 
 def _record(page: Page, name: str, status: str, started: float, note: str) -> None:
     page.stage = name
-    page.stages = {**(page.stages or {}),
-                   name: {"status": status, "ms": round((time.perf_counter() - started) * 1000, 2),
-                          "note": note[:300]}}
+    page.stages = {
+        **(page.stages or {}),
+        name: {
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "note": note[:300],
+        },
+    }
 
 
 def stage_run(name: str, page: Page, work: Work, ctx: Context) -> bool:
@@ -341,8 +374,11 @@ def stage_run(name: str, page: Page, work: Work, ctx: Context) -> bool:
             note = STAGE_FUNCTIONS[name](page, work, ctx) or ""
     except Stop as stop:
         page.status, page.reason = stop.status, stop.reason[:300]
-        stage_status = "failed" if stop.status == Page.Status.FAILED else (
-            "ok" if stop.status == Page.Status.DONE else stop.status)
+        stage_status = (
+            "failed"
+            if stop.status == Page.Status.FAILED
+            else ("ok" if stop.status == Page.Status.DONE else stop.status)
+        )
         _record(page, name, stage_status, started, stop.reason)
         return False
     except Exception as error:  # noqa: BLE001 (one bad page must never stop the run)
@@ -365,7 +401,7 @@ def page_process(page: Page, work: Work, ctx: Context, *, start: str = "fetch") 
     """
     page.status, page.error = Page.Status.NEW, ""
     page.attempts += 1
-    names = list(STAGES[STAGES.index(start):])
+    names = list(STAGES[STAGES.index(start) :])
     going = True
     while going and names and names[0] not in _WRITES:
         going = stage_run(names.pop(0), page, work, ctx)

@@ -28,13 +28,36 @@ from casebook.sources.models import Channel, Source
 MONITOR_TAG = "news monitor"
 # Extraction-format act and trigger types that have no codebook row of the same slug.
 _ACT_TYPE_FROM_CODEBOOK = {
-    "conditions": "dispersal", "containment": "other", "caution": "other", "fine": "other",
-    "personal_details_published": "image_appeal", "surveillance": "other",
+    "conditions": "dispersal",
+    "containment": "other",
+    "caution": "other",
+    "fine": "other",
+    "personal_details_published": "image_appeal",
+    "surveillance": "other",
 }
-_EXTRACTION_ACT_TYPES = {"arrest", "charge", "seizure", "stop_search", "dispersal", "force",
-                         "image_appeal", "home_visit", "other"}
-_EXTRACTION_TRIGGERS = {"placard", "flag", "banner", "clothing", "chant", "online_post",
-                        "gathering", "obstruction", "violence", "other"}
+_EXTRACTION_ACT_TYPES = {
+    "arrest",
+    "charge",
+    "seizure",
+    "stop_search",
+    "dispersal",
+    "force",
+    "image_appeal",
+    "home_visit",
+    "other",
+}
+_EXTRACTION_TRIGGERS = {
+    "placard",
+    "flag",
+    "banner",
+    "clothing",
+    "chant",
+    "online_post",
+    "gathering",
+    "obstruction",
+    "violence",
+    "other",
+}
 
 
 @dataclass
@@ -110,8 +133,10 @@ def provision_cited(citation: str) -> LegalProvision | None:
     """The codebook provision for a citation ("Terrorism Act 2000 s13", "s.14 POA")."""
     if not citation:
         return None
-    found = (LegalProvision.objects.filter(citation__iexact=citation).first()
-             or LegalProvision.objects.filter(short_citation__iexact=citation).first())
+    found = (
+        LegalProvision.objects.filter(citation__iexact=citation).first()
+        or LegalProvision.objects.filter(short_citation__iexact=citation).first()
+    )
     if found:
         return found
     slug = _provision_index().resolve(citation)
@@ -135,12 +160,13 @@ def _text(value: Any, limit: int) -> str:
 
 def _stand_in_date(page: Page) -> tuple[dt.date, str]:
     if page.published:
-        return page.published, "The article gives no date for the action: its publication date " \
-                               "is used."
+        return (
+            page.published,
+            "The article gives no date for the action: its publication date is used.",
+        )
     when = page.retrieved_at or page.created_at
     day = timezone.localdate(when) if when else timezone.localdate()
-    return day, "Neither the action's nor the article's date is known: the day it was read " \
-                "is used."
+    return day, "Neither the action's nor the article's date is known: the day it was read is used."
 
 
 def proposal_for(candidate: Candidate) -> Proposal:
@@ -159,19 +185,32 @@ def proposal_for(candidate: Candidate) -> Proposal:
         type_word = _text(act.get("type"), 40) or "other"
         legal_basis = _text(act.get("legal_basis"), 200)
         trigger_word = _text(act.get("trigger"), 40)
-        acts.append(ProposedAct(
-            type_word=type_word, act_type=_term(ActType, type_word),
-            count=_int(act.get("count")), legal_basis=legal_basis,
-            legal_provision=provision_cited(legal_basis), offence=_text(act.get("offence"), 500),
-            trigger_word=trigger_word, trigger_type=_term(TriggerType, trigger_word),
-            confidence=act.get("confidence"),
-        ))
+        acts.append(
+            ProposedAct(
+                type_word=type_word,
+                act_type=_term(ActType, type_word),
+                count=_int(act.get("count")),
+                legal_basis=legal_basis,
+                legal_provision=provision_cited(legal_basis),
+                offence=_text(act.get("offence"), 500),
+                trigger_word=trigger_word,
+                trigger_type=_term(TriggerType, trigger_word),
+                confidence=act.get("confidence"),
+            )
+        )
     country = _text(event.get("country"), 2).upper() or (force.country if force else "") or "GB"
     proposal = Proposal(
-        title="", force_name=force_name, force=force, country=country,
-        place=_text(event.get("location"), 200), date=date, date_stated=not date_note,
-        date_note=date_note, total_arrests=_int(event.get("total_arrests")),
-        confidence=event.get("confidence"), acts=acts,
+        title="",
+        force_name=force_name,
+        force=force,
+        country=country,
+        place=_text(event.get("location"), 200),
+        date=date,
+        date_stated=not date_note,
+        date_note=date_note,
+        total_arrests=_int(event.get("total_arrests")),
+        confidence=event.get("confidence"),
+        acts=acts,
     )
     proposal.title = _title(proposal, page)
     return proposal
@@ -186,8 +225,11 @@ def _title(proposal: Proposal, page: Page) -> str:
     if not what:
         return (page.title or "Incident found by the news monitor")[:300]
     where = f" in {proposal.place}" if proposal.place else ""
-    by = f" by {proposal.force.name if proposal.force else proposal.force_name}" if (
-        proposal.force or proposal.force_name) else ""
+    by = (
+        f" by {proposal.force.name if proposal.force else proposal.force_name}"
+        if (proposal.force or proposal.force_name)
+        else ""
+    )
     when = f" on {proposal.date:%-d %B %Y}" if proposal.date_stated else ""
     return f"{what}{where}{by}{when}"[:300]
 
@@ -225,8 +267,11 @@ SUPPORTS = "the news monitor's candidate (force, place, date, acts)"
 
 
 def proposal_summary(proposal: Proposal, page: Page) -> str:
-    lines = [f"Found by the news monitor in “{page.title or page.url or 'an article'}”"
-             + (f" ({page.publisher})" if page.publisher else "") + "."]
+    lines = [
+        f"Found by the news monitor in “{page.title or page.url or 'an article'}”"
+        + (f" ({page.publisher})" if page.publisher else "")
+        + "."
+    ]
     if proposal.date_note:
         lines.append(proposal.date_note)
     if proposal.force_name and proposal.force is None:
@@ -243,7 +288,8 @@ def act_fields(act: ProposedAct) -> dict[str, Any]:
     return {
         "act_type": act.act_type or _term(ActType, "other"),
         "number_affected": act.count,
-        "number_precision": NumberPrecision.EXACT if act.count is not None
+        "number_precision": NumberPrecision.EXACT
+        if act.count is not None
         else NumberPrecision.UNKNOWN,
         "legal_provision": act.legal_provision,
         "offence_wording": offence[:500],
@@ -254,8 +300,11 @@ def act_fields(act: ProposedAct) -> dict[str, Any]:
 
 def incident_fields(proposal: Proposal, page: Page) -> dict[str, Any]:
     return {
-        "title": proposal.title, "summary": proposal_summary(proposal, page),
-        "date": proposal.date, "place": proposal.place, "country": proposal.country,
+        "title": proposal.title,
+        "summary": proposal_summary(proposal, page),
+        "date": proposal.date,
+        "place": proposal.place,
+        "country": proposal.country,
         "force": proposal.force,
     }
 
@@ -266,8 +315,7 @@ def proposal_draft(proposal: Proposal, page: Page, *, with_source: bool) -> Inci
         fields=incident_fields(proposal, page),
         tags=[MONITOR_TAG],
         acts=[ActDraft(fields=act_fields(act)) for act in proposal.acts],
-        sources=[SourceDraft(fields=source_fields(page), supports=SUPPORTS)] if with_source
-        else [],
+        sources=[SourceDraft(fields=source_fields(page), supports=SUPPORTS)] if with_source else [],
     )
 
 
@@ -286,8 +334,7 @@ def act_as_extracted(act: Act) -> dict[str, Any]:
         "count": act.number_affected,
         "legal_basis": act.legal_provision.citation if act.legal_provision_id else None,
         "offence": act.offence_wording or None,
-        "trigger": (trigger if trigger in _EXTRACTION_TRIGGERS else "other") if trigger
-        else None,
+        "trigger": (trigger if trigger in _EXTRACTION_TRIGGERS else "other") if trigger else None,
     }
 
 
@@ -295,16 +342,29 @@ def event_as_extracted(event: dict[str, Any]) -> dict[str, Any]:
     """An extracted event without spans and confidences: the gold format's fields only."""
     keys = ("force", "country", "location", "date", "total_arrests")
     act_keys = ("type", "count", "legal_basis", "offence", "trigger")
-    return {**{k: event.get(k) for k in keys},
-            "acts": [{k: act.get(k) for k in act_keys} for act in event.get("acts") or ()
-                     if isinstance(act, dict)]}
+    return {
+        **{k: event.get(k) for k in keys},
+        "acts": [
+            {k: act.get(k) for k in act_keys}
+            for act in event.get("acts") or ()
+            if isinstance(act, dict)
+        ],
+    }
 
 
-def incident_as_event(incident: Incident, *, date_known: bool, total_arrests: int | None,
-                      acts: list[Act] | None = None) -> dict[str, Any]:
+def incident_as_event(
+    incident: Incident,
+    *,
+    date_known: bool,
+    total_arrests: int | None,
+    acts: list[Act] | None = None,
+) -> dict[str, Any]:
     """An incident (as accepted or corrected) in the extraction format."""
-    acts = acts if acts is not None else list(
-        incident.acts.select_related("act_type", "legal_provision", "trigger_type"))
+    acts = (
+        acts
+        if acts is not None
+        else list(incident.acts.select_related("act_type", "legal_provision", "trigger_type"))
+    )
     return {
         "force": incident.force.name if incident.force_id else None,
         "country": incident.country or None,

@@ -25,8 +25,14 @@ class Unreadable(Exception):
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-              "application/rdf+xml", "application/feed+json")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+    "application/feed+json",
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
@@ -124,8 +130,9 @@ def paragraph_text(markup: str) -> str:
     >>> paragraph_text("<ul><li>Menu</li></ul><p>First <b>one</b>.</p><p>Second.</p>")
     'First one .\\nSecond.'
     """
-    paragraphs = (" ".join(html.unescape(_TAG.sub(" ", p)).split())
-                  for p in _PARAGRAPH.findall(markup))
+    paragraphs = (
+        " ".join(html.unescape(_TAG.sub(" ", p)).split()) for p in _PARAGRAPH.findall(markup)
+    )
     return "\n".join(p for p in paragraphs if p)
 
 
@@ -211,21 +218,70 @@ def language_from(words: int, english: float) -> str:
 # Speed matters here more than anywhere: every page comes through. Substring tests on the
 # lower-cased text reject most pages in a fraction of a millisecond; the regexes run only on
 # the windows around police words, and without IGNORECASE (which makes them 3x slower).
-_POLICE_STEMS = ("polic", "officer", "constab", "arrest", "detain", "custody", "charged",
-                 "scotland yard", "the met", "cop", "garda", "security forces", "kettl",
-                 "stop and search", "stop-and-search", "dispers", "seiz", "confiscat",
-                 "terrorism act", "public order act")
+_POLICE_STEMS = (
+    "polic",
+    "officer",
+    "constab",
+    "arrest",
+    "detain",
+    "custody",
+    "charged",
+    "scotland yard",
+    "the met",
+    "cop",
+    "garda",
+    "security forces",
+    "kettl",
+    "stop and search",
+    "stop-and-search",
+    "dispers",
+    "seiz",
+    "confiscat",
+    "terrorism act",
+    "public order act",
+)
 _POLICE_WORDS = re.compile(
     r"\b(?:polic\w*|officers?|constab\w*|arrest\w*|detain\w*|custody|charged|"
     r"scotland yard|the met|cops?|gardaí|security forces|kettl\w*|stop and search|"
     r"stop-and-search|dispers\w*|seiz\w*|confiscat\w*|(?:terrorism|public order) act)\b"
 )
-_PROTEST_STEMS = ("protest", "demonstrat", "march", "rall", "activis", "campaign", "placard",
-                  "banner", "flag", "chant", "slogan", "vigil", "picket", "sit-in", "occup",
-                  "blockad", "encampment", "proscri", "tweet", "social media", "post",
-                  "facebook", "instagram", "tiktok", "x.com", "speech", "expression", "riot",
-                  "disorder", "assembly", "palestine action", "just stop oil",
-                  "extinction rebellion", "insulate britain", "republic")
+_PROTEST_STEMS = (
+    "protest",
+    "demonstrat",
+    "march",
+    "rall",
+    "activis",
+    "campaign",
+    "placard",
+    "banner",
+    "flag",
+    "chant",
+    "slogan",
+    "vigil",
+    "picket",
+    "sit-in",
+    "occup",
+    "blockad",
+    "encampment",
+    "proscri",
+    "tweet",
+    "social media",
+    "post",
+    "facebook",
+    "instagram",
+    "tiktok",
+    "x.com",
+    "speech",
+    "expression",
+    "riot",
+    "disorder",
+    "assembly",
+    "palestine action",
+    "just stop oil",
+    "extinction rebellion",
+    "insulate britain",
+    "republic",
+)
 _PROTEST_WORDS = re.compile(
     # "March" with a capital is usually the month; the verb and noun are lower case.
     r"\b(?:protest\w*|demonstrat\w*|(?-i:march(?:es|ed|ers?|ing)?)|rall(?:y|ies)|"
@@ -274,9 +330,18 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S | re.I)
 _TIME = re.compile(r"<time[^>]+datetime\s*=\s*[\"']([^\"']+)", re.I)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TITLE_KEYS = ("og:title", "twitter:title", "title", "headline")
-_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished",
-              "date", "dc.date", "dc.date.issued", "pubdate", "publish-date",
-              "sailthru.date", "parsely-pub-date")
+_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "pubdate",
+    "publish-date",
+    "sailthru.date",
+    "parsely-pub-date",
+)
 _SITE_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher")
 
 
@@ -320,10 +385,13 @@ def metadata(markup: str) -> Metadata:
     head = markup[:200_000]
     tags: dict[str, str] = {}
     for meta in _META.finditer(head):
-        attributes = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-                      for m in _ATTRIBUTE.finditer(meta.group())}
-        key = (attributes.get("property") or attributes.get("name")
-               or attributes.get("itemprop") or "").lower()
+        attributes = {
+            m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+            for m in _ATTRIBUTE.finditer(meta.group())
+        }
+        key = (
+            attributes.get("property") or attributes.get("name") or attributes.get("itemprop") or ""
+        ).lower()
         if key and "content" in attributes:
             tags.setdefault(key, html.unescape(attributes["content"]).strip())
     result = Metadata(extra=tags)
@@ -351,8 +419,13 @@ def main_text(markup: str) -> str:
     """
     try:
         text = trafilatura.extract(
-            markup, fast=True, include_comments=False, include_tables=False,
-            include_images=False, include_links=False, deduplicate=False,
+            markup,
+            fast=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            deduplicate=False,
         )
     except Exception:  # noqa: BLE001 (a parser crash on one page must not stop the run)
         text = None
@@ -382,7 +455,8 @@ def trim_leading_labels(text: str, title: str = "") -> str:
     while len(lines) > 1:
         line = " ".join(lines[0].split())
         if (headline and line.casefold() == headline) or (
-                len(line.split()) <= 3 and _LABEL.fullmatch(line)):
+            len(line.split()) <= 3 and _LABEL.fullmatch(line)
+        ):
             lines.pop(0)
             continue
         break

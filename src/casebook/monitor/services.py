@@ -48,12 +48,23 @@ def _require_reviewer(actor, what: str) -> None:
 
 
 def _audit_feed(action: str, feed: Feed, actor, changes: dict) -> None:
-    audit_record(action=f"monitor.feed.{action}", object_type="monitor.feed",
-                 object_id=str(feed.pk), actor=actor, changes=changes)
+    audit_record(
+        action=f"monitor.feed.{action}",
+        object_type="monitor.feed",
+        object_id=str(feed.pk),
+        actor=actor,
+        changes=changes,
+    )
 
 
-def feed_add(*, url: str, name: str = "", kind: str = Feed.Kind.RSS,
-             interval_minutes: int | None = None, actor=None) -> Feed:
+def feed_add(
+    *,
+    url: str,
+    name: str = "",
+    kind: str = Feed.Kind.RSS,
+    interval_minutes: int | None = None,
+    actor=None,
+) -> Feed:
     """Add a feed or web address to read. `actor=None` is the command line (an operator)."""
     from django.conf import settings
 
@@ -63,7 +74,9 @@ def feed_add(*, url: str, name: str = "", kind: str = Feed.Kind.RSS,
     if Feed.objects.filter(url=url).exists():
         raise ValidationError({"url": "This address is already monitored."})
     feed = Feed(
-        url=url, kind=kind, name=(name.strip() or _name_from(url))[:200],
+        url=url,
+        kind=kind,
+        name=(name.strip() or _name_from(url))[:200],
         interval_minutes=interval_minutes or settings.MONITOR_FEED_INTERVAL_MINUTES,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -89,8 +102,9 @@ def feed_set_active(*, feed: Feed, active: bool, actor) -> Feed:
         if active:
             feed.next_due_at = None  # read at the next opportunity
         feed.save(update_fields=["active", "next_due_at"])
-        _audit_feed("resumed" if active else "paused", feed, actor,
-                    {"active": [not active, active]})
+        _audit_feed(
+            "resumed" if active else "paused", feed, actor, {"active": [not active, active]}
+        )
     return feed
 
 
@@ -119,32 +133,50 @@ def _page_source_link(*, incident: Incident, page: Page, actor) -> None:
     link = IncidentSource(incident=incident, source=page.source, supports=SUPPORTS)
     link.full_clean()
     link.save()
-    record_changed.send(sender=Source, action="sources.source.linked", instance=page.source,
-                        actor=actor, changes={"incident": [None, incident.reference]},
-                        incident=incident)
+    record_changed.send(
+        sender=Source,
+        action="sources.source.linked",
+        instance=page.source,
+        actor=actor,
+        changes={"incident": [None, incident.reference]},
+        incident=incident,
+    )
 
 
 def _remember_page_source(*, incident: Incident, page: Page, before: set[int]) -> None:
     """After incident_save created the page's source: keep it on the page, stamp retrieval."""
-    new = (IncidentSource.objects.filter(incident=incident).exclude(source_id__in=before)
-           .select_related("source").order_by("id"))
+    new = (
+        IncidentSource.objects.filter(incident=incident)
+        .exclude(source_id__in=before)
+        .select_related("source")
+        .order_by("id")
+    )
     for link in new:
         source = link.source
         if source.url == page.url or source.text == page.text:
             Source.objects.filter(pk=source.pk).update(
-                retrieved_at=page.retrieved_at or page.created_at)
+                retrieved_at=page.retrieved_at or page.created_at
+            )
             page.source = source
             page.save(update_fields=["source", "updated_at"])
             return
 
 
 def _source_ids(incident: Incident) -> set[int]:
-    return set(IncidentSource.objects.filter(incident=incident).values_list("source_id",
-                                                                            flat=True))
+    return set(IncidentSource.objects.filter(incident=incident).values_list("source_id", flat=True))
 
 
-def _decide(candidate: Candidate, *, status: str, decision: str, actor, incident=None,
-            final=None, reason: str = "", note: str = "") -> ReviewDecision:
+def _decide(
+    candidate: Candidate,
+    *,
+    status: str,
+    decision: str,
+    actor,
+    incident=None,
+    final=None,
+    reason: str = "",
+    note: str = "",
+) -> ReviewDecision:
     old = candidate.status
     candidate.status = status
     candidate.incident = incident
@@ -154,8 +186,13 @@ def _decide(candidate: Candidate, *, status: str, decision: str, actor, incident
     candidate.full_clean()
     candidate.save()
     recorded = ReviewDecision.objects.create(
-        candidate=candidate, decision=decision, reason=reason, note=note,
-        proposed=event_as_extracted(candidate.event or {}), final=final, incident=incident,
+        candidate=candidate,
+        decision=decision,
+        reason=reason,
+        note=note,
+        proposed=event_as_extracted(candidate.event or {}),
+        final=final,
+        incident=incident,
         actor=actor,
     )
     changes = {"status": [old, status]}
@@ -165,14 +202,20 @@ def _decide(candidate: Candidate, *, status: str, decision: str, actor, incident
         changes["incident"] = [None, incident.reference]
     if reason:
         changes["reason"] = [None, reason]
-    audit_record(action=f"monitor.candidate.{status}", object_type="monitor.candidate",
-                 object_id=str(candidate.pk), actor=actor, changes=changes,
-                 incident_reference=incident.reference if incident else "")
+    audit_record(
+        action=f"monitor.candidate.{status}",
+        object_type="monitor.candidate",
+        object_id=str(candidate.pk),
+        actor=actor,
+        changes=changes,
+        incident_reference=incident.reference if incident else "",
+    )
     return recorded
 
 
-def candidate_accept(*, candidate: Candidate, actor, draft: IncidentDraft | None = None
-                     ) -> Incident:
+def candidate_accept(
+    *, candidate: Candidate, actor, draft: IncidentDraft | None = None
+) -> Incident:
     """Record the candidate as a new incident, with its acts and the page as its source.
 
     With `draft` (from the incident editor, "edit then accept") the coordinator's corrected
@@ -192,12 +235,17 @@ def candidate_accept(*, candidate: Candidate, actor, draft: IncidentDraft | None
         else:
             _remember_page_source(incident=incident, page=page, before=set())
         date_known = proposal.date_stated or (edited and incident.date != proposal.date)
-        final = incident_as_event(incident, date_known=date_known,
-                                  total_arrests=proposal.total_arrests)
-        _decide(candidate, status=Candidate.Status.ACCEPTED,
-                decision=ReviewDecision.Decision.EDITED if edited
-                else ReviewDecision.Decision.ACCEPTED,
-                actor=actor, incident=incident, final=final)
+        final = incident_as_event(
+            incident, date_known=date_known, total_arrests=proposal.total_arrests
+        )
+        _decide(
+            candidate,
+            status=Candidate.Status.ACCEPTED,
+            decision=ReviewDecision.Decision.EDITED if edited else ReviewDecision.Decision.ACCEPTED,
+            actor=actor,
+            incident=incident,
+            final=final,
+        )
     return incident
 
 
@@ -221,28 +269,36 @@ def candidate_merge(*, candidate: Candidate, incident: Incident, actor) -> Incid
         page = candidate.page
         proposal = proposal_for(candidate)
         existing = list(incident.acts.all())
-        new_acts = [ActDraft(fields=f) for f in map(act_fields, proposal.acts)
-                    if _is_new_act(f, existing)]
+        new_acts = [
+            ActDraft(fields=f) for f in map(act_fields, proposal.acts) if _is_new_act(f, existing)
+        ]
         before = _source_ids(incident)
         draft = IncidentDraft(
             fields={},
             tags=list(incident.tags.values_list("name", flat=True)),
             # Existing acts are listed first (unchanged) so the new ones are numbered after.
             acts=[ActDraft(fields={}, id=act.pk) for act in existing] + new_acts,
-            sources=[] if page.source_id else [SourceDraft(
-                fields=source_fields(page), supports=SUPPORTS)],
+            sources=[]
+            if page.source_id
+            else [SourceDraft(fields=source_fields(page), supports=SUPPORTS)],
         )
         incident = incident_save(actor=actor, draft=draft, incident=incident)
         if page.source_id:
             _page_source_link(incident=incident, page=page, actor=actor)
         else:
             _remember_page_source(incident=incident, page=page, before=before)
-        final = incident_as_event(incident, date_known=True,
-                                  total_arrests=proposal.total_arrests, acts=[])
+        final = incident_as_event(
+            incident, date_known=True, total_arrests=proposal.total_arrests, acts=[]
+        )
         final["acts"] = event_as_extracted(candidate.event or {})["acts"]
-        _decide(candidate, status=Candidate.Status.MERGED,
-                decision=ReviewDecision.Decision.MERGED, actor=actor, incident=incident,
-                final=final)
+        _decide(
+            candidate,
+            status=Candidate.Status.MERGED,
+            decision=ReviewDecision.Decision.MERGED,
+            actor=actor,
+            incident=incident,
+            final=final,
+        )
     return incident
 
 
@@ -254,11 +310,20 @@ def candidate_reject(*, candidate: Candidate, actor, reason: str, note: str = ""
         raise ValidationError({"note": "Say why, when the reason is “another reason”."})
     with transaction.atomic():
         candidate = _locked_pending(candidate)
-        final = (event_as_extracted(candidate.event or {})
-                 if reason in REASONS_CONFIRMING_THE_EVENT else None)
-        _decide(candidate, status=Candidate.Status.REJECTED,
-                decision=ReviewDecision.Decision.REJECTED, actor=actor, final=final,
-                reason=reason, note=note.strip()[:500])
+        final = (
+            event_as_extracted(candidate.event or {})
+            if reason in REASONS_CONFIRMING_THE_EVENT
+            else None
+        )
+        _decide(
+            candidate,
+            status=Candidate.Status.REJECTED,
+            decision=ReviewDecision.Decision.REJECTED,
+            actor=actor,
+            final=final,
+            reason=reason,
+            note=note.strip()[:500],
+        )
     return candidate
 
 
@@ -275,8 +340,9 @@ class Suggestion:
 MERGE_WINDOW_DAYS = 3
 
 
-def candidate_merge_suggestions(*, candidate: Candidate, proposal: Proposal | None = None,
-                                limit: int = 5) -> list[Suggestion]:
+def candidate_merge_suggestions(
+    *, candidate: Candidate, proposal: Proposal | None = None, limit: int = 5
+) -> list[Suggestion]:
     """Incidents this candidate may already be: same force, a date within ±3 days, same place.
 
     Ranked by how many of the three agree (force and place weigh most), then by how close the
@@ -284,9 +350,11 @@ def candidate_merge_suggestions(*, candidate: Candidate, proposal: Proposal | No
     """
     proposal = proposal or proposal_for(candidate)
     window = dt.timedelta(days=MERGE_WINDOW_DAYS)
-    nearby = (Incident.objects.filter(date__range=(proposal.date - window, proposal.date + window))
-              .exclude(status__in=[IncidentStatus.REJECTED, IncidentStatus.ARCHIVED])
-              .select_related("force"))
+    nearby = (
+        Incident.objects.filter(date__range=(proposal.date - window, proposal.date + window))
+        .exclude(status__in=[IncidentStatus.REJECTED, IncidentStatus.ARCHIVED])
+        .select_related("force")
+    )
     place = proposal.place.casefold()
     if proposal.force is not None and place:
         nearby = nearby.filter(Q(force=proposal.force) | Q(place__iexact=proposal.place))
@@ -325,8 +393,12 @@ def decisions_export(out: IO[str]) -> int:
     latest: dict[int, ReviewDecision] = {}
     for decision in ReviewDecision.objects.order_by("decided_at", "id"):
         latest[decision.candidate_id] = decision
-    pages = (Page.objects.filter(candidates__decisions__isnull=False).distinct()
-             .prefetch_related("candidates").order_by("id"))
+    pages = (
+        Page.objects.filter(candidates__decisions__isnull=False)
+        .distinct()
+        .prefetch_related("candidates")
+        .order_by("id")
+    )
     written = 0
     for page in pages:
         candidates = sorted(page.candidates.all(), key=lambda c: c.event_index)
@@ -334,9 +406,13 @@ def decisions_export(out: IO[str]) -> int:
             continue  # still being reviewed: a partial label would teach the wrong lesson
         events = [latest[c.pk].final for c in candidates if latest[c.pk].final is not None]
         record = {
-            "id": page.article_id, "url": page.url or None, "title": page.title,
+            "id": page.article_id,
+            "url": page.url or None,
+            "title": page.title,
             "published": page.published.isoformat() if page.published else None,
-            "text": page.text, "relevant": bool(events), "events": events,
+            "text": page.text,
+            "relevant": bool(events),
+            "events": events,
             "notes": "; ".join(
                 f"event {c.event_index + 1}: {latest[c.pk].get_decision_display().lower()}"
                 + (f" ({latest[c.pk].reason})" if latest[c.pk].reason else "")

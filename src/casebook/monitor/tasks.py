@@ -30,7 +30,7 @@ def _stage(name: str):
             going_on = stage_run(name, page, work, ctx)
         finally:
             ctx.close()
-        later = STAGES[STAGES.index(name) + 1:]
+        later = STAGES[STAGES.index(name) + 1 :]
         keep_markup = going_on and any(stage in ("read", "prefilter", "text") for stage in later)
         if keep_markup:
             page.raw = work.markup if work.markup is not None else (work.plain or "")
@@ -50,7 +50,7 @@ STAGE_TASKS = {name: _stage(name) for name in STAGES}
 
 def page_chain(page_id: int, *, start: str = "fetch"):
     """The chain of stage tasks for one page, from `start` to the last stage."""
-    first, *rest = STAGES[STAGES.index(start):]
+    first, *rest = STAGES[STAGES.index(start) :]
     return chain(STAGE_TASKS[first].s(page_id), *(STAGE_TASKS[name].s() for name in rest))
 
 

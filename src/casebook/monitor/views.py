@@ -63,8 +63,9 @@ def reviewer_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not roles.can_verify(request.user):
-            raise PermissionDenied("Only coordinators and administrators decide candidates "
-                                   "and manage feeds.")
+            raise PermissionDenied(
+                "Only coordinators and administrators decide candidates and manage feeds."
+            )
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -77,37 +78,56 @@ def reviewer_required(view):
 def candidate_list(request):
     form = CandidateFilterForm(request.GET or None)
     statuses = form.statuses()
-    candidates = (Candidate.objects.filter(status__in=statuses)
-                  .select_related("page", "incident").order_by("-created_at", "-id"))
+    candidates = (
+        Candidate.objects.filter(status__in=statuses)
+        .select_related("page", "incident")
+        .order_by("-created_at", "-id")
+    )
     page = Paginator(candidates, PER_PAGE).get_page(request.GET.get("page"))
     counts = dict(Candidate.objects.values_list("status").annotate(n=Count("id")))
-    return render(request, "monitor/candidate_list.html", {
-        "form": form, "page": page, "counts": counts,
-        "status": statuses[0] if len(statuses) == 1 else "all",
-        "may_decide": roles.can_verify(request.user),
-    })
+    return render(
+        request,
+        "monitor/candidate_list.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": counts,
+            "status": statuses[0] if len(statuses) == 1 else "all",
+            "may_decide": roles.can_verify(request.user),
+        },
+    )
 
 
 @viewer_required
 def candidate_detail(request, pk: int):
-    candidate = get_object_or_404(Candidate.objects.select_related("page__feed", "incident",
-                                                                  "decided_by"), pk=pk)
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("page__feed", "incident", "decided_by"), pk=pk
+    )
     page = candidate.page
     proposal = proposal_for(candidate)
     may_decide = roles.can_verify(request.user) and candidate.is_pending
     text = analysed_text(title=page.title, text=page.text, extraction=page.extraction)
-    return render(request, "monitor/candidate_detail.html", {
-        "candidate": candidate, "article": page, "proposal": proposal,
-        "highlighted": highlight(text, event_spans(candidate.event or {})),
-        "siblings": page.candidates.exclude(pk=candidate.pk).order_by("event_index"),
-        "copies": page.duplicates.order_by("id")[:20],
-        "suggestions": services.candidate_merge_suggestions(candidate=candidate,
-                                                            proposal=proposal)
-        if may_decide else [],
-        "may_decide": may_decide,
-        "reject_form": RejectForm(), "merge_form": MergeForm(),
-        "decisions": candidate.decisions.select_related("actor", "incident"),
-    })
+    return render(
+        request,
+        "monitor/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "article": page,
+            "proposal": proposal,
+            "highlighted": highlight(text, event_spans(candidate.event or {})),
+            "siblings": page.candidates.exclude(pk=candidate.pk).order_by("event_index"),
+            "copies": page.duplicates.order_by("id")[:20],
+            "suggestions": services.candidate_merge_suggestions(
+                candidate=candidate, proposal=proposal
+            )
+            if may_decide
+            else [],
+            "may_decide": may_decide,
+            "reject_form": RejectForm(),
+            "merge_form": MergeForm(),
+            "decisions": candidate.decisions.select_related("actor", "incident"),
+        },
+    )
 
 
 def _decision_failed(request, candidate: Candidate, error: ValidationError):
@@ -134,16 +154,20 @@ def candidate_merge(request, pk: int):
     candidate = get_object_or_404(Candidate, pk=pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        return _decision_failed(request, candidate, ValidationError(
-            [e for errors in form.errors.values() for e in errors]))
+        return _decision_failed(
+            request,
+            candidate,
+            ValidationError([e for errors in form.errors.values() for e in errors]),
+        )
     try:
-        incident = services.candidate_merge(candidate=candidate,
-                                            incident=form.cleaned_data["reference"],
-                                            actor=request.user)
+        incident = services.candidate_merge(
+            candidate=candidate, incident=form.cleaned_data["reference"], actor=request.user
+        )
     except ValidationError as error:
         return _decision_failed(request, candidate, error)
-    messages.success(request, f"Merged into {incident.reference}: the article is now one of "
-                              "its sources.")
+    messages.success(
+        request, f"Merged into {incident.reference}: the article is now one of its sources."
+    )
     return redirect(incident)
 
 
@@ -153,17 +177,26 @@ def candidate_reject(request, pk: int):
     candidate = get_object_or_404(Candidate, pk=pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return _decision_failed(request, candidate, ValidationError(
-            [e for errors in form.errors.values() for e in errors]))
+        return _decision_failed(
+            request,
+            candidate,
+            ValidationError([e for errors in form.errors.values() for e in errors]),
+        )
     try:
-        services.candidate_reject(candidate=candidate, actor=request.user,
-                                  reason=form.cleaned_data["reason"],
-                                  note=form.cleaned_data.get("note") or "")
+        services.candidate_reject(
+            candidate=candidate,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data.get("note") or "",
+        )
     except ValidationError as error:
         return _decision_failed(request, candidate, error)
     messages.success(request, "Rejected; the reason is kept with the candidate.")
-    following = (Candidate.objects.filter(status=Candidate.Status.PENDING)
-                 .order_by("-created_at", "-id").first())
+    following = (
+        Candidate.objects.filter(status=Candidate.Status.PENDING)
+        .order_by("-created_at", "-id")
+        .first()
+    )
     return redirect(following or "monitor:candidate-list")
 
 
@@ -191,8 +224,9 @@ def candidate_edit(request, pk: int):
     """Edit then accept: the incident editor, prefilled; saving it accepts the candidate."""
     candidate = get_object_or_404(Candidate.objects.select_related("page"), pk=pk)
     if not candidate.is_pending:
-        messages.error(request, f"This candidate was already "
-                                f"{candidate.get_status_display().lower()}.")
+        messages.error(
+            request, f"This candidate was already {candidate.get_status_display().lower()}."
+        )
         return redirect(candidate)
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -201,25 +235,31 @@ def candidate_edit(request, pk: int):
     if request.method == "GET":
         editor = _prefilled_editor(candidate, include_people=include_people)
     else:
-        editor = IncidentEditor(data=request.POST, include_people=include_people,
-                                add_row=add_row)
+        editor = IncidentEditor(data=request.POST, include_people=include_people, add_row=add_row)
     if request.method == "POST" and not add_row and editor.is_valid():
         try:
-            incident = services.candidate_accept(candidate=candidate, actor=request.user,
-                                                 draft=editor.draft())
+            incident = services.candidate_accept(
+                candidate=candidate, actor=request.user, draft=editor.draft()
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 editor.add_errors(error)
             else:
                 return _decision_failed(request, candidate, error)
         else:
-            messages.success(request, f"Accepted with corrections: {incident.reference} "
-                                      "recorded.")
+            messages.success(request, f"Accepted with corrections: {incident.reference} recorded.")
             return redirect(incident)
-    return render(request, "monitor/candidate_edit.html", {
-        "editor": editor, "incident": None, "candidate": candidate,
-        "show_errors": not add_row, "submitted": request.method == "POST" and not add_row,
-    })
+    return render(
+        request,
+        "monitor/candidate_edit.html",
+        {
+            "editor": editor,
+            "incident": None,
+            "candidate": candidate,
+            "show_errors": not add_row,
+            "submitted": request.method == "POST" and not add_row,
+        },
+    )
 
 
 # --- Feeds ------------------------------------------------------------------------------------
@@ -239,14 +279,23 @@ def feed_list(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Added “{feed.name}”: it is read within the next "
-                                          "minute when a worker runs, or by `casebook monitor "
-                                          "run`.")
+                messages.success(
+                    request,
+                    f"Added “{feed.name}”: it is read within the next "
+                    "minute when a worker runs, or by `casebook monitor "
+                    "run`.",
+                )
                 return redirect("monitor:feed-list")
     feeds = Feed.objects.annotate(page_count=Count("pages")).order_by("name", "id")
-    return render(request, "monitor/feed_list.html", {
-        "feeds": feeds, "form": form, "may_manage": may_manage,
-    })
+    return render(
+        request,
+        "monitor/feed_list.html",
+        {
+            "feeds": feeds,
+            "form": form,
+            "may_manage": may_manage,
+        },
+    )
 
 
 @require_POST
@@ -282,23 +331,30 @@ def page_list(request):
         if relevant:
             pages = pages.filter(relevant=relevant == "yes")
     page = Paginator(pages.order_by("-created_at", "-id"), PER_PAGE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     counts = dict(Page.objects.values_list("status").annotate(n=Count("id")))
-    return render(request, "monitor/page_list.html", {"form": form, "page": page,
-                                                      "counts": counts})
+    return render(request, "monitor/page_list.html", {"form": form, "page": page, "counts": counts})
 
 
 @viewer_required
 def page_detail(request, pk: int):
     article = get_object_or_404(
         Page.objects.select_related("feed", "duplicate_of", "source").prefetch_related(
-            Prefetch("candidates", queryset=Candidate.objects.order_by("event_index"))),
+            Prefetch("candidates", queryset=Candidate.objects.order_by("event_index"))
+        ),
         pk=pk,
     )
     stages = [(name, article.stages[name]) for name in _stage_order() if name in article.stages]
-    return render(request, "monitor/page_detail.html", {
-        "article": article, "stages": stages, "copies": article.duplicates.order_by("id")[:20],
-    })
+    return render(
+        request,
+        "monitor/page_detail.html",
+        {
+            "article": article,
+            "stages": stages,
+            "copies": article.duplicates.order_by("id")[:20],
+        },
+    )
 
 
 def _stage_order():

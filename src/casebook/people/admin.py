@@ -19,12 +19,19 @@ class InvolvementInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["reference", "consent_record", "consent_share", "consent_publish",
-                    "created_at"]
+    list_display = ["reference", "consent_record", "consent_share", "consent_publish", "created_at"]
     list_filter = ["consent_record", "consent_share", "consent_publish"]
     # Search by reference only: a name search box invites fishing through the record.
     search_fields = ["=reference"]
-    fields = ["reference", "consent_record", "consent_share", "consent_publish",
-              "consent_given_at", "created_at", "erased_at", "erasure_reason"]
+    fields = [
+        "reference",
+        "consent_record",
+        "consent_share",
+        "consent_publish",
+        "consent_given_at",
+        "created_at",
+        "erased_at",
+        "erasure_reason",
+    ]
     readonly_fields = ["reference", "created_at", "erased_at", "erasure_reason"]
     inlines = [InvolvementInline]

@@ -72,19 +72,30 @@ class Person(models.Model):
     """
 
     # Every field that holds personal data: sealed at rest, blanked by erasure.
-    PERSONAL_FIELDS = ("full_name", "contact", "address", "date_of_birth", "gender",
-                       "ethnicity", "notes", "consent_notes")
+    PERSONAL_FIELDS = (
+        "full_name",
+        "contact",
+        "address",
+        "date_of_birth",
+        "gender",
+        "ethnicity",
+        "notes",
+        "consent_notes",
+    )
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     key_id = DataKeyIdField(
-        default=uuid.uuid4, unique=True, editable=False,
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
         help_text="Names the person's data key in the keyring; their sealed details are "
-                  "bound to it.",
+        "bound to it.",
     )
     # Personal details: shown only to roles allowed to see people (accounts.roles).
     full_name = EncryptedCharField(max_length=200, blank=True, blind_index="name")
-    contact = EncryptedCharField(max_length=300, blank=True, help_text="Phone or e-mail.",
-                                 blind_index="contact")
+    contact = EncryptedCharField(
+        max_length=300, blank=True, help_text="Phone or e-mail.", blind_index="contact"
+    )
     address = EncryptedTextField(blank=True)
     date_of_birth = EncryptedDateField(null=True, blank=True)
     gender = EncryptedCharField(max_length=60, blank=True)
@@ -108,7 +119,9 @@ class Person(models.Model):
     # Erasure leaves a tombstone: these two, the reference and the involvements.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     erasure_reason = models.CharField(
-        max_length=300, blank=True, editable=False,
+        max_length=300,
+        blank=True,
+        editable=False,
         help_text="Why the details were erased; never anything personal.",
     )
 
@@ -187,8 +200,12 @@ class Person(models.Model):
         return not self.is_erased and self.personal_data_key() is not None
 
     def clean(self) -> None:
-        if self.pk and not self._state.adding and not self.is_erased \
-                and self.personal_data_key() is None:
+        if (
+            self.pk
+            and not self._state.adding
+            and not self.is_erased
+            and self.personal_data_key() is None
+        ):
             raise ValidationError(
                 f"The details of {self.reference} were erased: they cannot be changed. "
                 "(An administrator can run `casebook keys reconcile`.)"
@@ -199,8 +216,10 @@ class DetailsErased(RuntimeError):
     """A person whose data key was destroyed cannot be given new details."""
 
     def __init__(self, reference: str):
-        super().__init__(f"The details of {reference or 'this person'} were erased; their "
-                         "data key is gone and none is made for an existing person.")
+        super().__init__(
+            f"The details of {reference or 'this person'} were erased; their "
+            "data key is gone and none is made for an existing person."
+        )
 
 
 def preload_data_keys(people: Iterable[Person]) -> None:

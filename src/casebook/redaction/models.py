@@ -37,9 +37,10 @@ class PublicFigure(models.Model):
     """
 
     name = models.CharField(
-        max_length=200, unique=True,
+        max_length=200,
+        unique=True,
         help_text="Full name as written, e.g. 'Mark Rowley'. Titles, case and a possessive "
-                  "'s are ignored when comparing. A surname alone stays redacted.",
+        "'s are ignored when comparing. A surname alone stays redacted.",
     )
     note = models.CharField(max_length=200, blank=True, help_text="Why they are public.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,15 +88,24 @@ class RedactedDerivative(models.Model):
     kind = models.CharField(max_length=5, choices=DerivativeKind.choices)
     # What it derives from: exactly one of these (a constraint says so).
     incident = models.ForeignKey(
-        "cases.Incident", null=True, blank=True, on_delete=models.CASCADE,
+        "cases.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="redacted_derivatives",
     )
     source = models.ForeignKey(
-        "sources.Source", null=True, blank=True, on_delete=models.CASCADE,
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="redacted_derivatives",
     )
     evidence = models.ForeignKey(
-        "sources.EvidenceFile", null=True, blank=True, on_delete=models.CASCADE,
+        "sources.EvidenceFile",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="redacted_derivatives",
     )
     field = models.CharField(
@@ -117,12 +127,18 @@ class RedactedDerivative(models.Model):
         max_length=10, choices=DerivativeStatus.choices, default=DerivativeStatus.PROPOSED
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     proposed_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -147,8 +163,10 @@ class RedactedDerivative(models.Model):
                 name="redaction_one_original",
             ),
             models.CheckConstraint(
-                condition=(Q(kind="image", evidence__isnull=False, field="")
-                           | Q(kind="text", evidence__isnull=True) & ~Q(field="")),
+                condition=(
+                    Q(kind="image", evidence__isnull=False, field="")
+                    | Q(kind="text", evidence__isnull=True) & ~Q(field="")
+                ),
                 name="redaction_kind_matches_original",
             ),
             models.CheckConstraint(
@@ -160,15 +178,18 @@ class RedactedDerivative(models.Model):
             ),
             # One open proposal per original: proposing again refreshes it.
             models.UniqueConstraint(
-                fields=["incident", "field"], condition=Q(status="proposed"),
+                fields=["incident", "field"],
+                condition=Q(status="proposed"),
                 name="redaction_one_open_per_incident_field",
             ),
             models.UniqueConstraint(
-                fields=["source", "field"], condition=Q(status="proposed"),
+                fields=["source", "field"],
+                condition=Q(status="proposed"),
                 name="redaction_one_open_per_source_field",
             ),
             models.UniqueConstraint(
-                fields=["evidence"], condition=Q(status="proposed"),
+                fields=["evidence"],
+                condition=Q(status="proposed"),
                 name="redaction_one_open_per_evidence",
             ),
         ]

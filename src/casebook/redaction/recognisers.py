@@ -31,8 +31,10 @@ ADDRESS_PATTERN = re.compile(
     """,
     re.VERBOSE,
 )
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _FULL_DATE = re.compile(
     rf"""\b(?:
         \d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})
@@ -43,8 +45,9 @@ _FULL_DATE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 # "born in 1998", "born March 1998": only straight after "born".
-_BORN_YEAR = re.compile(rf"\bborn[ \t]+(?:in[ \t]+)?((?:{_MONTH}[ \t]+)?(?:19|20)\d{{2}})\b",
-                        re.IGNORECASE)
+_BORN_YEAR = re.compile(
+    rf"\bborn[ \t]+(?:in[ \t]+)?((?:{_MONTH}[ \t]+)?(?:19|20)\d{{2}})\b", re.IGNORECASE
+)
 _BIRTH_WORDS = re.compile(
     r"(?:\bborn\b|\bb\.|\bD\.?O\.?B\b\.?|\bdate[ \t]+of[ \t]+birth\b|\bbirth[ \t]?date\b|"
     r"\bbirthday\b)",
@@ -53,8 +56,10 @@ _BIRTH_WORDS = re.compile(
 _SENTENCE_BREAK = re.compile(r"[.!?][ \t]|\n")
 _BIRTH_WINDOW = 40  # characters between the birth word and the date
 
-_RANKS = (r"PC|PS|DC|DS|DI|DCI|TDC|PCSO|SPC|Sgt|Sergeant|Constable|Inspector|Insp|"
-          r"Officer|officer")
+_RANKS = (
+    r"PC|PS|DC|DS|DI|DCI|TDC|PCSO|SPC|Sgt|Sergeant|Constable|Inspector|Insp|"
+    r"Officer|officer"
+)
 COLLAR_PATTERN = re.compile(
     rf"""(?:
         \b(?:{_RANKS})\.?[ \t]+(?:[A-Z][a-z]+[ \t]+){{0,2}}
@@ -78,13 +83,16 @@ UK_PHONE_PATTERN = re.compile(
     re.VERBOSE,
 )
 # Looser than presidio's: HMRC's own example prefix QQ (never issued) is caught too.
-NINO_PATTERN = re.compile(r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b",
-                          re.IGNORECASE)
+NINO_PATTERN = re.compile(
+    r"\b[A-Z]{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b", re.IGNORECASE
+)
 _TITLES = r"Mr|Mrs|Ms|Miss|Mx|Dr|Master|Sir|Dame|Lord|Lady"
 _NAME = rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,2}}"
-_RELATIONS = (r"friend|partner|sister|brother|son|daughter|mother|father|mum|dad|wife|husband|"
-              r"cousin|aunt|uncle|niece|nephew|neighbour|colleague|flatmate|girlfriend|"
-              r"boyfriend|fiancée?|solicitor|lawyer|carer|child|grandson|granddaughter")
+_RELATIONS = (
+    r"friend|partner|sister|brother|son|daughter|mother|father|mum|dad|wife|husband|"
+    r"cousin|aunt|uncle|niece|nephew|neighbour|colleague|flatmate|girlfriend|"
+    r"boyfriend|fiancée?|solicitor|lawyer|carer|child|grandson|granddaughter"
+)
 TITLED_NAME_PATTERN = re.compile(
     rf"\b(?:(?:{_TITLES})\.?|(?:{_RANKS})|(?:[Nn]amed|name[ \t]+(?:is|was))"
     rf"|(?:[Mm]y|[Hh]is|[Hh]er|[Oo]ur|[Tt]heir)[ \t]+(?:{_RELATIONS}),?"
@@ -108,8 +116,15 @@ def _our_recognisers():
     class _RegexRecognizer(LocalRecognizer):
         """One compiled pattern, case-sensitive; optionally one named group is the span."""
 
-        def __init__(self, *, entity: str, pattern: re.Pattern, score: float,
-                     group: str | None = None, name: str):
+        def __init__(
+            self,
+            *,
+            entity: str,
+            pattern: re.Pattern,
+            score: float,
+            group: str | None = None,
+            name: str,
+        ):
             self.pattern, self.score, self.group = pattern, score, group
             super().__init__(supported_entities=[entity], name=name, supported_language="en")
 
@@ -128,30 +143,41 @@ def _our_recognisers():
         """A date with "born", "DOB", "date of birth" or "birthday" shortly before it."""
 
         def __init__(self):
-            super().__init__(supported_entities=["DATE_OF_BIRTH"], name="DateOfBirth",
-                             supported_language="en")
+            super().__init__(
+                supported_entities=["DATE_OF_BIRTH"], name="DateOfBirth", supported_language="en"
+            )
 
         def load(self) -> None:
             pass
 
         def analyze(self, text, entities, nlp_artifacts=None):
-            results = [RecognizerResult("DATE_OF_BIRTH", *m.span(1), 0.85)
-                       for m in _BORN_YEAR.finditer(text)]
+            results = [
+                RecognizerResult("DATE_OF_BIRTH", *m.span(1), 0.85)
+                for m in _BORN_YEAR.finditer(text)
+            ]
             for match in _FULL_DATE.finditer(text):
                 if _has_birth_word_before(text, match.start()):
                     results.append(RecognizerResult("DATE_OF_BIRTH", *match.span(), 0.85))
             return results
 
     return [
-        _RegexRecognizer(entity="UK_ADDRESS", pattern=ADDRESS_PATTERN, score=0.7,
-                         name="UkStreetAddress"),
-        _RegexRecognizer(entity="PHONE_NUMBER", pattern=UK_PHONE_PATTERN, score=0.6,
-                         name="UkPhoneNumber"),
+        _RegexRecognizer(
+            entity="UK_ADDRESS", pattern=ADDRESS_PATTERN, score=0.7, name="UkStreetAddress"
+        ),
+        _RegexRecognizer(
+            entity="PHONE_NUMBER", pattern=UK_PHONE_PATTERN, score=0.6, name="UkPhoneNumber"
+        ),
         _RegexRecognizer(entity="UK_NINO", pattern=NINO_PATTERN, score=0.7, name="UkNino"),
-        _RegexRecognizer(entity="POLICE_COLLAR_NUMBER", pattern=COLLAR_PATTERN, score=0.9,
-                         group="number", name="PoliceCollarNumber"),
-        _RegexRecognizer(entity="PERSON", pattern=TITLED_NAME_PATTERN, score=0.7,
-                         group="name", name="TitledName"),
+        _RegexRecognizer(
+            entity="POLICE_COLLAR_NUMBER",
+            pattern=COLLAR_PATTERN,
+            score=0.9,
+            group="number",
+            name="PoliceCollarNumber",
+        ),
+        _RegexRecognizer(
+            entity="PERSON", pattern=TITLED_NAME_PATTERN, score=0.7, group="name", name="TitledName"
+        ),
         DateOfBirthRecognizer(),
     ]
 
@@ -182,12 +208,16 @@ def build_recognisers() -> list:
     )
 
     postcode = UkPostcodeRecognizer(
-        patterns=[Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.6)])
-    vehicle = UkVehicleRegistrationRecognizer(patterns=[
-        Pattern(p.name, p.regex, score)
-        for p, score in zip(UkVehicleRegistrationRecognizer.PATTERNS, (0.5, 0.45, 0.4),
-                            strict=True)
-    ])
+        patterns=[Pattern("UK postcode", UkPostcodeRecognizer.PATTERNS[0].regex, 0.6)]
+    )
+    vehicle = UkVehicleRegistrationRecognizer(
+        patterns=[
+            Pattern(p.name, p.regex, score)
+            for p, score in zip(
+                UkVehicleRegistrationRecognizer.PATTERNS, (0.5, 0.45, 0.4), strict=True
+            )
+        ]
+    )
     # presidio matches case-insensitively by default; a number plate in lower case is rare
     # and "was 3 a" would otherwise be an old-style plate.
     vehicle.global_regex_flags = re.MULTILINE

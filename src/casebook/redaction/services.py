@@ -67,6 +67,7 @@ class RedactionRefused(Exception):
 
 # --- settings ----------------------------------------------------------------------------------
 
+
 def public_figures() -> list[str]:
     """Names kept in redacted text: the setting plus the list kept in the admin."""
     configured = list(getattr(settings, "REDACTION_PUBLIC_FIGURES", []) or [])
@@ -86,6 +87,7 @@ def _max_pixels() -> int:
 
 
 # --- who may -----------------------------------------------------------------------------------
+
 
 def _works_on_source(*, user, source: Source) -> bool:
     return IncidentSource.objects.filter(
@@ -120,11 +122,15 @@ def derivative_may_approve(*, user, derivative: RedactedDerivative) -> bool:
 
 # --- the audit ---------------------------------------------------------------------------------
 
+
 def _audit(derivative: RedactedDerivative, action: str, actor, changes: dict) -> None:
     # Only counts and codes: the spans' text is exactly the personal data being hidden.
     record_changed.send(
-        sender=RedactedDerivative, action=f"redaction.derivative.{action}",
-        instance=derivative, actor=actor, incident=derivative.related_incident,
+        sender=RedactedDerivative,
+        action=f"redaction.derivative.{action}",
+        instance=derivative,
+        actor=actor,
+        incident=derivative.related_incident,
         changes={"original": derivative.original_label, "kind": derivative.kind, **changes},
     )
 
@@ -139,9 +145,19 @@ def _region_summary(derivative: RedactedDerivative) -> dict:
 
 # --- text --------------------------------------------------------------------------------------
 
+
 def _span_dicts(spans: Iterable[text.Span], *, origin: str) -> list[dict]:
-    return [{"start": s.start, "end": s.end, "entity": s.entity, "tag": s.tag, "redact": True,
-             "origin": origin} for s in spans]
+    return [
+        {
+            "start": s.start,
+            "end": s.end,
+            "entity": s.entity,
+            "tag": s.tag,
+            "redact": True,
+            "origin": origin,
+        }
+        for s in spans
+    ]
 
 
 def _render_text(derivative: RedactedDerivative, original: str, regions: list[dict]) -> None:
@@ -169,21 +185,41 @@ def _validated_spans(original: str, spans: Sequence[dict]) -> list[dict]:
             raise ValueError(f"Unknown kind of personal data: {entity}.")
         if not 0 <= start < end <= len(original):
             raise ValueError("A region lies outside the text.")
-        clean.append({"start": start, "end": end, "entity": entity,
-                      "redact": bool(span.get("redact", True)),
-                      "origin": "added" if span.get("origin") == "added" else "detected"})
+        clean.append(
+            {
+                "start": start,
+                "end": end,
+                "entity": entity,
+                "redact": bool(span.get("redact", True)),
+                "origin": "added" if span.get("origin") == "added" else "detected",
+            }
+        )
     redacted = text.merge_overlaps(
         (s["start"], s["end"], s["entity"], 2.0 if s["origin"] == "added" else 1.0)
-        for s in clean if s["redact"])
-    kept = [s for s in clean if not s["redact"]
-            and not any(m.start < s["end"] and s["start"] < m.end for m in redacted)]
+        for s in clean
+        if s["redact"]
+    )
+    kept = [
+        s
+        for s in clean
+        if not s["redact"] and not any(m.start < s["end"] and s["start"] < m.end for m in redacted)
+    ]
     origin_of = {(s["start"], s["end"]): s["origin"] for s in clean}
-    merged = [{"start": m.start, "end": m.end, "entity": m.entity, "redact": True,
-               "origin": origin_of.get((m.start, m.end), "added")} for m in redacted]
+    merged = [
+        {
+            "start": m.start,
+            "end": m.end,
+            "entity": m.entity,
+            "redact": True,
+            "origin": origin_of.get((m.start, m.end), "added"),
+        }
+        for m in redacted
+    ]
     return merged + kept
 
 
 # --- images ------------------------------------------------------------------------------------
+
 
 def _image_storage():
     return storages["evidence"]
@@ -242,8 +278,9 @@ def _render_image(evidence: EvidenceFile, boxes) -> _RenderedImage:
     """Redact the original and store the result. Runs outside any transaction: detection
     takes up to a second, and SQLite would hold its write lock all that time."""
     original = _original_image(evidence)
-    redacted, used = faces.redact_image(original, boxes, max_side=_face_max_side(),
-                                        max_pixels=_max_pixels())
+    redacted, used = faces.redact_image(
+        original, boxes, max_side=_face_max_side(), max_pixels=_max_pixels()
+    )
     width, height = faces.image_size(original)
     return _RenderedImage(_store_image(redacted), [list(box) for box in used], width, height)
 
@@ -259,9 +296,11 @@ def _apply_image(derivative: RedactedDerivative, rendered: _RenderedImage) -> No
 
 # --- proposing ---------------------------------------------------------------------------------
 
+
 def _open_proposal(original, field: str) -> RedactedDerivative | None:
-    return (RedactedDerivative.objects.of(original, field).awaiting_review()
-            .select_for_update().first())
+    return (
+        RedactedDerivative.objects.of(original, field).awaiting_review().select_for_update().first()
+    )
 
 
 def derivative_propose(*, original, actor, field: str = "") -> RedactedDerivative:
@@ -290,14 +329,18 @@ def derivative_propose(*, original, actor, field: str = "") -> RedactedDerivativ
     # Detection (and, the first time, loading a model) happens before any lock is held.
     if kind == DerivativeKind.TEXT:
         source_text = getattr(original, field) or ""
-        detected = text.detect(source_text, public_figures=public_figures(),
-                               keep_collar_numbers=_keep_collar_numbers())
+        detected = text.detect(
+            source_text, public_figures=public_figures(), keep_collar_numbers=_keep_collar_numbers()
+        )
     else:
         rendered = _render_image(original, None)
-    with _forget_image_on_failure(rendered.name if kind == DerivativeKind.IMAGE else ""), \
-            transaction.atomic():
+    with (
+        _forget_image_on_failure(rendered.name if kind == DerivativeKind.IMAGE else ""),
+        transaction.atomic(),
+    ):
         derivative = _open_proposal(original, field) or RedactedDerivative(
-            kind=kind, field=field, **{_target_name(original): original})
+            kind=kind, field=field, **{_target_name(original): original}
+        )
         derivative.proposed_by = actor if _is_user(actor) else None
         derivative.proposed_at = timezone.now()
         if kind == DerivativeKind.TEXT:
@@ -313,8 +356,11 @@ def derivative_propose(*, original, actor, field: str = "") -> RedactedDerivativ
 
 
 def _target_name(original) -> str:
-    return {"cases.incident": "incident", "sources.source": "source",
-            "sources.evidencefile": "evidence"}[original._meta.label_lower]
+    return {
+        "cases.incident": "incident",
+        "sources.source": "source",
+        "sources.evidencefile": "evidence",
+    }[original._meta.label_lower]
 
 
 def _is_user(actor) -> bool:
@@ -347,8 +393,9 @@ def _forget_image_on_failure(name: str):
         raise
 
 
-def derivative_update_spans(*, derivative: RedactedDerivative, spans: Sequence[dict],
-                            actor) -> RedactedDerivative:
+def derivative_update_spans(
+    *, derivative: RedactedDerivative, spans: Sequence[dict], actor
+) -> RedactedDerivative:
     """A reviewer's edit of a text redaction: un-redact false positives, add missed spans.
 
     `spans` is the whole new list of regions ({"start", "end", "entity", "redact", "origin"}),
@@ -365,8 +412,9 @@ def derivative_update_spans(*, derivative: RedactedDerivative, spans: Sequence[d
     return locked
 
 
-def derivative_update_boxes(*, derivative: RedactedDerivative, boxes: Sequence[Sequence[float]],
-                            actor) -> RedactedDerivative:
+def derivative_update_boxes(
+    *, derivative: RedactedDerivative, boxes: Sequence[Sequence[float]], actor
+) -> RedactedDerivative:
     """A reviewer's edit of an image redaction: the boxes to obscure, in original pixels.
 
     The redacted image is rendered again from the original with exactly these boxes.
@@ -390,6 +438,7 @@ def derivative_update_boxes(*, derivative: RedactedDerivative, boxes: Sequence[S
 
 # --- deciding ----------------------------------------------------------------------------------
 
+
 def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDerivative:
     if not derivative_may_approve(user=actor, derivative=derivative):
         raise PermissionDenied("Only coordinators and administrators approve redactions.")
@@ -398,13 +447,19 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
         if locked.status != DerivativeStatus.PROPOSED:
             raise RedactionRefused(f"This redaction is already {locked.get_status_display()}.")
         if status == DerivativeStatus.APPROVED and locked.is_stale:
-            raise RedactionRefused("The original changed since this was proposed: propose "
-                                   "again and review the new proposal.")
+            raise RedactionRefused(
+                "The original changed since this was proposed: propose "
+                "again and review the new proposal."
+            )
         locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         action = "approved" if status == DerivativeStatus.APPROVED else "rejected"
-        _audit(locked, action, actor,
-               {"status": [DerivativeStatus.PROPOSED, status], **_region_summary(locked)})
+        _audit(
+            locked,
+            action,
+            actor,
+            {"status": [DerivativeStatus.PROPOSED, status], **_region_summary(locked)},
+        )
     return locked
 
 
@@ -422,6 +477,7 @@ def derivative_reject(*, derivative: RedactedDerivative, actor) -> RedactedDeriv
 
 
 # --- what may leave ----------------------------------------------------------------------------
+
 
 def _current_approved(original, field: str = "") -> RedactedDerivative | None:
     for derivative in RedactedDerivative.objects.of(original, field).approved():
@@ -448,7 +504,8 @@ def incidents_with_approved_text(field: str) -> frozenset[int]:
     """
     return frozenset(
         RedactedDerivative.objects.approved()
-        .filter(incident__isnull=False, field=field).values_list("incident_id", flat=True)
+        .filter(incident__isnull=False, field=field)
+        .values_list("incident_id", flat=True)
     )
 
 

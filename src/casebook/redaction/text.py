@@ -98,8 +98,15 @@ _FROM_PRESIDIO = {
 }
 # Lowest presidio score (after context words raise it) that counts as a finding. Recall
 # matters more than precision here: a coordinator removes false positives before approval.
-_MIN_SCORE = {"PHONE": 0.4, "POSTCODE": 0.4, "VEHICLE": 0.4, "PASSPORT": 0.4, "NINO": 0.4,
-              "IP": 0.5, "LICENCE": 0.4}
+_MIN_SCORE = {
+    "PHONE": 0.4,
+    "POSTCODE": 0.4,
+    "VEHICLE": 0.4,
+    "PASSPORT": 0.4,
+    "NINO": 0.4,
+    "IP": 0.5,
+    "LICENCE": 0.4,
+}
 _DEFAULT_MIN_SCORE = 0.3
 
 # --- the presidio engine, built once ---------------------------------------------------------
@@ -113,8 +120,9 @@ def _offline_tldextract() -> None:
     import tldextract.tldextract as tld
 
     if tld.TLD_EXTRACTOR.suffix_list_urls:
-        tld.TLD_EXTRACTOR = tld.TLDExtract(suffix_list_urls=(), cache_dir=None,
-                                           fallback_to_snapshot=True)
+        tld.TLD_EXTRACTOR = tld.TLDExtract(
+            suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True
+        )
 
 
 def _load_engine():
@@ -134,8 +142,9 @@ def _load_engine():
         registry = RecognizerRegistry(supported_languages=["en"])
         for recogniser in build_recognisers():
             registry.add_recognizer(recogniser)
-        _engine = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
-                                 supported_languages=["en"])
+        _engine = AnalyzerEngine(
+            registry=registry, nlp_engine=nlp_engine, supported_languages=["en"]
+        )
         return _engine
 
 
@@ -159,11 +168,12 @@ def normalise_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:")
     name = NAME_SUFFIX.sub("", name)
     prefix = NAME_PREFIX.match(name)
-    return name[prefix.end() if prefix else 0:].casefold().strip()
+    return name[prefix.end() if prefix else 0 :].casefold().strip()
 
 
-def detect(text: str, *, public_figures: Iterable[str] = (),
-           keep_collar_numbers: bool = True) -> list[Span]:
+def detect(
+    text: str, *, public_figures: Iterable[str] = (), keep_collar_numbers: bool = True
+) -> list[Span]:
     """Proposed spans (without tags), in text order, never overlapping."""
     if not text.strip():
         return []
@@ -194,8 +204,11 @@ def detect(text: str, *, public_figures: Iterable[str] = (),
     holes = [(s, e, 1.0) for name in figures for s, e in find_all(text, normalise_name(name))]
     if keep_collar_numbers:
         holes += collars
-    cleaned = [(*piece, entity, score) for start, end, entity, score in kept
-               for piece in _subtract(start, end, holes, text)]
+    cleaned = [
+        (*piece, entity, score)
+        for start, end, entity, score in kept
+        for piece in _subtract(start, end, holes, text)
+    ]
     return merge_overlaps(cleaned)
 
 
@@ -209,8 +222,7 @@ def _elsewhere(text: str, spans: list[tuple]) -> list[tuple]:
         value = text[start:end]
         needles.setdefault((value, entity), score)
         words = value.split()
-        if entity == "PERSON" and len(words) > 1 and len(words[-1]) >= 3 \
-                and words[-1][0].isupper():
+        if entity == "PERSON" and len(words) > 1 and len(words[-1]) >= 3 and words[-1][0].isupper():
             needles.setdefault((words[-1], entity), score)
     found = []
     for (needle, entity), score in needles.items():
@@ -293,10 +305,23 @@ def merge_overlaps(spans: Iterable[tuple]) -> list[Span]:
 
 # --- stable tags -----------------------------------------------------------------------------
 
-_ABBREVIATIONS = {"rd": "road", "st": "street", "ln": "lane", "ave": "avenue", "cl": "close",
-                  "dr": "drive", "cres": "crescent", "tce": "terrace", "terr": "terrace",
-                  "gdns": "gardens", "pl": "place", "sq": "square", "gr": "grove",
-                  "ct": "court", "pde": "parade"}
+_ABBREVIATIONS = {
+    "rd": "road",
+    "st": "street",
+    "ln": "lane",
+    "ave": "avenue",
+    "cl": "close",
+    "dr": "drive",
+    "cres": "crescent",
+    "tce": "terrace",
+    "terr": "terrace",
+    "gdns": "gardens",
+    "pl": "place",
+    "sq": "square",
+    "gr": "grove",
+    "ct": "court",
+    "pde": "parade",
+}
 
 
 def value_key(entity: str, value: str) -> str:
@@ -312,8 +337,17 @@ def value_key(entity: str, value: str) -> str:
         if digits.startswith("44"):
             digits = "0" + digits[2:].removeprefix("0")
         return digits
-    if entity in {"POSTCODE", "VEHICLE", "NINO", "NHS", "CARD", "IBAN", "PASSPORT",
-                  "LICENCE", "COLLAR"}:
+    if entity in {
+        "POSTCODE",
+        "VEHICLE",
+        "NINO",
+        "NHS",
+        "CARD",
+        "IBAN",
+        "PASSPORT",
+        "LICENCE",
+        "COLLAR",
+    }:
         return re.sub(r"[\s\-]", "", value).upper()
     if entity == "PERSON":
         return normalise_name(value)
@@ -358,22 +392,24 @@ def apply_spans(text: str, spans: Iterable[Sequence]) -> RedactionResult:
     for span in tagged:
         if span.start < position:
             raise ValueError("spans overlap; merge them first (merge_overlaps)")
-        parts += [text[position:span.start], span.tag]
+        parts += [text[position : span.start], span.tag]
         position = span.end
     parts.append(text[position:])
     return RedactionResult("".join(parts), tagged)
 
 
-def redact_text(text: str, *, public_figures: Iterable[str] = (),
-                keep_collar_numbers: bool = True) -> RedactionResult:
+def redact_text(
+    text: str, *, public_figures: Iterable[str] = (), keep_collar_numbers: bool = True
+) -> RedactionResult:
     """The text with personal data replaced by stable tags, and the spans replaced.
 
     Names in `public_figures` (compared without titles, case or a possessive) are kept, as are
     police collar numbers unless `keep_collar_numbers` is False. Span offsets refer to the
     original `text`.
     """
-    return apply_spans(text, detect(text, public_figures=public_figures,
-                                    keep_collar_numbers=keep_collar_numbers))
+    return apply_spans(
+        text, detect(text, public_figures=public_figures, keep_collar_numbers=keep_collar_numbers)
+    )
 
 
 def find_all(text: str, needle: str, *, ignore_case: bool = True) -> list[tuple[int, int]]:

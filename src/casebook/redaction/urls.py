@@ -7,8 +7,11 @@ app_name = "redaction"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("propose/", views.propose_lookup, name="propose"),
-    path("propose/incident/<str:reference>/<str:field>/", views.propose_incident,
-         name="propose-incident"),
+    path(
+        "propose/incident/<str:reference>/<str:field>/",
+        views.propose_incident,
+        name="propose-incident",
+    ),
     path("propose/source/<int:pk>/<str:field>/", views.propose_source, name="propose-source"),
     path("propose/evidence/<int:pk>/", views.propose_evidence, name="propose-evidence"),
     path("<int:pk>/", views.review, name="review"),

@@ -59,33 +59,52 @@ def _derivative(request, pk: int) -> RedactedDerivative:
 
 def _version(derivative: RedactedDerivative) -> str:
     """What the reviewer saw; an approval of anything else (edited meanwhile) is refused."""
-    content = json.dumps([derivative.regions, derivative.text, derivative.image_name],
-                         sort_keys=True)
+    content = json.dumps(
+        [derivative.regions, derivative.text, derivative.image_name], sort_keys=True
+    )
     return hashlib.sha256(content.encode()).hexdigest()[:20]
 
 
 # --- the queue ---------------------------------------------------------------------------------
 
+
 @require_GET
 def queue(request):
     _require_editor(request)
     related = ("incident", "source", "evidence", "proposed_by", "decided_by")
-    awaiting = [d for d in RedactedDerivative.objects.awaiting_review().select_related(*related)
-                if derivative_may_review(user=request.user, derivative=d)]
+    awaiting = [
+        d
+        for d in RedactedDerivative.objects.awaiting_review().select_related(*related)
+        if derivative_may_review(user=request.user, derivative=d)
+    ]
     # Approved derivatives whose original changed since: they no longer count as approved.
-    stale = [d for d in RedactedDerivative.objects.approved().select_related(*related)[:500]
-             if d.is_stale and derivative_may_review(user=request.user, derivative=d)]
-    decided = [d for d in RedactedDerivative.objects.exclude(status="proposed")
-               .select_related(*related).order_by("-decided_at")[:20]
-               if derivative_may_review(user=request.user, derivative=d)]
-    return render(request, "redaction/queue.html", {
-        "awaiting": awaiting, "stale": stale, "decided": decided,
-        "incident_fields": TEXT_FIELDS["cases.incident"],
-        "source_fields": TEXT_FIELDS["sources.source"],
-    })
+    stale = [
+        d
+        for d in RedactedDerivative.objects.approved().select_related(*related)[:500]
+        if d.is_stale and derivative_may_review(user=request.user, derivative=d)
+    ]
+    decided = [
+        d
+        for d in RedactedDerivative.objects.exclude(status="proposed")
+        .select_related(*related)
+        .order_by("-decided_at")[:20]
+        if derivative_may_review(user=request.user, derivative=d)
+    ]
+    return render(
+        request,
+        "redaction/queue.html",
+        {
+            "awaiting": awaiting,
+            "stale": stale,
+            "decided": decided,
+            "incident_fields": TEXT_FIELDS["cases.incident"],
+            "source_fields": TEXT_FIELDS["sources.source"],
+        },
+    )
 
 
 # --- proposing ---------------------------------------------------------------------------------
+
 
 def _propose(request, original, field: str = ""):
     try:
@@ -137,15 +156,17 @@ def propose_lookup(request):
 
 # --- reviewing ---------------------------------------------------------------------------------
 
+
 def _text_segments(original: str, regions: list[dict]) -> list[dict]:
     """The original cut into plain runs and marked regions, for the review page."""
     segments, position = [], 0
     for index, region in enumerate(regions):
         if region["start"] < position:
             continue
-        segments.append({"text": original[position:region["start"]]})
-        segments.append({"text": original[region["start"]:region["end"]], "region": region,
-                         "index": index})
+        segments.append({"text": original[position : region["start"]]})
+        segments.append(
+            {"text": original[region["start"] : region["end"]], "region": region, "index": index}
+        )
         position = region["end"]
     segments.append({"text": original[position:]})
     return segments
@@ -165,14 +186,23 @@ def review(request, pk: int):
         context["boxes_json"] = json.dumps(derivative.regions)
         return render(request, "redaction/review_image.html", context)
     original = derivative.original_text()
-    rows = [{"index": i, "region": r, "excerpt": original[r["start"]:r["end"]]}
-            for i, r in enumerate(derivative.regions)] if not context["stale"] else []
-    context.update({
-        "segments": _text_segments(original, derivative.regions) if not context["stale"]
-        else [{"text": original}],
-        "rows": rows,
-        "entities": text_redaction.ENTITIES,
-    })
+    rows = (
+        [
+            {"index": i, "region": r, "excerpt": original[r["start"] : r["end"]]}
+            for i, r in enumerate(derivative.regions)
+        ]
+        if not context["stale"]
+        else []
+    )
+    context.update(
+        {
+            "segments": _text_segments(original, derivative.regions)
+            if not context["stale"]
+            else [{"text": original}],
+            "rows": rows,
+            "entities": text_redaction.ENTITIES,
+        }
+    )
     return render(request, "redaction/review_text.html", context)
 
 
@@ -182,16 +212,20 @@ def spans(request, pk: int):
     derivative = _derivative(request, pk)
     original = derivative.original_text()
     keep_redacted = set(request.POST.getlist("redact"))
-    regions = [dict(region, redact=str(index) in keep_redacted)
-               for index, region in enumerate(derivative.regions)]
+    regions = [
+        dict(region, redact=str(index) in keep_redacted)
+        for index, region in enumerate(derivative.regions)
+    ]
     added_text = request.POST.get("add_text", "")
     entity = request.POST.get("add_entity", "OTHER")
     if added_text.strip():
         found = text_redaction.find_all(original, added_text)
         if not found:
             messages.error(request, "That text does not occur in the original; nothing added.")
-        regions += [{"start": s, "end": e, "entity": entity, "redact": True, "origin": "added"}
-                    for s, e in found]
+        regions += [
+            {"start": s, "end": e, "entity": entity, "redact": True, "origin": "added"}
+            for s, e in found
+        ]
     try:
         derivative_update_spans(derivative=derivative, spans=regions, actor=request.user)
     except (RedactionRefused, ValueError) as problem:
@@ -212,8 +246,11 @@ def _boxes_from(request) -> list:
     if not isinstance(boxes, list) or len(boxes) > MAX_BOXES:
         raise ValueError(f"Send a list of at most {MAX_BOXES} boxes.")
     for box in boxes:
-        if not (isinstance(box, list) and len(box) == 4
-                and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box)):
+        if not (
+            isinstance(box, list)
+            and len(box) == 4
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in box)
+        ):
             raise ValueError("Each box is four numbers: x1, y1, x2, y2.")
     return boxes
 
@@ -224,25 +261,29 @@ def boxes(request, pk: int):
     derivative = _derivative(request, pk)
     wants_json = request.content_type == "application/json"
     try:
-        updated = derivative_update_boxes(derivative=derivative, boxes=_boxes_from(request),
-                                          actor=request.user)
+        updated = derivative_update_boxes(
+            derivative=derivative, boxes=_boxes_from(request), actor=request.user
+        )
     except (RedactionRefused, ValueError) as problem:
         if wants_json:
             return JsonResponse({"error": str(problem)}, status=400)
         messages.error(request, str(problem))
         return redirect("redaction:review", pk=derivative.pk)
     if wants_json:
-        return JsonResponse({
-            "boxes": updated.regions,
-            "redacted_url": reverse("redaction:redacted-image", args=[updated.pk])
-            + f"?v={_version(updated)}",
-            "version": _version(updated),
-        })
+        return JsonResponse(
+            {
+                "boxes": updated.regions,
+                "redacted_url": reverse("redaction:redacted-image", args=[updated.pk])
+                + f"?v={_version(updated)}",
+                "version": _version(updated),
+            }
+        )
     messages.success(request, "Boxes saved; the redacted image was drawn again.")
     return redirect("redaction:review", pk=derivative.pk)
 
 
 # --- deciding ----------------------------------------------------------------------------------
+
 
 def _decide(request, pk: int, decide, done: str):
     derivative = _derivative(request, pk)
@@ -271,6 +312,7 @@ def reject(request, pk: int):
 
 
 # --- pictures ----------------------------------------------------------------------------------
+
 
 def _picture(content: bytes) -> HttpResponse:
     kind = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"

@@ -59,8 +59,9 @@ _ACTS_AWAY = Weighted(coding.ACTS_AWAY_FROM_PROTEST)
 _FOLLOW_UPS = {act: Weighted(table) for act, table in coding.FOLLOW_UP_ACTS.items()}
 _TRIGGERS_BY_ACT = {act: Weighted(table) for act, table in coding.TRIGGERS_BY_ACT.items()}
 _AWAY_TRIGGERS = Weighted(coding.AWAY_OFFENCE_TRIGGERS)
-_CAUSE_TRIGGERS = {c.slug: Weighted({**coding.EXTRA_OFFENCE_TRIGGERS, **c.triggers})
-                   for c in words.CAUSES}
+_CAUSE_TRIGGERS = {
+    c.slug: Weighted({**coding.EXTRA_OFFENCE_TRIGGERS, **c.triggers}) for c in words.CAUSES
+}
 _CARRIED_TRIGGERS = texts.CARRIED
 
 
@@ -83,8 +84,7 @@ class IncidentBuilder:
     """Builds planned incidents one by one (draws from `rng` in a fixed order) and writes
     them in batches."""
 
-    def __init__(self, rng: random.Random, codebook: Codebook, *, staff: Staff,
-                 keys: KeyPool):
+    def __init__(self, rng: random.Random, codebook: Codebook, *, staff: Staff, keys: KeyPool):
         self.rng = rng
         self.codebook = codebook
         self.staff = staff
@@ -98,9 +98,13 @@ class IncidentBuilder:
         rng = self.rng
         protest = plan.protest
         incident = Incident(
-            pk=self.keys.take(Incident), reference=reference, date=plan.date,
+            pk=self.keys.take(Incident),
+            reference=reference,
+            date=plan.date,
             date_precision=plan.precision,
-            place=plan.place.name, country="GB", force=self.codebook.forces[plan.place.force],
+            place=plan.place.name,
+            country="GB",
+            force=self.codebook.forces[plan.place.force],
             protest=protest.protest if protest else None,
         )
         if plan.precision == DatePrecision.DAY and rng.random() < 0.55:
@@ -143,9 +147,12 @@ class IncidentBuilder:
             provision = self._provision(plan, act_type, trigger, mass=mass and not position)
             number, precision = self._number(act_type, mass=mass and not position)
             act = Act(
-                pk=self.keys.take(Act), incident=built.incident, position=position,
+                pk=self.keys.take(Act),
+                incident=built.incident,
+                position=position,
                 act_type=self.codebook.act_types[act_type],
-                number_affected=number, number_precision=precision,
+                number_affected=number,
+                number_precision=precision,
                 legal_provision=self.codebook.provisions[provision] if provision else None,
                 offence_wording=self._offence(plan, act_type, provision, trigger),
                 trigger_type=self.codebook.triggers[trigger] if trigger else None,
@@ -156,30 +163,49 @@ class IncidentBuilder:
             built.acts.append(act)
             outcomes = self._outcomes(act_type, plan)
             for slug, date, note in outcomes:
-                built.outcomes.append(Outcome(
-                    pk=self.keys.take(Outcome), act=act,
-                    outcome_type=self.codebook.outcomes[slug], date=date, note=note,
-                ))
-            stories.append(texts.Story(
-                date=plan.date, precision=plan.precision, place=plan.place,
-                force=built.incident.force.name,
-                cause=plan.cause, protest_name=plan.protest.protest.name if plan.protest else "",
-                organiser=plan.protest.protest.organiser if plan.protest else "",
-                act_type=act_type, who=texts.people_phrase(rng, number, precision),
-                number=number, trigger=trigger, wording=wording,
-                offence=act.offence_wording, outcome=outcomes[-1][0] if outcomes else None,
-            ))
+                built.outcomes.append(
+                    Outcome(
+                        pk=self.keys.take(Outcome),
+                        act=act,
+                        outcome_type=self.codebook.outcomes[slug],
+                        date=date,
+                        note=note,
+                    )
+                )
+            stories.append(
+                texts.Story(
+                    date=plan.date,
+                    precision=plan.precision,
+                    place=plan.place,
+                    force=built.incident.force.name,
+                    cause=plan.cause,
+                    protest_name=plan.protest.protest.name if plan.protest else "",
+                    organiser=plan.protest.protest.organiser if plan.protest else "",
+                    act_type=act_type,
+                    who=texts.people_phrase(rng, number, precision),
+                    number=number,
+                    trigger=trigger,
+                    wording=wording,
+                    offence=act.offence_wording,
+                    outcome=outcomes[-1][0] if outcomes else None,
+                )
+            )
         return stories
 
-    def _trigger(self, plan: IncidentPlan, act_type: str, previous: Act | None, *,
-                 mass: bool) -> tuple[str | None, str]:
+    def _trigger(
+        self, plan: IncidentPlan, act_type: str, previous: Act | None, *, mass: bool
+    ) -> tuple[str | None, str]:
         rng = self.rng
         cause = plan.cause
         if mass and cause.slug in coding.PROSCRIPTION_CAUSES:
             trigger = "placard"
-        elif previous and previous.trigger_type and (
-            (act_type == "seizure" and previous.trigger_type.slug in _CARRIED_TRIGGERS)
-            or (act_type in coding.OFFENCE_ACTS and rng.random() < 0.5)
+        elif (
+            previous
+            and previous.trigger_type
+            and (
+                (act_type == "seizure" and previous.trigger_type.slug in _CARRIED_TRIGGERS)
+                or (act_type in coding.OFFENCE_ACTS and rng.random() < 0.5)
+            )
         ):
             return previous.trigger_type.slug, previous.trigger_wording
         elif act_type in coding.OFFENCE_ACTS:
@@ -196,10 +222,18 @@ class IncidentBuilder:
     def _wording(self, trigger: str, cause: words.Cause, place: words.Place) -> str:
         rng = self.rng
         lists = {
-            "placard": cause.placards, "banner": cause.banners, "chant": cause.chants,
-            "flag": cause.flags, "clothing": cause.clothing, "online_post": cause.online_posts,
-            "gathering": cause.actions, "obstruction": cause.actions, "violence": words.VIOLENCE,
-            "symbol": words.SYMBOLS, "noise": words.NOISES, "filming": words.FILMING,
+            "placard": cause.placards,
+            "banner": cause.banners,
+            "chant": cause.chants,
+            "flag": cause.flags,
+            "clothing": cause.clothing,
+            "online_post": cause.online_posts,
+            "gathering": cause.actions,
+            "obstruction": cause.actions,
+            "violence": words.VIOLENCE,
+            "symbol": words.SYMBOLS,
+            "noise": words.NOISES,
+            "filming": words.FILMING,
             "other": words.OTHER_TRIGGERS,
         }
         if trigger == "speech":
@@ -208,16 +242,20 @@ class IncidentBuilder:
             return rng.choice(words.LEAFLETS).format(slogan=rng.choice(cause.placards))
         return rng.choice(lists[trigger]).format(town=place.town)
 
-    def _provision(self, plan: IncidentPlan, act_type: str, trigger: str | None, *,
-                   mass: bool) -> str | None:
+    def _provision(
+        self, plan: IncidentPlan, act_type: str, trigger: str | None, *, mass: bool
+    ) -> str | None:
         rng = self.rng
         date, place, cause = plan.date, plan.place, plan.cause
         wave = cause.slug in coding.PROSCRIPTION_CAUSES and date >= PROSCRIPTION_WAVE_FROM
         if mass and wave:
             return "ta-2000-s13"  # UK-wide law: the same in every nation
         if act_type in coding.OFFENCE_ACTS or act_type in ("image_appeal", "home_visit"):
-            table = dict(coding.OFFENCE_PROVISIONS.get(trigger or "other",
-                                                       coding.OFFENCE_PROVISIONS["other"]))
+            table = dict(
+                coding.OFFENCE_PROVISIONS.get(
+                    trigger or "other", coding.OFFENCE_PROVISIONS["other"]
+                )
+            )
             if act_type not in coding.OFFENCE_ACTS:
                 table[None] = table.get(None, 0) + 6  # appeals and visits seldom cite a law
             if wave and trigger in _CARRIED_TRIGGERS and "ta-2000-s13" in table:
@@ -238,8 +276,9 @@ class IncidentBuilder:
             candidates[slug] = candidates.get(slug, 0) + weight
         return Weighted(candidates).pick(rng)
 
-    def _offence(self, plan: IncidentPlan, act_type: str, provision: str | None,
-                 trigger: str | None) -> str:
+    def _offence(
+        self, plan: IncidentPlan, act_type: str, provision: str | None, trigger: str | None
+    ) -> str:
         rng = self.rng
         offence_act = act_type in coding.OFFENCE_ACTS
         if not offence_act and not (provision and act_type in ("image_appeal", "home_visit")):
@@ -249,15 +288,17 @@ class IncidentBuilder:
             return rng.choice(coding.UNCITED_WORDING[key])
         if rng.random() < (0.15 if offence_act else 0.5):
             return ""  # the source does not say
-        wording = (coding.OFFENCE_WORDING_BY_TRIGGER.get((provision, trigger))
-                   or coding.OFFENCE_WORDING.get(provision))
+        wording = coding.OFFENCE_WORDING_BY_TRIGGER.get(
+            (provision, trigger)
+        ) or coding.OFFENCE_WORDING.get(provision)
         return rng.choice(wording) if wording else self.codebook.provisions[provision].title
 
     def _number(self, act_type: str, *, mass: bool) -> tuple[int | None, str]:
         rng = self.rng
         if mass:
-            return rng.randint(100, 500), (NumberPrecision.APPROXIMATE if rng.random() < 0.6
-                                           else NumberPrecision.EXACT)
+            return rng.randint(100, 500), (
+                NumberPrecision.APPROXIMATE if rng.random() < 0.6 else NumberPrecision.EXACT
+            )
         rarely_counted = act_type in ("conditions", "surveillance")
         if rng.random() < (0.7 if rarely_counted else 0.07):
             return None, NumberPrecision.UNKNOWN
@@ -308,7 +349,8 @@ class IncidentBuilder:
             if date > AS_OF:
                 break
             note = rng.choice(coding.OUTCOME_NOTES[slug]).format(
-                town=plan.place.town, fine=rng.choice((80, 150, 200, 350, 500)))
+                town=plan.place.town, fine=rng.choice((80, 150, 200, 350, 500))
+            )
             outcomes.append((slug, date, note))
         return outcomes
 
@@ -318,10 +360,14 @@ class IncidentBuilder:
         rng = self.rng
         count = _SOURCE_COUNT.pick(rng)
         if plan.protest and rng.random() < 0.35:
-            built.links.append(IncidentSource(
-                pk=self.keys.take(IncidentSource), incident=built.incident,
-                source=self._coverage(plan.protest, built), supports="date and place",
-            ))
+            built.links.append(
+                IncidentSource(
+                    pk=self.keys.take(IncidentSource),
+                    incident=built.incident,
+                    source=self._coverage(plan.protest, built),
+                    supports="date and place",
+                )
+            )
             count -= 1
         charged = any(o.outcome_type.slug == "charged" for o in built.outcomes)
         for _ in range(count):
@@ -335,21 +381,33 @@ class IncidentBuilder:
             grade = _GRADES[kind].pick(rng)
             published = dt.datetime.combine(
                 plan.date + dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3))),
-                dt.time(rng.randint(6, 22), rng.randrange(0, 60)), tzinfo=dt.UTC,
+                dt.time(rng.randint(6, 22), rng.randrange(0, 60)),
+                tzinfo=dt.UTC,
             )
             source = Source(
-                pk=self.keys.take(Source), kind=source_kind,
-                channel=self.codebook.channels[channel], title=words_.title,
-                url=words_.url, publisher=words_.publisher, author=words_.author,
-                published_at=published, retrieved_at=published + dt.timedelta(hours=3),
-                text=words_.text, text_sha256=_sha256(words_.text),
-                reliability=grade[0], credibility=grade[1],
+                pk=self.keys.take(Source),
+                kind=source_kind,
+                channel=self.codebook.channels[channel],
+                title=words_.title,
+                url=words_.url,
+                publisher=words_.publisher,
+                author=words_.author,
+                published_at=published,
+                retrieved_at=published + dt.timedelta(hours=3),
+                text=words_.text,
+                text_sha256=_sha256(words_.text),
+                reliability=grade[0],
+                credibility=grade[1],
             )
             built.sources.append(source)
-            built.links.append(IncidentSource(
-                pk=self.keys.take(IncidentSource), incident=built.incident, source=source,
-                supports=rng.choice(coding.SUPPORTS[source_kind]),
-            ))
+            built.links.append(
+                IncidentSource(
+                    pk=self.keys.take(IncidentSource),
+                    incident=built.incident,
+                    source=source,
+                    supports=rng.choice(coding.SUPPORTS[source_kind]),
+                )
+            )
 
     def _coverage(self, protest: ProtestPlan, built: Built) -> Source:
         """The one news article about a whole protest, shared by its incidents."""
@@ -357,17 +415,29 @@ class IncidentBuilder:
             self.source_number += 1
             p = protest.protest
             words_ = texts.coverage_text(
-                self.rng, protest_name=p.name, town=protest.place.town, date=p.date,
-                size=p.estimated_size, organiser=p.organiser,
-                force=self.codebook.forces[protest.place.force].name, number=self.source_number,
+                self.rng,
+                protest_name=p.name,
+                town=protest.place.town,
+                date=p.date,
+                size=p.estimated_size,
+                organiser=p.organiser,
+                force=self.codebook.forces[protest.place.force].name,
+                number=self.source_number,
             )
             published = dt.datetime.combine(p.date, dt.time(20, 30), tzinfo=dt.UTC)
             protest.coverage = Source(
-                pk=self.keys.take(Source), kind=Source.Kind.NEWS_ARTICLE,
+                pk=self.keys.take(Source),
+                kind=Source.Kind.NEWS_ARTICLE,
                 channel=self.codebook.channels["news-monitor"],
-                title=words_.title, url=words_.url, publisher=words_.publisher,
-                author=words_.author, published_at=published, retrieved_at=published,
-                text=words_.text, text_sha256=_sha256(words_.text), reliability="B",
+                title=words_.title,
+                url=words_.url,
+                publisher=words_.publisher,
+                author=words_.author,
+                published_at=published,
+                retrieved_at=published,
+                text=words_.text,
+                text_sha256=_sha256(words_.text),
+                reliability="B",
                 credibility="2",
             )
             built.sources.append(protest.coverage)
@@ -375,21 +445,28 @@ class IncidentBuilder:
 
     def _people(self, plan: IncidentPlan, built: Built) -> None:
         rng = self.rng
-        act = next((a for a in built.acts if a.act_type.slug in coding.OFFENCE_ACTS),
-                   built.acts[0])
+        act = next((a for a in built.acts if a.act_type.slug in coding.OFFENCE_ACTS), built.acts[0])
         count = _PEOPLE_COUNT.pick(rng)
         if act.number_affected is not None:
             count = min(count, act.number_affected)
-        role = (Involvement.Role.ARRESTED if act.act_type.slug == "arrest"
-                else Involvement.Role.AFFECTED)
+        role = (
+            Involvement.Role.ARRESTED
+            if act.act_type.slug == "arrest"
+            else Involvement.Role.AFFECTED
+        )
         roles = [role] * max(count, 1)
         if rng.random() < 0.1:
             roles.append(Involvement.Role.WITNESS)
         for role in roles:
             built.people.append(self._person(plan))
-            built.involvements.append(Involvement(
-                pk=self.keys.take(Involvement), act=act, person=built.people[-1], role=role,
-            ))
+            built.involvements.append(
+                Involvement(
+                    pk=self.keys.take(Involvement),
+                    act=act,
+                    person=built.people[-1],
+                    role=role,
+                )
+            )
 
     def _person(self, plan: IncidentPlan) -> Person:
         rng = self.rng
@@ -411,8 +488,11 @@ class IncidentBuilder:
         consent_record = rng.random() < 0.95
         key = self.keys.take(Person)
         return Person(
-            pk=key, reference=f"P-{key:06d}",  # what Person.save() gives
-            full_name=f"{given} {surname}", contact=contact, address=address,
+            pk=key,
+            reference=f"P-{key:06d}",  # what Person.save() gives
+            full_name=f"{given} {surname}",
+            contact=contact,
+            address=address,
             date_of_birth=born,
             gender=rng.choice(words.GENDERS) if rng.random() < 0.5 else "",
             ethnicity=rng.choice(words.ETHNICITIES) if rng.random() < 0.2 else "",
@@ -422,7 +502,9 @@ class IncidentBuilder:
             consent_publish=consent_record and rng.random() < 0.25,
             consent_given_at=dt.datetime.combine(
                 plan.date + dt.timedelta(days=rng.randint(0, 20)), dt.time(12), tzinfo=dt.UTC
-            ) if consent_record else None,
+            )
+            if consent_record
+            else None,
             consent_notes=rng.choice(words.CONSENT_NOTES) if consent_record else "",
         )
 
@@ -453,15 +535,23 @@ class IncidentBuilder:
         Returns how many rows went into each table, by SampleReport field.
         """
         tags_through, assigned_through = Incident.tags.through, Incident.assigned_to.through
-        tagged = [tags_through(pk=self.keys.take(tags_through), incident=b.incident, tag=tag)
-                  for b in batch for tag in b.tags]
+        tagged = [
+            tags_through(pk=self.keys.take(tags_through), incident=b.incident, tag=tag)
+            for b in batch
+            for tag in b.tags
+        ]
         assigned = [
             assigned_through(pk=self.keys.take(assigned_through), incident=b.incident, user=user)
-            for b in batch for user in b.assigned
+            for b in batch
+            for user in b.assigned
         ]
         documents = [
-            SearchDocument(incident=b.incident, body=incident_document_body(
-                b.incident, tags=[t.name for t in b.tags], acts=b.acts, source_links=b.links))
+            SearchDocument(
+                incident=b.incident,
+                body=incident_document_body(
+                    b.incident, tags=[t.name for t in b.tags], acts=b.acts, source_links=b.links
+                ),
+            )
             for b in batch
         ]
         tables = {

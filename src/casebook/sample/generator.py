@@ -87,8 +87,7 @@ def sample_generate(
         chunk = plans[start : start + BATCH_SIZE]
         with transaction.atomic():
             builder.keys.start()
-            written = builder.write([builder.build(plan, references[plan.order])
-                                     for plan in chunk])
+            written = builder.write([builder.build(plan, references[plan.order]) for plan in chunk])
         for name, count in written.items():
             setattr(report, name, getattr(report, name) + count)
         if progress:
@@ -150,8 +149,9 @@ class Staff:
         users = get_user_model().objects.order_by("pk")
         return cls(
             rng=random.Random(f"staff-{seed}"),
-            creators=list(users.filter(groups__name__in=[Role.COORDINATOR, Role.CASEWORKER])
-                          .distinct()),
+            creators=list(
+                users.filter(groups__name__in=[Role.COORDINATOR, Role.CASEWORKER]).distinct()
+            ),
             caseworkers=list(users.filter(groups__name=Role.CASEWORKER)),
         )
 
@@ -172,8 +172,11 @@ def missing_codebook_entries() -> dict[str, set[str]]:
 
 def _slugs_used() -> dict[str, set[str]]:
     provisions: set[str | None] = set(coding.IN_FORCE_FROM) | set(coding.OFFENCE_WORDING)
-    for table in (*coding.OFFENCE_PROVISIONS.values(), *coding.POWER_PROVISIONS.values(),
-                  *coding.PLACE_PROVISIONS.values()):
+    for table in (
+        *coding.OFFENCE_PROVISIONS.values(),
+        *coding.POWER_PROVISIONS.values(),
+        *coding.PLACE_PROVISIONS.values(),
+    ):
         provisions |= set(table)
     for equivalents in coding.NATION_EQUIVALENTS.values():
         provisions |= set(equivalents) | set(equivalents.values())

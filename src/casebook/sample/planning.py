@@ -103,8 +103,9 @@ class Calendar:
         self.away_days = list(itertools.accumulate(_day_weights(self.days, AWAY_WEEKDAYS)))
         self.causes: dict[str, Weighted] = {}
         self.local = Weighted({p: p.weight for p in words.PLACES})
-        self.london = Weighted({p: p.weight for p in words.PLACES
-                                 if p.town == "London" and p.precision == "street"})
+        self.london = Weighted(
+            {p: p.weight for p in words.PLACES if p.town == "London" and p.precision == "street"}
+        )
 
     def date(self, rng: random.Random, *, at_protest: bool) -> dt.date:
         cumulative = self.protest_days if at_protest else self.away_days
@@ -143,17 +144,24 @@ def plan_sample(rng: random.Random, size: int) -> tuple[list[ProtestPlan], list[
         names = [n for n in cause.protest_names if ("{town}" in n) != national]
         name = rng.choice(names or cause.protest_names).format(town=place.town)
         crowd = rng.lognormvariate(9.3 if national else 5.2, 0.8 if national else 1.0)
-        protests.append(ProtestPlan(
-            protest=Protest(
-                name=name, date=date, place=place.name,
-                organiser=rng.choice(cause.organisers).format(town=place.town),
-                cause=cause.label,
-                estimated_size=(None if rng.random() < 0.1
-                                else round_figure(crowd * cause.size_scale)),
-            ),
-            place=place, cause=cause, national=national,
-            mass_arrest=rng.random() < _mass_arrest_chance(cause, date, national=national),
-        ))
+        protests.append(
+            ProtestPlan(
+                protest=Protest(
+                    name=name,
+                    date=date,
+                    place=place.name,
+                    organiser=rng.choice(cause.organisers).format(town=place.town),
+                    cause=cause.label,
+                    estimated_size=(
+                        None if rng.random() < 0.1 else round_figure(crowd * cause.size_scale)
+                    ),
+                ),
+                place=place,
+                cause=cause,
+                national=national,
+                mass_arrest=rng.random() < _mass_arrest_chance(cause, date, national=national),
+            )
+        )
     # Every protest has an incident (the first one carries a mass arrest, if there was one);
     # bigger protests attract more of the rest.
     at_protests = min(size, max(len(protests), round(size * 0.75)))
@@ -168,14 +176,30 @@ def plan_sample(rng: random.Random, size: int) -> tuple[list[ProtestPlan], list[
         mass_arrest = protest.mass_arrest and number < len(protests)
         if mass_arrest:
             date, precision = protest.protest.date, DatePrecision.DAY
-        plans.append(IncidentPlan(_coarsen(date, precision), precision, protest.place,
-                                   protest.cause, protest, mass_arrest))
+        plans.append(
+            IncidentPlan(
+                _coarsen(date, precision),
+                precision,
+                protest.place,
+                protest.cause,
+                protest,
+                mass_arrest,
+            )
+        )
     for _ in range(size - at_protests):
         date = calendar.date(rng, at_protest=False)
-        precision = Weighted({DatePrecision.DAY: 85, DatePrecision.MONTH: 12,
-                               DatePrecision.YEAR: 3}).pick(rng)
-        plans.append(IncidentPlan(_coarsen(date, precision), precision,
-                                   calendar.local.pick(rng), calendar.cause(rng, date), None))
+        precision = Weighted(
+            {DatePrecision.DAY: 85, DatePrecision.MONTH: 12, DatePrecision.YEAR: 3}
+        ).pick(rng)
+        plans.append(
+            IncidentPlan(
+                _coarsen(date, precision),
+                precision,
+                calendar.local.pick(rng),
+                calendar.cause(rng, date),
+                None,
+            )
+        )
     rng.shuffle(plans)  # mixes protest and standalone incidents before the stable sort
     plans.sort(key=lambda plan: plan.date)
     for order, plan in enumerate(plans):

@@ -13,10 +13,33 @@ from dataclasses import dataclass
 
 from casebook.sample import words
 
-_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twelve")
-ONE_PERSON = ("a protester", "a woman", "a man", "a student", "a pensioner", "a teenager",
-              "a nurse", "a steward", "a teacher", "a councillor")
+_NUMBER_WORDS = (
+    "no",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
+ONE_PERSON = (
+    "a protester",
+    "a woman",
+    "a man",
+    "a student",
+    "a pensioner",
+    "a teenager",
+    "a nurse",
+    "a steward",
+    "a teacher",
+    "a councillor",
+)
 
 
 def people_phrase(rng: random.Random, number: int | None, precision: str) -> str:
@@ -107,16 +130,31 @@ _TOWN_WORDS = {place.town.split(" ", 1)[0] for place in words.PLACES}
 
 CARRIED = frozenset({"placard", "flag", "banner", "clothing", "leaflet", "symbol"})
 TRIGGER_NOUNS = {
-    "placard": "a placard", "flag": "a flag", "banner": "a banner", "clothing": "clothing",
-    "symbol": "a symbol", "chant": "chanting", "speech": "a speech", "noise": "noise",
-    "leaflet": "leaflets", "online_post": "an online post", "filming": "filming officers",
-    "gathering": "a gathering", "obstruction": "a blockade", "violence": "disorder",
-    "other": "a protest", None: "a protest",
+    "placard": "a placard",
+    "flag": "a flag",
+    "banner": "a banner",
+    "clothing": "clothing",
+    "symbol": "a symbol",
+    "chant": "chanting",
+    "speech": "a speech",
+    "noise": "noise",
+    "leaflet": "leaflets",
+    "online_post": "an online post",
+    "filming": "filming officers",
+    "gathering": "a gathering",
+    "obstruction": "a blockade",
+    "violence": "disorder",
+    "other": "a protest",
+    None: "a protest",
 }
 
 TITLES = {
-    "arrest": ("{Who} arrested over {trigger} {at}", "{Who} arrested {at}",
-               "Arrests over {trigger} {at}", "{Who} held after {trigger} {at}"),
+    "arrest": (
+        "{Who} arrested over {trigger} {at}",
+        "{Who} arrested {at}",
+        "Arrests over {trigger} {at}",
+        "{Who} held after {trigger} {at}",
+    ),
     "charge": ("{Who} charged over {trigger} {at}", "Charges after {trigger} {at}"),
     "caution": ("{Who} cautioned over {trigger} {at}",),
     "fine": ("{Who} fined over {trigger} {at}", "Fixed penalties for {trigger} {at}"),
@@ -127,22 +165,33 @@ TITLES = {
     "containment": ("{Who} kettled {at}", "Protesters contained for hours {at}"),
     "force": ("Officers use force {at}", "Protester injured as police clear a crowd {at}"),
     "image_appeal": ("Police publish images of {who} {at}", "Image appeal after {trigger} {at}"),
-    "home_visit": ("Officers visit {who} at home over {trigger}",
-                   "Police call at a home {at} over {trigger}"),
-    "personal_details_published": ("Police publish names and towns of {who} {at}",
-                                   "Details of arrested protesters published {at}"),
+    "home_visit": (
+        "Officers visit {who} at home over {trigger}",
+        "Police call at a home {at} over {trigger}",
+    ),
+    "personal_details_published": (
+        "Police publish names and towns of {who} {at}",
+        "Details of arrested protesters published {at}",
+    ),
     "surveillance": ("Protesters filmed and followed {at}", "Facial recognition van {at}"),
     "other": ("Police action {at}", "Protest policing incident {at}"),
 }
 
 ACT_VERBS = {
-    "arrest": "arrested {who}", "charge": "charged {who}", "caution": "cautioned {who}",
-    "fine": "issued fixed penalties to {who}", "seizure": "seized {trigger} from {who}",
-    "stop_search": "stopped and searched {who}", "dispersal": "ordered {who} to disperse",
-    "conditions": "imposed conditions on {who}", "containment": "held {who} in a kettle",
-    "force": "used force against {who}", "image_appeal": "published images of {who}",
-    "home_visit": "visited {who} at home", "personal_details_published":
-    "published the names and home towns of {who}", "surveillance": "filmed and followed {who}",
+    "arrest": "arrested {who}",
+    "charge": "charged {who}",
+    "caution": "cautioned {who}",
+    "fine": "issued fixed penalties to {who}",
+    "seizure": "seized {trigger} from {who}",
+    "stop_search": "stopped and searched {who}",
+    "dispersal": "ordered {who} to disperse",
+    "conditions": "imposed conditions on {who}",
+    "containment": "held {who} in a kettle",
+    "force": "used force against {who}",
+    "image_appeal": "published images of {who}",
+    "home_visit": "visited {who} at home",
+    "personal_details_published": "published the names and home towns of {who}",
+    "surveillance": "filmed and followed {who}",
     "other": "took action against {who}",
 }
 
@@ -160,9 +209,11 @@ OUTCOME_SENTENCES = {
 }
 
 ORGANISER_QUOTES = (
-    "an attack on the right to protest", "heavy-handed and completely unnecessary",
-    "a waste of police time when real crimes go unsolved", "proof that the new powers are "
-    "being misused", "an attempt to frighten people off the streets",
+    "an attack on the right to protest",
+    "heavy-handed and completely unnecessary",
+    "a waste of police time when real crimes go unsolved",
+    "proof that the new powers are being misused",
+    "an attempt to frighten people off the streets",
     "a disgrace, and we will be back next week",
 )
 POLICE_QUOTES = (
@@ -203,15 +254,18 @@ def trigger_sentence(story: Story) -> str:
 def incident_title(rng: random.Random, story: Story) -> str:
     template = rng.choice(TITLES.get(story.act_type, TITLES["other"]))
     trigger = TRIGGER_NOUNS.get(story.trigger, "a protest")
-    title = template.format(Who=capitalise(story.who), who=story.who, trigger=trigger,
-                            Trigger=capitalise(trigger), at=story.at_event)
+    title = template.format(
+        Who=capitalise(story.who),
+        who=story.who,
+        trigger=trigger,
+        Trigger=capitalise(trigger),
+        at=story.at_event,
+    )
     return capitalise(title)[:300]
 
 
 def incident_summary(rng: random.Random, story: Story) -> str:
-    sentences = [
-        f"{story.force} officers {_verb(story)} {story.at_event} {story.when}."
-    ]
+    sentences = [f"{story.force} officers {_verb(story)} {story.at_event} {story.when}."]
     sentences.append(trigger_sentence(story))
     if story.offence:
         sentences.append(f"Police gave the reason as {story.offence}.")
@@ -248,8 +302,10 @@ def source_text(rng: random.Random, story: Story, kind: str, *, number: int) -> 
 
 def _quote(rng: random.Random, story: Story) -> str:
     if story.organiser and rng.random() < 0.7:
-        return (f"A spokesperson for {story.organiser} called the police action "
-                f"'{rng.choice(ORGANISER_QUOTES)}'.")
+        return (
+            f"A spokesperson for {story.organiser} called the police action "
+            f"'{rng.choice(ORGANISER_QUOTES)}'."
+        )
     return f"{story.force} said {rng.choice(POLICE_QUOTES)}."
 
 
@@ -257,22 +313,29 @@ def _news(rng: random.Random, story: Story, number: int) -> SourceText:
     publisher = rng.choice(words.NEWS_PUBLISHERS)
     title = incident_title(rng, story)
     were = "was" if story.who.startswith("a ") else "were"
-    text = " ".join(s for s in (
-        f"{capitalise(story.who)} {were} involved when {story.force} officers stepped in "
-        f"{story.at_event} {story.when}.",
-        trigger_sentence(story),
-        f"Officers said the action was for {story.offence}." if story.offence else "",
-        _quote(rng, story),
-        OUTCOME_SENTENCES.get(story.outcome or "", ""),
-    ) if s)
+    text = " ".join(
+        s
+        for s in (
+            f"{capitalise(story.who)} {were} involved when {story.force} officers stepped in "
+            f"{story.at_event} {story.when}.",
+            trigger_sentence(story),
+            f"Officers said the action was for {story.offence}." if story.offence else "",
+            _quote(rng, story),
+            OUTCOME_SENTENCES.get(story.outcome or "", ""),
+        )
+        if s
+    )
     domain = slug(publisher).replace("-", "")
     url = f"https://{domain}.example.test/{story.date:%Y/%m}/{slug(title)}-{number}"
     return SourceText(title, text, publisher, _author(rng), url)
 
 
 def _testimony(rng: random.Random, story: Story, number: int) -> SourceText:
-    opening = (f"I was {story.at_event} {story.when}."
-               if story.protest_name else f"This happened {story.at_event}.")
+    opening = (
+        f"I was {story.at_event} {story.when}."
+        if story.protest_name
+        else f"This happened {story.at_event}."
+    )
     what = {
         "placard": f"I was holding a placard that said '{story.wording}'.",
         "banner": f"We were carrying a banner that said '{story.wording}'.",
@@ -281,16 +344,20 @@ def _testimony(rng: random.Random, story: Story, number: int) -> SourceText:
         "clothing": f"I was wearing a {story.wording}.",
         "online_post": f"It was about a {story.wording}.",
     }.get(story.trigger or "", f"Some people {story.wording}." if story.wording else "")
-    after = rng.choice((
-        "Two officers took me aside and asked for my name and address.",
-        "I was put in a van and driven to a police station, where I was held for hours.",
-        "Nobody told me which law they were using until much later.",
-        "My friend filmed what happened on her phone.",
-        "An officer told me to hand it over or be arrested." if story.trigger in CARRIED
-        else "Officers pushed into the crowd without any warning.",
-    ))
-    text = " ".join(s for s in (opening, what, after,
-                                 OUTCOME_SENTENCES.get(story.outcome or "", "")) if s)
+    after = rng.choice(
+        (
+            "Two officers took me aside and asked for my name and address.",
+            "I was put in a van and driven to a police station, where I was held for hours.",
+            "Nobody told me which law they were using until much later.",
+            "My friend filmed what happened on her phone.",
+            "An officer told me to hand it over or be arrested."
+            if story.trigger in CARRIED
+            else "Officers pushed into the crowd without any warning.",
+        )
+    )
+    text = " ".join(
+        s for s in (opening, what, after, OUTCOME_SENTENCES.get(story.outcome or "", "")) if s
+    )
     title = f"Testimony about {story.act_type.replace('_', ' ')} {story.at_event}"
     return SourceText(title, text, "", "", "")
 
@@ -298,28 +365,39 @@ def _testimony(rng: random.Random, story: Story, number: int) -> SourceText:
 def _legal_observer(rng: random.Random, story: Story, number: int) -> SourceText:
     publisher = rng.choice(words.LEGAL_OBSERVER_GROUPS)
     count = {None: "several people", 1: "one person"}.get(story.number, f"{story.number} people")
-    text = " ".join(s for s in (
-        f"Legal observers recorded {count} affected {story.at_event} {story.when}.",
-        trigger_sentence(story),
-        f"Officers cited {story.offence}." if story.offence else
-        "Officers did not say which power they were using.",
-        rng.choice((
-            "Arrested people were taken to police stations outside the town.",
-            "Observers handed out bust cards and collected witness details.",
-            "Several people reported tight handcuffs.",
-            "Observers were themselves told to move back.",
-        )),
-    ) if s)
+    text = " ".join(
+        s
+        for s in (
+            f"Legal observers recorded {count} affected {story.at_event} {story.when}.",
+            trigger_sentence(story),
+            f"Officers cited {story.offence}."
+            if story.offence
+            else "Officers did not say which power they were using.",
+            rng.choice(
+                (
+                    "Arrested people were taken to police stations outside the town.",
+                    "Observers handed out bust cards and collected witness details.",
+                    "Several people reported tight handcuffs.",
+                    "Observers were themselves told to move back.",
+                )
+            ),
+        )
+        if s
+    )
     title = f"Legal observer report: {story.protest_name or story.place.town}"
     return SourceText(title, text, publisher, "", "")
 
 
 def _police_statement(rng: random.Random, story: Story, number: int) -> SourceText:
-    text = " ".join(s for s in (
-        f"Officers {_verb(story)} {story.at_event} {story.when}.",
-        f"This was for {story.offence}." if story.offence else "",
-        f"A spokesperson said {rng.choice(POLICE_QUOTES)}.",
-    ) if s)
+    text = " ".join(
+        s
+        for s in (
+            f"Officers {_verb(story)} {story.at_event} {story.when}.",
+            f"This was for {story.offence}." if story.offence else "",
+            f"A spokesperson said {rng.choice(POLICE_QUOTES)}.",
+        )
+        if s
+    )
     event = f"the {story.event}" if story.event else f"a protest in {story.place.town}"
     title = f"Update on the policing of {event}"
     url = f"https://{slug(story.force).replace('-', '')}.police.example.test/news/{number}"
@@ -338,8 +416,10 @@ def _social_media(rng: random.Random, story: Story, number: int) -> SourceText:
 def _court_record(rng: random.Random, story: Story, number: int) -> SourceText:
     court = f"{story.place.town.split(',')[0]} Magistrates' Court"
     offence = story.offence or "a public order offence"
-    text = (f"Listing for a defendant accused of {offence}, arising from events "
-            f"{story.at_event} {story.when}.")
+    text = (
+        f"Listing for a defendant accused of {offence}, arising from events "
+        f"{story.at_event} {story.when}."
+    )
     return SourceText(f"Court listing: {offence}"[:300], text, court, "", "")
 
 
@@ -357,24 +437,39 @@ def invented_surname(rng: random.Random) -> str:
     return rng.choice(words.SURNAME_HEADS) + rng.choice(words.SURNAME_TAILS)
 
 
-def coverage_text(rng: random.Random, *, protest_name: str, town: str, date: dt.date,
-                  size: int | None, organiser: str, force: str, number: int) -> SourceText:
+def coverage_text(
+    rng: random.Random,
+    *,
+    protest_name: str,
+    town: str,
+    date: dt.date,
+    size: int | None,
+    organiser: str,
+    force: str,
+    number: int,
+) -> SourceText:
     """An article about a whole protest, cited by several of its incidents."""
     publisher = rng.choice(words.NEWS_PUBLISHERS)
     crowd = f"about {size:,} people" if size else "a crowd"
     title = f"{protest_name}: {crowd} gather, police make arrests"
     where = "" if town in protest_name else f" in {town}"
-    text = (f"{capitalise(crowd)} took part in the {_decapitalise(protest_name)}{where} "
-            f"{when(date)}, organised by {organiser}. {force} said officers made a number "
-            f"of arrests during the day and that {rng.choice(POLICE_QUOTES)}. Organisers said "
-            f"the policing was '{rng.choice(ORGANISER_QUOTES)}'.")
+    text = (
+        f"{capitalise(crowd)} took part in the {_decapitalise(protest_name)}{where} "
+        f"{when(date)}, organised by {organiser}. {force} said officers made a number "
+        f"of arrests during the day and that {rng.choice(POLICE_QUOTES)}. Organisers said "
+        f"the policing was '{rng.choice(ORGANISER_QUOTES)}'."
+    )
     domain = slug(publisher).replace("-", "")
     url = f"https://{domain}.example.test/{date:%Y/%m}/{slug(title)}-{number}"
     return SourceText(title[:300], text, publisher, _author(rng), url)
 
 
 _SOURCE_WRITERS = {
-    "news_article": _news, "testimony": _testimony, "legal_observer": _legal_observer,
-    "police_statement": _police_statement, "social_media": _social_media,
-    "court_record": _court_record, "video": _video,
+    "news_article": _news,
+    "testimony": _testimony,
+    "legal_observer": _legal_observer,
+    "police_statement": _police_statement,
+    "social_media": _social_media,
+    "court_record": _court_record,
+    "video": _video,
 }

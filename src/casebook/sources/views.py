@@ -81,9 +81,12 @@ def _with_size_limit(request) -> SizeLimitUploadHandler:
 
 
 def _too_large(name: str) -> dict:
-    return {"name": name, "status": "refused",
-            "message": f"The file is larger than the limit of "
-                       f"{human_size(settings.EVIDENCE_MAX_BYTES)}."}
+    return {
+        "name": name,
+        "status": "refused",
+        "message": f"The file is larger than the limit of "
+        f"{human_size(settings.EVIDENCE_MAX_BYTES)}.",
+    }
 
 
 def _add_one(request, incident: Incident, upload, caption: str) -> dict:
@@ -91,8 +94,12 @@ def _add_one(request, incident: Incident, upload, caption: str) -> dict:
     result = {"name": upload.name}
     try:
         added = evidence_add(
-            content=upload, filename=upload.name, actor=request.user, incident=incident,
-            caption=caption, ip_address=_client_address(request),
+            content=upload,
+            filename=upload.name,
+            actor=request.user,
+            incident=incident,
+            caption=caption,
+            ip_address=_client_address(request),
         )
     except EvidenceRefused as refusal:
         return result | {"status": "refused", "message": refusal.reason}
@@ -101,10 +108,12 @@ def _add_one(request, incident: Incident, upload, caption: str) -> dict:
     evidence = added.evidence
     return result | {
         "status": "stored" if added.created else "duplicate",
-        "message": (f"{evidence.get_media_type_display()}, {human_size(evidence.size)}, "
-                    f"SHA-256 {evidence.sha256}."
-                    if added.created else
-                    "These exact bytes are already attached to this incident; kept once."),
+        "message": (
+            f"{evidence.get_media_type_display()}, {human_size(evidence.size)}, "
+            f"SHA-256 {evidence.sha256}."
+            if added.created
+            else "These exact bytes are already attached to this incident; kept once."
+        ),
         "id": evidence.pk,
         "sha256": evidence.sha256,
         "media_type": evidence.media_type,
@@ -152,21 +161,31 @@ def _incident_evidence_post(request, reference: str, handler: SizeLimitUploadHan
 
 def _evidence_page(request, incident: Incident, *, results, status: int = 200):
     files = list(EvidenceFile.objects.for_incident(incident).select_related("added_by"))
-    rows = [(evidence, evidence_details_visible_to(user=request.user, evidence=evidence))
-            for evidence in files]
-    evidence_details_viewed(actor=request.user, incident=incident,
-                            evidence=[evidence for evidence, shown in rows if shown],
-                            ip_address=_client_address(request))
-    return render(request, "sources/incident_evidence.html", {
-        "incident": incident,
-        "rows": rows,
-        "some_hidden": any(not details for _, details in rows),
-        "results": results,
-        "may_add": evidence_may_add(user=request.user, incident=incident),
-        "max_bytes": settings.EVIDENCE_MAX_BYTES,
-        "max_size": human_size(settings.EVIDENCE_MAX_BYTES),
-        "upload_url": reverse("sources:evidence-upload", args=[incident.reference]),
-    }, status=status)
+    rows = [
+        (evidence, evidence_details_visible_to(user=request.user, evidence=evidence))
+        for evidence in files
+    ]
+    evidence_details_viewed(
+        actor=request.user,
+        incident=incident,
+        evidence=[evidence for evidence, shown in rows if shown],
+        ip_address=_client_address(request),
+    )
+    return render(
+        request,
+        "sources/incident_evidence.html",
+        {
+            "incident": incident,
+            "rows": rows,
+            "some_hidden": any(not details for _, details in rows),
+            "results": results,
+            "may_add": evidence_may_add(user=request.user, incident=incident),
+            "max_bytes": settings.EVIDENCE_MAX_BYTES,
+            "max_size": human_size(settings.EVIDENCE_MAX_BYTES),
+            "upload_url": reverse("sources:evidence-upload", args=[incident.reference]),
+        },
+        status=status,
+    )
 
 
 @csrf_exempt  # as above: the size limit first, then the CSRF check
@@ -183,8 +202,10 @@ def _evidence_upload(request, reference: str, handler: SizeLimitUploadHandler):
     if handler.oversized:
         return JsonResponse(_too_large(handler.oversized[0]), status=413)
     if len(uploads) != 1:
-        return JsonResponse({"name": "", "status": "refused",
-                             "message": "Send exactly one file per request."}, status=400)
+        return JsonResponse(
+            {"name": "", "status": "refused", "message": "Send exactly one file per request."},
+            status=400,
+        )
     result = _add_one(request, incident, uploads[0], _caption(request))
     status = {"stored": 201, "duplicate": 200}.get(result["status"], 422)
     return JsonResponse(result, status=status)
@@ -197,8 +218,7 @@ def _evidence_for(request, pk: int) -> EvidenceFile:
     )
     if not evidence_details_visible_to(user=request.user, evidence=evidence):
         raise PermissionDenied(
-            "Evidence files are shown only to coordinators and to the caseworkers on the "
-            "incident."
+            "Evidence files are shown only to coordinators and to the caseworkers on the incident."
         )
     return evidence
 
@@ -219,9 +239,13 @@ def evidence_thumbnail(request, pk: int):
     try:
         picture = evidence_derivative_image(evidence, max_side=THUMBNAIL_SIDE)
     except EvidenceIntegrityError:
-        return _private(HttpResponse(
-            "This file's stored bytes are missing or changed; run `casebook evidence verify`.",
-            status=409, content_type="text/plain; charset=utf-8"))
+        return _private(
+            HttpResponse(
+                "This file's stored bytes are missing or changed; run `casebook evidence verify`.",
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        )
     content_type = "image/png" if picture.startswith(b"\x89PNG") else "image/jpeg"
     return _private(HttpResponse(picture, content_type=content_type))
 
@@ -231,17 +255,24 @@ def evidence_original(request, pk: int):
     """The original bytes, as a download, never displayed inline by the browser."""
     evidence = _evidence_for(request, pk)
     try:
-        stored = evidence_download(evidence=evidence, actor=request.user,
-                                   ip_address=_client_address(request))
+        stored = evidence_download(
+            evidence=evidence, actor=request.user, ip_address=_client_address(request)
+        )
     except EvidenceIntegrityError:
-        return _private(HttpResponse(
-            "This file's stored bytes are missing or changed, so it is not handed out; run "
-            "`casebook evidence verify`.",
-            status=409, content_type="text/plain; charset=utf-8"))
+        return _private(
+            HttpResponse(
+                "This file's stored bytes are missing or changed, so it is not handed out; run "
+                "`casebook evidence verify`.",
+                status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        )
     # The download is named by its hash: the name it was uploaded under may name someone.
     extension = EXTENSIONS.get(evidence.media_type, "bin")
     response = FileResponse(
-        stored, as_attachment=True, filename=f"evidence-{evidence.sha256[:16]}.{extension}",
+        stored,
+        as_attachment=True,
+        filename=f"evidence-{evidence.sha256[:16]}.{extension}",
         content_type=evidence.media_type,
     )
     response["Content-Length"] = str(evidence.size)
@@ -249,7 +280,16 @@ def evidence_original(request, pk: int):
 
 
 EXTENSIONS = {
-    "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic",
-    "video/mp4": "mp4", "video/quicktime": "mov", "audio/mpeg": "mp3", "audio/mp4": "m4a",
-    "audio/ogg": "ogg", "audio/wav": "wav", "application/pdf": "pdf", "text/plain": "txt",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "audio/mpeg": "mp3",
+    "audio/mp4": "m4a",
+    "audio/ogg": "ogg",
+    "audio/wav": "wav",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
 }

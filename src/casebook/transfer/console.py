@@ -48,9 +48,19 @@ def progress_bars(*, enabled: bool = True) -> Iterator[ProgressCallback | None]:
     if not enabled:
         yield None
         return
-    columns = (TextColumn("{task.description:<20}"), BarColumn(), TaskProgressColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     # No redirection of sys.stdout into the bars' console: an export may be writing there.
-    with Progress(*columns, console=Console(stderr=True), transient=True,
-                  redirect_stdout=False, redirect_stderr=False) as progress:
+    with Progress(
+        *columns,
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as progress:
         yield _Bars(progress)

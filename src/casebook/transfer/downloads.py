@@ -59,8 +59,11 @@ def rejects_hold(*, session, text: str, filename: str, media_type: str) -> str:
     with open(descriptor, "wb") as file:
         file.write(sealed)
     held = dict(session.get(SESSION_KEY, {}))
-    held[token] = {"key": base64.b64encode(key).decode(), "filename": filename,
-                   "media_type": media_type}
+    held[token] = {
+        "key": base64.b64encode(key).decode(),
+        "filename": filename,
+        "media_type": media_type,
+    }
     session[SESSION_KEY] = held
     return token
 
@@ -79,8 +82,11 @@ def rejects_take(*, session, token: str) -> HeldFile | None:
     except FileNotFoundError:
         return None
     try:
-        text = AESGCM(base64.b64decode(entry["key"])).decrypt(
-            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], token.encode()).decode()
+        text = (
+            AESGCM(base64.b64decode(entry["key"]))
+            .decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], token.encode())
+            .decode()
+        )
     except (InvalidTag, ValueError):
         return None
     return HeldFile(filename=entry["filename"], media_type=entry["media_type"], text=text)

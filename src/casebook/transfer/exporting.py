@@ -37,25 +37,41 @@ def export_queryset(incidents: QuerySet) -> QuerySet:
         incidents.select_related("force", "protest")
         .prefetch_related(
             Prefetch("tags", to_attr="export_tags"),
-            Prefetch("acts", to_attr="export_acts", queryset=Act.objects.select_related(
-                "act_type", "trigger_type", "legal_provision", "perpetrator"
-            ).prefetch_related(
-                Prefetch("outcomes", to_attr="export_outcomes",
-                         queryset=Outcome.objects.select_related("outcome_type")),
-                Prefetch("involvements", to_attr="export_involvements",
-                         queryset=Involvement.objects.select_related("person").order_by("id")),
-            )),
-            Prefetch("source_links", to_attr="export_links",
-                     queryset=IncidentSource.objects.select_related("source__channel")
-                     .order_by("id")),
+            Prefetch(
+                "acts",
+                to_attr="export_acts",
+                queryset=Act.objects.select_related(
+                    "act_type", "trigger_type", "legal_provision", "perpetrator"
+                ).prefetch_related(
+                    Prefetch(
+                        "outcomes",
+                        to_attr="export_outcomes",
+                        queryset=Outcome.objects.select_related("outcome_type"),
+                    ),
+                    Prefetch(
+                        "involvements",
+                        to_attr="export_involvements",
+                        queryset=Involvement.objects.select_related("person").order_by("id"),
+                    ),
+                ),
+            ),
+            Prefetch(
+                "source_links",
+                to_attr="export_links",
+                queryset=IncidentSource.objects.select_related("source__channel").order_by("id"),
+            ),
         )
         .order_by("date", "id")
     )
 
 
-def incident_record(incident: Incident, *, personal_data: bool = False,
-                    redact: Callable[[str], str] = identity,
-                    approved_summaries: frozenset[int] | None = None) -> IncidentRecord:
+def incident_record(
+    incident: Incident,
+    *,
+    personal_data: bool = False,
+    redact: Callable[[str], str] = identity,
+    approved_summaries: frozenset[int] | None = None,
+) -> IncidentRecord:
     """An incident as a neutral record for the file formats.
 
     Free text goes through `redact`. People appear by pseudonymous reference only, and source
@@ -71,43 +87,70 @@ def incident_record(incident: Incident, *, personal_data: bool = False,
     else:
         summary = approved_text_for(incident, "summary") or ""
     record = IncidentRecord(
-        where=incident.reference, external_id=incident.external_id or incident.reference,
-        title=redact(incident.title), summary=redact(summary), date=incident.date,
-        date_precision=incident.date_precision, end_date=incident.end_date, time=incident.time,
-        place=incident.place, country=incident.country, latitude=incident.latitude,
-        longitude=incident.longitude, coordinate_precision=incident.coordinate_precision,
+        where=incident.reference,
+        external_id=incident.external_id or incident.reference,
+        title=redact(incident.title),
+        summary=redact(summary),
+        date=incident.date,
+        date_precision=incident.date_precision,
+        end_date=incident.end_date,
+        time=incident.time,
+        place=incident.place,
+        country=incident.country,
+        latitude=incident.latitude,
+        longitude=incident.longitude,
+        coordinate_precision=incident.coordinate_precision,
         force=incident.force.slug if incident.force else "",
         force_name=incident.force.name if incident.force else "",
         nation=incident.force.nation.title() if incident.force else "",
-        protest=incident.protest.name if incident.protest else "", status=incident.status,
+        protest=incident.protest.name if incident.protest else "",
+        status=incident.status,
         tags=[t.name for t in _prefetched(incident, "export_tags", "tags")],
     )
     for act in _prefetched(incident, "export_acts", "acts"):
-        record.acts.append(ActRecord(
-            where=incident.reference, act_type=act.act_type.slug,
-            external_id=act.external_id or f"act-{act.pk}",
-            number_affected=act.number_affected, number_precision=act.number_precision,
-            legal_provision=act.legal_provision.citation if act.legal_provision else "",
-            offence_wording=redact(act.offence_wording),
-            trigger_type=act.trigger_type.slug if act.trigger_type else "",
-            trigger_wording=redact(act.trigger_wording),
-            perpetrator=act.perpetrator.slug if act.perpetrator else "",
-            perpetrator_unit=act.perpetrator_unit,
-            outcomes=[OutcomeRecord(where="", outcome=o.outcome_type.slug, date=o.date,
-                                    note=redact(o.note))
-                      for o in _prefetched(act, "export_outcomes", "outcomes")],
-            people=[_person_record(i, personal_data)
-                    for i in _prefetched(act, "export_involvements", "involvements")],
-        ))
+        record.acts.append(
+            ActRecord(
+                where=incident.reference,
+                act_type=act.act_type.slug,
+                external_id=act.external_id or f"act-{act.pk}",
+                number_affected=act.number_affected,
+                number_precision=act.number_precision,
+                legal_provision=act.legal_provision.citation if act.legal_provision else "",
+                offence_wording=redact(act.offence_wording),
+                trigger_type=act.trigger_type.slug if act.trigger_type else "",
+                trigger_wording=redact(act.trigger_wording),
+                perpetrator=act.perpetrator.slug if act.perpetrator else "",
+                perpetrator_unit=act.perpetrator_unit,
+                outcomes=[
+                    OutcomeRecord(
+                        where="", outcome=o.outcome_type.slug, date=o.date, note=redact(o.note)
+                    )
+                    for o in _prefetched(act, "export_outcomes", "outcomes")
+                ],
+                people=[
+                    _person_record(i, personal_data)
+                    for i in _prefetched(act, "export_involvements", "involvements")
+                ],
+            )
+        )
     for link in _prefetched(incident, "export_links", "source_links"):
         source = link.source
-        record.sources.append(SourceRecord(
-            where="", external_id=source.external_id or f"source-{source.pk}",
-            url=source.url, title=redact(source.title), publisher=source.publisher,
-            kind=source.kind, channel=source.channel.slug, published_at=source.published_at,
-            reliability=source.reliability, credibility=source.credibility,
-            text=source.text if personal_data else "", supports=redact(link.supports),
-        ))
+        record.sources.append(
+            SourceRecord(
+                where="",
+                external_id=source.external_id or f"source-{source.pk}",
+                url=source.url,
+                title=redact(source.title),
+                publisher=source.publisher,
+                kind=source.kind,
+                channel=source.channel.slug,
+                published_at=source.published_at,
+                reliability=source.reliability,
+                credibility=source.credibility,
+                text=source.text if personal_data else "",
+                supports=redact(link.supports),
+            )
+        )
     return record
 
 
@@ -123,7 +166,9 @@ def _person_record(involvement: Involvement, personal_data: bool) -> PersonRecor
     record = PersonRecord(where="", role=involvement.role, reference=person.reference)
     if personal_data:
         record.full_name, record.contact, record.address = (
-            person.full_name, person.contact, person.address
+            person.full_name,
+            person.contact,
+            person.address,
         )
         record.consent_record = person.consent_record
         record.consent_share = person.consent_share

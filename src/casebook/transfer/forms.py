@@ -16,18 +16,22 @@ class ImportForm(forms.Form):
         help_text="Casebook CSV or JSON, or an ACLED export; UTF-8 text, up to 50 MB.",
     )
     format = forms.ChoiceField(
-        choices=[("auto", "Recognise it from the file"),
-                 *((f.name, f.label) for f in FORMATS.values())],
+        choices=[
+            ("auto", "Recognise it from the file"),
+            *((f.name, f.label) for f in FORMATS.values()),
+        ],
         initial="auto",
     )
     dry_run = forms.BooleanField(
-        required=False, label="Dry run: check and count, write nothing",
+        required=False,
+        label="Dry run: check and count, write nothing",
     )
     skip_invalid = forms.BooleanField(
-        required=False, label="Import the valid incidents and hand back the others",
+        required=False,
+        label="Import the valid incidents and hand back the others",
         help_text="Without this, nothing is written if any row has a problem. With it, the "
-                  "incidents with problems are left out and offered as a file to fix and "
-                  "import again.",
+        "incidents with problems are left out and offered as a file to fix and "
+        "import again.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -45,16 +49,18 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(choices=[(f.name, f.label) for f in FORMATS.values()],
-                               initial="csv")
-    since = forms.DateField(required=False, label="From",
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="Up to",
-                            widget=forms.DateInput(attrs={"type": "date"}))
+    format = forms.ChoiceField(choices=[(f.name, f.label) for f in FORMATS.values()], initial="csv")
+    since = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        required=False, label="Up to", widget=forms.DateInput(attrs={"type": "date"})
+    )
     personal_data = forms.BooleanField(
-        required=False, label="Include people's personal details",
+        required=False,
+        label="Include people's personal details",
         help_text="Names, contacts and addresses, and the sources' texts (JSON only). The "
-                  "export is recorded in the audit trail with the people it contains.",
+        "export is recorded in the audit trail with the people it contains.",
     )
 
     def __init__(self, *args, personal_data_allowed: bool, **kwargs) -> None:
@@ -69,6 +75,8 @@ class ExportForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", "Comes before the start date.")
         if cleaned.get("personal_data") and cleaned.get("format") != "json":
-            self.add_error("personal_data", "Personal details travel only in the JSON format; "
-                           "choose Casebook JSON.")
+            self.add_error(
+                "personal_data",
+                "Personal details travel only in the JSON format; choose Casebook JSON.",
+            )
         return cleaned

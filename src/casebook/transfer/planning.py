@@ -45,8 +45,20 @@ from casebook.transfer.vocabulary import Choices, Vocabulary
 REFERENCE = re.compile(r"^CB-\d{4}-\d{6}$")
 LOCAL_ID = re.compile(r"^(act|source)-(\d+)$")
 INCIDENT_FIELDS = (
-    "title", "summary", "date", "date_precision", "end_date", "time", "place", "country",
-    "latitude", "longitude", "coordinate_precision", "force", "protest", "status",
+    "title",
+    "summary",
+    "date",
+    "date_precision",
+    "end_date",
+    "time",
+    "place",
+    "country",
+    "latitude",
+    "longitude",
+    "coordinate_precision",
+    "force",
+    "protest",
+    "status",
 )
 DATE_PRECISIONS = Choices(DatePrecision.choices, "a date precision")
 COORDINATE_PRECISIONS = Choices(CoordinatePrecision.choices, "a coordinate precision")
@@ -57,8 +69,15 @@ SOURCE_KINDS = Choices(Source.Kind.choices, "a source kind")
 RELIABILITIES = Choices(Source.Reliability.choices, "a reliability (A–F)")
 CREDIBILITIES = Choices(Source.Credibility.choices, "a credibility (1–6)")
 ACT_FIELDS = (
-    "act_type", "number_affected", "number_precision", "legal_provision", "offence_wording",
-    "trigger_type", "trigger_wording", "perpetrator", "perpetrator_unit",
+    "act_type",
+    "number_affected",
+    "number_precision",
+    "legal_provision",
+    "offence_wording",
+    "trigger_type",
+    "trigger_wording",
+    "perpetrator",
+    "perpetrator_unit",
 )
 
 
@@ -84,16 +103,20 @@ class IncidentPlan:
 
     @property
     def changes_anything(self) -> bool:
-        return self.is_new or bool(self.changes) or bool(self.sources) or any(
-            a.is_new or a.changes or a.outcomes or a.people for a in self.acts
+        return (
+            self.is_new
+            or bool(self.changes)
+            or bool(self.sources)
+            or any(a.is_new or a.changes or a.outcomes or a.people for a in self.acts)
         )
 
 
 class Planner:
     """Turns records into unsaved model instances, checked, noting every problem."""
 
-    def __init__(self, *, vocabulary: Vocabulary, actor, default_channel: str,
-                 update_existing: bool) -> None:
+    def __init__(
+        self, *, vocabulary: Vocabulary, actor, default_channel: str, update_existing: bool
+    ) -> None:
         self.vocabulary = vocabulary
         self.actor = actor
         self.default_channel = default_channel
@@ -139,8 +162,7 @@ class Planner:
             # (2 ms each, 80% of an import's time); every constraint on these models is also
             # a rule in clean()/clean_fields() or a choice resolved above, and the database
             # still enforces them all.
-            instance.full_clean(exclude=exclude, validate_unique=False,
-                                validate_constraints=False)
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 label = "" if name == NON_FIELD_ERRORS else (names or {}).get(name, name)
@@ -194,10 +216,13 @@ class Planner:
             # may reuse it for a different incident, which must not be overwritten.
             if record.date and record.date != incident.date:
                 self._current = record
-                self.problem(record.where, "incident_id",
-                             f"{record.external_id} is an incident in this casebook dated "
-                             f"{incident.date:%d %B %Y}, not {record.date:%d %B %Y}. If the "
-                             "row comes from another casebook, give it a new incident_id.")
+                self.problem(
+                    record.where,
+                    "incident_id",
+                    f"{record.external_id} is an incident in this casebook dated "
+                    f"{incident.date:%d %B %Y}, not {record.date:%d %B %Y}. If the "
+                    "row comes from another casebook, give it a new incident_id.",
+                )
                 self._current = None
                 continue
             found[record.external_id] = incident
@@ -206,8 +231,7 @@ class Planner:
     def _existing_sources(self, records: list[IncidentRecord]) -> dict[str, Source]:
         external = {s.external_id for r in records for s in r.sources if s.external_id}
         urls = {s.url for r in records for s in r.sources if s.url and not s.external_id}
-        found = {f"id:{s.external_id}": s
-                 for s in Source.objects.filter(external_id__in=external)}
+        found = {f"id:{s.external_id}": s for s in Source.objects.filter(external_id__in=external)}
         for source in Source.objects.filter(url__in=urls).order_by("id"):
             found.setdefault(f"url:{source.url}", source)
         return found
@@ -216,36 +240,56 @@ class Planner:
         refs = {p.reference for r in records for a in r.acts for p in a.people if p.reference}
         return {p.reference: p for p in Person.objects.filter(reference__in=refs)}
 
-    def _plan_incident(self, record: IncidentRecord,
-                       incident: Incident | None) -> IncidentPlan:
+    def _plan_incident(self, record: IncidentRecord, incident: Incident | None) -> IncidentPlan:
         is_new = incident is None
         where = record.where
         if is_new:
-            incident = Incident(external_id=record.external_id or None,
-                                created_by=self.actor if is_user(self.actor) else None)
+            incident = Incident(
+                external_id=record.external_id or None,
+                created_by=self.actor if is_user(self.actor) else None,
+            )
         before = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
-        for name in ("title", "summary", "date", "end_date", "time", "place",
-                     "latitude", "longitude"):
+        for name in (
+            "title",
+            "summary",
+            "date",
+            "end_date",
+            "time",
+            "place",
+            "latitude",
+            "longitude",
+        ):
             value = getattr(record, name)
             if value not in (None, ""):
                 setattr(incident, name, value)
         if record.date:
-            incident.date_precision = self.resolve(
-                where, "date_precision",
-                DATE_PRECISIONS.get,
-                record.date_precision,
-            ) or DatePrecision.DAY
+            incident.date_precision = (
+                self.resolve(
+                    where,
+                    "date_precision",
+                    DATE_PRECISIONS.get,
+                    record.date_precision,
+                )
+                or DatePrecision.DAY
+            )
         if record.coordinate_precision:
-            incident.coordinate_precision = self.resolve(
-                where, "coordinate_precision",
-                COORDINATE_PRECISIONS.get,
-                record.coordinate_precision,
-            ) or ""
+            incident.coordinate_precision = (
+                self.resolve(
+                    where,
+                    "coordinate_precision",
+                    COORDINATE_PRECISIONS.get,
+                    record.coordinate_precision,
+                )
+                or ""
+            )
         if record.country:
             code = country_code(record.country)
             if code is None:
-                self.problem(where, "country", f"{record.country!r} is not a country; use its "
-                             "two-letter ISO code, e.g. GB.")
+                self.problem(
+                    where,
+                    "country",
+                    f"{record.country!r} is not a country; use its two-letter ISO code, e.g. GB.",
+                )
             else:
                 incident.country = code
         if record.force:
@@ -255,9 +299,7 @@ class Planner:
             if incident.force is None:
                 self.notes["no_force"] += 1
         if record.status:
-            status = self.resolve(where, "status",
-                                  STATUSES.get,
-                                  record.status)
+            status = self.resolve(where, "status", STATUSES.get, record.status)
             if status and status != incident.status:
                 self._check_status(where, incident, status, is_new)
                 incident.status = status
@@ -272,18 +314,36 @@ class Planner:
             for tag in record.tags:
                 if len(tag) > 60:
                     self.problem(where, "tags", f"{tag[:20]!r}… is longer than 60 characters.")
-        return IncidentPlan(record=record, incident=incident, is_new=is_new, changes=changes,
-                             protest_name=protest_name, acts=[], sources=[])
+        return IncidentPlan(
+            record=record,
+            incident=incident,
+            is_new=is_new,
+            changes=changes,
+            protest_name=protest_name,
+            acts=[],
+            sources=[],
+        )
 
     def _check_status(self, where: str, incident: Incident, status: str, is_new: bool) -> None:
-        if status == IncidentStatus.VERIFIED and self.actor is not None \
-                and not roles.can_verify(self.actor):
-            self.problem(where, "status", "only coordinators and administrators verify "
-                         "incidents; leave status empty or write draft.")
+        if (
+            status == IncidentStatus.VERIFIED
+            and self.actor is not None
+            and not roles.can_verify(self.actor)
+        ):
+            self.problem(
+                where,
+                "status",
+                "only coordinators and administrators verify "
+                "incidents; leave status empty or write draft.",
+            )
         elif not is_new and not incident.can_move_to(status):
-            self.problem(where, "status", f"an incident that is "
-                         f"{incident.get_status_display().lower()} cannot become "
-                         f"{IncidentStatus(status).label.lower()}.")
+            self.problem(
+                where,
+                "status",
+                f"an incident that is "
+                f"{incident.get_status_display().lower()} cannot become "
+                f"{IncidentStatus(status).label.lower()}.",
+            )
 
     def _resolve_protest(self, record: IncidentRecord, incident: Incident) -> str:
         """Link an existing protest, or return the name of one to create."""
@@ -306,8 +366,9 @@ class Planner:
 
     # -- acts --
 
-    def _plan_acts(self, record: IncidentRecord, incident: Incident | None, existing: list,
-                   outcomes_of, people) -> list[ActPlan]:
+    def _plan_acts(
+        self, record: IncidentRecord, incident: Incident | None, existing: list, outcomes_of, people
+    ) -> list[ActPlan]:
         by_id = {a.external_id: a for a in existing if a.external_id}
         by_pk = {a.pk: a for a in existing}
         plans = []
@@ -317,9 +378,13 @@ class Planner:
             external_id = act_record.external_id or str(position)
             if external_id in seen:
                 column = "act_id" if act_record.where.startswith("Row") else "id"
-                self.problem(act_record.where, column, f"{external_id!r} names two acts of "
-                             "this incident; give each act its own id (or none: acts "
-                             "without one are numbered 1, 2, 3… in order).")
+                self.problem(
+                    act_record.where,
+                    column,
+                    f"{external_id!r} names two acts of "
+                    "this incident; give each act its own id (or none: acts "
+                    "without one are numbered 1, 2, 3… in order).",
+                )
                 continue
             seen.add(external_id)
             act = by_id.get(external_id)
@@ -332,21 +397,25 @@ class Planner:
             if incident is not None:
                 plan.act.incident = incident
             known = outcomes_of.get(plan.act.pk, set()) if plan.act.pk else set()
-            plan.outcomes = [o for o in plan.outcomes
-                             if (o.outcome_type_id, o.date) not in known]
+            plan.outcomes = [o for o in plan.outcomes if (o.outcome_type_id, o.date) not in known]
             plans.append(plan)
         return plans
 
-    def _plan_act(self, record: ActRecord, act: Act | None, external_id: str,
-                  position: int, people) -> ActPlan | None:
+    def _plan_act(
+        self, record: ActRecord, act: Act | None, external_id: str, position: int, people
+    ) -> ActPlan | None:
         where, v = record.where, self.vocabulary
         is_new = act is None
         if is_new:
             act = Act(external_id=external_id, position=position)
         before = {name: getattr(act, name, None) if not is_new else None for name in ACT_FIELDS}
         if not is_new:
-            before |= {"act_type": act.act_type, "legal_provision": act.legal_provision,
-                       "trigger_type": act.trigger_type, "perpetrator": act.perpetrator}
+            before |= {
+                "act_type": act.act_type,
+                "legal_provision": act.legal_provision,
+                "trigger_type": act.trigger_type,
+                "perpetrator": act.perpetrator,
+            }
         act_type = self.resolve(where, "act_type", v.act_types.get, record.act_type)
         if act_type is None:
             return None
@@ -356,40 +425,51 @@ class Planner:
         precision = record.number_precision or (
             NumberPrecision.EXACT if act.number_affected is not None else NumberPrecision.UNKNOWN
         )
-        act.number_precision = self.resolve(
-            where, "number_precision",
-            NUMBER_PRECISIONS.get, precision,
-        ) or NumberPrecision.UNKNOWN
+        act.number_precision = (
+            self.resolve(
+                where,
+                "number_precision",
+                NUMBER_PRECISIONS.get,
+                precision,
+            )
+            or NumberPrecision.UNKNOWN
+        )
         if record.legal_provision:
-            act.legal_provision = self.resolve(where, "legal_provision", v.provision,
-                                               record.legal_provision)
+            act.legal_provision = self.resolve(
+                where, "legal_provision", v.provision, record.legal_provision
+            )
         elif record.provision_hint and act.legal_provision_id is None:
             act.legal_provision = v.provision_in(record.provision_hint)
         if record.trigger_type:
-            act.trigger_type = self.resolve(where, "trigger_type", v.trigger_types.get,
-                                            record.trigger_type)
+            act.trigger_type = self.resolve(
+                where, "trigger_type", v.trigger_types.get, record.trigger_type
+            )
         if record.perpetrator:
             act.perpetrator = self.resolve(where, "perpetrator", v.force, record.perpetrator)
         for name in ("offence_wording", "trigger_wording", "perpetrator_unit"):
             if value := getattr(record, name):
                 setattr(act, name, value)
-        self.validate(act, where, ["incident", "act_type", "legal_provision", "trigger_type",
-                                   "perpetrator"])
+        self.validate(
+            act, where, ["incident", "act_type", "legal_provision", "trigger_type", "perpetrator"]
+        )
         outcomes = []
         for outcome in record.outcomes:
             planned = self._plan_outcome(outcome)
             if planned is not None:
                 outcomes.append(planned)
         return ActPlan(
-            record=record, act=act, is_new=is_new,
+            record=record,
+            act=act,
+            is_new=is_new,
             changes={} if is_new else model_changes(before, act, ACT_FIELDS),
             outcomes=outcomes,
             people=[self._plan_person(p, people) for p in record.people],
         )
 
     def _plan_outcome(self, record: OutcomeRecord) -> Outcome | None:
-        outcome_type = self.resolve(record.where, "outcome", self.vocabulary.outcome_types.get,
-                                    record.outcome)
+        outcome_type = self.resolve(
+            record.where, "outcome", self.vocabulary.outcome_types.get, record.outcome
+        )
         if outcome_type is None:
             return None
         outcome = Outcome(outcome_type=outcome_type, date=record.date, note=record.note)
@@ -398,32 +478,46 @@ class Planner:
 
     def _plan_person(self, record: PersonRecord, people) -> tuple[PersonRecord, Person | None]:
         where = record.where
-        record.role = self.resolve(
-            where, "role", ROLES.get, record.role
-        ) or record.role
+        record.role = self.resolve(where, "role", ROLES.get, record.role) or record.role
         person = None
         if record.reference:
             person = people.get(record.reference)
             if person is None:
-                self.problem(where, "reference", f"no person {record.reference} in this "
-                             "casebook; leave reference empty to add a new person.")
+                self.problem(
+                    where,
+                    "reference",
+                    f"no person {record.reference} in this "
+                    "casebook; leave reference empty to add a new person.",
+                )
         if record.has_personal_details and not record.consent_record and person is None:
-            self.problem(where, "consent_record", "is not true, so the person's name, contact "
-                         "and address may not be kept; remove them or record their consent.")
-        if record.has_personal_details and self.actor is not None \
-                and not roles.sees_all_people(self.actor):
-            self.problem(where, "full_name", "only coordinators and administrators import "
-                         "people's details.")
+            self.problem(
+                where,
+                "consent_record",
+                "is not true, so the person's name, contact "
+                "and address may not be kept; remove them or record their consent.",
+            )
+        if (
+            record.has_personal_details
+            and self.actor is not None
+            and not roles.sees_all_people(self.actor)
+        ):
+            self.problem(
+                where, "full_name", "only coordinators and administrators import people's details."
+            )
         if person is None and record.has_personal_details:
             # Checked now (a name too long…) so that writing never meets a bad value.
-            self.validate(Person(full_name=record.full_name, contact=record.contact,
-                                 address=record.address), where, ["reference"])
+            self.validate(
+                Person(full_name=record.full_name, contact=record.contact, address=record.address),
+                where,
+                ["reference"],
+            )
         return record, person
 
     # -- sources --
 
-    def _plan_sources(self, record: IncidentRecord, linked: set[int],
-                      existing: dict[str, Source]) -> list[tuple[Source, str]]:
+    def _plan_sources(
+        self, record: IncidentRecord, linked: set[int], existing: dict[str, Source]
+    ) -> list[tuple[Source, str]]:
         planned = []
         for source_record in record.sources:
             source = self._find_source(source_record, linked, existing)
@@ -433,8 +527,9 @@ class Planner:
                 planned.append((source, source_record.supports))
         return planned
 
-    def _find_source(self, record: SourceRecord, linked: set[int],
-                     existing: dict[str, Source]) -> Source | None:
+    def _find_source(
+        self, record: SourceRecord, linked: set[int], existing: dict[str, Source]
+    ) -> Source | None:
         if record.external_id:
             local = LOCAL_ID.match(record.external_id)
             if local and local[1] == "source" and int(local[2]) in linked:
@@ -451,35 +546,49 @@ class Planner:
         if record.identity in self.new_sources:
             if record.identity in self.invalid_sources:
                 column = "id" if record.external_id else "url" if record.url else "title"
-                self.problem(where, f"{prefix}{column}", "names a source whose details have "
-                             f"a problem on {self.invalid_sources[record.identity]}; fix "
-                             "them there.")
+                self.problem(
+                    where,
+                    f"{prefix}{column}",
+                    "names a source whose details have "
+                    f"a problem on {self.invalid_sources[record.identity]}; fix "
+                    "them there.",
+                )
             return self.new_sources[record.identity]
         problems_before = len(self.problems)
         title = record.title or record.publisher or record.url
         if not title:
             self.problem(where, f"{prefix}title", "is empty; give the source a title or a url.")
             return None
-        channel = self.resolve(where, f"{prefix}channel", v.channel,
-                               record.channel or self.default_channel)
-        source = Source(
-            external_id=record.external_id or None, title=title, url=record.url,
-            publisher=record.publisher, published_at=record.published_at, text=record.text,
-            channel=channel,
-            kind=self.resolve(where, f"{prefix}kind",
-                              SOURCE_KINDS.get,
-                              record.kind or Source.Kind.NEWS_ARTICLE),
-            reliability=self.resolve(
-                where, f"{prefix}reliability",
-                lambda t: RELIABILITIES.get(t.upper()),
-                record.reliability or "F"),
-            credibility=self.resolve(
-                where, f"{prefix}credibility",
-                CREDIBILITIES.get,
-                record.credibility or "6"),
+        channel = self.resolve(
+            where, f"{prefix}channel", v.channel, record.channel or self.default_channel
         )
-        self.validate(source, where, ["channel", "text_sha256"],
-                      {name: f"{prefix}{name}" for name in ("title", "url", "publisher")})
+        source = Source(
+            external_id=record.external_id or None,
+            title=title,
+            url=record.url,
+            publisher=record.publisher,
+            published_at=record.published_at,
+            text=record.text,
+            channel=channel,
+            kind=self.resolve(
+                where, f"{prefix}kind", SOURCE_KINDS.get, record.kind or Source.Kind.NEWS_ARTICLE
+            ),
+            reliability=self.resolve(
+                where,
+                f"{prefix}reliability",
+                lambda t: RELIABILITIES.get(t.upper()),
+                record.reliability or "F",
+            ),
+            credibility=self.resolve(
+                where, f"{prefix}credibility", CREDIBILITIES.get, record.credibility or "6"
+            ),
+        )
+        self.validate(
+            source,
+            where,
+            ["channel", "text_sha256"],
+            {name: f"{prefix}{name}" for name in ("title", "url", "publisher")},
+        )
         if len(self.problems) > problems_before:
             self.invalid_sources[record.identity] = where
         self.new_sources[record.identity] = source

@@ -23,8 +23,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}, {self.field}: {self.message}" if self.field else (
-            f"{self.where}: {self.message}"
+        return (
+            f"{self.where}, {self.field}: {self.message}"
+            if self.field
+            else (f"{self.where}: {self.message}")
         )
 
 
@@ -173,17 +175,23 @@ class ImportReport:
     def summary(self) -> str:
         if not self.ok:
             more = "+" if len(self.problems) >= MAX_PROBLEMS else ""
-            return (f"Nothing was imported: the file has {len(self.problems)}{more} "
-                    f"problem{'s' if len(self.problems) != 1 else ''} to fix first.")
+            return (
+                f"Nothing was imported: the file has {len(self.problems)}{more} "
+                f"problem{'s' if len(self.problems) != 1 else ''} to fix first."
+            )
         verb = "Checked: would import" if self.dry_run else "Imported"
-        text = (f"{verb} {_count(self.created, 'new incident')} and "
-                f"{'would update' if self.dry_run else 'updated'} {self.updated}; "
-                f"{self.unchanged} already up to date.")
+        text = (
+            f"{verb} {_count(self.created, 'new incident')} and "
+            f"{'would update' if self.dry_run else 'updated'} {self.updated}; "
+            f"{self.unchanged} already up to date."
+        )
         if self.rejected:
-            text += (f" {_count(self.rejected, 'incident')} "
-                     f"({_count(self.rejected_rows, 'row')} of the file) "
-                     f"{'would be' if self.dry_run else 'were' if self.rejected != 1 else 'was'}"
-                     " left out for problems")
+            text += (
+                f" {_count(self.rejected, 'incident')} "
+                f"({_count(self.rejected_rows, 'row')} of the file) "
+                f"{'would be' if self.dry_run else 'were' if self.rejected != 1 else 'was'}"
+                " left out for problems"
+            )
             text += f"; they are in {self.rejects_file}." if self.rejects_file else "."
         if self.skipped:
             text += f" {len(self.skipped)} rows skipped (see below)."
@@ -204,10 +212,20 @@ def _count(number: int, noun: str) -> str:
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names

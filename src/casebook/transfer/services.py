@@ -53,8 +53,17 @@ from casebook.transfer.rejecting import Rejection
 from casebook.transfer.vocabulary import Vocabulary
 from casebook.transfer.writing import CHUNK, ChunkWriter
 
-__all__ = ["ImportFileError", "ImportReport", "IncidentExport", "Progress", "import_template",
-           "incident_record", "incidents_export", "incidents_export_stream", "incidents_import"]
+__all__ = [
+    "ImportFileError",
+    "ImportReport",
+    "IncidentExport",
+    "Progress",
+    "import_template",
+    "incident_record",
+    "incidents_export",
+    "incidents_export_stream",
+    "incidents_import",
+]
 
 # progress(phase, done, total): "reading" counts characters of the file, "checking" and
 # "writing" count incidents (import); "exporting" counts incidents (export).
@@ -117,11 +126,19 @@ class _CountingText(io.StringIO):
         return self._advance(super().read(size))
 
 
-def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto",
-                     filename: str = "", dry_run: bool = False, update_existing: bool = True,
-                     default_channel: str = "other", skip_invalid: bool = False,
-                     rejects: TextIO | None = None,
-                     progress: Progress | None = None) -> ImportReport:
+def incidents_import(
+    *,
+    file: BinaryIO | bytes | str,
+    actor,
+    format: str = "auto",
+    filename: str = "",
+    dry_run: bool = False,
+    update_existing: bool = True,
+    default_channel: str = "other",
+    skip_invalid: bool = False,
+    rejects: TextIO | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import incidents from a CSV, JSON or ACLED file; all or nothing unless `skip_invalid`.
 
     `actor` is the signed-in user, or None for the command line (whoever runs it already
@@ -135,14 +152,15 @@ def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto
         raise PermissionDenied("Only coordinators and administrators import incidents.")
     text = _decode(file)
     try:
-        incident_format = (detect_format(filename, text[:2000]) if format == "auto"
-                           else format_named(format))
+        incident_format = (
+            detect_format(filename, text[:2000]) if format == "auto" else format_named(format)
+        )
     except ValueError as error:
         raise ImportFileError(str(error)) from None
-    report = ImportReport(format=incident_format.name, dry_run=dry_run,
-                          skip_invalid=skip_invalid)
-    records, problems, duplicates = _read(incident_format, text, report,
-                                          skip_invalid=skip_invalid, progress=progress)
+    report = ImportReport(format=incident_format.name, dry_run=dry_run, skip_invalid=skip_invalid)
+    records, problems, duplicates = _read(
+        incident_format, text, report, skip_invalid=skip_invalid, progress=progress
+    )
     if len(problems) >= MAX_PROBLEMS and not skip_invalid:
         report.problems = problems
         return report
@@ -156,11 +174,20 @@ def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto
         if whole_file:
             report.problems = whole_file
             return report
-    to_plan = [r for r in records if id(r) not in duplicates
-               and (rejected is None or r not in rejected)]
-    _plan_and_write(to_plan, actor=actor, format_name=incident_format.name, report=report,
-                    problems=problems, rejected=rejected, default_channel=default_channel,
-                    update_existing=update_existing, progress=progress)
+    to_plan = [
+        r for r in records if id(r) not in duplicates and (rejected is None or r not in rejected)
+    ]
+    _plan_and_write(
+        to_plan,
+        actor=actor,
+        format_name=incident_format.name,
+        report=report,
+        problems=problems,
+        rejected=rejected,
+        default_channel=default_channel,
+        update_existing=update_existing,
+        progress=progress,
+    )
     _add_notes(report, records)
     if rejected is not None and rejected.by_item:
         report.problems = rejected.problems
@@ -176,9 +203,14 @@ def incidents_import(*, file: BinaryIO | bytes | str, actor, format: str = "auto
     return report
 
 
-def _read(incident_format: IncidentFormat, text: str, report: ImportReport, *,
-          skip_invalid: bool, progress: Progress | None,
-          ) -> tuple[list[IncidentRecord], list[Problem], set[int]]:
+def _read(
+    incident_format: IncidentFormat,
+    text: str,
+    report: ImportReport,
+    *,
+    skip_invalid: bool,
+    progress: Progress | None,
+) -> tuple[list[IncidentRecord], list[Problem], set[int]]:
     """The file's records and problems, and the records (by id()) repeating an earlier id."""
     records: list[IncidentRecord] = []
     problems: list[Problem] = []
@@ -192,12 +224,19 @@ def _read(incident_format: IncidentFormat, text: str, report: ImportReport, *,
             report.skipped.append(item)
         else:
             if skip_invalid and not item.items:
-                raise ImportFileError(f"The {incident_format.label} format cannot skip "
-                                      "invalid rows; import without skipping them.")
+                raise ImportFileError(
+                    f"The {incident_format.label} format cannot skip "
+                    "invalid rows; import without skipping them."
+                )
             records.append(item)
             if item.external_id and item.external_id in seen_ids:
-                problems.append(Problem(item.where, "id", f"{item.external_id!r} is "
-                                        f"also the id of {seen_ids[item.external_id]}."))
+                problems.append(
+                    Problem(
+                        item.where,
+                        "id",
+                        f"{item.external_id!r} is also the id of {seen_ids[item.external_id]}.",
+                    )
+                )
                 duplicates.add(id(item))
             elif item.external_id:
                 seen_ids[item.external_id] = item.where
@@ -206,10 +245,18 @@ def _read(incident_format: IncidentFormat, text: str, report: ImportReport, *,
     return records, problems, duplicates
 
 
-def _plan_and_write(records: list[IncidentRecord], *, actor, format_name: str,
-                    report: ImportReport, problems: list[Problem], rejected: Rejection | None,
-                    default_channel: str, update_existing: bool,
-                    progress: Progress | None) -> None:
+def _plan_and_write(
+    records: list[IncidentRecord],
+    *,
+    actor,
+    format_name: str,
+    report: ImportReport,
+    problems: list[Problem],
+    rejected: Rejection | None,
+    default_channel: str,
+    update_existing: bool,
+    progress: Progress | None,
+) -> None:
     """Plan and write the records a chunk at a time, in one transaction.
 
     The transaction is rolled back at the end for a dry run, and, unless skipping invalid
@@ -218,10 +265,13 @@ def _plan_and_write(records: list[IncidentRecord], *, actor, format_name: str,
     exactly what a real run would do.
     """
     vocabulary = Vocabulary()
-    planner = Planner(vocabulary=vocabulary, actor=actor, default_channel=default_channel,
-                      update_existing=update_existing)
-    writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name,
-                         report=report)
+    planner = Planner(
+        vocabulary=vocabulary,
+        actor=actor,
+        default_channel=default_channel,
+        update_existing=update_existing,
+    )
+    writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name, report=report)
     done = 0
     with transaction.atomic():
         for chunk in _chunks(records, CHUNK):
@@ -256,19 +306,25 @@ def _plan_and_write(records: list[IncidentRecord], *, actor, format_name: str,
 def _add_notes(report: ImportReport, records: list[IncidentRecord]) -> None:
     without_id = sum(1 for r in records if not r.external_id)
     if without_id:
-        report.notes.insert(0,
+        report.notes.insert(
+            0,
             f"{without_id} incident{'s have' if without_id != 1 else ' has'} no incident_id: "
-            "importing the same file again would add them again."
+            "importing the same file again would add them again.",
         )
 
 
 # --- Export ----------------------------------------------------------------------------
 
 
-def incidents_export_stream(*, actor, format: str = "csv", incidents: QuerySet | None = None,
-                            personal_data: bool = False,
-                            redact: Callable[[str], str] | None = None,
-                            progress: Progress | None = None) -> IncidentExport:
+def incidents_export_stream(
+    *,
+    actor,
+    format: str = "csv",
+    incidents: QuerySet | None = None,
+    personal_data: bool = False,
+    redact: Callable[[str], str] | None = None,
+    progress: Progress | None = None,
+) -> IncidentExport:
     """Incidents in a file format, to stream (a web download); see `incidents_export`.
 
     Permission is checked and the export recorded in the audit trail when this is called,
@@ -285,33 +341,58 @@ def incidents_export_stream(*, actor, format: str = "csv", incidents: QuerySet |
     total = chosen.count()
     # The people whose details leave with the file, by reference: those of the chosen
     # incidents' acts, exactly the ones `incident_record` writes.
-    people = sorted(set(
-        Involvement.objects.filter(act__incident__in=chosen)
-        .values_list("person__reference", flat=True)
-    )) if personal_data else []
+    people = (
+        sorted(
+            set(
+                Involvement.objects.filter(act__incident__in=chosen).values_list(
+                    "person__reference", flat=True
+                )
+            )
+        )
+        if personal_data
+        else []
+    )
     audit_record(
-        action="cases.incidents.exported", object_type="cases.incident", object_id="*",
-        actor=actor, changes={"format": format, "incidents": total,
-                              "personal_data": personal_data, "people": people},
+        action="cases.incidents.exported",
+        object_type="cases.incident",
+        object_id="*",
+        actor=actor,
+        changes={
+            "format": format,
+            "incidents": total,
+            "personal_data": personal_data,
+            "people": people,
+        },
     )
 
     approved_summaries = incidents_with_approved_text("summary")
 
     def records() -> Iterator[IncidentRecord]:
         for done, incident in enumerate(queryset.iterator(chunk_size=CHUNK), start=1):
-            yield incident_record(incident, personal_data=personal_data, redact=clean,
-                                  approved_summaries=approved_summaries)
+            yield incident_record(
+                incident,
+                personal_data=personal_data,
+                redact=clean,
+                approved_summaries=approved_summaries,
+            )
             if progress and (done % CHUNK == 0 or done == total):
                 progress("exporting", done, total)
 
-    return IncidentExport(parts=grouped(incident_format.parts(records())), count=total,
-                          format=incident_format)
+    return IncidentExport(
+        parts=grouped(incident_format.parts(records())), count=total, format=incident_format
+    )
 
 
-def incidents_export(*, stream: TextIO, actor, format: str = "csv",
-                     incidents: QuerySet | None = None, personal_data: bool = False,
-                     redact: Callable[[str], str] | None = None,
-                     progress: Progress | None = None) -> int:
+def incidents_export(
+    *,
+    stream: TextIO,
+    actor,
+    format: str = "csv",
+    incidents: QuerySet | None = None,
+    personal_data: bool = False,
+    redact: Callable[[str], str] | None = None,
+    progress: Progress | None = None,
+) -> int:
     """Write incidents to `stream` in a file format; returns how many were written.
 
     Analysts and everyone else get no personal details. `personal_data=True` (coordinators
@@ -319,9 +400,14 @@ def incidents_export(*, stream: TextIO, actor, format: str = "csv",
     texts, and records in the audit trail which people left the building. `redact` is applied
     to free text (titles, summaries, wording) of exports without personal data.
     """
-    export = incidents_export_stream(actor=actor, format=format, incidents=incidents,
-                                     personal_data=personal_data, redact=redact,
-                                     progress=progress)
+    export = incidents_export_stream(
+        actor=actor,
+        format=format,
+        incidents=incidents,
+        personal_data=personal_data,
+        redact=redact,
+        progress=progress,
+    )
     for part in export:
         stream.write(part)
     return export.count
@@ -333,19 +419,42 @@ def incidents_export(*, stream: TextIO, actor, format: str = "csv",
 def import_template(*, format: str = "csv") -> str:
     """An import file with one invented example incident, to fill in."""
     example = IncidentRecord(
-        where="", external_id="my-group-2024-001", title="Arrests over placards at a vigil",
+        where="",
+        external_id="my-group-2024-001",
+        title="Arrests over placards at a vigil",
         summary="Officers arrested two people holding placards with an invented slogan.",
-        date=dt.date(2024, 5, 4), place="Testford", country="GB",
-        force="metropolitan-police-service", protest="Invented vigil", tags=["placards"],
-        acts=[ActRecord(where="", act_type="arrest", external_id="1", number_affected=2,
-                        number_precision="exact", legal_provision="Public Order Act 1986 s5",
-                        trigger_type="placard", trigger_wording="INVENTED SLOGAN",
-                        outcomes=[OutcomeRecord(where="", outcome="charged",
-                                                date=dt.date(2024, 5, 5))])],
-        sources=[SourceRecord(where="", url="https://news.example.test/story/1",
-                              title="Two arrested at vigil", publisher="The Example Gazette",
-                              kind="news_article", channel="news-monitor", reliability="B",
-                              credibility="2", supports="arrest count")],
+        date=dt.date(2024, 5, 4),
+        place="Testford",
+        country="GB",
+        force="metropolitan-police-service",
+        protest="Invented vigil",
+        tags=["placards"],
+        acts=[
+            ActRecord(
+                where="",
+                act_type="arrest",
+                external_id="1",
+                number_affected=2,
+                number_precision="exact",
+                legal_provision="Public Order Act 1986 s5",
+                trigger_type="placard",
+                trigger_wording="INVENTED SLOGAN",
+                outcomes=[OutcomeRecord(where="", outcome="charged", date=dt.date(2024, 5, 5))],
+            )
+        ],
+        sources=[
+            SourceRecord(
+                where="",
+                url="https://news.example.test/story/1",
+                title="Two arrested at vigil",
+                publisher="The Example Gazette",
+                kind="news_article",
+                channel="news-monitor",
+                reliability="B",
+                credibility="2",
+                supports="arrest count",
+            )
+        ],
     )
     stream = io.StringIO()
     format_named(format).write([example], stream)

@@ -40,25 +40,37 @@ def import_page(request):
     rejects = io.StringIO() if options["skip_invalid"] else None
     try:
         report = incidents_import(
-            file=data, filename=upload.name, format=options["format"], actor=request.user,
-            dry_run=options["dry_run"], skip_invalid=options["skip_invalid"], rejects=rejects,
+            file=data,
+            filename=upload.name,
+            format=options["format"],
+            actor=request.user,
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            rejects=rejects,
         )
     except ImportFileError as error:
         form.add_error("file", str(error))
         return render(request, "transfer/import.html", {"form": form}, status=400)
     rejects_url = ""
     if rejects is not None and report.rejected_rows:
-        rejects_url = reverse("transfer:import-rejects", args=[_hold(
-            request, rejects.getvalue(), upload.name, data, options["format"]
-        )])
-    return render(request, "transfer/import.html", {
-        "form": ImportForm(initial={"format": options["format"]}), "report": report,
-        "problems": report.problems[:SHOWN_PROBLEMS],
-        "more_problems": max(0, len(report.problems) - SHOWN_PROBLEMS),
-        "skipped": report.skipped[:SHOWN_SKIPPED],
-        "more_skipped": max(0, len(report.skipped) - SHOWN_SKIPPED),
-        "rejects_url": rejects_url, "filename": upload.name,
-    })
+        rejects_url = reverse(
+            "transfer:import-rejects",
+            args=[_hold(request, rejects.getvalue(), upload.name, data, options["format"])],
+        )
+    return render(
+        request,
+        "transfer/import.html",
+        {
+            "form": ImportForm(initial={"format": options["format"]}),
+            "report": report,
+            "problems": report.problems[:SHOWN_PROBLEMS],
+            "more_problems": max(0, len(report.problems) - SHOWN_PROBLEMS),
+            "skipped": report.skipped[:SHOWN_SKIPPED],
+            "more_skipped": max(0, len(report.skipped) - SHOWN_SKIPPED),
+            "rejects_url": rejects_url,
+            "filename": upload.name,
+        },
+    )
 
 
 def _hold(request, text: str, filename: str, data: bytes, format: str) -> str:
@@ -67,8 +79,12 @@ def _hold(request, text: str, filename: str, data: bytes, format: str) -> str:
     layout = FORMATS[format] if format != "auto" else detect_format(filename, head)
     stem = PurePath(filename).stem or "import"
     media_type = "application/jsonl" if layout.rejects_extension == "jsonl" else "text/csv"
-    return rejects_hold(session=request.session, text=text, media_type=media_type,
-                        filename=f"{stem}.rejects.{layout.rejects_extension}")
+    return rejects_hold(
+        session=request.session,
+        text=text,
+        media_type=media_type,
+        filename=f"{stem}.rejects.{layout.rejects_extension}",
+    )
 
 
 @require_GET
@@ -91,18 +107,27 @@ def export_page(request):
     form = ExportForm(request.POST or None, personal_data_allowed=allowed)
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
-        return render(request, "transfer/export.html", {
-            "form": form, "incidents": Incident.objects.count(),
-        }, status=status)
+        return render(
+            request,
+            "transfer/export.html",
+            {
+                "form": form,
+                "incidents": Incident.objects.count(),
+            },
+            status=status,
+        )
     options = form.cleaned_data
     incidents = Incident.objects.all()
     if options["since"]:
         incidents = incidents.filter(date__gte=options["since"])
     if options["until"]:
         incidents = incidents.filter(date__lte=options["until"])
-    export = incidents_export_stream(actor=request.user, format=options["format"],
-                                     incidents=incidents,
-                                     personal_data=options.get("personal_data", False))
+    export = incidents_export_stream(
+        actor=request.user,
+        format=options["format"],
+        incidents=incidents,
+        personal_data=options.get("personal_data", False),
+    )
     response = StreamingHttpResponse(
         (part.encode() for part in export),
         content_type=f"{export.format.media_type}; charset=utf-8",

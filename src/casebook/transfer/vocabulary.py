@@ -55,8 +55,7 @@ class _Terms:
         row = self.by_key.get(_key(text))
         if row is None:
             slugs = ", ".join(r.slug for r in self.rows)
-            raise ValueProblem(f"{text!r} is not {self.noun} in the codebook; use one of: "
-                               f"{slugs}.")
+            raise ValueProblem(f"{text!r} is not {self.noun} in the codebook; use one of: {slugs}.")
         return row
 
 
@@ -70,27 +69,45 @@ class Vocabulary:
         for org in self.forces.values():
             for name in (org.slug, org.name, *org.aliases):
                 self._force_keys.setdefault(_key(name), org)
-        self._force_index = _index_or_none(lambda: NameIndex.from_organisations(
-            {"slug": o.slug, "name": o.name, "aliases": o.aliases} for o in self.forces.values()
-        ))
+        self._force_index = _index_or_none(
+            lambda: NameIndex.from_organisations(
+                {"slug": o.slug, "name": o.name, "aliases": o.aliases} for o in self.forces.values()
+            )
+        )
         self.provisions = {p.slug: p for p in LegalProvision.objects.select_related("statute")}
         self._provision_keys: dict[str, LegalProvision] = {}
         for provision in self.provisions.values():
-            for name in (provision.slug, provision.citation, provision.short_citation,
-                         *provision.aliases):
+            for name in (
+                provision.slug,
+                provision.citation,
+                provision.short_citation,
+                *provision.aliases,
+            ):
                 if name:
                     self._provision_keys.setdefault(_key(name), provision)
         # The resolver needs each statute's year; an administrator's yearless statute is
         # still found by its exact citation above.
         dated = {s.slug: s for s in Statute.objects.exclude(year=None)}
-        self._provision_index = _index_or_none(lambda: ProvisionIndex(
-            [{"slug": s.slug, "name": s.name, "year": s.year, "aliases": s.aliases}
-             for s in dated.values()],
-            [{"slug": p.slug, "statute": p.statute.slug, "section": p.section or None,
-              "citation": p.citation, "short_citation": p.short_citation,
-              "aliases": p.aliases}
-             for p in self.provisions.values() if p.statute.slug in dated],
-        ))
+        self._provision_index = _index_or_none(
+            lambda: ProvisionIndex(
+                [
+                    {"slug": s.slug, "name": s.name, "year": s.year, "aliases": s.aliases}
+                    for s in dated.values()
+                ],
+                [
+                    {
+                        "slug": p.slug,
+                        "statute": p.statute.slug,
+                        "section": p.section or None,
+                        "citation": p.citation,
+                        "short_citation": p.short_citation,
+                        "aliases": p.aliases,
+                    }
+                    for p in self.provisions.values()
+                    if p.statute.slug in dated
+                ],
+            )
+        )
         self.channels = {c.slug: c for c in Channel.objects.all()}
         self._channel_keys = {}
         for channel in self.channels.values():
@@ -110,8 +127,10 @@ class Vocabulary:
                 text, [o.name for o in self.forces.values()], n=1, cutoff=0.6
             )
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ValueProblem(f"{text!r} is not a police force in the codebook.{hint} Use "
-                               "the force's name or slug, e.g. metropolitan-police-service.")
+            raise ValueProblem(
+                f"{text!r} is not a police force in the codebook.{hint} Use "
+                "the force's name or slug, e.g. metropolitan-police-service."
+            )
         return org
 
     def force_in(self, text: str) -> Organisation | None:
@@ -150,8 +169,9 @@ class Vocabulary:
             channel = Channel(slug=_key(text), name=name, description=description)
             self._channel_keys[_key(text)] = channel
         if channel is None:
-            raise ValueProblem(f"{text!r} is not a channel; use one of: "
-                               f"{', '.join(self.channels)}.")
+            raise ValueProblem(
+                f"{text!r} is not a channel; use one of: {', '.join(self.channels)}."
+            )
         return channel
 
     def save_new_channels(self) -> None:
@@ -164,8 +184,11 @@ class Vocabulary:
 
 # Channels that a file format brings with it, created on first import.
 FORMAT_CHANNELS = {
-    "acled": ("ACLED", "Events coded by ACLED (Armed Conflict Location & Event Data); its "
-              "terms forbid republishing the rows."),
+    "acled": (
+        "ACLED",
+        "Events coded by ACLED (Armed Conflict Location & Event Data); its "
+        "terms forbid republishing the rows.",
+    ),
 }
 
 
@@ -183,8 +206,9 @@ class Choices:
     def get(self, text: str) -> str:
         value = self.by_key.get(_key(text))
         if value is None:
-            raise ValueProblem(f"{text!r} is not {self.noun}; use one of: "
-                               f"{', '.join(self.values)}.")
+            raise ValueProblem(
+                f"{text!r} is not {self.noun}; use one of: {', '.join(self.values)}."
+            )
         return value
 
 

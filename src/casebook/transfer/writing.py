@@ -40,8 +40,9 @@ class ChunkWriter:
     the import: on SQLite the pool counts on from the highest key it saw at the start.
     """
 
-    def __init__(self, *, actor, vocabulary: Vocabulary, format_name: str,
-                 report: ImportReport) -> None:
+    def __init__(
+        self, *, actor, vocabulary: Vocabulary, format_name: str, report: ImportReport
+    ) -> None:
         self.actor = actor
         self.vocabulary = vocabulary
         self.format_name = format_name
@@ -84,8 +85,9 @@ class ChunkWriter:
                 continue
             key = f"{plan.protest_name.lower()}|{plan.incident.date}"
             if key not in self.protests:
-                protest = Protest(name=plan.protest_name, date=plan.incident.date,
-                                  place=plan.incident.place)
+                protest = Protest(
+                    name=plan.protest_name, date=plan.incident.date, place=plan.incident.place
+                )
                 protest.full_clean()
                 protest.save()
                 self.protests[key] = protest
@@ -102,13 +104,20 @@ class ChunkWriter:
         Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
         tags = {t.name: t.pk for t in Tag.objects.filter(name__in=names)}
         old = [p.incident.pk for p in plans if not p.is_new and p.record.tags]
-        linked = set(TagLink.objects.filter(incident_id__in=old)
-                     .values_list("incident_id", "tag_id")) if old else set()
-        insert_rows(self.connection, [
-            TagLink(pk=self.keys.take(TagLink), incident_id=p.incident.pk, tag_id=tags[name])
-            for p in plans for name in dict.fromkeys(p.record.tags)
-            if (p.incident.pk, tags[name]) not in linked
-        ])
+        linked = (
+            set(TagLink.objects.filter(incident_id__in=old).values_list("incident_id", "tag_id"))
+            if old
+            else set()
+        )
+        insert_rows(
+            self.connection,
+            [
+                TagLink(pk=self.keys.take(TagLink), incident_id=p.incident.pk, tag_id=tags[name])
+                for p in plans
+                for name in dict.fromkeys(p.record.tags)
+                if (p.incident.pk, tags[name]) not in linked
+            ],
+        )
 
     def _write_acts(self, plans: list[IncidentPlan]) -> list[tuple[Person, Incident]]:
         """Acts, their outcomes and people; returns the people created, with their incident."""
@@ -131,8 +140,9 @@ class ChunkWriter:
                     outcome.act = act_plan.act
                     outcomes.append(outcome)
                 for person_record, person in act_plan.people:
-                    person = _write_person(act_plan.act, person_record, person,
-                                           new_act=act_plan.is_new)
+                    person = _write_person(
+                        act_plan.act, person_record, person, new_act=act_plan.is_new
+                    )
                     if person is not None:
                         created.append((person, plan.incident))
         insert_rows(self.connection, outcomes)
@@ -156,10 +166,14 @@ class ChunkWriter:
         for plan in plans:
             # A file may cite one source twice for an incident; it is linked once.
             for source, supports in {s.pk: (s, sup) for s, sup in plan.sources}.values():
-                links[plan.incident.pk].append(IncidentSource(
-                    pk=self.keys.take(IncidentSource), incident=plan.incident, source=source,
-                    supports=supports[:500],
-                ))
+                links[plan.incident.pk].append(
+                    IncidentSource(
+                        pk=self.keys.take(IncidentSource),
+                        incident=plan.incident,
+                        source=source,
+                        supports=supports[:500],
+                    )
+                )
         insert_rows(self.connection, [link for group in links.values() for link in group])
         return links
 
@@ -171,11 +185,15 @@ class ChunkWriter:
         for plan in plans:
             incident = plan.incident
             if plan.is_new:
-                entries.append(PendingEntry(
-                    action="cases.incident.imported", object_type=INCIDENT,
-                    object_id=str(incident.pk), incident_reference=incident.reference,
-                    changes={"format": [None, self.format_name]},
-                ))
+                entries.append(
+                    PendingEntry(
+                        action="cases.incident.imported",
+                        object_type=INCIDENT,
+                        object_id=str(incident.pk),
+                        incident_reference=incident.reference,
+                        changes={"format": [None, self.format_name]},
+                    )
+                )
                 report.created += 1
             elif plan.changes_anything:
                 changes = dict(plan.changes)
@@ -183,50 +201,76 @@ class ChunkWriter:
                     for name, change in act.changes.items():
                         changes[f"act {act.act.external_id} {name}"] = change
                 changes["import"] = [None, self.format_name]
-                entries.append(PendingEntry(
-                    action="cases.incident.updated", object_type=INCIDENT,
-                    object_id=str(incident.pk), incident_reference=incident.reference,
-                    changes=changes,
-                ))
+                entries.append(
+                    PendingEntry(
+                        action="cases.incident.updated",
+                        object_type=INCIDENT,
+                        object_id=str(incident.pk),
+                        incident_reference=incident.reference,
+                        changes=changes,
+                    )
+                )
                 report.updated += 1
             else:
                 report.unchanged += 1
                 continue
             report.incident_ids.append(incident.pk)
         # The entry names the person by reference (the object) only, never by name.
-        entries += [PendingEntry(action="people.person.imported", object_type="people.person",
-                                 object_id=str(person.pk),
-                                 incident_reference=incident.reference)
-                    for person, incident in people]
+        entries += [
+            PendingEntry(
+                action="people.person.imported",
+                object_type="people.person",
+                object_id=str(person.pk),
+                incident_reference=incident.reference,
+            )
+            for person, incident in people
+        ]
         audit_record_many(entries, actor=self.actor)
 
-    def _index(self, new: list[IncidentPlan], links: dict[int, list[IncidentSource]],
-               changed: list[IncidentPlan]) -> None:
+    def _index(
+        self,
+        new: list[IncidentPlan],
+        links: dict[int, list[IncidentSource]],
+        changed: list[IncidentPlan],
+    ) -> None:
         # A new incident's acts, tags and sources are all in its plan: no query needed.
-        insert_rows(self.connection, [
-            SearchDocument(incident_id=plan.incident.pk, body=incident_document_body(
-                plan.incident, tags=list(dict.fromkeys(plan.record.tags)),
-                acts=[a.act for a in plan.acts], source_links=links.get(plan.incident.pk, []),
-            ))
-            for plan in new
-        ])
+        insert_rows(
+            self.connection,
+            [
+                SearchDocument(
+                    incident_id=plan.incident.pk,
+                    body=incident_document_body(
+                        plan.incident,
+                        tags=list(dict.fromkeys(plan.record.tags)),
+                        acts=[a.act for a in plan.acts],
+                        source_links=links.get(plan.incident.pk, []),
+                    ),
+                )
+                for plan in new
+            ],
+        )
         incident_reindex(p.incident.pk for p in changed)
 
 
-def _write_person(act: Act, record: PersonRecord, person: Person | None, *,
-                  new_act: bool) -> Person | None:
+def _write_person(
+    act: Act, record: PersonRecord, person: Person | None, *, new_act: bool
+) -> Person | None:
     """Link a person to the act, creating them if need be; returns them if created."""
     if person is None and record.full_name and not new_act:
         # Without a reference, the same name in the same role on this act is the same person:
         # re-importing a file must not double the people in it.
-        same = Involvement.objects.filter(act=act, role=record.role,
-                                          person__full_name=record.full_name).first()
+        same = Involvement.objects.filter(
+            act=act, role=record.role, person__full_name=record.full_name
+        ).first()
         person = same.person if same else None
     created = None
     if person is None:
         person = created = Person(
-            full_name=record.full_name, contact=record.contact, address=record.address,
-            consent_record=record.consent_record, consent_share=record.consent_share,
+            full_name=record.full_name,
+            contact=record.contact,
+            address=record.address,
+            consent_record=record.consent_record,
+            consent_share=record.consent_share,
             consent_publish=record.consent_publish,
         )
         person.full_clean(exclude=["reference"])

@@ -24,8 +24,11 @@ class LoginRequiredMiddleware:
         if not user.is_authenticated:
             if not path.startswith(self.PUBLIC_PREFIXES):
                 return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
-        elif (needs_second_factor(user) and not user.is_verified()
-              and not path.startswith(self.SECOND_FACTOR_EXEMPT)):
+        elif (
+            needs_second_factor(user)
+            and not user.is_verified()
+            and not path.startswith(self.SECOND_FACTOR_EXEMPT)
+        ):
             return redirect_to_login(request.get_full_path(), resolve_url("accounts:two-factor"))
         return self.get_response(request)
 

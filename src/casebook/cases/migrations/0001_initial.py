@@ -6,183 +6,420 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('codebook', '0001_initial'),
+        ("codebook", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('external_id', models.CharField(blank=True, help_text='Stable identifier from an import, so re-imports update instead of duplicate.', max_length=100, null=True, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('date', models.DateField()),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('time', models.TimeField(blank=True, null=True)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('country', models.CharField(default='GB', help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True)),
-                ('coordinate_precision', models.CharField(blank=True, choices=[('exact', 'Exact spot'), ('street', 'Street or square'), ('town', 'Town or city'), ('region', 'Region')], max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('verified', 'Verified'), ('rejected', 'Rejected'), ('archived', 'Archived')], default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_to', models.ManyToManyField(blank=True, help_text='Caseworkers who work on this incident and so may see its people.', related_name='assigned_incidents', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('force', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='codebook.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Stable identifier from an import, so re-imports update instead of duplicate.",
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("summary", models.TextField(blank=True)),
+                ("date", models.DateField()),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                    ),
+                ),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("time", models.TimeField(blank=True, null=True)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                (
+                    "country",
+                    models.CharField(default="GB", help_text="ISO 3166-1 alpha-2", max_length=2),
+                ),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True),
+                ),
+                (
+                    "coordinate_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "Exact spot"),
+                            ("street", "Street or square"),
+                            ("town", "Town or city"),
+                            ("region", "Region"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("verified", "Verified"),
+                            ("rejected", "Rejected"),
+                            ("archived", "Archived"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_to",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Caseworkers who work on this incident and so may see its people.",
+                        related_name="assigned_incidents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "force",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="codebook.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-date', '-id'],
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('incident', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_document', serialize=False, to='cases.incident')),
-                ('body', models.TextField()),
+                (
+                    "incident",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_document",
+                        serialize=False,
+                        to="cases.incident",
+                    ),
+                ),
+                ("body", models.TextField()),
             ],
         ),
         migrations.CreateModel(
-            name='Act',
+            name="Act",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('number_affected', models.PositiveIntegerField(blank=True, null=True)),
-                ('number_precision', models.CharField(choices=[('exact', 'Exact'), ('approximate', 'Approximate'), ('unknown', 'Unknown')], default='exact', max_length=12)),
-                ('offence_wording', models.CharField(blank=True, help_text='The offence as the source words it.', max_length=500)),
-                ('trigger_wording', models.TextField(blank=True, help_text="The trigger's own words, e.g. what the placard said.")),
-                ('perpetrator_unit', models.CharField(blank=True, max_length=200)),
-                ('act_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acts', to='codebook.acttype')),
-                ('legal_provision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='acts', to='codebook.legalprovision')),
-                ('perpetrator', models.ForeignKey(blank=True, help_text="Defaults to the incident's force.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='acts', to='codebook.organisation')),
-                ('trigger_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='acts', to='codebook.triggertype')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acts', to='cases.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=100, null=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("number_affected", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "number_precision",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("approximate", "Approximate"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="exact",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "offence_wording",
+                    models.CharField(
+                        blank=True, help_text="The offence as the source words it.", max_length=500
+                    ),
+                ),
+                (
+                    "trigger_wording",
+                    models.TextField(
+                        blank=True, help_text="The trigger's own words, e.g. what the placard said."
+                    ),
+                ),
+                ("perpetrator_unit", models.CharField(blank=True, max_length=200)),
+                (
+                    "act_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acts",
+                        to="codebook.acttype",
+                    ),
+                ),
+                (
+                    "legal_provision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acts",
+                        to="codebook.legalprovision",
+                    ),
+                ),
+                (
+                    "perpetrator",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Defaults to the incident's force.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acts",
+                        to="codebook.organisation",
+                    ),
+                ),
+                (
+                    "trigger_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acts",
+                        to="codebook.triggertype",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acts",
+                        to="cases.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['incident', 'position', 'id'],
+                "ordering": ["incident", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('act', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='cases.act')),
-                ('outcome_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='codebook.outcometype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "act",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="cases.act",
+                    ),
+                ),
+                (
+                    "outcome_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="codebook.outcometype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['act', models.OrderBy(models.F('date'), nulls_last=True), 'id'],
+                "ordering": ["act", models.OrderBy(models.F("date"), nulls_last=True), "id"],
             },
         ),
         migrations.CreateModel(
-            name='Protest',
+            name="Protest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('organiser', models.CharField(blank=True, max_length=200)),
-                ('cause', models.CharField(blank=True, max_length=200)),
-                ('estimated_size', models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=100, null=True, unique=True),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("date", models.DateField(blank=True, null=True)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("organiser", models.CharField(blank=True, max_length=200)),
+                ("cause", models.CharField(blank=True, max_length=200)),
+                ("estimated_size", models.PositiveIntegerField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-date', 'name'],
-                'indexes': [models.Index(fields=['date'], name='cases_prote_date_009e50_idx')],
+                "ordering": ["-date", "name"],
+                "indexes": [models.Index(fields=["date"], name="cases_prote_date_009e50_idx")],
             },
         ),
         migrations.AddField(
-            model_name='incident',
-            name='protest',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incidents', to='cases.protest'),
+            model_name="incident",
+            name="protest",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="incidents",
+                to="cases.protest",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='incidents', to='cases.tag'),
+            model_name="incident",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="incidents", to="cases.tag"),
         ),
         migrations.AddIndex(
-            model_name='act',
-            index=models.Index(fields=['act_type', 'incident'], name='cases_act_act_typ_00bb20_idx'),
+            model_name="act",
+            index=models.Index(
+                fields=["act_type", "incident"], name="cases_act_act_typ_00bb20_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='act',
-            index=models.Index(fields=['legal_provision', 'incident'], name='cases_act_legal_p_d4a027_idx'),
+            model_name="act",
+            index=models.Index(
+                fields=["legal_provision", "incident"], name="cases_act_legal_p_d4a027_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='act',
-            index=models.Index(fields=['trigger_type', 'incident'], name='cases_act_trigger_323aca_idx'),
+            model_name="act",
+            index=models.Index(
+                fields=["trigger_type", "incident"], name="cases_act_trigger_323aca_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='act',
-            constraint=models.UniqueConstraint(fields=('incident', 'external_id'), name='act_external_id_unique_per_incident'),
+            model_name="act",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "external_id"), name="act_external_id_unique_per_incident"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='act',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('number_precision', 'unknown'), _negated=True), ('number_affected__isnull', True), _connector='OR'), name='act_unknown_number_has_no_count'),
+            model_name="act",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("number_precision", "unknown"), _negated=True),
+                    ("number_affected__isnull", True),
+                    _connector="OR",
+                ),
+                name="act_unknown_number_has_no_count",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='act',
-            constraint=models.CheckConstraint(condition=models.Q(('number_precision__in', ['exact', 'approximate', 'unknown'])), name='act_number_precision_known'),
+            model_name="act",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number_precision__in", ["exact", "approximate", "unknown"])),
+                name="act_number_precision_known",
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['date', 'id'], name='cases_incid_date_eca876_idx'),
+            model_name="incident",
+            index=models.Index(fields=["date", "id"], name="cases_incid_date_eca876_idx"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['force', 'date'], name='cases_incid_force_i_6ec8d6_idx'),
+            model_name="incident",
+            index=models.Index(fields=["force", "date"], name="cases_incid_force_i_6ec8d6_idx"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['status', 'date'], name='cases_incid_status_24ffd8_idx'),
+            model_name="incident",
+            index=models.Index(fields=["status", "date"], name="cases_incid_status_24ffd8_idx"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['protest'], name='cases_incid_protest_e2945f_idx'),
+            model_name="incident",
+            index=models.Index(fields=["protest"], name="cases_incid_protest_e2945f_idx"),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('date')), _connector='OR'), name='incident_end_after_start'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("date")), _connector="OR"
+                ),
+                name="incident_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('latitude__isnull', True), models.Q(('latitude__gte', -90), ('latitude__lte', 90)), _connector='OR'), name='incident_latitude_range'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("latitude__isnull", True),
+                    models.Q(("latitude__gte", -90), ("latitude__lte", 90)),
+                    _connector="OR",
+                ),
+                name="incident_latitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('longitude__isnull', True), models.Q(('longitude__gte', -180), ('longitude__lte', 180)), _connector='OR'), name='incident_longitude_range'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("longitude__isnull", True),
+                    models.Q(("longitude__gte", -180), ("longitude__lte", 180)),
+                    _connector="OR",
+                ),
+                name="incident_longitude_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'in_review', 'verified', 'rejected', 'archived'])), name='incident_status_known'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "in_review", "verified", "rejected", "archived"])
+                ),
+                name="incident_status_known",
+            ),
         ),
     ]

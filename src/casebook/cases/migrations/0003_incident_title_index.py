@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_search_index'),
-        ('codebook', '0001_initial'),
+        ("cases", "0002_search_index"),
+        ("codebook", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['title', 'id'], name='cases_incid_title_070dae_idx'),
+            model_name="incident",
+            index=models.Index(fields=["title", "id"], name="cases_incid_title_070dae_idx"),
         ),
     ]

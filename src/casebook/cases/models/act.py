@@ -36,7 +36,11 @@ class Act(models.Model):
         blank=True, help_text="The trigger's own words, e.g. what the placard said."
     )
     perpetrator = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="acts",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acts",
         help_text="Defaults to the incident's force.",
     )
     perpetrator_unit = models.CharField(max_length=200, blank=True)
@@ -68,9 +72,7 @@ class Act(models.Model):
 
     def clean(self) -> None:
         if self.number_precision == NumberPrecision.UNKNOWN and self.number_affected is not None:
-            raise ValidationError(
-                {"number_affected": "Leave the number empty when it is unknown."}
-            )
+            raise ValidationError({"number_affected": "Leave the number empty when it is unknown."})
         if self.number_precision != NumberPrecision.UNKNOWN and self.number_affected is None:
             self.number_precision = NumberPrecision.UNKNOWN
 

@@ -18,10 +18,17 @@ class IncidentStatus(models.TextChoices):
 
 # Which status may follow which: verification is a coordinator's step (see cases.services).
 STATUS_TRANSITIONS: dict[str, set[str]] = {
-    IncidentStatus.DRAFT: {IncidentStatus.IN_REVIEW, IncidentStatus.REJECTED,
-                           IncidentStatus.ARCHIVED},
-    IncidentStatus.IN_REVIEW: {IncidentStatus.DRAFT, IncidentStatus.VERIFIED,
-                               IncidentStatus.REJECTED, IncidentStatus.ARCHIVED},
+    IncidentStatus.DRAFT: {
+        IncidentStatus.IN_REVIEW,
+        IncidentStatus.REJECTED,
+        IncidentStatus.ARCHIVED,
+    },
+    IncidentStatus.IN_REVIEW: {
+        IncidentStatus.DRAFT,
+        IncidentStatus.VERIFIED,
+        IncidentStatus.REJECTED,
+        IncidentStatus.ARCHIVED,
+    },
     IncidentStatus.VERIFIED: {IncidentStatus.IN_REVIEW, IncidentStatus.ARCHIVED},
     IncidentStatus.REJECTED: {IncidentStatus.DRAFT, IncidentStatus.ARCHIVED},
     IncidentStatus.ARCHIVED: {IncidentStatus.DRAFT},
@@ -64,7 +71,10 @@ class Incident(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     external_id = models.CharField(
-        max_length=100, unique=True, null=True, blank=True,
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
         help_text="Stable identifier from an import, so re-imports update instead of duplicate.",
     )
     title = models.CharField(max_length=300)
@@ -93,11 +103,16 @@ class Incident(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     assigned_to = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assigned_incidents",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_incidents",
         help_text="Caseworkers who work on this incident and so may see its people.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -38,11 +38,18 @@ def _incident_editor(request, *, incident: Incident | None):
     add_row = request.POST.get("add", "") if request.method == "POST" else ""
     # A protest's page links here with ?protest=<id> to record an incident at it.
     protest_id = request.GET.get("protest", "")
-    protest = (Protest.objects.filter(pk=protest_id).first()
-               if incident is None and protest_id.isdigit() else None)
-    editor = IncidentEditor(data=request.POST if request.method == "POST" else None,
-                            incident=incident, include_people=include_people, add_row=add_row,
-                            protest=protest)
+    protest = (
+        Protest.objects.filter(pk=protest_id).first()
+        if incident is None and protest_id.isdigit()
+        else None
+    )
+    editor = IncidentEditor(
+        data=request.POST if request.method == "POST" else None,
+        incident=incident,
+        include_people=include_people,
+        add_row=add_row,
+        protest=protest,
+    )
     if request.method == "POST" and not add_row and editor.is_valid():
         try:
             saved = incident_save(actor=request.user, draft=editor.draft(), incident=incident)
@@ -54,11 +61,19 @@ def _incident_editor(request, *, incident: Incident | None):
             return redirect(saved)
     if incident is not None and include_people:
         people_viewed(
-            user=request.user, incident_reference=incident.reference, via="incident editor",
+            user=request.user,
+            incident_reference=incident.reference,
+            via="incident editor",
             people=Person.objects.filter(involvements__act__incident=incident).distinct(),
             ip_address=client_address(request),
         )
-    return render(request, "cases/incident_form.html", {
-        "editor": editor, "incident": incident, "show_errors": not add_row,
-        "submitted": request.method == "POST" and not add_row,
-    })
+    return render(
+        request,
+        "cases/incident_form.html",
+        {
+            "editor": editor,
+            "incident": incident,
+            "show_errors": not add_row,
+            "submitted": request.method == "POST" and not add_row,
+        },
+    )

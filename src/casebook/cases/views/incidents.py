@@ -42,22 +42,36 @@ def _wants_results_only(request) -> bool:
 def incident_list(request):
     form = IncidentFilterForm(request.GET)
     if form.is_valid():
-        page = incident_page(filters=form.filters(), number=request.GET.get("page"),
-                             per_page=settings.INCIDENTS_PER_PAGE)
+        page = incident_page(
+            filters=form.filters(),
+            number=request.GET.get("page"),
+            per_page=settings.INCIDENTS_PER_PAGE,
+        )
     else:
         page = Paginator(Incident.objects.none(), settings.INCIDENTS_PER_PAGE).get_page(1)
     page_incidents = page.object_list
     ids = [incident.pk for incident in page_incidents]
     summaries, sources = act_summaries(ids), source_counts(ids)
-    rows = [(incident, summaries.get(incident.pk, ""), sources.get(incident.pk, 0))
-            for incident in page_incidents]
-    template = "cases/_incident_results.html" if _wants_results_only(request) else (
-        "cases/incident_list.html"
+    rows = [
+        (incident, summaries.get(incident.pk, ""), sources.get(incident.pk, 0))
+        for incident in page_incidents
+    ]
+    template = (
+        "cases/_incident_results.html"
+        if _wants_results_only(request)
+        else ("cases/incident_list.html")
     )
-    response = render(request, template, {
-        "form": form, "page": page, "rows": rows, "results_id": RESULTS_ID,
-        "protest": form.cleaned_data.get("protest") if form.is_valid() else None,
-    })
+    response = render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "results_id": RESULTS_ID,
+            "protest": form.cleaned_data.get("protest") if form.is_valid() else None,
+        },
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -80,23 +94,32 @@ def incident_detail(request, reference: str):
         act.people = involvements.get(act.pk, [])
     # Every sight of a person's details leaves a trace in the audit trail.
     people_viewed(
-        user=request.user, incident_reference=incident.reference, via="incident page",
+        user=request.user,
+        incident_reference=incident.reference,
+        via="incident page",
         people={i.person for rows in involvements.values() for i in rows},
         ip_address=client_address(request),
     )
-    return render(request, "cases/incident_detail.html", {
-        "incident": incident,
-        "acts": acts,
-        "show_people": show_people,
-        "people_count": incident_people_count(incident=incident),
-        "source_links": incident.source_links.select_related("source__channel")
-        .order_by("source__published_at", "id"),
-        "tags": list(incident.tags.all()),
-        "history": incident_history(reference),
-        "status_choices": [IncidentStatus(s) for s in
-                           incident_status_choices(incident=incident, actor=request.user)],
-        "may_edit": incident_may_edit(incident=incident, user=request.user),
-    })
+    return render(
+        request,
+        "cases/incident_detail.html",
+        {
+            "incident": incident,
+            "acts": acts,
+            "show_people": show_people,
+            "people_count": incident_people_count(incident=incident),
+            "source_links": incident.source_links.select_related("source__channel").order_by(
+                "source__published_at", "id"
+            ),
+            "tags": list(incident.tags.all()),
+            "history": incident_history(reference),
+            "status_choices": [
+                IncidentStatus(s)
+                for s in incident_status_choices(incident=incident, actor=request.user)
+            ],
+            "may_edit": incident_may_edit(incident=incident, user=request.user),
+        },
+    )
 
 
 @require_POST
@@ -104,14 +127,16 @@ def incident_detail(request, reference: str):
 def incident_status(request, reference: str):
     incident = get_object_or_404(Incident, reference=reference)
     if not incident_may_edit(incident=incident, user=request.user):
-        raise PermissionDenied("Only coordinators and the caseworkers on this incident change "
-                               "its status.")
+        raise PermissionDenied(
+            "Only coordinators and the caseworkers on this incident change its status."
+        )
     status = request.POST.get("status", "")
     try:
         incident_set_status(incident=incident, status=status, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{incident.reference} is now "
-                                  f"{incident.get_status_display().lower()}.")
+        messages.success(
+            request, f"{incident.reference} is now {incident.get_status_display().lower()}."
+        )
     return redirect(incident)

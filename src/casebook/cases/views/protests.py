@@ -30,9 +30,13 @@ def protest_detail(request, pk: int):
     incidents = protest.incidents.select_related("force").order_by("-date", "-id")
     shown = list(incidents[:INCIDENTS_SHOWN])
     summaries = act_summaries([incident.pk for incident in shown])
-    return render(request, "cases/protest_detail.html", {
-        "protest": protest,
-        "rows": [(incident, summaries.get(incident.pk, "")) for incident in shown],
-        "incident_total": incidents.count(),
-        "totals": protest_act_totals(protest=protest),
-    })
+    return render(
+        request,
+        "cases/protest_detail.html",
+        {
+            "protest": protest,
+            "rows": [(incident, summaries.get(incident.pk, "")) for incident in shown],
+            "incident_total": incidents.count(),
+            "totals": protest_act_totals(protest=protest),
+        },
+    )

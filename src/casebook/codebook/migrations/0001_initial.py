@@ -5,110 +5,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ActType',
+            name="ActType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('label', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("label", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'label'],
-                'abstract': False,
+                "ordering": ["position", "label"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('version', models.CharField(help_text='Version of the codebook file loaded.', max_length=40)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "version",
+                    models.CharField(
+                        help_text="Version of the codebook file loaded.", max_length=40
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='OutcomeType',
+            name="OutcomeType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('label', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('final', models.BooleanField(default=False, help_text='Closes the case for this act.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("label", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "final",
+                    models.BooleanField(default=False, help_text="Closes the case for this act."),
+                ),
             ],
             options={
-                'ordering': ['position', 'label'],
-                'abstract': False,
+                "ordering": ["position", "label"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TriggerType',
+            name="TriggerType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('label', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("label", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'label'],
-                'abstract': False,
+                "ordering": ["position", "label"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('territorial_police', 'Territorial police force'), ('special_police', 'Special police force'), ('other_police', 'Other police or security force'), ('non_police', 'Other organisation')], default='territorial_police', max_length=30)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('nation', models.CharField(blank=True, max_length=30)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('jurisdiction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='codebook.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("territorial_police", "Territorial police force"),
+                            ("special_police", "Special police force"),
+                            ("other_police", "Other police or security force"),
+                            ("non_police", "Other organisation"),
+                        ],
+                        default="territorial_police",
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(blank=True, help_text="ISO 3166-1 alpha-2", max_length=2),
+                ),
+                ("nation", models.CharField(blank=True, max_length=30)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="codebook.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Statute',
+            name="Statute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('jurisdiction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='codebook.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="codebook.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'year'],
+                "ordering": ["name", "year"],
             },
         ),
         migrations.CreateModel(
-            name='LegalProvision',
+            name="LegalProvision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('section', models.CharField(blank=True, max_length=20)),
-                ('citation', models.CharField(max_length=200, unique=True)),
-                ('short_citation', models.CharField(blank=True, max_length=60)),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('aliases', models.JSONField(blank=True, default=list)),
-                ('statute', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provisions', to='codebook.statute')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("section", models.CharField(blank=True, max_length=20)),
+                ("citation", models.CharField(max_length=200, unique=True)),
+                ("short_citation", models.CharField(blank=True, max_length=60)),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("aliases", models.JSONField(blank=True, default=list)),
+                (
+                    "statute",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provisions",
+                        to="codebook.statute",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['citation'],
+                "ordering": ["citation"],
             },
         ),
     ]

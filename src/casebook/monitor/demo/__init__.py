@@ -16,10 +16,16 @@ from casebook.monitor.demo.articles import ARTICLES, Article
 from casebook.monitor.demo.pages import article_page
 
 DEMO_FEEDS = {
-    "news": ("The Invented Chronicle (demo feed)", "https://chronicle.example.invalid/rss.xml",
-             "rss"),
-    "police": ("Invented police newsroom (demo feed)",
-               "https://police-newsroom.example.invalid/news.rss", "police"),
+    "news": (
+        "The Invented Chronicle (demo feed)",
+        "https://chronicle.example.invalid/rss.xml",
+        "rss",
+    ),
+    "police": (
+        "Invented police newsroom (demo feed)",
+        "https://police-newsroom.example.invalid/news.rss",
+        "police",
+    ),
 }
 
 
@@ -37,8 +43,8 @@ def monitor_demo_load() -> dict[str, int]:
     feeds = {}
     for key, (name, url, kind) in DEMO_FEEDS.items():
         feeds[key], _ = Feed.objects.get_or_create(
-            url=url, defaults={"name": name, "kind": kind, "active": False,
-                               "interval_minutes": 60},
+            url=url,
+            defaults={"name": name, "kind": kind, "active": False, "interval_minutes": 60},
         )
     runner = InProcessRunner(ctx=Context())
     now = timezone.now()
@@ -47,9 +53,12 @@ def monitor_demo_load() -> dict[str, int]:
         key = "police" if article.police else "news"
         site = "Invented Police Newsroom" if article.police else "The Invented Chronicle"
         document = Document(
-            origin=Page.Origin.FEED, url=_address(article), feed=feeds[key],
+            origin=Page.Origin.FEED,
+            url=_address(article),
+            feed=feeds[key],
             markup=article_page(article, site=site, size=("small", "medium", "large")[number % 3]),
-            content_type="text/html; charset=utf-8", publisher=site,
+            content_type="text/html; charset=utf-8",
+            publisher=site,
             retrieved_at=now - dt.timedelta(minutes=len(ARTICLES) - number),
         )
         submitted[key] += document_submit(document, runner) is not None

@@ -15,13 +15,58 @@ from email.utils import format_datetime
 
 from casebook.monitor.demo.articles import ARTICLES, Article
 
-SECTIONS = ["News", "UK", "World", "Politics", "Business", "Money", "Sport", "Football",
-            "Cricket", "Culture", "Film", "Music", "Books", "Travel", "Food", "Lifestyle",
-            "Health", "Science", "Technology", "Environment", "Education", "Opinion",
-            "Weather", "Puzzles", "Obituaries", "Property", "Motoring", "Jobs"]
-PLACES = ["Bristol", "Leeds", "Cardiff", "Glasgow", "Manchester", "Norwich", "Exeter",
-          "Sheffield", "Newcastle", "Brighton", "Swansea", "Aberdeen", "Belfast", "York",
-          "Plymouth", "Leicester", "Derby", "Hull", "Oxford", "Cambridge"]
+SECTIONS = [
+    "News",
+    "UK",
+    "World",
+    "Politics",
+    "Business",
+    "Money",
+    "Sport",
+    "Football",
+    "Cricket",
+    "Culture",
+    "Film",
+    "Music",
+    "Books",
+    "Travel",
+    "Food",
+    "Lifestyle",
+    "Health",
+    "Science",
+    "Technology",
+    "Environment",
+    "Education",
+    "Opinion",
+    "Weather",
+    "Puzzles",
+    "Obituaries",
+    "Property",
+    "Motoring",
+    "Jobs",
+]
+PLACES = [
+    "Bristol",
+    "Leeds",
+    "Cardiff",
+    "Glasgow",
+    "Manchester",
+    "Norwich",
+    "Exeter",
+    "Sheffield",
+    "Newcastle",
+    "Brighton",
+    "Swansea",
+    "Aberdeen",
+    "Belfast",
+    "York",
+    "Plymouth",
+    "Leicester",
+    "Derby",
+    "Hull",
+    "Oxford",
+    "Cambridge",
+]
 HEADLINE_PARTS = [
     "Plans for {place} riverside homes approved after long wait",
     "Five things to do in {place} this weekend",
@@ -55,23 +100,32 @@ def _nav(rng: random.Random, links: int) -> str:
     for n in range(links):
         section = SECTIONS[n % len(SECTIONS)]
         label = section if n < len(SECTIONS) else f"{section} {n}"
-        items.append(f'<li class="nav__item"><a class="nav__link" data-track="nav-{n}" '
-                     f'href="/{section.lower()}/{n}">{label}</a></li>')
-    return '<nav class="site-nav" aria-label="Sections"><ul class="nav__list">' + "".join(
-        items) + "</ul></nav>"
+        items.append(
+            f'<li class="nav__item"><a class="nav__link" data-track="nav-{n}" '
+            f'href="/{section.lower()}/{n}">{label}</a></li>'
+        )
+    return (
+        '<nav class="site-nav" aria-label="Sections"><ul class="nav__list">'
+        + "".join(items)
+        + "</ul></nav>"
+    )
 
 
 def _advert(rng: random.Random, n: int, payload: int) -> str:
     blob = rng.randbytes(payload // 2).hex()
-    return (f'<div class="ad-slot ad-slot--{n}" id="ad-{n}" data-ad-unit="/1234/news/{n}">'
-            f'<script>window.__ads=window.__ads||[];window.__ads.push({{"slot":"ad-{n}",'
-            f'"targeting":{{"k":"{blob}"}},"sizes":[[300,250],[728,90]]}});</script>'
-            f'<noscript><img src="/ads/{n}.gif" alt=""></noscript></div>')
+    return (
+        f'<div class="ad-slot ad-slot--{n}" id="ad-{n}" data-ad-unit="/1234/news/{n}">'
+        f'<script>window.__ads=window.__ads||[];window.__ads.push({{"slot":"ad-{n}",'
+        f'"targeting":{{"k":"{blob}"}},"sizes":[[300,250],[728,90]]}});</script>'
+        f'<noscript><img src="/ads/{n}.gif" alt=""></noscript></div>'
+    )
 
 
 def _most_read(rng: random.Random, headlines: Sequence[str]) -> str:
-    items = "".join(f'<li><a href="/news/{rng.randint(10000, 99999)}">{html.escape(h)}</a></li>'
-                    for h in headlines)
+    items = "".join(
+        f'<li><a href="/news/{rng.randint(10000, 99999)}">{html.escape(h)}</a></li>'
+        for h in headlines
+    )
     return f'<aside class="most-read"><h2>Most read</h2><ol>{items}</ol></aside>'
 
 
@@ -79,28 +133,45 @@ def _comments(rng: random.Random, count: int) -> str:
     items = []
     for n in range(count):
         text = " ".join(rng.choice(COMMENTS) for _ in range(rng.randint(1, 3)))
-        items.append(f'<div class="comment" id="c{n}"><p class="comment__author">reader'
-                     f'{rng.randint(100, 9999)}</p><p class="comment__body">{html.escape(text)}'
-                     f'</p><button class="comment__reply">Reply</button></div>')
-    return (f'<section id="comments" class="comments"><h2>{count} comments</h2>'
-            + "".join(items) + "</section>")
+        items.append(
+            f'<div class="comment" id="c{n}"><p class="comment__author">reader'
+            f'{rng.randint(100, 9999)}</p><p class="comment__body">{html.escape(text)}'
+            f'</p><button class="comment__reply">Reply</button></div>'
+        )
+    return (
+        f'<section id="comments" class="comments"><h2>{count} comments</h2>'
+        + "".join(items)
+        + "</section>"
+    )
 
 
 def filler_headlines(rng: random.Random, count: int) -> list[str]:
     return [rng.choice(HEADLINE_PARTS).format(place=rng.choice(PLACES)) for _ in range(count)]
 
 
-def page_html(*, title: str, text: str, published: str, site: str, rng: random.Random,
-              section: str = "News", size: str = "medium",
-              most_read: Sequence[str] | None = None, byline: str = "By a staff reporter",
-              lang: str = "en-GB") -> str:
+def page_html(
+    *,
+    title: str,
+    text: str,
+    published: str,
+    site: str,
+    rng: random.Random,
+    section: str = "News",
+    size: str = "medium",
+    most_read: Sequence[str] | None = None,
+    byline: str = "By a staff reporter",
+    lang: str = "en-GB",
+) -> str:
     """A whole news page around one article. `size` is small (~30 KB), medium (~70 KB) or
     large (~140 KB) of markup."""
     nav_links, ads, payload, comments = {
-        "small": (60, 4, 2500, 6), "medium": (160, 8, 4500, 20), "large": (300, 14, 6500, 45),
+        "small": (60, 4, 2500, 6),
+        "medium": (160, 8, 4500, 20),
+        "large": (300, 14, 6500, 45),
     }[size]
-    paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n")
-                         if p.strip())
+    paragraphs = "".join(
+        f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n\n") if p.strip()
+    )
     headlines = list(most_read) if most_read is not None else filler_headlines(rng, 10)
     escaped_title = html.escape(title)
     return f"""<!doctype html>
@@ -141,16 +212,25 @@ show you personalised adverts. You can change your choices at any time.</p>
 </body></html>"""
 
 
-def article_page(article: Article, *, site: str = "The Invented Chronicle", seed: int = 1,
-                 size: str = "medium") -> str:
+def article_page(
+    article: Article, *, site: str = "The Invented Chronicle", seed: int = 1, size: str = "medium"
+) -> str:
     rng = random.Random(f"{article.slug}-{seed}")
-    return page_html(title=article.title, text=article.text, published=article.published,
-                     site=site, section=article.section, rng=rng, size=size,
-                     lang="en-GB" if article.language == "en" else article.language)
+    return page_html(
+        title=article.title,
+        text=article.text,
+        published=article.published,
+        site=site,
+        section=article.section,
+        rng=rng,
+        size=size,
+        lang="en-GB" if article.language == "en" else article.language,
+    )
 
 
-def rss_feed(*, title: str, link: str, items: Sequence[tuple[Article, str]],
-             full_content: bool = True) -> str:
+def rss_feed(
+    *, title: str, link: str, items: Sequence[tuple[Article, str]], full_content: bool = True
+) -> str:
     """An RSS 2.0 feed of (article, its address) pairs; with `full_content` each item carries
     the article's paragraphs in content:encoded, as many police and local-news feeds do."""
     import datetime as dt
@@ -159,8 +239,7 @@ def rss_feed(*, title: str, link: str, items: Sequence[tuple[Article, str]],
     for article, url in items:
         date = dt.datetime.fromisoformat(f"{article.published}T09:00:00+00:00")
         body = "".join(f"<p>{html.escape(p.strip())}</p>" for p in article.text.split("\n\n"))
-        content = (f"<content:encoded><![CDATA[{body}]]></content:encoded>"
-                   if full_content else "")
+        content = f"<content:encoded><![CDATA[{body}]]></content:encoded>" if full_content else ""
         entries.append(
             f"<item><title>{html.escape(article.title)}</title><link>{html.escape(url)}</link>"
             f"<guid>{html.escape(url)}</guid><pubDate>{format_datetime(date)}</pubDate>"

@@ -30,8 +30,11 @@ _NOUN_ANCHORS = re.compile(
     r"checkpoints?|stop and searches|home visits?",
     re.IGNORECASE,
 )
-_STRONG_BREAK = re.compile(r"[;:]|\b(?:while|whereas|but)\b|,\s+(?:and\s+)?(?=(?:police|officers|"
-                           r"the\s+(?:force|police|Met)|they)\b)", re.IGNORECASE)
+_STRONG_BREAK = re.compile(
+    r"[;:]|\b(?:while|whereas|but)\b|,\s+(?:and\s+)?(?=(?:police|officers|"
+    r"the\s+(?:force|police|Met)|they)\b)",
+    re.IGNORECASE,
+)
 _PASSIVE_END = re.compile(
     r"\b(?:was|were|been|being|be|is|are|got)\s+(?:(?:\w+ly|also|all|later|subsequently|then|"
     r"now|since|initially|eventually|reportedly|allegedly)\s+){0,2}$",
@@ -48,8 +51,9 @@ _OBJECT_COUNT = re.compile(
     r"(?!-year)(?P<plus>\+)?",
     re.IGNORECASE,
 )
-_GROUP_OF = re.compile(rf"\s+(?:[\w\"“”'‘’-]+\s+){{0,3}}?group[\"”’']?\s+of\s+(?P<n>{NUMBER})\b",
-                       re.IGNORECASE)
+_GROUP_OF = re.compile(
+    rf"\s+(?:[\w\"“”'‘’-]+\s+){{0,3}}?group[\"”’']?\s+of\s+(?P<n>{NUMBER})\b", re.IGNORECASE
+)
 _IMAGE_COUNT = re.compile(
     rf"\b(?:of|showing)\s+(?:the\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b|"
     rf"\b(?P<n2>{NUMBER})\s+(?:more\s+|new\s+|further\s+|other\s+)?(?:CCTV\s+)?(?:images|"
@@ -129,8 +133,9 @@ class Act:
     @property
     def rich(self) -> int:
         """How much the act says: used to keep the fullest of two duplicates."""
-        return sum(x is not None for x in (self.count, self.offence, self.legal_basis,
-                                           self.trigger))
+        return sum(
+            x is not None for x in (self.count, self.offence, self.legal_basis, self.trigger)
+        )
 
 
 _OTHER_KINDS = (
@@ -148,41 +153,44 @@ def _other_kind(words: str) -> str:
 
 def _words_before(text: str, start: int, stop_at: int, limit: int = 8) -> str:
     """Up to *limit* words before *start*, cut at the last clause break."""
-    window = text[max(stop_at, start - 80):start]
+    window = text[max(stop_at, start - 80) : start]
     breaks = list(lx.CLAUSE_BREAK.finditer(window))
     if breaks:
-        window = window[breaks[-1].end():]
+        window = window[breaks[-1].end() :]
     return " ".join(window.split()[-limit:])
 
 
 def _keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> bool:
     word = m.group().lower()
-    before = text[max(sentence.start, m.start() - 60):m.start()]
+    before = text[max(sentence.start, m.start() - 60) : m.start()]
     if word in {"arrest", "detain"} and not (
-            _BARE_VERB_BEFORE.search(before)
-            or re.match(r"\s+(?:was|has\s+been|had\s+been)\s+made", text[m.end():m.end() + 20])):
+        _BARE_VERB_BEFORE.search(before)
+        or re.match(r"\s+(?:was|has\s+been|had\s+been)\s+made", text[m.end() : m.end() + 20])
+    ):
         return False  # "arrest" as a plain noun or infinitive: "powers of arrest"
     if word == "intercept" and not re.search(r"\bhad\s+to\s+$", before):
         return False
     if word in {"disperse", "break up"} and not _USED_TO.search(before):
         return False  # "failure to disperse" is an offence; "used tear gas to disperse" an act
-    if word == "cleared" and not re.search(r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?$",
-                                           before, re.IGNORECASE):
+    if word == "cleared" and not re.search(
+        r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
+    ):
         return False  # "cleared" alone: only in the passive ("the square was cleared")
     if word == "held":
         if _HELD_NOT_ARREST.match(text, m.end()) or _EVENT_NOUN_BEFORE.search(before):
             return False
         after_people = _PEOPLE_NEAR.match(text, m.end(), min(sentence.end, m.end() + 40))
-        after_number = re.match(rf"\s+{NUMBER}", text[m.end():m.end() + 30], re.IGNORECASE)
+        after_number = re.match(rf"\s+{NUMBER}", text[m.end() : m.end() + 30], re.IGNORECASE)
         if not (_PERSON_BEFORE.search(before) or after_people or after_number):
             return False
     if kind in {"force", "home_visit"} or word in {"tickets", "summonses", "citations"}:
-        context = text[sentence.start:sentence.end]
+        context = text[sentence.start : sentence.end]
         if not lx.POLICE_AGENT.search(context):
             return False
     # "those arrested include", "the arrested": people counted elsewhere.
     return not (
-        kind == "arrest" and word in {"arrested", "detained"}
+        kind == "arrest"
+        and word in {"arrested", "detained"}
         and lx.REFERENCE.search(before[-25:])
         and not re.search(rf"{NUMBER}\s+$|\b(?:people|persons)\s+$", before[-25:], re.I)
     )
@@ -198,30 +206,39 @@ def _dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentenc
     if modal.search(before):
         return True
     # "to arrest", "to disperse": an intention, unless the police "had to" do it.
-    if re.search(r"\bto\s*$", before) and not re.search(
+    if (
+        re.search(r"\bto\s*$", before)
+        and not re.search(
             r"\bhad\s+to\s*$|\b(?:used|using|deployed|deploying|were\s+used|was\s+used|formed|"
             r"fired|firing|"
             r"forming|set\s+up|drafted\s+in|brought\s+in|moved\s+in|stepped\s+in)\s+"
-            r"(?:[\w-]+\s+){0,3}?to\s*$", text[max(sentence.start, anchor[0] - 60):anchor[0]]
-    ) and not (
+            r"(?:[\w-]+\s+){0,3}?to\s*$",
+            text[max(sentence.start, anchor[0] - 60) : anchor[0]],
+        )
+        and not (
             kind in {"stop_search", "dispersal"}
-            and re.search(r"\b(?:authority|powers?)\s+to\s*$", before)):
+            and re.search(r"\b(?:authority|powers?)\s+to\s*$", before)
+        )
+    ):
         # An authorisation in force ("powers are in place to stop and search") is an act.
         return True
-    sentence_text = text[sentence.start:sentence.end]
+    sentence_text = text[sentence.start : sentence.end]
     cumulative = lx.CUMULATIVE.search(text, clause[0], clause[1])
     if cumulative and not (
-            re.fullmatch(r"so\s+far", cumulative.group(), re.IGNORECASE)
-            and lx.ONE_EVENT_FOLLOW_UP.search(sentence_text)
-            and not lx.SEVERAL_PROTESTS.search(sentence_text)):
+        re.fullmatch(r"so\s+far", cumulative.group(), re.IGNORECASE)
+        and lx.ONE_EVENT_FOLLOW_UP.search(sentence_text)
+        and not lx.SEVERAL_PROTESTS.search(sentence_text)
+    ):
         # "so far" is a running total, except for one protest's follow-up arrests ("nine have
         # so far been arrested in connection with the disorder"), which belong to its event
         return True
     if lx.RUNNING_TOTAL.search(text, clause[0], clause[1]) and lx.SEVERAL_PROTESTS.search(
-            sentence_text):
+        sentence_text
+    ):
         return True  # "had now charged 96 people over the protests": a running total
     if kind in {"stop_search", "dispersal"} and _GENERIC_ORDER.search(
-            text, max(sentence.start, anchor[0] - 30), anchor[0]):
+        text, max(sentence.start, anchor[0] - 30), anchor[0]
+    ):
         return True  # "at protests where a Section 60 order is in force": a general rule
     if lx.COURT.search(sentence_text) and kind != "charge":
         return True
@@ -232,7 +249,7 @@ def _dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentenc
 def _comma_clause(text: str, anchor: Span, sentence: Sentence) -> str:
     start = max(text.rfind(",", sentence.start, anchor[0]) + 1, sentence.start)
     end = text.find(",", anchor[1], sentence.end)
-    return text[start: end if end >= 0 else sentence.end]
+    return text[start : end if end >= 0 else sentence.end]
 
 
 def _clause_start(text: str, sentence: Sentence, floor: int, anchor_start: int) -> int:
@@ -256,49 +273,65 @@ def _set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
 
 def _count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     prefix_start = clause_start
-    prefix = text[prefix_start:act.anchor[0]]
+    prefix = text[prefix_start : act.anchor[0]]
     if noun:
         m = _NOUN_COUNT.search(prefix)
         if m:
             shifted = re.compile(_NOUN_COUNT.pattern, re.IGNORECASE).search(
-                text, prefix_start + m.start(), act.anchor[0])
+                text, prefix_start + m.start(), act.anchor[0]
+            )
             if shifted:
                 _set_count(act, shifted)
                 act.subset = bool(shifted.group("sub"))
-                act.definite = bool(re.search(r"\bthe\s+$", text[max(0, shifted.start() - 4):
-                                                                  shifted.start()], re.I))
-                if lx.ADDITIVE.search(text[max(0, shifted.start() - 20):shifted.start()]):
+                act.definite = bool(
+                    re.search(
+                        r"\bthe\s+$", text[max(0, shifted.start() - 4) : shifted.start()], re.I
+                    )
+                )
+                if lx.ADDITIVE.search(text[max(0, shifted.start() - 20) : shifted.start()]):
                     act.additive = True
                 return True
         if lx.VAGUE_WORDS.search(" ".join(prefix.split()[-3:])):
             act.vague = True
             return True
         return False
-    numbers = [m for m in lx.NUMBER_RE.finditer(text, prefix_start, act.anchor[0])
-               if not lx.not_people(text, m.start(), m.end())]
+    numbers = [
+        m
+        for m in lx.NUMBER_RE.finditer(text, prefix_start, act.anchor[0])
+        if not lx.not_people(text, m.start(), m.end())
+    ]
     if numbers:
         m = numbers[-1]
         if len(numbers) > 1 and _COMPOSITE.fullmatch(text, numbers[-2].end(), m.start()):
             act.vague = True  # "three men and one woman were held": never summed
             return True
-        between = text[m.end():act.anchor[0]]
-        if (len(between.split()) <= 18 and not _SUBJECT_BREAKERS.search(between)
-                and not any(not lx.not_people(text, n.start(), n.end())
-                            for n in lx.NUMBER_RE.finditer(text, m.end(), act.anchor[0]))
-                and (_PEOPLE_NEAR.match(between) or not between.strip()
-                     or _PASSIVE_END.search(between))):
+        between = text[m.end() : act.anchor[0]]
+        if (
+            len(between.split()) <= 18
+            and not _SUBJECT_BREAKERS.search(between)
+            and not any(
+                not lx.not_people(text, n.start(), n.end())
+                for n in lx.NUMBER_RE.finditer(text, m.end(), act.anchor[0])
+            )
+            and (_PEOPLE_NEAR.match(between) or not between.strip() or _PASSIVE_END.search(between))
+        ):
             value = parse_number(m.group())
-            lead = text[max(prefix_start, m.start() - 25):m.start()]
+            lead = text[max(prefix_start, m.start() - 25) : m.start()]
             vague = re.search(rf"{VAGUE_BEFORE}\s+$", lead, re.IGNORECASE)
-            act.vague = bool(vague) or text[m.end():m.end() + 1] == "+"
+            act.vague = bool(vague) or text[m.end() : m.end() + 1] == "+"
             act.count = None if act.vague else value
             act.count_span = None if act.vague else (m.start(), m.end())
             act.definite = bool(re.search(r"\bthe\s+$", lead, re.IGNORECASE))
             act.additive = bool(lx.ADDITIVE.search(lead))
             # "Of those, 98 were held under ...": part of a count told before
-            act.subset = bool(re.search(r"\bof\s+(?:those|them|these|whom)(?:\s+arrested|"
-                                        r"\s+held|\s+detained)?\s*,?\s*$",
-                                        text[max(0, m.start() - 30):m.start()], re.IGNORECASE))
+            act.subset = bool(
+                re.search(
+                    r"\bof\s+(?:those|them|these|whom)(?:\s+arrested|"
+                    r"\s+held|\s+detained)?\s*,?\s*$",
+                    text[max(0, m.start() - 30) : m.start()],
+                    re.IGNORECASE,
+                )
+            )
             act.total_marker = bool(lx.TOTAL_MARKER.search(lead))
             return True
     line_start = prefix_start == 0 or text[prefix_start - 1] == "\n"
@@ -309,8 +342,11 @@ def _count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     if singles and numbers:  # "three men and one woman were held": no summing
         act.vague = True
         return True
-    if singles and _PASSIVE_END.search(prefix) or (singles and not prefix[singles[-1].end()
-                                                                          - prefix_start:].strip()):
+    if (
+        singles
+        and _PASSIVE_END.search(prefix)
+        or (singles and not prefix[singles[-1].end() - prefix_start :].strip())
+    ):
         count = len(singles) if re.search(r"\bwere\b", prefix[-30:]) else 1
         act.count = count
         act.count_span = (singles[0].start(), singles[-1].end())
@@ -339,12 +375,13 @@ def _count_after(act: Act, text: str, limit: int) -> bool:
             _set_count(act, m)
             return True
     single = lx.SINGLE_PERSON.match(text, act.anchor[1] + 1, limit)
-    if single and text[act.anchor[1]:single.start()].strip() == "":
+    if single and text[act.anchor[1] : single.start()].strip() == "":
         act.count, act.count_span = 1, (single.start(), single.end())
         return True
-    after = text[act.anchor[1]:limit]
-    if re.match(rf"\s+(?:[\w'’-]+\s+){{0,2}}?{lx.PEOPLE}\b", after, re.IGNORECASE) or \
-            lx.VAGUE_WORDS.match(after.strip()):
+    after = text[act.anchor[1] : limit]
+    if re.match(
+        rf"\s+(?:[\w'’-]+\s+){{0,2}}?{lx.PEOPLE}\b", after, re.IGNORECASE
+    ) or lx.VAGUE_WORDS.match(after.strip()):
         act.vague = True
         return True
     return False
@@ -367,8 +404,12 @@ def _offence(act: Act, text: str, start: int, limit: int) -> int:
         return start
     stop = lx.OFFENCE_STOP.search(text, begin, limit)
     listing = lx.OFFENCE_LIST.match(text, begin, limit)
-    while stop and listing and text[stop.start()] == "," and not lx.NUMBER_RE.match(
-            text, stop.end() + 1):
+    while (
+        stop
+        and listing
+        and text[stop.start()] == ","
+        and not lx.NUMBER_RE.match(text, stop.end() + 1)
+    ):
         # "offences including assaults, public order offences and criminal damage"
         stop = lx.OFFENCE_STOP.search(text, stop.end(), limit)
     end = stop.start() if stop else limit
@@ -383,7 +424,7 @@ def _offence(act: Act, text: str, start: int, limit: int) -> int:
 
 
 def _split_list(act: Act, text: str, start: int, limit: int) -> list[Act]:
-    """", including individuals carrying knives and for affray": one act per offence listed."""
+    """ ", including individuals carrying knives and for affray": one act per offence listed."""
     m = lx.INCLUDING_LIST.match(text, start, limit)
     if not m or lx.NUMBER_RE.search(m.group("list")):
         return []
@@ -392,15 +433,26 @@ def _split_list(act: Act, text: str, start: int, limit: int) -> list[Act]:
     for piece in re.split(r",\s*|\s+and\s+|\s+or\s+", m.group("list")):
         offset = text.find(piece, position)
         position = offset + len(piece)
-        phrase = re.sub(r"^(?:for|individuals?|people|those|persons?)\s+", "", piece.strip(),
-                        flags=re.IGNORECASE)
+        phrase = re.sub(
+            r"^(?:for|individuals?|people|those|persons?)\s+",
+            "",
+            piece.strip(),
+            flags=re.IGNORECASE,
+        )
         phrase = re.sub(r"^(?:for)\s+", "", phrase, flags=re.IGNORECASE)
         if not phrase:
             continue
         begin = offset + piece.index(phrase) if phrase in piece else offset
-        child = Act(act.type, act.anchor, act.sentence, (offset, offset + len(piece)),
-                    offence=phrase, offence_span=(begin, begin + len(phrase)), listed=True,
-                    parent=act)
+        child = Act(
+            act.type,
+            act.anchor,
+            act.sentence,
+            (offset, offset + len(piece)),
+            offence=phrase,
+            offence_span=(begin, begin + len(phrase)),
+            listed=True,
+            parent=act,
+        )
         set_trigger(child, text)
         items.append(child)
     act.children.extend(items)
@@ -408,7 +460,7 @@ def _split_list(act: Act, text: str, start: int, limit: int) -> list[Act]:
 
 
 def _offence_list_of_reference(act: Act, text: str) -> list[Act]:
-    """"The 8 arrests were for offences including criminal damage and assault"."""
+    """ "The 8 arrests were for offences including criminal damage and assault"."""
     if not (act.definite and act.offence and act.offence_span):
         return []
     m = re.match(r"offen[cs]es\s+(?:including|involving)\s+(.+)$", act.offence, re.IGNORECASE)
@@ -426,9 +478,16 @@ def _list_from(act: Act, text: str, start: int) -> list[Act]:
         position = offset + len(piece)
         if not piece.strip():
             continue
-        child = Act(act.type, act.anchor, act.sentence, (offset, offset + len(piece)),
-                    offence=piece.strip(), offence_span=(offset, offset + len(piece.strip())),
-                    listed=True, parent=act)
+        child = Act(
+            act.type,
+            act.anchor,
+            act.sentence,
+            (offset, offset + len(piece)),
+            offence=piece.strip(),
+            offence_span=(offset, offset + len(piece.strip())),
+            listed=True,
+            parent=act,
+        )
         set_trigger(child, text)
         items.append(child)
     act.children.extend(items)
@@ -445,8 +504,9 @@ def anchors_in(text: str, start: int, end: int, low: str | None = None) -> list[
     reached = start
     for candidate in lx.ANCHOR_START.finditer(low, start, end):
         position = candidate.start()
-        if position < reached or (position and (text[position - 1].isalnum()
-                                                or text[position - 1] in "-_'’")):
+        if position < reached or (
+            position and (text[position - 1].isalnum() or text[position - 1] in "-_'’")
+        ):
             continue
         m = lx.ANCHOR.match(text, position, end)
         if m:
@@ -487,10 +547,12 @@ _CROWD_COUNT = re.compile(
     r"(?:\w+ly\s+|also\s+|then\s+)?",
     re.IGNORECASE,
 )
-_JOINED = re.compile(r"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?",
-                     re.IGNORECASE)
-_GENERIC_ORDER = re.compile(r"\b(?:where|wherever|whenever|when|if|unless)\s+(?:a|an|any)\s+$",
-                            re.IGNORECASE)
+_JOINED = re.compile(
+    r"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?", re.IGNORECASE
+)
+_GENERIC_ORDER = re.compile(
+    r"\b(?:where|wherever|whenever|when|if|unless)\s+(?:a|an|any)\s+$", re.IGNORECASE
+)
 _COMPOSITE = re.compile(r"\s+(?:[\w-]+\s+){1,2}?(?:and|plus|as\s+well\s+as)\s+", re.IGNORECASE)
 _HYPOTHETICAL_AFTER = re.compile(
     r"\s+(?:(?:were|was|are|is|remain|remained)\s+(?:still\s+|also\s+)?"
@@ -509,7 +571,8 @@ def find_acts(
     """The acts stated in sentence number *index* of *sentences* (*low*: the lowered text)."""
     sentence = sentences[index]
     anchors = [
-        (m.lastgroup, m) for m in anchors_in(text, sentence.start, sentence.end, low)
+        (m.lastgroup, m)
+        for m in anchors_in(text, sentence.start, sentence.end, low)
         if _keep_anchor(m.lastgroup or "", m, text, sentence)
     ]
     acts: list[Act] = []
@@ -519,25 +582,34 @@ def find_acts(
     for number, (kind, m) in enumerate(anchors):
         if m.start() in consumed or kind is None:
             continue
-        next_start = next((a.start() for _, a in anchors[number + 1:]
-                           if a.start() not in consumed), sentence.end)
+        next_start = next(
+            (a.start() for _, a in anchors[number + 1 :] if a.start() not in consumed), sentence.end
+        )
         clause_start = _clause_start(text, sentence, floor, m.start())
-        act = Act(kind, (m.start(), m.end()), index, (clause_start, next_start),
-                  kind_of=_other_kind(m.group()) if kind == "other" else "")
+        act = Act(
+            kind,
+            (m.start(), m.end()),
+            index,
+            (clause_start, next_start),
+            kind_of=_other_kind(m.group()) if kind == "other" else "",
+        )
         joined = dropped_end is not None and _JOINED.fullmatch(text, dropped_end, m.start())
         if joined or _dropped(kind, text, act.anchor, (clause_start, next_start), sentence):
             floor = dropped_end = m.end()
             continue
         dropped_end = None
         noun = bool(_NOUN_ANCHORS.fullmatch(m.group().lower().split()[0])) and not (
-            _AGENT_VERB_BEFORE.search(text, max(sentence.start, m.start() - 30), m.start()))
-        passive = bool(_PASSIVE_END.search(text[clause_start:m.start()]))
+            _AGENT_VERB_BEFORE.search(text, max(sentence.start, m.start() - 30), m.start())
+        )
+        passive = bool(_PASSIVE_END.search(text[clause_start : m.start()]))
         if kind == "home_visit":
             if re.search(r"\b(?:her|his)\b", m.group(), re.IGNORECASE) or re.match(
-                    r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|person|"
-                    r"pensioner|teenager|activist|student|mother|father|grandmother|"
-                    r"grandfather|councillor|journalist|boy|girl)\b", text[m.end():m.end() + 60],
-                    re.IGNORECASE):
+                r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|person|"
+                r"pensioner|teenager|activist|student|mother|father|grandmother|"
+                r"grandfather|councillor|journalist|boy|girl)\b",
+                text[m.end() : m.end() + 60],
+                re.IGNORECASE,
+            ):
                 act.count, act.count_span = 1, (m.start(), m.end())
             else:
                 _count_before(act, text, clause_start, False)
@@ -547,32 +619,50 @@ def find_acts(
                 _set_count(act, counted, "n" if counted.group("n") else "n2")
         elif noun or passive or not _count_after(act, text, next_start):
             counted = _count_before(act, text, clause_start, noun)
-            to = None if counted or kind != "other" else _TO_PEOPLE.match(text, m.end(),
-                                                                          next_start)
+            to = None if counted or kind != "other" else _TO_PEOPLE.match(text, m.end(), next_start)
             if to:  # "issued 45 tickets" above; "issued tickets to 11 people" here
                 _set_count(act, to)
         previous = next((a for a in reversed(acts) if a.sentence == index and not a.item), None)
-        if (act.count is None and not act.vague and previous is not None
-                and previous.count is not None and previous.type != act.type
-                and {act.type, previous.type} <= {"arrest", "charge"}
-                and _SAME_PEOPLE.search(text, previous.anchor[1], m.start())
-                and not re.search(r"[,;]", text[previous.anchor[1]:m.start()])):
+        if (
+            act.count is None
+            and not act.vague
+            and previous is not None
+            and previous.count is not None
+            and previous.type != act.type
+            and {act.type, previous.type} <= {"arrest", "charge"}
+            and _SAME_PEOPLE.search(text, previous.anchor[1], m.start())
+            and not re.search(r"[,;]", text[previous.anchor[1] : m.start()])
+        ):
             act.count, act.count_span = previous.count, previous.count_span
-        if (noun and act.count is None and not act.vague
-                and re.search(r"\b(?:the|these|those)\s+$", text[max(0, m.start() - 8):m.start()],
-                              re.IGNORECASE)):
+        if (
+            noun
+            and act.count is None
+            and not act.vague
+            and re.search(
+                r"\b(?:the|these|those)\s+$", text[max(0, m.start() - 8) : m.start()], re.IGNORECASE
+            )
+        ):
             if not lx.POLICE_AGENT.search(text, sentence.start, sentence.end):
                 floor = m.end()  # "criticised the fines": the fines told of before, not news
                 continue
             act.reference = True  # "the arrests were for ...": more about arrests told before
-        if (act.count is None and lx.REFERENCE_SUBJECT.fullmatch(text, sentence.start, m.start())
-                and _PASSIVE_END.search(text, max(sentence.start, m.start() - 40), m.start())):
+        if (
+            act.count is None
+            and lx.REFERENCE_SUBJECT.fullmatch(text, sentence.start, m.start())
+            and _PASSIVE_END.search(text, max(sentence.start, m.start() - 40), m.start())
+        ):
             act.reference = True
             act.all_of_them = bool(_ALL_OF_THEM.match(text, sentence.start, m.start()))
-        if kind in {"force", "dispersal"} and act.count is not None and act.count_span and (
+        if (
+            kind in {"force", "dispersal"}
+            and act.count is not None
+            and act.count_span
+            and (
                 not _CROWD_COUNT.fullmatch(text, act.count_span[1], m.start())
                 if act.count_span[1] <= m.start()
-                else not _PEOPLE_NEAR.match(text, act.count_span[1], next_start)):
+                else not _PEOPLE_NEAR.match(text, act.count_span[1], next_start)
+            )
+        ):
             # "arrested 108 protesters as they cleared ...", "fired one AEP round": the number
             # does not count people moved or hurt.
             act.count, act.count_span = None, None
@@ -592,8 +682,14 @@ def find_acts(
     return acts
 
 
-def _items(act: Act, text: str, start: int, sentence: Sentence,
-           anchors: list[tuple[str | None, re.Match[str]]], consumed: set[int]) -> list[Act]:
+def _items(
+    act: Act,
+    text: str,
+    start: int,
+    sentence: Sentence,
+    anchors: list[tuple[str | None, re.Match[str]]],
+    consumed: set[int],
+) -> list[Act]:
     """Elliptical acts after *act*: "..., five for theft and three for other offences"."""
     items: list[Act] = []
     position = start
@@ -601,11 +697,12 @@ def _items(act: Act, text: str, start: int, sentence: Sentence,
         m = _ITEM.search(text, position, sentence.end)
         if not m:
             break
-        blocking = [a for _, a in anchors if position <= a.start() < m.start()
-                    and a.start() not in consumed]
+        blocking = [
+            a for _, a in anchors if position <= a.start() < m.start() and a.start() not in consumed
+        ]
         if blocking or lx.not_people(text, m.start("n"), m.end("n")):
             break
-        if re.search(r"\bincluding\s*$", text[max(0, m.start() - 12):m.start("n")], re.I):
+        if re.search(r"\bincluding\s*$", text[max(0, m.start() - 12) : m.start("n")], re.I):
             break
         if not (m.group("add") or m.group("tail")):
             break

@@ -28,8 +28,18 @@ __all__ = [
 ]
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -40,9 +50,7 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
-_DAY_MONTH = re.compile(
-    rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?(?!\w)", re.IGNORECASE
-)
+_DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?(?!\w)", re.IGNORECASE)
 _MONTH_DAY = re.compile(
     rf"\b{_MONTH}\s+{_DAY}(?!\d)(?:(?:,\s*|\s+){_YEAR})?(?![\w:])", re.IGNORECASE
 )
@@ -117,10 +125,18 @@ def _easter(year: int) -> dt.date:
 def _named_day(name: str, year: int) -> dt.date:
     name = re.sub(r"\s+", " ", name.lower()).replace("’", "'")
     fixed = {
-        "armistice day": (11, 11), "remembrance day": (11, 11), "christmas day": (12, 25),
-        "christmas eve": (12, 24), "boxing day": (12, 26), "new year's day": (1, 1),
-        "new year's eve": (12, 31), "bonfire night": (11, 5), "guy fawkes night": (11, 5),
-        "may day": (5, 1), "valentine's day": (2, 14), "halloween": (10, 31),
+        "armistice day": (11, 11),
+        "remembrance day": (11, 11),
+        "christmas day": (12, 25),
+        "christmas eve": (12, 24),
+        "boxing day": (12, 26),
+        "new year's day": (1, 1),
+        "new year's eve": (12, 31),
+        "bonfire night": (11, 5),
+        "guy fawkes night": (11, 5),
+        "may day": (5, 1),
+        "valentine's day": (2, 14),
+        "halloween": (10, 31),
         "hallowe'en": (10, 31),
     }
     if name in fixed:
@@ -129,8 +145,10 @@ def _named_day(name: str, year: int) -> dt.date:
         first = dt.date(year, 11, 1)
         return first + dt.timedelta(days=(6 - first.weekday()) % 7 + 7)
     easter = _easter(year)
-    return {"good friday": easter - dt.timedelta(days=2),
-            "easter monday": easter + dt.timedelta(days=1)}.get(name, easter)
+    return {
+        "good friday": easter - dt.timedelta(days=2),
+        "easter monday": easter + dt.timedelta(days=1),
+    }.get(name, easter)
 
 
 def _absolute_dates(text: str, start: int, end: int) -> list[tuple[int, int, int | None, int, int]]:
@@ -148,8 +166,12 @@ def _absolute_dates(text: str, start: int, end: int) -> list[tuple[int, int, int
             if not 1 <= month <= 12 or not 1 <= day <= 31:
                 continue
             # "may 5 people": a month name that is also a word needs its capital.
-            if (regex is _MONTH_DAY and month_text.lower() in {"may", "march"} and year is None
-                    and not month_text[0].isupper()):
+            if (
+                regex is _MONTH_DAY
+                and month_text.lower() in {"may", "march"}
+                and year is None
+                and not month_text[0].isupper()
+            ):
                 continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), m.end(), year, month, day))
@@ -171,8 +193,10 @@ def parse_published(value: object) -> dt.date | None:
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|$|\?|\.)")
-_TIME = (r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*"
-         r"(?:gmt|bst|utc|[ecmp][sd]?t|aes?t|aedt|hkt|cet|cest|ist)?")
+_TIME = (
+    r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*"
+    r"(?:gmt|bst|utc|[ecmp][sd]?t|aes?t|aedt|hkt|cet|cest|ist)?"
+)
 _URL_MONTH_DATE = re.compile(
     r"/((?:19|20)\d\d)/(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*/([0-3]?\d)(?:/|-|$)",
     re.IGNORECASE,
@@ -185,7 +209,8 @@ _PUBLISHED_LABEL = re.compile(
 # The label must lead straight into the date ("Published on Sun 28 Mar 2021"): "police have
 # published images ... of a protest on 3 August" is no publication line.
 _PUBLISHED_LABEL_END = re.compile(
-    _PUBLISHED_LABEL.pattern + r"(?:[a-z]{3,9}\.?,?\s+)?$", re.IGNORECASE)
+    _PUBLISHED_LABEL.pattern + r"(?:[a-z]{3,9}\.?,?\s+)?$", re.IGNORECASE
+)
 # What may stand beside a date on a line of its own at the head of an article: a weekday, a
 # section label ("News |"), a place dateline ("Melbourne,", "OTTAWA —"), and a time after it.
 _ALONE_BEFORE = re.compile(
@@ -227,10 +252,12 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
         line_start = text.rfind("\n", 0, start) + 1
         before = text[line_start:start]
         line_end = text.find("\n", end)
-        after = text[end: line_end if line_end >= 0 else len(text)]
+        after = text[end : line_end if line_end >= 0 else len(text)]
         labelled = _PUBLISHED_LABEL_END.search(before) is not None
-        alone = (_ALONE_BEFORE.fullmatch(before) is not None
-                 and _ALONE_AFTER.fullmatch(after) is not None)
+        alone = (
+            _ALONE_BEFORE.fullmatch(before) is not None
+            and _ALONE_AFTER.fullmatch(after) is not None
+        )
         if labelled or alone:
             return date, (start, end)
     return None, None
@@ -298,13 +325,19 @@ def find_dates(
             if value and value > published + dt.timedelta(days=7):
                 value = _make(published.year - 1, month, day)
         key = value.isoformat() if value else f"?{month:02d}-{day:02d}"
-        mentions.append(DateMention(a, b, key, value, _protest_after(text, b, end)
-                                    or _protest_before(text, a, start)))
+        mentions.append(
+            DateMention(
+                a, b, key, value, _protest_after(text, b, end) or _protest_before(text, a, start)
+            )
+        )
     for m in _RELATIVE.finditer(text, start, end):
         # "Saturday 13 February": the written date already speaks for itself.
         if m.group("weekday") and any(
-                x.start <= m.start() < x.end or m.start() <= x.start < m.end()
-                or _WEEKDAY_JOIN.fullmatch(text, m.end(), x.start) for x in mentions):
+            x.start <= m.start() < x.end
+            or m.start() <= x.start < m.end()
+            or _WEEKDAY_JOIN.fullmatch(text, m.end(), x.start)
+            for x in mentions
+        ):
             continue
         mentions.append(_relative(m, text, end, published, full_dates))
     mentions.sort(key=lambda x: x.start)
@@ -319,8 +352,9 @@ def _relative(
         weekday = _WEEKDAYS.index(m.group("weekday").lower())
         which = re.sub(r"\s+", " ", (m.group("which") or "").lower())
         if m.group("overnight") or m.group("into"):
-            return DateMention(m.start(), m.end(), f"?overnight-{_WEEKDAYS[weekday]}", None,
-                               protest)
+            return DateMention(
+                m.start(), m.end(), f"?overnight-{_WEEKDAYS[weekday]}", None, protest
+            )
         value = _resolve_weekday(weekday, which, published, full_dates)
         label = f"{which}-" if which in {"last", "past", "next", "this coming"} else "on-"
         key = value.isoformat() if value else f"?{label}{_WEEKDAYS[weekday]}"
@@ -357,7 +391,7 @@ _PROTEST_BEFORE = re.compile(
 
 
 def _protest_before(text: str, position: int, start: int) -> bool:
-    """"after disorder at a protest in Bristol on 3 August": the date of the protest."""
+    """ "after disorder at a protest in Bristol on 3 August": the date of the protest."""
     return _PROTEST_BEFORE.search(text, max(start, position - 60), position) is not None
 
 
@@ -371,7 +405,7 @@ def full_dates_in(text: str) -> list[dt.date]:
     dates = []
     for _, end, year, month, day in _absolute_dates(text, 0, len(text)):
         line_end = text.find("\n", end)
-        rest = text[end: line_end if line_end >= 0 else len(text)]
+        rest = text[end : line_end if line_end >= 0 else len(text)]
         if year is not None and not rest.strip() and (date := _make(year, month, day)):
             dates.append(date)
     return dates

@@ -43,13 +43,15 @@ def extract_records(
     for record in records:
         text = article_text(record)
         started = time.perf_counter()
-        predictions.append(extractor.extract(
-            article_id=str(record.get("id", "")),
-            text=text,
-            title=record.get("title") or "",
-            url=record.get("url") or "",
-            published=record.get("published") if with_published else None,
-        ))
+        predictions.append(
+            extractor.extract(
+                article_id=str(record.get("id", "")),
+                text=text,
+                title=record.get("title") or "",
+                url=record.get("url") or "",
+                published=record.get("published") if with_published else None,
+            )
+        )
         elapsed += time.perf_counter() - started
     return predictions, elapsed
 
@@ -70,8 +72,17 @@ def render_scores(scores: Mapping[str, FieldScore]) -> list[list[str]]:
             value = getattr(score, measure)
             target_text = f"{measure} ≥ {minimum:.2f}"
             status = "—" if value is None else ("met" if value >= minimum else "missed")
-        rows.append([label, _fmt(score.precision), _fmt(score.recall), _fmt(score.f1),
-                     _fmt(score.accuracy), target_text, status])
+        rows.append(
+            [
+                label,
+                _fmt(score.precision),
+                _fmt(score.recall),
+                _fmt(score.f1),
+                _fmt(score.accuracy),
+                target_text,
+                status,
+            ]
+        )
     return rows
 
 

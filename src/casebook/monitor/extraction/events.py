@@ -40,11 +40,17 @@ def _merge(into: Act, other: Act) -> None:
 
 
 def _link_subsets(arrests: list[Act]) -> None:
-    """"14 of the arrests were for X": a part of the latest larger count before it."""
+    """ "14 of the arrests were for X": a part of the latest larger count before it."""
     for act in arrests:
         if act.subset and act.count is not None and act.parent is None:
-            larger = [a for a in arrests if a.count is not None and a.count > act.count
-                      and a.anchor[0] < act.anchor[0] and not a.subset]
+            larger = [
+                a
+                for a in arrests
+                if a.count is not None
+                and a.count > act.count
+                and a.anchor[0] < act.anchor[0]
+                and not a.subset
+            ]
             if larger:
                 act.parent = larger[-1]
                 larger[-1].children.append(act)
@@ -57,9 +63,19 @@ def _link_subsets(arrests: list[Act]) -> None:
 def _dedupe_counts(acts: list[Act]) -> list[Act]:
     kept: list[Act] = []
     for act in acts:
-        twin = next((k for k in kept if k.type == act.type and k.count is not None
-                     and k.count == act.count and not act.item and not act.additive
-                     and k.legal_basis in (None, act.legal_basis)), None)
+        twin = next(
+            (
+                k
+                for k in kept
+                if k.type == act.type
+                and k.count is not None
+                and k.count == act.count
+                and not act.item
+                and not act.additive
+                and k.legal_basis in (None, act.legal_basis)
+            ),
+            None,
+        )
         if twin is not None:
             _merge(twin, act)
         else:
@@ -68,19 +84,26 @@ def _dedupe_counts(acts: list[Act]) -> list[Act]:
 
 
 def _fold_references(acts: list[Act]) -> list[Act]:
-    """"Seven arrested ... Those arrested were held on suspicion of X": the second sentence
+    """ "Seven arrested ... Those arrested were held on suspicion of X": the second sentence
     tells more about the seven (its offence), it is not another act. "Those arrested were
     charged with Y": the charge is an act, of the same seven people."""
     kept: list[Act] = []
     for act in acts:
         if act.reference and act.count is None and act.type == "charge" and act.all_of_them:
-            arrested = next((k for k in reversed(kept) if k.type == "arrest"
-                             and k.count is not None and not k.vague), None)
+            arrested = next(
+                (
+                    k
+                    for k in reversed(kept)
+                    if k.type == "arrest" and k.count is not None and not k.vague
+                ),
+                None,
+            )
             if arrested is not None:
                 act.count, act.count_span = arrested.count, arrested.count_span
         if act.reference and act.count is None and not act.children:
-            target = next((k for k in reversed(kept) if k.type == act.type
-                           and k.count is not None), None)
+            target = next(
+                (k for k in reversed(kept) if k.type == act.type and k.count is not None), None
+            )
             if target is not None:
                 if target.offence is None and target.legal_basis in (None, act.legal_basis):
                     _merge(target, act)
@@ -127,14 +150,16 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     remaining = [a for a in acts if a.type == "arrest"]
     specific = [a for a in remaining if a.count is not None or a.offence is not None]
     if specific:
-        acts = [a for a in acts if not (a.type == "arrest" and a.count is None
-                                        and a.offence is None)]
+        acts = [
+            a for a in acts if not (a.type == "arrest" and a.count is None and a.offence is None)
+        ]
     if total is None:
         remaining = [a for a in acts if a.type == "arrest"]
         only = remaining[0] if len(remaining) == 1 else None
         # "a further 47 on Sunday" is the whole of its own day's event.
-        alone = only is not None and (not only.additive or only.sibling is None
-                                      or id(only.sibling) not in present)
+        alone = only is not None and (
+            not only.additive or only.sibling is None or id(only.sibling) not in present
+        )
         if only is not None and only.count is not None and alone:
             total, total_act = only.count, only
 
@@ -149,22 +174,39 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     settled: list[Act] = []
     for act in acts:
         if act.count is None:
-            twin = next((k for k in settled if k.type == act.type and k.count is None
-                         and k.kind_of == act.kind_of and (
-                act.type != "arrest" or (k.offence or "").lower() == (act.offence or "").lower()
-            )), None)
+            twin = next(
+                (
+                    k
+                    for k in settled
+                    if k.type == act.type
+                    and k.count is None
+                    and k.kind_of == act.kind_of
+                    and (
+                        act.type != "arrest"
+                        or (k.offence or "").lower() == (act.offence or "").lower()
+                    )
+                ),
+                None,
+            )
             if twin is not None:
                 _merge(twin, act)
                 continue
             if act.type != "arrest":
-                counted_twin = next((k for k in settled if k.type == act.type
-                                     and k.kind_of == act.kind_of), None)
+                counted_twin = next(
+                    (k for k in settled if k.type == act.type and k.kind_of == act.kind_of), None
+                )
                 if counted_twin is not None:
                     _merge(counted_twin, act)
                     continue
         elif act.type != "arrest":
-            vague_twin = next((k for k in settled if k.type == act.type and k.count is None
-                               and k.kind_of == act.kind_of), None)
+            vague_twin = next(
+                (
+                    k
+                    for k in settled
+                    if k.type == act.type and k.count is None and k.kind_of == act.kind_of
+                ),
+                None,
+            )
             if vague_twin is not None:
                 settled[settled.index(vague_twin)] = act
                 _merge(act, vague_twin)

@@ -68,8 +68,9 @@ _OF_AN_ORDER = re.compile(
     re.IGNORECASE,
 )
 # "..., the ministry said on Friday": when the news was given, not when police acted.
-_REPORTED_ON = re.compile(r"\b(?:said|says|announced|confirmed|added|reported)\s+(?:on\s+)?$",
-                          re.IGNORECASE)
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|confirmed|added|reported)\s+(?:on\s+)?$", re.IGNORECASE
+)
 _OVERNIGHT = re.compile(r"\bovernight\b|\bthrough\s+the\s+night\b", re.IGNORECASE)
 _SECTION_BEFORE_ACT = re.compile(
     r"\b(?:section|s\.?)\s*(?P<number>\d+[A-Z]{0,2})\s+(?:orders?|conditions?|notices?|"
@@ -77,8 +78,11 @@ _SECTION_BEFORE_ACT = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
-_SUBSET_BEFORE = re.compile(r"\bincluding\s+(?:\S+\s+){0,2}?\d|\bincluding\s+(?:one|two|three|"
-                            r"four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE)
+_SUBSET_BEFORE = re.compile(
+    r"\bincluding\s+(?:\S+\s+){0,2}?\d|\bincluding\s+(?:one|two|three|"
+    r"four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
 _CONTEXT = 3  # sentences either side in which a protest word makes an act relevant
 _RELEVANT = 0.5
 
@@ -154,7 +158,10 @@ class Extractor:
     # -- stages -------------------------------------------------------------------------------
 
     def _events(
-        self, text: str, low: str, published: dt.date | None,
+        self,
+        text: str,
+        low: str,
+        published: dt.date | None,
         published_span: tuple[int, int] | None,
     ) -> tuple[list[dict[str, Any]], float]:
         sentences = split_sentences(text)
@@ -164,9 +171,8 @@ class Extractor:
             protest[max(0, bisect.bisect_right(starts, position) - 1)] = True
         acts: list[Act] = []
         for index, sentence in enumerate(sentences):
-            window = protest[max(0, index - _CONTEXT): index + _CONTEXT + 1]
-            if not any(window) or not lx.PREFILTER_ACTION.search(low, sentence.start,
-                                                                 sentence.end):
+            window = protest[max(0, index - _CONTEXT) : index + _CONTEXT + 1]
+            if not any(window) or not lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
         if not acts:
@@ -179,11 +185,15 @@ class Extractor:
         skip = [span for span in (published_span, dateline_span(text)) if span]
         anchors = full_dates_in(text) if published is None else []
         wanted = {i for a in acts for i in (a.sentence - 1, a.sentence)} | {
-            i for i, flag in enumerate(protest) if flag}
-        dates = [d for i in sorted(wanted) if i >= 0
-                 for d in find_dates(text, sentences[i].start, sentences[i].end, published,
-                                     anchors)
-                 if not any(d.start < b and a < d.end for a, b in skip)]
+            i for i, flag in enumerate(protest) if flag
+        }
+        dates = [
+            d
+            for i in sorted(wanted)
+            if i >= 0
+            for d in find_dates(text, sentences[i].start, sentences[i].end, published, anchors)
+            if not any(d.start < b and a < d.end for a, b in skip)
+        ]
         placed = self._place_acts(text, sentences, acts, forces, places, dates, protest)
         if forces:
             score = min(1.0, score + 0.05)
@@ -209,31 +219,47 @@ class Extractor:
                     continue
                 cited = citation.citation
                 start, end = sentence.start + citation.start, sentence.start + citation.end
-                section = None if citation.section else _SECTION_BEFORE_ACT.search(
-                    sentence.text, max(0, citation.start - 80), citation.start)
+                section = (
+                    None
+                    if citation.section
+                    else _SECTION_BEFORE_ACT.search(
+                        sentence.text, max(0, citation.start - 80), citation.start
+                    )
+                )
                 if section:  # "a Section 14 order under the Public Order Act 1986"
                     slug = self.provisions.resolve(
-                        f"section {section.group('number')} of the {citation.citation}")
+                        f"section {section.group('number')} of the {citation.citation}"
+                    )
                     if slug:
                         cited = self.provisions.citation(slug)
                         start = sentence.start + section.start()
                 holders = [a for a in here if a.segment[0] <= start < a.segment[1]] or (
-                    here if len({a.anchor for a in here}) == 1 else [])
+                    here if len({a.anchor for a in here}) == 1 else []
+                )
                 if _OF_AN_ORDER.search(sentence.text, 0, citation.start):
                     holders = [a for a in holders if a.type in {"dispersal", "stop_search"}]
                 # "27 arrests, including 12 for breaching conditions under section 12": the
                 # citation describes the subset, which is no act of its own.
-                holders = [a for a in holders if a.item or not _SUBSET_BEFORE.search(
-                    text, a.anchor[1], start)]
+                holders = [
+                    a
+                    for a in holders
+                    if a.item or not _SUBSET_BEFORE.search(text, a.anchor[1], start)
+                ]
                 if holders:
                     # The act whose offence phrase holds the citation, else the latest clause.
                     # Else the nearest act before it ("arrested under section 13", "an
                     # authorisation under section 60"), else the latest clause.
                     before = [a for a in holders if a.anchor[0] <= start]
-                    holder = next((a for a in holders if a.offence_span
-                                   and a.offence_span[0] <= start < a.offence_span[1]),
-                                  max(before, key=lambda a: a.anchor[0]) if before
-                                  else max(holders, key=lambda a: a.segment[0]))
+                    holder = next(
+                        (
+                            a
+                            for a in holders
+                            if a.offence_span and a.offence_span[0] <= start < a.offence_span[1]
+                        ),
+                        max(before, key=lambda a: a.anchor[0])
+                        if before
+                        else max(holders, key=lambda a: a.segment[0]),
+                    )
                     if holder.legal_basis is None:
                         holder.legal_basis = cited
                         holder.legal_basis_span = (start, end)
@@ -247,8 +273,9 @@ class Extractor:
         # Sentences about the protest only matter when the actions name no place at all.
         if not found:
             for index in (i for i, flag in enumerate(protest) if flag):
-                found.extend(self.gazetteer.find(text, sentences[index].start,
-                                                 sentences[index].end))
+                found.extend(
+                    self.gazetteer.find(text, sentences[index].start, sentences[index].end)
+                )
         if not found:  # a dateline names where the story was filed from: "Melbourne, ..."
             dateline = self.gazetteer.dateline(text)
             if dateline is not None:
@@ -277,28 +304,33 @@ class Extractor:
         placed: list[_Placed] = []
         for act in acts:
             sentence = sentences[act.sentence]
-            own_places = _distinct([p for p in places if act.segment[0] <= p.start
-                                    < act.segment[1]])
+            own_places = _distinct(
+                [p for p in places if act.segment[0] <= p.start < act.segment[1]]
+            )
             if not own_places:
-                in_sentence = _distinct([p for p in places
-                                         if sentence.start <= p.start < sentence.end])
+                in_sentence = _distinct(
+                    [p for p in places if sentence.start <= p.start < sentence.end]
+                )
                 own_places = in_sentence if len(in_sentence) == 1 else []
             date = _act_date(act, dates, sentences, default_date)
-            in_segment = {f.name: f for f in forces
-                          if act.segment[0] <= f.start < act.segment[1]}
-            in_sentence = {f.name: f for f in forces
-                           if sentence.start <= f.start < sentence.end}
+            in_segment = {f.name: f for f in forces if act.segment[0] <= f.start < act.segment[1]}
+            in_sentence = {f.name: f for f in forces if sentence.start <= f.start < sentence.end}
             nationwide = not own_places and (
                 _NATIONWIDE.search(text, *act.segment)
-                or (_NATIONWIDE.search(text, sentence.start, sentence.end) and not any(
-                    sentence.start <= p.start < sentence.end for p in places)))
+                or (
+                    _NATIONWIDE.search(text, sentence.start, sentence.end)
+                    and not any(sentence.start <= p.start < sentence.end for p in places)
+                )
+            )
             for place in own_places or [None if nationwide else default_place]:
-                elsewhere = (place is not None and default_place is not None
-                             and place.name != default_place.name)
+                elsewhere = (
+                    place is not None
+                    and default_place is not None
+                    and place.name != default_place.name
+                )
                 if len(in_segment) == 1:
                     force = next(iter(in_segment.values()))
-                elif elsewhere and not (default_force and polices(default_force.slug,
-                                                                   place.name)):
+                elif elsewhere and not (default_force and polices(default_force.slug, place.name)):
                     force = None  # another town, no force named for it: do not guess
                 elif len(in_sentence) == 1:
                     force = next(iter(in_sentence.values()))
@@ -306,10 +338,16 @@ class Extractor:
                     force = default_force
                 if len(own_places) > 1 and act.count is not None:
                     place = default_place
-                placed.append(_Placed(act if len(own_places) <= 1 else _copy(act), force,
-                                      place, date, own_place=len(own_places) == 1,
-                                      own_force=len(in_segment) == 1 or (
-                                          not elsewhere and len(in_sentence) == 1)))
+                placed.append(
+                    _Placed(
+                        act if len(own_places) <= 1 else _copy(act),
+                        force,
+                        place,
+                        date,
+                        own_place=len(own_places) == 1,
+                        own_force=len(in_segment) == 1 or (not elsewhere and len(in_sentence) == 1),
+                    )
+                )
         return _drop_cross_event_sums(placed)
 
     def _group(
@@ -321,9 +359,11 @@ class Extractor:
     ) -> list[dict[str, Any]]:
         groups: dict[tuple[Any, ...], list[_Placed]] = {}
         for item in placed:
-            key = (item.force.name if item.force else None,
-                   item.place.name if item.place else None,
-                   item.date.key if item.date else None)
+            key = (
+                item.force.name if item.force else None,
+                item.place.name if item.place else None,
+                item.date.key if item.date else None,
+            )
             groups.setdefault(key, []).append(item)
         groups = _merge_restatements(groups)
         events = []
@@ -338,7 +378,11 @@ class Extractor:
         return events
 
     def _event_dict(
-        self, text: str, first: _Placed, acts: list[Act], total: int | None,
+        self,
+        text: str,
+        first: _Placed,
+        acts: list[Act],
+        total: int | None,
         total_act: Act | None,
     ) -> dict[str, Any]:
         spans: dict[str, list[list[int]]] = {}
@@ -364,7 +408,7 @@ class Extractor:
         filled = sum(x is not None for x in (force, place, date and date.value, total))
         location = place.name if place else None
         if place is not None and place.start >= 0:
-            surface = text[place.start:place.end]
+            surface = text[place.start : place.end]
             if _fold_name(surface) == _fold_name(place.name) and not surface.isupper():
                 location = surface  # "Montreal" as the text writes it, not "Montréal"
         return {
@@ -393,14 +437,23 @@ def _drop_cross_event_sums(placed: list[_Placed]) -> list[_Placed]:
         best: dict[str, int] = {}
         for item in placed:
             value = getattr(item, attribute)
-            if (getattr(item, own) and value is not None and item.act.type == "arrest"
-                    and item.act.count is not None):
+            if (
+                getattr(item, own)
+                and value is not None
+                and item.act.type == "arrest"
+                and item.act.count is not None
+            ):
                 best[value.name] = max(best.get(value.name, 0), item.act.count)
         if len(best) < 2:
             continue
         total = sum(best.values())
-        placed = [item for item in placed if not (
-            item.act.type == "arrest" and item.act.count == total and not getattr(item, own))]
+        placed = [
+            item
+            for item in placed
+            if not (
+                item.act.type == "arrest" and item.act.count == total and not getattr(item, own)
+            )
+        ]
     return placed
 
 
@@ -425,8 +478,9 @@ def _merge_restatements(
             continue
         acts = [m.act for m in members]
         vague = all(a.type == "arrest" and a.count is None and a.offence is None for a in acts)
-        counts = {a.count for a in acts if a.type == "arrest" and a.count is not None
-                  and not a.item}
+        counts = {
+            a.count for a in acts if a.type == "arrest" and a.count is not None and not a.item
+        }
         for other in keys:
             if other == key or other[:2] != key[:2] or other not in groups:
                 continue
@@ -446,8 +500,12 @@ def _act_dict(act: Act) -> dict[str, Any]:
         span = getattr(act, f"{name}_span")
         if getattr(act, name) is not None and span:
             spans[name] = [list(span)]
-    confidence = 0.55 + 0.15 * (act.count is not None) + 0.1 * (act.offence is not None) + (
-        0.1 * (act.legal_basis is not None))
+    confidence = (
+        0.55
+        + 0.15 * (act.count is not None)
+        + 0.1 * (act.offence is not None)
+        + (0.1 * (act.legal_basis is not None))
+    )
     return {
         "type": act.type,
         "count": act.count,
@@ -496,15 +554,18 @@ def _prefer_country(places: list[PlaceMention], forces: list[ForceMention]) -> l
         if place.country != preferred:
             for city, country, population in place.candidates:
                 if country == preferred:
-                    place = PlaceMention(city, country, place.start, place.end, population,
-                                         place.candidates)
+                    place = PlaceMention(
+                        city, country, place.start, place.end, population, place.candidates
+                    )
                     break
         chosen.append(place)
     return chosen
 
 
 def _main_force(
-    forces: list[ForceMention], sentences: list[Sentence], act_sentences: set[int],
+    forces: list[ForceMention],
+    sentences: list[Sentence],
+    act_sentences: set[int],
     protest: list[bool],
 ) -> ForceMention | None:
     weights: dict[str, float] = {}
@@ -521,14 +582,22 @@ def _main_force(
 
 
 def _main_date(
-    dates: list[DateMention], sentences: list[Sentence], act_sentences: set[int],
+    dates: list[DateMention],
+    sentences: list[Sentence],
+    act_sentences: set[int],
     protest: list[bool],
 ) -> DateMention | None:
     usable = [d for d in dates if not _after_until(sentences, d)]
-    context = [d for d in usable if (i := _sentence_of(sentences, d.start)) in act_sentences
-               or (i >= 0 and protest[i])]
-    for choice in ([d for d in context if d.protest], [d for d in usable
-                   if _sentence_of(sentences, d.start) in act_sentences], context):
+    context = [
+        d
+        for d in usable
+        if (i := _sentence_of(sentences, d.start)) in act_sentences or (i >= 0 and protest[i])
+    ]
+    for choice in (
+        [d for d in context if d.protest],
+        [d for d in usable if _sentence_of(sentences, d.start) in act_sentences],
+        context,
+    ):
         if choice:
             return choice[0]
     return None
@@ -539,8 +608,14 @@ def _after_until(sentences: list[Sentence], date: DateMention) -> bool:
     if index < 0:
         return False
     before = sentences[index].text[: date.start - sentences[index].start]
-    return bool(re.search(r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\b(?:by|ahead\s+of|since|"
-                          r"before)\s+(?:the\s+)?$", before, re.IGNORECASE))
+    return bool(
+        re.search(
+            r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\b(?:by|ahead\s+of|since|"
+            r"before)\s+(?:the\s+)?$",
+            before,
+            re.IGNORECASE,
+        )
+    )
 
 
 def _sentence_text(sentences: list[Sentence], act: Act) -> str:
@@ -551,18 +626,29 @@ def _act_date(
     act: Act, dates: list[DateMention], sentences: list[Sentence], default: DateMention | None
 ) -> DateMention | None:
     follow_up = act.type in {"image_appeal", "charge"}
-    own = [d for d in dates if act.segment[0] <= d.start < act.segment[1]
-           and not _after_until(sentences, d) and (d.protest or not follow_up)
-           and not _REPORTED_ON.search(_sentence_text(sentences, act), 0,
-                                       d.start - sentences[act.sentence].start)]
+    own = [
+        d
+        for d in dates
+        if act.segment[0] <= d.start < act.segment[1]
+        and not _after_until(sentences, d)
+        and (d.protest or not follow_up)
+        and not _REPORTED_ON.search(
+            _sentence_text(sentences, act), 0, d.start - sentences[act.sentence].start
+        )
+    ]
     if own:
         return own[0]
     if _OVERNIGHT.search(sentences[act.sentence].text):
         # "arrested 875 people overnight": the action spans two dates
         return DateMention(act.anchor[0], act.anchor[1], "?overnight", None)
     sentence = sentences[act.sentence]
-    in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end
-                   and not _after_until(sentences, d) and (d.protest or not follow_up)]
+    in_sentence = [
+        d
+        for d in dates
+        if sentence.start <= d.start < sentence.end
+        and not _after_until(sentences, d)
+        and (d.protest or not follow_up)
+    ]
     if len({d.key for d in in_sentence}) == 1:
         return in_sentence[0]
     if in_sentence or follow_up:
@@ -590,5 +676,6 @@ def extract_article(
     published: dt.date | None = None,
 ) -> dict[str, Any]:
     """Extract one article with a process-wide :class:`Extractor` (built on first use)."""
-    return _shared().extract(article_id=article_id, text=text, title=title, url=url,
-                             published=published)
+    return _shared().extract(
+        article_id=article_id, text=text, title=title, url=url, published=published
+    )

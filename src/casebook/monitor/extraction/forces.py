@@ -37,67 +37,66 @@ _AREA_TOWNS = {
     "bedfordshire-police": "Luton|Bedford|Dunstable",
     "cambridgeshire-constabulary": "Cambridge|Peterborough|Huntingdon|Ely|Wisbech",
     "cheshire-constabulary": "Chester|Warrington|Crewe|Macclesfield|Ellesmere Port|Widnes|"
-                             "Runcorn|Northwich",
+    "Runcorn|Northwich",
     "cleveland-police": "Middlesbrough|Hartlepool|Stockton-on-Tees|Redcar",
     "cumbria-constabulary": "Carlisle|Barrow-in-Furness|Kendal|Workington|Whitehaven",
     "derbyshire-constabulary": "Derby|Chesterfield|Buxton|Ilkeston|Glossop",
     "devon-and-cornwall-police": "Plymouth|Exeter|Torquay|Paignton|Truro|Newquay|Barnstaple|"
-                                 "Falmouth|Penzance",
+    "Falmouth|Penzance",
     "dorset-police": "Bournemouth|Poole|Weymouth|Dorchester",
     "durham-constabulary": "Durham|Darlington|Chester-le-Street|Consett|Peterlee",
     "dyfed-powys-police": "Aberystwyth|Carmarthen|Llanelli|Haverfordwest|Brecon",
     "essex-police": "Chelmsford|Colchester|Southend-on-Sea|Basildon|Harlow|Brentwood|"
-                    "Clacton-on-Sea|Epping|Grays",
+    "Clacton-on-Sea|Epping|Grays",
     "gloucestershire-constabulary": "Gloucester|Cheltenham|Stroud|Tewkesbury",
     "greater-manchester-police": "Manchester|Salford|Bolton|Wigan|Stockport|Oldham|Rochdale|"
-                                 "Bury|Altrincham|Ashton-under-Lyne",
+    "Bury|Altrincham|Ashton-under-Lyne",
     "gwent-police": "Newport|Cwmbran|Pontypool|Abergavenny|Ebbw Vale",
     "hampshire-and-isle-of-wight-constabulary": "Southampton|Portsmouth|Winchester|"
-                                                "Basingstoke|Aldershot|Fareham|Gosport|"
-                                                "Eastleigh|Andover",
-    "hertfordshire-constabulary": "Watford|St Albans|Stevenage|Hemel Hempstead|Hertford|"
-                                  "Hatfield",
+    "Basingstoke|Aldershot|Fareham|Gosport|"
+    "Eastleigh|Andover",
+    "hertfordshire-constabulary": "Watford|St Albans|Stevenage|Hemel Hempstead|Hertford|Hatfield",
     "humberside-police": "Hull|Kingston upon Hull|Grimsby|Scunthorpe|Bridlington|Goole",
     "kent-police": "Maidstone|Canterbury|Dover|Folkestone|Ashford|Margate|Ramsgate|Gravesend|"
-                   "Dartford|Chatham|Rochester|Gillingham|Tunbridge Wells|Sevenoaks",
+    "Dartford|Chatham|Rochester|Gillingham|Tunbridge Wells|Sevenoaks",
     "lancashire-constabulary": "Preston|Blackpool|Blackburn|Burnley|Lancaster|Chorley|"
-                               "Accrington|Morecambe",
+    "Accrington|Morecambe",
     "leicestershire-police": "Leicester|Loughborough|Hinckley|Melton Mowbray",
     "lincolnshire-police": "Lincoln|Grantham|Boston|Skegness|Spalding",
     "merseyside-police": "Liverpool|Southport|Birkenhead|St Helens|Bootle|Wallasey|Knowsley",
     "metropolitan-police-service": "London|Croydon|Romford|Ilford|Harrow|Wembley|Uxbridge|"
-                                   "Bromley|Enfield|Kingston upon Thames|Sutton|Barnet",
+    "Bromley|Enfield|Kingston upon Thames|Sutton|Barnet",
     "norfolk-constabulary": "Norwich|Great Yarmouth|King's Lynn|Thetford",
     "north-wales-police": "Wrexham|Rhyl|Llandudno|Colwyn Bay|Caernarfon",
     "north-yorkshire-police": "York|Harrogate|Scarborough|Selby|Skipton|Whitby|Northallerton",
     "northamptonshire-police": "Northampton|Kettering|Corby|Wellingborough",
     "northumbria-police": "Newcastle|Newcastle upon Tyne|Sunderland|Gateshead|South Shields|"
-                          "North Shields|Blyth|Ashington|Hexham",
+    "North Shields|Blyth|Ashington|Hexham",
     "nottinghamshire-police": "Nottingham|Mansfield|Newark|Worksop",
     "south-wales-police": "Cardiff|Swansea|Merthyr Tydfil|Bridgend|Neath|Port Talbot|"
-                          "Pontypridd|Barry",
+    "Pontypridd|Barry",
     "south-yorkshire-police": "Sheffield|Rotherham|Doncaster|Barnsley",
     "staffordshire-police": "Stoke|Stoke-on-Trent|Stafford|Burton upon Trent|Tamworth|"
-                            "Newcastle-under-Lyme|Cannock|Lichfield",
+    "Newcastle-under-Lyme|Cannock|Lichfield",
     "suffolk-constabulary": "Ipswich|Lowestoft|Bury St Edmunds|Felixstowe",
     "surrey-police": "Guildford|Woking|Epsom|Staines|Leatherhead|Redhill|Camberley|"
-                     "Sunbury-on-Thames|Weybridge",
+    "Sunbury-on-Thames|Weybridge",
     "sussex-police": "Brighton|Hove|Crawley|Worthing|Eastbourne|Hastings|Chichester|Horsham|"
-                     "Bognor Regis|Lewes",
+    "Bognor Regis|Lewes",
     "thames-valley-police": "Oxford|Reading|Slough|Milton Keynes|High Wycombe|Aylesbury|"
-                            "Banbury|Maidenhead|Bracknell|Newbury|Windsor",
+    "Banbury|Maidenhead|Bracknell|Newbury|Windsor",
     "warwickshire-police": "Warwick|Nuneaton|Rugby|Leamington Spa|Stratford-upon-Avon",
     "west-mercia-police": "Worcester|Hereford|Shrewsbury|Telford|Kidderminster|Redditch",
     "west-midlands-police": "Birmingham|Coventry|Wolverhampton|Walsall|Dudley|West Bromwich|"
-                            "Solihull|Sutton Coldfield",
+    "Solihull|Sutton Coldfield",
     "west-yorkshire-police": "Leeds|Bradford|Wakefield|Huddersfield|Halifax|Dewsbury|Keighley|"
-                             "Batley",
+    "Batley",
     "wiltshire-police": "Swindon|Salisbury|Chippenham|Trowbridge",
     "police-scotland": "Glasgow|Edinburgh|Aberdeen|Dundee|Inverness|Perth|Stirling|Paisley|"
-                       "Falkirk|Kilmarnock|Ayr|Livingston|East Kilbride|Motherwell|Hamilton",
+    "Falkirk|Kilmarnock|Ayr|Livingston|East Kilbride|Motherwell|Hamilton",
     "police-service-of-northern-ireland": "Belfast|Derry|Londonderry|Lisburn|Newry|Ballymena|"
-                                          "Armagh|Omagh|Enniskillen|Larne|Portadown|Craigavon|"
-                                          "Coleraine|Antrim",
+    "Armagh|Omagh|Enniskillen|Larne|Portadown|Craigavon|"
+    "Coleraine|Antrim",
 }
 _FORCE_OF_TOWN = {town: slug for slug, towns in _AREA_TOWNS.items() for town in towns.split("|")}
 
@@ -120,13 +119,15 @@ _NAMED_FORCE = re.compile(
 _CITY_POLICE = re.compile(r"(?<![\w-])(?P<place>(?:[A-Z][\w'’-]+[ \t]+){1,3}?)police(?![\w-])")
 # Capitalised words that describe police rather than name a force.
 _GENERIC = frozenset(
-    words("the a an counter terrorism counter-terrorism transport riot military secret border "
-    "campus university mounted traffic federal national armed special local state met metropolitan "
-    "royal city county municipal regional auxiliary civilian plainclothes plain-clothes "
-    "uniformed senior chief assistant deputy detective officers officer anti-riot anti-terror "
-    "armed-response response public order security neighbourhood community safer british "
-    "english scottish welsh but and when after as if while police said says however meanwhile "
-    "also then")
+    words(
+        "the a an counter terrorism counter-terrorism transport riot military secret border "
+        "campus university mounted traffic federal national armed special local state met metropolitan "
+        "royal city county municipal regional auxiliary civilian plainclothes plain-clothes "
+        "uniformed senior chief assistant deputy detective officers officer anti-riot anti-terror "
+        "armed-response response public order security neighbourhood community safer british "
+        "english scottish welsh but and when after as if while police said says however meanwhile "
+        "also then"
+    )
 )
 _DEMONYM_POLICE = re.compile(
     r"\b(?P<demonym>" + "|".join(sorted(COUNTRY_OF_DEMONYM, key=len, reverse=True)) + r")\s+"
@@ -137,7 +138,7 @@ _DEMONYM_POLICE = re.compile(
 
 
 def _same_force_one_name(found: list[ForceMention]) -> list[ForceMention]:
-    """"Chicago police ... the Chicago Police Department": one force, under its fullest name."""
+    """ "Chicago police ... the Chicago Police Department": one force, under its fullest name."""
     full: dict[str, str] = {}
     for mention in found:
         if mention.slug is None:
@@ -149,8 +150,9 @@ def _same_force_one_name(found: list[ForceMention]) -> list[ForceMention]:
         if mention.slug is None:
             head = re.sub(r"\s+(?:police|Police\b.*)$", "", mention.name)
             if full.get(head, mention.name) != mention.name:
-                mention = ForceMention(full[head], None, mention.country, mention.start,
-                                       mention.end)
+                mention = ForceMention(
+                    full[head], None, mention.country, mention.start, mention.end
+                )
         renamed.append(mention)
     return renamed
 
@@ -212,11 +214,12 @@ class ForceFinder:
         # "Chicago police": only a large city outside the UK (UK forces have codebook names),
         # and not where state or national forces police the cities ("Sydney police" is NSW
         # Police described, not a force's name).
-        if lowercase and (not readings or readings[0][2] < 200_000
-                          or readings[0][1] in _NO_CITY_FORCES):
+        if lowercase and (
+            not readings or readings[0][2] < 200_000 or readings[0][1] in _NO_CITY_FORCES
+        ):
             return None
         start = m.start("place") + m.group("place").index(words[0])
-        name = re.sub(r"\s+", " ", text[start:m.end()])
+        name = re.sub(r"\s+", " ", text[start : m.end()])
         country = readings[0][1] if readings else None
         return ForceMention(name, None, country, start, m.end())
 

@@ -15,10 +15,13 @@ from typing import Any
 
 __all__ = ["article_text", "main_text", "read_jsonl"]
 
-_DROP = re.compile(r"<(script|style|noscript|template|svg|nav|footer|header|aside)\b.*?</\1\s*>",
-                   re.IGNORECASE | re.DOTALL)
-_BLOCK = re.compile(r"</?(?:p|div|br|li|h[1-6]|tr|section|article|blockquote)\b[^>]*>",
-                    re.IGNORECASE)
+_DROP = re.compile(
+    r"<(script|style|noscript|template|svg|nav|footer|header|aside)\b.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK = re.compile(
+    r"</?(?:p|div|br|li|h[1-6]|tr|section|article|blockquote)\b[^>]*>", re.IGNORECASE
+)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -36,8 +39,9 @@ def main_text(markup: str) -> str:
         trafilatura = None
     if trafilatura is not None:
         try:
-            extracted = trafilatura.extract(markup, include_comments=False, include_tables=False,
-                                            favor_precision=True)
+            extracted = trafilatura.extract(
+                markup, include_comments=False, include_tables=False, favor_precision=True
+            )
         except Exception:  # noqa: BLE001 - a page that breaks the parser falls back below
             extracted = None
         if extracted:

@@ -32,8 +32,7 @@ def trie_regex(words: Iterable[str]) -> re.Pattern[str]:
         node[""] = {}
 
     def render(node: dict[str, dict]) -> str:
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items())
-                    if char]
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -50,6 +49,7 @@ def lowered(text: str) -> str:
     low = text.lower()
     return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
 
+
 # --------------------------------------------------------------------------------------------
 # The cheap prefilter: an article needs both a police action word and a protest word.
 # --------------------------------------------------------------------------------------------
@@ -57,20 +57,38 @@ def lowered(text: str) -> str:
 # Police-action words, lower case. Scanned as a trie over the lowered text, which is several
 # times faster than a case-insensitive alternation; a word inside another word ("upheld") only
 # lets an article through to the full rules, which decide.
-PREFILTER_ACTION = trie_regex(words(
-    "arrest detain detention held custody dispers seiz confiscat charged charging tear-gas "
-    "teargas pepper water-cannon baton kettl stop-and-search cctv footage images pictures "
-    "photos stills identify infringement fined fines intercept cleared restrictions conditions "
-    "visited knocked impounded towed pushed dragged tasered forced forcing direct moved broke "
-    "knelt kneeling beaten checkpoint contained separat appeal released published posted "
-    "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
-    "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
-    "mounted projectile aep"
-) + [
-    "break up", "broken up", "used force", "used reasonable force", "clear the", "tear gas",
-    "water cannon", "rubber bullet", "stop and search", "section 60", "section 14", "section 35",
-    "put out", "home visit", "cs spray", "rounded up", "brought in", "unlawful assembly",
-])
+PREFILTER_ACTION = trie_regex(
+    words(
+        "arrest detain detention held custody dispers seiz confiscat charged charging tear-gas "
+        "teargas pepper water-cannon baton kettl stop-and-search cctv footage images pictures "
+        "photos stills identify infringement fined fines intercept cleared restrictions conditions "
+        "visited knocked impounded towed pushed dragged tasered forced forcing direct moved broke "
+        "knelt kneeling beaten checkpoint contained separat appeal released published posted "
+        "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
+        "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
+        "mounted projectile aep"
+    )
+    + [
+        "break up",
+        "broken up",
+        "used force",
+        "used reasonable force",
+        "clear the",
+        "tear gas",
+        "water cannon",
+        "rubber bullet",
+        "stop and search",
+        "section 60",
+        "section 14",
+        "section 35",
+        "put out",
+        "home visit",
+        "cs spray",
+        "rounded up",
+        "brought in",
+        "unlawful assembly",
+    ]
+)
 """Police-action words: an article (or sentence) without one reports no police action."""
 
 PROTEST = re.compile(
@@ -94,15 +112,16 @@ PROTEST = re.compile(
     _I,
 )
 
-PROTEST_START = trie_regex(words(
-    "protest demonstrat march rall riot disorder sit-in vigil activist campaigner "
-    "counter-protest placard banner flag chant slogan picket encampment blockade lock-on locking "
-    "extinction just palestine insulate animal black youth stop proscribed unlawful "
-    "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
-    "free post tweet comment video message meme song poem "
-    "slow glued superglued far hooligan thugs coronation pro- tuition climate striker"
-))
-
+PROTEST_START = trie_regex(
+    words(
+        "protest demonstrat march rall riot disorder sit-in vigil activist campaigner "
+        "counter-protest placard banner flag chant slogan picket encampment blockade lock-on locking "
+        "extinction just palestine insulate animal black youth stop proscribed unlawful "
+        "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
+        "free post tweet comment video message meme song poem "
+        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker"
+    )
+)
 
 
 def _word_start(text: str, position: int) -> bool:
@@ -129,9 +148,14 @@ _MONTH_MARCH_BEFORE = re.compile(
 
 
 def _is_month(text: str, position: int) -> bool:
-    return text.startswith("March", position) and not text.startswith("Marche", position) and (
-        _MONTH_MARCH.match(text, position) is not None
-        or _MONTH_MARCH_BEFORE.search(text, max(0, position - 12), position) is not None)
+    return (
+        text.startswith("March", position)
+        and not text.startswith("Marche", position)
+        and (
+            _MONTH_MARCH.match(text, position) is not None
+            or _MONTH_MARCH_BEFORE.search(text, max(0, position - 12), position) is not None
+        )
+    )
 
 
 def protest_positions(text: str, low: str, first_only: bool = False) -> list[int]:
@@ -140,9 +164,12 @@ def protest_positions(text: str, low: str, first_only: bool = False) -> list[int
     for candidate in PROTEST_START.finditer(low):
         position = candidate.start()
         if _word_start(text, position) and (
-                (PROTEST.match(text, position) and not _is_month(text, position)) or (
-                    _SPEECH_NOUN.match(text, position)
-                    and _SPEECH_BEFORE.search(text, max(0, position - 40), position))):
+            (PROTEST.match(text, position) and not _is_month(text, position))
+            or (
+                _SPEECH_NOUN.match(text, position)
+                and _SPEECH_BEFORE.search(text, max(0, position - 40), position)
+            )
+        ):
             found.append(position)
             if first_only:
                 break
@@ -401,13 +428,15 @@ def not_people(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` is not a count of people (or items)."""
     if NOT_PEOPLE_AFTER.match(text, end) or text.startswith("-year", end):
         return True
-    if re.match(r"s\b|['’]s\b", text[end:end + 3]):  # "in their 20s"
+    if re.match(r"s\b|['’]s\b", text[end : end + 3]):  # "in their 20s"
         return True
     if re.fullmatch(r"(?:19|20)\d\d", text[start:end]) and re.search(
-            r"\b(?:in|since|of|from|until|by|during|early|late|mid|summer|spring|autumn|winter)\s+$",
-            text[max(0, start - 10):start], re.IGNORECASE):
+        r"\b(?:in|since|of|from|until|by|during|early|late|mid|summer|spring|autumn|winter)\s+$",
+        text[max(0, start - 10) : start],
+        re.IGNORECASE,
+    ):
         return True  # "in 2019": a year
-    return _NOT_PEOPLE_BEFORE.search(text[max(0, start - 40):start]) is not None
+    return _NOT_PEOPLE_BEFORE.search(text[max(0, start - 40) : start]) is not None
 
 
 TOTAL_MARKER = re.compile(
@@ -452,39 +481,58 @@ OFFENCE_LIST = re.compile(
 INCLUDING_LIST = re.compile(r"\s*,?\s*including\s+(?P<list>[^.;:]+)", _I)
 
 OBSTRUCTING_POLICE = re.compile(
-    r"obstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b", _I)
+    r"obstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b", _I
+)
 
 TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, _I))
     for name, pattern in (
-        ("other", r"\bobstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b|"
-                  r"\bto\s+prevent\b|\bpre-?emptive\w*|\bpreventative\w*|\boccup\w*|"
-                  r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
-                  r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|\borganis\w*|"
-                  r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
-                  r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*"),
+        (
+            "other",
+            r"\bobstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b|"
+            r"\bto\s+prevent\b|\bpre-?emptive\w*|\bpreventative\w*|\boccup\w*|"
+            r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
+            r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|\borganis\w*|"
+            r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
+            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*",
+        ),
         ("placard", r"\bplacards?\b|\bsigns?\b(?!\s+of)|\bposters?\b|\bwriting\s+or\s+signs?\b"),
         ("flag", r"\bflags?\b"),
         ("banner", r"\bbanners?\b"),
-        ("clothing", r"\bt-?shirts?\b|\bclothing\b|\bclothes\b|\bheadbands?\b|\bhoodies?\b|"
-                     r"\bjackets?\b|\bbadges?\b|\bface\s+coverings?\b|\bbalaclavas?\b|"
-                     r"\btaped\s+to\b|\bwearing\b|\bwore\b|\buniforms?\b"),
+        (
+            "clothing",
+            r"\bt-?shirts?\b|\bclothing\b|\bclothes\b|\bheadbands?\b|\bhoodies?\b|"
+            r"\bjackets?\b|\bbadges?\b|\bface\s+coverings?\b|\bbalaclavas?\b|"
+            r"\btaped\s+to\b|\bwearing\b|\bwore\b|\buniforms?\b",
+        ),
         ("chant", r"\bchant\w*|\bslogans?\b"),
-        ("online_post", r"\btweet\w*|\bposts?\b|\bposted\b|\bonline\b|\bsocial\s+media\b|"
-                        r"\bfacebook\b|\bwhatsapp\b|\binstagram\b|\btiktok\b|\btelegram\b|"
-                        r"\bmessages?\b|\bretweet\w*"),
-        ("gathering", r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
-                      r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
-                      r"\bprocession\b|\bencampment\b|\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
-                      r"\bdirections\b|\bfail\w*\s+to\s+disperse\b"),
-        ("obstruction", r"\bblock\w*|\bobstruct\w*|\bslow[- ]march\w*|\block(?:ed|ing)?[- ]on\b|"
-                        r"\blocking\s+devices?\b|\bglued\b|\bsuperglued\b|\bsat\s+in\s+the\s+road\b|"
-                        r"\bsitting\s+(?:down\s+)?in\s+the\s+road\b|\bmotorway\b|\bhighways?\b|"
-                        r"\bstay[- ]off[- ]the[- ]road\b|\bpublic\s+nuisance\b|\bdisrupt\w*"),
-        ("violence", r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|\briot\w*|"
-                     r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|\bthrow\w*|"
-                     r"\bthrew\b|\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
-                     r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
-                     r"\bjostled\b|\bbricks\b|\bstones\b"),
+        (
+            "online_post",
+            r"\btweet\w*|\bposts?\b|\bposted\b|\bonline\b|\bsocial\s+media\b|"
+            r"\bfacebook\b|\bwhatsapp\b|\binstagram\b|\btiktok\b|\btelegram\b|"
+            r"\bmessages?\b|\bretweet\w*",
+        ),
+        (
+            "gathering",
+            r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
+            r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
+            r"\bprocession\b|\bencampment\b|\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
+            r"\bdirections\b|\bfail\w*\s+to\s+disperse\b",
+        ),
+        (
+            "obstruction",
+            r"\bblock\w*|\bobstruct\w*|\bslow[- ]march\w*|\block(?:ed|ing)?[- ]on\b|"
+            r"\blocking\s+devices?\b|\bglued\b|\bsuperglued\b|\bsat\s+in\s+the\s+road\b|"
+            r"\bsitting\s+(?:down\s+)?in\s+the\s+road\b|\bmotorway\b|\bhighways?\b|"
+            r"\bstay[- ]off[- ]the[- ]road\b|\bpublic\s+nuisance\b|\bdisrupt\w*",
+        ),
+        (
+            "violence",
+            r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|\briot\w*|"
+            r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|\bthrow\w*|"
+            r"\bthrew\b|\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
+            r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
+            r"\bjostled\b|\bbricks\b|\bstones\b",
+        ),
     )
 )

@@ -28,40 +28,130 @@ _DATA = Path(__file__).resolve().parent / "data" / "places.json"
 
 # Landmarks and districts that name their city in protest reporting.
 _LANDMARKS: dict[str, tuple[str, str]] = {
-    **{name: ("London", "GB") for name in (
-        "Whitehall", "Trafalgar Square", "Parliament Square", "Downing Street", "Westminster",
-        "Piccadilly Circus", "Oxford Circus", "Marble Arch", "Hyde Park", "Hyde Park Corner",
-        "Russell Square", "Westminster Bridge", "Lambeth Bridge", "Waterloo Bridge",
-        "Vauxhall Bridge", "London Bridge", "Tower Bridge", "Leicester Square", "Oxford Street",
-        "Regent Street", "Buckingham Palace", "the Cenotaph", "Bedford Square", "Pimlico",
-        "Hackney", "Brixton", "Camden", "Tottenham", "Southwark", "Lambeth", "Vauxhall",
-        "Nine Elms", "Kensington", "Knightsbridge", "Mayfair", "Bloomsbury", "Holborn",
-        "Covent Garden", "Aldwych", "Shoreditch", "Whitechapel", "Stepney", "Peckham",
-        "Lewisham", "Notting Hill", "Bayswater", "Elephant and Castle", "Canary Wharf",
-        "Brick Lane", "Euston", "King's Cross", "St Pancras", "Paddington",
-        "Victoria Embankment", "Millbank", "Grosvenor Square", "Park Lane",
-        "Haringey", "Newham", "Tower Hamlets", "Islington", "City of London",
-    )},
+    **{
+        name: ("London", "GB")
+        for name in (
+            "Whitehall",
+            "Trafalgar Square",
+            "Parliament Square",
+            "Downing Street",
+            "Westminster",
+            "Piccadilly Circus",
+            "Oxford Circus",
+            "Marble Arch",
+            "Hyde Park",
+            "Hyde Park Corner",
+            "Russell Square",
+            "Westminster Bridge",
+            "Lambeth Bridge",
+            "Waterloo Bridge",
+            "Vauxhall Bridge",
+            "London Bridge",
+            "Tower Bridge",
+            "Leicester Square",
+            "Oxford Street",
+            "Regent Street",
+            "Buckingham Palace",
+            "the Cenotaph",
+            "Bedford Square",
+            "Pimlico",
+            "Hackney",
+            "Brixton",
+            "Camden",
+            "Tottenham",
+            "Southwark",
+            "Lambeth",
+            "Vauxhall",
+            "Nine Elms",
+            "Kensington",
+            "Knightsbridge",
+            "Mayfair",
+            "Bloomsbury",
+            "Holborn",
+            "Covent Garden",
+            "Aldwych",
+            "Shoreditch",
+            "Whitechapel",
+            "Stepney",
+            "Peckham",
+            "Lewisham",
+            "Notting Hill",
+            "Bayswater",
+            "Elephant and Castle",
+            "Canary Wharf",
+            "Brick Lane",
+            "Euston",
+            "King's Cross",
+            "St Pancras",
+            "Paddington",
+            "Victoria Embankment",
+            "Millbank",
+            "Grosvenor Square",
+            "Park Lane",
+            "Haringey",
+            "Newham",
+            "Tower Hamlets",
+            "Islington",
+            "City of London",
+        )
+    },
     **{name: ("Manchester", "GB") for name in ("Piccadilly Gardens",)},
     **{name: ("Glasgow", "GB") for name in ("George Square",)},
     **{name: ("Edinburgh", "GB") for name in ("Holyrood",)},
     **{name: ("Belfast", "GB") for name in ("Stormont",)},
-    **{name: ("Paris", "FR") for name in (
-        "Place de la Concorde", "Place de la République", "Place de la Republique",
-        "Champs-Élysées", "Champs-Elysees", "Place de la Bastille",
-    )},
-    **{name: ("New York", "US") for name in (
-        "Manhattan", "Brooklyn", "the Bronx", "Harlem", "Times Square", "Zuccotti Park",
-        "Washington Square Park", "New York City", "NYC",
-    )},
-    **{name: ("Washington", "US") for name in (
-        "Washington DC", "Washington, DC", "Washington, D.C.", "Washington D.C.",
-        "Lafayette Square", "Lafayette Park", "Capitol Hill",
-    )},
-    **{name: ("Hong Kong", "HK") for name in (
-        "Mong Kok", "Mongkok", "Causeway Bay", "Tsim Sha Tsui", "Wan Chai", "Kowloon",
-        "Sha Tin", "Yuen Long", "Tuen Mun", "Sheung Wan", "Admiralty",
-    )},
+    **{
+        name: ("Paris", "FR")
+        for name in (
+            "Place de la Concorde",
+            "Place de la République",
+            "Place de la Republique",
+            "Champs-Élysées",
+            "Champs-Elysees",
+            "Place de la Bastille",
+        )
+    },
+    **{
+        name: ("New York", "US")
+        for name in (
+            "Manhattan",
+            "Brooklyn",
+            "the Bronx",
+            "Harlem",
+            "Times Square",
+            "Zuccotti Park",
+            "Washington Square Park",
+            "New York City",
+            "NYC",
+        )
+    },
+    **{
+        name: ("Washington", "US")
+        for name in (
+            "Washington DC",
+            "Washington, DC",
+            "Washington, D.C.",
+            "Washington D.C.",
+            "Lafayette Square",
+            "Lafayette Park",
+            "Capitol Hill",
+        )
+    },
+    **{
+        name: ("Hong Kong", "HK")
+        for name in (
+            "Mong Kok",
+            "Mongkok",
+            "Causeway Bay",
+            "Tsim Sha Tsui",
+            "Wan Chai",
+            "Kowloon",
+            "Sha Tin",
+            "Yuen Long",
+            "Tuen Mun",
+            "Sheung Wan",
+            "Admiralty",
+        )
+    },
     **{name: ("Melbourne", "AU") for name in ("Shrine of Remembrance", "Flinders Street")},
     "Hull": ("Hull", "GB"),
     "Ellesmere Port": ("Ellesmere Port", "GB"),  # GeoNames lists it as "Ellesmere Port Town"
@@ -71,29 +161,33 @@ _LANDMARKS: dict[str, tuple[str, str]] = {
 }
 
 # Counties, regions, states and provinces: a place too large for the rules' "city or town".
-_REGIONS = frozenset(words(
-    "Kent Surrey Essex Sussex Cheshire Cornwall Devon Dorset Somerset Norfolk Suffolk Durham "
-    "Cumbria Lancashire Yorkshire Merseyside Northumberland Hampshire Berkshire Wiltshire "
-    "Gloucestershire Oxfordshire Warwickshire Staffordshire Derbyshire Lincolnshire "
-    "Humberside Cleveland Avon Gwent Powys Dyfed Fife Lothian Tayside Grampian Highland "
-    "Ulster Antrim Down Armagh Tyrone Fermanagh Scotland England Wales Ireland Britain "
-    "Victoria Queensland Tasmania Ontario Quebec Alberta Manitoba Texas California Florida "
-    "Georgia Oregon Washington Virginia Carolina Dakota Michigan Ohio Indiana Illinois "
-    "Wisconsin Minnesota Missouri Kentucky Tennessee Alabama Mississippi Louisiana Arkansas "
-    "Oklahoma Kansas Nebraska Iowa Colorado Utah Nevada Arizona Idaho Montana Wyoming Alaska "
-    "Hawaii Maine Vermont Massachusetts Connecticut Delaware Maryland Pennsylvania Jersey"
-)) - {"Washington"}
+_REGIONS = frozenset(
+    words(
+        "Kent Surrey Essex Sussex Cheshire Cornwall Devon Dorset Somerset Norfolk Suffolk Durham "
+        "Cumbria Lancashire Yorkshire Merseyside Northumberland Hampshire Berkshire Wiltshire "
+        "Gloucestershire Oxfordshire Warwickshire Staffordshire Derbyshire Lincolnshire "
+        "Humberside Cleveland Avon Gwent Powys Dyfed Fife Lothian Tayside Grampian Highland "
+        "Ulster Antrim Down Armagh Tyrone Fermanagh Scotland England Wales Ireland Britain "
+        "Victoria Queensland Tasmania Ontario Quebec Alberta Manitoba Texas California Florida "
+        "Georgia Oregon Washington Virginia Carolina Dakota Michigan Ohio Indiana Illinois "
+        "Wisconsin Minnesota Missouri Kentucky Tennessee Alabama Mississippi Louisiana Arkansas "
+        "Oklahoma Kansas Nebraska Iowa Colorado Utah Nevada Arizona Idaho Montana Wyoming Alaska "
+        "Hawaii Maine Vermont Massachusetts Connecticut Delaware Maryland Pennsylvania Jersey"
+    )
+) - {"Washington"}
 
 # English words that are also the names of towns: these need a placing word before them.
-_COMMON_WORDS = frozenset(words(
-    "March Sale Deal Street Wells Hyde Reading Bath Ware Bury Mold Rugby Orange Nice Mobile "
-    "Split Chester Troy Independence Victoria Florence Jackson Lincoln Bedford Derby Marion "
-    "Liberty Commerce Union Hope Mesa Temple Central Olympic Jamaica Normal Enterprise "
-    "Paradise Providence Concord Police Mayor Crown Court City Kingston Richmond Hamilton "
-    "Wellington Newport Cambridge Oxford Worthing Buxton Bolton Stafford Harlow Crawley Sandy "
-    "Hatfield Bow Sunnyside Greenwich Clifton Walton Shirley Stanley Beverley Whitby Warwick "
-    "Dudley Barry Glasgow Bristol Man Van Mary Batman Officer Eagle Grays"
-)) - {"Glasgow", "Bristol"}
+_COMMON_WORDS = frozenset(
+    words(
+        "March Sale Deal Street Wells Hyde Reading Bath Ware Bury Mold Rugby Orange Nice Mobile "
+        "Split Chester Troy Independence Victoria Florence Jackson Lincoln Bedford Derby Marion "
+        "Liberty Commerce Union Hope Mesa Temple Central Olympic Jamaica Normal Enterprise "
+        "Paradise Providence Concord Police Mayor Crown Court City Kingston Richmond Hamilton "
+        "Wellington Newport Cambridge Oxford Worthing Buxton Bolton Stafford Harlow Crawley Sandy "
+        "Hatfield Bow Sunnyside Greenwich Clifton Walton Shirley Stanley Beverley Whitby Warwick "
+        "Dudley Barry Glasgow Bristol Man Van Mary Batman Officer Eagle Grays"
+    )
+) - {"Glasgow", "Bristol"}
 
 _PLACING = re.compile(
     r"(?:\b(?:in|at|near|outside|across|around|through|throughout|into|inside|towards|"
@@ -118,9 +212,11 @@ _NOT_A_PLACE_BEFORE = re.compile(
 # Words that may come before a place inside a run of capitalised words ("Downtown Los Angeles",
 # "In London"); after any other capitalised word the run is a name ("Serena Kennedy").
 _RUN_PREFIXES = frozenset(
-    words("Downtown Central North South East West Northern Southern Eastern Western Greater Inner "
-    "Outer Upper Lower Old Metro In At Near Outside Across Around Throughout Inside Into Across "
-    "Through Meanwhile Elsewhere And But While As After Before During")
+    words(
+        "Downtown Central North South East West Northern Southern Eastern Western Greater Inner "
+        "Outer Upper Lower Old Metro In At Near Outside Across Around Throughout Inside Into Across "
+        "Through Meanwhile Elsewhere And But While As After Before During"
+    )
 )
 _CAPITALISED_RUN = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’.-]*|d['’]\w+)"
@@ -134,25 +230,92 @@ _DATELINE_PLACE = re.compile(
 )
 
 COUNTRY_OF_DEMONYM = {
-    "british": "GB", "english": "GB", "scottish": "GB", "welsh": "GB", "french": "FR",
-    "german": "DE", "iranian": "IR", "israeli": "IL", "russian": "RU", "chinese": "CN",
-    "turkish": "TR", "australian": "AU", "american": "US", "indian": "IN",
-    "pakistani": "PK", "spanish": "ES", "italian": "IT", "dutch": "NL", "belgian": "BE",
-    "canadian": "CA", "irish": "IE", "georgian": "GE", "serbian": "RS", "greek": "GR",
-    "egyptian": "EG", "kenyan": "KE", "nigerian": "NG", "mexican": "MX", "brazilian": "BR",
-    "japanese": "JP", "korean": "KR", "thai": "TH", "polish": "PL", "hungarian": "HU",
-    "belarusian": "BY", "ukrainian": "UA", "cuban": "CU", "venezuelan": "VE",
-    "chilean": "CL", "colombian": "CO", "argentine": "AR", "argentinian": "AR",
-    "sri lankan": "LK", "bangladeshi": "BD", "tunisian": "TN", "danish": "DK",
-    "swedish": "SE", "norwegian": "NO", "swiss": "CH", "austrian": "AT", "portuguese": "PT",
-    "saudi": "SA", "emirati": "AE", "lebanese": "LB", "syrian": "SY", "iraqi": "IQ",
-    "afghan": "AF", "burmese": "MM", "myanmar": "MM", "uzbek": "UZ", "kazakh": "KZ",
-    "azerbaijani": "AZ", "armenian": "AM", "algerian": "DZ", "moroccan": "MA",
-    "south african": "ZA", "zimbabwean": "ZW", "ugandan": "UG", "ethiopian": "ET",
-    "new zealand": "NZ", "hong kong": "HK", "taiwanese": "TW", "singaporean": "SG",
-    "malaysian": "MY", "indonesian": "ID", "filipino": "PH", "vietnamese": "VN",
-    "peruvian": "PE", "ecuadorian": "EC", "bolivian": "BO", "finnish": "FI",
-    "czech": "CZ", "slovak": "SK", "romanian": "RO", "bulgarian": "BG", "croatian": "HR",
+    "british": "GB",
+    "english": "GB",
+    "scottish": "GB",
+    "welsh": "GB",
+    "french": "FR",
+    "german": "DE",
+    "iranian": "IR",
+    "israeli": "IL",
+    "russian": "RU",
+    "chinese": "CN",
+    "turkish": "TR",
+    "australian": "AU",
+    "american": "US",
+    "indian": "IN",
+    "pakistani": "PK",
+    "spanish": "ES",
+    "italian": "IT",
+    "dutch": "NL",
+    "belgian": "BE",
+    "canadian": "CA",
+    "irish": "IE",
+    "georgian": "GE",
+    "serbian": "RS",
+    "greek": "GR",
+    "egyptian": "EG",
+    "kenyan": "KE",
+    "nigerian": "NG",
+    "mexican": "MX",
+    "brazilian": "BR",
+    "japanese": "JP",
+    "korean": "KR",
+    "thai": "TH",
+    "polish": "PL",
+    "hungarian": "HU",
+    "belarusian": "BY",
+    "ukrainian": "UA",
+    "cuban": "CU",
+    "venezuelan": "VE",
+    "chilean": "CL",
+    "colombian": "CO",
+    "argentine": "AR",
+    "argentinian": "AR",
+    "sri lankan": "LK",
+    "bangladeshi": "BD",
+    "tunisian": "TN",
+    "danish": "DK",
+    "swedish": "SE",
+    "norwegian": "NO",
+    "swiss": "CH",
+    "austrian": "AT",
+    "portuguese": "PT",
+    "saudi": "SA",
+    "emirati": "AE",
+    "lebanese": "LB",
+    "syrian": "SY",
+    "iraqi": "IQ",
+    "afghan": "AF",
+    "burmese": "MM",
+    "myanmar": "MM",
+    "uzbek": "UZ",
+    "kazakh": "KZ",
+    "azerbaijani": "AZ",
+    "armenian": "AM",
+    "algerian": "DZ",
+    "moroccan": "MA",
+    "south african": "ZA",
+    "zimbabwean": "ZW",
+    "ugandan": "UG",
+    "ethiopian": "ET",
+    "new zealand": "NZ",
+    "hong kong": "HK",
+    "taiwanese": "TW",
+    "singaporean": "SG",
+    "malaysian": "MY",
+    "indonesian": "ID",
+    "filipino": "PH",
+    "vietnamese": "VN",
+    "peruvian": "PE",
+    "ecuadorian": "EC",
+    "bolivian": "BO",
+    "finnish": "FI",
+    "czech": "CZ",
+    "slovak": "SK",
+    "romanian": "RO",
+    "bulgarian": "BG",
+    "croatian": "HR",
 }
 
 
@@ -232,8 +395,11 @@ class Gazetteer:
     @staticmethod
     def _may_start(previous: str) -> bool:
         """Whether a place name may follow *previous* inside one capitalised run."""
-        return previous.rstrip().endswith(",") or previous.strip() in _RUN_PREFIXES or (
-            previous.strip().islower())
+        return (
+            previous.rstrip().endswith(",")
+            or previous.strip() in _RUN_PREFIXES
+            or (previous.strip().islower())
+        )
 
     def _accept(
         self, text: str, surface: str, a: int, b: int, listed: bool = False
@@ -241,7 +407,7 @@ class Gazetteer:
         readings = self.lookup(surface)
         if not readings or surface in _REGIONS:
             return None
-        before = text[max(0, a - 30):a]
+        before = text[max(0, a - 30) : a]
         # "the Cenotaph", "the Bronx": the article belongs to the landmark's name.
         if re.search(r"\bthe\s+$", before, re.IGNORECASE) and _fold("the " + surface) in (
             self._landmarks
@@ -257,8 +423,12 @@ class Gazetteer:
             listed
             or _PLACING.search(before) is not None
             or text.startswith(("'s", "’s"), b)
-            or re.match(r"\s+(?:demonstration|protest|march|rally|riot|vigil|disorder|"
-                        r"encampment|sit-in|police)\b", text[b:b + 20], re.IGNORECASE)
+            or re.match(
+                r"\s+(?:demonstration|protest|march|rally|riot|vigil|disorder|"
+                r"encampment|sit-in|police)\b",
+                text[b : b + 20],
+                re.IGNORECASE,
+            )
         )
         large = population >= 200_000 and surface not in _COMMON_WORDS
         if not (landmark or large or placed):

@@ -78,9 +78,17 @@ class FieldScore:
         return self.correct / self.total if self.total else None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
-                "recall": self.recall, "f1": self.f1, "accuracy": self.accuracy,
-                "correct": self.correct, "total": self.total}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "accuracy": self.accuracy,
+            "correct": self.correct,
+            "total": self.total,
+        }
 
 
 @dataclass
@@ -157,13 +165,20 @@ def align_events(
     return sorted(pairs)
 
 
-def _score_acts(report: _Report, gold: list[Mapping[str, Any]],
-                pred: list[Mapping[str, Any]]) -> None:
+def _score_acts(
+    report: _Report, gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]]
+) -> None:
     acts, trigger = report["acts"], report["trigger"]
     remaining = list(pred)
     for g in gold:
-        match = next((p for p in remaining if _act_key(p) == _act_key(g)
-                      and p.get("trigger") == g.get("trigger")), None)
+        match = next(
+            (
+                p
+                for p in remaining
+                if _act_key(p) == _act_key(g) and p.get("trigger") == g.get("trigger")
+            ),
+            None,
+        )
         match = match or next((p for p in remaining if _act_key(p) == _act_key(g)), None)
         if match is None:
             acts.fn += 1

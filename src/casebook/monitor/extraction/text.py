@@ -19,6 +19,7 @@ __all__ = [
     "split_sentences",
 ]
 
+
 def words(text: str) -> list[str]:
     """The words of *text*: lets long word lists be written as one wrapped string."""
     return text.split()
@@ -26,9 +27,11 @@ def words(text: str) -> list[str]:
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    words("mr mrs ms dr st supt insp sgt det ch cllr no nos vs v gen lt col rev prof sr jr co corp "
-    "inc ltd dept est approx jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k a.m p.m "
-    "s sec ss pc ds di dci dc acc cc")
+    words(
+        "mr mrs ms dr st supt insp sgt det ch cllr no nos vs v gen lt col rev prof sr jr co corp "
+        "inc ltd dept est approx jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k a.m p.m "
+        "s sec ss pc ds di dci dc acc cc"
+    )
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s)")
 _LINE = re.compile(r"[^\n]+")
@@ -68,7 +71,7 @@ def split_sentences(text: str) -> list[Sentence]:
             pending_start is not None
             and stripped[:1].islower()
             and sentences
-            and sentences[-1].text[-1:] not in ".!?\"”"
+            and sentences[-1].text[-1:] not in '.!?"”'
         )
         if continuing:
             previous = sentences.pop()
@@ -102,13 +105,35 @@ def split_sentences(text: str) -> list[Sentence]:
 # --------------------------------------------------------------------------------------------
 
 _UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SMALL = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 _WORD_NUMBER = (

@@ -38,7 +38,7 @@ def set_trigger(act: Act, text: str) -> None:
 
 
 def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
-    """"Obstructing a police officer" is the catch-all, not blocking a road."""
+    """ "Obstructing a police officer" is the catch-all, not blocking a road."""
     if "other" in found and "obstruction" in found:
         a, b = found["other"]
         if a <= found["obstruction"][0] < b and lx.OBSTRUCTING_POLICE.match(text, a, b):

@@ -7,187 +7,456 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Feed',
+            name="Feed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('url', models.URLField(max_length=1000, unique=True)),
-                ('kind', models.CharField(choices=[('rss', 'RSS or Atom feed'), ('page', 'Single web page'), ('police', "A police force's own feed or page")], default='rss', max_length=10)),
-                ('interval_minutes', models.PositiveIntegerField(default=30)),
-                ('active', models.BooleanField(default=True, help_text='Paused feeds are not read.')),
-                ('etag', models.CharField(blank=True, max_length=300)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('next_due_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status', models.CharField(choices=[('never', 'Not read yet'), ('ok', 'Read'), ('not_modified', 'Unchanged since last read'), ('failed', 'Failed')], default='never', max_length=15)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('last_new_pages', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("url", models.URLField(max_length=1000, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rss", "RSS or Atom feed"),
+                            ("page", "Single web page"),
+                            ("police", "A police force's own feed or page"),
+                        ],
+                        default="rss",
+                        max_length=10,
+                    ),
+                ),
+                ("interval_minutes", models.PositiveIntegerField(default=30)),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Paused feeds are not read."),
+                ),
+                ("etag", models.CharField(blank=True, max_length=300)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                ("next_due_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "last_status",
+                    models.CharField(
+                        choices=[
+                            ("never", "Not read yet"),
+                            ("ok", "Read"),
+                            ("not_modified", "Unchanged since last read"),
+                            ("failed", "Failed"),
+                        ],
+                        default="never",
+                        max_length=15,
+                    ),
+                ),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("last_new_pages", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Page',
+            name="Page",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin', models.CharField(choices=[('feed', 'Feed entry'), ('address', 'Web address'), ('ingest', 'Ingested file')], default='ingest', max_length=10)),
-                ('identity', models.CharField(help_text='The address, or id:<id> for inputs without one.', max_length=1000)),
-                ('url', models.CharField(blank=True, max_length=1000)),
-                ('external_id', models.CharField(blank=True, max_length=200)),
-                ('content_sha256', models.CharField(blank=True, max_length=64)),
-                ('status', models.CharField(choices=[('new', 'Waiting'), ('done', 'Processed'), ('skipped', 'Skipped'), ('duplicate', 'Duplicate'), ('failed', 'Failed')], default='new', max_length=10)),
-                ('stage', models.CharField(blank=True, help_text='The last stage that ran.', max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('error', models.TextField(blank=True)),
-                ('stages', models.JSONField(blank=True, default=dict)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('size', models.PositiveIntegerField(blank=True, null=True)),
-                ('retrieved_at', models.DateTimeField(blank=True, null=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('published', models.DateField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('text', models.TextField(blank=True)),
-                ('text_sha256', models.CharField(blank=True, max_length=64)),
-                ('raw', models.TextField(blank=True)),
-                ('shingle_count', models.PositiveIntegerField(default=0)),
-                ('relevant', models.BooleanField(blank=True, null=True)),
-                ('relevance_score', models.FloatField(blank=True, null=True)),
-                ('extraction', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='monitor.page')),
-                ('feed', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pages', to='monitor.feed')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("feed", "Feed entry"),
+                            ("address", "Web address"),
+                            ("ingest", "Ingested file"),
+                        ],
+                        default="ingest",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "identity",
+                    models.CharField(
+                        help_text="The address, or id:<id> for inputs without one.", max_length=1000
+                    ),
+                ),
+                ("url", models.CharField(blank=True, max_length=1000)),
+                ("external_id", models.CharField(blank=True, max_length=200)),
+                ("content_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Waiting"),
+                            ("done", "Processed"),
+                            ("skipped", "Skipped"),
+                            ("duplicate", "Duplicate"),
+                            ("failed", "Failed"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        blank=True, help_text="The last stage that ran.", max_length=20
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("error", models.TextField(blank=True)),
+                ("stages", models.JSONField(blank=True, default=dict)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                ("size", models.PositiveIntegerField(blank=True, null=True)),
+                ("retrieved_at", models.DateTimeField(blank=True, null=True)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("published", models.DateField(blank=True, null=True)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("text", models.TextField(blank=True)),
+                ("text_sha256", models.CharField(blank=True, max_length=64)),
+                ("raw", models.TextField(blank=True)),
+                ("shingle_count", models.PositiveIntegerField(default=0)),
+                ("relevant", models.BooleanField(blank=True, null=True)),
+                ("relevance_score", models.FloatField(blank=True, null=True)),
+                ("extraction", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="monitor.page",
+                    ),
+                ),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pages",
+                        to="monitor.feed",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_index', models.PositiveSmallIntegerField()),
-                ('event', models.JSONField(help_text='The event as extracted, with its acts and spans.')),
-                ('force_name', models.CharField(blank=True, max_length=200)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('date', models.DateField(blank=True, null=True)),
-                ('total_arrests', models.PositiveIntegerField(blank=True, null=True)),
-                ('confidence', models.FloatField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for review'), ('accepted', 'Accepted'), ('merged', 'Merged'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reject_reason', models.CharField(blank=True, choices=[('not_relevant', 'Not police action against protest or expression'), ('not_an_event', 'Misread: the article reports no such event'), ('duplicate', 'Already in the casebook'), ('out_of_scope', 'A real event, outside what we record'), ('other', 'Another reason (say which)')], max_length=20)),
-                ('reject_note', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.incident')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='monitor.page')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_index", models.PositiveSmallIntegerField()),
+                (
+                    "event",
+                    models.JSONField(help_text="The event as extracted, with its acts and spans."),
+                ),
+                ("force_name", models.CharField(blank=True, max_length=200)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("date", models.DateField(blank=True, null=True)),
+                ("total_arrests", models.PositiveIntegerField(blank=True, null=True)),
+                ("confidence", models.FloatField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("accepted", "Accepted"),
+                            ("merged", "Merged"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reject_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_relevant", "Not police action against protest or expression"),
+                            ("not_an_event", "Misread: the article reports no such event"),
+                            ("duplicate", "Already in the casebook"),
+                            ("out_of_scope", "A real event, outside what we record"),
+                            ("other", "Another reason (say which)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reject_note", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.incident",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="monitor.page",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewDecision',
+            name="ReviewDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('accepted', 'Accepted as proposed'), ('edited', 'Corrected, then accepted'), ('merged', 'Merged into an existing incident'), ('rejected', 'Rejected')], max_length=10)),
-                ('reason', models.CharField(blank=True, choices=[('not_relevant', 'Not police action against protest or expression'), ('not_an_event', 'Misread: the article reports no such event'), ('duplicate', 'Already in the casebook'), ('out_of_scope', 'A real event, outside what we record'), ('other', 'Another reason (say which)')], max_length=20)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('proposed', models.JSONField()),
-                ('final', models.JSONField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='monitor.candidate')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "Accepted as proposed"),
+                            ("edited", "Corrected, then accepted"),
+                            ("merged", "Merged into an existing incident"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_relevant", "Not police action against protest or expression"),
+                            ("not_an_event", "Misread: the article reports no such event"),
+                            ("duplicate", "Already in the casebook"),
+                            ("out_of_scope", "A real event, outside what we record"),
+                            ("other", "Another reason (say which)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("proposed", models.JSONField()),
+                ("final", models.JSONField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="monitor.candidate",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.incident",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at', 'id'],
+                "ordering": ["decided_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SketchValue',
+            name="SketchValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.BigIntegerField(db_index=True)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sketch', to='monitor.page')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.BigIntegerField(db_index=True)),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sketch",
+                        to="monitor.page",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='feed',
-            index=models.Index(fields=['active', 'next_due_at'], name='monitor_fee_active_808d35_idx'),
+            model_name="feed",
+            index=models.Index(
+                fields=["active", "next_due_at"], name="monitor_fee_active_808d35_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feed',
-            constraint=models.CheckConstraint(condition=models.Q(('interval_minutes__gte', 1)), name='feed_interval_positive'),
+            model_name="feed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("interval_minutes__gte", 1)), name="feed_interval_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feed',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['rss', 'page', 'police'])), name='feed_kind_known'),
+            model_name="feed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["rss", "page", "police"])), name="feed_kind_known"
+            ),
         ),
         migrations.AddIndex(
-            model_name='page',
-            index=models.Index(fields=['status', 'created_at'], name='monitor_pag_status_c055c3_idx'),
+            model_name="page",
+            index=models.Index(
+                fields=["status", "created_at"], name="monitor_pag_status_c055c3_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='page',
-            index=models.Index(fields=['text_sha256'], name='monitor_pag_text_sh_f68938_idx'),
+            model_name="page",
+            index=models.Index(fields=["text_sha256"], name="monitor_pag_text_sh_f68938_idx"),
         ),
         migrations.AddIndex(
-            model_name='page',
-            index=models.Index(fields=['identity'], name='monitor_pag_identit_ba80fd_idx'),
+            model_name="page",
+            index=models.Index(fields=["identity"], name="monitor_pag_identit_ba80fd_idx"),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(condition=models.Q(('content_sha256', ''), _negated=True), fields=('identity', 'content_sha256'), name='page_unique_address_and_content'),
+            model_name="page",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("content_sha256", ""), _negated=True),
+                fields=("identity", "content_sha256"),
+                name="page_unique_address_and_content",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.UniqueConstraint(condition=models.Q(('content_sha256', '')), fields=('identity',), name='page_one_unfetched_row_per_address'),
+            model_name="page",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("content_sha256", "")),
+                fields=("identity",),
+                name="page_one_unfetched_row_per_address",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='page',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'done', 'skipped', 'duplicate', 'failed'])), name='page_status_known'),
+            model_name="page",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["new", "done", "skipped", "duplicate", "failed"])
+                ),
+                name="page_status_known",
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['status', 'created_at'], name='monitor_can_status_c11573_idx'),
+            model_name="candidate",
+            index=models.Index(
+                fields=["status", "created_at"], name="monitor_can_status_c11573_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.UniqueConstraint(fields=('page', 'event_index'), name='candidate_once_per_page_event'),
+            model_name="candidate",
+            constraint=models.UniqueConstraint(
+                fields=("page", "event_index"), name="candidate_once_per_page_event"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'accepted', 'merged', 'rejected'])), name='candidate_status_known'),
+            model_name="candidate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "accepted", "merged", "rejected"])),
+                name="candidate_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('reject_reason', ''), _negated=True), _connector='OR'), name='candidate_rejection_has_reason'),
+            model_name="candidate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rejected"), _negated=True),
+                    models.Q(("reject_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="candidate_rejection_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reviewdecision',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['accepted', 'edited', 'merged', 'rejected'])), name='decision_known'),
+            model_name="reviewdecision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decision__in", ["accepted", "edited", "merged", "rejected"])),
+                name="decision_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sketchvalue',
-            constraint=models.UniqueConstraint(fields=('page', 'value'), name='sketch_value_once_per_page'),
+            model_name="sketchvalue",
+            constraint=models.UniqueConstraint(
+                fields=("page", "value"), name="sketch_value_once_per_page"
+            ),
         ),
     ]

@@ -47,7 +47,10 @@ class Feed(models.Model):
     last_new_pages = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -57,10 +60,12 @@ class Feed(models.Model):
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["active", "next_due_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(interval_minutes__gte=1),
-                                   name="feed_interval_positive"),
-            models.CheckConstraint(condition=models.Q(kind__in=["rss", "page", "police"]),
-                                   name="feed_kind_known"),
+            models.CheckConstraint(
+                condition=models.Q(interval_minutes__gte=1), name="feed_interval_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["rss", "page", "police"]), name="feed_kind_known"
+            ),
         ]
 
     def __str__(self) -> str:

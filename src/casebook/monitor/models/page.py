@@ -83,11 +83,13 @@ class Page(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["identity", "content_sha256"], name="page_unique_address_and_content",
+                fields=["identity", "content_sha256"],
+                name="page_unique_address_and_content",
                 condition=~models.Q(content_sha256=""),
             ),
             models.UniqueConstraint(
-                fields=["identity"], name="page_one_unfetched_row_per_address",
+                fields=["identity"],
+                name="page_one_unfetched_row_per_address",
                 condition=models.Q(content_sha256=""),
             ),
             models.CheckConstraint(

@@ -42,7 +42,10 @@ class Candidate(models.Model):
         "cases.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -54,8 +57,9 @@ class Candidate(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "created_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["page", "event_index"],
-                                    name="candidate_once_per_page_event"),
+            models.UniqueConstraint(
+                fields=["page", "event_index"], name="candidate_once_per_page_event"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["pending", "accepted", "merged", "rejected"]),
                 name="candidate_status_known",
@@ -104,7 +108,10 @@ class ReviewDecision(models.Model):
         "cases.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(default=timezone.now)

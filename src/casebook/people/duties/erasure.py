@@ -37,8 +37,9 @@ class ErasureReport:
     evidence_detached: int = 0
 
 
-def person_erase(*, person: Person, reason: str, actor=None,
-                 ip_address: str | None = None) -> ErasureReport:
+def person_erase(
+    *, person: Person, reason: str, actor=None, ip_address: str | None = None
+) -> ErasureReport:
     """Erase the person's details for good. `reason` is kept on the tombstone.
 
     The reason must not itself be personal ("subject's request", "retention rule"): the
@@ -58,12 +59,20 @@ def person_erase(*, person: Person, reason: str, actor=None,
         person.save()  # sealed columns and search tokens are written blank (keys/fields.py)
         removed, detached = _evidence(person, actor=actor, ip_address=ip_address)
         record_changed.send(
-            sender=Person, action=ERASED, instance=person, actor=actor, incident=None,
+            sender=Person,
+            action=ERASED,
+            instance=person,
+            actor=actor,
+            incident=None,
             ip_address=ip_address,
             # Field names only; the reason stays on the tombstone, not in the permanent trail.
-            changes={**{name: None for name in Person.PERSONAL_FIELDS},
-                     "data_key": "destroyed", "evidence_removed": removed,
-                     "evidence_detached": detached, "again": already},
+            changes={
+                **{name: None for name in Person.PERSONAL_FIELDS},
+                "data_key": "destroyed",
+                "evidence_removed": removed,
+                "evidence_detached": detached,
+                "again": already,
+            },
         )
         destroyed = keyring().destroy_data_keys([str(person.key_id)]) > 0
     person.__dict__.pop("_data_key", None)
@@ -83,8 +92,12 @@ def _evidence(person: Person, *, actor, ip_address) -> tuple[int, int]:
         else:
             EvidenceFile.objects.filter(pk=evidence.pk).update(person=None)
             record_changed.send(
-                sender=EvidenceFile, action="sources.evidence.detached", instance=evidence,
-                actor=actor, incident=evidence.incident, ip_address=ip_address,
+                sender=EvidenceFile,
+                action="sources.evidence.detached",
+                instance=evidence,
+                actor=actor,
+                incident=evidence.incident,
+                ip_address=ip_address,
                 changes={"person": [person.reference, None]},
             )
             detached += 1

@@ -95,8 +95,9 @@ def retention_due(*, months: int, today: dt.date | None = None) -> list[Retentio
         incidents_of[person_id].add(incident_id)
     closings = _incident_closings({i for ids in incidents_of.values() for i in ids})
     due = []
-    people = Person.objects.not_erased().only("pk", "reference", "key_id", "created_at",
-                                              "erased_at")
+    people = Person.objects.not_erased().only(
+        "pk", "reference", "key_id", "created_at", "erased_at"
+    )
     for person in people.order_by("pk").iterator(chunk_size=2000):
         incidents = incidents_of.get(person.pk)
         if not incidents:
@@ -107,14 +108,17 @@ def retention_due(*, months: int, today: dt.date | None = None) -> list[Retentio
                 continue
             closed_on, why = max(days), "case closed"
         if closed_on <= cutoff:
-            due.append(RetentionDecision(person, closed_on, f"{why} more than {months} months "
-                                                            "ago"))
+            due.append(RetentionDecision(person, closed_on, f"{why} more than {months} months ago"))
     return due
 
 
-def retention_run(*, months: int, dry_run: bool = False, today: dt.date | None = None,
-                  progress: Callable[[RetentionDecision], None] | None = None,
-                  ) -> list[RetentionDecision]:
+def retention_run(
+    *,
+    months: int,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[RetentionDecision], None] | None = None,
+) -> list[RetentionDecision]:
     """Erase everyone `retention_due` names (unless `dry_run`); returns the decisions."""
     decisions = retention_due(months=months, today=today)
     for decision in decisions:

@@ -30,9 +30,18 @@ from casebook.people.models import Involvement, Person
 
 EXPORTED = "people.person.exported"
 EXTENSIONS = {
-    "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic",
-    "video/mp4": "mp4", "video/quicktime": "mov", "audio/mpeg": "mp3", "audio/mp4": "m4a",
-    "audio/ogg": "ogg", "audio/wav": "wav", "application/pdf": "pdf", "text/plain": "txt",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "video/mp4": "mp4",
+    "video/quicktime": "mov",
+    "audio/mpeg": "mp3",
+    "audio/mp4": "m4a",
+    "audio/ogg": "ogg",
+    "audio/wav": "wav",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
 }
 README = """\
 Everything Casebook holds about {reference}, written on {written}.
@@ -67,8 +76,10 @@ def person_record(person: Person) -> dict:
         "reference": person.reference,
         "details": details,
         "consent": {
-            "record": person.consent_record, "share": person.consent_share,
-            "publish": person.consent_publish, "given_at": _value(person.consent_given_at),
+            "record": person.consent_record,
+            "share": person.consent_share,
+            "publish": person.consent_publish,
+            "given_at": _value(person.consent_given_at),
         },
         "created_at": _value(person.created_at),
         "erased_at": _value(person.erased_at),
@@ -79,33 +90,42 @@ def person_record(person: Person) -> dict:
 def _involvements(person: Person) -> list[dict]:
     rows = (
         Involvement.objects.filter(person=person)
-        .select_related("act__incident__force", "act__act_type", "act__legal_provision",
-                        "act__trigger_type")
-        .prefetch_related(Prefetch("act__outcomes",
-                                   queryset=Outcome.objects.select_related("outcome_type")))
+        .select_related(
+            "act__incident__force", "act__act_type", "act__legal_provision", "act__trigger_type"
+        )
+        .prefetch_related(
+            Prefetch("act__outcomes", queryset=Outcome.objects.select_related("outcome_type"))
+        )
         .order_by("act__incident__date", "act_id")
     )
     result = []
     for involvement in rows:
         act, incident = involvement.act, involvement.act.incident
-        result.append({
-            "role": involvement.role,
-            "incident": {
-                "reference": incident.reference, "title": incident.title,
-                "date": _value(incident.date), "place": incident.place,
-                "force": incident.force.name if incident.force else None,
-                "status": incident.status,
-            },
-            "act": {
-                "type": str(act.act_type), "number_affected": act.number_affected,
-                "legal_provision": str(act.legal_provision) if act.legal_provision else None,
-                "offence_wording": act.offence_wording,
-                "trigger": str(act.trigger_type) if act.trigger_type else None,
-                "trigger_wording": act.trigger_wording,
-                "outcomes": [{"outcome": str(o.outcome_type), "date": _value(o.date),
-                              "note": o.note} for o in act.outcomes.all()],
-            },
-        })
+        result.append(
+            {
+                "role": involvement.role,
+                "incident": {
+                    "reference": incident.reference,
+                    "title": incident.title,
+                    "date": _value(incident.date),
+                    "place": incident.place,
+                    "force": incident.force.name if incident.force else None,
+                    "status": incident.status,
+                },
+                "act": {
+                    "type": str(act.act_type),
+                    "number_affected": act.number_affected,
+                    "legal_provision": str(act.legal_provision) if act.legal_provision else None,
+                    "offence_wording": act.offence_wording,
+                    "trigger": str(act.trigger_type) if act.trigger_type else None,
+                    "trigger_wording": act.trigger_wording,
+                    "outcomes": [
+                        {"outcome": str(o.outcome_type), "date": _value(o.date), "note": o.note}
+                        for o in act.outcomes.all()
+                    ],
+                },
+            }
+        )
     return result
 
 
@@ -117,12 +137,19 @@ def _evidence(person: Person):
 
 def _evidence_record(evidence, name: str) -> dict:
     return {
-        "file": name, "sha256": evidence.sha256, "media_type": evidence.media_type,
-        "size": evidence.size, "original_filename": evidence.original_filename,
-        "caption": evidence.caption, "added_at": _value(evidence.added_at),
+        "file": name,
+        "sha256": evidence.sha256,
+        "media_type": evidence.media_type,
+        "size": evidence.size,
+        "original_filename": evidence.original_filename,
+        "caption": evidence.caption,
+        "added_at": _value(evidence.added_at),
         "captured_at": _value(evidence.captured_at),
-        "gps": ([str(evidence.gps_latitude), str(evidence.gps_longitude)]
-                if evidence.has_location else None),
+        "gps": (
+            [str(evidence.gps_latitude), str(evidence.gps_longitude)]
+            if evidence.has_location
+            else None
+        ),
         "device": " ".join(filter(None, [evidence.device_make, evidence.device_model])) or None,
         "incident": evidence.incident.reference if evidence.incident_id else None,
     }
@@ -135,12 +162,21 @@ def _audit_entries(person: Person, evidence_ids: list[int]) -> list[dict]:
         Q(object_type="people.person", object_id=str(person.pk))
         | Q(object_type="sources.evidencefile", object_id__in=[str(i) for i in evidence_ids])
     ).order_by("sequence")
-    return [{"sequence": e.sequence, "at": _value(e.at), "by": e.actor_name or "system",
-             "action": e.action, "changes": e.changes} for e in entries]
+    return [
+        {
+            "sequence": e.sequence,
+            "at": _value(e.at),
+            "by": e.actor_name or "system",
+            "action": e.action,
+            "changes": e.changes,
+        }
+        for e in entries
+    ]
 
 
-def person_export(*, person: Person, output: Path, actor=None,
-                  ip_address: str | None = None) -> SubjectAccessReport:
+def person_export(
+    *, person: Person, output: Path, actor=None, ip_address: str | None = None
+) -> SubjectAccessReport:
     """Write the subject access archive for `person` to `output` (a .zip path)."""
     from casebook.sources.evidence.storage import blob_open
 
@@ -153,8 +189,10 @@ def person_export(*, person: Person, output: Path, actor=None,
     temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(descriptor, "wb") as handle, \
-                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with (
+            os.fdopen(descriptor, "wb") as handle,
+            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        ):
             for item in evidence:
                 name = f"evidence/{item.sha256}.{EXTENSIONS.get(item.media_type, 'bin')}"
                 with blob_open(item.storage_name) as blob, archive.open(name, "w") as target:
@@ -163,16 +201,27 @@ def person_export(*, person: Person, output: Path, actor=None,
                 record["evidence"].append(_evidence_record(item, name))
             with transaction.atomic():
                 record_changed.send(
-                    sender=Person, action=EXPORTED, instance=person, actor=actor,
-                    incident=None, ip_address=ip_address,
-                    changes={"reference": person.reference, "evidence_files": len(evidence),
-                             "involvements": len(involvements)},
+                    sender=Person,
+                    action=EXPORTED,
+                    instance=person,
+                    actor=actor,
+                    incident=None,
+                    ip_address=ip_address,
+                    changes={
+                        "reference": person.reference,
+                        "evidence_files": len(evidence),
+                        "involvements": len(involvements),
+                    },
                 )
             # The audit trail about the person, including this export.
             record["audit"] = _audit_entries(person, [e.pk for e in evidence])
             archive.writestr("person.json", json.dumps(record, indent=2, ensure_ascii=False))
-            archive.writestr("README.txt", README.format(
-                reference=person.reference, written=timezone.now().isoformat(timespec="seconds")))
+            archive.writestr(
+                "README.txt",
+                README.format(
+                    reference=person.reference, written=timezone.now().isoformat(timespec="seconds")
+                ),
+            )
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)

@@ -117,12 +117,16 @@ class EncryptedMixin:
         if key is None:
             return self._unreadable(instance, token, ERASED)
         try:
-            return self.from_plaintext(cipher.open_sealed(key, token,
-                                                          aad(instance.key_id, self.name)))
+            return self.from_plaintext(
+                cipher.open_sealed(key, token, aad(instance.key_id, self.name))
+            )
         except (cipher.DecryptionError, ValueError, UnicodeDecodeError):
             # The reference only: never the value, which is the whole point.
-            logger.warning("A sealed %s of person %s does not open (altered or moved).",
-                           self.name, getattr(instance, "reference", "?"))
+            logger.warning(
+                "A sealed %s of person %s does not open (altered or moved).",
+                self.name,
+                getattr(instance, "reference", "?"),
+            )
             return self._unreadable(instance, token, UNREADABLE)
 
     def _unreadable(self, instance, token: str, text: str):
@@ -225,8 +229,9 @@ class BlindIndexField(models.TextField):
         current = model_instance.__dict__.get(self.attname) or ""
         if all(isinstance(raw, Sealed | Placeholder) for raw in raws):
             return current  # neither changed (or neither can be read): keep the tokens
-        return blind_index.person_tokens(full_name=model_instance.full_name,
-                                         contact=model_instance.contact)
+        return blind_index.person_tokens(
+            full_name=model_instance.full_name, contact=model_instance.contact
+        )
 
 
 class BlindExact(Exact):

@@ -107,8 +107,9 @@ class Keyring:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                         check_same_thread=False)
+            connection = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             connection.execute("PRAGMA journal_mode=WAL")
             # A lost key is lost data: wait for the disk on every commit.
             connection.execute("PRAGMA synchronous=FULL")
@@ -139,8 +140,9 @@ class Keyring:
     def is_empty(self) -> bool:
         if not self.path.exists():
             return True
-        row = self._execute("SELECT (SELECT COUNT(*) FROM data_key) + "
-                            "(SELECT COUNT(*) FROM service_key)").fetchone()
+        row = self._execute(
+            "SELECT (SELECT COUNT(*) FROM data_key) + (SELECT COUNT(*) FROM service_key)"
+        ).fetchone()
         return row[0] == 0
 
     def count(self) -> int:
@@ -156,15 +158,19 @@ class Keyring:
 
     def key_ids(self, *, older_than_days: int = 0) -> Iterator[str]:
         cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days)).isoformat(
-            timespec="seconds")
-        rows = self._execute("SELECT key_id FROM data_key WHERE created_at <= ? "
-                             "ORDER BY key_id", [cutoff]).fetchall()
+            timespec="seconds"
+        )
+        rows = self._execute(
+            "SELECT key_id FROM data_key WHERE created_at <= ? ORDER BY key_id", [cutoff]
+        ).fetchall()
         for (key_id,) in rows:
             yield key_id
 
     def has_data_key(self, key_id: str) -> bool:
-        return self._execute("SELECT 1 FROM data_key WHERE key_id = ?", [key_id]).fetchone() \
+        return (
+            self._execute("SELECT 1 FROM data_key WHERE key_id = ?", [key_id]).fetchone()
             is not None
+        )
 
     # Data keys.
 
@@ -186,22 +192,32 @@ class Keyring:
                 quick = now - self._pool_refilled < POOL_QUICK
                 self._pool_size = min(self._pool_size * 2, POOL_MAX) if quick else 1
                 self._pool_refilled = now
-                pool.extend((key_id, key, now) for key_id, key in
-                            self._create_data_keys(self._pool_size))
+                pool.extend(
+                    (key_id, key, now) for key_id, key in self._create_data_keys(self._pool_size)
+                )
             key_id, key, _ = pool.popleft()
         return key_id, key
 
     def _create_data_keys(self, count: int) -> list[tuple[str, bytes]]:
         master = self.master()
         made = [(str(uuid.uuid4()), cipher.new_key()) for _ in range(count)]
-        rows = [(key_id, master.active_id,
-                 cipher.wrap_key(master.active_key, key, _data_aad(key_id)), _now())
-                for key_id, key in made]
+        rows = [
+            (
+                key_id,
+                master.active_id,
+                cipher.wrap_key(master.active_key, key, _data_aad(key_id)),
+                _now(),
+            )
+            for key_id, key in made
+        ]
         connection = self._connect()
         try:
             connection.execute("BEGIN IMMEDIATE")
-            connection.executemany("INSERT INTO data_key (key_id, master_key_id, wrapped, "
-                                   "created_at) VALUES (?, ?, ?, ?)", rows)
+            connection.executemany(
+                "INSERT INTO data_key (key_id, master_key_id, wrapped, "
+                "created_at) VALUES (?, ?, ?, ?)",
+                rows,
+            )
             connection.execute("COMMIT")
         except sqlite3.Error as error:
             if connection.in_transaction:
@@ -214,15 +230,16 @@ class Keyring:
         key = cipher.new_key()
         wrapped = cipher.wrap_key(master.active_key, key, _data_aad(key_id))
         self._execute(
-            "INSERT INTO data_key (key_id, master_key_id, wrapped, created_at) "
-            "VALUES (?, ?, ?, ?)", [key_id, master.active_id, wrapped, _now()],
+            "INSERT INTO data_key (key_id, master_key_id, wrapped, created_at) VALUES (?, ?, ?, ?)",
+            [key_id, master.active_id, wrapped, _now()],
         )
         return key
 
     def data_key(self, key_id: str) -> bytes | None:
         """The person's data key, or None when it was destroyed (erased)."""
-        row = self._execute("SELECT master_key_id, wrapped FROM data_key WHERE key_id = ?",
-                            [key_id]).fetchone()
+        row = self._execute(
+            "SELECT master_key_id, wrapped FROM data_key WHERE key_id = ?", [key_id]
+        ).fetchone()
         if row is None:
             return None
         return cipher.unwrap_key(self.master().get(row[0]), row[1], _data_aad(key_id))
@@ -234,11 +251,11 @@ class Keyring:
             chunk = ids[start : start + CHUNK]
             rows = self._execute(
                 f"SELECT key_id, master_key_id, wrapped FROM data_key WHERE key_id IN "  # noqa: S608
-                f"({', '.join('?' * len(chunk))})", chunk,
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
             ).fetchall()
             for key_id, master_id, wrapped in rows:
-                found[key_id] = cipher.unwrap_key(master.get(master_id), wrapped,
-                                                  _data_aad(key_id))
+                found[key_id] = cipher.unwrap_key(master.get(master_id), wrapped, _data_aad(key_id))
         return found
 
     def destroy_data_keys(self, key_ids: Iterable[str]) -> int:
@@ -260,15 +277,17 @@ class Keyring:
     # Service keys (the search index key).
 
     def service_key(self, name: str) -> bytes:
-        row = self._execute("SELECT master_key_id, wrapped FROM service_key WHERE name = ?",
-                            [name]).fetchone()
+        row = self._execute(
+            "SELECT master_key_id, wrapped FROM service_key WHERE name = ?", [name]
+        ).fetchone()
         if row is None:
             master = self.master()
             wrapped = cipher.wrap_key(master.active_key, cipher.new_key(), _service_aad(name))
             # Two processes may race to create it: the first one wins, both use its key.
             self._execute(
                 "INSERT OR IGNORE INTO service_key (name, master_key_id, wrapped, created_at) "
-                "VALUES (?, ?, ?, ?)", [name, master.active_id, wrapped, _now()],
+                "VALUES (?, ?, ?, ?)",
+                [name, master.active_id, wrapped, _now()],
             )
             return self.service_key(name)
         return cipher.unwrap_key(self.master().get(row[0]), row[1], _service_aad(name))
@@ -279,8 +298,7 @@ class Keyring:
         """How many keys are still wrapped by another master key than `master_id`."""
         return sum(n for key_id, n in self.counts_by_master_key().items() if key_id != master_id)
 
-    def rewrap(self, *, progress: Callable[[int], None] | None = None,
-               batch: int = CHUNK) -> int:
+    def rewrap(self, *, progress: Callable[[int], None] | None = None, batch: int = CHUNK) -> int:
         """Re-wrap every key not wrapped by the master key in use; returns how many.
 
         Each batch is one transaction that commits on its own, so an interrupted rotation
@@ -288,27 +306,36 @@ class Keyring:
         """
         master = self.master()
         done = 0
-        for table, id_column, aad in (("service_key", "name", _service_aad),
-                                      ("data_key", "key_id", _data_aad)):
+        for table, id_column, aad in (
+            ("service_key", "name", _service_aad),
+            ("data_key", "key_id", _data_aad),
+        ):
             while True:
                 rows = self._execute(
                     f"SELECT {id_column}, master_key_id, wrapped FROM {table} "  # noqa: S608
-                    f"WHERE master_key_id != ? LIMIT ?", [master.active_id, batch],
+                    f"WHERE master_key_id != ? LIMIT ?",
+                    [master.active_id, batch],
                 ).fetchall()
                 if not rows:
                     break
                 updates = []
                 for key_id, old_master, wrapped in rows:
                     key = cipher.unwrap_key(master.get(old_master), wrapped, aad(key_id))
-                    updates.append((master.active_id,
-                                    cipher.wrap_key(master.active_key, key, aad(key_id)),
-                                    key_id, old_master))
+                    updates.append(
+                        (
+                            master.active_id,
+                            cipher.wrap_key(master.active_key, key, aad(key_id)),
+                            key_id,
+                            old_master,
+                        )
+                    )
                 connection = self._connect()
                 try:
                     connection.execute("BEGIN IMMEDIATE")
                     connection.executemany(
                         f"UPDATE {table} SET master_key_id = ?, wrapped = ? "  # noqa: S608
-                        f"WHERE {id_column} = ? AND master_key_id = ?", updates,
+                        f"WHERE {id_column} = ? AND master_key_id = ?",
+                        updates,
                     )
                     connection.execute("COMMIT")
                 except sqlite3.Error as error:

@@ -147,8 +147,7 @@ def _signature(path: Path) -> tuple:
         status = path.stat()
     except FileNotFoundError:
         return ("missing", str(path))
-    return ("file", str(path), status.st_mtime_ns, status.st_size, status.st_ino,
-            status.st_mode)
+    return ("file", str(path), status.st_mtime_ns, status.st_size, status.st_ino, status.st_mode)
 
 
 def master_keys(*, create_if: Callable[[], bool] | None = None) -> MasterKeys:
@@ -166,12 +165,10 @@ def master_keys(*, create_if: Callable[[], bool] | None = None) -> MasterKeys:
         return cached[1]
     with _lock:
         if signature[0] == "environment":
-            keys = MasterKeys(_identified(parse_keys(signature[1], where=ENV_VAR)),
-                              "environment")
+            keys = MasterKeys(_identified(parse_keys(signature[1], where=ENV_VAR)), "environment")
         elif signature[0] == "file":
             _check_private(path, signature[-1])
-            keys = MasterKeys(_identified(parse_keys(path.read_text(), where=str(path))),
-                              str(path))
+            keys = MasterKeys(_identified(parse_keys(path.read_text(), where=str(path))), str(path))
         elif create_if is not None and create_if():
             write_key_file(path, [new_key()])
             return master_keys()

@@ -5,48 +5,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('full_name', models.CharField(blank=True, max_length=200)),
-                ('contact', models.CharField(blank=True, help_text='Phone or e-mail.', max_length=300)),
-                ('address', models.TextField(blank=True)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('gender', models.CharField(blank=True, max_length=60)),
-                ('ethnicity', models.CharField(blank=True, max_length=100)),
-                ('notes', models.TextField(blank=True)),
-                ('consent_record', models.BooleanField(default=False, help_text='May we keep their details in the casebook?')),
-                ('consent_share', models.BooleanField(default=False, help_text='May we share their details with partner organisations?')),
-                ('consent_publish', models.BooleanField(default=False, help_text='May their (redacted) account be published?')),
-                ('consent_given_at', models.DateTimeField(blank=True, null=True)),
-                ('consent_notes', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("full_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "contact",
+                    models.CharField(blank=True, help_text="Phone or e-mail.", max_length=300),
+                ),
+                ("address", models.TextField(blank=True)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("gender", models.CharField(blank=True, max_length=60)),
+                ("ethnicity", models.CharField(blank=True, max_length=100)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "consent_record",
+                    models.BooleanField(
+                        default=False, help_text="May we keep their details in the casebook?"
+                    ),
+                ),
+                (
+                    "consent_share",
+                    models.BooleanField(
+                        default=False,
+                        help_text="May we share their details with partner organisations?",
+                    ),
+                ),
+                (
+                    "consent_publish",
+                    models.BooleanField(
+                        default=False, help_text="May their (redacted) account be published?"
+                    ),
+                ),
+                ("consent_given_at", models.DateTimeField(blank=True, null=True)),
+                ("consent_notes", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'people',
-                'ordering': ['reference'],
+                "verbose_name_plural": "people",
+                "ordering": ["reference"],
             },
         ),
         migrations.CreateModel(
-            name='Involvement',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('arrested', 'Arrested'), ('affected', 'Affected'), ('witness', 'Witness')], default='affected', max_length=10)),
-                ('act', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='cases.act')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("arrested", "Arrested"),
+                            ("affected", "Affected"),
+                            ("witness", "Witness"),
+                        ],
+                        default="affected",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "act",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="cases.act",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvements",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('act', 'person', 'role'), name='involvement_unique'), models.CheckConstraint(condition=models.Q(('role__in', ['arrested', 'affected', 'witness'])), name='involvement_role_known')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("act", "person", "role"), name="involvement_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["arrested", "affected", "witness"])),
+                        name="involvement_role_known",
+                    ),
+                ],
             },
         ),
     ]

@@ -12,8 +12,16 @@ from django.db import migrations, models
 
 import casebook.people.keys.fields
 
-PERSONAL = ("full_name", "contact", "address", "date_of_birth", "gender", "ethnicity", "notes",
-            "consent_notes")
+PERSONAL = (
+    "full_name",
+    "contact",
+    "address",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "notes",
+    "consent_notes",
+)
 
 
 def give_key_ids(apps, schema_editor):
@@ -36,12 +44,14 @@ def seal_existing(apps, schema_editor):
             continue  # sealed by an earlier, interrupted run
         key = ring.data_key(str(key_id)) or ring.create_data_key(str(key_id))
         sealed = {
-            name: Ciphertext(cipher.seal(key, ("" if value is None else str(value)).encode(),
-                                         aad(key_id, name)))
+            name: Ciphertext(
+                cipher.seal(key, ("" if value is None else str(value)).encode(), aad(key_id, name))
+            )
             for name, value in plain.items()
         }
-        tokens = blind_index.person_tokens(full_name=plain["full_name"] or "",
-                                           contact=plain["contact"] or "")
+        tokens = blind_index.person_tokens(
+            full_name=plain["full_name"] or "", contact=plain["contact"] or ""
+        )
         Person.objects.filter(pk=pk).update(search_tokens=tokens, **sealed)
 
 
@@ -73,7 +83,6 @@ def open_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("people", "0001_initial"),
     ]
@@ -88,12 +97,19 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="person",
             name="key_id",
-            field=casebook.people.keys.fields.DataKeyIdField(default=uuid.uuid4, editable=False, unique=True, help_text="Names the person's data key in the keyring; their sealed details are bound to it."),
+            field=casebook.people.keys.fields.DataKeyIdField(
+                default=uuid.uuid4,
+                editable=False,
+                unique=True,
+                help_text="Names the person's data key in the keyring; their sealed details are bound to it.",
+            ),
         ),
         migrations.AddField(
             model_name="person",
             name="search_tokens",
-            field=casebook.people.keys.fields.BlindIndexField(blank=True, default="", editable=False),
+            field=casebook.people.keys.fields.BlindIndexField(
+                blank=True, default="", editable=False
+            ),
         ),
         migrations.AddField(
             model_name="person",
@@ -103,17 +119,26 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="person",
             name="erasure_reason",
-            field=models.CharField(blank=True, editable=False, help_text="Why the details were erased; never anything personal.", max_length=300),
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="Why the details were erased; never anything personal.",
+                max_length=300,
+            ),
         ),
         migrations.AlterField(
             model_name="person",
             name="full_name",
-            field=casebook.people.keys.fields.EncryptedCharField(blank=True, blind_index="name", max_length=200),
+            field=casebook.people.keys.fields.EncryptedCharField(
+                blank=True, blind_index="name", max_length=200
+            ),
         ),
         migrations.AlterField(
             model_name="person",
             name="contact",
-            field=casebook.people.keys.fields.EncryptedCharField(blank=True, blind_index="contact", help_text="Phone or e-mail.", max_length=300),
+            field=casebook.people.keys.fields.EncryptedCharField(
+                blank=True, blind_index="contact", help_text="Phone or e-mail.", max_length=300
+            ),
         ),
         migrations.AlterField(
             model_name="person",

@@ -6,53 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('sources', '0003_evidence_file'),
+        ("cases", "0001_initial"),
+        ("sources", "0003_evidence_file"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicFigure',
+            name="PublicFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="Full name as written, e.g. 'Mark Rowley'. Titles, case and a possessive 's are ignored when comparing. A surname alone stays redacted.", max_length=200, unique=True)),
-                ('note', models.CharField(blank=True, help_text='Why they are public.', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Full name as written, e.g. 'Mark Rowley'. Titles, case and a possessive 's are ignored when comparing. A surname alone stays redacted.",
+                        max_length=200,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text="Why they are public.", max_length=200),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RedactedDerivative',
+            name="RedactedDerivative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('text', 'Text'), ('image', 'Image')], max_length=5)),
-                ('field', models.CharField(blank=True, help_text='The text field redacted; empty for images.', max_length=40)),
-                ('original_sha256', models.CharField(help_text='Hash of the original this was made from.', max_length=64)),
-                ('text', models.TextField(blank=True, help_text='The redacted text.')),
-                ('image_name', models.CharField(blank=True, help_text='The redacted image in the evidence storage.', max_length=200)),
-                ('image_width', models.PositiveIntegerField(blank=True, null=True)),
-                ('image_height', models.PositiveIntegerField(blank=True, null=True)),
-                ('regions', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('proposed', 'Awaiting review'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='proposed', max_length=10)),
-                ('proposed_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='redacted_derivatives', to='sources.evidencefile')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='redacted_derivatives', to='cases.incident')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='redacted_derivatives', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("text", "Text"), ("image", "Image")], max_length=5),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        blank=True,
+                        help_text="The text field redacted; empty for images.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "original_sha256",
+                    models.CharField(
+                        help_text="Hash of the original this was made from.", max_length=64
+                    ),
+                ),
+                ("text", models.TextField(blank=True, help_text="The redacted text.")),
+                (
+                    "image_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The redacted image in the evidence storage.",
+                        max_length=200,
+                    ),
+                ),
+                ("image_width", models.PositiveIntegerField(blank=True, null=True)),
+                ("image_height", models.PositiveIntegerField(blank=True, null=True)),
+                ("regions", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Awaiting review"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redacted_derivatives",
+                        to="sources.evidencefile",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redacted_derivatives",
+                        to="cases.incident",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redacted_derivatives",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-proposed_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'proposed_at'], name='redaction_r_status_5875c5_idx'), models.Index(fields=['incident', 'field', 'status'], name='redaction_r_inciden_a7233b_idx'), models.Index(fields=['source', 'field', 'status'], name='redaction_r_source__2d3f1d_idx'), models.Index(fields=['evidence', 'status'], name='redaction_r_evidenc_dd1f73_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('evidence__isnull', True), ('incident__isnull', False), ('source__isnull', True)), models.Q(('evidence__isnull', True), ('incident__isnull', True), ('source__isnull', False)), models.Q(('evidence__isnull', False), ('incident__isnull', True), ('source__isnull', True)), _connector='OR'), name='redaction_one_original'), models.CheckConstraint(condition=models.Q(models.Q(('evidence__isnull', False), ('field', ''), ('kind', 'image')), models.Q(('evidence__isnull', True), ('kind', 'text'), models.Q(('field', ''), _negated=True)), _connector='OR'), name='redaction_kind_matches_original'), models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'approved', 'rejected'])), name='redaction_status_known'), models.CheckConstraint(condition=models.Q(('status', 'proposed'), ('decided_at__isnull', False), _connector='OR'), name='redaction_decision_has_time'), models.UniqueConstraint(condition=models.Q(('status', 'proposed')), fields=('incident', 'field'), name='redaction_one_open_per_incident_field'), models.UniqueConstraint(condition=models.Q(('status', 'proposed')), fields=('source', 'field'), name='redaction_one_open_per_source_field'), models.UniqueConstraint(condition=models.Q(('status', 'proposed')), fields=('evidence',), name='redaction_one_open_per_evidence')],
+                "ordering": ["-proposed_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "proposed_at"], name="redaction_r_status_5875c5_idx"
+                    ),
+                    models.Index(
+                        fields=["incident", "field", "status"],
+                        name="redaction_r_inciden_a7233b_idx",
+                    ),
+                    models.Index(
+                        fields=["source", "field", "status"], name="redaction_r_source__2d3f1d_idx"
+                    ),
+                    models.Index(
+                        fields=["evidence", "status"], name="redaction_r_evidenc_dd1f73_idx"
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("evidence__isnull", True),
+                                ("incident__isnull", False),
+                                ("source__isnull", True),
+                            ),
+                            models.Q(
+                                ("evidence__isnull", True),
+                                ("incident__isnull", True),
+                                ("source__isnull", False),
+                            ),
+                            models.Q(
+                                ("evidence__isnull", False),
+                                ("incident__isnull", True),
+                                ("source__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="redaction_one_original",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("evidence__isnull", False), ("field", ""), ("kind", "image")),
+                            models.Q(
+                                ("evidence__isnull", True),
+                                ("kind", "text"),
+                                models.Q(("field", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="redaction_kind_matches_original",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["proposed", "approved", "rejected"])),
+                        name="redaction_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "proposed"), ("decided_at__isnull", False), _connector="OR"
+                        ),
+                        name="redaction_decision_has_time",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "proposed")),
+                        fields=("incident", "field"),
+                        name="redaction_one_open_per_incident_field",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "proposed")),
+                        fields=("source", "field"),
+                        name="redaction_one_open_per_source_field",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "proposed")),
+                        fields=("evidence",),
+                        name="redaction_one_open_per_evidence",
+                    ),
+                ],
             },
         ),
     ]

@@ -38,12 +38,34 @@ class CaptureMetadata:
 
 
 # The raw subset kept: what says when, where and with what; not maker notes or thumbnails.
-IFD0_TAGS = ("Make", "Model", "Software", "DateTime", "Artist", "Copyright",
-             "ImageDescription", "Orientation", "HostComputer")
-EXIF_TAGS = ("DateTimeOriginal", "DateTimeDigitized", "OffsetTime", "OffsetTimeOriginal",
-             "SubsecTimeOriginal", "LensMake", "LensModel", "BodySerialNumber",
-             "CameraOwnerName", "ExposureTime", "FNumber", "ISOSpeedRatings", "FocalLength",
-             "ExifImageWidth", "ExifImageHeight")
+IFD0_TAGS = (
+    "Make",
+    "Model",
+    "Software",
+    "DateTime",
+    "Artist",
+    "Copyright",
+    "ImageDescription",
+    "Orientation",
+    "HostComputer",
+)
+EXIF_TAGS = (
+    "DateTimeOriginal",
+    "DateTimeDigitized",
+    "OffsetTime",
+    "OffsetTimeOriginal",
+    "SubsecTimeOriginal",
+    "LensMake",
+    "LensModel",
+    "BodySerialNumber",
+    "CameraOwnerName",
+    "ExposureTime",
+    "FNumber",
+    "ISOSpeedRatings",
+    "FocalLength",
+    "ExifImageWidth",
+    "ExifImageHeight",
+)
 MAX_TEXT = 200
 
 
@@ -104,8 +126,12 @@ def _exif_datetime(text: str, offset: str) -> tuple[dt.datetime | None, bool]:
 
 
 def _location_in_range(latitude, longitude) -> bool:
-    return (latitude is not None and longitude is not None
-            and -90 <= latitude <= 90 and -180 <= longitude <= 180)
+    return (
+        latitude is not None
+        and longitude is not None
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
 
 
 def read_image_metadata(fileobj: BinaryIO, media_type: str) -> CaptureMetadata:
@@ -116,19 +142,27 @@ def read_image_metadata(fileobj: BinaryIO, media_type: str) -> CaptureMetadata:
         with Image.open(fileobj, formats=PILLOW_FORMATS[media_type]) as image:
             exif = image.getexif()
             ifd0 = {ExifTags.TAGS.get(tag, str(tag)): value for tag, value in exif.items()}
-            details = {ExifTags.TAGS.get(tag, str(tag)): value
-                       for tag, value in exif.get_ifd(ExifTags.IFD.Exif).items()}
-            gps = {ExifTags.GPSTAGS.get(tag, str(tag)): value
-                   for tag, value in exif.get_ifd(ExifTags.IFD.GPSInfo).items()}
+            details = {
+                ExifTags.TAGS.get(tag, str(tag)): value
+                for tag, value in exif.get_ifd(ExifTags.IFD.Exif).items()
+            }
+            gps = {
+                ExifTags.GPSTAGS.get(tag, str(tag)): value
+                for tag, value in exif.get_ifd(ExifTags.IFD.GPSInfo).items()
+            }
     raw = {name: _json_value(ifd0[name]) for name in IFD0_TAGS if name in ifd0}
     raw |= {name: _json_value(details[name]) for name in EXIF_TAGS if name in details}
-    raw |= {f"GPS{name.removeprefix('GPS')}": _json_value(value)
-            for name, value in gps.items() if name not in ("GPSProcessingMethod",)}
+    raw |= {
+        f"GPS{name.removeprefix('GPS')}": _json_value(value)
+        for name, value in gps.items()
+        if name not in ("GPSProcessingMethod",)
+    }
     found.raw = {name: value for name, value in raw.items() if value not in (None, "", [])}
     found.device_make = _text(ifd0.get("Make"))
     found.device_model = _text(ifd0.get("Model"))
-    taken = details.get("DateTimeOriginal") or details.get("DateTimeDigitized") or \
-        ifd0.get("DateTime")
+    taken = (
+        details.get("DateTimeOriginal") or details.get("DateTimeDigitized") or ifd0.get("DateTime")
+    )
     found.captured_at, found.capture_offset_known = _exif_datetime(
         _text(taken), _text(details.get("OffsetTimeOriginal") or details.get("OffsetTime"))
     )
@@ -149,8 +183,12 @@ APPLE_KEYS = {
     "com.apple.quicktime.model": "model",
     "com.apple.quicktime.creationdate": "creationdate",
 }
-USER_DATA = {b"\xa9xyz": "location", b"\xa9mak": "make", b"\xa9mod": "model",
-             b"\xa9day": "creationdate"}
+USER_DATA = {
+    b"\xa9xyz": "location",
+    b"\xa9mak": "make",
+    b"\xa9mod": "model",
+    b"\xa9day": "creationdate",
+}
 
 
 def _child(data, start: int, end: int, kind: bytes) -> tuple[int, int] | None:
@@ -167,8 +205,10 @@ def _meta_children_start(data, start: int, end: int) -> int:
 
 def _apple_keys(data, meta_start: int, meta_end: int) -> dict[str, str]:
     start = _meta_children_start(data, meta_start, meta_end)
-    keys_box, items_box = _child(data, start, meta_end, b"keys"), _child(
-        data, start, meta_end, b"ilst")
+    keys_box, items_box = (
+        _child(data, start, meta_end, b"keys"),
+        _child(data, start, meta_end, b"ilst"),
+    )
     if not keys_box or not items_box:
         return {}
     names, position = [], keys_box[0] + 8
@@ -206,8 +246,11 @@ def read_movie_metadata(data) -> CaptureMetadata:
     header = _child(data, *moov, b"mvhd")
     if header and header[1] - header[0] >= 12:
         version = data[header[0]]
-        seconds = (struct.unpack_from(">Q", data, header[0] + 4)[0] if version == 1
-                   else struct.unpack_from(">I", data, header[0] + 4)[0])
+        seconds = (
+            struct.unpack_from(">Q", data, header[0] + 4)[0]
+            if version == 1
+            else struct.unpack_from(">I", data, header[0] + 4)[0]
+        )
         if seconds:
             # The movie header's time is UTC by the standard (a few cameras ignore that).
             found.captured_at = QUICKTIME_EPOCH + dt.timedelta(seconds=seconds)
@@ -224,8 +267,9 @@ def read_movie_metadata(data) -> CaptureMetadata:
     found.device_model = values.get("model", "")[:100]
     match = ISO6709.match(values.get("location", ""))
     if match:
-        latitude, longitude = (Decimal(part).quantize(Decimal("0.000001"))
-                               for part in match.groups())
+        latitude, longitude = (
+            Decimal(part).quantize(Decimal("0.000001")) for part in match.groups()
+        )
         if _location_in_range(latitude, longitude):
             found.latitude, found.longitude = latitude, longitude
     stamp = values.get("creationdate", "")
@@ -251,8 +295,17 @@ def read_metadata(fileobj: BinaryIO, media_type: str) -> CaptureMetadata:
             fileobj.seek(0)
             with sniffing.bytes_of(fileobj, sniffing.file_size(fileobj)) as data:
                 return read_movie_metadata(data)
-    except (OSError, ValueError, SyntaxError, struct.error, sniffing.EvidenceRefused,
-            KeyError, IndexError, TypeError, ZeroDivisionError):
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        struct.error,
+        sniffing.EvidenceRefused,
+        KeyError,
+        IndexError,
+        TypeError,
+        ZeroDivisionError,
+    ):
         # Metadata is a bonus on top of the evidence, never a reason to lose it.
         pass
     finally:
@@ -289,15 +342,19 @@ def stripped_image(fileobj: BinaryIO, media_type: str, *, max_side: int | None =
             except Exception:  # damaged EXIF: orientation unknown, keep the pixels as they are
                 upright = image.copy()
     transparent = upright.mode in ("RGBA", "LA", "PA") or (
-        upright.mode == "P" and "transparency" in upright.info)
+        upright.mode == "P" and "transparency" in upright.info
+    )
     mode = "RGBA" if transparent else "RGB"
     pixels = upright.convert(mode)
     if icc:
         # An unreadable profile: keep the pixels as they are.
         with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError):
-            pixels = ImageCms.profileToProfile(
-                pixels, ImageCms.ImageCmsProfile(io.BytesIO(icc)), SRGB, outputMode=mode
-            ) or pixels
+            pixels = (
+                ImageCms.profileToProfile(
+                    pixels, ImageCms.ImageCmsProfile(io.BytesIO(icc)), SRGB, outputMode=mode
+                )
+                or pixels
+            )
     if max_side:
         pixels.thumbnail((max_side, max_side))
     clean = Image.frombytes(mode, pixels.size, pixels.tobytes())

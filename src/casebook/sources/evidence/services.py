@@ -63,6 +63,7 @@ class EvidenceAdded:
 
 # --- Who may -----------------------------------------------------------------------------------
 
+
 def _works_on_person(*, user, person: Person) -> bool:
     return Involvement.objects.filter(
         person=person, act__incident__in=Incident.objects.worked_on_by(user)
@@ -75,8 +76,13 @@ def _works_on_source(*, user, source: Source) -> bool:
     ).exists()
 
 
-def evidence_may_add(*, user, incident: Incident | None = None, source: Source | None = None,
-                     person: Person | None = None) -> bool:
+def evidence_may_add(
+    *,
+    user,
+    incident: Incident | None = None,
+    source: Source | None = None,
+    person: Person | None = None,
+) -> bool:
     """May this user attach evidence to all of these records?"""
     if not roles.can_edit_cases(user):
         return False
@@ -104,6 +110,7 @@ def evidence_details_visible_to(*, user, evidence: EvidenceFile) -> bool:
 
 # --- Adding ------------------------------------------------------------------------------------
 
+
 def _clean_filename(filename: str) -> str:
     """The last part of the name as given, without control characters; only ever displayed.
 
@@ -125,9 +132,18 @@ def _attached_to(*, incident, source, person) -> str:
     return ", ".join(parts)
 
 
-def evidence_add(*, content: BinaryIO, filename: str, actor, incident: Incident | None = None,
-                 source: Source | None = None, person: Person | None = None, caption: str = "",
-                 ip_address: str | None = None, via: str = "web") -> EvidenceAdded:
+def evidence_add(
+    *,
+    content: BinaryIO,
+    filename: str,
+    actor,
+    incident: Incident | None = None,
+    source: Source | None = None,
+    person: Person | None = None,
+    caption: str = "",
+    ip_address: str | None = None,
+    via: str = "web",
+) -> EvidenceAdded:
     """Check a file, store its bytes once, and record who attached it to what, when and whence.
 
     Raises EvidenceRefused (with a sentence for the uploader) when the file is not accepted,
@@ -152,16 +168,25 @@ def evidence_add(*, content: BinaryIO, filename: str, actor, incident: Incident 
     try:
         with transaction.atomic():
             evidence = EvidenceFile(
-                sha256=sha256, size=size, media_type=sniffed.media_type,
-                storage_name=storage_name, original_filename=_clean_filename(filename),
-                caption=caption.strip(), width=sniffed.width, height=sniffed.height,
-                incident=incident, source=source, person=person,
+                sha256=sha256,
+                size=size,
+                media_type=sniffed.media_type,
+                storage_name=storage_name,
+                original_filename=_clean_filename(filename),
+                caption=caption.strip(),
+                width=sniffed.width,
+                height=sniffed.height,
+                incident=incident,
+                source=source,
+                person=person,
                 added_by=actor if getattr(actor, "is_authenticated", False) else None,
                 added_from=ip_address or None,
                 captured_at=metadata.captured_at,
                 capture_offset_known=metadata.capture_offset_known,
-                gps_latitude=metadata.latitude, gps_longitude=metadata.longitude,
-                device_make=metadata.device_make, device_model=metadata.device_model,
+                gps_latitude=metadata.latitude,
+                gps_longitude=metadata.longitude,
+                device_make=metadata.device_make,
+                device_model=metadata.device_model,
                 exif=metadata.raw,
             )
             evidence.full_clean()
@@ -169,13 +194,20 @@ def evidence_add(*, content: BinaryIO, filename: str, actor, incident: Incident 
             # The file name and the metadata stay out of the audit trail: they may name
             # someone or place them. The hash is what the chain of custody needs.
             record_changed.send(
-                sender=EvidenceFile, action="sources.evidence.added", instance=evidence,
-                actor=actor, incident=incident, ip_address=ip_address or None,
+                sender=EvidenceFile,
+                action="sources.evidence.added",
+                instance=evidence,
+                actor=actor,
+                incident=incident,
+                ip_address=ip_address or None,
                 changes={
-                    "sha256": [None, sha256], "size": [None, str(size)],
+                    "sha256": [None, sha256],
+                    "size": [None, str(size)],
                     "media_type": [None, sniffed.media_type],
-                    "attached_to": [None, _attached_to(
-                        incident=incident, source=source, person=person)],
+                    "attached_to": [
+                        None,
+                        _attached_to(incident=incident, source=source, person=person),
+                    ],
                     "via": [None, via],
                 },
             )
@@ -187,6 +219,7 @@ def evidence_add(*, content: BinaryIO, filename: str, actor, incident: Incident 
 
 
 # --- Reading -----------------------------------------------------------------------------------
+
 
 def _open_verified(evidence: EvidenceFile):
     """The stored blob, opened, after checking that its bytes still hash to the record."""
@@ -215,15 +248,20 @@ def evidence_download(*, evidence: EvidenceFile, actor, ip_address: str | None =
         raise PermissionDenied("This account may not open this evidence file.")
     stored = _open_verified(evidence)
     record_changed.send(
-        sender=EvidenceFile, action="sources.evidence.downloaded", instance=evidence,
-        actor=actor, incident=evidence.incident, ip_address=ip_address or None,
+        sender=EvidenceFile,
+        action="sources.evidence.downloaded",
+        instance=evidence,
+        actor=actor,
+        incident=evidence.incident,
+        ip_address=ip_address or None,
         changes={"sha256": [evidence.sha256, evidence.sha256]},
     )
     return stored
 
 
-def evidence_details_viewed(*, actor, incident: Incident, evidence: list[EvidenceFile],
-                            ip_address: str | None = None) -> None:
+def evidence_details_viewed(
+    *, actor, incident: Incident, evidence: list[EvidenceFile], ip_address: str | None = None
+) -> None:
     """Record that `actor` was shown these files' pictures and restricted details.
 
     One entry per page view, naming the files by number: where a photo was taken can place
@@ -232,8 +270,12 @@ def evidence_details_viewed(*, actor, incident: Incident, evidence: list[Evidenc
     if not evidence:
         return
     record_changed.send(
-        sender=EvidenceFile, action="sources.evidence.viewed", instance=incident, actor=actor,
-        incident=incident, ip_address=ip_address or None,
+        sender=EvidenceFile,
+        action="sources.evidence.viewed",
+        instance=incident,
+        actor=actor,
+        incident=incident,
+        ip_address=ip_address or None,
         changes={"evidence": [None, ", ".join(f"#{item.pk}" for item in evidence)]},
     )
 
@@ -254,6 +296,7 @@ def evidence_derivative_image(evidence: EvidenceFile, *, max_side: int | None = 
 
 # --- Removing ----------------------------------------------------------------------------------
 
+
 def evidence_remove(*, evidence: EvidenceFile, actor, ip_address: str | None = None) -> None:
     """Detach an evidence file; its blob is deleted once no record refers to it any more.
 
@@ -264,8 +307,12 @@ def evidence_remove(*, evidence: EvidenceFile, actor, ip_address: str | None = N
     storage_name, sha256 = evidence.storage_name, evidence.sha256
     with transaction.atomic():
         record_changed.send(
-            sender=EvidenceFile, action="sources.evidence.removed", instance=evidence,
-            actor=actor, incident=evidence.incident, ip_address=ip_address or None,
+            sender=EvidenceFile,
+            action="sources.evidence.removed",
+            instance=evidence,
+            actor=actor,
+            incident=evidence.incident,
+            ip_address=ip_address or None,
             changes={"sha256": [sha256, None]},
         )
         evidence.delete()
@@ -279,6 +326,7 @@ def evidence_remove(*, evidence: EvidenceFile, actor, ip_address: str | None = N
 
 # --- Verifying ---------------------------------------------------------------------------------
 
+
 @dataclass
 class BlobProblem:
     sha256: str
@@ -288,12 +336,16 @@ class BlobProblem:
     incident_references: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        what = ("is missing from the storage" if self.problem == "missing"
-                else "no longer matches its hash (its bytes changed)")
+        what = (
+            "is missing from the storage"
+            if self.problem == "missing"
+            else "no longer matches its hash (its bytes changed)"
+        )
         used_by = ", ".join(f"evidence #{pk}" for pk in self.evidence_ids)
         incidents = ", ".join(self.incident_references)
         return f"{self.storage_name} {what}; used by {used_by}" + (
-            f" on {incidents}" if incidents else "")
+            f" on {incidents}" if incidents else ""
+        )
 
 
 @dataclass
@@ -317,15 +369,18 @@ def evidence_verify(*, progress: Callable[[int], None] | None = None) -> Evidenc
         now = blob_sha256(storage_name)
         if now != sha256:
             rows = EvidenceFile.objects.filter(sha256=sha256).select_related("incident")
-            report.problems.append(BlobProblem(
-                sha256=sha256, storage_name=storage_name,
-                problem="missing" if now is None else "changed",
-                evidence_ids=[row.pk for row in rows],
-                incident_references=sorted({row.incident.reference for row in rows
-                                            if row.incident_id}),
-            ))
+            report.problems.append(
+                BlobProblem(
+                    sha256=sha256,
+                    storage_name=storage_name,
+                    problem="missing" if now is None else "changed",
+                    evidence_ids=[row.pk for row in rows],
+                    incident_references=sorted(
+                        {row.incident.reference for row in rows if row.incident_id}
+                    ),
+                )
+            )
         report.checked += 1
         if progress:
             progress(1)
     return report
-

@@ -5,68 +5,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("description", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('kind', models.CharField(choices=[('testimony', 'Testimony'), ('news_article', 'News article'), ('police_statement', 'Police statement'), ('social_media', 'Social-media post'), ('court_record', 'Court record'), ('legal_observer', 'Legal-observer report'), ('video', 'Video')], max_length=20)),
-                ('title', models.CharField(max_length=300)),
-                ('url', models.URLField(blank=True, max_length=1000)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('author', models.CharField(blank=True, max_length=200)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('retrieved_at', models.DateTimeField(blank=True, null=True)),
-                ('text', models.TextField(blank=True)),
-                ('text_sha256', models.CharField(blank=True, editable=False, max_length=64)),
-                ('reliability', models.CharField(choices=[('A', 'A – completely reliable'), ('B', 'B – usually reliable'), ('C', 'C – fairly reliable'), ('D', 'D – not usually reliable'), ('E', 'E – unreliable'), ('F', 'F – reliability cannot be judged')], default='F', max_length=1)),
-                ('credibility', models.CharField(choices=[('1', '1 – confirmed by other sources'), ('2', '2 – probably true'), ('3', '3 – possibly true'), ('4', '4 – doubtful'), ('5', '5 – improbable'), ('6', '6 – truth cannot be judged')], default='6', max_length=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='sources.channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=100, null=True, unique=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("testimony", "Testimony"),
+                            ("news_article", "News article"),
+                            ("police_statement", "Police statement"),
+                            ("social_media", "Social-media post"),
+                            ("court_record", "Court record"),
+                            ("legal_observer", "Legal-observer report"),
+                            ("video", "Video"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("url", models.URLField(blank=True, max_length=1000)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("author", models.CharField(blank=True, max_length=200)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("retrieved_at", models.DateTimeField(blank=True, null=True)),
+                ("text", models.TextField(blank=True)),
+                ("text_sha256", models.CharField(blank=True, editable=False, max_length=64)),
+                (
+                    "reliability",
+                    models.CharField(
+                        choices=[
+                            ("A", "A – completely reliable"),
+                            ("B", "B – usually reliable"),
+                            ("C", "C – fairly reliable"),
+                            ("D", "D – not usually reliable"),
+                            ("E", "E – unreliable"),
+                            ("F", "F – reliability cannot be judged"),
+                        ],
+                        default="F",
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "credibility",
+                    models.CharField(
+                        choices=[
+                            ("1", "1 – confirmed by other sources"),
+                            ("2", "2 – probably true"),
+                            ("3", "3 – possibly true"),
+                            ("4", "4 – doubtful"),
+                            ("5", "5 – improbable"),
+                            ("6", "6 – truth cannot be judged"),
+                        ],
+                        default="6",
+                        max_length=1,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to="sources.channel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', 'title'],
+                "ordering": ["-published_at", "title"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentSource',
+            name="IncidentSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('supports', models.CharField(blank=True, help_text="What this source supports, e.g. 'arrest count'.", max_length=500)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_links', to='cases.incident')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incident_links', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "supports",
+                    models.CharField(
+                        blank=True,
+                        help_text="What this source supports, e.g. 'arrest count'.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_links",
+                        to="cases.incident",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incident_links",
+                        to="sources.source",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('reliability__in', ['A', 'B', 'C', 'D', 'E', 'F'])), name='source_reliability_scale'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reliability__in", ["A", "B", "C", "D", "E", "F"])),
+                name="source_reliability_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('credibility__in', ['1', '2', '3', '4', '5', '6'])), name='source_credibility_scale'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credibility__in", ["1", "2", "3", "4", "5", "6"])),
+                name="source_credibility_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incidentsource',
-            constraint=models.UniqueConstraint(fields=('incident', 'source'), name='incident_source_unique'),
+            model_name="incidentsource",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "source"), name="incident_source_unique"
+            ),
         ),
     ]

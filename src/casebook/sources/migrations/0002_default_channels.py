@@ -6,8 +6,9 @@ from casebook.sources.models import DEFAULT_CHANNELS
 def create_channels(apps, schema_editor):
     Channel = apps.get_model("sources", "Channel")
     for slug, name, description in DEFAULT_CHANNELS:
-        Channel.objects.get_or_create(slug=slug, defaults={"name": name,
-                                                            "description": description})
+        Channel.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
 
 
 class Migration(migrations.Migration):

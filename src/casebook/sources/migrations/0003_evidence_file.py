@@ -7,45 +7,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('people', '0001_initial'),
-        ('sources', '0002_default_channels'),
+        ("cases", "0001_initial"),
+        ("people", "0001_initial"),
+        ("sources", "0002_default_channels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceFile',
+            name="EvidenceFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('size', models.PositiveBigIntegerField(editable=False)),
-                ('media_type', models.CharField(choices=[('image/jpeg', 'JPEG image'), ('image/png', 'PNG image'), ('image/webp', 'WebP image'), ('image/heic', 'HEIC image'), ('video/mp4', 'MP4 video'), ('video/quicktime', 'QuickTime video'), ('audio/mpeg', 'MP3 audio'), ('audio/mp4', 'M4A audio'), ('audio/ogg', 'Ogg audio'), ('audio/wav', 'WAV audio'), ('application/pdf', 'PDF document'), ('text/plain', 'Plain text')], editable=False, max_length=40)),
-                ('storage_name', models.CharField(editable=False, max_length=100)),
-                ('original_filename', models.CharField(blank=True, max_length=255)),
-                ('caption', models.CharField(blank=True, max_length=300)),
-                ('width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('added_from', models.GenericIPAddressField(blank=True, editable=False, null=True)),
-                ('captured_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('capture_offset_known', models.BooleanField(default=False, editable=False, help_text="False when the camera recorded no time zone: read as the site's zone.")),
-                ('gps_latitude', models.DecimalField(blank=True, decimal_places=6, editable=False, max_digits=9, null=True)),
-                ('gps_longitude', models.DecimalField(blank=True, decimal_places=6, editable=False, max_digits=9, null=True)),
-                ('device_make', models.CharField(blank=True, editable=False, max_length=100)),
-                ('device_model', models.CharField(blank=True, editable=False, max_length=100)),
-                ('exif', models.JSONField(blank=True, default=dict, editable=False)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='cases.incident')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='people.person')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='evidence_files', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("size", models.PositiveBigIntegerField(editable=False)),
+                (
+                    "media_type",
+                    models.CharField(
+                        choices=[
+                            ("image/jpeg", "JPEG image"),
+                            ("image/png", "PNG image"),
+                            ("image/webp", "WebP image"),
+                            ("image/heic", "HEIC image"),
+                            ("video/mp4", "MP4 video"),
+                            ("video/quicktime", "QuickTime video"),
+                            ("audio/mpeg", "MP3 audio"),
+                            ("audio/mp4", "M4A audio"),
+                            ("audio/ogg", "Ogg audio"),
+                            ("audio/wav", "WAV audio"),
+                            ("application/pdf", "PDF document"),
+                            ("text/plain", "Plain text"),
+                        ],
+                        editable=False,
+                        max_length=40,
+                    ),
+                ),
+                ("storage_name", models.CharField(editable=False, max_length=100)),
+                ("original_filename", models.CharField(blank=True, max_length=255)),
+                ("caption", models.CharField(blank=True, max_length=300)),
+                ("width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ("height", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "added_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("added_from", models.GenericIPAddressField(blank=True, editable=False, null=True)),
+                ("captured_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "capture_offset_known",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="False when the camera recorded no time zone: read as the site's zone.",
+                    ),
+                ),
+                (
+                    "gps_latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, editable=False, max_digits=9, null=True
+                    ),
+                ),
+                (
+                    "gps_longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, editable=False, max_digits=9, null=True
+                    ),
+                ),
+                ("device_make", models.CharField(blank=True, editable=False, max_length=100)),
+                ("device_model", models.CharField(blank=True, editable=False, max_length=100)),
+                ("exif", models.JSONField(blank=True, default=dict, editable=False)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="cases.incident",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_files",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['added_at', 'id'],
-                'indexes': [models.Index(fields=['incident', 'added_at'], name='sources_evi_inciden_549226_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('incident__isnull', False), ('source__isnull', False), ('person__isnull', False), _connector='OR'), name='evidence_attached_to_something'), models.CheckConstraint(condition=models.Q(('media_type__in', ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'video/mp4', 'video/quicktime', 'audio/mpeg', 'audio/mp4', 'audio/ogg', 'audio/wav', 'application/pdf', 'text/plain'])), name='evidence_media_type'), models.CheckConstraint(condition=models.Q(('size__gt', 0)), name='evidence_not_empty'), models.CheckConstraint(condition=models.Q(('gps_latitude__isnull', True), models.Q(('gps_latitude__gte', -90), ('gps_latitude__lte', 90)), _connector='OR'), name='evidence_latitude_range'), models.CheckConstraint(condition=models.Q(('gps_longitude__isnull', True), models.Q(('gps_longitude__gte', -180), ('gps_longitude__lte', 180)), _connector='OR'), name='evidence_longitude_range')],
+                "ordering": ["added_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["incident", "added_at"], name="sources_evi_inciden_549226_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("incident__isnull", False),
+                            ("source__isnull", False),
+                            ("person__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="evidence_attached_to_something",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "media_type__in",
+                                [
+                                    "image/jpeg",
+                                    "image/png",
+                                    "image/webp",
+                                    "image/heic",
+                                    "video/mp4",
+                                    "video/quicktime",
+                                    "audio/mpeg",
+                                    "audio/mp4",
+                                    "audio/ogg",
+                                    "audio/wav",
+                                    "application/pdf",
+                                    "text/plain",
+                                ],
+                            )
+                        ),
+                        name="evidence_media_type",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("size__gt", 0)), name="evidence_not_empty"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("gps_latitude__isnull", True),
+                            models.Q(("gps_latitude__gte", -90), ("gps_latitude__lte", 90)),
+                            _connector="OR",
+                        ),
+                        name="evidence_latitude_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("gps_longitude__isnull", True),
+                            models.Q(("gps_longitude__gte", -180), ("gps_longitude__lte", 180)),
+                            _connector="OR",
+                        ),
+                        name="evidence_longitude_range",
+                    ),
+                ],
             },
         ),
     ]

@@ -66,8 +66,15 @@ class EvidenceFile(models.Model):
     """
 
     RESTRICTED_FIELDS = (
-        "original_filename", "caption", "captured_at", "capture_offset_known", "gps_latitude",
-        "gps_longitude", "device_make", "device_model", "exif",
+        "original_filename",
+        "caption",
+        "captured_at",
+        "capture_offset_known",
+        "gps_latitude",
+        "gps_longitude",
+        "device_make",
+        "device_model",
+        "exif",
     )
 
     sha256 = models.CharField(max_length=64, db_index=True, editable=False)
@@ -85,21 +92,33 @@ class EvidenceFile(models.Model):
     # audits the removal and deletes the blob once nothing refers to it, never as a side
     # effect of deleting something else.
     incident = models.ForeignKey(
-        "cases.Incident", null=True, blank=True, on_delete=models.PROTECT,
+        "cases.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evidence_files",
     )
     source = models.ForeignKey(
-        "sources.Source", null=True, blank=True, on_delete=models.PROTECT,
+        "sources.Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evidence_files",
     )
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT,
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evidence_files",
     )
 
     # Chain of custody.
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     added_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -109,7 +128,8 @@ class EvidenceFile(models.Model):
     # thing in it (a home address is one GPS fix away).
     captured_at = models.DateTimeField(null=True, blank=True, editable=False)
     capture_offset_known = models.BooleanField(
-        default=False, editable=False,
+        default=False,
+        editable=False,
         help_text="False when the camera recorded no time zone: read as the site's zone.",
     )
     gps_latitude = models.DecimalField(
@@ -129,7 +149,8 @@ class EvidenceFile(models.Model):
         indexes = [models.Index(fields=["incident", "added_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(incident__isnull=False) | models.Q(source__isnull=False)
+                condition=models.Q(incident__isnull=False)
+                | models.Q(source__isnull=False)
                 | models.Q(person__isnull=False),
                 name="evidence_attached_to_something",
             ),

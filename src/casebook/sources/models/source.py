@@ -75,9 +75,7 @@ class Source(models.Model):
     retrieved_at = models.DateTimeField(null=True, blank=True)
     text = models.TextField(blank=True)
     text_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, default=Reliability.F
-    )
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     credibility = models.CharField(
         max_length=1, choices=Credibility.choices, default=Credibility.UNKNOWN
     )
@@ -105,7 +103,6 @@ class Source(models.Model):
     def grade(self) -> str:
         """Admiralty grade such as "B2"."""
         return f"{self.reliability}{self.credibility}"
-
 
 
 class IncidentSource(models.Model):

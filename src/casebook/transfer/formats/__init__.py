@@ -10,8 +10,9 @@ from casebook.transfer.formats.base import IncidentFormat
 from casebook.transfer.formats.casebook_csv import CasebookCsv
 from casebook.transfer.formats.casebook_json import CasebookJson
 
-FORMATS: dict[str, IncidentFormat] = {f.name: f for f in (CasebookCsv(), CasebookJson(),
-                                                          AcledCsv())}
+FORMATS: dict[str, IncidentFormat] = {
+    f.name: f for f in (CasebookCsv(), CasebookJson(), AcledCsv())
+}
 
 
 class UnknownFormat(ValueError):

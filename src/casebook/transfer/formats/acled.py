@@ -43,24 +43,66 @@ from casebook.transfer.records import (
 )
 
 COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 REQUIRED_COLUMNS = ("event_id_cnty", "event_date", "sub_event_type", "notes")
 # Free text, where a leading "-" or "=" is words; the numeric columns (a negative longitude)
 # are left alone.
-TEXT_COLUMNS = frozenset({
-    "event_id_cnty", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "region",
-    "country", "admin1", "admin2", "admin3", "location", "source", "notes", "tags",
-})
+TEXT_COLUMNS = frozenset(
+    {
+        "event_id_cnty",
+        "actor1",
+        "assoc_actor_1",
+        "actor2",
+        "assoc_actor_2",
+        "region",
+        "country",
+        "admin1",
+        "admin2",
+        "admin3",
+        "location",
+        "source",
+        "notes",
+        "tags",
+    }
+)
 ACLED_TAG = "acled"
 ACLED_CHANNEL = "acled"
 POLICE_ACTION_EVENTS = {
-    "protest with intervention", "excessive force against protesters",
-    "excessive force against protestors", "arrests",
+    "protest with intervention",
+    "excessive force against protesters",
+    "excessive force against protestors",
+    "arrests",
 }
 # ACLED time_precision: 1 = the day, 2 = a day in a known week, 3 = a day in a known month.
 _DATE_PRECISION = {"1": "day", "2": "day", "3": "month"}
@@ -68,16 +110,42 @@ _DATE_PRECISION = {"1": "day", "2": "day", "3": "month"}
 _COORDINATE_PRECISION = {"1": "town", "2": "region", "3": "region"}
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
 }
-_QUALIFIER = (r"(?P<qualifier>at least|around|about|approximately|some|up to|over|more than|"
-              r"nearly|almost|roughly)\s+")
+_QUALIFIER = (
+    r"(?P<qualifier>at least|around|about|approximately|some|up to|over|more than|"
+    r"nearly|almost|roughly)\s+"
+)
 # Vague amounts come first in the alternation: "a number of" must not be read as "a" (one).
-_VAGUE = (r"an unspecified number of|a number of|a few|a group of|a handful of|several|many|"
-          r"dozens of|tens of|scores of|hundreds of|thousands of|multiple|some|few")
+_VAGUE = (
+    r"an unspecified number of|a number of|a few|a group of|a handful of|several|many|"
+    r"dozens of|tens of|scores of|hundreds of|thousands of|multiple|some|few"
+)
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS)
 _QUANTITY = rf"(?P<quantity>{_VAGUE}|(?:{_QUALIFIER})?(?P<number>{_NUMBER}))(?!\w)"
 _VERB = r"(?:arrested|detained|arresting|detaining)"
@@ -85,19 +153,25 @@ _ARREST_PATTERNS = [
     # "police arrested 12 people", "arrested and questioned tens of civilians"
     re.compile(rf"\b{_VERB}\s+(?:and\s+\w+\s+)?{_QUANTITY}"),
     # "2 journalists were arrested", "eight were detained", "a man was arrested"
-    re.compile(rf"\b{_QUANTITY}\s+(?:[\w'-]+\s+){{0,3}}?(?P<verb>were|was|had been|"
-               rf"have been|being)\s+(?:\w+\s+)?(?:arrested|detained)\b"),
+    re.compile(
+        rf"\b{_QUANTITY}\s+(?:[\w'-]+\s+){{0,3}}?(?P<verb>were|was|had been|"
+        rf"have been|being)\s+(?:\w+\s+)?(?:arrested|detained)\b"
+    ),
     # "made 12 arrests", "the arrest of at least 400 people"
     re.compile(rf"\b{_QUANTITY}\s+(?:\w+\s+)?arrests\b"),
     re.compile(rf"\b(?:arrest|detention)s?\s+of\s+{_QUANTITY}"),
 ]
 _ARREST_WORD = re.compile(r"\b(?:arrest(?:ed|s|ing)?|detain(?:ed|s|ing)?)\b")
-_NO_ARREST = re.compile(r"\b(?:no|zero|without) arrests?\b|\b(?:no one|nobody|none) "
-                        r"(?:was|were) (?:arrested|detained)\b|\bno (?:\w+ )?(?:were|was) "
-                        r"(?:arrested|detained)\b")
+_NO_ARREST = re.compile(
+    r"\b(?:no|zero|without) arrests?\b|\b(?:no one|nobody|none) "
+    r"(?:was|were) (?:arrested|detained)\b|\bno (?:\w+ )?(?:were|was) "
+    r"(?:arrested|detained)\b"
+)
 _DISPERSAL_WORD = re.compile(r"\b(?:dispers(?:e|ed|al|ing)|kettl(?:e|ed|ing))\b")
-_FORCE_WORD = re.compile(r"\b(?:tear ?gas|pepper spray|batons?|water cannon|rubber bullets|"
-                         r"beat|beaten|tasered|pushed|punched|kicked)\b")
+_FORCE_WORD = re.compile(
+    r"\b(?:tear ?gas|pepper spray|batons?|water cannon|rubber bullets|"
+    r"beat|beaten|tasered|pushed|punched|kicked)\b"
+)
 
 
 def arrest_count(notes: str) -> tuple[int | None, str] | None:
@@ -123,9 +197,7 @@ def arrest_count(notes: str) -> tuple[int | None, str] | None:
             figure = match["number"]
             if figure is None:
                 return None, "unknown"
-            count = int(figure.replace(",", "")) if figure[0].isdigit() else (
-                _NUMBER_WORDS[figure]
-            )
+            count = int(figure.replace(",", "")) if figure[0].isdigit() else (_NUMBER_WORDS[figure])
             if 1900 <= count <= 2100 and not match["qualifier"]:
                 continue  # a year ("in 2022 three were arrested"), not a count
             if count == 1 and match.groupdict().get("verb") in {"were", "have been"}:
@@ -144,8 +216,15 @@ def _acts(sub_event: str, notes: str, where: str) -> list[ActRecord]:
     arrests = arrest_count(notes)
     if arrests is not None or sub_event == "arrests":
         count, precision = arrests or (None, "unknown")
-        acts.append(ActRecord(where=where, act_type="arrest", number_affected=count,
-                              number_precision=precision, provision_hint=notes))
+        acts.append(
+            ActRecord(
+                where=where,
+                act_type="arrest",
+                number_affected=count,
+                number_precision=precision,
+                provision_hint=notes,
+            )
+        )
     lowered = notes.lower()
     if sub_event.startswith("excessive force") or _FORCE_WORD.search(lowered):
         acts.append(ActRecord(where=where, act_type="force", number_precision="unknown"))
@@ -180,18 +259,25 @@ def _read_row(row: int, values: dict[str, str]) -> Iterator[ReadItem]:
             country = code
             break
     if not country:
-        yield Problem(where, "country", f"{values.get('country', '')!r} is not a country we "
-                      "know; give the ISO code in the iso column.")
+        yield Problem(
+            where,
+            "country",
+            f"{values.get('country', '')!r} is not a country we "
+            "know; give the ISO code in the iso column.",
+        )
     location = values.get("location", "")
     record = IncidentRecord(
-        where=where, external_id=f"acled:{event_id}",
+        where=where,
+        external_id=f"acled:{event_id}",
         title=f"{sub_event or 'Police action'} in {location or values.get('admin1', '')}".strip(),
-        summary=notes, date=day,
+        summary=notes,
+        date=day,
         date_precision=_DATE_PRECISION.get(values.get("time_precision", "").strip(), "day"),
-        place=location, country=country,
-        coordinate_precision=_COORDINATE_PRECISION.get(values.get("geo_precision", "").strip(),
-                                                       ""),
-        tags=[ACLED_TAG], acts=acts,
+        place=location,
+        country=country,
+        coordinate_precision=_COORDINATE_PRECISION.get(values.get("geo_precision", "").strip(), ""),
+        tags=[ACLED_TAG],
+        acts=acts,
         force_hint=" \n".join(
             v for v in (notes, values.get("admin2", ""), values.get("admin1", "")) if v
         ),
@@ -208,11 +294,18 @@ def _read_row(row: int, values: dict[str, str]) -> Iterator[ReadItem]:
     if record.latitude is None or record.longitude is None:
         record.latitude = record.longitude = None
         record.coordinate_precision = ""
-    record.sources.append(SourceRecord(
-        where=where, external_id=f"acled:{event_id}", title=f"ACLED event {event_id}",
-        publisher=values.get("source", ""), kind="news_article", channel=ACLED_CHANNEL,
-        text=notes, supports="ACLED's coding of the event",
-    ))
+    record.sources.append(
+        SourceRecord(
+            where=where,
+            external_id=f"acled:{event_id}",
+            title=f"ACLED event {event_id}",
+            publisher=values.get("source", ""),
+            kind="news_article",
+            channel=ACLED_CHANNEL,
+            text=notes,
+            supports="ACLED's coding of the event",
+        )
+    )
     record.items = [row]
     yield record
 
@@ -222,19 +315,28 @@ class AcledCsv(CsvRejects):
     label = "ACLED CSV (ACLED's export columns)"
     extension = "csv"
     media_type = "text/csv"
+
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         header, rows = csv_rows(stream)
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
-            yield Problem("Row 1", ", ".join(missing), "column missing; this does not look "
-                          "like an ACLED export. Download the events with all columns.")
+            yield Problem(
+                "Row 1",
+                ", ".join(missing),
+                "column missing; this does not look "
+                "like an ACLED export. Download the events with all columns.",
+            )
             return
         seen: dict[str, int] = {}
         for row, values in rows:
             event_id = values.get("event_id_cnty", "")
             if event_id in seen:
-                yield Problem(f"Row {row}", "event_id_cnty", f"{event_id} was already given on "
-                              f"row {seen[event_id]}; keep one row per event.")
+                yield Problem(
+                    f"Row {row}",
+                    "event_id_cnty",
+                    f"{event_id} was already given on "
+                    f"row {seen[event_id]}; keep one row per event.",
+                )
                 continue
             seen[event_id] = row
             yield from _read_row(row, values)
@@ -248,10 +350,12 @@ class AcledCsv(CsvRejects):
         writer.writerow(COLUMNS)
         yield drain(buffer)
         for incident in incidents:
-            writer.writerow([
-                spreadsheet_safe(str(value)) if column in TEXT_COLUMNS else value
-                for column, value in zip(COLUMNS, acled_row(incident), strict=True)
-            ])
+            writer.writerow(
+                [
+                    spreadsheet_safe(str(value)) if column in TEXT_COLUMNS else value
+                    for column, value in zip(COLUMNS, acled_row(incident), strict=True)
+                ]
+            )
             if buffer.tell() >= PART_SIZE:
                 yield drain(buffer)
         yield drain(buffer)
@@ -261,8 +365,11 @@ def _sub_event(incident: IncidentRecord) -> tuple[str, str, str]:
     """(disorder_type, event_type, sub_event_type) that ACLED would give the incident."""
     act_types = {act.act_type for act in incident.acts}
     if "force" in act_types:
-        return "Political violence; Demonstrations", "Protests", \
-            "Excessive force against protesters"
+        return (
+            "Political violence; Demonstrations",
+            "Protests",
+            "Excessive force against protesters",
+        )
     if incident.protest or act_types & {"dispersal", "containment"}:
         return "Demonstrations", "Protests", "Protest with intervention"
     return "Strategic developments", "Strategic developments", "Arrests"
@@ -289,14 +396,35 @@ def acled_row(incident: IncidentRecord) -> list:
     notes = incident.summary + (f" [Casebook acts: {acts}]" if acts else "")
     country = incident.country or ""
     return [
-        event_id, incident.date.isoformat() if incident.date else "",
-        incident.date.year if incident.date else "", time_precision, disorder, event_type,
-        sub_event, f"Protesters ({country_name(country)})" if country else "Protesters", "", 6,
-        incident.force_name, "", 1 if incident.force_name else 0,
-        16 if incident.force_name else 60, "", country_numeric(country) or "", "",
-        country_name(country) if country else "", incident.nation, "", "", incident.place,
+        event_id,
+        incident.date.isoformat() if incident.date else "",
+        incident.date.year if incident.date else "",
+        time_precision,
+        disorder,
+        event_type,
+        sub_event,
+        f"Protesters ({country_name(country)})" if country else "Protesters",
+        "",
+        6,
+        incident.force_name,
+        "",
+        1 if incident.force_name else 0,
+        16 if incident.force_name else 60,
+        "",
+        country_numeric(country) or "",
+        "",
+        country_name(country) if country else "",
+        incident.nation,
+        "",
+        "",
+        incident.place,
         incident.latitude if incident.latitude is not None else "",
-        incident.longitude if incident.longitude is not None else "", geo_precision,
-        "; ".join(s.publisher for s in incident.sources if s.publisher), "", notes, 0,
-        "; ".join(incident.tags), "",
+        incident.longitude if incident.longitude is not None else "",
+        geo_precision,
+        "; ".join(s.publisher for s in incident.sources if s.publisher),
+        "",
+        notes,
+        0,
+        "; ".join(incident.tags),
+        "",
     ]

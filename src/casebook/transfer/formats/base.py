@@ -43,8 +43,7 @@ class IncidentFormat(Protocol):
         """The item a problem's `where` names (row 12 → 12); None for the whole file."""
         ...
 
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
-                      stream: TextIO) -> int:
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
         """Write these items of `text` (the file read) with their problems; returns how many."""
         ...
 
@@ -118,8 +117,7 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     """
     first = stream.readline()
     delimiter = _delimiter(first)
-    header = [name.strip().lower()
-              for name in next(csv.reader([first], delimiter=delimiter), [])]
+    header = [name.strip().lower() for name in next(csv.reader([first], delimiter=delimiter), [])]
     reader = csv.reader(stream, delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
@@ -128,10 +126,13 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
         for row, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
-            yield row, {
-                name: spreadsheet_unsafe(values[i].strip()) if i < len(values) else ""
-                for i, name in enumerate(header)
-            }
+            yield (
+                row,
+                {
+                    name: spreadsheet_unsafe(values[i].strip()) if i < len(values) else ""
+                    for i, name in enumerate(header)
+                },
+            )
 
     return header, rows()
 
@@ -201,6 +202,5 @@ class CsvRejects:
     def item_of(self, where: str) -> int | None:
         return csv_item_of(where)
 
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
-                      stream: TextIO) -> int:
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
         return csv_write_rejects(text, rejected, stream)

@@ -44,25 +44,60 @@ from casebook.transfer.records import (
 )
 
 INCIDENT_COLUMNS = (
-    "incident_id", "title", "summary", "date", "end_date", "time", "place", "country",
-    "latitude", "longitude", "coordinate_precision", "force", "protest", "status", "tags",
+    "incident_id",
+    "title",
+    "summary",
+    "date",
+    "end_date",
+    "time",
+    "place",
+    "country",
+    "latitude",
+    "longitude",
+    "coordinate_precision",
+    "force",
+    "protest",
+    "status",
+    "tags",
 )
 ACT_COLUMNS = (
-    "act_id", "act_type", "number_affected", "number_precision", "legal_provision",
-    "offence_wording", "trigger_type", "trigger_wording", "perpetrator", "perpetrator_unit",
-    "outcome", "outcome_date",
+    "act_id",
+    "act_type",
+    "number_affected",
+    "number_precision",
+    "legal_provision",
+    "offence_wording",
+    "trigger_type",
+    "trigger_wording",
+    "perpetrator",
+    "perpetrator_unit",
+    "outcome",
+    "outcome_date",
 )
 SOURCE_COLUMNS = (
-    "source_id", "source_url", "source_title", "source_publisher", "source_kind",
-    "source_channel", "source_published_at", "source_reliability", "source_credibility",
+    "source_id",
+    "source_url",
+    "source_title",
+    "source_publisher",
+    "source_kind",
+    "source_channel",
+    "source_published_at",
+    "source_reliability",
+    "source_credibility",
     "source_supports",
 )
 COLUMNS = INCIDENT_COLUMNS + ACT_COLUMNS + SOURCE_COLUMNS
 REQUIRED_COLUMNS = ("title", "date")
 # Free-text columns, where a leading "-" or "=" is words and must not run as a formula.
 TEXT_COLUMNS = frozenset(COLUMNS) - {
-    "date", "end_date", "time", "latitude", "longitude", "number_affected",
-    "outcome_date", "source_published_at",
+    "date",
+    "end_date",
+    "time",
+    "latitude",
+    "longitude",
+    "number_affected",
+    "outcome_date",
+    "source_published_at",
 }
 
 
@@ -92,18 +127,27 @@ class _IncidentBuilder:
         self.acts: dict[str, ActRecord] = {}
         self.sources: dict[str, SourceRecord] = {}
 
-    def take(self, row: int, column: str, raw: str, problems: list[Problem],
-             convert: Callable[[str], object] | None = None) -> None:
+    def take(
+        self,
+        row: int,
+        column: str,
+        raw: str,
+        problems: list[Problem],
+        convert: Callable[[str], object] | None = None,
+    ) -> None:
         if not raw:
             return
         if column in self.seen:
             first_row, first_raw = self.seen[column]
             if first_raw != raw:
-                problems.append(Problem(
-                    f"Row {row}", column,
-                    f"{raw!r} differs from {first_raw!r} on row {first_row} for the same "
-                    "incident_id; give each incident's details once, or repeat them exactly.",
-                ))
+                problems.append(
+                    Problem(
+                        f"Row {row}",
+                        column,
+                        f"{raw!r} differs from {first_raw!r} on row {first_row} for the same "
+                        "incident_id; give each incident's details once, or repeat them exactly.",
+                    )
+                )
             return
         self.seen[column] = (row, raw)
         try:
@@ -123,14 +167,21 @@ def _read_date(builder: _IncidentBuilder, row: int, raw: str, problems: list[Pro
     builder.take(row, "date", raw, problems, convert)
 
 
-def _read_act(row: int, values: dict[str, str], builder: _IncidentBuilder,
-              problems: list[Problem]) -> None:
+def _read_act(
+    row: int, values: dict[str, str], builder: _IncidentBuilder, problems: list[Problem]
+) -> None:
     where = f"Row {row}"
     if not any(values.get(c) for c in ACT_COLUMNS):
         return
     if not values.get("act_type"):
-        problems.append(Problem(where, "act_type", "is empty, but the row has other act "
-                                "columns; name the act (e.g. arrest) or clear those columns."))
+        problems.append(
+            Problem(
+                where,
+                "act_type",
+                "is empty, but the row has other act "
+                "columns; name the act (e.g. arrest) or clear those columns.",
+            )
+        )
         return
     act_id = values.get("act_id", "")
     if act_id and act_id in builder.acts:
@@ -138,7 +189,9 @@ def _read_act(row: int, values: dict[str, str], builder: _IncidentBuilder,
         return
     number = values.get("number_affected", "")
     act = ActRecord(
-        where=where, act_type=values["act_type"], external_id=act_id,
+        where=where,
+        act_type=values["act_type"],
+        external_id=act_id,
         number_precision=values.get("number_precision", ""),
         legal_provision=values.get("legal_provision", ""),
         offence_wording=values.get("offence_wording", ""),
@@ -157,8 +210,14 @@ def _read_act(row: int, values: dict[str, str], builder: _IncidentBuilder,
     raw_dates = values.get("outcome_date", "")
     dates = [d.strip() for d in raw_dates.split(";")] if raw_dates.strip() else []
     if len(dates) > len(outcomes):
-        problems.append(Problem(where, "outcome_date", "has more dates than there are outcomes; "
-                                "give one date per outcome, in the same order."))
+        problems.append(
+            Problem(
+                where,
+                "outcome_date",
+                "has more dates than there are outcomes; "
+                "give one date per outcome, in the same order.",
+            )
+        )
     for outcome, date_text in zip_longest(outcomes, dates[: len(outcomes)], fillvalue=""):
         record = OutcomeRecord(where=where, outcome=outcome)
         if date_text:
@@ -170,15 +229,19 @@ def _read_act(row: int, values: dict[str, str], builder: _IncidentBuilder,
     builder.acts[act_id or f"#{len(builder.acts) + 1}"] = act
 
 
-def _read_source(row: int, values: dict[str, str], builder: _IncidentBuilder,
-                 problems: list[Problem]) -> None:
+def _read_source(
+    row: int, values: dict[str, str], builder: _IncidentBuilder, problems: list[Problem]
+) -> None:
     if not any(values.get(c) for c in SOURCE_COLUMNS):
         return
     where = f"Row {row}"
     source = SourceRecord(
-        where=where, external_id=values.get("source_id", ""),
-        url=values.get("source_url", ""), title=values.get("source_title", ""),
-        publisher=values.get("source_publisher", ""), kind=values.get("source_kind", ""),
+        where=where,
+        external_id=values.get("source_id", ""),
+        url=values.get("source_url", ""),
+        title=values.get("source_title", ""),
+        publisher=values.get("source_publisher", ""),
+        kind=values.get("source_kind", ""),
         channel=values.get("source_channel", ""),
         reliability=values.get("source_reliability", ""),
         credibility=values.get("source_credibility", ""),
@@ -198,12 +261,20 @@ def _header_problems(header: list[str]) -> list[Problem]:
         if name and name not in COLUMNS and name != PROBLEMS_COLUMN:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f"did you mean {close[0]!r}?" if close else "rename or delete it."
-            problems.append(Problem("Row 1", name, f"is not a Casebook column; {hint} "
-                                    "The columns are listed in the import help."))
+            problems.append(
+                Problem(
+                    "Row 1",
+                    name,
+                    f"is not a Casebook column; {hint} The columns are listed in the import help.",
+                )
+            )
     for name in REQUIRED_COLUMNS:
         if name not in header:
-            problems.append(Problem("Row 1", name, "column is missing; every incident needs "
-                                    "a title and a date."))
+            problems.append(
+                Problem(
+                    "Row 1", name, "column is missing; every incident needs a title and a date."
+                )
+            )
     return problems
 
 
@@ -212,6 +283,7 @@ class CasebookCsv(CsvRejects):
     label = "Casebook CSV (one row per act)"
     extension = "csv"
     media_type = "text/csv"
+
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         header, rows = csv_rows(stream)
         header_problems = _header_problems(header)
@@ -227,17 +299,40 @@ class CasebookCsv(CsvRejects):
                 builder = _IncidentBuilder(row, key)
                 builders[key or f"#row{row}"] = builder
             builder.rows.append(row)
-            for column in ("title", "summary", "place", "country", "coordinate_precision",
-                           "force", "protest", "status"):
+            for column in (
+                "title",
+                "summary",
+                "place",
+                "country",
+                "coordinate_precision",
+                "force",
+                "protest",
+                "status",
+            ):
                 builder.take(row, column, values.get(column, ""), problems)
             _read_date(builder, row, values.get("date", ""), problems)
-            builder.take(row, "end_date", values.get("end_date", ""), problems,
-                         lambda text: parse_date(text)[0])
+            builder.take(
+                row,
+                "end_date",
+                values.get("end_date", ""),
+                problems,
+                lambda text: parse_date(text)[0],
+            )
             builder.take(row, "time", values.get("time", ""), problems, parse_time)
-            builder.take(row, "latitude", values.get("latitude", ""), problems,
-                         lambda text: parse_coordinate(text, limit=90))
-            builder.take(row, "longitude", values.get("longitude", ""), problems,
-                         lambda text: parse_coordinate(text, limit=180))
+            builder.take(
+                row,
+                "latitude",
+                values.get("latitude", ""),
+                problems,
+                lambda text: parse_coordinate(text, limit=90),
+            )
+            builder.take(
+                row,
+                "longitude",
+                values.get("longitude", ""),
+                problems,
+                lambda text: parse_coordinate(text, limit=180),
+            )
             builder.take(row, "tags", values.get("tags", ""), problems, split_list)
             _read_act(row, values, builder, problems)
             _read_source(row, values, builder, problems)
@@ -249,8 +344,11 @@ class CasebookCsv(CsvRejects):
             record.items = builder.rows
             for column in REQUIRED_COLUMNS:
                 if not getattr(record, column):
-                    yield Problem(record.where, column, "is empty; every incident needs a "
-                                  f"{column} (on its first row at least).")
+                    yield Problem(
+                        record.where,
+                        column,
+                        f"is empty; every incident needs a {column} (on its first row at least).",
+                    )
             yield record
 
     def write(self, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
@@ -263,16 +361,21 @@ class CasebookCsv(CsvRejects):
         yield drain(buffer)
         for incident in incidents:
             base = {
-                "incident_id": incident.external_id, "title": incident.title,
+                "incident_id": incident.external_id,
+                "title": incident.title,
                 "summary": incident.summary,
                 "date": format_date(incident.date, incident.date_precision),
                 "end_date": format_date(incident.end_date),
                 "time": incident.time.strftime("%H:%M") if incident.time else "",
-                "place": incident.place, "country": incident.country,
-                "latitude": _text(incident.latitude), "longitude": _text(incident.longitude),
+                "place": incident.place,
+                "country": incident.country,
+                "latitude": _text(incident.latitude),
+                "longitude": _text(incident.longitude),
                 "coordinate_precision": incident.coordinate_precision,
-                "force": incident.force, "protest": incident.protest,
-                "status": incident.status, "tags": "; ".join(incident.tags),
+                "force": incident.force,
+                "protest": incident.protest,
+                "status": incident.status,
+                "tags": "; ".join(incident.tags),
             }
             pairs = list(zip_longest(incident.acts, incident.sources)) or [(None, None)]
             for act, source in pairs:
@@ -281,10 +384,12 @@ class CasebookCsv(CsvRejects):
                     row.update(_act_columns(act))
                 if source is not None:
                     row.update(_source_columns(source))
-                writer.writerow([
-                    spreadsheet_safe(row.get(c, "")) if c in TEXT_COLUMNS else row.get(c, "")
-                    for c in COLUMNS
-                ])
+                writer.writerow(
+                    [
+                        spreadsheet_safe(row.get(c, "")) if c in TEXT_COLUMNS else row.get(c, "")
+                        for c in COLUMNS
+                    ]
+                )
             if buffer.tell() >= PART_SIZE:
                 yield drain(buffer)
         yield drain(buffer)
@@ -296,24 +401,33 @@ def _text(value) -> str:
 
 def _act_columns(act: ActRecord) -> dict[str, str]:
     return {
-        "act_id": act.external_id, "act_type": act.act_type,
+        "act_id": act.external_id,
+        "act_type": act.act_type,
         "number_affected": _text(act.number_affected),
-        "number_precision": act.number_precision, "legal_provision": act.legal_provision,
-        "offence_wording": act.offence_wording, "trigger_type": act.trigger_type,
-        "trigger_wording": act.trigger_wording, "perpetrator": act.perpetrator,
+        "number_precision": act.number_precision,
+        "legal_provision": act.legal_provision,
+        "offence_wording": act.offence_wording,
+        "trigger_type": act.trigger_type,
+        "trigger_wording": act.trigger_wording,
+        "perpetrator": act.perpetrator,
         "perpetrator_unit": act.perpetrator_unit,
         "outcome": "; ".join(o.outcome for o in act.outcomes),
         "outcome_date": "; ".join(format_date(o.date) for o in act.outcomes)
-        if any(o.date for o in act.outcomes) else "",
+        if any(o.date for o in act.outcomes)
+        else "",
     }
 
 
 def _source_columns(source: SourceRecord) -> dict[str, str]:
     return {
-        "source_id": source.external_id, "source_url": source.url,
-        "source_title": source.title, "source_publisher": source.publisher,
-        "source_kind": source.kind, "source_channel": source.channel,
+        "source_id": source.external_id,
+        "source_url": source.url,
+        "source_title": source.title,
+        "source_publisher": source.publisher,
+        "source_kind": source.kind,
+        "source_channel": source.channel,
         "source_published_at": source.published_at.isoformat() if source.published_at else "",
-        "source_reliability": source.reliability, "source_credibility": source.credibility,
+        "source_reliability": source.reliability,
+        "source_credibility": source.credibility,
         "source_supports": source.supports,
     }

@@ -82,8 +82,12 @@ class _Reader:
 def _read_person(where: str, data: Any, problems: list[Problem]) -> PersonRecord:
     r = _Reader(where, data, problems)
     return PersonRecord(
-        where=where, role=r.text("role") or "affected", reference=r.text("reference"),
-        full_name=r.text("full_name"), contact=r.text("contact"), address=r.text("address"),
+        where=where,
+        role=r.text("role") or "affected",
+        reference=r.text("reference"),
+        full_name=r.text("full_name"),
+        contact=r.text("contact"),
+        address=r.text("address"),
         consent_record=r.convert("consent_record", parse_bool, False),
         consent_share=r.convert("consent_share", parse_bool, False),
         consent_publish=r.convert("consent_publish", parse_bool, False),
@@ -93,34 +97,52 @@ def _read_person(where: str, data: Any, problems: list[Problem]) -> PersonRecord
 def _read_act(where: str, data: Any, problems: list[Problem]) -> ActRecord:
     r = _Reader(where, data, problems)
     act = ActRecord(
-        where=where, act_type=r.text("act_type"), external_id=r.text("id"),
+        where=where,
+        act_type=r.text("act_type"),
+        external_id=r.text("id"),
         number_affected=r.convert("number_affected", parse_count),
         number_precision=r.text("number_precision"),
-        legal_provision=r.text("legal_provision"), offence_wording=r.text("offence_wording"),
-        trigger_type=r.text("trigger_type"), trigger_wording=r.text("trigger_wording"),
-        perpetrator=r.text("perpetrator"), perpetrator_unit=r.text("perpetrator_unit"),
+        legal_provision=r.text("legal_provision"),
+        offence_wording=r.text("offence_wording"),
+        trigger_type=r.text("trigger_type"),
+        trigger_wording=r.text("trigger_wording"),
+        perpetrator=r.text("perpetrator"),
+        perpetrator_unit=r.text("perpetrator_unit"),
     )
     if not act.act_type:
         problems.append(Problem(where, "act_type", "is missing; name the act, e.g. arrest."))
     for i, item in enumerate(r.items("outcomes")):
         o = _Reader(f"{where}.outcomes[{i}]", item, problems)
-        act.outcomes.append(OutcomeRecord(
-            where=o.where, outcome=o.text("outcome"),
-            date=o.convert("date", lambda text: parse_date(text)[0]), note=o.text("note"),
-        ))
-    act.people = [_read_person(f"{where}.people[{i}]", item, problems)
-                  for i, item in enumerate(r.items("people"))]
+        act.outcomes.append(
+            OutcomeRecord(
+                where=o.where,
+                outcome=o.text("outcome"),
+                date=o.convert("date", lambda text: parse_date(text)[0]),
+                note=o.text("note"),
+            )
+        )
+    act.people = [
+        _read_person(f"{where}.people[{i}]", item, problems)
+        for i, item in enumerate(r.items("people"))
+    ]
     return act
 
 
 def _read_source(where: str, data: Any, problems: list[Problem]) -> SourceRecord:
     r = _Reader(where, data, problems)
     return SourceRecord(
-        where=where, external_id=r.text("id"), url=r.text("url"), title=r.text("title"),
-        publisher=r.text("publisher"), kind=r.text("kind"), channel=r.text("channel"),
+        where=where,
+        external_id=r.text("id"),
+        url=r.text("url"),
+        title=r.text("title"),
+        publisher=r.text("publisher"),
+        kind=r.text("kind"),
+        channel=r.text("channel"),
         published_at=r.convert("published_at", parse_datetime),
-        reliability=r.text("reliability"), credibility=r.text("credibility"),
-        text=r.text("text"), supports=r.text("supports"),
+        reliability=r.text("reliability"),
+        credibility=r.text("credibility"),
+        text=r.text("text"),
+        supports=r.text("supports"),
     )
 
 
@@ -132,10 +154,16 @@ def _inner(where: str, part: str) -> str:
 def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRecord:
     r = _Reader(where, data, problems)
     record = IncidentRecord(
-        where=where, external_id=r.text("id"), title=r.text("title"),
-        summary=r.text("summary"), place=r.text("place"), country=r.text("country"),
-        coordinate_precision=r.text("coordinate_precision"), force=r.text("force"),
-        protest=r.text("protest"), status=r.text("status"),
+        where=where,
+        external_id=r.text("id"),
+        title=r.text("title"),
+        summary=r.text("summary"),
+        place=r.text("place"),
+        country=r.text("country"),
+        coordinate_precision=r.text("coordinate_precision"),
+        force=r.text("force"),
+        protest=r.text("protest"),
+        status=r.text("status"),
         end_date=r.convert("end_date", lambda text: parse_date(text)[0]),
         time=r.convert("time", parse_time),
         latitude=r.convert("latitude", lambda text: parse_coordinate(text, limit=90)),
@@ -149,10 +177,14 @@ def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRe
         if not getattr(record, key):
             problems.append(Problem(where, key, f"is missing; every incident needs a {key}."))
     record.tags = [str(tag).strip() for tag in r.items("tags") if str(tag).strip()]
-    record.acts = [_read_act(_inner(where, f"acts[{i}]"), item, problems)
-                   for i, item in enumerate(r.items("acts"))]
-    record.sources = [_read_source(_inner(where, f"sources[{i}]"), item, problems)
-                      for i, item in enumerate(r.items("sources"))]
+    record.acts = [
+        _read_act(_inner(where, f"acts[{i}]"), item, problems)
+        for i, item in enumerate(r.items("acts"))
+    ]
+    record.sources = [
+        _read_source(_inner(where, f"sources[{i}]"), item, problems)
+        for i, item in enumerate(r.items("sources"))
+    ]
     return record
 
 
@@ -176,8 +208,12 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _is_one_incident(data: Any) -> bool:
     # A one-line JSON Lines file parses as a single object: an incident, not a document.
-    return isinstance(data, dict) and "incidents" not in data and "format" not in data \
+    return (
+        isinstance(data, dict)
+        and "incidents" not in data
+        and "format" not in data
         and bool({"id", "title", "date"} & set(data))
+    )
 
 
 def _relative(problem: Problem) -> str:
@@ -205,8 +241,7 @@ class CasebookJson:
         match = _ITEM.match(where)
         return None if match is None else int(match[1] or match[2])
 
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]],
-                      stream: TextIO) -> int:
+    def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
         try:
             document = json.loads(text)
         except json.JSONDecodeError:
@@ -225,7 +260,8 @@ class CasebookJson:
         for item in sorted(found):
             data = found[item] if isinstance(found[item], dict) else {"value": found[item]}
             problems = [_relative(p) for p in rejected[item]] or [
-                "(nothing wrong in it: left out with the rest of the file's problems)"]
+                "(nothing wrong in it: left out with the rest of the file's problems)"
+            ]
             stream.write(json.dumps({**data, "problems": problems}, ensure_ascii=False) + "\n")
         return len(found)
 
@@ -237,21 +273,31 @@ class CasebookJson:
             if _starts_as_lines(text):
                 yield from self._read_lines(text)
                 return
-            yield Problem("The file", "", f"is not valid JSON ({error.msg} at line "
-                          f"{error.lineno}, column {error.colno}).")
+            yield Problem(
+                "The file",
+                "",
+                f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}).",
+            )
             return
         if _is_one_incident(data):
             yield from self._read_lines(text)
             return
         if isinstance(data, dict):
             if data.get("format", FORMAT_NAME) != FORMAT_NAME:
-                yield Problem("The file", "format", f"is {data.get('format')!r}; this importer "
-                              f"reads {FORMAT_NAME!r} files.")
+                yield Problem(
+                    "The file",
+                    "format",
+                    f"is {data.get('format')!r}; this importer reads {FORMAT_NAME!r} files.",
+                )
                 return
             data = data.get("incidents")
         if not isinstance(data, list):
-            yield Problem("The file", "incidents", "should be a list of incidents, either the "
-                          "whole file or under the key \"incidents\".")
+            yield Problem(
+                "The file",
+                "incidents",
+                "should be a list of incidents, either the "
+                'whole file or under the key "incidents".',
+            )
             return
         for i, item in enumerate(data):
             problems: list[Problem] = []
@@ -266,8 +312,12 @@ class CasebookJson:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as error:
-                yield Problem(where, "", f"is not valid JSON ({error.msg} at column "
-                              f"{error.colno}); each line holds one incident.")
+                yield Problem(
+                    where,
+                    "",
+                    f"is not valid JSON ({error.msg} at column "
+                    f"{error.colno}); each line holds one incident.",
+                )
                 continue
             problems: list[Problem] = []
             record = _read_incident(where, item, problems)
@@ -293,54 +343,85 @@ def _drop_empty(data: dict) -> dict:
 
 
 def incident_json(incident: IncidentRecord) -> dict:
-    return _drop_empty({
-        "id": incident.external_id, "title": incident.title, "summary": incident.summary,
-        "date": incident.date.isoformat() if incident.date else None,
-        "date_precision": incident.date_precision,
-        "end_date": incident.end_date.isoformat() if incident.end_date else None,
-        "time": incident.time.strftime("%H:%M") if incident.time else None,
-        "place": incident.place, "country": incident.country,
-        "latitude": str(incident.latitude) if incident.latitude is not None else None,
-        "longitude": str(incident.longitude) if incident.longitude is not None else None,
-        "coordinate_precision": incident.coordinate_precision, "force": incident.force,
-        "protest": incident.protest, "status": incident.status, "tags": incident.tags,
-        "acts": [_act_json(act) for act in incident.acts],
-        "sources": [_source_json(source) for source in incident.sources],
-    })
+    return _drop_empty(
+        {
+            "id": incident.external_id,
+            "title": incident.title,
+            "summary": incident.summary,
+            "date": incident.date.isoformat() if incident.date else None,
+            "date_precision": incident.date_precision,
+            "end_date": incident.end_date.isoformat() if incident.end_date else None,
+            "time": incident.time.strftime("%H:%M") if incident.time else None,
+            "place": incident.place,
+            "country": incident.country,
+            "latitude": str(incident.latitude) if incident.latitude is not None else None,
+            "longitude": str(incident.longitude) if incident.longitude is not None else None,
+            "coordinate_precision": incident.coordinate_precision,
+            "force": incident.force,
+            "protest": incident.protest,
+            "status": incident.status,
+            "tags": incident.tags,
+            "acts": [_act_json(act) for act in incident.acts],
+            "sources": [_source_json(source) for source in incident.sources],
+        }
+    )
 
 
 def _act_json(act: ActRecord) -> dict:
-    return _drop_empty({
-        "id": act.external_id, "act_type": act.act_type,
-        "number_affected": act.number_affected, "number_precision": act.number_precision,
-        "legal_provision": act.legal_provision, "offence_wording": act.offence_wording,
-        "trigger_type": act.trigger_type, "trigger_wording": act.trigger_wording,
-        "perpetrator": act.perpetrator, "perpetrator_unit": act.perpetrator_unit,
-        "outcomes": [
-            _drop_empty({"outcome": o.outcome,
-                         "date": o.date.isoformat() if o.date else None, "note": o.note})
-            for o in act.outcomes
-        ],
-        "people": [_person_json(person) for person in act.people],
-    })
+    return _drop_empty(
+        {
+            "id": act.external_id,
+            "act_type": act.act_type,
+            "number_affected": act.number_affected,
+            "number_precision": act.number_precision,
+            "legal_provision": act.legal_provision,
+            "offence_wording": act.offence_wording,
+            "trigger_type": act.trigger_type,
+            "trigger_wording": act.trigger_wording,
+            "perpetrator": act.perpetrator,
+            "perpetrator_unit": act.perpetrator_unit,
+            "outcomes": [
+                _drop_empty(
+                    {
+                        "outcome": o.outcome,
+                        "date": o.date.isoformat() if o.date else None,
+                        "note": o.note,
+                    }
+                )
+                for o in act.outcomes
+            ],
+            "people": [_person_json(person) for person in act.people],
+        }
+    )
 
 
 def _person_json(person: PersonRecord) -> dict:
     data = {"reference": person.reference, "role": person.role}
     if person.has_personal_details:
         data |= {
-            "full_name": person.full_name, "contact": person.contact,
-            "address": person.address, "consent_record": person.consent_record,
-            "consent_share": person.consent_share, "consent_publish": person.consent_publish,
+            "full_name": person.full_name,
+            "contact": person.contact,
+            "address": person.address,
+            "consent_record": person.consent_record,
+            "consent_share": person.consent_share,
+            "consent_publish": person.consent_publish,
         }
     return data
 
 
 def _source_json(source: SourceRecord) -> dict:
-    return _drop_empty({
-        "id": source.external_id, "url": source.url, "title": source.title,
-        "publisher": source.publisher, "kind": source.kind, "channel": source.channel,
-        "published_at": source.published_at.isoformat() if source.published_at else None,
-        "reliability": source.reliability, "credibility": source.credibility,
-        "text": source.text, "supports": source.supports,
-    })
+    return _drop_empty(
+        {
+            "id": source.external_id,
+            "url": source.url,
+            "title": source.title,
+            "publisher": source.publisher,
+            "kind": source.kind,
+            "channel": source.channel,
+            "published_at": source.published_at.isoformat() if source.published_at else None,
+            "reliability": source.reliability,
+            "credibility": source.credibility,
+            "text": source.text,
+            "supports": source.supports,
+        }
+    )

@@ -24,8 +24,12 @@ class Command(BaseCommand):
             raise CommandError("--size must be zero or more.")
         # The bar goes to stderr, so the counts on stdout stay clean for scripts and tests.
         console = Console(stderr=True)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         try:
             with Progress(*columns, console=console, transient=True) as progress:
                 task = progress.add_task("Generating sample incidents", total=size)

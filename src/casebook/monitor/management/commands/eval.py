@@ -22,15 +22,20 @@ def load_gold(path: str | Path) -> list[dict]:
 
 
 class Command(BaseCommand):
-    help = ("Evaluate: `casebook eval extract GOLD.jsonl` runs the extractor over labelled "
-            "articles and prints precision, recall and F1 per field beside the targets.")
+    help = (
+        "Evaluate: `casebook eval extract GOLD.jsonl` runs the extractor over labelled "
+        "articles and prints precision, recall and F1 per field beside the targets."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("what", choices=["extract"], help="What to evaluate.")
         parser.add_argument("gold", help="Labelled articles (JSON Lines, extraction format).")
-        parser.add_argument("--with-published", action="store_true",
-                            help="Give the extractor the gold 'published' date, as a feed "
-                                 "would (default: it must find the date in the text or URL).")
+        parser.add_argument(
+            "--with-published",
+            action="store_true",
+            help="Give the extractor the gold 'published' date, as a feed "
+            "would (default: it must find the date in the text or URL).",
+        )
         parser.add_argument("--predictions", help="Also write the predictions to this file.")
         parser.add_argument("--json", action="store_true", help="Print the scores as JSON.")
 
@@ -38,11 +43,11 @@ class Command(BaseCommand):
         if not Path(gold).is_file():
             raise CommandError(f"No such file: {gold}")
         records = load_gold(gold)
-        scores, predicted, elapsed = evaluate(records, Extractor(),
-                                              with_published=with_published)
+        scores, predicted, elapsed = evaluate(records, Extractor(), with_published=with_published)
         if predictions:
             Path(predictions).write_text(
-                "".join(_dumps(p) + "\n" for p in predicted), encoding="utf-8")
+                "".join(_dumps(p) + "\n" for p in predicted), encoding="utf-8"
+            )
         if json:
             self.stdout.write(_dumps({key: scores[key].as_dict() for key, _ in ROWS}))
             return

@@ -39,9 +39,11 @@ def extract_file(path: str | Path, out, *, extractor: Extractor | None = None) -
 
 
 class Command(BaseCommand):
-    help = ("Extract candidate incidents from articles in a JSON Lines file of "
-            "{id, url, title, published, text or html}; write the extraction format as JSON "
-            "Lines, with the spans of the words behind every field.")
+    help = (
+        "Extract candidate incidents from articles in a JSON Lines file of "
+        "{id, url, title, published, text or html}; write the extraction format as JSON "
+        "Lines, with the spans of the words behind every field."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON Lines input.")
@@ -59,5 +61,7 @@ class Command(BaseCommand):
             partial.replace(target)
         else:
             counts = extract_file(file, self.stdout)
-        self.stderr.write(f"{counts['read']} articles, {counts['relevant']} relevant, "
-                          f"{counts['skipped']} lines skipped")
+        self.stderr.write(
+            f"{counts['read']} articles, {counts['relevant']} relevant, "
+            f"{counts['skipped']} lines skipped"
+        )

@@ -1,11 +1,11 @@
 """`casebook monitor …`: feeds, ingesting local files, running and watching the pipeline.
 
-    casebook monitor add-feed URL [--name N] [--interval MIN] [--kind rss|page|police]
-    casebook monitor feeds                       list the feeds and how their last read went
-    casebook monitor ingest PATH                 HTML, text or JSON Lines files, or a folder
-    casebook monitor run [--in-process]          read every active feed once
-    casebook monitor watch [--in-process]        keep reading feeds at their intervals
-    casebook monitor export-decisions OUT.jsonl  reviewers' decisions as gold-like records
+casebook monitor add-feed URL [--name N] [--interval MIN] [--kind rss|page|police]
+casebook monitor feeds                       list the feeds and how their last read went
+casebook monitor ingest PATH                 HTML, text or JSON Lines files, or a folder
+casebook monitor run [--in-process]          read every active feed once
+casebook monitor watch [--in-process]        keep reading feeds at their intervals
+casebook monitor export-decisions OUT.jsonl  reviewers' decisions as gold-like records
 """
 
 from __future__ import annotations
@@ -38,8 +38,10 @@ WATCH_TICK_SECONDS = 15
 
 
 class Command(BaseCommand):
-    help = ("The news monitor: add-feed, feeds, ingest, run, watch, export-decisions "
-            "(`casebook monitor VERB --help`).")
+    help = (
+        "The news monitor: add-feed, feeds, ingest, run, watch, export-decisions "
+        "(`casebook monitor VERB --help`)."
+    )
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -47,40 +49,66 @@ class Command(BaseCommand):
         add = verbs.add_parser("add-feed", help="Monitor a feed or a web address.")
         add.add_argument("url")
         add.add_argument("--name", default="")
-        add.add_argument("--interval", type=int, default=None,
-                         help="Minutes between reads (default CASEBOOK_MONITOR_FEED_INTERVAL).")
-        add.add_argument("--kind", choices=[k.value for k in Feed.Kind], default="rss",
-                         help="rss (RSS or Atom), page (one web address) or police (a force's "
-                              "own feed or page: its articles become police statements).")
+        add.add_argument(
+            "--interval",
+            type=int,
+            default=None,
+            help="Minutes between reads (default CASEBOOK_MONITOR_FEED_INTERVAL).",
+        )
+        add.add_argument(
+            "--kind",
+            choices=[k.value for k in Feed.Kind],
+            default="rss",
+            help="rss (RSS or Atom), page (one web address) or police (a force's "
+            "own feed or page: its articles become police statements).",
+        )
 
         verbs.add_parser("feeds", help="List the feeds.")
 
         ingest_parser = verbs.add_parser(
-            "ingest", help="Read HTML files, text files or JSON Lines of {id, url, title, "
-                           "published, text or html}, or a folder of them.")
+            "ingest",
+            help="Read HTML files, text files or JSON Lines of {id, url, title, "
+            "published, text or html}, or a folder of them.",
+        )
         ingest_parser.add_argument("path", type=Path)
-        ingest_parser.add_argument("--in-process", action="store_true",
-                                   help="Run the stages here even when a broker is set.")
+        ingest_parser.add_argument(
+            "--in-process",
+            action="store_true",
+            help="Run the stages here even when a broker is set.",
+        )
 
         run = verbs.add_parser("run", help="Read every active feed once.")
-        run.add_argument("--in-process", action="store_true",
-                         help="Run the stages here even when a broker is set.")
+        run.add_argument(
+            "--in-process",
+            action="store_true",
+            help="Run the stages here even when a broker is set.",
+        )
 
-        watch = verbs.add_parser("watch", help="Keep reading feeds at their intervals "
-                                               "(Ctrl+C stops).")
-        watch.add_argument("--in-process", action="store_true",
-                           help="Run the stages here even when a broker is set.")
+        watch = verbs.add_parser(
+            "watch", help="Keep reading feeds at their intervals (Ctrl+C stops)."
+        )
+        watch.add_argument(
+            "--in-process",
+            action="store_true",
+            help="Run the stages here even when a broker is set.",
+        )
 
-        export = verbs.add_parser("export-decisions",
-                                  help="Write reviewers' decisions as JSON Lines in the "
-                                       "extraction format, for `casebook eval extract`.")
+        export = verbs.add_parser(
+            "export-decisions",
+            help="Write reviewers' decisions as JSON Lines in the "
+            "extraction format, for `casebook eval extract`.",
+        )
         export.add_argument("out", type=Path)
 
     def handle(self, *args, verb, **options):
         self.console = Console()
         handler = {
-            "add-feed": self.add_feed, "feeds": self.feeds, "ingest": self.ingest,
-            "run": self.run, "watch": self.watch, "export-decisions": self.export_decisions,
+            "add-feed": self.add_feed,
+            "feeds": self.feeds,
+            "ingest": self.ingest,
+            "run": self.run,
+            "watch": self.watch,
+            "export-decisions": self.export_decisions,
         }[verb]
         handler(**options)
 
@@ -93,8 +121,10 @@ class Command(BaseCommand):
             feed = feed_add(url=url, name=name, kind=kind, interval_minutes=interval)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
-        self.console.print(f"Added feed {feed.pk}: {feed.name} ({feed.get_kind_display()}, "
-                           f"every {feed.interval_minutes} min).")
+        self.console.print(
+            f"Added feed {feed.pk}: {feed.name} ({feed.get_kind_display()}, "
+            f"every {feed.interval_minutes} min)."
+        )
 
     def feeds(self, **_):
         self.console.print(self._feed_table(Feed.objects.all()))
@@ -102,9 +132,11 @@ class Command(BaseCommand):
     def _runner(self, in_process: bool, progress_callback=None):
         if in_process or not settings.MONITOR_BROKER_URL:
             return InProcessRunner(ctx=Context(), on_page=progress_callback)
-        self.console.print(f"Sending the stages to the broker at "
-                           f"{_redacted(settings.MONITOR_BROKER_URL)} (`casebook worker` runs "
-                           "them).")
+        self.console.print(
+            f"Sending the stages to the broker at "
+            f"{_redacted(settings.MONITOR_BROKER_URL)} (`casebook worker` runs "
+            "them)."
+        )
         return runner_default()
 
     def ingest(self, *, path, in_process, **_):
@@ -115,11 +147,16 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with self._progress() as progress:
             task = progress.add_task(
-                f"Pages from {len(files)} file{'s' if len(files) != 1 else ''}", total=None)
+                f"Pages from {len(files)} file{'s' if len(files) != 1 else ''}", total=None
+            )
             runner = self._runner(in_process)
             try:
-                report = ingest(path, runner, cap=settings.MONITOR_MAX_BYTES,
-                                progress=lambda: progress.advance(task))
+                report = ingest(
+                    path,
+                    runner,
+                    cap=settings.MONITOR_MAX_BYTES,
+                    progress=lambda: progress.advance(task),
+                )
             finally:
                 getattr(runner, "ctx", Context()).close()
         elapsed = time.perf_counter() - started
@@ -155,8 +192,9 @@ class Command(BaseCommand):
         runner = self._runner(in_process)
         self.console.print("Watching the feeds; Ctrl+C stops.")
         try:
-            with Live(self._feed_table(Feed.objects.all()), console=self.console,
-                      refresh_per_second=1) as live:
+            with Live(
+                self._feed_table(Feed.objects.all()), console=self.console, refresh_per_second=1
+            ) as live:
                 while True:
                     for feed in Feed.objects.due():
                         feed_poll(feed, runner, ctx=getattr(runner, "ctx", None))
@@ -174,14 +212,21 @@ class Command(BaseCommand):
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8") as handle:
             written = decisions_export(handle)
-        self.console.print(f"{written} decided article{'s' if written != 1 else ''} written to "
-                           f"{out} (score the extractor on them: `casebook eval extract {out}`).")
+        self.console.print(
+            f"{written} decided article{'s' if written != 1 else ''} written to "
+            f"{out} (score the extractor on them: `casebook eval extract {out}`)."
+        )
 
     # -- output ---------------------------------------------------------------------------------
 
     def _progress(self) -> Progress:
-        return Progress("[progress.description]{task.description}", BarColumn(),
-                        MofNCompleteColumn(), TimeElapsedColumn(), console=self.console)
+        return Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+        )
 
     def _feed_table(self, feeds) -> Table:
         table = Table(title=f"Feeds at {timezone.localtime():%H:%M:%S}")
@@ -194,20 +239,28 @@ class Command(BaseCommand):
             elif feed.last_checked_at:
                 outcome += f", {feed.last_new_pages} new"
             table.add_row(
-                str(feed.pk), feed.name[:40], feed.kind, f"{feed.interval_minutes} min",
+                str(feed.pk),
+                feed.name[:40],
+                feed.kind,
+                f"{feed.interval_minutes} min",
                 f"{timezone.localtime(feed.last_checked_at):%d %b %H:%M}"
-                if feed.last_checked_at else "never",
+                if feed.last_checked_at
+                else "never",
                 outcome if feed.active else "paused",
-                "—" if not feed.active else f"{timezone.localtime(feed.next_due_at):%H:%M}"
-                if feed.next_due_at else "now",
+                "—"
+                if not feed.active
+                else f"{timezone.localtime(feed.next_due_at):%H:%M}"
+                if feed.next_due_at
+                else "now",
             )
         return table
 
     def _summary(self) -> None:
         pages = dict(Page.objects.values_list("status").annotate(n=Count("id")))
         waiting = Candidate.objects.filter(status=Candidate.Status.PENDING).count()
-        parts = ", ".join(f"{label.lower()} {pages.get(value, 0)}"
-                          for value, label in Page.Status.choices)
+        parts = ", ".join(
+            f"{label.lower()} {pages.get(value, 0)}" for value, label in Page.Status.choices
+        )
         self.console.print(f"Pages: {parts}. Candidates waiting for review: {waiting}.")
 
 

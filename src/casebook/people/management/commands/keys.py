@@ -42,16 +42,20 @@ def _key_census() -> tuple[set[str], set[str]]:
     """(people not erased whose data key is gone, keys in the keyring with no person)."""
     ring = keyring()
     in_ring = set(ring.key_ids())
-    people = {str(k): erased for k, erased in
-              Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)}
+    people = {
+        str(k): erased
+        for k, erased in Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)
+    }
     missing = {k for k, erased in people.items() if erased is None and k not in in_ring}
     return missing, in_ring - set(people)
 
 
 class Command(BaseCommand):
-    help = ("Master and data keys: `casebook keys status`, `rotate` (new master key, every data "
-            "key re-wrapped, old key retired), `generate` (print a new key for "
-            f"{ENV_VAR}), `backup FILE` (the keyring), `reconcile` (after restoring a backup).")
+    help = (
+        "Master and data keys: `casebook keys status`, `rotate` (new master key, every data "
+        "key re-wrapped, old key retired), `generate` (print a new key for "
+        f"{ENV_VAR}), `backup FILE` (the keyring), `reconcile` (after restoring a backup)."
+    )
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True)
@@ -62,11 +66,16 @@ class Command(BaseCommand):
         backup = verbs.add_parser("backup", help="Copy the keyring (keep only the newest copy).")
         backup.add_argument("output", type=Path)
         reconcile = verbs.add_parser(
-            "reconcile", help="After restoring a database backup: finish the erasure of people "
-                              "whose data key is gone; list keys no person uses.")
+            "reconcile",
+            help="After restoring a database backup: finish the erasure of people "
+            "whose data key is gone; list keys no person uses.",
+        )
         reconcile.add_argument("--dry-run", action="store_true")
-        reconcile.add_argument("--destroy-unused", action="store_true",
-                               help="Also destroy keys that no person in this database uses.")
+        reconcile.add_argument(
+            "--destroy-unused",
+            action="store_true",
+            help="Also destroy keys that no person in this database uses.",
+        )
 
     def handle(self, *args, verb, **options):
         self.console = Console(soft_wrap=True)
@@ -84,8 +93,11 @@ class Command(BaseCommand):
         table.add_column("Use")
         table.add_column("Keys it wraps", justify="right")
         for number, key_id in enumerate(master.ids):
-            table.add_row(key_id, "in use" if number == 0 else "old, still configured",
-                          str(counts.get(key_id, 0)))
+            table.add_row(
+                key_id,
+                "in use" if number == 0 else "old, still configured",
+                str(counts.get(key_id, 0)),
+            )
         for key_id in set(counts) - set(master.ids):
             table.add_row(key_id, "[red]NOT CONFIGURED[/red]", str(counts[key_id]))
         self.console.print(table)
@@ -94,22 +106,28 @@ class Command(BaseCommand):
         missing, unused = _key_census()
         people = Person.objects.count()
         erased = Person.objects.erased().count()
-        self.console.print(f"People: {people} ({erased} erased); without a data key and not "
-                           f"marked erased: {len(missing)}; keys no person uses: {len(unused)}")
+        self.console.print(
+            f"People: {people} ({erased} erased); without a data key and not "
+            f"marked erased: {len(missing)}; keys no person uses: {len(unused)}"
+        )
         if missing:
             self.console.print("Run `casebook keys reconcile` to finish their erasure.")
 
     def _generate(self, **options):
         key = cipher.new_key()
         self.stdout.write(encode_key(key))
-        self.stderr.write(f"Key id {cipher.key_fingerprint(key)}. Put it first in {ENV_VAR} "
-                          "(comma, then the old key), restart, and run `casebook keys rotate`.")
+        self.stderr.write(
+            f"Key id {cipher.key_fingerprint(key)}. Put it first in {ENV_VAR} "
+            "(comma, then the old key), restart, and run `casebook keys rotate`."
+        )
 
     def _backup(self, output: Path, **options):
         count = keyring().backup(output)
         self.console.print(f"Wrote the keyring ({count} data keys) to {output} (mode 600).")
-        self.console.print("Keep only this newest copy: an older one still holds the keys of "
-                           "people erased since, and would let their old backups be read.")
+        self.console.print(
+            "Keep only this newest copy: an older one still holds the keys of "
+            "people erased since, and would let their old backups be read."
+        )
 
     def _rotate(self, batch: int, **options):
         ring = keyring()
@@ -129,9 +147,13 @@ class Command(BaseCommand):
                 self.console.print(f"New master key {new_id} written to {master.source}.")
                 master = ring.master()
             total = ring.not_under(master.active_id)
-            with Progress("[progress.description]{task.description}", BarColumn(),
-                          MofNCompleteColumn(), TimeElapsedColumn(),
-                          console=self.console) as progress:
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+            ) as progress:
                 task = progress.add_task("Re-wrapping data keys", total=total)
                 done = ring.rewrap(progress=lambda n: progress.advance(task, n), batch=batch)
                 # A web process that had not yet seen the new key file may have added a key
@@ -139,14 +161,20 @@ class Command(BaseCommand):
                 done += ring.rewrap(batch=batch)
             left = ring.not_under(master.active_id)
             if left:
-                raise CommandError(f"{left} keys are still wrapped by an old master key; run "
-                                   "`casebook keys rotate` again.")
+                raise CommandError(
+                    f"{left} keys are still wrapped by an old master key; run "
+                    "`casebook keys rotate` again."
+                )
             retired = retire_master_keys()
-            self.console.print(f"Re-wrapped {done} keys; all {ring.count()} data keys are "
-                               f"wrapped by master key {master.active_id}.")
+            self.console.print(
+                f"Re-wrapped {done} keys; all {ring.count()} data keys are "
+                f"wrapped by master key {master.active_id}."
+            )
             if master.from_environment and retired:
-                self.console.print(f"Remove the old keys ({', '.join(retired)}) from {ENV_VAR} "
-                                   "and restart: they are no longer needed.")
+                self.console.print(
+                    f"Remove the old keys ({', '.join(retired)}) from {ENV_VAR} "
+                    "and restart: they are no longer needed."
+                )
             elif retired:
                 self.console.print(f"Retired old master keys: {', '.join(retired)}.")
 
@@ -154,20 +182,27 @@ class Command(BaseCommand):
         missing, unused = _key_census()
         people = Person.objects.filter(key_id__in=missing).order_by("reference")
         for person in people:
-            self.console.print(f"{'Would mark' if dry_run else 'Marked'} {person.reference} as "
-                               "erased: its data key is gone.")
+            self.console.print(
+                f"{'Would mark' if dry_run else 'Marked'} {person.reference} as "
+                "erased: its data key is gone."
+            )
             if not dry_run:
                 person_erase(person=person, reason=MISSING_KEY_REASON)
-        self.console.print(f"{len(missing)} people without a data key; {len(unused)} keys "
-                           "that no person in this database uses.")
+        self.console.print(
+            f"{len(missing)} people without a data key; {len(unused)} keys "
+            "that no person in this database uses."
+        )
         if unused and destroy_unused and not dry_run:
             # Spare keys a running process may still hand to a new person are spared.
             old = set(keyring().key_ids(older_than_days=UNUSED_GRACE_DAYS)) & unused
             destroyed = keyring().destroy_data_keys(old)
-            self.console.print(f"Destroyed {destroyed} unused keys older than "
-                               f"{UNUSED_GRACE_DAYS} day.")
+            self.console.print(
+                f"Destroyed {destroyed} unused keys older than {UNUSED_GRACE_DAYS} day."
+            )
         elif unused:
-            self.console.print("Unused keys are spares made for new people, or belong to "
-                               "people deleted, never saved, or added after the backup you "
-                               "restored. Check that this is the right database, then add "
-                               "--destroy-unused.")
+            self.console.print(
+                "Unused keys are spares made for new people, or belong to "
+                "people deleted, never saved, or added after the backup you "
+                "restored. Check that this is the right database, then add "
+                "--destroy-unused."
+            )

@@ -11,8 +11,10 @@ from casebook.people.models import Person
 
 
 class Command(BaseCommand):
-    help = ("A person's data-protection requests: `casebook person export REF FILE.zip` (subject "
-            "access) and `casebook person erase REF --reason WHY` (erasure).")
+    help = (
+        "A person's data-protection requests: `casebook person export REF FILE.zip` (subject "
+        "access) and `casebook person erase REF --reason WHY` (erasure)."
+    )
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True)
@@ -21,8 +23,11 @@ class Command(BaseCommand):
         export.add_argument("output", type=Path, help="The archive to write (.zip).")
         erase = verbs.add_parser("erase", help="Erase a person's details for good.")
         erase.add_argument("reference", help="The person's reference, e.g. P-000123.")
-        erase.add_argument("--reason", required=True,
-                           help="Why (kept on the record; never a name), e.g. 'their request'.")
+        erase.add_argument(
+            "--reason",
+            required=True,
+            help="Why (kept on the record; never a name), e.g. 'their request'.",
+        )
         erase.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
 
     def handle(self, *args, verb, reference, **options):
@@ -53,8 +58,10 @@ class Command(BaseCommand):
         if report.already_erased:
             console.print(f"{reference} was already erased; its tombstone is unchanged.")
         else:
-            console.print(f"Erased the details of {reference}: data key "
-                          f"{'destroyed' if report.key_destroyed else 'was already gone'}; "
-                          f"{report.evidence_removed} evidence files removed, "
-                          f"{report.evidence_detached} unlinked from the person. The tombstone "
-                          "and involvements stay.")
+            console.print(
+                f"Erased the details of {reference}: data key "
+                f"{'destroyed' if report.key_destroyed else 'was already gone'}; "
+                f"{report.evidence_removed} evidence files removed, "
+                f"{report.evidence_detached} unlinked from the person. The tombstone "
+                "and involvements stay."
+            )

@@ -1,11 +1,11 @@
 """`casebook redact`: redact text or a photo on the command line, or propose a redaction.
 
-    casebook redact text [FILE]                   redacted text of FILE (or stdin) on stdout
-    casebook redact image IN OUT [--boxes JSON]   blur the faces of IN into OUT (no metadata)
-    casebook redact propose --incident REF --field summary
-    casebook redact propose --source 12 --field text
-    casebook redact propose --evidence 34
-    casebook redact queue                         what awaits review
+casebook redact text [FILE]                   redacted text of FILE (or stdin) on stdout
+casebook redact image IN OUT [--boxes JSON]   blur the faces of IN into OUT (no metadata)
+casebook redact propose --incident REF --field summary
+casebook redact propose --source 12 --field text
+casebook redact propose --evidence 34
+casebook redact queue                         what awaits review
 """
 
 from __future__ import annotations
@@ -26,18 +26,27 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         redact_text = sub.add_parser("text", help="Redact a text file (or stdin) to stdout.")
         redact_text.add_argument("file", nargs="?", help="A UTF-8 text file; stdin if absent.")
-        redact_text.add_argument("--public-figure", action="append", default=None,
-                                 metavar="NAME", help="A name to keep (repeatable); default: "
-                                 "the configured and admin-edited lists.")
-        redact_text.add_argument("--redact-collar-numbers", action="store_true",
-                                 help="Hide police collar numbers too.")
-        redact_text.add_argument("--spans", action="store_true",
-                                 help="Print the spans (offsets, kind, tag) as JSON instead.")
+        redact_text.add_argument(
+            "--public-figure",
+            action="append",
+            default=None,
+            metavar="NAME",
+            help="A name to keep (repeatable); default: the configured and admin-edited lists.",
+        )
+        redact_text.add_argument(
+            "--redact-collar-numbers", action="store_true", help="Hide police collar numbers too."
+        )
+        redact_text.add_argument(
+            "--spans",
+            action="store_true",
+            help="Print the spans (offsets, kind, tag) as JSON instead.",
+        )
         image = sub.add_parser("image", help="Blur the faces of a photo.")
         image.add_argument("input")
         image.add_argument("output")
-        image.add_argument("--boxes", help="JSON list of [x1, y1, x2, y2] to blur instead of "
-                           "detecting faces.")
+        image.add_argument(
+            "--boxes", help="JSON list of [x1, y1, x2, y2] to blur instead of detecting faces."
+        )
         propose = sub.add_parser("propose", help="Propose a redaction for review.")
         target = propose.add_mutually_exclusive_group(required=True)
         target.add_argument("--incident", metavar="REF")
@@ -57,8 +66,9 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as problem:
             raise CommandError(f"Cannot read the text: {problem}") from None
         figures = public_figure if public_figure is not None else public_figures()
-        result = text.redact_text(content, public_figures=figures,
-                                  keep_collar_numbers=not redact_collar_numbers)
+        result = text.redact_text(
+            content, public_figures=figures, keep_collar_numbers=not redact_collar_numbers
+        )
         if spans:
             self.stdout.write(json.dumps([s._asdict() for s in result.spans], indent=1))
         else:
@@ -90,14 +100,19 @@ class Command(BaseCommand):
             raise CommandError("No such record.") from None
         except (RedactionRefused, KeyError) as problem:
             raise CommandError(str(problem)) from None
-        self.stdout.write(f"Proposed redaction #{derivative.pk} of {derivative.original_label} "
-                          f"with {len(derivative.regions)} finding(s); review it in the web "
-                          "interface under /redaction/.")
+        self.stdout.write(
+            f"Proposed redaction #{derivative.pk} of {derivative.original_label} "
+            f"with {len(derivative.regions)} finding(s); review it in the web "
+            "interface under /redaction/."
+        )
 
     def _queue(self, **_):
         from casebook.redaction.models import RedactedDerivative
 
         for derivative in RedactedDerivative.objects.awaiting_review().select_related(
-                "incident", "source", "evidence"):
-            self.stdout.write(f"#{derivative.pk}\t{derivative.kind}\t{derivative.original_label}"
-                              f"\t{derivative.proposed_at:%Y-%m-%d %H:%M}")
+            "incident", "source", "evidence"
+        ):
+            self.stdout.write(
+                f"#{derivative.pk}\t{derivative.kind}\t{derivative.original_label}"
+                f"\t{derivative.proposed_at:%Y-%m-%d %H:%M}"
+            )

@@ -83,8 +83,10 @@ def _media_type_of(data) -> str:
             check_wav(data)
             return MediaType.WAV
         if head[8:12] == b"AVI ":
-            raise EvidenceRefused(NOT_ON_LIST_REASON.format(
-                what="an AVI video", accepted=ACCEPTED) + " Convert it to MP4.")
+            raise EvidenceRefused(
+                NOT_ON_LIST_REASON.format(what="an AVI video", accepted=ACCEPTED)
+                + " Convert it to MP4."
+            )
     if head[4:8] == b"ftyp" and len(data) >= 16:
         return check_iso(data)
     if head[:4] == b"OggS":
@@ -107,8 +109,13 @@ def _media_type_of(data) -> str:
     return MediaType.TEXT
 
 
-def sniff(fileobj: BinaryIO, *, size: int | None = None, max_bytes: int | None = None,
-          max_pixels: int | None = None) -> Sniffed:
+def sniff(
+    fileobj: BinaryIO,
+    *,
+    size: int | None = None,
+    max_bytes: int | None = None,
+    max_pixels: int | None = None,
+) -> Sniffed:
     """The media type of the file's content, or EvidenceRefused saying why it is refused.
 
     `fileobj` must be seekable; it is read, never written. Limits default to the settings
@@ -133,8 +140,7 @@ def sniff(fileobj: BinaryIO, *, size: int | None = None, max_bytes: int | None =
         # Only the kind of error is logged, never the file's name or bytes.
         logger.warning("evidence check failed with %s; file refused", type(error).__name__)
         raise EvidenceRefused(
-            "The file could not be checked: it is damaged or malformed. Upload the original "
-            "file."
+            "The file could not be checked: it is damaged or malformed. Upload the original file."
         ) from None
     finally:
         PIXEL_LIMIT.reset(token)

@@ -49,6 +49,7 @@ def human_size(n: int) -> str:
 
 # --- Reading the bytes -------------------------------------------------------------------------
 
+
 @contextmanager
 def bytes_of(fileobj: BinaryIO, size: int) -> Iterator[bytes | mmap.mmap]:
     """The whole file as a bytes-like object: mapped when it is on disk, read when in memory."""

@@ -17,11 +17,16 @@ from casebook.sources.evidence.sniffing.common import (
 )
 
 PDF_DANGEROUS_NAMES = {
-    b"JavaScript": "JavaScript", b"JS": "JavaScript", b"Launch": "an action that launches "
-    "programs", b"EmbeddedFile": "embedded files", b"EmbeddedFiles": "embedded files",
-    b"RichMedia": "embedded media (Flash)", b"XFA": "an XFA form", b"SubmitForm": "a form that "
-    "sends data", b"ImportData": "an action that imports data", b"GoToE": "a link into an "
-    "embedded file",
+    b"JavaScript": "JavaScript",
+    b"JS": "JavaScript",
+    b"Launch": "an action that launches programs",
+    b"EmbeddedFile": "embedded files",
+    b"EmbeddedFiles": "embedded files",
+    b"RichMedia": "embedded media (Flash)",
+    b"XFA": "an XFA form",
+    b"SubmitForm": "a form that sends data",
+    b"ImportData": "an action that imports data",
+    b"GoToE": "a link into an embedded file",
 }
 PDF_NAME = re.compile(rb"/([^\s/<>\[\]\(\)\{\}%]+)")
 PDF_HEX_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
@@ -70,8 +75,7 @@ def _pdf_parts(data) -> Iterator[tuple[bytes, bytes | None]]:
             raise EvidenceRefused(TRUNCATED_REASON.format(what="PDF"))
         dictionary = data[max(position, match.start() - 1000) : match.start()]
         is_object_stream = b"/ObjStm" in dictionary
-        yield data[position : match.start()], data[match.end() : end] if is_object_stream \
-            else None
+        yield data[position : match.start()], data[match.end() : end] if is_object_stream else None
         position = end + len(b"endstream")
 
 

@@ -197,12 +197,20 @@ def decode_image(fileobj: BinaryIO, media_type: str, max_pixels: int) -> tuple[i
                 "The image declares more pixels than can be decoded safely (a 'decompression "
                 "bomb'). Resize it and upload it again."
             ) from None
-        except (OSError, ValueError, SyntaxError, EOFError, RuntimeError, struct.error,
-                MemoryError) as error:
+        except (
+            OSError,
+            ValueError,
+            SyntaxError,
+            EOFError,
+            RuntimeError,
+            struct.error,
+            MemoryError,
+        ) as error:
             truncated = "truncated" in str(error).lower()
             raise EvidenceRefused(
-                TRUNCATED_REASON.format(what=label) if truncated else
-                f"The {label} could not be decoded: it is damaged or not what it appears to "
+                TRUNCATED_REASON.format(what=label)
+                if truncated
+                else f"The {label} could not be decoded: it is damaged or not what it appears to "
                 "be. Upload the original file."
             ) from None
     return width, height

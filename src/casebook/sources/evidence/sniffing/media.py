@@ -18,9 +18,36 @@ from casebook.sources.evidence.sniffing.images import HEIC_SUPPORTED
 from casebook.sources.models.evidence import MediaType
 
 MP4_VIDEO_BRANDS = {
-    b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso7", b"iso8", b"iso9", b"mp41",
-    b"mp42", b"avc1", b"M4V ", b"M4VH", b"M4VP", b"MSNV", b"XAVC", b"3gp4", b"3gp5", b"3gp6",
-    b"3g2a", b"3g2b", b"3g2c", b"mmp4", b"NDAS", b"dash", b"f4v ", b"hvc1", b"hev1", b"mp71",
+    b"isom",
+    b"iso2",
+    b"iso3",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"iso7",
+    b"iso8",
+    b"iso9",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"M4V ",
+    b"M4VH",
+    b"M4VP",
+    b"MSNV",
+    b"XAVC",
+    b"3gp4",
+    b"3gp5",
+    b"3gp6",
+    b"3g2a",
+    b"3g2b",
+    b"3g2c",
+    b"mmp4",
+    b"NDAS",
+    b"dash",
+    b"f4v ",
+    b"hvc1",
+    b"hev1",
+    b"mp71",
 }
 M4A_BRANDS = {b"M4A ", b"M4B "}
 HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}
@@ -70,9 +97,7 @@ def check_iso(data) -> str:
     size = len(data)
     major = bytes(data[8:12])
     ftyp_size = struct.unpack_from(">I", data, 0)[0]
-    brands = {major} | {
-        bytes(data[i : i + 4]) for i in range(16, min(ftyp_size, 256, size) - 3, 4)
-    }
+    brands = {major} | {bytes(data[i : i + 4]) for i in range(16, min(ftyp_size, 256, size) - 3, 4)}
     if major in M4A_BRANDS:
         media_type, what = MediaType.M4A, "M4A audio file"
     elif major == b"qt  ":
@@ -85,13 +110,17 @@ def check_iso(data) -> str:
                 "installed). Export the photo as JPEG and upload that."
             )
     elif major in (b"avif", b"avis") or b"avif" in brands:
-        raise EvidenceRefused(NOT_ON_LIST_REASON.format(what="an AVIF image", accepted=ACCEPTED)
-                              + " Export it as JPEG or PNG.")
+        raise EvidenceRefused(
+            NOT_ON_LIST_REASON.format(what="an AVIF image", accepted=ACCEPTED)
+            + " Export it as JPEG or PNG."
+        )
     elif major == b"M4P ":
         raise EvidenceRefused("It is copy-protected (DRM) audio, which cannot be checked.")
     elif major in (b"crx ",):
-        raise EvidenceRefused(NOT_ON_LIST_REASON.format(
-            what="a camera RAW image", accepted=ACCEPTED) + " Export it as JPEG.")
+        raise EvidenceRefused(
+            NOT_ON_LIST_REASON.format(what="a camera RAW image", accepted=ACCEPTED)
+            + " Export it as JPEG."
+        )
     elif brands & MP4_VIDEO_BRANDS:
         media_type, what = MediaType.MP4, "MP4 video"
     else:
@@ -208,7 +237,8 @@ def check_ogg(data) -> None:
     while position < size:
         if data[position : position + 4] != b"OggS" or position + 27 > size:
             raise EvidenceRefused(
-                TRUNCATED_REASON.format(what=what) if position + 27 > size
+                TRUNCATED_REASON.format(what=what)
+                if position + 27 > size
                 else TRAILING_REASON.format(what=what)
             )
         if data[position + 4] != 0:
@@ -221,9 +251,12 @@ def check_ogg(data) -> None:
         if pages == 0 and not any(
             data[table_end : table_end + len(codec)] == codec for codec in OGG_AUDIO_CODECS
         ):
-            raise EvidenceRefused(NOT_ON_LIST_REASON.format(
-                what="an Ogg file that is not audio (Ogg video, for instance)",
-                accepted=ACCEPTED))
+            raise EvidenceRefused(
+                NOT_ON_LIST_REASON.format(
+                    what="an Ogg file that is not audio (Ogg video, for instance)",
+                    accepted=ACCEPTED,
+                )
+            )
         position = table_end + body_length
         if position > size:
             raise EvidenceRefused(TRUNCATED_REASON.format(what=what))

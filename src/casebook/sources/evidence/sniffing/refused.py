@@ -17,8 +17,13 @@ from casebook.sources.evidence.sniffing.common import (
 
 # (offset, signature, reason) — checked before anything is parsed.
 REFUSED_SIGNATURES: list[tuple[int, bytes, str]] = [
-    (0, b"PK\x03\x04", ARCHIVE_REASON.format(
-        what="a ZIP archive (Word, Excel and OpenDocument files are ZIP archives too)")),
+    (
+        0,
+        b"PK\x03\x04",
+        ARCHIVE_REASON.format(
+            what="a ZIP archive (Word, Excel and OpenDocument files are ZIP archives too)"
+        ),
+    ),
     (0, b"PK\x05\x06", ARCHIVE_REASON.format(what="an empty ZIP archive")),
     (0, b"PK\x07\x08", ARCHIVE_REASON.format(what="a split ZIP archive")),
     (0, b"\x1f\x8b", ARCHIVE_REASON.format(what="a gzip-compressed file")),
@@ -39,21 +44,40 @@ REFUSED_SIGNATURES: list[tuple[int, bytes, str]] = [
     (0, b"\x00asm", PROGRAM_REASON.format(what="a WebAssembly program")),
     (0, b"dex\n", PROGRAM_REASON.format(what="an Android program")),
     (0, b"#!", PROGRAM_REASON.format(what="a script")),
-    (0, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", NOT_ON_LIST_REASON.format(
-        what="an old Microsoft Office document", accepted=ACCEPTED)
-     + " Save it as PDF and upload that."),
-    (0, b"{\\rtf", NOT_ON_LIST_REASON.format(what="an RTF document", accepted=ACCEPTED)
-     + " Save it as PDF and upload that."),
+    (
+        0,
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        NOT_ON_LIST_REASON.format(what="an old Microsoft Office document", accepted=ACCEPTED)
+        + " Save it as PDF and upload that.",
+    ),
+    (
+        0,
+        b"{\\rtf",
+        NOT_ON_LIST_REASON.format(what="an RTF document", accepted=ACCEPTED)
+        + " Save it as PDF and upload that.",
+    ),
     (0, b"GIF87a", NOT_ON_LIST_REASON.format(what="a GIF image", accepted=ACCEPTED)),
     (0, b"GIF89a", NOT_ON_LIST_REASON.format(what="a GIF image", accepted=ACCEPTED)),
     (0, b"BM", ""),  # decided below: "BM" also starts ordinary words
-    (0, b"II*\x00", NOT_ON_LIST_REASON.format(
-        what="a TIFF or camera RAW image", accepted=ACCEPTED) + " Export it as JPEG or PNG."),
-    (0, b"MM\x00*", NOT_ON_LIST_REASON.format(
-        what="a TIFF or camera RAW image", accepted=ACCEPTED) + " Export it as JPEG or PNG."),
+    (
+        0,
+        b"II*\x00",
+        NOT_ON_LIST_REASON.format(what="a TIFF or camera RAW image", accepted=ACCEPTED)
+        + " Export it as JPEG or PNG.",
+    ),
+    (
+        0,
+        b"MM\x00*",
+        NOT_ON_LIST_REASON.format(what="a TIFF or camera RAW image", accepted=ACCEPTED)
+        + " Export it as JPEG or PNG.",
+    ),
     (0, b"fLaC", NOT_ON_LIST_REASON.format(what="FLAC audio", accepted=ACCEPTED)),
-    (0, b"\x1a\x45\xdf\xa3", NOT_ON_LIST_REASON.format(
-        what="a Matroska or WebM video", accepted=ACCEPTED) + " Convert it to MP4."),
+    (
+        0,
+        b"\x1a\x45\xdf\xa3",
+        NOT_ON_LIST_REASON.format(what="a Matroska or WebM video", accepted=ACCEPTED)
+        + " Convert it to MP4.",
+    ),
     (0, b"%!PS", NOT_ON_LIST_REASON.format(what="a PostScript file", accepted=ACCEPTED)),
     (0, b"\xff\xfe", "It is a UTF-16 text file. Text must be UTF-8: save it as UTF-8."),
     (0, b"\xfe\xff", "It is a UTF-16 text file. Text must be UTF-8: save it as UTF-8."),
@@ -70,10 +94,15 @@ def refuse_on_sight(data) -> None:
         if data[offset : offset + len(signature)] != signature:
             continue
         if signature == b"BM":
-            if len(data) >= 26 and data[14] in (12, 40, 52, 56, 64, 108, 124) and \
-                    data[15:18] == b"\x00\x00\x00":
-                raise EvidenceRefused(NOT_ON_LIST_REASON.format(
-                    what="a BMP image", accepted=ACCEPTED) + " Export it as PNG.")
+            if (
+                len(data) >= 26
+                and data[14] in (12, 40, 52, 56, 64, 108, 124)
+                and data[15:18] == b"\x00\x00\x00"
+            ):
+                raise EvidenceRefused(
+                    NOT_ON_LIST_REASON.format(what="a BMP image", accepted=ACCEPTED)
+                    + " Export it as PNG."
+                )
             continue
         raise EvidenceRefused(reason)
     if data[:2] == b"MZ" and not looks_like_text(data[:4096]):

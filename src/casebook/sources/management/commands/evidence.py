@@ -22,8 +22,10 @@ from casebook.sources.models import Source
 
 
 class Command(BaseCommand):
-    help = ("Evidence files: `add` checks files and stores them unaltered, attached to an "
-            "incident, a source or a person; `verify` re-hashes every stored file.")
+    help = (
+        "Evidence files: `add` checks files and stores them unaltered, attached to an "
+        "incident, a source or a person; `verify` re-hashes every stored file."
+    )
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True, metavar="{add,verify}")
@@ -33,10 +35,13 @@ class Command(BaseCommand):
         add.add_argument("--source", type=int, help="Source number.")
         add.add_argument("--person", help="Person reference, e.g. P-000042.")
         add.add_argument("--caption", default="", help="A short caption for every file.")
-        add.add_argument("--user", help="Record the files as added by this user (and check "
-                                        "that they may add them).")
-        verbs.add_parser("verify", help="Re-hash every stored file; name any that changed or "
-                                        "went missing.")
+        add.add_argument(
+            "--user",
+            help="Record the files as added by this user (and check that they may add them).",
+        )
+        verbs.add_parser(
+            "verify", help="Re-hash every stored file; name any that changed or went missing."
+        )
 
     def handle(self, *args, verb, **options):
         if verb == "add":
@@ -50,8 +55,9 @@ class Command(BaseCommand):
             "person": self._find(Person, "reference", person, "person"),
         }
         if not any(targets.values()):
-            raise CommandError("Say what the files are evidence of: --incident, --source or "
-                               "--person.")
+            raise CommandError(
+                "Say what the files are evidence of: --incident, --source or --person."
+            )
         actor = self._find(User, "username", user, "user")
         refused = 0
         for name in files:
@@ -62,8 +68,14 @@ class Command(BaseCommand):
                 continue
             try:
                 with path.open("rb") as content:
-                    added = evidence_add(content=content, filename=path.name, actor=actor,
-                                         caption=caption, via="command line", **targets)
+                    added = evidence_add(
+                        content=content,
+                        filename=path.name,
+                        actor=actor,
+                        caption=caption,
+                        via="command line",
+                        **targets,
+                    )
             except EvidenceRefused as refusal:
                 self.stderr.write(f"refused  {name}: {refusal.reason}")
                 refused += 1
@@ -72,8 +84,10 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from None
             evidence = added.evidence
             state = "stored  " if added.created else "already "
-            self.stdout.write(f"{state} {name}: evidence #{evidence.pk}, "
-                              f"{evidence.get_media_type_display()}, sha256 {evidence.sha256}")
+            self.stdout.write(
+                f"{state} {name}: evidence #{evidence.pk}, "
+                f"{evidence.get_media_type_display()}, sha256 {evidence.sha256}"
+            )
         if refused:
             raise CommandError(f"{refused} of {len(files)} files refused.")
 

@@ -54,12 +54,14 @@ class Command(BaseCommand):
             console.print(f"Demo data already loaded ({Incident.objects.count()} incidents).")
         else:
             with Progress(
-                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=console,
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
             ) as progress:
                 task = progress.add_task("Generating synthetic incidents", total=size)
-                sample_generate(size=size, seed=seed,
-                                progress=lambda n: progress.advance(task, n))
+                sample_generate(size=size, seed=seed, progress=lambda n: progress.advance(task, n))
         # Invented news pages through the monitor, so candidates wait in the review queue.
         from casebook.monitor.demo import monitor_demo_load
 

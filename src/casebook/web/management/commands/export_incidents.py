@@ -16,25 +16,45 @@ PROGRESS_FROM = 2_000  # incidents: smaller exports are done before a bar could 
 
 
 class Command(BaseCommand):
-    help = ("Export incidents to Casebook CSV or JSON, or ACLED's CSV layout. People's "
-            "personal details are left out unless --personal-data is given.")
+    help = (
+        "Export incidents to Casebook CSV or JSON, or ACLED's CSV layout. People's "
+        "personal details are left out unless --personal-data is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", default="csv", choices=list(FORMATS))
         parser.add_argument("--output", "-o", help="File to write (default: standard output).")
-        parser.add_argument("--template", action="store_true",
-                            help="Write an import template with one invented example instead.")
-        parser.add_argument("--personal-data", action="store_true",
-                            help="Include people's names, contacts and addresses (recorded in "
-                                 "the audit trail; the file is made readable by you only).")
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="Write an import template with one invented example instead.",
+        )
+        parser.add_argument(
+            "--personal-data",
+            action="store_true",
+            help="Include people's names, contacts and addresses (recorded in "
+            "the audit trail; the file is made readable by you only).",
+        )
         parser.add_argument("--since", type=dt.date.fromisoformat, help="From this date on.")
         parser.add_argument("--until", type=dt.date.fromisoformat, help="Up to this date.")
         parser.add_argument("--force", help="Only this police force (its slug).")
         parser.add_argument("--status", help="Only incidents with this status.")
         parser.add_argument("--user", help="Record the export as done by this user.")
 
-    def handle(self, *args, format, output, template, personal_data, since, until, force,
-               status, user, **options):
+    def handle(
+        self,
+        *args,
+        format,
+        output,
+        template,
+        personal_data,
+        since,
+        until,
+        force,
+        status,
+        user,
+        **options,
+    ):
         if template:
             if output:
                 Path(output).write_text(import_template(format=format), encoding="utf-8")
@@ -62,17 +82,29 @@ class Command(BaseCommand):
                 # Created unreadable to others before a single name is written into it.
                 path.touch(mode=0o600)
                 os.chmod(path, 0o600)
-            with path.open("w", encoding="utf-8", newline="") as stream, \
-                    progress_bars(enabled=large) as progress:
-                count = incidents_export(stream=stream, actor=actor, format=format,
-                                         incidents=incidents, personal_data=personal_data,
-                                         progress=progress)
+            with (
+                path.open("w", encoding="utf-8", newline="") as stream,
+                progress_bars(enabled=large) as progress,
+            ):
+                count = incidents_export(
+                    stream=stream,
+                    actor=actor,
+                    format=format,
+                    incidents=incidents,
+                    personal_data=personal_data,
+                    progress=progress,
+                )
             self.stderr.write(f"Exported {count} incidents to {output}.")
         else:
             with progress_bars(enabled=large) as progress:
-                incidents_export(stream=_Verbatim(self.stdout), actor=actor, format=format,
-                                 incidents=incidents, personal_data=personal_data,
-                                 progress=progress)
+                incidents_export(
+                    stream=_Verbatim(self.stdout),
+                    actor=actor,
+                    format=format,
+                    incidents=incidents,
+                    personal_data=personal_data,
+                    progress=progress,
+                )
 
 
 class _Verbatim:

@@ -16,31 +16,61 @@ PROGRESS_FROM = 100_000  # bytes: smaller files are done before a bar could tell
 
 
 class Command(BaseCommand):
-    help = ("Import incidents from a Casebook CSV or JSON file or an ACLED export. "
-            "Nothing is written unless the whole file is valid, or with --skip-invalid, "
-            "the valid incidents are written and the others go to a rejects file.")
+    help = (
+        "Import incidents from a Casebook CSV or JSON file or an ACLED export. "
+        "Nothing is written unless the whole file is valid, or with --skip-invalid, "
+        "the valid incidents are written and the others go to a rejects file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The file to import, or - for standard input.")
-        parser.add_argument("--format", default="auto", choices=["auto", *FORMATS],
-                            help="The file's layout (default: recognised from the file).")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Check the file and say what would change; write nothing.")
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="Import the incidents without problems; write the rows of "
-                                 "the others, with their problems, to a rejects file to fix "
-                                 "and import again.")
-        parser.add_argument("--rejects", metavar="PATH",
-                            help="Where --skip-invalid writes the rejected rows (default: "
-                                 "FILE.rejects.csv, or .jsonl for JSON, beside the file).")
-        parser.add_argument("--skip-existing", action="store_true",
-                            help="Leave incidents imported before as they are.")
-        parser.add_argument("--channel", default="other",
-                            help="Channel of sources that name none (default: other).")
+        parser.add_argument(
+            "--format",
+            default="auto",
+            choices=["auto", *FORMATS],
+            help="The file's layout (default: recognised from the file).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and say what would change; write nothing.",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the incidents without problems; write the rows of "
+            "the others, with their problems, to a rejects file to fix "
+            "and import again.",
+        )
+        parser.add_argument(
+            "--rejects",
+            metavar="PATH",
+            help="Where --skip-invalid writes the rejected rows (default: "
+            "FILE.rejects.csv, or .jsonl for JSON, beside the file).",
+        )
+        parser.add_argument(
+            "--skip-existing",
+            action="store_true",
+            help="Leave incidents imported before as they are.",
+        )
+        parser.add_argument(
+            "--channel", default="other", help="Channel of sources that name none (default: other)."
+        )
         parser.add_argument("--user", help="Record the import as done by this user.")
 
-    def handle(self, *args, file, format, dry_run, skip_invalid, rejects, skip_existing,
-               channel, user, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        format,
+        dry_run,
+        skip_invalid,
+        rejects,
+        skip_existing,
+        channel,
+        user,
+        **options,
+    ):
         actor = None
         if user:
             actor = User.objects.filter(username=user).first()
@@ -49,8 +79,9 @@ class Command(BaseCommand):
         if rejects and not skip_invalid:
             raise CommandError("--rejects goes with --skip-invalid.")
         if skip_invalid and file == "-" and not rejects:
-            raise CommandError("Give --rejects PATH: the rejects of standard input need a "
-                               "file name.")
+            raise CommandError(
+                "Give --rejects PATH: the rejects of standard input need a file name."
+            )
         if file == "-":
             data, filename = sys.stdin.buffer.read(), ""
         else:
@@ -64,10 +95,16 @@ class Command(BaseCommand):
         try:
             with progress_bars(enabled=len(data) >= PROGRESS_FROM) as progress:
                 report = incidents_import(
-                    file=data, filename=filename, format=format, actor=actor,
-                    dry_run=dry_run, update_existing=not skip_existing,
-                    default_channel=channel, skip_invalid=skip_invalid,
-                    rejects=rejects_file, progress=progress,
+                    file=data,
+                    filename=filename,
+                    format=format,
+                    actor=actor,
+                    dry_run=dry_run,
+                    update_existing=not skip_existing,
+                    default_channel=channel,
+                    skip_invalid=skip_invalid,
+                    rejects=rejects_file,
+                    progress=progress,
                 )
         except ImportFileError as error:
             raise CommandError(str(error)) from None
@@ -81,8 +118,10 @@ class Command(BaseCommand):
         for note in report.notes:
             self.stdout.write(f"Note: {note}")
         if report.skipped:
-            self.stdout.write(f"Skipped {len(report.skipped)} rows, e.g. "
-                              f"{report.skipped[0].where}: {report.skipped[0].reason}.")
+            self.stdout.write(
+                f"Skipped {len(report.skipped)} rows, e.g. "
+                f"{report.skipped[0].where}: {report.skipped[0].reason}."
+            )
         if not report.ok:
             raise CommandError(report.summary)
         style = self.style.WARNING if report.rejected else self.style.SUCCESS
@@ -99,8 +138,10 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"There is no folder {path.parent} for the rejects file.")
         if file != "-" and path.resolve() == Path(file).resolve():
-            raise CommandError("The rejects file would overwrite the file being imported; "
-                               "give another --rejects PATH.")
+            raise CommandError(
+                "The rejects file would overwrite the file being imported; "
+                "give another --rejects PATH."
+            )
         return path
 
 
