@@ -385,11 +385,12 @@ def relevant_text(rng: random.Random) -> tuple[str, str]:
     lead = _fill(
         rng.choice(
             [
-                "{n_cap} people were arrested {day} after a protest against {cause} in {city} {spot}, "
-                "{force} said.",
+                "{n_cap} people were arrested {day} after a protest against {cause} "
+                "in {city} {spot}, {force} said.",
                 "{force} arrested {n} people in {city} {day} during a demonstration organised by "
                 "{group} over {cause}.",
-                "Police arrested {n} protesters {spot} in {city} {day} after a dispute over {trigger}.",
+                "Police arrested {n} protesters {spot} in {city} {day} "
+                "after a dispute over {trigger}.",
             ]
         ),
         rng,

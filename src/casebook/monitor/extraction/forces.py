@@ -121,7 +121,8 @@ _CITY_POLICE = re.compile(r"(?<![\w-])(?P<place>(?:[A-Z][\w'’-]+[ \t]+){1,3}?)
 _GENERIC = frozenset(
     words(
         "the a an counter terrorism counter-terrorism transport riot military secret border "
-        "campus university mounted traffic federal national armed special local state met metropolitan "
+        "campus university mounted traffic federal national armed special local state met "
+        "metropolitan "
         "royal city county municipal regional auxiliary civilian plainclothes plain-clothes "
         "uniformed senior chief assistant deputy detective officers officer anti-riot anti-terror "
         "armed-response response public order security neighbourhood community safer british "

@@ -115,7 +115,8 @@ PROTEST = re.compile(
 PROTEST_START = trie_regex(
     words(
         "protest demonstrat march rall riot disorder sit-in vigil activist campaigner "
-        "counter-protest placard banner flag chant slogan picket encampment blockade lock-on locking "
+        "counter-protest placard banner flag chant slogan picket encampment blockade lock-on "
+        "locking "
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem "

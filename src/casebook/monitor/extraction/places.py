@@ -214,7 +214,8 @@ _NOT_A_PLACE_BEFORE = re.compile(
 _RUN_PREFIXES = frozenset(
     words(
         "Downtown Central North South East West Northern Southern Eastern Western Greater Inner "
-        "Outer Upper Lower Old Metro In At Near Outside Across Around Throughout Inside Into Across "
+        "Outer Upper Lower Old Metro In At Near Outside Across Around Throughout Inside Into "
+        "Across "
         "Through Meanwhile Elsewhere And But While As After Before During"
     )
 )
