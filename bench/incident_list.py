@@ -393,8 +393,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from casebook.bootstrap import bootstrap_reference_data
     from casebook.cases.models import Incident
+    from casebook.installation.bootstrap import bootstrap_reference_data
 
     call_command("migrate", interactive=False, verbosity=0)
     bootstrap_reference_data()

@@ -15,8 +15,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 from casebook.lib.env import env_bool, env_int, env_list, env_str
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
 # Where a laptop install keeps its database, secret key and files: outside the repository.
 DATA_DIR = Path(
     env_str("CASEBOOK_DATA_DIR")
@@ -71,6 +69,8 @@ INSTALLED_APPS = [
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
+    "casebook.sample",
+    "casebook.installation",
     "casebook.web",
 ]
 
@@ -95,7 +95,7 @@ WSGI_APPLICATION = "casebook.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [],  # every template lives in its app; the base ones in web/templates
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

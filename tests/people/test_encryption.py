@@ -14,8 +14,8 @@ from casebook.cases.forms import PersonForm
 from casebook.people.keys import cipher
 from casebook.people.keys.fields import UNREADABLE, PlaintextRefused, aad
 from casebook.people.models import Person
+from tests.conftest import CANARIES, fresh
 from tests.factories import PersonFactory
-from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
 

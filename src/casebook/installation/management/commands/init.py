@@ -1,30 +1,15 @@
+"""`casebook init`: create or upgrade the database, load the codebook, make an administrator."""
+
 import getpass
 import secrets
 import sys
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from casebook.accounts.models import User
 from casebook.accounts.roles import Role
-from casebook.bootstrap import bootstrap_reference_data
-from casebook.people.keys.master import ensure_master_key
-
-
-def ensure_user(*, username: str, role: Role, password: str) -> tuple[User, bool]:
-    """Create a user in a role, or leave an existing one (and its password) alone."""
-    from django.contrib.auth.models import Group
-
-    with transaction.atomic():
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            user.set_password(password)
-            user.is_staff = role == Role.ADMINISTRATOR
-            user.is_superuser = role == Role.ADMINISTRATOR
-            user.save()
-        user.groups.add(Group.objects.get(name=role.value))
-    return user, created
+from casebook.accounts.services import user_ensure
+from casebook.installation.bootstrap import bootstrap_installation
 
 
 class Command(BaseCommand):
@@ -39,17 +24,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, admin, password_stdin, **options):
-        ensure_master_key()  # before migrating: people's details are sealed with it
-        call_command("migrate", interactive=False, verbosity=0)
-        for report in bootstrap_reference_data():
+        for report in bootstrap_installation():
             counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.counts.items())
             self.stdout.write(f"Codebook {report.jurisdiction} {report.version}: {counts}")
         if User.objects.filter(username=admin).exists():
             self.stdout.write(f"Administrator {admin!r} already exists; password unchanged.")
-            ensure_user(username=admin, role=Role.ADMINISTRATOR, password="")
+            user_ensure(username=admin, role=Role.ADMINISTRATOR, password="")
             return
         password = self._password(password_stdin)
-        ensure_user(username=admin, role=Role.ADMINISTRATOR, password=password[0])
+        user_ensure(username=admin, role=Role.ADMINISTRATOR, password=password[0])
         if password[1]:
             self.stdout.write(
                 f"Administrator {admin!r} created with password: {password[0]}\n"

@@ -14,8 +14,8 @@ from django.db import connection
 from casebook.people.duties.erasure import person_erase
 from casebook.people.keys.fields import ERASED
 from casebook.people.models import Person
+from tests.conftest import CANARIES, fresh
 from tests.factories import InvolvementFactory, PersonFactory
-from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
 on_sqlite = pytest.mark.skipif("os.environ.get('DATABASE_URL', '').startswith('postgres')")

@@ -1,3 +1,5 @@
+"""`casebook demo`: an installation with demo accounts and synthetic data, then served."""
+
 import secrets
 
 from django.conf import settings
@@ -7,9 +9,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from casebook.accounts.roles import Role
+from casebook.accounts.services import user_ensure
 from casebook.cases.models import Incident
-from casebook.people.keys.master import ensure_master_key
-from casebook.web.management.commands.init import ensure_user
+from casebook.installation.bootstrap import bootstrap_installation
+from casebook.monitor.demo import monitor_demo_load
+from casebook.sample.generator import sample_generate
 
 DEMO_USERS = [
     ("admin", Role.ADMINISTRATOR),
@@ -39,17 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Set up, then stop.")
 
     def handle(self, *args, size, seed, host, port, no_serve, **options):
-        from casebook.sample.generator import sample_generate
-
         console = Console()
-        ensure_master_key()  # before migrating: people's details are sealed with it
-        call_command("migrate", interactive=False, verbosity=0)
-        from casebook.bootstrap import bootstrap_reference_data
-
-        bootstrap_reference_data()
+        bootstrap_installation()
         password = demo_password()
         for username, role in DEMO_USERS:
-            ensure_user(username=username, role=role, password=password)
+            user_ensure(username=username, role=role, password=password)
         if Incident.objects.exists():
             console.print(f"Demo data already loaded ({Incident.objects.count()} incidents).")
         else:
@@ -63,8 +61,6 @@ class Command(BaseCommand):
                 task = progress.add_task("Generating synthetic incidents", total=size)
                 sample_generate(size=size, seed=seed, progress=lambda n: progress.advance(task, n))
         # Invented news pages through the monitor, so candidates wait in the review queue.
-        from casebook.monitor.demo import monitor_demo_load
-
         monitor_demo_load()
         console.print(f"Demo data lives in {settings.DATA_DIR} (delete it to start afresh).")
         console.print("Sign in with any of these (all invented data):")

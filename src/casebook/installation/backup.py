@@ -1,4 +1,4 @@
-"""`casebook backup FILE`: a copy of the MAIN database only.
+"""Backups of the MAIN database only (`casebook backup FILE`).
 
 People's details are sealed in it; their data keys are not (they live in the keyring), so
 this file alone reveals nobody, and erasing someone later makes their details unreadable in
@@ -13,9 +13,13 @@ import subprocess
 from pathlib import Path
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from rich.console import Console
+
+FORMATS = ("sqlite", "pg_dump", "json")
+
+
+class BackupError(Exception):
+    """The backup cannot be made as asked; the message says why, for the person running it."""
 
 
 def _private_file(path: Path) -> None:
@@ -28,7 +32,7 @@ def backup_sqlite(output: Path) -> None:
     """SQLite's online backup API: a consistent copy while the server keeps running."""
     if connection.in_atomic_block:
         # The backup would wait for a lock its own connection holds.
-        raise CommandError("Cannot back up SQLite from inside a transaction.")
+        raise BackupError("Cannot back up SQLite from inside a transaction.")
     connection.ensure_connection()
     _private_file(output)
     target = sqlite3.connect(output)
@@ -65,7 +69,7 @@ def backup_pg_dump(output: Path) -> None:
         check=False,
     )
     if result.returncode != 0:
-        raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
 
 
 def backup_json(output: Path) -> None:
@@ -83,45 +87,24 @@ def backup_json(output: Path) -> None:
     )
 
 
-class Command(BaseCommand):
-    help = (
-        "Back up the main database to FILE (SQLite: a database file; PostgreSQL: pg_dump's "
-        "custom format, or JSON without pg_dump). The keyring and the master key are "
-        "backed up separately."
-    )
+def backup_format_for(requested: str = "auto") -> str:
+    """The format to use: SQLite's own on SQLite, pg_dump's when it is installed, else JSON."""
+    vendor = connection.vendor
+    if requested == "auto":
+        if vendor == "sqlite":
+            return "sqlite"
+        if vendor == "postgresql" and shutil.which("pg_dump"):
+            return "pg_dump"
+        return "json"
+    if requested == "sqlite" and vendor != "sqlite":
+        raise BackupError("--format sqlite needs the SQLite database.")
+    if requested == "pg_dump" and (vendor != "postgresql" or not shutil.which("pg_dump")):
+        raise BackupError("--format pg_dump needs PostgreSQL and the pg_dump program.")
+    return requested
 
-    def add_arguments(self, parser):
-        parser.add_argument("output", type=Path)
-        parser.add_argument(
-            "--format",
-            choices=["auto", "sqlite", "pg_dump", "json"],
-            default="auto",
-            dest="backup_format",
-        )
 
-    def handle(self, *args, output: Path, backup_format: str, **options):
-        console = Console(soft_wrap=True)
-        vendor = connection.vendor
-        if backup_format == "auto":
-            if vendor == "sqlite":
-                backup_format = "sqlite"
-            elif vendor == "postgresql" and shutil.which("pg_dump"):
-                backup_format = "pg_dump"
-            else:
-                backup_format = "json"
-        if backup_format == "sqlite" and vendor != "sqlite":
-            raise CommandError("--format sqlite needs the SQLite database.")
-        if backup_format == "pg_dump" and (vendor != "postgresql" or not shutil.which("pg_dump")):
-            raise CommandError("--format pg_dump needs PostgreSQL and the pg_dump program.")
-        {"sqlite": backup_sqlite, "pg_dump": backup_pg_dump, "json": backup_json}[backup_format](
-            output
-        )
-        console.print(
-            f"Backed up the database to {output} ({backup_format}, mode 600, "
-            f"{output.stat().st_size:,} bytes)."
-        )
-        console.print(
-            "People's details in it are sealed; their keys are not in it. Back up "
-            "the keyring with `casebook keys backup FILE` (keep only the newest copy) "
-            "and keep the master key offline, apart from both."
-        )
+def backup_write(*, output: Path, format: str = "auto") -> str:
+    """Back the database up to `output` (mode 600); returns the format used."""
+    chosen = backup_format_for(format)
+    {"sqlite": backup_sqlite, "pg_dump": backup_pg_dump, "json": backup_json}[chosen](output)
+    return chosen
