@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from casebook.accounts import roles
+from casebook.audit.services import audit_record
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.services import (
     incident_may_edit,
@@ -24,7 +25,6 @@ from casebook.cases.services import (
     model_changes,
     reference_block,
 )
-from casebook.cases.signals import record_changed
 from casebook.people.models import Involvement, Person
 from casebook.people.services import people_visible_to
 from casebook.sources.models import IncidentSource, Source
@@ -153,17 +153,6 @@ def _snapshot(instance: models.Model, fields) -> dict:
     return {name: getattr(instance, name) for name in fields} if instance.pk else {}
 
 
-def _send(action: str, instance: models.Model, *, actor, incident: Incident, changes: dict):
-    record_changed.send(
-        sender=type(instance),
-        action=action,
-        instance=instance,
-        actor=actor,
-        changes=changes,
-        incident=incident,
-    )
-
-
 def tag_names(text: str) -> list[str]:
     """Tags from a comma-separated field, trimmed, without blanks or repeats.
 
@@ -266,7 +255,9 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         incident_reindex([incident.pk])
         if creating or changes:
             action = "cases.incident.created" if creating else "cases.incident.updated"
-            _send(action, incident, actor=actor, incident=incident, changes=changes)
+            audit_record(
+                action=action, instance=incident, actor=actor, incident=incident, changes=changes
+            )
     return incident
 
 
@@ -290,9 +281,9 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Er
         act = existing.get(draft.id) if draft.id else Act(incident=incident)
         if draft.delete:
             if act.pk:
-                _send(
-                    "cases.act.deleted",
-                    act,
+                audit_record(
+                    action="cases.act.deleted",
+                    instance=act,
                     actor=actor,
                     incident=incident,
                     changes={"act_type": [str(act.act_type), None]},
@@ -314,9 +305,9 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Er
         act.save()
         if creating or changes:
             saved.changed = True
-            _send(
-                "cases.act.created" if creating else "cases.act.updated",
-                act,
+            audit_record(
+                action="cases.act.created" if creating else "cases.act.updated",
+                instance=act,
                 actor=actor,
                 incident=incident,
                 changes=changes,
@@ -343,9 +334,9 @@ def _append_outcome(
     if not errors.check(f"acts.{index}.outcome_", outcome):
         return False
     outcome.save()
-    _send(
-        "cases.outcome.recorded",
-        outcome,
+    audit_record(
+        action="cases.outcome.recorded",
+        instance=outcome,
         actor=actor,
         incident=incident,
         changes={
@@ -383,9 +374,9 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
         link = links.get(draft.id) if draft.id else None
         if draft.delete:
             if link:
-                _send(
-                    "sources.source.unlinked",
-                    link.source,
+                audit_record(
+                    action="sources.source.unlinked",
+                    instance=link.source,
                     actor=actor,
                     incident=incident,
                     changes={"incident": [incident.reference, None]},
@@ -412,9 +403,9 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
                 continue
             link.save()
             changed = True
-            _send(
-                "sources.source.created" if creating else "sources.source.linked",
-                source,
+            audit_record(
+                action="sources.source.created" if creating else "sources.source.linked",
+                instance=source,
                 actor=actor,
                 incident=incident,
                 changes=source_changes,
@@ -428,9 +419,9 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
             link.save(update_fields=["supports"])
         if source_changes:
             changed = True
-            _send(
-                "sources.source.updated",
-                source,
+            audit_record(
+                action="sources.source.updated",
+                instance=source,
                 actor=actor,
                 incident=incident,
                 changes=source_changes,
@@ -468,9 +459,9 @@ def _save_people(
             continue
         if draft.delete:
             if involvement:
-                _send(
-                    "people.involvement.deleted",
-                    involvement.person,
+                audit_record(
+                    action="people.involvement.deleted",
+                    instance=involvement.person,
                     actor=actor,
                     incident=incident,
                     changes={"involvement": None},
@@ -510,9 +501,9 @@ def _save_people(
         involvement.save()
         if creating or person_changes:
             changed = True
-            _send(
-                "people.person.created" if creating else "people.person.updated",
-                person,
+            audit_record(
+                action="people.person.created" if creating else "people.person.updated",
+                instance=person,
                 actor=actor,
                 incident=incident,
                 changes={name: None for name in person_changes} if not creating else {},

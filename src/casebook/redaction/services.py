@@ -29,9 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from casebook.accounts import roles
+from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit
-from casebook.cases.signals import record_changed
 from casebook.redaction import faces, text
 from casebook.redaction.models import (
     TEXT_FIELDS,
@@ -125,9 +125,8 @@ def derivative_may_approve(*, user, derivative: RedactedDerivative) -> bool:
 
 def _audit(derivative: RedactedDerivative, action: str, actor, changes: dict) -> None:
     # Only counts and codes: the spans' text is exactly the personal data being hidden.
-    record_changed.send(
-        sender=RedactedDerivative,
-        action=f"redaction.derivative.{action}",
+    audit_record(
+        action=action,
         instance=derivative,
         actor=actor,
         incident=derivative.related_incident,
@@ -351,7 +350,7 @@ def derivative_propose(*, original, actor, field: str = "") -> RedactedDerivativ
             _apply_image(derivative, rendered)
         derivative.full_clean()
         derivative.save()
-        _audit(derivative, "proposed", actor, _region_summary(derivative))
+        _audit(derivative, "redaction.derivative.proposed", actor, _region_summary(derivative))
     return derivative
 
 
@@ -408,7 +407,7 @@ def derivative_update_spans(
         original = locked.original_text()
         _render_text(locked, original, _validated_spans(original, spans))
         locked.save(update_fields=["regions", "text"])
-        _audit(locked, "edited", actor, _region_summary(locked))
+        _audit(locked, "redaction.derivative.edited", actor, _region_summary(locked))
     return locked
 
 
@@ -432,7 +431,7 @@ def derivative_update_boxes(
         locked = _editable(derivative, actor)
         _apply_image(locked, rendered)
         locked.save(update_fields=["regions", "image_name", "image_width", "image_height"])
-        _audit(locked, "edited", actor, _region_summary(locked))
+        _audit(locked, "redaction.derivative.edited", actor, _region_summary(locked))
     return locked
 
 
@@ -453,7 +452,11 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
             )
         locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        action = "approved" if status == DerivativeStatus.APPROVED else "rejected"
+        action = (
+            "redaction.derivative.approved"
+            if status == DerivativeStatus.APPROVED
+            else "redaction.derivative.rejected"
+        )
         _audit(
             locked,
             action,

@@ -354,8 +354,7 @@ def incidents_export_stream(
     )
     audit_record(
         action="cases.incidents.exported",
-        object_type="cases.incident",
-        object_id="*",
+        instance=Incident,
         actor=actor,
         changes={
             "format": format,

@@ -62,7 +62,7 @@ def _incident_editor(request, *, incident: Incident | None):
     if incident is not None and include_people:
         people_viewed(
             user=request.user,
-            incident_reference=incident.reference,
+            incident=incident,
             via="incident editor",
             people=Person.objects.filter(involvements__act__incident=incident).distinct(),
             ip_address=client_address(request),

@@ -95,7 +95,7 @@ def incident_detail(request, reference: str):
     # Every sight of a person's details leaves a trace in the audit trail.
     people_viewed(
         user=request.user,
-        incident_reference=incident.reference,
+        incident=incident,
         via="incident page",
         people={i.person for rows in involvements.values() for i in rows},
         ip_address=client_address(request),

@@ -21,11 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casebook.cases.signals import record_changed
+from casebook.audit.services import audit_record
 from casebook.people.keys.keyring import keyring
 from casebook.people.models import Person
-
-ERASED = "people.person.erased"
 
 
 @dataclass
@@ -58,12 +56,10 @@ def person_erase(
             setattr(person, name, None if name == "date_of_birth" else "")
         person.save()  # sealed columns and search tokens are written blank (keys/fields.py)
         removed, detached = _evidence(person, actor=actor, ip_address=ip_address)
-        record_changed.send(
-            sender=Person,
-            action=ERASED,
+        audit_record(
+            action="people.person.erased",
             instance=person,
             actor=actor,
-            incident=None,
             ip_address=ip_address,
             # Field names only; the reason stays on the tombstone, not in the permanent trail.
             changes={
@@ -91,8 +87,7 @@ def _evidence(person: Person, *, actor, ip_address) -> tuple[int, int]:
             removed += 1
         else:
             EvidenceFile.objects.filter(pk=evidence.pk).update(person=None)
-            record_changed.send(
-                sender=EvidenceFile,
+            audit_record(
                 action="sources.evidence.detached",
                 instance=evidence,
                 actor=actor,

@@ -24,11 +24,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from casebook.audit.models import AuditEntry
+from casebook.audit.services import audit_record
 from casebook.cases.models import Outcome
-from casebook.cases.signals import record_changed
 from casebook.people.models import Involvement, Person
 
-EXPORTED = "people.person.exported"
 EXTENSIONS = {
     "image/jpeg": "jpg",
     "image/png": "png",
@@ -200,12 +199,10 @@ def person_export(
                         target.write(chunk)
                 record["evidence"].append(_evidence_record(item, name))
             with transaction.atomic():
-                record_changed.send(
-                    sender=Person,
-                    action=EXPORTED,
+                audit_record(
+                    action="people.person.exported",
                     instance=person,
                     actor=actor,
-                    incident=None,
                     ip_address=ip_address,
                     changes={
                         "reference": person.reference,
