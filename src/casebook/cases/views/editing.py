@@ -7,21 +7,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from casebook.accounts import roles
+from casebook.accounts.access import role_required, staff_required
 from casebook.accounts.security import client_address
 from casebook.cases.editing import incident_save
 from casebook.cases.forms import IncidentEditor
 from casebook.cases.models import Incident, Protest
 from casebook.cases.services import incident_may_edit
-from casebook.cases.views.access import staff_required
 from casebook.people.duties.access import people_viewed
 from casebook.people.models import Person
 from casebook.people.services import people_visible_to
 
 
 @staff_required
+@role_required(roles.can_edit_cases, "Analysts read the casebook; they do not record incidents.")
 def incident_create(request):
-    if not roles.can_edit_cases(request.user):
-        raise PermissionDenied("Analysts read the casebook; they do not record incidents.")
     return _incident_editor(request, incident=None)
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from casebook.accounts.access import staff_required
 from casebook.accounts.security import client_address
 from casebook.audit.services import incident_history
 from casebook.cases.filters import act_summaries, incident_page, source_counts
@@ -21,7 +22,6 @@ from casebook.cases.services import (
     incident_set_status,
     incident_status_choices,
 )
-from casebook.cases.views.access import staff_required
 from casebook.people.duties.access import people_viewed
 from casebook.people.services import (
     incident_involvements_by_act,

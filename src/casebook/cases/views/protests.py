@@ -6,10 +6,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from casebook.accounts.access import staff_required
 from casebook.cases.filters import act_summaries
 from casebook.cases.models import Protest
 from casebook.cases.services import protest_act_totals
-from casebook.cases.views.access import staff_required
 
 PROTESTS_PER_PAGE = 50
 INCIDENTS_SHOWN = 50
