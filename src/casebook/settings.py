@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "casebook.people",
     "casebook.sources",
     "casebook.audit",
+    "casebook.casework",
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
@@ -139,7 +140,7 @@ AUTHENTICATION_BACKENDS = [
     "casebook.accounts.backends.AdministratorRoleBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:incident-list"
+LOGIN_REDIRECT_URL = "casework:incident-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -1,7 +1,7 @@
 """The monitor's workflows: managing feeds and deciding candidates. Views and the CLI call these.
 
 Who decides: coordinators and administrators (`roles.can_verify`). Every decision
-- writes the incident through `cases.editing.incident_save`, the one write path for incidents;
+- writes the incident through `casework.services.incident_save`, as the incident editor does;
 - keeps a ReviewDecision (the candidate as extracted and the values finally recorded) as a
   labelled example for `casebook eval extract`;
 - writes an audit entry: monitor.candidate.accepted / .merged / .rejected.
@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.editing import ActDraft, IncidentDraft, SourceDraft, incident_save
 from casebook.cases.models import Incident, IncidentStatus
+from casebook.casework.drafts import ActDraft, IncidentDraft, SourceDraft
+from casebook.casework.services import incident_save
 from casebook.monitor.models import Candidate, Feed, Page, RejectReason, ReviewDecision
 from casebook.monitor.models.review import REASONS_CONFIRMING_THE_EVENT
 from casebook.monitor.proposals import (

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from casebook.accounts import roles
 from casebook.accounts.access import role_required
-from casebook.cases.forms import ActFormSet, IncidentEditor, IncidentForm, SourceFormSet
+from casebook.casework.forms import ActFormSet, IncidentEditor, IncidentForm, SourceFormSet
 from casebook.monitor import services
 from casebook.monitor.forms import (
     CandidateFilterForm,

@@ -44,22 +44,8 @@ from casebook.transfer.vocabulary import Choices, Vocabulary
 
 REFERENCE = re.compile(r"^CB-\d{4}-\d{6}$")
 LOCAL_ID = re.compile(r"^(act|source)-(\d+)$")
-INCIDENT_FIELDS = (
-    "title",
-    "summary",
-    "date",
-    "date_precision",
-    "end_date",
-    "time",
-    "place",
-    "country",
-    "latitude",
-    "longitude",
-    "coordinate_precision",
-    "force",
-    "protest",
-    "status",
-)
+# An import may also set the status (a file can carry verified incidents).
+INCIDENT_FIELDS = (*Incident.EDITABLE_FIELDS, "status")
 DATE_PRECISIONS = Choices(DatePrecision.choices, "a date precision")
 COORDINATE_PRECISIONS = Choices(CoordinatePrecision.choices, "a coordinate precision")
 STATUSES = Choices(IncidentStatus.choices, "a status")
@@ -68,17 +54,7 @@ ROLES = Choices(Involvement.Role.choices, "a role")
 SOURCE_KINDS = Choices(Source.Kind.choices, "a source kind")
 RELIABILITIES = Choices(Source.Reliability.choices, "a reliability (A–F)")
 CREDIBILITIES = Choices(Source.Credibility.choices, "a credibility (1–6)")
-ACT_FIELDS = (
-    "act_type",
-    "number_affected",
-    "number_precision",
-    "legal_provision",
-    "offence_wording",
-    "trigger_type",
-    "trigger_wording",
-    "perpetrator",
-    "perpetrator_unit",
-)
+ACT_FIELDS = Act.EDITABLE_FIELDS
 
 
 @dataclass

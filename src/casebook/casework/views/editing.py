@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from casebook.accounts import roles
 from casebook.accounts.access import role_required, staff_required
 from casebook.accounts.security import client_address
-from casebook.cases.editing import incident_save
-from casebook.cases.forms import IncidentEditor
 from casebook.cases.models import Incident, Protest
 from casebook.cases.services import incident_may_edit
+from casebook.casework.forms import IncidentEditor
+from casebook.casework.services import incident_save
 from casebook.people.duties.access import people_viewed
 from casebook.people.models import Person
 from casebook.people.services import people_visible_to
@@ -68,7 +68,7 @@ def _incident_editor(request, *, incident: Incident | None):
         )
     return render(
         request,
-        "cases/incident_form.html",
+        "casework/incident_form.html",
         {
             "editor": editor,
             "incident": incident,

@@ -1,16 +1,19 @@
 """Create or edit an incident with its acts, outcomes, sources and people in one step.
 
-The web form, the API and imports describe the whole incident as an `IncidentDraft` of
-cleaned values and hand it to `incident_save`, which writes everything in one transaction
-or nothing. Validation errors come back as one `ValidationError` whose keys name the row:
+The incident editor and the news monitor's review queue describe the whole incident as an
+`IncidentDraft` (casework/drafts.py) and hand it to `incident_save`, which validates every
+row, writes everything in one transaction or nothing, and records each change in the audit
+trail. Validation errors come back as one `ValidationError` whose keys name the row:
 "title", "acts.0.number_affected", "sources.1.url", "people.0.act" …
+
+It is the write path of one incident at a time. Bulk imports (transfer/writing.py) and the
+sample generator (sample/building.py) write rows in batches without it, with checks and
+audit entries of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -25,93 +28,21 @@ from casebook.cases.services import (
     model_changes,
     reference_block,
 )
+from casebook.casework.drafts import (
+    ACT_FIELDS,
+    INCIDENT_FIELDS,
+    PERSON_FIELDS,
+    PROTEST_FIELDS,
+    SOURCE_FIELDS,
+    ActDraft,
+    IncidentDraft,
+    OutcomeDraft,
+    PersonDraft,
+    SourceDraft,
+)
 from casebook.people.models import Involvement, Person
 from casebook.people.services import people_visible_to
 from casebook.sources.models import IncidentSource, Source
-
-INCIDENT_FIELDS = (
-    "title",
-    "summary",
-    "date",
-    "date_precision",
-    "end_date",
-    "time",
-    "place",
-    "country",
-    "latitude",
-    "longitude",
-    "coordinate_precision",
-    "force",
-    "protest",
-)
-ACT_FIELDS = (
-    "act_type",
-    "number_affected",
-    "number_precision",
-    "legal_provision",
-    "offence_wording",
-    "trigger_type",
-    "trigger_wording",
-    "perpetrator",
-    "perpetrator_unit",
-)
-SOURCE_FIELDS = (
-    "kind",
-    "channel",
-    "title",
-    "url",
-    "publisher",
-    "published_at",
-    "text",
-    "reliability",
-    "credibility",
-)
-PROTEST_FIELDS = ("name", "date", "place", "organiser", "cause")
-# Personal fields: the audit trail records that they changed, never their values.
-PERSON_FIELDS = ("full_name", "contact", "consent_record", "consent_share", "consent_publish")
-
-
-@dataclass
-class OutcomeDraft:
-    outcome_type: Any  # codebook OutcomeType
-    date: dt.date | None = None
-    note: str = ""
-
-
-@dataclass
-class ActDraft:
-    fields: dict[str, Any]
-    id: int | None = None
-    delete: bool = False
-    outcome: OutcomeDraft | None = None
-
-
-@dataclass
-class SourceDraft:
-    fields: dict[str, Any]
-    supports: str = ""
-    id: int | None = None
-    delete: bool = False
-
-
-@dataclass
-class PersonDraft:
-    fields: dict[str, Any]
-    role: str = Involvement.Role.AFFECTED
-    act_index: int = 0  # index into IncidentDraft.acts
-    involvement_id: int | None = None
-    delete: bool = False
-
-
-@dataclass
-class IncidentDraft:
-    fields: dict[str, Any]
-    tags: list[str] = field(default_factory=list)
-    new_protest: dict[str, Any] | None = None
-    acts: list[ActDraft] = field(default_factory=list)
-    sources: list[SourceDraft] = field(default_factory=list)
-    # None leaves the incident's people untouched (the editor may not see them).
-    people: list[PersonDraft] | None = None
 
 
 class _Errors:
@@ -151,20 +82,6 @@ def _changed(before: dict, instance: models.Model, fields, *, personal=()) -> di
 
 def _snapshot(instance: models.Model, fields) -> dict:
     return {name: getattr(instance, name) for name in fields} if instance.pk else {}
-
-
-def tag_names(text: str) -> list[str]:
-    """Tags from a comma-separated field, trimmed, without blanks or repeats.
-
-    >>> tag_names(" kettling, Placards ,, kettling")
-    ['kettling', 'Placards']
-    """
-    names: list[str] = []
-    for raw in text.split(","):
-        name = " ".join(raw.split())
-        if name and name.lower() not in {n.lower() for n in names}:
-            names.append(name)
-    return names
 
 
 def _tags(names: list[str], errors: _Errors) -> list[Tag]:

@@ -7,8 +7,8 @@ At 100,000 incidents the list must answer well under 150 ms on SQLite and Postgr
 - a text search counts its matches exactly up to COUNT_LIMIT and says "more than" beyond:
   counting every incident that mentions "police" reads every search document (170 ms on
   PostgreSQL, against 30 ms for the first 10,001), more than the rest of the page costs;
-- the page's act summaries and source counts are computed afterwards for its rows only,
-  one grouped query each, instead of annotating every matching incident.
+- the page's act summaries (and, from sources, its source counts) are computed afterwards
+  for its rows only, one grouped query each, instead of annotating every matching incident.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from django.db.models.lookups import In
 from casebook.cases.models import Act, Incident, Protest, Tag
 from casebook.cases.search import filter_by_text, matching_ids_sql
 from casebook.codebook.models import ActType, LegalProvision, Organisation, TriggerType
-from casebook.sources.models import IncidentSource
 
 # Every order ends on a unique column so that pages never overlap or skip rows.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -229,14 +228,3 @@ def act_summaries(incident_ids: Sequence[int]) -> dict[int, str]:
             text = f"{label.lower()} (number unknown)"
         parts[row["incident_id"]].append(text)
     return {incident_id: ", ".join(texts) for incident_id, texts in parts.items()}
-
-
-def source_counts(incident_ids: Sequence[int]) -> dict[int, int]:
-    """Incident id -> how many sources it cites, in one grouped query."""
-    rows = (
-        IncidentSource.objects.filter(incident_id__in=incident_ids)
-        .values("incident_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["incident_id"]: row["n"] for row in rows}

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from casebook.audit.models import AuditEntry
-from casebook.cases.editing import ActDraft, IncidentDraft, OutcomeDraft, incident_save
 from casebook.cases.models import Incident, Outcome, Protest
 from casebook.cases.search import filter_by_text
+from casebook.casework.drafts import ActDraft, IncidentDraft, OutcomeDraft
+from casebook.casework.services import incident_save
 from casebook.codebook.models import ActType, Organisation, OutcomeType
 from casebook.people.models import Involvement, Person
 from tests.factories import (
@@ -24,7 +25,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-CREATE = reverse("cases:incident-create")
+CREATE = reverse("casework:incident-create")
 
 INCIDENT = {
     "title": "Two arrested over an invented banner",
@@ -233,7 +234,9 @@ def recorded(client_for, personas):
 
 def edit_form_data(client, incident) -> dict:
     """The editor's current values, as the browser would post them back unchanged."""
-    editor = client.get(reverse("cases:incident-edit", args=[incident.reference])).context["editor"]
+    editor = client.get(reverse("casework:incident-edit", args=[incident.reference])).context[
+        "editor"
+    ]
     data = {}
     for form in [
         editor.incident_form,
@@ -259,7 +262,7 @@ def test_editing_a_changed_outcome_appends_it_to_the_history(client_for, recorde
     data = edit_form_data(client, recorded)
     assert data["acts-0-outcome_type"] == "charged"
     data.update({"acts-0-outcome_type": "acquitted", "acts-0-outcome_date": "2024-10-01"})
-    response = client.post(reverse("cases:incident-edit", args=[recorded.reference]), data)
+    response = client.post(reverse("casework:incident-edit", args=[recorded.reference]), data)
     assert response.status_code == 302
     act = recorded.acts.get()
     assert [(o.outcome_type.slug, o.date) for o in act.outcomes.all()] == [
@@ -277,7 +280,8 @@ def test_editing_a_changed_outcome_appends_it_to_the_history(client_for, recorde
 def test_saving_an_unchanged_incident_changes_nothing(client_for, recorded):
     client = client_for("caseworker")
     response = client.post(
-        reverse("cases:incident-edit", args=[recorded.reference]), edit_form_data(client, recorded)
+        reverse("casework:incident-edit", args=[recorded.reference]),
+        edit_form_data(client, recorded),
     )
     assert response.status_code == 302
     assert Outcome.objects.filter(act__incident=recorded).count() == 1
@@ -300,7 +304,7 @@ def test_editing_updates_fields_and_removes_rows(client_for, recorded):
             "acts-0-number_affected": "4",
         }
     )
-    response = client.post(reverse("cases:incident-edit", args=[recorded.reference]), data)
+    response = client.post(reverse("casework:incident-edit", args=[recorded.reference]), data)
     assert response.status_code == 302
     recorded.refresh_from_db()
     assert recorded.title == "A corrected synthetic title"
@@ -317,7 +321,7 @@ def test_editing_updates_fields_and_removes_rows(client_for, recorded):
 def test_a_caseworker_cannot_edit_an_incident_they_do_not_work_on(client_for, reference_data):
     incident = IncidentFactory()
     client = client_for("caseworker")
-    url = reverse("cases:incident-edit", args=[incident.reference])
+    url = reverse("casework:incident-edit", args=[incident.reference])
     assert client.get(url).status_code == 403
     assert client.post(url, editor_data()).status_code == 403
 
@@ -382,7 +386,7 @@ def test_the_service_gives_references_in_the_incident_year(personas):
 
 
 def test_the_editor_lists_recent_protests_and_the_chosen_one(client_for, reference_data, settings):
-    from casebook.cases.forms import IncidentForm
+    from casebook.casework.forms import IncidentForm
     from tests.factories import ProtestFactory
 
     old = ProtestFactory(name="Synthetic ancient march", date=dt.date(1999, 1, 1))

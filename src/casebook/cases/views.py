@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from casebook.accounts.access import staff_required
-from casebook.cases.filters import act_summaries
 from casebook.cases.models import Protest
+from casebook.cases.selectors import act_summaries
 from casebook.cases.services import protest_act_totals
 
 PROTESTS_PER_PAGE = 50

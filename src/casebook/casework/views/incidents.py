@@ -14,20 +14,21 @@ from django.views.decorators.http import require_POST
 from casebook.accounts.access import staff_required
 from casebook.accounts.security import client_address
 from casebook.audit.services import incident_history
-from casebook.cases.filters import act_summaries, incident_page, source_counts
-from casebook.cases.forms import IncidentFilterForm
 from casebook.cases.models import Incident, IncidentStatus, Outcome
+from casebook.cases.selectors import act_summaries, incident_page
 from casebook.cases.services import (
     incident_may_edit,
     incident_set_status,
     incident_status_choices,
 )
+from casebook.casework.forms import IncidentFilterForm
 from casebook.people.duties.access import people_viewed
 from casebook.people.services import (
     incident_involvements_by_act,
     incident_people_count,
     people_visible_to,
 )
+from casebook.sources.models import IncidentSource
 
 RESULTS_ID = "results"
 
@@ -51,15 +52,16 @@ def incident_list(request):
         page = Paginator(Incident.objects.none(), settings.INCIDENTS_PER_PAGE).get_page(1)
     page_incidents = page.object_list
     ids = [incident.pk for incident in page_incidents]
-    summaries, sources = act_summaries(ids), source_counts(ids)
+    summaries = act_summaries(ids)
+    sources = IncidentSource.objects.counts_by_incident(ids)
     rows = [
         (incident, summaries.get(incident.pk, ""), sources.get(incident.pk, 0))
         for incident in page_incidents
     ]
     template = (
-        "cases/_incident_results.html"
+        "casework/_incident_results.html"
         if _wants_results_only(request)
-        else ("cases/incident_list.html")
+        else ("casework/incident_list.html")
     )
     response = render(
         request,
@@ -102,7 +104,7 @@ def incident_detail(request, reference: str):
     )
     return render(
         request,
-        "cases/incident_detail.html",
+        "casework/incident_detail.html",
         {
             "incident": incident,
             "acts": acts,
