@@ -34,6 +34,15 @@ class ValueProblem(ValueError):
     """A single value could not be read; the message says what would be accepted."""
 
 
+class UnreadableFile(ValueError):
+    """A format cannot read on past this point (a CSV cell over the field limit): the whole
+    file has this problem, and no skipping of rows gets round it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 @dataclass
 class OutcomeRecord:
     where: str

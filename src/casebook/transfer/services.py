@@ -48,6 +48,7 @@ from casebook.transfer.records import (
     Problem,
     Skipped,
     SourceRecord,
+    UnreadableFile,
 )
 from casebook.transfer.rejecting import Rejection
 from casebook.transfer.vocabulary import Vocabulary
@@ -217,7 +218,7 @@ def _read(
     duplicates: set[int] = set()
     seen_ids: dict[str, str] = {}
     stream = io.StringIO(text) if progress is None else _CountingText(text, progress)
-    for item in incident_format.read(stream):
+    for item in _items(incident_format, stream):
         if isinstance(item, Problem):
             problems.append(item)
         elif isinstance(item, Skipped):
@@ -243,6 +244,14 @@ def _read(
         if len(problems) >= MAX_PROBLEMS and not skip_invalid:
             break
     return records, problems, duplicates
+
+
+def _items(incident_format: IncidentFormat, stream: TextIO) -> Iterator:
+    """What the format reads, ending with the problem that stopped it if it could not go on."""
+    try:
+        yield from incident_format.read(stream)
+    except UnreadableFile as error:
+        yield error.problem
 
 
 def _plan_and_write(
