@@ -139,6 +139,9 @@ class IncidentRecord:
     # The file's own items this incident was read from (CSV rows, JSON positions), so that a
     # rejected incident goes to the rejects file exactly as the file gave it.
     items: list[int] = field(default_factory=list)
+    # Fields whose value could not be read (reported already): checks that involve them
+    # would only repeat the problem in other words.
+    unreadable: set[str] = field(default_factory=set)
 
 
 MAX_PROBLEMS = 1000  # past this the file is surely in the wrong layout; stop counting

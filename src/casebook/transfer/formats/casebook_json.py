@@ -50,6 +50,8 @@ class _Reader:
         self.where = where
         self.data = data if isinstance(data, dict) else {}
         self.problems = problems
+        # Keys whose value had a problem: "is missing" would only repeat it.
+        self.failed: set[str] = set()
         if not isinstance(data, dict):
             problems.append(Problem(where, "", "should be an object ({…})."))
 
@@ -60,6 +62,7 @@ class _Reader:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value).strip()
         self.problems.append(Problem(self.where, key, "should be text."))
+        self.failed.add(key)
         return ""
 
     def convert(self, key: str, parse, default=None):
@@ -70,6 +73,7 @@ class _Reader:
             return parse(raw if isinstance(raw, bool) else str(raw))
         except ValueProblem as error:
             self.problems.append(Problem(self.where, key, str(error)))
+            self.failed.add(key)
             return default
 
     def items(self, key: str) -> list:
@@ -174,8 +178,9 @@ def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRe
     if parsed:
         record.date, record.date_precision = parsed
     record.date_precision = r.text("date_precision") or record.date_precision
+    record.unreadable = r.failed
     for key in ("title", "date"):
-        if not getattr(record, key):
+        if not getattr(record, key) and key not in r.failed:
             problems.append(Problem(where, key, f"is missing; every incident needs a {key}."))
     for tag in r.items("tags"):
         if isinstance(tag, str | int | float) and not isinstance(tag, bool):
