@@ -129,7 +129,8 @@ def evaluate(
 
 def _event_line(event: Mapping[str, Any]) -> str:
     acts = "; ".join(
-        f"{a.get('type')} {a.get('count')} {a.get('legal_basis') or '-'} [{a.get('trigger') or '-'}]"
+        f"{a.get('type')} {a.get('count')} {a.get('legal_basis') or '-'} "
+        f"[{a.get('trigger') or '-'}]"
         for a in event.get("acts") or ()
     )
     fields = " | ".join(str(event.get(k)) for k in ("force", "location", "date", "total_arrests"))
