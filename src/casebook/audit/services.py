@@ -98,7 +98,7 @@ def audit_record(
     changes = json.loads(json.dumps(changes or {}, default=str))
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        fields = {
+        fields: dict[str, Any] = {
             "sequence": head.sequence + 1,
             "at": timezone.now(),
             "actor_id": actor.pk if actor else None,
@@ -154,7 +154,7 @@ def audit_record_many(
         for pending in entries:
             sequence += 1
             object_type, object_id = _subject(pending.instance)
-            fields = {
+            fields: dict[str, Any] = {
                 "sequence": sequence,
                 "at": at,
                 "actor_id": actor.pk if actor else None,

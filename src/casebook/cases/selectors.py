@@ -66,9 +66,11 @@ class IdsFirstPaginator(Paginator):
     `count_capped` when there are more.
     """
 
+    object_list: QuerySet
+
     def __init__(
         self,
-        object_list,
+        object_list: QuerySet,
         per_page,
         *,
         load: Callable[[list[int]], list],
@@ -98,7 +100,7 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.ids.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(self.load(ids), number, self)
+        return Page(self.load(ids), number, self)
 
 
 class _Unindexed(Func):
@@ -155,7 +157,7 @@ def incidents_filtered(
     `act_type=arrest, provision=s5` finds incidents with an arrest under s5, not an arrest
     and some other act under s5.
     """
-    incidents = Incident.objects.all()
+    incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
         incidents = filter_by_text(incidents, q)
     if date_from:

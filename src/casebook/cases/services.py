@@ -106,7 +106,7 @@ CASEWORKER_STATUSES = frozenset({IncidentStatus.DRAFT, IncidentStatus.IN_REVIEW}
 
 
 # The audit action recorded when an incident moves to each status (see audit/actions.py).
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, str] = {
     IncidentStatus.DRAFT: "cases.incident.draft",
     IncidentStatus.IN_REVIEW: "cases.incident.in_review",
     IncidentStatus.VERIFIED: "cases.incident.verified",

@@ -57,7 +57,7 @@ def backup_pg_dump(output: Path) -> None:
     # The program is found on PATH; the arguments are our own settings, no shell involved.
     result = subprocess.run(  # noqa: S603
         [
-            shutil.which("pg_dump"),
+            shutil.which("pg_dump") or "pg_dump",
             "--format=custom",
             "--no-owner",
             f"--file={output}",

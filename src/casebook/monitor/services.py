@@ -169,7 +169,7 @@ def _source_ids(incident: Incident) -> set[int]:
 
 
 # The audit action recorded for each decision on a candidate (see audit/actions.py).
-DECISION_ACTIONS = {
+DECISION_ACTIONS: dict[str, str] = {
     Candidate.Status.ACCEPTED: "monitor.candidate.accepted",
     Candidate.Status.MERGED: "monitor.candidate.merged",
     Candidate.Status.REJECTED: "monitor.candidate.rejected",

@@ -70,7 +70,8 @@ class ExportForm(forms.Form):
             del self.fields["personal_data"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", "Comes before the start date.")

@@ -178,8 +178,10 @@ class Planner:
             self._current = record
             plan = self._plan_incident(record, incident)
             pk = incident.pk if incident is not None else None
-            plan.acts = self._plan_acts(record, incident, acts_of[pk], outcomes_of, people)
-            plan.sources = self._plan_sources(record, links_of[pk], sources)
+            plan.acts = self._plan_acts(
+                record, incident, acts_of[pk] if pk else [], outcomes_of, people
+            )
+            plan.sources = self._plan_sources(record, links_of[pk] if pk else set(), sources)
             self._current = None
             plans.append(plan)
         return plans
@@ -222,15 +224,14 @@ class Planner:
         refs = {p.reference for r in records for a in r.acts for p in a.people if p.reference}
         return {p.reference: p for p in Person.objects.filter(reference__in=refs)}
 
-    def _plan_incident(self, record: IncidentRecord, incident: Incident | None) -> IncidentPlan:
+    def _plan_incident(self, record: IncidentRecord, existing: Incident | None) -> IncidentPlan:
         self._unresolved.clear()
-        is_new = incident is None
+        is_new = existing is None
         where = record.where
-        if is_new:
-            incident = Incident(
-                external_id=record.external_id or None,
-                created_by=self.actor if is_user(self.actor) else None,
-            )
+        incident = existing or Incident(
+            external_id=record.external_id or None,
+            created_by=self.actor if is_user(self.actor) else None,
+        )
         before = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
         # A position half read is no position: "give both" would repeat the problem.
         unread_position = {"latitude", "longitude"} & record.unreadable
@@ -249,6 +250,36 @@ class Planner:
             value = getattr(record, name)
             if value not in (None, ""):
                 setattr(incident, name, value)
+        self._resolve_codes(record, incident)
+        if record.status:
+            status = self.resolve(where, "status", STATUSES.get, record.status)
+            if status and status != incident.status:
+                self._check_status(where, incident, status, is_new)
+                incident.status = status
+        protest_name = self._resolve_protest(record, incident)
+        # A missing title or date was reported by the format already, in its own words.
+        missing = [name for name in ("title", "date") if not getattr(incident, name)]
+        self.validate(incident, where, ["force", "protest", "created_by", "reference", *missing])
+        changes = {} if is_new else model_changes(before, incident, INCIDENT_FIELDS)
+        if protest_name and incident.protest_id is None:
+            changes["protest"] = [None, protest_name]
+        if record.tags:
+            for tag in record.tags:
+                if len(tag) > 60:
+                    self.problem(where, "tags", f"{tag[:20]!r}… is longer than 60 characters.")
+        return IncidentPlan(
+            record=record,
+            incident=incident,
+            is_new=is_new,
+            changes=changes,
+            protest_name=protest_name,
+            acts=[],
+            sources=[],
+        )
+
+    def _resolve_codes(self, record: IncidentRecord, incident: Incident) -> None:
+        """The incident's precisions, country and force, from the words of the file."""
+        where = record.where
         if record.date:
             incident.date_precision = (
                 self.resolve(
@@ -285,31 +316,6 @@ class Planner:
             incident.force = self.vocabulary.force_in(record.force_hint)
             if incident.force is None:
                 self.notes["no_force"] += 1
-        if record.status:
-            status = self.resolve(where, "status", STATUSES.get, record.status)
-            if status and status != incident.status:
-                self._check_status(where, incident, status, is_new)
-                incident.status = status
-        protest_name = self._resolve_protest(record, incident)
-        # A missing title or date was reported by the format already, in its own words.
-        missing = [name for name in ("title", "date") if not getattr(incident, name)]
-        self.validate(incident, where, ["force", "protest", "created_by", "reference", *missing])
-        changes = {} if is_new else model_changes(before, incident, INCIDENT_FIELDS)
-        if protest_name and incident.protest_id is None:
-            changes["protest"] = [None, protest_name]
-        if record.tags:
-            for tag in record.tags:
-                if len(tag) > 60:
-                    self.problem(where, "tags", f"{tag[:20]!r}… is longer than 60 characters.")
-        return IncidentPlan(
-            record=record,
-            incident=incident,
-            is_new=is_new,
-            changes=changes,
-            protest_name=protest_name,
-            acts=[],
-            sources=[],
-        )
 
     def _check_status(self, where: str, incident: Incident, status: str, is_new: bool) -> None:
         if (
@@ -389,12 +395,11 @@ class Planner:
         return plans
 
     def _plan_act(
-        self, record: ActRecord, act: Act | None, external_id: str, position: int, people
+        self, record: ActRecord, existing: Act | None, external_id: str, position: int, people
     ) -> ActPlan | None:
         where, v = record.where, self.vocabulary
-        is_new = act is None
-        if is_new:
-            act = Act(external_id=external_id, position=position)
+        is_new = existing is None
+        act = existing or Act(external_id=external_id, position=position)
         before = {name: getattr(act, name, None) if not is_new else None for name in ACT_FIELDS}
         if not is_new:
             before |= {

@@ -113,10 +113,11 @@ class _CountingText(io.StringIO):
             self.progress("reading", position, self.total)
         return line
 
-    def readline(self, size: int = -1) -> str:
+    # typeshed's StringIO inherits IOBase's bytes-typed readline; StringIO's gives str.
+    def readline(self, size: int = -1) -> str:  # type: ignore[override]
         return self._advance(super().readline(size))
 
-    def __next__(self) -> str:
+    def __next__(self) -> str:  # type: ignore[override]
         try:
             return self._advance(super().__next__())
         except StopIteration:

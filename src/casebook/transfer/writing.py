@@ -149,7 +149,7 @@ class ChunkWriter:
 
     def _write_sources(self, plans: list[IncidentPlan]) -> dict[int, list[IncidentSource]]:
         """New sources and the links to them; returns the links by incident key."""
-        new = []
+        new: list[Source] = []
         for plan in plans:
             for source, _ in plan.sources:
                 # One new source may be cited by several incidents: created once.

@@ -115,9 +115,24 @@ class ProvisionIndex:
         self._exact: dict[str, str] = {}
         self._citations: dict[str, str] = {}
         self._located: dict[str, tuple[str, str | None]] = {}  # slug -> (statute, section)
-        statute_trie = PhraseTrie(STATUTE_SEPARATOR)
-        aliases: list[tuple[str, str]] = []
+        self._statute_names = self._read_statutes(statutes, ignore).pattern()
+        aliases = self._read_provisions(provisions)
+        self._regex = self._compile(PhraseTrie(NAME_SEPARATOR))
+        # Most aliases are ordinary citations the grammar already reads; only the others need
+        # matching as literal phrases (and each one makes the pattern longer to compile).
+        alias_trie = PhraseTrie(NAME_SEPARATOR)
+        for slug, alias in aliases:
+            if self.find_all(alias) != [(slug, 0, len(alias))]:
+                for form in surface_forms(alias):
+                    alias_trie.add(form)
+        if alias_trie:
+            self._regex = self._compile(alias_trie)
 
+    def _read_statutes(
+        self, statutes: Iterable[Mapping[str, Any]], ignore: Iterable[str]
+    ) -> PhraseTrie:
+        """Index the statutes' names and aliases; the trie of every way they are written."""
+        statute_trie = PhraseTrie(STATUTE_SEPARATOR)
         unique_forms: dict[str, str] = {}
         for statute in statutes:
             slug, name = statute["slug"], statute["name"]
@@ -146,7 +161,11 @@ class ProvisionIndex:
             if normalise(phrase) not in self._statute_forms:
                 for form in surface_forms(phrase):
                     statute_trie.add(form)  # matched, then dropped: it names another Act
+        return statute_trie
 
+    def _read_provisions(self, provisions: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+        """Index the provisions by statute and section; returns every (slug, alias) given."""
+        aliases: list[tuple[str, str]] = []
         for provision in provisions:
             slug, statute = provision["slug"], provision["statute"]
             if statute not in self._statutes:
@@ -171,18 +190,7 @@ class ProvisionIndex:
                         f"ambiguous citation {alias!r}: {self._exact[key]!r} and {slug!r}"
                     )
                 aliases.append((slug, alias))
-
-        self._statute_names = statute_trie.pattern()
-        self._regex = self._compile(PhraseTrie(NAME_SEPARATOR))
-        # Most aliases are ordinary citations the grammar already reads; only the others need
-        # matching as literal phrases (and each one makes the pattern longer to compile).
-        alias_trie = PhraseTrie(NAME_SEPARATOR)
-        for slug, alias in aliases:
-            if self.find_all(alias) != [(slug, 0, len(alias))]:
-                for form in surface_forms(alias):
-                    alias_trie.add(form)
-        if alias_trie:
-            self._regex = self._compile(alias_trie)
+        return aliases
 
     def _compile(self, alias_trie: PhraseTrie) -> re.Pattern[str]:
         return re.compile(

@@ -94,8 +94,20 @@ class NameIndex:
         # Keys of aliases that only work with their "the" ("the Met" -> "met"): a mention of
         # them keeps "the" in its span.
         self._needs_the: set[str] = set()
-        forms: list[tuple[Token, ...]] = []  # every phrase find_all must see, look-alikes too
+        forms = self._read_names(records)  # every phrase find_all must see, look-alikes too
+        self._add_suffix_variants(forms)
+        for phrase in ignore:
+            key = normalise(phrase)
+            if key in self._explicit:
+                raise ValueError(f"{phrase!r} is ignored but names {self._explicit[key]!r}")
+            forms.extend(surface_forms(phrase, proper_name=True))
+        self._regex = re.compile(rf"(?<!\w){self._trie(forms).pattern()}(?!\w)", re.IGNORECASE)
 
+    def _read_names(
+        self, records: Iterable[tuple[str, str, Iterable[str]]]
+    ) -> list[tuple[Token, ...]]:
+        """Index every name and alias; returns the ways each can be written."""
+        forms: list[tuple[Token, ...]] = []
         for slug, name, aliases in records:
             if slug in self._names:
                 raise ValueError(f"duplicate organisation slug {slug!r}")
@@ -112,26 +124,25 @@ class NameIndex:
                 if fold(alias).startswith("the "):
                     self._needs_the.add(key)
                 forms.extend(surface_forms(alias, proper_name=True))
+        return forms
 
+    def _add_suffix_variants(self, forms: list[tuple[Token, ...]]) -> None:
+        """ "Kent Police" also answers to "Kent Constabulary", unless that names another."""
         for form in forms:
             split = _split_force_suffix(form)
             if split is None:
                 continue
-            stem, suffix = split
+            stem, _suffix = split
             slug = self._explicit[phrase_key(form)]
-            for other in _INTERCHANGEABLE_SUFFIXES:
-                key = phrase_key(stem + tuple((word, ANY_CASE) for word in other))
+            for replacement in _INTERCHANGEABLE_SUFFIXES:
+                key = phrase_key(stem + tuple((word, ANY_CASE) for word in replacement))
                 if key in self._explicit:
                     continue  # an explicit alias always wins over a guessed variant
                 if self._variants.setdefault(key, slug) not in (slug, None):
                     self._variants[key] = None
 
-        for phrase in ignore:
-            key = normalise(phrase)
-            if key in self._explicit:
-                raise ValueError(f"{phrase!r} is ignored but names {self._explicit[key]!r}")
-            forms.extend(surface_forms(phrase, proper_name=True))
-
+    @staticmethod
+    def _trie(forms: list[tuple[Token, ...]]) -> PhraseTrie:
         # Where an alias needs its "the" ("the Met"), a longer name starting with the next word
         # ("Met Office", "Met Police") must be matchable with "the" too, or "the Met" would
         # win by starting earlier.
@@ -149,7 +160,7 @@ class NameIndex:
                     trie.add(variant)  # no suffix, or not an interchangeable one ("Department")
                 if split is not None:
                     trie.add(split[0], force_suffix=True)
-        self._regex = re.compile(rf"(?<!\w){trie.pattern()}(?!\w)", re.IGNORECASE)
+        return trie
 
     @classmethod
     def from_organisations(

@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -98,7 +99,7 @@ class Command(BaseCommand):
         else:
             with progress_bars(enabled=large) as progress:
                 incidents_export(
-                    stream=_Verbatim(self.stdout),
+                    stream=cast(TextIO, _Verbatim(self.stdout)),  # written to only
                     actor=actor,
                     format=format,
                     incidents=incidents,

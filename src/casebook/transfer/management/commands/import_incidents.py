@@ -3,6 +3,7 @@
 import os
 import sys
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -103,7 +104,8 @@ class Command(BaseCommand):
                     update_existing=not skip_existing,
                     default_channel=channel,
                     skip_invalid=skip_invalid,
-                    rejects=rejects_file,
+                    # Written to only: the formats call nothing but write().
+                    rejects=cast(TextIO | None, rejects_file),
                     progress=progress,
                 )
         except ImportFileError as error:
@@ -152,7 +154,7 @@ class _RejectsFile:
     def __init__(self, path: Path) -> None:
         self.name = str(path)
         self.path = path
-        self.stream = None
+        self.stream: TextIO | None = None
 
     def write(self, text: str) -> int:
         if self.stream is None:
