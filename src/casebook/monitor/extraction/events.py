@@ -23,7 +23,7 @@ Nothing is ever summed into a number the text does not state.
 
 from __future__ import annotations
 
-from casebook.monitor.extraction.acts import Act
+from casebook.monitor.extraction.act import Act
 
 __all__ = ["settle_event"]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from casebook.monitor.extraction import lexicon as lx
 
 if TYPE_CHECKING:
-    from casebook.monitor.extraction.acts import Act, Span
+    from casebook.monitor.extraction.act import Act, Span
 
 __all__ = ["set_trigger"]
 

@@ -1,0 +1,309 @@
+"""Where, when and by whom each act was done: the force, place and date given to each act.
+
+An act takes the place, date and force named in its own words; else those of its sentence when
+there is one of each; else the article's main ones (named in the acts' sentences, then in the
+protest's). A town other than the main one gets no force unless one is named for it or the main
+force polices it. Follow-up acts (charges, image appeals) take the protest's date, not the day
+they were announced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from casebook.monitor.extraction import lexicon as lx
+from casebook.monitor.extraction.act import Act
+from casebook.monitor.extraction.dates import DateMention
+from casebook.monitor.extraction.forces import HOME_CITY, ForceMention, polices
+from casebook.monitor.extraction.places import Gazetteer, PlaceMention
+from casebook.monitor.extraction.text import Sentence
+
+__all__ = ["Placed", "drop_cross_event_sums", "find_places", "place_acts", "sentence_of"]
+
+# An action told for a whole country has no town ("457 arrested across the country").
+_NATIONWIDE = re.compile(
+    r"\b(?:across|around|throughout)\s+(?:the\s+)?(?:country|nation|UK|Britain|England|"
+    r"Scotland|Wales|France|Germany|Australia|Canada|United\s+States|US|state|region|county)\b|"
+    r"\bnationwide\b|\bacross\s+(?:\w+\s+){0,2}?(?:cities|towns)\b"
+)
+
+
+# "..., the ministry said on Friday": when the news was given, not when police acted.
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|confirmed|added|reported)\s+(?:on\s+)?$", re.IGNORECASE
+)
+
+
+_OVERNIGHT = re.compile(r"\bovernight\b|\bthrough\s+the\s+night\b", re.IGNORECASE)
+
+
+@dataclass
+class Placed:
+    """An act with the force, place and date it was given."""
+
+    act: Act
+    force: ForceMention | None
+    place: PlaceMention | None
+    date: DateMention | None
+    own_place: bool = False  # the place was named with the act, not assumed
+    own_force: bool = False  # likewise the force
+
+
+def find_places(
+    gazetteer: Gazetteer,
+    text: str,
+    sentences: list[Sentence],
+    act_sentences: list[int],
+    protest: list[bool],
+) -> list[PlaceMention]:
+    """The places named in the acts' sentences; else in the protest's; else the dateline's."""
+    found: list[PlaceMention] = []
+    for index in act_sentences:
+        found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
+    # Sentences about the protest only matter when the actions name no place at all.
+    if not found:
+        for index in (i for i, flag in enumerate(protest) if flag):
+            found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
+    if not found:  # a dateline names where the story was filed from: "Melbourne, ..."
+        dateline = gazetteer.dateline(text)
+        if dateline is not None:
+            found.append(dateline)
+    return found
+
+
+def place_acts(
+    text: str,
+    sentences: list[Sentence],
+    acts: list[Act],
+    forces: list[ForceMention],
+    places: list[PlaceMention],
+    dates: list[DateMention],
+    protest: list[bool],
+) -> list[Placed]:
+    """Each act with the force, place and date it was given (one per place it names)."""
+    places = _prefer_country(places, forces)
+    act_sentences = {a.sentence for a in acts}
+    default_force = _main_force(forces, sentences, act_sentences, protest)
+    in_act_sentences = [p for p in places if sentence_of(sentences, p.start) in act_sentences]
+    default_place = (in_act_sentences or places or [None])[0]
+    if default_place is None and default_force and default_force.slug in HOME_CITY:
+        city, country = HOME_CITY[default_force.slug]
+        default_place = PlaceMention(city, country, -1, -1, 0)
+    default_date = _main_date(dates, sentences, act_sentences, protest)
+    placed: list[Placed] = []
+    for act in acts:
+        sentence = sentences[act.sentence]
+        own_places = _distinct([p for p in places if act.segment[0] <= p.start < act.segment[1]])
+        if not own_places:
+            in_sentence = _distinct([p for p in places if sentence.start <= p.start < sentence.end])
+            own_places = in_sentence if len(in_sentence) == 1 else []
+        date = _act_date(act, dates, sentences, default_date)
+        in_segment = {f.name: f for f in forces if act.segment[0] <= f.start < act.segment[1]}
+        in_sentence = {f.name: f for f in forces if sentence.start <= f.start < sentence.end}
+        nationwide = not own_places and (
+            _NATIONWIDE.search(text, *act.segment)
+            or (
+                _NATIONWIDE.search(text, sentence.start, sentence.end)
+                and not any(sentence.start <= p.start < sentence.end for p in places)
+            )
+        )
+        for place in own_places or [None if nationwide else default_place]:
+            elsewhere = (
+                place is not None and default_place is not None and place.name != default_place.name
+            )
+            if len(in_segment) == 1:
+                force = next(iter(in_segment.values()))
+            elif elsewhere and not (default_force and polices(default_force.slug, place.name)):
+                force = None  # another town, no force named for it: do not guess
+            elif len(in_sentence) == 1:
+                force = next(iter(in_sentence.values()))
+            else:
+                force = default_force
+            if len(own_places) > 1 and act.count is not None:
+                place = default_place
+            placed.append(
+                Placed(
+                    act if len(own_places) <= 1 else _copy(act),
+                    force,
+                    place,
+                    date,
+                    own_place=len(own_places) == 1,
+                    own_force=len(in_segment) == 1 or (not elsewhere and len(in_sentence) == 1),
+                )
+            )
+    return drop_cross_event_sums(placed)
+
+
+def drop_cross_event_sums(placed: list[Placed]) -> list[Placed]:
+    """Drop an arrest count that only adds up other events: "Nine arrested in Leeds and
+    Bradford" when the text gives five in Leeds and four in Bradford, or "Fifteen arrested"
+    when one force made twelve arrests and another three. The rules make each town or force its
+    own event, and a sum across events is nobody's total."""
+    for attribute, own in (("place", "own_place"), ("force", "own_force")):
+        best: dict[str, int] = {}
+        for item in placed:
+            value = getattr(item, attribute)
+            if (
+                getattr(item, own)
+                and value is not None
+                and item.act.type == "arrest"
+                and item.act.count is not None
+            ):
+                best[value.name] = max(best.get(value.name, 0), item.act.count)
+        if len(best) < 2:
+            continue
+        total = sum(best.values())
+        placed = [
+            item
+            for item in placed
+            if not (
+                item.act.type == "arrest" and item.act.count == total and not getattr(item, own)
+            )
+        ]
+    return placed
+
+
+def _copy(act: Act) -> Act:
+    clone = Act(**{k: v for k, v in act.__dict__.items() if k != "children"})
+    clone.children = []
+    return clone
+
+
+def _distinct(places: list[PlaceMention]) -> list[PlaceMention]:
+    seen: dict[str, PlaceMention] = {}
+    for place in places:
+        seen.setdefault(place.name, place)
+    return list(seen.values())
+
+
+def sentence_of(sentences: list[Sentence], position: int) -> int:
+    for index, sentence in enumerate(sentences):
+        if sentence.start <= position < sentence.end:
+            return index
+    return -1
+
+
+def _prefer_country(places: list[PlaceMention], forces: list[ForceMention]) -> list[PlaceMention]:
+    """Read an ambiguous town name in the country the article is about ("Perth", "Brighton")."""
+    votes: dict[str, int] = {}
+    for force in forces:
+        if force.country:
+            votes[force.country] = votes.get(force.country, 0) + 2
+    for place in places:
+        if len({c for _, c, _ in place.candidates}) == 1:
+            votes[place.country] = votes.get(place.country, 0) + 1
+    if not votes:
+        return places
+    preferred = max(votes, key=lambda c: votes[c])
+    chosen = []
+    for place in places:
+        if place.country != preferred:
+            for city, country, population in place.candidates:
+                if country == preferred:
+                    place = PlaceMention(
+                        city, country, place.start, place.end, population, place.candidates
+                    )
+                    break
+        chosen.append(place)
+    return chosen
+
+
+def _main_force(
+    forces: list[ForceMention],
+    sentences: list[Sentence],
+    act_sentences: set[int],
+    protest: list[bool],
+) -> ForceMention | None:
+    weights: dict[str, float] = {}
+    first: dict[str, ForceMention] = {}
+    for force in forces:
+        index = sentence_of(sentences, force.start)
+        weight = 2.0 if index in act_sentences else 1.0 if index >= 0 and protest[index] else 0.5
+        weights[force.name] = weights.get(force.name, 0.0) + weight
+        first.setdefault(force.name, force)
+    if not weights:
+        return None
+    best = max(weights, key=lambda name: (weights[name], -first[name].start))
+    return first[best]
+
+
+def _main_date(
+    dates: list[DateMention],
+    sentences: list[Sentence],
+    act_sentences: set[int],
+    protest: list[bool],
+) -> DateMention | None:
+    usable = [d for d in dates if not _after_until(sentences, d)]
+    context = [
+        d
+        for d in usable
+        if (i := sentence_of(sentences, d.start)) in act_sentences or (i >= 0 and protest[i])
+    ]
+    for choice in (
+        [d for d in context if d.protest],
+        [d for d in usable if sentence_of(sentences, d.start) in act_sentences],
+        context,
+    ):
+        if choice:
+            return choice[0]
+    return None
+
+
+def _after_until(sentences: list[Sentence], date: DateMention) -> bool:
+    index = sentence_of(sentences, date.start)
+    if index < 0:
+        return False
+    before = sentences[index].text[: date.start - sentences[index].start]
+    return bool(
+        re.search(
+            r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\b(?:by|ahead\s+of|since|"
+            r"before)\s+(?:the\s+)?$",
+            before,
+            re.IGNORECASE,
+        )
+    )
+
+
+def _sentence_text(sentences: list[Sentence], act: Act) -> str:
+    return sentences[act.sentence].text
+
+
+def _act_date(
+    act: Act, dates: list[DateMention], sentences: list[Sentence], default: DateMention | None
+) -> DateMention | None:
+    follow_up = act.type in {"image_appeal", "charge"}
+    own = [
+        d
+        for d in dates
+        if act.segment[0] <= d.start < act.segment[1]
+        and not _after_until(sentences, d)
+        and (d.protest or not follow_up)
+        and not _REPORTED_ON.search(
+            _sentence_text(sentences, act), 0, d.start - sentences[act.sentence].start
+        )
+    ]
+    if own:
+        return own[0]
+    if _OVERNIGHT.search(sentences[act.sentence].text):
+        # "arrested 875 people overnight": the action spans two dates
+        return DateMention(act.anchor[0], act.anchor[1], "?overnight", None)
+    sentence = sentences[act.sentence]
+    in_sentence = [
+        d
+        for d in dates
+        if sentence.start <= d.start < sentence.end
+        and not _after_until(sentences, d)
+        and (d.protest or not follow_up)
+    ]
+    if len({d.key for d in in_sentence}) == 1:
+        return in_sentence[0]
+    if in_sentence or follow_up:
+        return default
+    if act.sentence > 0:
+        previous = sentences[act.sentence - 1]
+        if previous.paragraph == sentence.paragraph:
+            earlier = [d for d in dates if previous.start <= d.start < previous.end]
+            if len({d.key for d in earlier}) == 1 and lx.PROTEST.search(previous.text):
+                return earlier[0]
+    return default
