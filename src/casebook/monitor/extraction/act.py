@@ -25,6 +25,9 @@ class Act:
     segment: Span
     count: int | None = None
     count_span: Span | None = None
+    # The count is a single person told without a number ("a woman was arrested"): the act
+    # counts one, but no total is stated.
+    implicit_one: bool = False
     vague: bool = False
     total_marker: bool = False
     additive: bool = False
@@ -33,6 +36,9 @@ class Act:
     kind_of: str = ""  # for "other": fines, containment, checkpoints, separating groups...
     all_of_them: bool = False  # "those arrested were charged": every one of them
     subset: bool = False
+    # Part of a count told in the same breath and kept inside it ("48 arrested, including six
+    # who locked on"; "Among them was a woman ..."): never an act of its own.
+    nested: bool = False
     item: bool = False
     listed: bool = False
     words_end: int | None = None  # where the act's own words (anchor and object) end

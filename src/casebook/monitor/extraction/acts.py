@@ -187,6 +187,7 @@ def find_acts(
         count_act(
             act, text, clause_start=act.segment[0], limit=act.segment[1], noun=noun, passive=passive
         )
+        _mark_nested(act, text, sentence)
         _share_count_with_previous(act, reading.acts, text)
         if not _mark_reference(act, text, sentence, noun):
             reading.floor = m.end()  # "criticised the fines": the fines told of before, not news
@@ -202,6 +203,19 @@ def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:
     return bool(_NOUN_ANCHORS.fullmatch(m.group().lower().split()[0])) and not (
         _AGENT_VERB_BEFORE.search(text, max(sentence.start, m.start() - 30), m.start())
     )
+
+
+# "..., including six who ...", "Among them was a woman ...": a part told inside a count.
+_NESTED_BEFORE = re.compile(r"\bincluding\s+$", re.IGNORECASE)
+_AMONG_THEM = re.compile(r"\bamong\s+(?:them|those|whom|the\s+\w+)\b", re.IGNORECASE)
+
+
+def _mark_nested(act: Act, text: str, sentence: Sentence) -> None:
+    if act.count_span is None:
+        return
+    before = text[max(sentence.start, act.count_span[0] - 12) : act.count_span[0]]
+    if _NESTED_BEFORE.search(before) or _AMONG_THEM.search(text, sentence.start, act.count_span[0]):
+        act.nested = True
 
 
 def _share_count_with_previous(act: Act, acts: list[Act], text: str) -> None:

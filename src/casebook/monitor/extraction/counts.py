@@ -104,6 +104,8 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     prefix = text[prefix_start : act.anchor[0]]
     if noun:
         m = _NOUN_COUNT.search(prefix)
+        if m and lx.not_people(text, prefix_start + m.start("n"), prefix_start + m.end("n")):
+            m = None
         if m:
             shifted = re.compile(_NOUN_COUNT.pattern, re.IGNORECASE).search(
                 text, prefix_start + m.start(), act.anchor[0]
@@ -165,6 +167,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     line_start = prefix_start == 0 or text[prefix_start - 1] == "\n"
     if line_start and lx.HEADLINE_SINGLE.fullmatch(prefix):
         act.count, act.count_span = 1, (prefix_start, act.anchor[0])
+        act.implicit_one = act.definite = True  # a headline restates the story's person
         return True
     singles = list(lx.SINGLE_PERSON.finditer(text, prefix_start, act.anchor[0]))
     if singles and numbers:  # "three men and one woman were held": no summing
@@ -178,6 +181,16 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
         count = len(singles) if re.search(r"\bwere\b", prefix[-30:]) else 1
         act.count = count
         act.count_span = (singles[0].start(), singles[-1].end())
+        act.implicit_one = count == 1 and not _WRITTEN_ONE.match(singles[0].group())
+        act.definite = count == 1 and singles[0].group().lower().startswith("the ")
+        return True
+    pronoun = _PRONOUN_SUBJECT.search(prefix)
+    if pronoun:  # "He was arrested": one person, most likely told of before
+        act.count, act.count_span = (
+            1,
+            (prefix_start + pronoun.start(), prefix_start + pronoun.end(1)),
+        )
+        act.implicit_one = act.definite = True
         return True
     if lx.VAGUE_WORDS.search(prefix[-40:]) or re.search(rf"\b{lx.PEOPLE}\b", prefix[-40:], re.I):
         act.vague = True
@@ -202,9 +215,13 @@ def count_after(act: Act, text: str, limit: int) -> bool:
         if m:
             set_count(act, m)
             return True
-    single = lx.SINGLE_PERSON.match(text, act.anchor[1] + 1, limit)
+    single = lx.SINGLE_PERSON.match(text, act.anchor[1] + 1, limit) or _PRONOUN_OBJECT.match(
+        text, act.anchor[1], limit
+    )
     if single and text[act.anchor[1] : single.start()].strip() == "":
         act.count, act.count_span = 1, (single.start(), single.end())
+        act.implicit_one = not _WRITTEN_ONE.match(single.group())
+        act.definite = act.implicit_one and not re.match(r"an?\b", single.group(), re.I)
         return True
     after = text[act.anchor[1] : limit]
     if re.match(
@@ -214,6 +231,17 @@ def count_after(act: Act, text: str, limit: int) -> bool:
         return True
     return False
 
+
+# "He was arrested", "officers arrested her": one person, usually told of already.
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(he|she)\s+(?:was|had\s+been|has\s+been|is|had|has)\s+(?:(?:\w+ly|also|later|then|"
+    r"subsequently|since|eventually)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PRONOUN_OBJECT = re.compile(r"\s*\b(?:him|her)\b(?!\s+(?:home|house|flat|address|door|own))")
+
+# "One woman was arrested" writes its number; "a woman was arrested" does not.
+_WRITTEN_ONE = re.compile(r"one\b", re.IGNORECASE)
 
 _ONE_PERSON_VISITED = re.compile(
     r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|person|pensioner|teenager|activist|"
@@ -233,6 +261,7 @@ def count_act(
             text[act.anchor[1] : act.anchor[1] + 60]
         ):
             act.count, act.count_span = 1, act.anchor
+            act.implicit_one = True
         else:
             count_before(act, text, clause_start, False)
     elif act.type == "image_appeal":

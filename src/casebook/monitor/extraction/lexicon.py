@@ -417,7 +417,8 @@ NOT_PEOPLE_AFTER = re.compile(
 # A number that is an age ("aged between 17 and 52", "in their 20s and 30s"), a year or a
 # section of an Act ("Terrorism Act 2000", "section 14"), or a reference number, not a count.
 _NOT_PEOPLE_BEFORE = re.compile(
-    r"(?:\baged\s+(?:between\s+|from\s+|in\s+their\s+|under\s+|over\s+)?"
+    r"(?:\baged\s+(?:just\s+|only\s+|about\s+|around\s+)?(?:between\s+|from\s+|in\s+their\s+|"
+    r"under\s+|over\s+)?"
     r"|\b(?:Act|Acts|Ordinance|Order|Regulations|Bill|section|sections|s\.|ss\.|junctions?|"
     r"reference|ref\.?|no\.|number|CAD|age|£|\$|€)\s*)"
     r"(?:\d+s?\s*(?:,|and|to|-|–)\s*)*$",
@@ -425,9 +426,26 @@ _NOT_PEOPLE_BEFORE = re.compile(
 )
 
 
+# An age in apposition: "A man, 23, was arrested", "Jo Bloggs (31)".
+_AGE_APPOSITION_BEFORE = re.compile(
+    r"(?:\b(?:man|woman|boy|girl|teenager|youth|pensioner|student|activist|protest[eo]r|"
+    r"grandmother|grandfather|mother|father)|[A-Z][\w'’-]+),\s*$|\(\s*$"
+)
+_AGE_APPOSITION_AFTER = re.compile(r"\s*[,)]")
+# A day or month inside a written date: "2024-05-24 Arrests", "on 24/05/2024".
+_INSIDE_A_DATE = re.compile(r"\d[-/.]$")
+_DATE_GOES_ON = re.compile(r"[-/.]\d")
+
+
 def not_people(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` is not a count of people (or items)."""
     if NOT_PEOPLE_AFTER.match(text, end) or text.startswith("-year", end):
+        return True
+    if _INSIDE_A_DATE.search(text, max(0, start - 2), start) or _DATE_GOES_ON.match(text, end):
+        return True
+    if _AGE_APPOSITION_AFTER.match(text, end) and _AGE_APPOSITION_BEFORE.search(
+        text, max(0, start - 20), start
+    ):
         return True
     if re.match(r"s\b|['’]s\b", text[end : end + 3]):  # "in their 20s"
         return True
