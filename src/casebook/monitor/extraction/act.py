@@ -28,6 +28,7 @@ class Act:
     # The count is a single person told without a number ("a woman was arrested"): the act
     # counts one, but no total is stated.
     implicit_one: bool = False
+    headline: bool = False  # told in a headline, which restates the story below it
     vague: bool = False
     total_marker: bool = False
     additive: bool = False

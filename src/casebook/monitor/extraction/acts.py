@@ -182,6 +182,7 @@ def find_acts(
         act = reading.open_act(number, kind, m)
         if not reading.reported(act):
             continue
+        _retype_identity_checks(act, text)
         noun = _is_noun(m, text, sentence)
         passive = bool(PASSIVE_END.search(text[act.segment[0] : m.start()]))
         count_act(
@@ -196,6 +197,19 @@ def find_acts(
             act.count, act.count_span = None, None
         reading.add(act)
     return reading.acts
+
+
+_IDENTITY_CHECK = re.compile(
+    r"\bidentity\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
+    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b",
+    re.IGNORECASE,
+)
+
+
+def _retype_identity_checks(act: Act, text: str) -> None:
+    """Custody to check who people are is no formal arrest: the labelling rules code it "other"."""
+    if act.type == "arrest" and _IDENTITY_CHECK.search(text, *act.segment):
+        act.type, act.kind_of = "other", "identity"
 
 
 def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:

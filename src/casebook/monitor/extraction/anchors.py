@@ -26,6 +26,25 @@ _HELD_NOT_ARREST = re.compile(
 )
 
 
+_HELD_PERSON = re.compile(
+    rf"\s+(?:a|an|the|{NUMBER})\s+(?:\d{{1,2}}-year-old\s+)?(?:[\w-]+\s+)?(?:man|woman|men|women|"
+    r"boy|girl|teenager|youth|person|people|student|activist|protest[eo]rs?|demonstrators?|"
+    r"pensioner|journalist)\b",
+    re.IGNORECASE,
+)
+# An order or conditions that people are said to have broken: "for breaching a dispersal order",
+# "in breach of section 14 conditions", "failing to comply with".
+_BREACHED = re.compile(
+    r"\b(?:breach(?:ing|ed|es)?|in\s+breach\s+of|break(?:ing)?|broke|defy(?:ing)?|defied|"
+    r"ignor(?:ing|ed)|fail(?:ing|ed|ure)?\s+to\s+(?:comply|abide)\s+with|contraven\w+|violat\w+|"
+    r"flout\w*)\s+(?:the\s+|a\s+|an\s+|those\s+|these\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+_TO_IMPOSE = re.compile(
+    r"\bto\s+(?:impose|use|invoke|introduce|issue|authori[sz]e|grant|apply|seek|put\s+in\s+place)"
+    r"(?:\s+[\w-]+){0,2}\s*$",
+    re.IGNORECASE,
+)
 _EVENT_NOUN_BEFORE = re.compile(
     r"\b(?:march(?:es)?|protests?|rall(?:y|ies)|demonstrations?|vigils?|events?|meetings?|"
     r"parades?|processions?|talks|elections?|referendums?|services?|ceremon(?:y|ies)|sit-ins?)"
@@ -42,7 +61,8 @@ _PERSON_BEFORE = re.compile(
 
 
 _USED_TO = re.compile(
-    r"\b(?:used|using|fired|firing|deployed|deploying)\s+(?:[\w-]+\s+){0,3}?to\s+$|"
+    r"\b(?:used|using|fired|firing|deployed|deploying|tried|trying|attempted|attempting|sought|"
+    r"moved\s+in)\s+(?:[\w-]+\s+){0,3}?to\s+$|"
     r"\b(?:were|was)\s+used\s+to\s+$|\bhad\s+to\s+$",
     re.IGNORECASE,
 )
@@ -91,7 +111,11 @@ def keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> b
         r"\b(?:was|were|been|being)\s+(?:\w+ly\s+)?$", before, re.IGNORECASE
     ):
         return False  # "cleared" alone: only in the passive ("the square was cleared")
+    if kind in {"dispersal", "stop_search"} and _BREACHED.search(before):
+        return False  # "arrested for breaching a dispersal order": the order is no act here
     if word == "held":
+        if _HELD_PERSON.match(text, m.end(), min(sentence.end, m.end() + 60)):
+            return True  # "held a woman", "held two men"
         if _HELD_NOT_ARREST.match(text, m.end()) or _EVENT_NOUN_BEFORE.search(before):
             return False
         after_people = PEOPLE_NEAR.match(text, m.end(), min(sentence.end, m.end() + 40))
@@ -125,7 +149,7 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         re.search(r"\bto\s*$", before)
         and not re.search(
             r"\bhad\s+to\s*$|\b(?:used|using|deployed|deploying|were\s+used|was\s+used|formed|"
-            r"fired|firing|"
+            r"fired|firing|tried|trying|attempted|attempting|sought|"
             r"forming|set\s+up|drafted\s+in|brought\s+in|moved\s+in|stepped\s+in)\s+"
             r"(?:[\w-]+\s+){0,3}?to\s*$",
             text[max(sentence.start, anchor[0] - 60) : anchor[0]],
@@ -137,6 +161,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     ):
         # An authorisation in force ("powers are in place to stop and search") is an act.
         return True
+    if _TO_IMPOSE.search(before):
+        return True  # "whether to impose conditions under section 14": a decision not yet taken
     sentence_text = text[sentence.start : sentence.end]
     cumulative = lx.CUMULATIVE.search(text, clause[0], clause[1])
     if cumulative and not (

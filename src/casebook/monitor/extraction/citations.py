@@ -1,21 +1,29 @@
 """Which act a citation of legislation belongs to.
 
 A citation ("under Section 13 of the Terrorism Act 2000") is found with the codebook's
-:class:`~casebook.codebook.matching.ProvisionIndex` and given to the act whose words hold it, or
-the nearest act before it in its sentence. "conditions imposed under section 12" belongs to the
-conditions (a dispersal act), not to an arrest; "including 12 for breaching conditions under
-section 12" describes a subset, which is no act of its own.
+:class:`~casebook.codebook.matching.ProvisionIndex`; an Act the codebook lacks is cited as the
+text names it ("section 1 of the Public Meeting Act 1908"), and a misspelt one ("the Terrorist
+Act 2000") is read as the codebook's Act of the same year whose name it nearly spells. The
+citation is given to the act whose words hold it, or the nearest act before it in its sentence;
+a list of sections on an order ("conditions under sections 12 and 14") is one order per section.
+"conditions imposed under section 12" belongs to the conditions (a dispersal act), not to an
+arrest; "including 12 for breaching conditions under section 12" describes a subset, which is no
+act of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from casebook.codebook.matching import ProvisionIndex
+from casebook.codebook.matching import ProvisionIndex, canonical_citation
 from casebook.monitor.extraction.act import Act
 from casebook.monitor.extraction.text import Sentence
 
-__all__ = ["attach_legal_bases"]
+__all__ = ["CitationFinder", "attach_legal_bases"]
 
 # "conditions imposed under section 12": the statute of the conditions, not of an arrest.
 _OF_AN_ORDER = re.compile(
@@ -40,16 +48,100 @@ _SUBSET_BEFORE = re.compile(
 )
 
 
+# An Act named with its year: "section 1 of the Public Meeting Act 1908", "the Terrorist Act 2000".
+_NAMED_ACT = re.compile(
+    r"(?:(?:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})(?:\s*\(\w{1,4}\))*\s*,?\s*"
+    r"(?:of\s+|under\s+)?(?:the\s+)?)?"
+    r"(?P<name>(?:[A-Z][\w'’-]*,?\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?(?:\([A-Z][\w ]*\)\s+)?)"
+    r"{1,8}?Act),?\s+(?:of\s+)?(?P<year>1[6-9]\d\d|20\d\d)\b"
+    r"(?:,?\s+(?:section|s\.?)\s*(?P<section_after>\d{1,3}[A-Z]{0,3})\b)?"
+)
+_NAME_WORD = re.compile(r"[A-Za-z]{4,}")
+_LISTED = re.compile(r"\s*(?:,|and|or|&|/)\s*(?:sections?\s*|s\.?\s*)?")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A citation in a sentence: its canonical form and where it is (sentence offsets)."""
+
+    citation: str
+    start: int
+    end: int
+    section: str | None
+    listed: bool = False  # continues a list of sections: "sections 12 *and 14*"
+
+
+class CitationFinder:
+    """Citations of legislation, from the codebook and beyond it."""
+
+    def __init__(self, provisions: ProvisionIndex, statutes: Iterable[Mapping[str, Any]]) -> None:
+        self.provisions = provisions
+        self._statutes = [(s["name"], int(s["year"])) for s in statutes if s.get("year")]
+
+    def find(self, sentence: str) -> list[Cited]:
+        """Every citation in *sentence*, in order."""
+        found: list[Cited] = []
+        previous_end = -1
+        for citation in self.provisions.find_citations(sentence):
+            if citation.citation:
+                listed = previous_end >= 0 and bool(
+                    _LISTED.fullmatch(sentence, previous_end, citation.start)
+                    or re.match(r"\d", sentence[citation.start : citation.start + 1])
+                )
+                found.append(
+                    Cited(citation.citation, citation.start, citation.end, citation.section, listed)
+                )
+                previous_end = citation.end
+        for m in _NAMED_ACT.finditer(sentence):
+            if any(c.start < m.end() and m.start() < c.end for c in found):
+                continue
+            cited = self._named(m)
+            if cited:
+                found.append(cited)
+        return sorted(found, key=lambda c: c.start)
+
+    def _named(self, m: re.Match[str]) -> Cited | None:
+        name = re.sub(r"\s+", " ", m.group("name")).strip(" ,")
+        name = re.sub(r"^(?:The|A)\s+", "", name)
+        year = int(m.group("year"))
+        section = m.group("section") or m.group("section_after")
+        known = self._nearly(name, year)
+        if known:
+            slug = self.provisions.resolve(
+                f"section {section} of the {known} {year}" if section else f"{known} {year}"
+            )
+            if slug:
+                return Cited(self.provisions.citation(slug), m.start(), m.end(), section)
+            name = known
+        if len(name.split()) < 2:
+            return None  # "Act 1986" alone names nothing
+        return Cited(canonical_citation(name, year, section), m.start(), m.end(), section)
+
+    def _nearly(self, name: str, year: int) -> str | None:
+        """The codebook's Act of *year* whose name *name* nearly spells ("Terrorist Act")."""
+        stems = {w[:5].lower() for w in _NAME_WORD.findall(name)}
+        best, best_share = None, 0.0
+        for known, known_year in self._statutes:
+            if known_year != year:
+                continue
+            known_stems = {w[:5].lower() for w in _NAME_WORD.findall(known)}
+            if not known_stems or not stems:
+                continue
+            share = len(stems & known_stems) / max(len(known_stems), len(stems))
+            if share > best_share:
+                best, best_share = known, share
+        return best if best_share >= 0.5 else None
+
+
 def attach_legal_bases(
-    text: str, sentences: list[Sentence], acts: list[Act], provisions: ProvisionIndex
+    text: str, sentences: list[Sentence], acts: list[Act], finder: CitationFinder
 ) -> None:
     """Give each act the legal provision cited in its sentence, where the citation is its."""
-    for index in {a.sentence for a in acts}:
+    provisions = finder.provisions
+    for index in sorted({a.sentence for a in acts}):
         sentence = sentences[index]
         here = [a for a in acts if a.sentence == index]
-        for citation in provisions.find_citations(sentence.text):
-            if not citation.citation:
-                continue
+        for citation in finder.find(sentence.text):
             cited = citation.citation
             start, end = sentence.start + citation.start, sentence.start + citation.end
             section = (
@@ -60,9 +152,7 @@ def attach_legal_bases(
                 )
             )
             if section:  # "a Section 14 order under the Public Order Act 1986"
-                slug = provisions.resolve(
-                    f"section {section.group('number')} of the {citation.citation}"
-                )
+                slug = provisions.resolve(f"section {section.group('number')} of the {cited}")
                 if slug:
                     cited = provisions.citation(slug)
                     start = sentence.start + section.start()
@@ -94,3 +184,14 @@ def attach_legal_bases(
                 if holder.legal_basis is None:
                     holder.legal_basis = cited
                     holder.legal_basis_span = (start, end)
+                elif (
+                    citation.listed
+                    and holder.type in {"dispersal", "stop_search"}
+                    and holder.legal_basis != cited
+                ):
+                    # "conditions under sections 12 and 14": an order under each section
+                    acts.append(
+                        dataclasses.replace(
+                            holder, legal_basis=cited, legal_basis_span=(start, end), children=[]
+                        )
+                    )

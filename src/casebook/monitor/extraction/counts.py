@@ -167,7 +167,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     line_start = prefix_start == 0 or text[prefix_start - 1] == "\n"
     if line_start and lx.HEADLINE_SINGLE.fullmatch(prefix):
         act.count, act.count_span = 1, (prefix_start, act.anchor[0])
-        act.implicit_one = act.definite = True  # a headline restates the story's person
+        act.implicit_one = act.headline = True
         return True
     singles = list(lx.SINGLE_PERSON.finditer(text, prefix_start, act.anchor[0]))
     if singles and numbers:  # "three men and one woman were held": no summing

@@ -74,7 +74,12 @@ def _dedupe_counts(acts: list[Act]) -> list[Act]:
                 and not act.additive
                 and k.legal_basis in (None, act.legal_basis)
                 # "a man ... a woman": two people; "a man ... the man": one.
-                and not (act.implicit_one and k.implicit_one and not act.definite)
+                and not (
+                    act.type in {"arrest", "charge"}
+                    and act.implicit_one
+                    and k.implicit_one
+                    and not (act.definite or act.headline or k.headline)
+                )
             ),
             None,
         )

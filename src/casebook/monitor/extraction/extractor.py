@@ -37,7 +37,7 @@ from casebook.codebook.matching import (
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act
 from casebook.monitor.extraction.acts import find_acts
-from casebook.monitor.extraction.citations import attach_legal_bases
+from casebook.monitor.extraction.citations import CitationFinder, attach_legal_bases
 from casebook.monitor.extraction.dates import (
     dateline_span,
     find_dates,
@@ -68,6 +68,7 @@ class Extractor:
         self.gazetteer = Gazetteer()
         self.forces = ForceFinder(codebook["organisations"], self.gazetteer)
         self.provisions = ProvisionIndex.from_codebook(codebook)
+        self.citations = CitationFinder(self.provisions, codebook["statutes"])
 
     # -- public -------------------------------------------------------------------------------
 
@@ -130,16 +131,19 @@ class Extractor:
         protest = [False] * len(sentences)
         for position in lx.protest_positions(text, low):
             protest[max(0, bisect.bisect_right(starts, position) - 1)] = True
+        # A headline about a protest puts the whole story in its context.
+        about_protest = bool(sentences) and protest[0] and sentences[0].paragraph == 1
         acts: list[Act] = []
         for index, sentence in enumerate(sentences):
             window = protest[max(0, index - _CONTEXT) : index + _CONTEXT + 1]
-            if not any(window) or not lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end):
+            in_context = about_protest or any(window)
+            if not in_context or not lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
         if not acts:
             return [], 0.1
         score = max(self._act_score(a, protest) for a in acts)
-        attach_legal_bases(text, sentences, acts, self.provisions)
+        attach_legal_bases(text, sentences, acts, self.citations)
         forces = self.forces.find(text)
         act_sentences = sorted({a.sentence for a in acts})
         places = find_places(self.gazetteer, text, sentences, act_sentences, protest)
