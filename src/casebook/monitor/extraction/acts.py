@@ -20,7 +20,12 @@ import re
 
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act, other_kind
-from casebook.monitor.extraction.anchors import anchors_in, dropped, keep_anchor
+from casebook.monitor.extraction.anchors import (
+    after_unrelated_crime,
+    anchors_in,
+    dropped,
+    keep_anchor,
+)
 from casebook.monitor.extraction.counts import (
     PASSIVE_END,
     count_act,
@@ -170,6 +175,8 @@ def find_acts(
 ) -> list[Act]:
     """The acts stated in sentence number *index* of *sentences* (*low*: the lowered text)."""
     sentence = sentences[index]
+    if after_unrelated_crime(sentences, index):
+        return []
     anchors = [
         (m.lastgroup, m)
         for m in anchors_in(text, sentence.start, sentence.end, low)

@@ -16,7 +16,7 @@ from casebook.monitor.extraction.act import Span
 from casebook.monitor.extraction.counts import PEOPLE_NEAR
 from casebook.monitor.extraction.text import NUMBER, Sentence
 
-__all__ = ["anchors_in", "dropped", "keep_anchor"]
+__all__ = ["after_unrelated_crime", "anchors_in", "dropped", "keep_anchor"]
 
 _HELD_NOT_ARREST = re.compile(
     r"\s+(?:a|an|the|up|placards?|signs?|banners?|flags?|hostage|aloft|talks|their|his|her|its|"
@@ -122,7 +122,13 @@ def keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> b
         after_number = re.match(rf"\s+{NUMBER}", text[m.end() : m.end() + 30], re.IGNORECASE)
         if not (_PERSON_BEFORE.search(before) or after_people or after_number):
             return False
-    if kind in {"force", "home_visit"} or word in {"tickets", "summonses", "citations"}:
+    if kind in {"force", "home_visit"} or word in {
+        "tickets",
+        "summonses",
+        "citations",
+        "towed",
+        "impounded",
+    }:
         context = text[sentence.start : sentence.end]
         if not lx.POLICE_AGENT.search(context):
             return False
@@ -183,8 +189,33 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         return True  # "at protests where a Section 60 order is in force": a general rule
     if lx.COURT.search(sentence_text) and kind != "charge":
         return True
+    if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
+        text, sentence.start, sentence.end
+    ):
+        return True  # "12 fans arrested after disorder at the match"
     comma_clause = _comma_clause(text, anchor, sentence)
     return bool(lx.UNRELATED_CRIME.search(comma_clause) and not lx.PROTEST.search(comma_clause))
+
+
+_SERIOUS_CRIME = re.compile(
+    r"\b(?:murder\w*|stabb\w*|drugs?|cannabis|cocaine|heroin|robbery|robberies|burglar\w*|theft|"
+    r"shoplift\w*|rape|homicide|manslaughter|kidnap\w*|trafficking|knife\s+crime|shooting|"
+    r"stolen|stealing)\b",
+    re.IGNORECASE,
+)
+
+
+def after_unrelated_crime(sentences: list[Sentence], index: int) -> bool:
+    """ "... after two teenagers were stabbed. Officers arrested three.": an act told right after
+    a crime, with no protest word in either sentence, belongs to the crime."""
+    if index == 0:
+        return False
+    previous, sentence = sentences[index - 1], sentences[index]
+    return bool(
+        _SERIOUS_CRIME.search(previous.text)
+        and not lx.PROTEST.search(previous.text)
+        and not lx.PROTEST.search(sentence.text)
+    )
 
 
 def _comma_clause(text: str, anchor: Span, sentence: Sentence) -> str:

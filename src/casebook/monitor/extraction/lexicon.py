@@ -374,9 +374,29 @@ UNRELATED_CRIME = re.compile(
     r"\b(?:murder\w*|stabb\w*|drugs?|cannabis|cocaine|heroin|robbery|robberies|burglar\w*|"
     r"theft|shoplift\w*|fraud|rape|sexual|grooming|homicide|manslaughter|kidnap\w*|"
     r"trafficking|knife\s+crime|drink[- ]driving|speeding|firearms?|shooting|gang|atrocity|"
-    r"killed|killing|domestic|child\s+abuse|indecent|warrant)\b",
+    r"killed|killing|domestic|child\s+abuse|indecent|warrant|stolen|stealing|stole|"
+    r"(?:anti-?social|antisocial)\s+behaviour\s+by)\b",
     _I,
 )
+# Sport: "12 fans arrested after disorder at the match" is no protest, though "disorder" is a
+# protest word elsewhere.
+SPORT = re.compile(
+    r"\b(?:match(?:es)?|fixture|kick-off|final\s+whistle|half-time|football|footballers?|"
+    r"stadium|derby|fans|supporters|terraces|pitch\s+invasion|Premier\s+League|Championship|"
+    r"cup\s+(?:tie|final))\b",
+    _I,
+)
+# Protest words that say nothing of protest on their own (disorder follows football too).
+_GENERIC_DISORDER = re.compile(
+    r"(?:disorder|riot\w*|unrest|clash(?:es|ed)?|hooligan\w*|thugs|looting|rioters)$", _I
+)
+
+
+def protest_beyond_disorder(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has a protest word other than disorder, riot or clashes."""
+    return any(not _GENERIC_DISORDER.match(m.group()) for m in PROTEST.finditer(text, start, end))
+
+
 REFERENCE = re.compile(
     r"\b(?:those|the|of\s+the|people|persons|everyone|anyone|some\s+of\s+those)\s+$", _I
 )
