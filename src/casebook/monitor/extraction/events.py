@@ -193,8 +193,18 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     remaining = [a for a in acts if a.type == "arrest"]
     specific = [a for a in remaining if a.count is not None or a.offence is not None]
     if specific:
+        # A bare "arrests were made" says nothing the specific acts do not, unless it names a
+        # kind of conduct none of them has ("organisers were arrested").
+        told = {a.trigger for a in specific}
         acts = [
-            a for a in acts if not (a.type == "arrest" and a.count is None and a.offence is None)
+            a
+            for a in acts
+            if not (
+                a.type == "arrest"
+                and a.count is None
+                and a.offence is None
+                and (a.trigger is None or a.trigger in told)
+            )
         ]
     if total is None:
         remaining = [a for a in acts if a.type == "arrest"]

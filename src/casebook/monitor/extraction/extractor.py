@@ -50,6 +50,7 @@ from casebook.monitor.extraction.grouping import group_events
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
 from casebook.monitor.extraction.text import split_sentences
+from casebook.monitor.extraction.triggers import set_context_triggers
 
 __all__ = ["MAX_CHARS", "Extractor", "extract_article"]
 
@@ -143,6 +144,7 @@ class Extractor:
         if not acts:
             return [], 0.1
         score = max(self._act_score(a, protest) for a in acts)
+        set_context_triggers(acts, text, sentences, protest)
         attach_legal_bases(text, sentences, acts, self.citations)
         forces = self.forces.find(text)
         act_sentences = sorted({a.sentence for a in acts})

@@ -542,7 +542,9 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
             r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|\borganis\w*|"
             r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
-            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*",
+            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwarrant\b|\bsit-ins?\s+"
+            r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
+            r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
         ),
         ("placard", r"\bplacards?\b|\bsigns?\b(?!\s+of)|\bposters?\b|\bwriting\s+or\s+signs?\b"),
         ("flag", r"\bflags?\b"),
@@ -564,7 +566,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "gathering",
             r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
             r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
-            r"\bprocession\b|\bencampment\b|\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
+            r"\bprocession\b|\bencampments?\b|\b(?:tent\s+)?camps?\b|\btents\b|"
+            r"\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
             r"\bdirections\b|\bfail\w*\s+to\s+disperse\b",
         ),
         (
@@ -576,9 +579,12 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "violence",
-            r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|\briot\w*|"
-            r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|\bthrow\w*|"
-            r"\bthrew\b|\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
+            r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|"
+            r"\briot\w*(?!\s+(?:police|officers|gear|squad|shields?|vans?|units?|act|cops))|"
+            r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|"
+            r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
+            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid)|"
+            r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
             r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
         ),
