@@ -200,7 +200,7 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
 _SERIOUS_CRIME = re.compile(
     r"\b(?:murder\w*|stabb\w*|drugs?|cannabis|cocaine|heroin|robbery|robberies|burglar\w*|theft|"
     r"shoplift\w*|rape|homicide|manslaughter|kidnap\w*|trafficking|knife\s+crime|shooting|"
-    r"stolen|stealing)\b",
+    r"stolen|stealing|(?:anti-?social|antisocial)\s+behaviour\s+by)\b",
     re.IGNORECASE,
 )
 

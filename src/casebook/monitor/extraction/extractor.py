@@ -44,6 +44,7 @@ from casebook.monitor.extraction.dates import (
     full_dates_in,
     infer_published,
     parse_published,
+    resolve_chains,
 )
 from casebook.monitor.extraction.forces import ForceFinder
 from casebook.monitor.extraction.grouping import group_events
@@ -154,13 +155,15 @@ class Extractor:
         wanted = {i for a in acts for i in (a.sentence - 1, a.sentence)} | {
             i for i, flag in enumerate(protest) if flag
         }
-        dates = [
-            d
-            for i in sorted(wanted)
-            if i >= 0
-            for d in find_dates(text, sentences[i].start, sentences[i].end, published, anchors)
-            if not any(d.start < b and a < d.end for a, b in skip)
-        ]
+        dates = resolve_chains(
+            [
+                d
+                for i in sorted(wanted)
+                if i >= 0
+                for d in find_dates(text, sentences[i].start, sentences[i].end, published, anchors)
+                if not any(d.start < b and a < d.end for a, b in skip)
+            ]
+        )
         placed = place_acts(text, sentences, acts, forces, places, dates, protest)
         if forces:
             score = min(1.0, score + 0.05)

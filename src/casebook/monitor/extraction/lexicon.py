@@ -339,6 +339,8 @@ CUMULATIVE = re.compile(
     r"\bthroughout\s+the\s+(?:campaign|protests|fortnight|week|month|summer|year)\b|"
     r"\bduring\s+the\s+(?:campaign|fortnight|two\s+weeks|month)\b|\bin\s+total\s+since\b|"
     r"\bsince\s+the\s+(?:ban|proscription|campaign)\b|"
+    r"\bsince\s+(?:the|it|they|[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:was|were)\s+(?:banned|proscribed|"
+    r"outlawed)\b|"
     r"\bsince\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,6}?(?:began|started|launched|"
     r"got\s+under\s+way|kicked\s+off)\b|"
     r"\bsince\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|"
@@ -431,7 +433,7 @@ HEADLINE_SINGLE = re.compile(
 # The subject refers back to people counted earlier: "Those arrested, aged ..., were held on
 # suspicion of ...", "The men were arrested for ...", "They were charged with ...".
 REFERENCE_SUBJECT = re.compile(
-    r"\s*(?:[^.;:]{0,80}?\b(?:said|says|added|confirmed)\s+(?:that\s+)?)?"
+    r"[\s\"“‘']*(?:[^.;:]{0,80}?\b(?:said|says|added|confirmed)\s+(?:that\s+)?)?"
     r"(?:(?:all\s+|both\s+)?(?:those|these|they|the\s+(?:men|women|people|group|protest[eo]rs|"
     r"demonstrators|activists|suspects|pair|trio|youths|teenagers|boys|girls|two|three|four|five|"
     r"six|seven|eight|nine|ten|rest|others))|both|all\s+of\s+them|all)\b[^.;:]*$",

@@ -330,6 +330,7 @@ class PlaceMention:
     end: int
     population: int
     candidates: tuple[tuple[str, str, int], ...] = ()  # (name, country, population) readings
+    placed: bool = False  # after a word that places it ("in", "outside"), or a landmark
 
 
 def _fold(text: str) -> str:
@@ -436,7 +437,7 @@ class Gazetteer:
             return None
         if surface in _COMMON_WORDS and not placed:
             return None
-        return PlaceMention(city, country, a, b, population, readings)
+        return PlaceMention(city, country, a, b, population, readings, bool(placed or landmark))
 
     def dateline(self, text: str) -> PlaceMention | None:
         """The city of a dateline opening the text ("Melbourne, 12 September", "OTTAWA —",

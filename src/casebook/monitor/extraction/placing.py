@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act
@@ -48,6 +49,7 @@ class Placed:
     date: DateMention | None
     own_place: bool = False  # the place was named with the act, not assumed
     own_force: bool = False  # likewise the force
+    acting: bool = False  # the force is named as the one that did the act
 
 
 def find_places(
@@ -84,19 +86,66 @@ def place_acts(
     """Each act with the force, place and date it was given (one per place it names)."""
     places = _prefer_country(places, forces)
     act_sentences = {a.sentence for a in acts}
-    default_force = _main_force(forces, sentences, act_sentences, protest)
-    in_act_sentences = [p for p in places if sentence_of(sentences, p.start) in act_sentences]
-    default_place = (in_act_sentences or places or [None])[0]
+    acting = {
+        force.name: force
+        for act in acts
+        if (force := _acting_force(act, forces, text, sentences[act.sentence])) is not None
+    }
+    # The force named as doing an act is the story's force, before the forces merely mentioned.
+    default_force = (
+        next(iter(acting.values()))
+        if len(acting) == 1
+        else _main_force(forces, sentences, act_sentences, protest)
+    )
+    # Towns listed for one act ("smaller arrests in Belfast and Edinburgh") are that act's own.
+    listed = set()
+    for act in acts:
+        own = {p.start for p in places if act.segment[0] <= p.start < act.segment[1]}
+        if len({p.name for p in places if p.start in own}) > 1:
+            listed |= own
+    candidates = [p for p in places if p.start not in listed] or places
+    in_act_sentences = [p for p in candidates if sentence_of(sentences, p.start) in act_sentences]
+    # A town after "in" or "at" is where things happened; one inside a name ("Bristol Against
+    # Arms") or a slogan is not, unless nothing better is named.
+    default_place = next(
+        (
+            chosen
+            for group in (in_act_sentences, candidates)
+            for chosen in (next((p for p in group if p.placed), None), group[0] if group else None)
+            if chosen is not None
+        ),
+        None,
+    )
     if default_place is None and default_force and default_force.slug in HOME_CITY:
         city, country = HOME_CITY[default_force.slug]
         default_place = PlaceMention(city, country, -1, -1, 0)
-    default_date = _main_date(dates, sentences, act_sentences, protest)
+    home = {
+        sentence_of(sentences, p.start)
+        for p in places
+        if p.name == getattr(default_place, "name", None)
+    }
+    elsewhere = {
+        sentence_of(sentences, p.start)
+        for p in places
+        if default_place is not None and p.name != default_place.name
+    } - home
+    default_date = _main_date(dates, sentences, act_sentences, protest, elsewhere)
     placed: list[Placed] = []
     for act in acts:
         sentence = sentences[act.sentence]
+        if act.reference and act.count is None:
+            # "The arrests came a day after ...": the arrests told of before, where they were.
+            told = next((p for p in reversed(placed) if p.act.type == act.type), None)
+            if told is not None:
+                placed.append(Placed(act, told.force, told.place, told.date, own_force=True))
+                continue
         own_places = _distinct([p for p in places if act.segment[0] <= p.start < act.segment[1]])
+        if len(own_places) > 1 and sum(p.placed for p in own_places) == 1:
+            own_places = [p for p in own_places if p.placed]
         if not own_places:
             in_sentence = _distinct([p for p in places if sentence.start <= p.start < sentence.end])
+            if len(in_sentence) > 1 and sum(p.placed for p in in_sentence) == 1:
+                in_sentence = [p for p in in_sentence if p.placed]
             own_places = in_sentence if len(in_sentence) == 1 else []
         date = _act_date(act, dates, sentences, default_date)
         in_segment = {f.name: f for f in forces if act.segment[0] <= f.start < act.segment[1]}
@@ -108,14 +157,24 @@ def place_acts(
                 and not any(sentence.start <= p.start < sentence.end for p in places)
             )
         )
+        acting = _acting_force(act, forces, text, sentence)
+        if date is not None and date.key.startswith("?period") and not own_places:
+            date = default_date  # "arrested last week" at the same place: a follow-up
         for place in own_places or [None if nationwide else default_place]:
             elsewhere = (
                 place is not None and default_place is not None and place.name != default_place.name
             )
-            if len(in_segment) == 1:
+            another_day = (
+                date is not None and default_date is not None and date.key != default_date.key
+            )
+            if acting is not None:
+                force = acting
+            elif len(in_segment) == 1:
                 force = next(iter(in_segment.values()))
-            elif elsewhere and not (default_force and polices(default_force.slug, place.name)):
-                force = None  # another town, no force named for it: do not guess
+            elif elsewhere and (
+                another_day or not (default_force and polices(default_force.slug, place.name))
+            ):
+                force = None  # another town (on another day), no force named for it: no guess
             elif len(in_sentence) == 1:
                 force = next(iter(in_sentence.values()))
             else:
@@ -129,10 +188,68 @@ def place_acts(
                     place,
                     date,
                     own_place=len(own_places) == 1,
-                    own_force=len(in_segment) == 1 or (not elsewhere and len(in_sentence) == 1),
+                    own_force=acting is not None
+                    or len(in_segment) == 1
+                    or (not elsewhere and len(in_sentence) == 1),
+                    acting=acting is not None,
                 )
             )
-    return drop_cross_event_sums(placed)
+    return drop_cross_event_sums(_credit_the_acting_force(placed))
+
+
+def _credit_the_acting_force(placed: list[Placed]) -> list[Placed]:
+    """ "... were arrested by the campus police. The highway patrol reported 132 arrests; the city
+    police chief confirmed 210": one operation, credited to the force that did it, not to the
+    forces that spoke of it."""
+    actors: dict[tuple[Any, Any], set[str]] = {}
+    by_name: dict[str, ForceMention] = {}
+    for item in placed:
+        if item.acting and item.force is not None:
+            key = (_name(item.place), item.date.key if item.date else None)
+            actors.setdefault(key, set()).add(item.force.name)
+            by_name[item.force.name] = item.force
+    for item in placed:
+        if item.place is None or item.act.additive:
+            continue  # no town to tell one operation by; "a further three": another one
+        names = actors.get((_name(item.place), item.date.key if item.date else None), set())
+        if len(names) == 1 and not item.acting and item.force is not None:
+            item.force = by_name[next(iter(names))]
+    return placed
+
+
+def _name(place: PlaceMention | None) -> str | None:
+    return place.name if place else None
+
+
+# Between a force's name and the act it did: "Kent Police arrested", "Merseyside Police, which
+# arrested", "Kent Police that made the six arrests", "the Met said it had arrested".
+_FORCE_DID = re.compile(
+    r"\s*(?:,\s*)?(?:(?:which|who|that)\s+)?(?:(?:has|have|had|was|were|also|later|then|"
+    r"subsequently|said\s+(?:it|they|officers)|said\s+(?:it|they)\s+had|made|carried\s+out|"
+    r"confirmed|announced|reported|brought|issued)\s+){0,3}(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+_BY_FORCE = re.compile(r"\s+(?:\w+\s+){0,2}?by\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _acting_force(
+    act: Act, forces: list[ForceMention], text: str, sentence: Sentence
+) -> ForceMention | None:
+    """The force named as the one that did the act: right before its words, or after "by"."""
+    after = [f for f in forces if act.anchor[1] <= f.start < min(sentence.end, act.anchor[1] + 60)]
+    if after:
+        nearest_after = min(after, key=lambda f: f.start)
+        if _BY_FORCE.fullmatch(text, act.anchor[1], nearest_after.start):
+            return nearest_after
+    before = [f for f in forces if sentence.start <= f.start and f.end <= act.anchor[0]]
+    if not before:
+        return None
+    nearest = max(before, key=lambda f: f.end)
+    if _FORCE_DID.fullmatch(text, nearest.end, act.anchor[0]):
+        return nearest
+    return None
 
 
 def drop_cross_event_sums(placed: list[Placed]) -> list[Placed]:
@@ -233,8 +350,17 @@ def _main_date(
     sentences: list[Sentence],
     act_sentences: set[int],
     protest: list[bool],
+    elsewhere: set[int],
 ) -> DateMention | None:
-    usable = [d for d in dates if not _after_until(sentences, d)]
+    """The date of the story's main action: told with its acts or its protest, and not in a
+    sentence about another town (a passing mention of another protest has its own date)."""
+    usable = [
+        d
+        for d in dates
+        if not _after_until(sentences, d)
+        and not d.key.startswith("?period")
+        and sentence_of(sentences, d.start) not in elsewhere
+    ]
     context = [
         d
         for d in usable
