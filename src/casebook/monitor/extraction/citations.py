@@ -138,9 +138,11 @@ def attach_legal_bases(
 ) -> None:
     """Give each act the legal provision cited in its sentence, where the citation is its."""
     provisions = finder.provisions
-    for index in sorted({a.sentence for a in acts}):
+    by_sentence: dict[int, list[Act]] = {}
+    for act in acts:
+        by_sentence.setdefault(act.sentence, []).append(act)
+    for index, here in sorted(by_sentence.items()):
         sentence = sentences[index]
-        here = [a for a in acts if a.sentence == index]
         for citation in finder.find(sentence.text):
             cited = citation.citation
             start, end = sentence.start + citation.start, sentence.start + citation.end

@@ -62,14 +62,13 @@ def _link_subsets(arrests: list[Act]) -> None:
 
 def _dedupe_counts(acts: list[Act]) -> list[Act]:
     kept: list[Act] = []
+    by_count: dict[tuple[str, int | None], list[Act]] = {}
     for act in acts:
         twin = next(
             (
                 k
-                for k in kept
-                if k.type == act.type
-                and k.count is not None
-                and k.count == act.count
+                for k in by_count.get((act.type, act.count), ())
+                if k.count is not None
                 and not act.item
                 and not act.additive
                 and k.legal_basis in (None, act.legal_basis)
@@ -87,6 +86,8 @@ def _dedupe_counts(acts: list[Act]) -> list[Act]:
             _merge(twin, act)
         else:
             kept.append(act)
+            if act.count is not None:
+                by_count.setdefault((act.type, act.count), []).append(act)
     return kept
 
 

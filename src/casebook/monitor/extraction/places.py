@@ -203,7 +203,8 @@ _NOT_A_PLACE_AFTER = re.compile(
     r"News|Live|Mosque|Cathedral|Crown|Magistrates|Court|Stadium|Arena|Underground|Zoo|Museum|"
     r"Assembly|Mayor|Fire|Ambulance|Metropolitan|Declaration|Agreement|Convention|Accord|"
     r"Marathon|Fashion|Circus|Terrace|Way|Drive|Close|Crescent|Row|Embankment|Hill|Green|"
-    r"Common|Heath|Central|Institute|School|Hospital|Prison|Harbour|Port|Bay|Sheriff|Mets)\b"
+    r"Common|Heath|Central|Institute|School|Hospital|Prison|Jail|Gaol|Harbour|Port|Bay|Sheriff|"
+    r"Mets)\b"
 )
 _NOT_A_PLACE_BEFORE = re.compile(
     r"(?:\bfrom|\bUniversity of|\bDuke of|\bDuchess of|\bBishop of|\bBattle of|\bMayor of|"

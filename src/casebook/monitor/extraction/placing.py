@@ -9,9 +9,11 @@ they were announced.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act
@@ -84,7 +86,9 @@ def place_acts(
     protest: list[bool],
 ) -> list[Placed]:
     """Each act with the force, place and date it was given (one per place it names)."""
-    places = _prefer_country(places, forces)
+    places = sorted(_prefer_country(places, forces), key=_start)
+    forces = sorted(forces, key=_start)
+    dates = sorted(dates, key=_start)
     act_sentences = {a.sentence for a in acts}
     acting = {
         force.name: force
@@ -100,9 +104,9 @@ def place_acts(
     # Towns listed for one act ("smaller arrests in Belfast and Edinburgh") are that act's own.
     listed = set()
     for act in acts:
-        own = {p.start for p in places if act.segment[0] <= p.start < act.segment[1]}
-        if len({p.name for p in places if p.start in own}) > 1:
-            listed |= own
+        own = _within(places, *act.segment)
+        if len({p.name for p in own}) > 1:
+            listed |= {p.start for p in own}
     candidates = [p for p in places if p.start not in listed] or places
     in_act_sentences = [p for p in candidates if sentence_of(sentences, p.start) in act_sentences]
     # A town after "in" or "at" is where things happened; one inside a name ("Bristol Against
@@ -139,22 +143,24 @@ def place_acts(
             if told is not None:
                 placed.append(Placed(act, told.force, told.place, told.date, own_force=True))
                 continue
-        own_places = _distinct([p for p in places if act.segment[0] <= p.start < act.segment[1]])
+        own_places = _distinct(_within(places, *act.segment))
+        if len(own_places) > 1 and act.vague and act.type == "arrest":
+            continue  # "at least 17 arrested in Cardiff and Swansea": a tally, no operation
         if len(own_places) > 1 and sum(p.placed for p in own_places) == 1:
             own_places = [p for p in own_places if p.placed]
         if not own_places:
-            in_sentence = _distinct([p for p in places if sentence.start <= p.start < sentence.end])
+            in_sentence = _distinct(_within(places, sentence.start, sentence.end))
             if len(in_sentence) > 1 and sum(p.placed for p in in_sentence) == 1:
                 in_sentence = [p for p in in_sentence if p.placed]
             own_places = in_sentence if len(in_sentence) == 1 else []
         date = _act_date(act, dates, sentences, default_date)
-        in_segment = {f.name: f for f in forces if act.segment[0] <= f.start < act.segment[1]}
-        in_sentence = {f.name: f for f in forces if sentence.start <= f.start < sentence.end}
+        in_segment = {f.name: f for f in _within(forces, *act.segment)}
+        in_sentence = {f.name: f for f in _within(forces, sentence.start, sentence.end)}
         nationwide = not own_places and (
             _NATIONWIDE.search(text, *act.segment)
             or (
                 _NATIONWIDE.search(text, sentence.start, sentence.end)
-                and not any(sentence.start <= p.start < sentence.end for p in places)
+                and not _within(places, sentence.start, sentence.end)
             )
         )
         acting = _acting_force(act, forces, text, sentence)
@@ -238,12 +244,12 @@ def _acting_force(
     act: Act, forces: list[ForceMention], text: str, sentence: Sentence
 ) -> ForceMention | None:
     """The force named as the one that did the act: right before its words, or after "by"."""
-    after = [f for f in forces if act.anchor[1] <= f.start < min(sentence.end, act.anchor[1] + 60)]
+    after = _within(forces, act.anchor[1], min(sentence.end, act.anchor[1] + 60))
     if after:
         nearest_after = min(after, key=lambda f: f.start)
         if _BY_FORCE.fullmatch(text, act.anchor[1], nearest_after.start):
             return nearest_after
-    before = [f for f in forces if sentence.start <= f.start and f.end <= act.anchor[0]]
+    before = [f for f in _within(forces, sentence.start, act.anchor[0]) if f.end <= act.anchor[0]]
     if not before:
         return None
     nearest = max(before, key=lambda f: f.end)
@@ -295,10 +301,28 @@ def _distinct(places: list[PlaceMention]) -> list[PlaceMention]:
 
 
 def sentence_of(sentences: list[Sentence], position: int) -> int:
-    for index, sentence in enumerate(sentences):
-        if sentence.start <= position < sentence.end:
-            return index
+    """The index of the sentence holding *position*, or -1."""
+    index = bisect.bisect_right(sentences, position, key=_start) - 1
+    if index >= 0 and sentences[index].start <= position < sentences[index].end:
+        return index
     return -1
+
+
+class _Located(Protocol):
+    start: int
+
+
+_T = TypeVar("_T", bound=_Located)
+
+
+def _start(item: _Located) -> int:
+    return item.start
+
+
+def _within(items: Sequence[_T], start: int, end: int) -> list[_T]:
+    """The items (sorted by where they start) that start in ``[start, end)``."""
+    low = bisect.bisect_left(items, start, key=_start)
+    return list(items[low : bisect.bisect_left(items, end, lo=low, key=_start)])
 
 
 def _prefer_country(places: list[PlaceMention], forces: list[ForceMention]) -> list[PlaceMention]:
@@ -401,9 +425,8 @@ def _act_date(
     follow_up = act.type in {"image_appeal", "charge"}
     own = [
         d
-        for d in dates
-        if act.segment[0] <= d.start < act.segment[1]
-        and not _after_until(sentences, d)
+        for d in _within(dates, *act.segment)
+        if not _after_until(sentences, d)
         and (d.protest or not follow_up)
         and not _REPORTED_ON.search(
             _sentence_text(sentences, act), 0, d.start - sentences[act.sentence].start
@@ -417,10 +440,8 @@ def _act_date(
     sentence = sentences[act.sentence]
     in_sentence = [
         d
-        for d in dates
-        if sentence.start <= d.start < sentence.end
-        and not _after_until(sentences, d)
-        and (d.protest or not follow_up)
+        for d in _within(dates, sentence.start, sentence.end)
+        if not _after_until(sentences, d) and (d.protest or not follow_up)
     ]
     if len({d.key for d in in_sentence}) == 1:
         return in_sentence[0]
@@ -429,7 +450,7 @@ def _act_date(
     if act.sentence > 0:
         previous = sentences[act.sentence - 1]
         if previous.paragraph == sentence.paragraph:
-            earlier = [d for d in dates if previous.start <= d.start < previous.end]
+            earlier = _within(dates, previous.start, previous.end)
             if len({d.key for d in earlier}) == 1 and lx.PROTEST.search(previous.text):
                 return earlier[0]
     return default
