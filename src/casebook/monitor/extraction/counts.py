@@ -268,6 +268,11 @@ def count_act(
         counted = IMAGE_COUNT.search(text, clause_start, limit)
         if counted:
             set_count(act, counted, "n" if counted.group("n") else "n2")
+    elif anchor.lower().startswith("took "):
+        # "took three protesters into custody": the people are inside the anchor's words
+        inside = Act(act.type, (act.anchor[0], act.anchor[0] + 4), act.sentence, act.segment)
+        if count_after(inside, text, act.anchor[1]):
+            act.count, act.count_span, act.vague = inside.count, inside.count_span, inside.vague
     elif noun or passive or not count_after(act, text, limit):
         counted = count_before(act, text, clause_start, noun)
         to = None if counted or act.type != "other" else TO_PEOPLE.match(text, act.anchor[1], limit)

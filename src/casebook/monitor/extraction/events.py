@@ -123,6 +123,11 @@ def _fold_references(acts: list[Act]) -> list[Act]:
     return kept
 
 
+def _same_power(a: Act, b: Act) -> bool:
+    """Orders under two sections ("conditions under sections 12 and 14") are two acts."""
+    return a.legal_basis is None or b.legal_basis is None or a.legal_basis == b.legal_basis
+
+
 def _drop_nested(acts: list[Act]) -> list[Act]:
     """ "48 arrested, including six who locked on": the six stay inside the 48."""
     return [
@@ -235,6 +240,7 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                     if k.type == act.type
                     and k.count is None
                     and k.kind_of == act.kind_of
+                    and _same_power(k, act)
                     and (
                         act.type != "arrest"
                         or (k.offence or "").lower() == (act.offence or "").lower()
@@ -247,7 +253,12 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                 continue
             if act.type != "arrest":
                 counted_twin = next(
-                    (k for k in settled if k.type == act.type and k.kind_of == act.kind_of), None
+                    (
+                        k
+                        for k in settled
+                        if k.type == act.type and k.kind_of == act.kind_of and _same_power(k, act)
+                    ),
+                    None,
                 )
                 if counted_twin is not None:
                     _merge(counted_twin, act)
