@@ -1,5 +1,5 @@
-"""Bulk import and export of incidents. The web pages, the API and `casebook import/export`
-all call these two functions.
+"""Bulk import and export of incidents. The import and export pages and `casebook
+import/export` all call these two functions.
 
 Import is all or nothing by default: the file is checked and written in one transaction,
 which is rolled back if any row has a problem (every problem is reported, with its row and

@@ -1,5 +1,5 @@
-"""Evidence workflows. The upload page, the `casebook evidence` command and later features
-(redaction, subject-access exports) call these; none of them handles blobs or metadata itself.
+"""Evidence workflows. The upload page, the `casebook evidence` command, redaction and
+erasure call these; none of them handles blobs or metadata itself.
 
 Who may do what:
 - add evidence: administrators and coordinators anywhere; caseworkers on incidents they may
