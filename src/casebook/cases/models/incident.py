@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from casebook.cases import rules
 from casebook.codebook.models import Organisation
 
 
@@ -56,6 +56,9 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        rules.raise_problems([*rules.text_problems(self), ("name", rules.tag_problem(self.name))])
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -158,15 +161,18 @@ class Incident(models.Model):
         return reverse("cases:incident-detail", args=[self.reference])
 
     def clean(self) -> None:
-        errors = {}
+        # The rules live in cases.rules, shared with every other write path (imports).
+        errors = dict(rules.text_problems(self))
+        if self.country:
+            self.country = self.country.strip().upper()
+            errors.setdefault("country", rules.country_problem(self.country))
+        errors.setdefault("date", rules.date_problem(self.date))
+        errors.setdefault("end_date", rules.date_problem(self.end_date))
         if self.end_date and self.date and self.end_date < self.date:
             errors["end_date"] = "The end date is before the start date."
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Give both latitude and longitude, or neither."
-        if self.country and (len(self.country) != 2 or not self.country.isalpha()):
-            errors["country"] = "Use the two-letter ISO 3166 code, e.g. GB."
-        if errors:
-            raise ValidationError(errors)
+        rules.raise_problems(errors.items())
 
     @property
     def date_display(self) -> str:

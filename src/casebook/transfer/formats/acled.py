@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from casebook.transfer.countries import country_code, country_name, country_numeric
+from casebook.lib.countries import country_code, country_name, country_numeric
 from casebook.transfer.formats.base import (
     PART_SIZE,
     CsvRejects,
