@@ -112,7 +112,7 @@ def empty_the_casebook() -> None:
     Tag.objects.all().delete()
 
 
-@pytest.mark.parametrize("format", ["csv", "json"])
+@pytest.mark.parametrize("format", ["csv", "json", "acled"])
 def test_a_full_export_of_a_casebook_edited_through_the_form_re_imports_unchanged(
     client_for, format
 ):
@@ -125,6 +125,8 @@ def test_a_full_export_of_a_casebook_edited_through_the_form_re_imports_unchange
     report = incidents_import(file=first, actor=None, format=format)
 
     assert report.ok, [str(p) for p in report.problems]
+    if format == "acled":  # ACLED's layout keeps ACLED's coding, not all of Casebook's
+        return
     assert report.created == len(AWKWARD_INCIDENTS)
     assert comparable(export(True, format)) == comparable(first)
     if format == "json":

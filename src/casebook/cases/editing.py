@@ -228,6 +228,8 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         for name in INCIDENT_FIELDS:
             if name in fields:
                 setattr(incident, name, fields[name])
+        if incident.force_inference and incident.force != before.get("force"):
+            incident.force_inference = ""  # someone chose the force: it is no longer a guess
         if creating and incident.date:
             incident.reference = reference_block(year=incident.date.year)[0]
         # Without a date there is no reference yet; the missing date is the error to report.

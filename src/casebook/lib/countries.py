@@ -293,6 +293,18 @@ _EXTRA_NAMES = {
     "eswatini": "SZ",
     "north macedonia": "MK",
     "micronesia": "FM",
+    "bailiwick of guernsey": "GG",
+    "bailiwick of jersey": "JE",
+    "british virgin islands": "VG",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "caribbean netherlands": "BQ",
+    "east timor": "TL",
+    "falkland islands": "FK",
+    "saint barthelemy": "BL",
+    "saint martin": "MF",
+    "sint maarten": "SX",
+    "vatican city": "VA",
 }
 
 

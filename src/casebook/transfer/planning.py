@@ -30,6 +30,7 @@ from casebook.cases.models import (
 )
 from casebook.cases.models.incident import CoordinatePrecision
 from casebook.cases.services import model_changes
+from casebook.codebook.areas import place_parts
 from casebook.lib.countries import country_code
 from casebook.people.models import Involvement, Person
 from casebook.sources.models import IncidentSource, Source
@@ -61,6 +62,7 @@ INCIDENT_FIELDS = (
     "force",
     "protest",
     "status",
+    "acled_fields",
 )
 DATE_PRECISIONS = Choices(DatePrecision.choices, "a date precision")
 COORDINATE_PRECISIONS = Choices(CoordinatePrecision.choices, "a coordinate precision")
@@ -304,6 +306,8 @@ class Planner:
                 )
                 or DatePrecision.DAY
             )
+        if record.acled:
+            incident.acled_fields = record.acled
         if record.coordinate_precision:
             incident.coordinate_precision = (
                 self.resolve(
@@ -326,10 +330,9 @@ class Planner:
                 incident.country = code
         if record.force:
             incident.force = self.resolve(where, "force", self.vocabulary.force, record.force)
-        elif record.force_hint and incident.force_id is None:
-            incident.force = self.vocabulary.force_in(record.force_hint)
-            if incident.force is None:
-                self.notes["no_force"] += 1
+            incident.force_inference = ""
+        elif incident.force_id is None:
+            self._infer_force(record, incident)
         if record.status:
             status = self.resolve(where, "status", STATUSES.get, record.status)
             if status and status != incident.status:
@@ -354,6 +357,19 @@ class Planner:
             acts=[],
             sources=[],
         )
+
+    def _infer_force(self, record: IncidentRecord, incident: Incident) -> None:
+        """The force of an incident whose file names none: one its source's words name (ACLED's
+        notes), else the territorial force of its place; marked as inferred on the incident."""
+        if record.force_hint and (named := self.vocabulary.force_in(record.force_hint)):
+            incident.force, incident.force_inference = named, "the words of its source"
+        elif found := self.vocabulary.force_of_place(
+            record.areas or place_parts(record.place), country=incident.country
+        ):
+            incident.force, incident.force_inference = found[0], f"its place ({found[1]})"
+            self.notes["force_of_place"] += 1
+        else:
+            self.notes["no_force"] += 1
 
     def _check_status(self, where: str, incident: Incident, status: str, is_new: bool) -> None:
         if (

@@ -98,6 +98,15 @@ class Incident(models.Model):
     force = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )
+    # How the force was found when nobody named it (an import that inferred it from the
+    # place, or from a source's words): shown beside it until someone sets the force.
+    force_inference = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Why the force is thought to be this one, when no one named it; empty when "
+        "it was given.",
+    )
     protest = models.ForeignKey(
         "cases.Protest", null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
@@ -105,6 +114,9 @@ class Incident(models.Model):
         max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
+    # ACLED's own coding of an event imported from ACLED, column by column as ACLED gave it,
+    # so that an ACLED export gives it back unchanged: analysts join it with ACLED's data.
+    acled_fields = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
