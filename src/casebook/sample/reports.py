@@ -374,9 +374,7 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
         date_precision=precision,
         place=_written_place(rng, event.place),
         latitude=event.place.latitude + rng.uniform(-0.003, 0.003) if with_coordinates else None,
-        longitude=event.place.longitude + rng.uniform(-0.003, 0.003)
-        if with_coordinates
-        else None,
+        longitude=event.place.longitude + rng.uniform(-0.003, 0.003) if with_coordinates else None,
         protest=event.protest_id if event.protest_id and rng.random() < 0.5 else None,
         acts=summaries,
         provisions=provisions,
@@ -385,9 +383,7 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
         summary=f"{written.text} {rng.choice(SPOT_SENTENCES).format(spot=event.spot)}"
         if rng.random() < 0.6
         else written.text,
-        photos=[studio.copy(rng, seed) for seed in event.photos]
-        if studio and shares_photo
-        else [],
+        photos=[studio.copy(rng, seed) for seed in event.photos] if studio and shares_photo else [],
         people_hashes=[p for p in event.people if knows_people and rng.random() < 0.8],
     )
 

@@ -102,7 +102,11 @@ def records_link(
     clock = time.perf_counter()
     db_api = _db_api(backend, spark_session)
     table = db_api.register(records_table(records))
-    settings = model if model is not None else linkage_settings(dialect=backend)
+    settings = (
+        model_for_backend(model, backend)
+        if model is not None
+        else linkage_settings(dialect=backend)
+    )
     linker = Linker(table, settings, log_level=None)
     logging.getLogger("splink").setLevel(logging.ERROR)
     seconds["load"] = time.perf_counter() - clock
@@ -181,9 +185,7 @@ def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> li
                 probability=float(row["match_probability"]),
                 weight=float(row["match_weight"]),
                 weights=weights,
-                levels={
-                    name: level_of(level_weights[name], weights[name]) for name in names
-                },
+                levels={name: level_of(level_weights[name], weights[name]) for name in names},
             )
         )
     return pairs
@@ -198,16 +200,33 @@ def _clusters(linker, predictions, threshold: float, ids: list[str]) -> dict[str
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
     )
-    found = {
-        str(row["unique_id"]): str(row["cluster_id"])
-        for row in clustered.as_record_list()
-    }
+    found = {str(row["unique_id"]): str(row["cluster_id"]) for row in clustered.as_record_list()}
     return {record_id: found.get(record_id, record_id) for record_id in ids}
 
 
 def _count_blocked_pairs(linker) -> int:
     counted = linker.inference.compute_blocked_pairs_for_predict()
     return int(counted.as_record_list()[0]["count"]) if "count" in counted.columns else 0
+
+
+def model_for_backend(model: dict, backend: str) -> dict:
+    """A trained model's parameters with the SQL of `backend`.
+
+    A saved splink model carries SQL in the dialect it was trained on; the parameters (the
+    prior, each level's m and u) carry over level by level onto the same settings written
+    for another backend, so a model trained on DuckDB scores the same on Spark.
+    """
+    target = linkage_settings(dialect=backend).get_settings(backend).as_dict()
+    if model.get("sql_dialect") == target["sql_dialect"]:
+        return model
+    target["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for trained, comparison in zip(model["comparisons"], target["comparisons"], strict=True):
+        levels = zip(trained["comparison_levels"], comparison["comparison_levels"], strict=True)
+        for trained_level, level in levels:
+            for key in ("m_probability", "u_probability"):
+                if key in trained_level:
+                    level[key] = trained_level[key]
+    return target
 
 
 def model_level_weights(model: dict) -> dict[str, dict[int, float]]:

@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     she so some such than that the their them then there these they this those through to
     up very was we were what when where which while who whom why will with would you your
     police officers officer protest protesters protester people person man woman later
-    today yesterday day week during told says say""".split()
+    today yesterday day week during told says say""".split()  # noqa: SIM905
 )
 
 

@@ -64,9 +64,7 @@ def _shared(column: str, dialect: str, at_least: int = 1) -> str:
 
 def _same_set(column: str, dialect: str) -> str:
     size_l = _size(column + "_l", dialect)
-    return (
-        f"{size_l} = {_size(column + '_r', dialect)} and {_common(column, dialect)} = {size_l}"
-    )
+    return f"{size_l} = {_size(column + '_r', dialect)} and {_common(column, dialect)} = {size_l}"
 
 
 def _day_gap() -> str:
@@ -133,7 +131,10 @@ def _comparison(name: str, levels: list[cll.CustomLevel], null_columns: tuple[st
     return CustomComparison(
         comparison_levels=[
             _null(*null_columns),
-            *(level.configure(m_probability=m) for level, m in zip(levels, starting)),
+            *(
+                level.configure(m_probability=m)
+                for level, m in zip(levels, starting[:-1], strict=True)
+            ),
             cll.ElseLevel().configure(m_probability=starting[-1]),
         ],
         output_column_name=name,
