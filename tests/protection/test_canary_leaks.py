@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from casebook.audit.models import AuditEntry
-from casebook.cases.models import Incident
+from casebook.cases.models import Incident, IncidentStatus
 from casebook.casework.drafts import ActDraft, IncidentDraft, PersonDraft
 from casebook.casework.services import incident_save
 from casebook.people.models import Involvement, Person
@@ -264,7 +264,8 @@ def requests_for(world: CanaryWorld) -> list[Request]:
                 f"transfer:export ({name}, default options)",
                 "POST",
                 export,
-                {"format": name},
+                # Every status: drafts must not leak either.
+                {"format": name, "statuses": IncidentStatus.values},
                 place="export",
             )
             for name in FORMATS
@@ -273,7 +274,7 @@ def requests_for(world: CanaryWorld) -> list[Request]:
             "transfer:export (asking for personal data)",
             "POST",
             export,
-            {"format": "json", "personal_data": "on"},
+            {"format": "json", "personal_data": "on", "statuses": IncidentStatus.values},
             place="personal-data export",
         ),
     ]

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
+from casebook.cases import rules
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.services import (
     incident_may_edit,
@@ -133,6 +134,8 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         for name in INCIDENT_FIELDS:
             if name in fields:
                 setattr(incident, name, fields[name])
+        if incident.force_inference and incident.force != before.get("force"):
+            incident.force_inference = ""  # someone chose the force: it is no longer a guess
         if creating and incident.date:
             incident.reference = reference_block(year=incident.date.year)[0]
         # Without a date there is no reference yet; the missing date is the error to report.
@@ -156,19 +159,13 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
             )
         errors.raise_any()
 
-        changes = _changed(before, incident, INCIDENT_FIELDS)
-        if creating:
-            changes = {k: v for k, v in changes.items() if v[1] not in (None, "")}
-        tags_after = ", ".join(t.name for t in tags)
-        if tags_after != tags_before:
-            changes["tags"] = [tags_before or None, tags_after or None]
-        for key, changed in (
-            ("acts", acts.changed),
-            ("sources", sources_changed),
-            ("people", people_changed),
-        ):
-            if changed and not creating:
-                changes[key] = None  # the rows' own entries hold the details
+        changes = _incident_changes(
+            before,
+            incident,
+            creating=creating,
+            tags=(tags_before, ", ".join(t.name for t in tags)),
+            rows={"acts": acts.changed, "sources": sources_changed, "people": people_changed},
+        )
         incident_reindex([incident.pk])
         if creating or changes:
             action = "cases.incident.created" if creating else "cases.incident.updated"
@@ -176,6 +173,27 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
                 action=action, instance=incident, actor=actor, incident=incident, changes=changes
             )
     return incident
+
+
+def _incident_changes(
+    before: dict,
+    incident: Incident,
+    *,
+    creating: bool,
+    tags: tuple[str, str],
+    rows: dict[str, bool],
+) -> dict:
+    """The incident's entry in the audit trail: its own fields, its tags, and which kinds
+    of row changed (the rows' own entries hold the details)."""
+    changes = _changed(before, incident, INCIDENT_FIELDS)
+    if creating:
+        return {k: v for k, v in changes.items() if v[1] not in (None, "")} | (
+            {"tags": [None, tags[1]]} if tags[1] else {}
+        )
+    if tags[0] != tags[1]:
+        changes["tags"] = [tags[0] or None, tags[1] or None]
+    changes |= {key: None for key, changed in rows.items() if changed}
+    return changes
 
 
 class _SavedActs(list):
@@ -346,6 +364,12 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
     return changed
 
 
+def _changes_details(before: dict, person: Person) -> bool:
+    """Does the form change the person's details or consent? (An old record kept without
+    consent can still be linked to another act; changing it needs the consent first.)"""
+    return any(before.get(name) != getattr(person, name) for name in PERSON_FIELDS)
+
+
 def _involvements(incident: Incident) -> dict[int, Involvement]:
     return {
         involvement.pk: involvement
@@ -404,6 +428,13 @@ def _save_people(
         consents = (person.consent_record, person.consent_share, person.consent_publish)
         if any(consents) and person.consent_given_at is None:
             person.consent_given_at = timezone.now()
+        consent = rules.person_details_problem(
+            has_details=bool(person.full_name or person.contact or person.address),
+            consent_record=person.consent_record,
+        )
+        if consent and (person.pk is None or _changes_details(before, person)):
+            errors.messages.setdefault(f"{prefix}consent_record", []).append(consent)
+            continue
         if not errors.check(prefix, person, exclude=["reference"]):
             continue
         creating = person.pk is None
