@@ -17,7 +17,7 @@ from casebook.people.models import Person
 from casebook.sources.models import Source
 from casebook.transfer.formats.casebook_json import incident_json
 from casebook.transfer.services import incident_record, incidents_export, incidents_import
-from tests.cases.test_editing import ARREST, INCIDENT, PERSON, SOURCE, editor_data
+from tests.casework.test_editing import ARREST, INCIDENT, PERSON, SOURCE, editor_data
 from tests.transfer.conftest import csv_bytes, incident_row
 
 pytestmark = pytest.mark.django_db
