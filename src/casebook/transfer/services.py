@@ -28,7 +28,7 @@ from casebook.accounts import roles
 from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.people.models import Involvement
-from casebook.redaction.services import incidents_with_approved_text
+from casebook.redaction.approved import incidents_with_approved_text
 from casebook.transfer.exporting import (
     IncidentExport,
     export_queryset,
