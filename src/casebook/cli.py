@@ -5,6 +5,7 @@ casebook demo [--size N]      init + synthetic sample + serve on http://127.0.0.
 casebook serve                serve the web interface
 casebook import FILE          import incidents (CSV, JSON, ACLED)
 casebook export               export incidents (CSV, JSON, ACLED) or the import template
+casebook extract FILE.jsonl   run the news extractor over articles (no database needed)
 """
 
 from __future__ import annotations
@@ -42,7 +43,14 @@ def prepare_environment(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = prepare_environment(list(sys.argv if argv is None else argv))
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1:
+        # Pure functions of their input files: no settings, database or secret key needed.
+        from casebook.monitor.extraction.commands import PURE_COMMANDS
+
+        if argv[1] in PURE_COMMANDS:
+            return PURE_COMMANDS[argv[1]](argv[2:])
+    argv = prepare_environment(argv)
     argv[0] = "casebook"
     from django.core.exceptions import ImproperlyConfigured
 

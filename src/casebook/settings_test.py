@@ -15,3 +15,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # helpers') never drop each other's PostgreSQL test database.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_casebook_{os.getpid()}"}  # noqa: F405
+
+# SQLite: a file, not Django's shared-cache memory database. In shared-cache mode a writer
+# locks whole tables against every other connection ("database table is locked", no busy
+# wait), which is not how a casebook runs: tests of workers, imports and pages running side
+# by side must meet WAL and the busy timeout exactly as an installation does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

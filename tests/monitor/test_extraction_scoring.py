@@ -138,3 +138,23 @@ def test_place_names_compare_leniently(gold_place, pred_place):
         [article("a", event(location=pred_place, acts=[act()]))],
     )
     assert scores["location"].accuracy == 1.0
+
+
+def test_balanced_accuracy_weighs_both_classes_alike():
+    gold = [article(f"p{n}", event(acts=[act(count=1)])) for n in range(9)]
+    gold.append(article("n0", relevant=False))
+    pred = [article(f"p{n}", event(acts=[act(count=1)])) for n in range(9)]
+    pred.append(article("n0", event(acts=[act(count=1)])))  # the only negative, called relevant
+    scores = score_extractions(gold, pred)
+    assert scores["relevance"].accuracy == 0.9
+    assert scores["relevance"].balanced_accuracy == 0.5
+    assert scores["acts"].balanced_accuracy is None  # not a yes/no field
+
+
+def test_acts_by_type_and_legal_basis_forgive_a_wrong_count():
+    basis = "Terrorism Act 2000 s13"
+    gold = [article("a", event(acts=[act(count=5, legal_basis=basis), act("seizure")]))]
+    pred = [article("a", event(acts=[act(count=6, legal_basis=basis), act("force")]))]
+    scores = score_extractions(gold, pred)
+    assert scores["acts"].tp == 0
+    assert (scores["acts_basis"].tp, scores["acts_basis"].fp, scores["acts_basis"].fn) == (1, 1, 1)

@@ -134,6 +134,18 @@ def test_an_enormous_file_is_skipped_without_being_read_whole(tmp_path):
     assert page.size == 10_001
 
 
+def test_hostile_json_lines_are_recorded_as_bad_input_and_the_rest_goes_on(tmp_path):
+    dump = tmp_path / "dump.jsonl"
+    good = json.dumps({"id": "fine", "text": "An invented council meeting about parking."})
+    dump.write_text("\n".join([("[" * 100_000), '{"id": ' + "9" * 5000 + "}", good]) + "\n")
+
+    report = ingest(dump, runner(), cap=CAP)
+
+    assert any("dump.jsonl line 1: not JSON (is nested more than" in e for e in report.errors)
+    assert any("dump.jsonl line 2: not JSON (holds a number" in e for e in report.errors)
+    assert Page.objects.filter(external_id="fine").exists()
+
+
 def test_a_syndicated_copy_is_linked_to_the_first_and_not_processed_again():
     run = runner()
     ingest(FIXTURES / "norwich-hospital-protest.html", run, cap=CAP)

@@ -158,6 +158,18 @@ def test_the_box_editor_refuses_malformed_boxes(client_for, image_derivative, pa
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("body", ["[" * 150_000, '{"boxes": ' + "9" * 5000 + "}"])
+def test_the_box_editor_refuses_hostile_json_without_a_server_error(
+    client_for, image_derivative, body
+):
+    response = client_for("coordinator").post(
+        reverse("redaction:boxes", args=[image_derivative.pk]),
+        body,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+
+
 def test_the_box_form_works_without_the_script(client_for, image_derivative):
     response = client_for("caseworker").post(
         reverse("redaction:boxes", args=[image_derivative.pk]), {"boxes": "[[5, 5, 50, 50]]"}

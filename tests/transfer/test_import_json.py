@@ -188,8 +188,8 @@ def test_a_name_too_long_to_keep_is_a_problem_named_by_place_not_value(coordinat
     report = incidents_import(file=document(incident(acts=[arrested(**person)])), actor=coordinator)
 
     assert [str(p) for p in report.problems] == [
-        "incidents[0].acts[0].people[0], full_name: Ensure this value has at most 200 "
-        "characters (it has 251)."
+        "incidents[0].acts[0].people[0], full_name: is longer than 200 characters (it has "
+        "251); shorten it."
     ]
     assert not Person.objects.exists()
 

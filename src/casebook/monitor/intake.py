@@ -11,7 +11,6 @@ The pages are handed to a *runner*: `InProcessRunner` runs the stages here and n
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Protocol
 from django.db import transaction
 from django.utils import timezone
 
+from casebook.lib.untrusted_json import UntrustedJsonError, json_loads_untrusted
 from casebook.monitor import reading
 from casebook.monitor.fetching import FEED_ACCEPT, HTML_ACCEPT, FetchError, parse_feed
 from casebook.monitor.models import Feed, Page
@@ -406,9 +406,9 @@ def _jsonl_document(line: bytes, *, where: str, cap: int) -> Document | IngestEr
     if len(line) > cap:
         return IngestError(f"{where}: larger than the cap")
     try:
-        record = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return IngestError(f"{where}: not JSON ({error})")
+        record = json_loads_untrusted(line)
+    except UntrustedJsonError as error:
+        return IngestError(f"{where}: not JSON ({error.syntax or error})")
     if not isinstance(record, dict):
         return IngestError(f"{where}: each line must be a JSON object")
     text, markup = record.get("text"), record.get("html")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from casebook.accounts import roles
 from casebook.cases.models import Incident
+from casebook.lib.untrusted_json import UntrustedJsonError, json_loads_untrusted
 from casebook.redaction import text as text_redaction
 from casebook.redaction.faces import ImageUnreadable
 from casebook.redaction.models import TEXT_FIELDS, DerivativeKind, RedactedDerivative
@@ -236,13 +237,16 @@ def spans(request, pk: int):
 
 
 def _boxes_from(request) -> list:
-    if request.content_type == "application/json":
-        if len(request.body) > MAX_JSON_BYTES:
-            raise ValueError("Too many boxes.")
-        payload = json.loads(request.body or b"{}")
-        boxes = payload.get("boxes") if isinstance(payload, dict) else None
-    else:
-        boxes = json.loads(request.POST.get("boxes") or "[]")
+    try:
+        if request.content_type == "application/json":
+            if len(request.body) > MAX_JSON_BYTES:
+                raise ValueError("Too many boxes.")
+            payload = json_loads_untrusted(request.body or b"{}")
+            boxes = payload.get("boxes") if isinstance(payload, dict) else None
+        else:
+            boxes = json_loads_untrusted(request.POST.get("boxes") or "[]")
+    except UntrustedJsonError as error:
+        raise ValueError(f"The boxes sent {error}") from None
     if not isinstance(boxes, list) or len(boxes) > MAX_BOXES:
         raise ValueError(f"Send a list of at most {MAX_BOXES} boxes.")
     for box in boxes:

@@ -125,6 +125,8 @@ class Planner:
         # The problems of each incident record (by id()), to leave it out with skip_invalid.
         self.problems_of: dict[int, list[Problem]] = defaultdict(list)
         self._current: IncidentRecord | None = None
+        # Fields whose value could not be resolved, left out of the next validation.
+        self._unresolved: set[str] = set()
         self.notes: dict[str, int] = defaultdict(int)
         self.new_sources: dict[str, Source] = {}
         # Where a new source with a problem was first given; other incidents citing it are
@@ -153,9 +155,13 @@ class Planner:
             return lookup(text)
         except ValueProblem as error:
             self.problem(where, name, str(error))
+            # Reported once: validating the instance must not add "cannot be null" for it.
+            self._unresolved.add(name.removeprefix("source_"))
             return None
 
     def validate(self, instance, where: str, exclude: list[str], names: dict | None = None):
+        exclude = [*exclude, *self._unresolved]
+        self._unresolved.clear()
         try:
             # Foreign keys were resolved from the codebook already, and uniqueness is the
             # upsert's job. Django checks each CheckConstraint with a SQL query per instance
@@ -164,9 +170,9 @@ class Planner:
             # still enforces them all.
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            for name, errors in error.error_dict.items():
                 label = "" if name == NON_FIELD_ERRORS else (names or {}).get(name, name)
-                self.problem(where, label, " ".join(messages))
+                self.problem(where, label, " ".join(in_our_words(e) for e in errors))
 
     # -- incidents --
 
@@ -241,6 +247,7 @@ class Planner:
         return {p.reference: p for p in Person.objects.filter(reference__in=refs)}
 
     def _plan_incident(self, record: IncidentRecord, incident: Incident | None) -> IncidentPlan:
+        self._unresolved.clear()
         is_new = incident is None
         where = record.where
         if is_new:
@@ -249,6 +256,8 @@ class Planner:
                 created_by=self.actor if is_user(self.actor) else None,
             )
         before = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+        # A position half read is no position: "give both" would repeat the problem.
+        unread_position = {"latitude", "longitude"} & record.unreadable
         for name in (
             "title",
             "summary",
@@ -259,6 +268,8 @@ class Planner:
             "latitude",
             "longitude",
         ):
+            if unread_position and name in ("latitude", "longitude"):
+                continue
             value = getattr(record, name)
             if value not in (None, ""):
                 setattr(incident, name, value)
@@ -587,12 +598,41 @@ class Planner:
             source,
             where,
             ["channel", "text_sha256"],
-            {name: f"{prefix}{name}" for name in ("title", "url", "publisher")},
+            {field.name: f"{prefix}{field.name}" for field in Source._meta.fields},
         )
         if len(self.problems) > problems_before:
             self.invalid_sources[record.identity] = where
         self.new_sources[record.identity] = source
         return source
+
+
+def in_our_words(error: ValidationError) -> str:
+    """A model's validation error worded for the person who made the file.
+
+    Our own rules (`clean()`) are worded already; Django's field checks are not ("Ensure this
+    value has at most 300 characters"), so the usual ones are said again here.
+
+    >>> in_our_words(ValidationError("x", code="max_length", params={"limit_value": 300,
+    ...     "show_value": 412}))
+    'is longer than 300 characters (it has 412); shorten it.'
+    """
+    params = error.params or {}
+    if error.code == "max_length":
+        return (
+            f"is longer than {params['limit_value']:,} characters (it has "
+            f"{params['show_value']:,}); shorten it."
+        )
+    if error.code in {"null", "blank", "required"}:
+        return "is empty; give a value."
+    if error.code == "max_value":
+        return f"is larger than {params['limit_value']:,}, more than Casebook keeps; check it."
+    if error.code == "min_value":
+        return f"is smaller than {params['limit_value']:,}; check it."
+    if error.code == "invalid" and "URL" in str(error.message):
+        return "is not a web address; write it in full, e.g. https://news.example/story."
+    if error.code == "invalid_choice":
+        return f"{params.get('value')!r} is not one of the values this column takes."
+    return " ".join(error.messages)
 
 
 def is_user(actor) -> bool:

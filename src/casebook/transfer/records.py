@@ -34,6 +34,15 @@ class ValueProblem(ValueError):
     """A single value could not be read; the message says what would be accepted."""
 
 
+class UnreadableFile(ValueError):
+    """A format cannot read on past this point (a CSV cell over the field limit): the whole
+    file has this problem, and no skipping of rows gets round it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
 @dataclass
 class OutcomeRecord:
     where: str
@@ -130,6 +139,9 @@ class IncidentRecord:
     # The file's own items this incident was read from (CSV rows, JSON positions), so that a
     # rejected incident goes to the rejects file exactly as the file gave it.
     items: list[int] = field(default_factory=list)
+    # Fields whose value could not be read (reported already): checks that involve them
+    # would only repeat the problem in other words.
+    unreadable: set[str] = field(default_factory=set)
 
 
 MAX_PROBLEMS = 1000  # past this the file is surely in the wrong layout; stop counting

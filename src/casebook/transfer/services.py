@@ -48,6 +48,7 @@ from casebook.transfer.records import (
     Problem,
     Skipped,
     SourceRecord,
+    UnreadableFile,
 )
 from casebook.transfer.rejecting import Rejection
 from casebook.transfer.vocabulary import Vocabulary
@@ -174,9 +175,9 @@ def incidents_import(
         if whole_file:
             report.problems = whole_file
             return report
-    to_plan = [
-        r for r in records if id(r) not in duplicates and (rejected is None or r not in rejected)
-    ]
+    # Incidents with a problem found reading are planned too (and then left out), so that
+    # the report has every problem of the file at once, not one round of fixes at a time.
+    to_plan = [r for r in records if id(r) not in duplicates]
     _plan_and_write(
         to_plan,
         actor=actor,
@@ -189,6 +190,7 @@ def incidents_import(
         progress=progress,
     )
     _add_notes(report, records)
+    report.problems = _once_in_file_order(incident_format, report.problems)
     if rejected is not None and rejected.by_item:
         report.problems = rejected.problems
         report.rejected, report.rejected_rows = rejected.incidents, len(rejected.by_item)
@@ -217,7 +219,7 @@ def _read(
     duplicates: set[int] = set()
     seen_ids: dict[str, str] = {}
     stream = io.StringIO(text) if progress is None else _CountingText(text, progress)
-    for item in incident_format.read(stream):
+    for item in _items(incident_format, stream):
         if isinstance(item, Problem):
             problems.append(item)
         elif isinstance(item, Skipped):
@@ -243,6 +245,14 @@ def _read(
         if len(problems) >= MAX_PROBLEMS and not skip_invalid:
             break
     return records, problems, duplicates
+
+
+def _items(incident_format: IncidentFormat, stream: TextIO) -> Iterator:
+    """What the format reads, ending with the problem that stopped it if it could not go on."""
+    try:
+        yield from incident_format.read(stream)
+    except UnreadableFile as error:
+        yield error.problem
 
 
 def _plan_and_write(
@@ -301,6 +311,12 @@ def _plan_and_write(
             report.problems = problems + planner.problems
         if report.dry_run or (rejected is None and report.problems):
             transaction.set_rollback(True)
+
+
+def _once_in_file_order(incident_format: IncidentFormat, problems: list[Problem]) -> list[Problem]:
+    """Each problem once, row by row (those of the whole file first), as the file is fixed."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: incident_format.item_of(p.where) or 0)
 
 
 def _add_notes(report: ImportReport, records: list[IncidentRecord]) -> None:

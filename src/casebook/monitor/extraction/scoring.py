@@ -12,7 +12,9 @@ exact for the one-to-three events per article this data has, and it is easy to e
 
 **Fields.**
 
-- relevance: precision, recall and F1 of ``relevant``.
+- relevance: precision, recall and F1 of ``relevant``, and its balanced accuracy (the mean of
+  the recall on relevant and on non-relevant articles), which a set with few negatives cannot
+  flatter.
 - force, location, date, total_arrests: a predicted non-null value is a true positive when the
   aligned gold event has the same value, otherwise a false positive; a gold non-null value that
   was not matched is a false negative. ``accuracy`` is the share of gold events whose aligned
@@ -20,6 +22,8 @@ exact for the one-to-three events per article this data has, and it is easy to e
   have a date.
 - acts: the multiset of (type, count, legal_basis) of each aligned pair; matches are true
   positives, the rest (and the acts of unaligned events) false positives or negatives.
+- acts_basis: the same on (type, legal_basis) alone, so that a wrong count is told apart from a
+  wrong or missing act.
 - trigger: over all acts, a predicted non-null trigger is correct when it sits on an act matched
   as above whose gold trigger is the same.
 
@@ -39,13 +43,17 @@ __all__ = ["TARGETS", "FieldScore", "score_extractions"]
 
 EVENT_FIELDS = ("force", "location", "date", "total_arrests")
 TARGETS = {
-    "relevance": ("f1", 0.95),
-    "acts": ("f1", 0.85),
-    "force": ("accuracy", 0.95),
-    "total_arrests": ("accuracy", 0.90),
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.80),
+    "acts_basis": ("f1", 0.88),
+    "force": ("accuracy", 0.90),
+    "location": ("accuracy", 0.85),
     "date": ("accuracy", 0.85),
+    "total_arrests": ("accuracy", 0.80),
+    "trigger": ("f1", 0.65),
 }
-"""The issue's quality targets: field -> (measure, minimum)."""
+"""The quality targets on real articles the rules were not written against (issue 14):
+field -> (measure, minimum)."""
 
 
 @dataclass
@@ -57,6 +65,8 @@ class FieldScore:
     fn: int = 0
     correct: int = 0
     total: int = 0
+    tn: int = 0  # counted for the yes/no field (relevance) only
+    binary: bool = False
 
     @property
     def precision(self) -> float | None:
@@ -77,6 +87,13 @@ class FieldScore:
     def accuracy(self) -> float | None:
         return self.correct / self.total if self.total else None
 
+    @property
+    def balanced_accuracy(self) -> float | None:
+        """Mean recall over the two classes of a yes/no field; None for other fields."""
+        if not self.binary or not (self.tp + self.fn) or not (self.tn + self.fp):
+            return None
+        return (self.tp / (self.tp + self.fn) + self.tn / (self.tn + self.fp)) / 2
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "tp": self.tp,
@@ -86,6 +103,7 @@ class FieldScore:
             "recall": self.recall,
             "f1": self.f1,
             "accuracy": self.accuracy,
+            "balanced_accuracy": self.balanced_accuracy,
             "correct": self.correct,
             "total": self.total,
         }
@@ -113,6 +131,10 @@ def _norm(name: str, value: Any) -> Any:
 
 def _act_key(act: Mapping[str, Any]) -> tuple[Any, ...]:
     return (act.get("type"), act.get("count"), _norm("legal_basis", act.get("legal_basis")))
+
+
+def _basis_key(act: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (act.get("type"), _norm("legal_basis", act.get("legal_basis")))
 
 
 def _act_overlap(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> float:
@@ -194,13 +216,19 @@ def _score_acts(
             trigger.fp += pt is not None
     acts.fp += len(remaining)
     trigger.fp += sum(p.get("trigger") is not None for p in remaining)
+    basis = report["acts_basis"]
+    gold_keys = Counter(_basis_key(a) for a in gold)
+    pred_keys = Counter(_basis_key(a) for a in pred)
+    basis.tp += sum((gold_keys & pred_keys).values())
+    basis.fp += sum((pred_keys - gold_keys).values())
+    basis.fn += sum((gold_keys - pred_keys).values())
 
 
 def score_extractions(
     gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[str, Any]]
 ) -> dict[str, FieldScore]:
     """Field scores of *pred* against *gold* (both in the extraction format), keyed by field:
-    relevance, force, location, date, total_arrests, acts, trigger, country.
+    relevance, force, location, date, total_arrests, country, acts, acts_basis, trigger.
 
     >>> gold = [{"id": "a", "relevant": True, "events": [{"force": "F", "location": "L",
     ...          "date": None, "total_arrests": 2, "acts": [{"type": "arrest", "count": 2}]}]}]
@@ -209,8 +237,9 @@ def score_extractions(
     (1.0, 1.0)
     """
     report = _Report()
-    for name in ("relevance", *EVENT_FIELDS, "country", "acts", "trigger"):
+    for name in ("relevance", *EVENT_FIELDS, "country", "acts", "acts_basis", "trigger"):
         report[name]
+    report["relevance"].binary = True
     predicted = {p["id"]: p for p in pred}
     for g in gold:
         p = predicted.get(g["id"], {"relevant": False, "events": []})
@@ -220,6 +249,7 @@ def score_extractions(
         relevance.fp += p_rel and not g_rel
         relevance.fn += g_rel and not p_rel
         relevance.correct += g_rel == p_rel
+        relevance.tn += not g_rel and not p_rel
         relevance.total += 1
         g_events = list(g.get("events") or [])
         p_events = list(p.get("events") or []) if p_rel else []

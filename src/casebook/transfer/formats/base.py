@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Protocol, TextIO
 
-from casebook.transfer.records import IncidentRecord, Problem, Skipped
+from casebook.transfer.records import IncidentRecord, Problem, Skipped, UnreadableFile
 
 ReadItem = IncidentRecord | Problem | Skipped
 
@@ -117,24 +117,45 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     """
     first = stream.readline()
     delimiter = _delimiter(first)
-    header = [name.strip().lower() for name in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        names = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error as error:
+        raise UnreadableFile(_csv_problem(error, 1)) from None
+    header = [name.strip().lower() for name in names]
     reader = csv.reader(stream, delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         # Numbered as a spreadsheet shows them (the header is row 1), even when a cell
         # holds several lines.
-        for row, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            yield (
-                row,
-                {
-                    name: spreadsheet_unsafe(values[i].strip()) if i < len(values) else ""
-                    for i, name in enumerate(header)
-                },
-            )
+        row = 1
+        try:
+            for row, values in enumerate(reader, start=2):  # noqa: B007 (read after the loop)
+                if not any(v.strip() for v in values):
+                    continue
+                yield (
+                    row,
+                    {
+                        name: spreadsheet_unsafe(values[i].strip()) if i < len(values) else ""
+                        for i, name in enumerate(header)
+                    },
+                )
+        except csv.Error as error:
+            raise UnreadableFile(_csv_problem(error, row + 1)) from None
 
     return header, rows()
+
+
+def _csv_problem(error: csv.Error, row: int) -> Problem:
+    """A CSV reader's error as a problem of the whole file: past it, no row can be trusted."""
+    if "field larger than field limit" in str(error):
+        return Problem(
+            "The file",
+            "",
+            f"row {row} has a cell of more than {csv.field_size_limit():,} characters, more "
+            "than Casebook reads from a CSV cell. Shorten it, or check that every quote in the "
+            "rows above it is closed (an unclosed quote runs on to the end of the file).",
+        )
+    return Problem("The file", "", f"row {row} cannot be read as CSV ({error}).")
 
 
 PROBLEMS_COLUMN = "problems"

@@ -126,6 +126,8 @@ class _IncidentBuilder:
         self.seen: dict[str, tuple[int, str]] = {}
         self.acts: dict[str, ActRecord] = {}
         self.sources: dict[str, SourceRecord] = {}
+        # Columns whose value had a problem: "is empty" would only repeat it.
+        self.failed: set[str] = set()
 
     def take(
         self,
@@ -154,6 +156,7 @@ class _IncidentBuilder:
             value = convert(raw) if convert else raw
         except ValueProblem as error:
             problems.append(Problem(f"Row {row}", column, str(error)))
+            self.failed.add(column)
             return
         setattr(self.record, column, value)
 
@@ -342,8 +345,9 @@ class CasebookCsv(CsvRejects):
             record.acts = list(builder.acts.values())
             record.sources = list(builder.sources.values())
             record.items = builder.rows
+            record.unreadable = builder.failed
             for column in REQUIRED_COLUMNS:
-                if not getattr(record, column):
+                if not getattr(record, column) and column not in builder.failed:
                     yield Problem(
                         record.where,
                         column,

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from casebook.lib.untrusted_json import UntrustedJsonError, json_loads_untrusted
 from casebook.transfer.formats.base import ReadItem, write_parts
 from casebook.transfer.records import (
     ActRecord,
@@ -49,6 +50,8 @@ class _Reader:
         self.where = where
         self.data = data if isinstance(data, dict) else {}
         self.problems = problems
+        # Keys whose value had a problem: "is missing" would only repeat it.
+        self.failed: set[str] = set()
         if not isinstance(data, dict):
             problems.append(Problem(where, "", "should be an object ({…})."))
 
@@ -59,6 +62,7 @@ class _Reader:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value).strip()
         self.problems.append(Problem(self.where, key, "should be text."))
+        self.failed.add(key)
         return ""
 
     def convert(self, key: str, parse, default=None):
@@ -69,6 +73,7 @@ class _Reader:
             return parse(raw if isinstance(raw, bool) else str(raw))
         except ValueProblem as error:
             self.problems.append(Problem(self.where, key, str(error)))
+            self.failed.add(key)
             return default
 
     def items(self, key: str) -> list:
@@ -173,10 +178,16 @@ def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRe
     if parsed:
         record.date, record.date_precision = parsed
     record.date_precision = r.text("date_precision") or record.date_precision
+    record.unreadable = r.failed
     for key in ("title", "date"):
-        if not getattr(record, key):
+        if not getattr(record, key) and key not in r.failed:
             problems.append(Problem(where, key, f"is missing; every incident needs a {key}."))
-    record.tags = [str(tag).strip() for tag in r.items("tags") if str(tag).strip()]
+    for tag in r.items("tags"):
+        if isinstance(tag, str | int | float) and not isinstance(tag, bool):
+            if str(tag).strip():
+                record.tags.append(str(tag).strip())
+        else:
+            problems.append(Problem(where, "tags", 'should be a list of words, e.g. ["kettling"].'))
     record.acts = [
         _read_act(_inner(where, f"acts[{i}]"), item, problems)
         for i, item in enumerate(r.items("acts"))
@@ -195,8 +206,8 @@ def _starts_as_lines(text: str) -> bool:
     """Is this JSON Lines (one object per line) rather than one JSON document?"""
     first = next((line for line in text.splitlines() if line.strip()), "")
     try:
-        return isinstance(json.loads(first), dict)
-    except json.JSONDecodeError:
+        return isinstance(json_loads_untrusted(first), dict)
+    except UntrustedJsonError:
         return False
 
 
@@ -243,16 +254,16 @@ class CasebookJson:
 
     def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
         try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
+            document = json_loads_untrusted(text)
+        except UntrustedJsonError:
             document = None  # JSON Lines: `read` found no document either
         found: dict[int, Any] = {}
         if document is None or _is_one_incident(document):
             for number, line in _lines(text):
                 if number in rejected:
                     try:
-                        found[number] = json.loads(line)
-                    except json.JSONDecodeError:
+                        found[number] = json_loads_untrusted(line)
+                    except UntrustedJsonError:
                         found[number] = {"unreadable_line": line}
         else:
             incidents = document.get("incidents") if isinstance(document, dict) else document
@@ -268,16 +279,12 @@ class CasebookJson:
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
         text = stream.read()
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
+            data = json_loads_untrusted(text)
+        except UntrustedJsonError as error:
             if _starts_as_lines(text):
                 yield from self._read_lines(text)
                 return
-            yield Problem(
-                "The file",
-                "",
-                f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno}).",
-            )
+            yield Problem("The file", "", str(error))
             return
         if _is_one_incident(data):
             yield from self._read_lines(text)
@@ -310,14 +317,14 @@ class CasebookJson:
         for number, line in _lines(text):
             where = f"Line {number}"
             try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield Problem(
-                    where,
-                    "",
-                    f"is not valid JSON ({error.msg} at column "
-                    f"{error.colno}); each line holds one incident.",
+                item = json_loads_untrusted(line)
+            except UntrustedJsonError as error:
+                reason = (
+                    f"is not valid JSON ({error.syntax.msg} at column {error.syntax.colno})"
+                    if error.syntax
+                    else str(error).rstrip(".")
                 )
+                yield Problem(where, "", f"{reason}; each line holds one incident.")
                 continue
             problems: list[Problem] = []
             record = _read_incident(where, item, problems)
