@@ -25,6 +25,7 @@ __all__ = [
     "full_dates_in",
     "infer_published",
     "parse_published",
+    "resolve_chains",
 ]
 
 _MONTHS = {
@@ -67,6 +68,12 @@ _RELATIVE = re.compile(
     r"|\b(?P<word>yesterday|today|tonight|last\s+night|this\s+(?:morning|afternoon|evening)|"
     r"earlier\s+today)(?P<wposs>['’]s)?"
     r"|\b(?P<weekend>(?:this|last|over\s+the|the|at\s+the)\s+weekend)"
+    r"|\b(?P<chain>(?:the|a)\s+day\s+(?:before|earlier|later|after)|the\s+(?:previous|next|"
+    r"following)\s+day|(?P<days>two|three|four|five|six|2|3|4|5|6)\s+days\s+(?:later|earlier|"
+    r"before|after))\b"
+    r"|\b(?P<period>last\s+(?:week|month|year)|earlier\s+this\s+(?:month|year)|"
+    r"(?:a|one)\s+(?:week|month|year)\s+(?:ago|earlier|before)|the\s+previous\s+(?:week|month|"
+    r"year))\b"
     r"|\b(?P<named>Armistice\s+Day|Remembrance\s+(?:Sunday|Day)|Christmas\s+(?:Day|Eve)|"
     r"Boxing\s+Day|New\s+Year['’]s\s+(?:Day|Eve)|Bonfire\s+Night|Guy\s+Fawkes\s+Night|"
     r"May\s+Day|Valentine['’]s\s+Day|Hallowe['’]?en|Good\s+Friday|Easter\s+(?:Sunday|Monday))"
@@ -367,6 +374,14 @@ def _relative(
             value = published - dt.timedelta(days=back)
         key = value.isoformat() if value else f"?{word}"
         return DateMention(m.start(), m.end(), key, value, protest or bool(m.group("wposs")))
+    if m.group("chain"):
+        words = m.group("chain").lower()
+        days = _CHAIN_DAYS.get((m.group("days") or "one").lower(), 1)
+        step = -days if re.search(r"before|earlier|previous", words) else days
+        return DateMention(m.start(), m.end(), f"?chain{step:+d}", None, protest)
+    if m.group("period"):
+        key = "?period-" + re.sub(r"\s+", "-", m.group("period").lower())
+        return DateMention(m.start(), m.end(), key, None, protest)
     if m.group("weekend"):
         label = "last-weekend" if m.group("weekend").lower().startswith("last") else "weekend"
         return DateMention(m.start(), m.end(), f"?{label}", None, protest)
@@ -381,6 +396,31 @@ def _relative(
             value = _named_day(name, published.year - 1)
     key = value.isoformat() if value else f"?{name.lower()}"
     return DateMention(m.start(), m.end(), key, value, protest)
+
+
+_CHAIN_DAYS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_CHAIN_DAYS.update({str(n): n for n in range(2, 7)})
+
+
+def resolve_chains(mentions: list[DateMention]) -> list[DateMention]:
+    """ "Arrests on Sunday. The day before, ...": a day counted from the date told before it.
+
+    >>> sunday = DateMention(0, 6, "2024-08-04", dt.date(2024, 8, 4))
+    >>> before = DateMention(20, 34, "?chain-1", None)
+    >>> resolve_chains([sunday, before])[1].value
+    datetime.date(2024, 8, 3)
+    """
+    resolved: list[DateMention] = []
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.key.startswith("?chain"):
+            anchor = next((m for m in reversed(resolved) if m.value is not None), None)
+            if anchor is not None and anchor.value is not None:
+                value = anchor.value + dt.timedelta(days=int(mention.key[6:]))
+                mention = DateMention(
+                    mention.start, mention.end, value.isoformat(), value, mention.protest
+                )
+        resolved.append(mention)
+    return resolved
 
 
 _PROTEST_BEFORE = re.compile(

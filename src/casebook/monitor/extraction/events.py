@@ -23,7 +23,7 @@ Nothing is ever summed into a number the text does not state.
 
 from __future__ import annotations
 
-from casebook.monitor.extraction.acts import Act
+from casebook.monitor.extraction.act import Act
 
 __all__ = ["settle_event"]
 
@@ -62,17 +62,23 @@ def _link_subsets(arrests: list[Act]) -> None:
 
 def _dedupe_counts(acts: list[Act]) -> list[Act]:
     kept: list[Act] = []
+    by_count: dict[tuple[str, int | None], list[Act]] = {}
     for act in acts:
         twin = next(
             (
                 k
-                for k in kept
-                if k.type == act.type
-                and k.count is not None
-                and k.count == act.count
+                for k in by_count.get((act.type, act.count), ())
+                if k.count is not None
                 and not act.item
                 and not act.additive
                 and k.legal_basis in (None, act.legal_basis)
+                # "a man ... a woman": two people; "a man ... the man": one.
+                and not (
+                    act.type in {"arrest", "charge"}
+                    and act.implicit_one
+                    and k.implicit_one
+                    and not (act.definite or act.headline or k.headline)
+                )
             ),
             None,
         )
@@ -80,6 +86,8 @@ def _dedupe_counts(acts: list[Act]) -> list[Act]:
             _merge(twin, act)
         else:
             kept.append(act)
+            if act.count is not None:
+                by_count.setdefault((act.type, act.count), []).append(act)
     return kept
 
 
@@ -115,10 +123,47 @@ def _fold_references(acts: list[Act]) -> list[Act]:
     return kept
 
 
+def _same_power(a: Act, b: Act) -> bool:
+    """Orders under two sections ("conditions under sections 12 and 14") are two acts."""
+    return a.legal_basis is None or b.legal_basis is None or a.legal_basis == b.legal_basis
+
+
+def _drop_nested(acts: list[Act]) -> list[Act]:
+    """ "48 arrested, including six who locked on": the six stay inside the 48."""
+    return [
+        a
+        for a in acts
+        if not (
+            a.nested
+            and any(
+                b.type == a.type and not b.nested and (b.count or 0) > (a.count or 0) for b in acts
+            )
+        )
+    ]
+
+
+def _total_told_before_its_parts(counted: list[Act]) -> Act | None:
+    """ "Police arrested 14 people. Six were held for X and three for Y": the 14 is the total
+    and the six and the three are parts of it, though they do not add up (the rest is not said,
+    so nothing is invented for it)."""
+    if len(counted) < 2:
+        return None
+    first, parts = counted[0], counted[1:]
+    if first.additive or first.nested or first.implicit_one or first.count is None:
+        return None
+    if first.offence or first.legal_basis:
+        return None  # "857 held for X and 33 for Y": two groups, not a total and its part
+    if any(p.additive or p.sibling is first or (p.count or 0) >= first.count for p in parts):
+        return None
+    if all(p.implicit_one for p in parts) or sum(p.count or 0 for p in parts) > first.count:
+        return None
+    return first
+
+
 def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     """The acts an event reports, its total arrests, and the act that stated the total."""
     acts = _dedupe_counts(sorted(acts, key=lambda a: (a.anchor[0], a.segment[0])))
-    acts = _fold_references(acts)
+    acts = _drop_nested(_fold_references(acts))
     arrests = [a for a in acts if a.type == "arrest"]
     _link_subsets(arrests)
     present = {id(a) for a in acts}
@@ -143,6 +188,10 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                 total, total_act = act.count, act
                 break
 
+    if total is None:
+        total_act = _total_told_before_its_parts(counted)
+        total = total_act.count if total_act else None
+
     if total_act is not None:
         rest = [a for a in arrests if a is not total_act]
         if rest:
@@ -150,8 +199,18 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     remaining = [a for a in acts if a.type == "arrest"]
     specific = [a for a in remaining if a.count is not None or a.offence is not None]
     if specific:
+        # A bare "arrests were made" says nothing the specific acts do not, unless it names a
+        # kind of conduct none of them has ("organisers were arrested").
+        told = {a.trigger for a in specific}
         acts = [
-            a for a in acts if not (a.type == "arrest" and a.count is None and a.offence is None)
+            a
+            for a in acts
+            if not (
+                a.type == "arrest"
+                and a.count is None
+                and a.offence is None
+                and (a.trigger is None or a.trigger in told)
+            )
         ]
     if total is None:
         remaining = [a for a in acts if a.type == "arrest"]
@@ -160,7 +219,7 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         alone = only is not None and (
             not only.additive or only.sibling is None or id(only.sibling) not in present
         )
-        if only is not None and only.count is not None and alone:
+        if only is not None and only.count is not None and alone and not only.implicit_one:
             total, total_act = only.count, only
 
     # "Three men were charged ... Two with X and one with Y": the three is the sum of its parts.
@@ -181,6 +240,7 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                     if k.type == act.type
                     and k.count is None
                     and k.kind_of == act.kind_of
+                    and _same_power(k, act)
                     and (
                         act.type != "arrest"
                         or (k.offence or "").lower() == (act.offence or "").lower()
@@ -193,7 +253,12 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                 continue
             if act.type != "arrest":
                 counted_twin = next(
-                    (k for k in settled if k.type == act.type and k.kind_of == act.kind_of), None
+                    (
+                        k
+                        for k in settled
+                        if k.type == act.type and k.kind_of == act.kind_of and _same_power(k, act)
+                    ),
+                    None,
                 )
                 if counted_twin is not None:
                     _merge(counted_twin, act)

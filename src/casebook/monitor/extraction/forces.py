@@ -115,6 +115,9 @@ _NAMED_FORCE = re.compile(
     r"(?P<kind>Police\s+Department|Police\s+Dept\.?|Police\s+Bureau|Police\s+Service|"
     r"Police\s+Force|Constabulary|Sheriff['’]s\s+(?:Office|Department)|State\s+Police|"
     r"Highway\s+Patrol|Gendarmerie|Police)(?![\w-])"
+    # "Cardiff Bay Police Station", "the Police Federation": a place or a body, not a force.
+    r"(?!\s+(?:[Ss]tation|HQ|[Hh]eadquarters|Federation|[Cc]ommissioner|[Cc]ollege|[Ss]cotland\s+"
+    r"Federation))"
 )
 _CITY_POLICE = re.compile(r"(?<![\w-])(?P<place>(?:[A-Z][\w'’-]+[ \t]+){1,3}?)police(?![\w-])")
 # Capitalised words that describe police rather than name a force.

@@ -193,6 +193,7 @@ PEOPLE = rf"(?:{_PEOPLE_WORDS})"
 _ANCHOR_SOURCE = (
     r"(?P<arrest>\barrest(?:ed|s|ing)\b|\bre-arrested\b|\bdetain(?:ed|ees|ing)\b|"
     r"\bdetentions\b|\bheld\b|\btaken\s+into\s+(?:police\s+)?custody\b|\bapprehended\b|"
+    r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"
@@ -200,7 +201,8 @@ _ANCHOR_SOURCE = (
     r"\btowed\b)"
     r"|(?P<stop_search>\bstop(?:ped)?[- ]and[- ]search(?:ed|es)?\b|"
     r"\b(?:section|s\.?)\s*60(?:AA)?\s+(?:order|authorisation|authorization|powers?)\b|"
-    r"\b(?:authorisation|authorization|order)\s+under\s+(?:section|s\.?)\s*60(?:AA)?\b)"
+    r"\b(?:authorisations?|authorizations?|orders?|powers?)\s+under\s+(?:sections?|ss?\.?)\s*"
+    r"(?:60(?:AA)?|44|47A)\b)"
     r"|(?P<dispersal>\bdispers(?:ed|al\s+(?:order|notice|zone|powers?|direction)s?|ing|e)\b|"
     r"\b(?:ordered|told|forced)\s+(?:\w+\s+){0,3}?to\s+disperse\b|"
     r"\bdeclared\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:unlawful|illegal)\s+assembly\b|"
@@ -212,7 +214,9 @@ _ANCHOR_SOURCE = (
     r"\s+(?:from|off|out)\b|"
     r"\bclear\s+(?:the\s+|a\s+)(?:[\w-]+\s+){0,2}?(?:road|roadway|roads|street|streets|freeway|"
     r"highway|motorway|carriageway|bridge|square|junction|area|camp|encampment|site)\b|"
-    r"\bcleared\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?(?:square|road|street|site|camp|"
+    r"\bcleared\s+(?:(?:all|most|many|some|much|part|hundreds|dozens|scores|the\s+rest|the\s+last|"
+    r"the\s+remaining|remaining)\s+(?:of\s+)?)?(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:square|road|street|site|camp|tents|"
     r"encampment|area|protesters|bridge|crowds?|junction|roundabout|motorway|station|building|"
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
@@ -220,6 +224,8 @@ _ANCHOR_SOURCE = (
     r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
+    r"\b(?:(?:used|using|invoked|invoking)\s+)?(?:powers?|orders?|conditions|restrictions|"
+    r"notices?|directions?)\s+under\s+(?:sections?|ss?\.?)\s*(?:12|13|14|14A|14ZA|34|35)\b|"
     r"\b(?:section|s\.?)\s*(?:12|14|14ZA|35)\s+(?:conditions?|orders?|notices?|restrictions?|"
     r"directions?)\s+(?:under\s+(?:the\s+)?(?:[\w,()]+\s+){1,10}?)?"
     r"(?:was|were|had\s+been|has\s+been|have\s+been|is|are)\s+"
@@ -249,7 +255,9 @@ _ANCHOR_SOURCE = (
     r"\bappeal(?:ed|ing|s)?\b(?:\s+[\w-]+){0,5}?\s+(?:to\s+)?(?:identify|trace|find|locate)\b|"
     r"\bappeal\s+to\s+(?:help\s+)?identify\b|"
     r"\b(?:want|wish|like|hope)\s+to\s+(?:identify|trace)\b)"
-    r"|(?P<home_visit>\b(?:visited|called\s+at|turned\s+up\s+at|knocked\s+on|came\s+to)\s+"
+    r"|(?P<home_visit>\b(?:visited|called\s+(?:round\s+)?(?:at|to)|called\s+round|"
+    r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+to|went\s+to|"
+    r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
     r"(?:[\w'’-]+\s+){0,3}?(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
     r"\btickets\b|\bsummonses\b|\bcitations\b|"
@@ -277,7 +285,8 @@ _ANCHOR_FIRST_WORDS = words(
     "published shared posted circulated put appeal want wish like hope visited called turned "
     "knocked came home infringement fixed penalty fined fines intercept kettl contained "
     "tickets summonses citations used break "
-    "checkpoint separat"
+    "checkpoint separat took attended went arrived showed powers powers orders conditions "
+    "restrictions notices directions authorisations authorizations invoked invoking using"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
 
@@ -330,6 +339,8 @@ CUMULATIVE = re.compile(
     r"\bthroughout\s+the\s+(?:campaign|protests|fortnight|week|month|summer|year)\b|"
     r"\bduring\s+the\s+(?:campaign|fortnight|two\s+weeks|month)\b|\bin\s+total\s+since\b|"
     r"\bsince\s+the\s+(?:ban|proscription|campaign)\b|"
+    r"\bsince\s+(?:the|it|they|[\w-]+)\s+(?:[\w-]+\s+){0,2}?(?:was|were)\s+(?:banned|proscribed|"
+    r"outlawed)\b|"
     r"\bsince\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,6}?(?:began|started|launched|"
     r"got\s+under\s+way|kicked\s+off)\b|"
     r"\bsince\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|"
@@ -365,9 +376,29 @@ UNRELATED_CRIME = re.compile(
     r"\b(?:murder\w*|stabb\w*|drugs?|cannabis|cocaine|heroin|robbery|robberies|burglar\w*|"
     r"theft|shoplift\w*|fraud|rape|sexual|grooming|homicide|manslaughter|kidnap\w*|"
     r"trafficking|knife\s+crime|drink[- ]driving|speeding|firearms?|shooting|gang|atrocity|"
-    r"killed|killing|domestic|child\s+abuse|indecent|warrant)\b",
+    r"killed|killing|domestic|child\s+abuse|indecent|warrant|stolen|stealing|stole|"
+    r"(?:anti-?social|antisocial)\s+behaviour\s+by)\b",
     _I,
 )
+# Sport: "12 fans arrested after disorder at the match" is no protest, though "disorder" is a
+# protest word elsewhere.
+SPORT = re.compile(
+    r"\b(?:match(?:es)?|fixture|kick-off|final\s+whistle|half-time|football|footballers?|"
+    r"stadium|derby|fans|supporters|terraces|pitch\s+invasion|Premier\s+League|Championship|"
+    r"cup\s+(?:tie|final))\b",
+    _I,
+)
+# Protest words that say nothing of protest on their own (disorder follows football too).
+_GENERIC_DISORDER = re.compile(
+    r"(?:disorder|riot\w*|unrest|clash(?:es|ed)?|hooligan\w*|thugs|looting|rioters)$", _I
+)
+
+
+def protest_beyond_disorder(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has a protest word other than disorder, riot or clashes."""
+    return any(not _GENERIC_DISORDER.match(m.group()) for m in PROTEST.finditer(text, start, end))
+
+
 REFERENCE = re.compile(
     r"\b(?:those|the|of\s+the|people|persons|everyone|anyone|some\s+of\s+those)\s+$", _I
 )
@@ -402,7 +433,7 @@ HEADLINE_SINGLE = re.compile(
 # The subject refers back to people counted earlier: "Those arrested, aged ..., were held on
 # suspicion of ...", "The men were arrested for ...", "They were charged with ...".
 REFERENCE_SUBJECT = re.compile(
-    r"\s*(?:[^.;:]{0,80}?\b(?:said|says|added|confirmed)\s+(?:that\s+)?)?"
+    r"[\s\"“‘']*(?:[^.;:]{0,80}?\b(?:said|says|added|confirmed)\s+(?:that\s+)?)?"
     r"(?:(?:all\s+|both\s+)?(?:those|these|they|the\s+(?:men|women|people|group|protest[eo]rs|"
     r"demonstrators|activists|suspects|pair|trio|youths|teenagers|boys|girls|two|three|four|five|"
     r"six|seven|eight|nine|ten|rest|others))|both|all\s+of\s+them|all)\b[^.;:]*$",
@@ -417,7 +448,8 @@ NOT_PEOPLE_AFTER = re.compile(
 # A number that is an age ("aged between 17 and 52", "in their 20s and 30s"), a year or a
 # section of an Act ("Terrorism Act 2000", "section 14"), or a reference number, not a count.
 _NOT_PEOPLE_BEFORE = re.compile(
-    r"(?:\baged\s+(?:between\s+|from\s+|in\s+their\s+|under\s+|over\s+)?"
+    r"(?:\baged\s+(?:just\s+|only\s+|about\s+|around\s+)?(?:between\s+|from\s+|in\s+their\s+|"
+    r"under\s+|over\s+)?"
     r"|\b(?:Act|Acts|Ordinance|Order|Regulations|Bill|section|sections|s\.|ss\.|junctions?|"
     r"reference|ref\.?|no\.|number|CAD|age|£|\$|€)\s*)"
     r"(?:\d+s?\s*(?:,|and|to|-|–)\s*)*$",
@@ -425,9 +457,26 @@ _NOT_PEOPLE_BEFORE = re.compile(
 )
 
 
+# An age in apposition: "A man, 23, was arrested", "Jo Bloggs (31)".
+_AGE_APPOSITION_BEFORE = re.compile(
+    r"(?:\b(?:man|woman|boy|girl|teenager|youth|pensioner|student|activist|protest[eo]r|"
+    r"grandmother|grandfather|mother|father)|[A-Z][\w'’-]+),\s*$|\(\s*$"
+)
+_AGE_APPOSITION_AFTER = re.compile(r"\s*[,)]")
+# A day or month inside a written date: "2024-05-24 Arrests", "on 24/05/2024".
+_INSIDE_A_DATE = re.compile(r"\d[-/.]$")
+_DATE_GOES_ON = re.compile(r"[-/.]\d")
+
+
 def not_people(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` is not a count of people (or items)."""
     if NOT_PEOPLE_AFTER.match(text, end) or text.startswith("-year", end):
+        return True
+    if _INSIDE_A_DATE.search(text, max(0, start - 2), start) or _DATE_GOES_ON.match(text, end):
+        return True
+    if _AGE_APPOSITION_AFTER.match(text, end) and _AGE_APPOSITION_BEFORE.search(
+        text, max(0, start - 20), start
+    ):
         return True
     if re.match(r"s\b|['’]s\b", text[end : end + 3]):  # "in their 20s"
         return True
@@ -495,7 +544,9 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
             r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|\borganis\w*|"
             r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
-            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*",
+            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwarrant\b|\bsit-ins?\s+"
+            r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
+            r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
         ),
         ("placard", r"\bplacards?\b|\bsigns?\b(?!\s+of)|\bposters?\b|\bwriting\s+or\s+signs?\b"),
         ("flag", r"\bflags?\b"),
@@ -517,7 +568,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "gathering",
             r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
             r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
-            r"\bprocession\b|\bencampment\b|\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
+            r"\bprocession\b|\bencampments?\b|\b(?:tent\s+)?camps?\b|\btents\b|"
+            r"\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
             r"\bdirections\b|\bfail\w*\s+to\s+disperse\b",
         ),
         (
@@ -529,9 +581,12 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "violence",
-            r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|\briot\w*|"
-            r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|\bthrow\w*|"
-            r"\bthrew\b|\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
+            r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|"
+            r"\briot\w*(?!\s+(?:police|officers|gear|squad|shields?|vans?|units?|act|cops))|"
+            r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|"
+            r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
+            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid)|"
+            r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
             r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
         ),

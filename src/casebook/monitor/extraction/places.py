@@ -203,7 +203,8 @@ _NOT_A_PLACE_AFTER = re.compile(
     r"News|Live|Mosque|Cathedral|Crown|Magistrates|Court|Stadium|Arena|Underground|Zoo|Museum|"
     r"Assembly|Mayor|Fire|Ambulance|Metropolitan|Declaration|Agreement|Convention|Accord|"
     r"Marathon|Fashion|Circus|Terrace|Way|Drive|Close|Crescent|Row|Embankment|Hill|Green|"
-    r"Common|Heath|Central|Institute|School|Hospital|Prison|Harbour|Port|Bay|Sheriff|Mets)\b"
+    r"Common|Heath|Central|Institute|School|Hospital|Prison|Jail|Gaol|Harbour|Port|Bay|Sheriff|"
+    r"Mets)\b"
 )
 _NOT_A_PLACE_BEFORE = re.compile(
     r"(?:\bfrom|\bUniversity of|\bDuke of|\bDuchess of|\bBishop of|\bBattle of|\bMayor of|"
@@ -330,6 +331,7 @@ class PlaceMention:
     end: int
     population: int
     candidates: tuple[tuple[str, str, int], ...] = ()  # (name, country, population) readings
+    placed: bool = False  # after a word that places it ("in", "outside"), or a landmark
 
 
 def _fold(text: str) -> str:
@@ -436,7 +438,7 @@ class Gazetteer:
             return None
         if surface in _COMMON_WORDS and not placed:
             return None
-        return PlaceMention(city, country, a, b, population, readings)
+        return PlaceMention(city, country, a, b, population, readings, bool(placed or landmark))
 
     def dateline(self, text: str) -> PlaceMention | None:
         """The city of a dateline opening the text ("Melbourne, 12 September", "OTTAWA —",

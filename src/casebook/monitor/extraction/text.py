@@ -141,7 +141,11 @@ _WORD_NUMBER = (
     rf"|(?:{'|'.join(_TENS)})(?:[ -](?:{'|'.join(_UNITS)}))?"
     rf"|{_SMALL})"
 )
-NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?![\d,.]\d)|{_WORD_NUMBER}(?![\w-]))"
+# Digits inside a word ("OA4P", "M25") are no number.
+NUMBER = (
+    rf"(?:(?<![\w.])\d{{1,3}}(?:,\d{{3}})+(?!\d)|(?<![\w.])\d+(?![\d,.]\d)(?![^\W\d_s])"
+    rf"|{_WORD_NUMBER}(?![\w-]))"
+)
 """A count as written: "521", "1,500", "seven", "twenty-five", "a hundred"."""
 
 VAGUE_BEFORE = (

@@ -4,22 +4,30 @@ The offence phrase decides first ("refusing to remove a banner" -> banner); an
 act without one looks at its clause. Several kinds at once give no trigger (the labelling
 rules' "one act mixes several kinds"), except that the catch-all "other" gives way to a
 specific kind ("affray and carrying a knife" -> violence).
+
+An act whose own words name no trigger takes one from what the protesters are told to have done
+around it (:func:`set_context_triggers`): a road blocked a sentence before the arrests, an
+encampment, signs held. Only one kind of conduct in that context gives a trigger.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from casebook.monitor.extraction import lexicon as lx
 
 if TYPE_CHECKING:
-    from casebook.monitor.extraction.acts import Act, Span
+    from casebook.monitor.extraction.act import Act, Span
+    from casebook.monitor.extraction.text import Sentence
 
-__all__ = ["set_trigger"]
+__all__ = ["set_context_triggers", "set_trigger"]
 
 
 def set_trigger(act: Act, text: str) -> None:
     """Fill the act's trigger from its offence, or else from its clause."""
+    if act.type == "stop_search":
+        return  # an authorisation answers no one person's conduct
     where = act.offence_span or act.segment
     if act.offence and ", including" in act.offence:
         # A nested subset ("other offences, including 17 assaults") does not set the trigger.
@@ -54,3 +62,101 @@ def _trigger_words(act: Act, text: str, where: Span) -> dict[str, Span]:
                 found.setdefault(name, (m.start(), m.end()))
                 break
     return found
+
+
+# What protesters did, as reports tell it around the police's acts. Narrower than the trigger
+# words an offence is read with: "a road" alone is no conduct, "blocked the road" is.
+_CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "obstruction",
+            r"\bblock(?:ed|ing|ade[ds]?)\b|\bsat\s+(?:down\s+)?(?:in|on|across)\s+(?:the\s+|a\s+)?"
+            r"(?:road|street|junction|carriageway|motorway|highway)|\bslow[- ]march\w*|\bglued\b|"
+            r"\block(?:ed|ing)?[- ]on\b|\blocked\s+themselves\b|\bchained\s+themselves\b|"
+            r"\bdisrupt(?:ed|ing)\b|\bprevent(?:ed|ing)\s+(?:lawful\s+)?work\b|"
+            r"\bstop(?:ped)?\s+(?:lorries|traffic|vehicles|the\s+felling)",
+        ),
+        (
+            "gathering",
+            r"\bencampments?\b|\bcamped\b|\btent\s+camp\b|\bset\s+up\s+tents\b|"
+            r"\banti-lockdown\b|\blockdown\s+protest|\bban\s+on\s+(?:large\s+)?gatherings\b|"
+            r"\bcurfew\b|\bunlawful\s+assembly\b|\bcovid(?:-19)?\s+(?:rules|restrictions)\b",
+        ),
+        (
+            "placard",
+            r"\b(?:holding|held|carrying|carried|displaying|displayed|waving|waved|brandish\w*)\s+"
+            r"(?:[\w'’-]+\s+){0,3}?(?:placards?|signs?|posters?)\b",
+        ),
+        (
+            "flag",
+            r"\b(?:waving|waved|carrying|carried|displaying|displayed|draped\s+in|flying|flew)\s+"
+            r"(?:[\w'’-]+\s+){0,4}?flags?\b",
+        ),
+        (
+            "banner",
+            r"\bbanners?\s+(?:was\s+|were\s+)?(?:unfurled|hung|held|displayed|draped)\b|"
+            r"\b(?:unfurled|hung|held\s+up|displayed)\s+(?:[\w'’-]+\s+){0,3}?banners?\b",
+        ),
+        ("chant", r"\bchant(?:ed|ing|s)\b"),
+        (
+            "violence",
+            r"\b(?:threw|thrown|throwing|hurled|hurling|launched|fired)\s+(?:[\w'’-]+\s+){0,3}?"
+            r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
+            r"flares)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
+            r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b",
+        ),
+        (
+            "other",
+            r"\boccupied\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
+            r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?(?:at|in|inside)\s+"
+            r"(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|hall|lobby|station|headquarters|"
+            r"reception|bank|shop|store|factory)",
+        ),
+    )
+)
+# Acts that answer a person's conduct (seizures take the item's trigger from their own words).
+_ANSWER_CONDUCT = {"arrest", "charge", "dispersal", "force", "image_appeal", "other"}
+
+
+def _conduct(text: str, start: int, end: int) -> dict[str, Span]:
+    found: dict[str, Span] = {}
+    for name, regex in _CONDUCT:
+        m = regex.search(text, start, end)
+        if m:
+            found[name] = (m.start(), m.end())
+    return found
+
+
+def set_context_triggers(
+    acts: list[Act], text: str, sentences: list[Sentence], protest: list[bool]
+) -> None:
+    """Give acts without a trigger the one kind of conduct told around them: in their sentence
+    and the two before it, else anywhere the story tells of the protest."""
+    cache: dict[int, dict[str, Span]] = {}
+    story: dict[str, Span] = {}  # the conduct told anywhere in the protest's sentences
+    for index, sentence in enumerate(sentences):
+        if protest[index] or index < 2:
+            for name, span in _conduct(text, sentence.start, sentence.end).items():
+                story.setdefault(name, span)
+    for act in acts:
+        if act.trigger is not None or act.type not in _ANSWER_CONDUCT:
+            continue
+        if act.kind_of in {"identity"}:
+            continue
+        if act.sentence not in cache:
+            first = max(0, act.sentence - 2)
+            context: dict[str, Span] = {}
+            for index in range(first, act.sentence + 1):
+                sentence = sentences[index]
+                if index != act.sentence and not protest[index]:
+                    continue
+                for name, span in _conduct(text, sentence.start, sentence.end).items():
+                    context.setdefault(name, span)
+            cache[act.sentence] = context or story
+        context = cache[act.sentence]
+        specific = [name for name in context if name != "other"]
+        if len(context) == 1:
+            act.trigger, act.trigger_span = next(iter(context.items()))
+        elif len(specific) == 1 and "other" in context and specific[0] == "violence":
+            act.trigger, act.trigger_span = "violence", context["violence"]

@@ -1,0 +1,199 @@
+"""Which act a citation of legislation belongs to.
+
+A citation ("under Section 13 of the Terrorism Act 2000") is found with the codebook's
+:class:`~casebook.codebook.matching.ProvisionIndex`; an Act the codebook lacks is cited as the
+text names it ("section 1 of the Public Meeting Act 1908"), and a misspelt one ("the Terrorist
+Act 2000") is read as the codebook's Act of the same year whose name it nearly spells. The
+citation is given to the act whose words hold it, or the nearest act before it in its sentence;
+a list of sections on an order ("conditions under sections 12 and 14") is one order per section.
+"conditions imposed under section 12" belongs to the conditions (a dispersal act), not to an
+arrest; "including 12 for breaching conditions under section 12" describes a subset, which is no
+act of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from casebook.codebook.matching import ProvisionIndex, canonical_citation
+from casebook.monitor.extraction.act import Act
+from casebook.monitor.extraction.text import Sentence
+
+__all__ = ["CitationFinder", "attach_legal_bases"]
+
+# "conditions imposed under section 12": the statute of the conditions, not of an arrest.
+_OF_AN_ORDER = re.compile(
+    r"\b(?:conditions?|restrictions?|orders?|notices?|directions?|authorisations?|"
+    r"authorizations?|powers?|ban)\s+(?:\w+\s+){0,2}?(?:under|using)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_SECTION_BEFORE_ACT = re.compile(
+    r"\b(?:section|s\.?)\s*(?P<number>\d+[A-Z]{0,2})\s+(?:orders?|conditions?|notices?|"
+    r"directions?|authori[sz]ations?|powers?|restrictions?)\s+(?:\w+\s+){0,2}?(?:under|of)\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+_SUBSET_BEFORE = re.compile(
+    r"\bincluding\s+(?:\S+\s+){0,2}?\d|\bincluding\s+(?:one|two|three|"
+    r"four|five|six|seven|eight|nine|ten)\b",
+    re.IGNORECASE,
+)
+
+
+# An Act named with its year: "section 1 of the Public Meeting Act 1908", "the Terrorist Act 2000".
+_NAMED_ACT = re.compile(
+    r"(?:(?:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})(?:\s*\(\w{1,4}\))*\s*,?\s*"
+    r"(?:of\s+|under\s+)?(?:the\s+)?)?"
+    r"(?P<name>(?:[A-Z][\w'’-]*,?\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?(?:\([A-Z][\w ]*\)\s+)?)"
+    r"{1,8}?Act),?\s+(?:of\s+)?(?P<year>1[6-9]\d\d|20\d\d)\b"
+    r"(?:,?\s+(?:section|s\.?)\s*(?P<section_after>\d{1,3}[A-Z]{0,3})\b)?"
+)
+_NAME_WORD = re.compile(r"[A-Za-z]{4,}")
+_LISTED = re.compile(r"\s*(?:,|and|or|&|/)\s*(?:sections?\s*|s\.?\s*)?")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A citation in a sentence: its canonical form and where it is (sentence offsets)."""
+
+    citation: str
+    start: int
+    end: int
+    section: str | None
+    listed: bool = False  # continues a list of sections: "sections 12 *and 14*"
+
+
+class CitationFinder:
+    """Citations of legislation, from the codebook and beyond it."""
+
+    def __init__(self, provisions: ProvisionIndex, statutes: Iterable[Mapping[str, Any]]) -> None:
+        self.provisions = provisions
+        self._statutes = [(s["name"], int(s["year"])) for s in statutes if s.get("year")]
+
+    def find(self, sentence: str) -> list[Cited]:
+        """Every citation in *sentence*, in order."""
+        found: list[Cited] = []
+        previous_end = -1
+        for citation in self.provisions.find_citations(sentence):
+            if citation.citation:
+                listed = previous_end >= 0 and bool(
+                    _LISTED.fullmatch(sentence, previous_end, citation.start)
+                    or re.match(r"\d", sentence[citation.start : citation.start + 1])
+                )
+                found.append(
+                    Cited(citation.citation, citation.start, citation.end, citation.section, listed)
+                )
+                previous_end = citation.end
+        for m in _NAMED_ACT.finditer(sentence):
+            if any(c.start < m.end() and m.start() < c.end for c in found):
+                continue
+            cited = self._named(m)
+            if cited:
+                found.append(cited)
+        return sorted(found, key=lambda c: c.start)
+
+    def _named(self, m: re.Match[str]) -> Cited | None:
+        name = re.sub(r"\s+", " ", m.group("name")).strip(" ,")
+        name = re.sub(r"^(?:The|A)\s+", "", name)
+        year = int(m.group("year"))
+        section = m.group("section") or m.group("section_after")
+        known = self._nearly(name, year)
+        if known:
+            slug = self.provisions.resolve(
+                f"section {section} of the {known} {year}" if section else f"{known} {year}"
+            )
+            if slug:
+                return Cited(self.provisions.citation(slug), m.start(), m.end(), section)
+            name = known
+        if len(name.split()) < 2:
+            return None  # "Act 1986" alone names nothing
+        return Cited(canonical_citation(name, year, section), m.start(), m.end(), section)
+
+    def _nearly(self, name: str, year: int) -> str | None:
+        """The codebook's Act of *year* whose name *name* nearly spells ("Terrorist Act")."""
+        stems = {w[:5].lower() for w in _NAME_WORD.findall(name)}
+        best, best_share = None, 0.0
+        for known, known_year in self._statutes:
+            if known_year != year:
+                continue
+            known_stems = {w[:5].lower() for w in _NAME_WORD.findall(known)}
+            if not known_stems or not stems:
+                continue
+            share = len(stems & known_stems) / max(len(known_stems), len(stems))
+            if share > best_share:
+                best, best_share = known, share
+        return best if best_share >= 0.5 else None
+
+
+def attach_legal_bases(
+    text: str, sentences: list[Sentence], acts: list[Act], finder: CitationFinder
+) -> None:
+    """Give each act the legal provision cited in its sentence, where the citation is its."""
+    provisions = finder.provisions
+    by_sentence: dict[int, list[Act]] = {}
+    for act in acts:
+        by_sentence.setdefault(act.sentence, []).append(act)
+    for index, here in sorted(by_sentence.items()):
+        sentence = sentences[index]
+        for citation in finder.find(sentence.text):
+            cited = citation.citation
+            start, end = sentence.start + citation.start, sentence.start + citation.end
+            section = (
+                None
+                if citation.section
+                else _SECTION_BEFORE_ACT.search(
+                    sentence.text, max(0, citation.start - 80), citation.start
+                )
+            )
+            if section:  # "a Section 14 order under the Public Order Act 1986"
+                slug = provisions.resolve(f"section {section.group('number')} of the {cited}")
+                if slug:
+                    cited = provisions.citation(slug)
+                    start = sentence.start + section.start()
+            holders = [a for a in here if a.segment[0] <= start < a.segment[1]] or (
+                here if len({a.anchor for a in here}) == 1 else []
+            )
+            if _OF_AN_ORDER.search(sentence.text, 0, citation.start):
+                holders = [a for a in holders if a.type in {"dispersal", "stop_search"}]
+            # "27 arrests, including 12 for breaching conditions under section 12": the
+            # citation describes the subset, which is no act of its own.
+            holders = [
+                a for a in holders if a.item or not _SUBSET_BEFORE.search(text, a.anchor[1], start)
+            ]
+            if holders:
+                # The act whose offence phrase holds the citation, else the latest clause.
+                # Else the nearest act before it ("arrested under section 13", "an
+                # authorisation under section 60"), else the latest clause.
+                before = [a for a in holders if a.anchor[0] <= start]
+                holder = next(
+                    (
+                        a
+                        for a in holders
+                        if a.offence_span and a.offence_span[0] <= start < a.offence_span[1]
+                    ),
+                    max(before, key=lambda a: a.anchor[0])
+                    if before
+                    else max(holders, key=lambda a: a.segment[0]),
+                )
+                if holder.legal_basis is None:
+                    holder.legal_basis = cited
+                    holder.legal_basis_span = (start, end)
+                elif (
+                    citation.listed
+                    and holder.type in {"dispersal", "stop_search"}
+                    and holder.legal_basis != cited
+                ):
+                    # "conditions under sections 12 and 14": an order under each section
+                    acts.append(
+                        dataclasses.replace(
+                            holder, legal_basis=cited, legal_basis_span=(start, end), children=[]
+                        )
+                    )

@@ -1,0 +1,290 @@
+"""How many people an act concerns, as the text states it.
+
+Counts come before the anchor ("24 demonstrators were held", "Seven arrests") or after it
+("arrested 53 people", "issued tickets to 11 people"); a single person ("a woman was arrested")
+is one. Vague or bounded numbers ("more than 60", "dozens") leave the count empty and mark the
+act *vague*; numbers that are ages, years, sections or units are never counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from casebook.monitor.extraction import lexicon as lx
+from casebook.monitor.extraction.act import Act
+from casebook.monitor.extraction.text import NUMBER, VAGUE_BEFORE, parse_number
+
+__all__ = [
+    "IMAGE_COUNT",
+    "PASSIVE_END",
+    "PEOPLE_NEAR",
+    "TO_PEOPLE",
+    "count_after",
+    "count_before",
+    "counts_people",
+    "set_count",
+]
+
+PASSIVE_END = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|got)\s+(?:(?:\w+ly|also|all|later|subsequently|then|"
+    r"now|since|initially|eventually|reportedly|allegedly)\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+_NOUN_COUNT = re.compile(
+    rf"(?P<tm>(?:a\s+)?total\s+of\s+)?(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER})(?P<plus>\+)?\s+"
+    r"(?P<sub>of\s+(?:the|these|those)\s+)?(?:(?:further|more|other|additional|separate|new|"
+    r"related|smaller|total)\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+_OBJECT_COUNT = re.compile(
+    rf"\s+(?:up\s+)?(?P<tm>(?:a\s+)?total\s+of\s+)?(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER})"
+    r"(?!-year)(?P<plus>\+)?",
+    re.IGNORECASE,
+)
+
+
+_GROUP_OF = re.compile(
+    rf"\s+(?:[\w\"“”'‘’-]+\s+){{0,3}}?group[\"”’']?\s+of\s+(?P<n>{NUMBER})\b", re.IGNORECASE
+)
+
+
+IMAGE_COUNT = re.compile(
+    rf"\b(?:of|showing)\s+(?:the\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b|"
+    rf"\b(?P<n2>{NUMBER})\s+(?:more\s+|new\s+|further\s+|other\s+)?(?:CCTV\s+)?(?:images|"
+    rf"pictures|photos|photographs|stills|e-?fits)\s+(?:of\s+)?(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
+    re.IGNORECASE,
+)
+
+
+PEOPLE_NEAR = re.compile(rf"\s*(?:[\w'’-]+\s+){{0,3}}?{lx.PEOPLE}\b", re.IGNORECASE)
+
+
+_SUBJECT_BREAKERS = re.compile(
+    r"\b(?:injured|hurt|attended|joined|gathered|marched|took|said|says|treated|deployed|"
+    r"involved|estimated|expected|turned|killed|died)\b|[%£$€]",
+    re.IGNORECASE,
+)
+
+
+TO_PEOPLE = re.compile(
+    rf"\s+to\s+(?:a\s+further\s+|another\s+|an\s+additional\s+)?(?P<vague>{VAGUE_BEFORE}\s+)?"
+    rf"(?P<n>{NUMBER})\s+(?:[\w-]+\s+)?{lx.PEOPLE}\b",
+    re.IGNORECASE,
+)
+
+
+_CROWD_COUNT = re.compile(
+    rf"\s+(?:[\w'’-]+\s+){{0,2}}?{lx.PEOPLE}\s+(?:were|was|had\s+been|have\s+been|being)\s+"
+    r"(?:\w+ly\s+|also\s+|then\s+)?",
+    re.IGNORECASE,
+)
+
+
+_COMPOSITE = re.compile(r"\s+(?:[\w-]+\s+){1,2}?(?:and|plus|as\s+well\s+as)\s+", re.IGNORECASE)
+
+
+def set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
+    words = m.group(group).lower()
+    # "another for X", "and a 31-year-old on suspicion of Y": one more person
+    value = 1 if words == "another" or "-year-old" in words else parse_number(words)
+    vague = bool(m.groupdict().get("vague")) or bool(m.groupdict().get("plus"))
+    act.vague = vague or value is None
+    act.count = None if act.vague else value
+    act.count_span = None if act.vague else (m.start(group), m.end(group))
+    if m.groupdict().get("tm"):
+        act.total_marker = True
+
+
+def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
+    prefix_start = clause_start
+    prefix = text[prefix_start : act.anchor[0]]
+    if noun:
+        m = _NOUN_COUNT.search(prefix)
+        if m and lx.not_people(text, prefix_start + m.start("n"), prefix_start + m.end("n")):
+            m = None
+        if m:
+            shifted = re.compile(_NOUN_COUNT.pattern, re.IGNORECASE).search(
+                text, prefix_start + m.start(), act.anchor[0]
+            )
+            if shifted:
+                set_count(act, shifted)
+                act.subset = bool(shifted.group("sub"))
+                act.definite = bool(
+                    re.search(
+                        r"\bthe\s+$", text[max(0, shifted.start() - 4) : shifted.start()], re.I
+                    )
+                )
+                if lx.ADDITIVE.search(text[max(0, shifted.start() - 20) : shifted.start()]):
+                    act.additive = True
+                return True
+        if lx.VAGUE_WORDS.search(" ".join(prefix.split()[-3:])):
+            act.vague = True
+            return True
+        return False
+    numbers = [
+        m
+        for m in lx.NUMBER_RE.finditer(text, prefix_start, act.anchor[0])
+        if not lx.not_people(text, m.start(), m.end())
+    ]
+    if numbers:
+        m = numbers[-1]
+        if len(numbers) > 1 and _COMPOSITE.fullmatch(text, numbers[-2].end(), m.start()):
+            act.vague = True  # "three men and one woman were held": never summed
+            return True
+        between = text[m.end() : act.anchor[0]]
+        if (
+            len(between.split()) <= 18
+            and not _SUBJECT_BREAKERS.search(between)
+            and not any(
+                not lx.not_people(text, n.start(), n.end())
+                for n in lx.NUMBER_RE.finditer(text, m.end(), act.anchor[0])
+            )
+            and (PEOPLE_NEAR.match(between) or not between.strip() or PASSIVE_END.search(between))
+        ):
+            value = parse_number(m.group())
+            lead = text[max(prefix_start, m.start() - 25) : m.start()]
+            vague = re.search(rf"{VAGUE_BEFORE}\s+$", lead, re.IGNORECASE)
+            act.vague = bool(vague) or text[m.end() : m.end() + 1] == "+"
+            act.count = None if act.vague else value
+            act.count_span = None if act.vague else (m.start(), m.end())
+            act.definite = bool(re.search(r"\bthe\s+$", lead, re.IGNORECASE))
+            act.additive = bool(lx.ADDITIVE.search(lead))
+            # "Of those, 98 were held under ...": part of a count told before
+            act.subset = bool(
+                re.search(
+                    r"\bof\s+(?:those|them|these|whom)(?:\s+arrested|"
+                    r"\s+held|\s+detained)?\s*,?\s*$",
+                    text[max(0, m.start() - 30) : m.start()],
+                    re.IGNORECASE,
+                )
+            )
+            act.total_marker = bool(lx.TOTAL_MARKER.search(lead))
+            return True
+    line_start = prefix_start == 0 or text[prefix_start - 1] == "\n"
+    if line_start and lx.HEADLINE_SINGLE.fullmatch(prefix):
+        act.count, act.count_span = 1, (prefix_start, act.anchor[0])
+        act.implicit_one = act.headline = True
+        return True
+    singles = list(lx.SINGLE_PERSON.finditer(text, prefix_start, act.anchor[0]))
+    if singles and numbers:  # "three men and one woman were held": no summing
+        act.vague = True
+        return True
+    if (
+        singles
+        and PASSIVE_END.search(prefix)
+        or (singles and not prefix[singles[-1].end() - prefix_start :].strip())
+    ):
+        count = len(singles) if re.search(r"\bwere\b", prefix[-30:]) else 1
+        act.count = count
+        act.count_span = (singles[0].start(), singles[-1].end())
+        act.implicit_one = count == 1 and not _WRITTEN_ONE.match(singles[0].group())
+        act.definite = count == 1 and singles[0].group().lower().startswith("the ")
+        return True
+    pronoun = _PRONOUN_SUBJECT.search(prefix)
+    if pronoun:  # "He was arrested": one person, most likely told of before
+        act.count, act.count_span = (
+            1,
+            (prefix_start + pronoun.start(), prefix_start + pronoun.end(1)),
+        )
+        act.implicit_one = act.definite = True
+        return True
+    if lx.VAGUE_WORDS.search(prefix[-40:]) or re.search(rf"\b{lx.PEOPLE}\b", prefix[-40:], re.I):
+        act.vague = True
+        return True
+    return False
+
+
+def count_after(act: Act, text: str, limit: int) -> bool:
+    m = _OBJECT_COUNT.match(text, act.anchor[1], limit)
+    if m is None and act.type == "other":  # "issued fines to a further 11 people"
+        to = TO_PEOPLE.match(text, act.anchor[1], limit)
+        if to:
+            set_count(act, to)
+            return True
+    if m and not lx.not_people(text, m.start("n"), m.end("n")):
+        set_count(act, m)
+        people = PEOPLE_NEAR.match(text, m.end(), limit)
+        act.words_end = people.end() if people else m.end()
+        return True
+    if act.type == "other":
+        m = _GROUP_OF.match(text, act.anchor[1], limit)
+        if m:
+            set_count(act, m)
+            return True
+    single = lx.SINGLE_PERSON.match(text, act.anchor[1] + 1, limit) or _PRONOUN_OBJECT.match(
+        text, act.anchor[1], limit
+    )
+    if single and text[act.anchor[1] : single.start()].strip() == "":
+        act.count, act.count_span = 1, (single.start(), single.end())
+        act.implicit_one = not _WRITTEN_ONE.match(single.group())
+        act.definite = act.implicit_one and not re.match(r"an?\b", single.group(), re.I)
+        return True
+    after = text[act.anchor[1] : limit]
+    if re.match(
+        rf"\s+(?:[\w'’-]+\s+){{0,2}}?{lx.PEOPLE}\b", after, re.IGNORECASE
+    ) or lx.VAGUE_WORDS.match(after.strip()):
+        act.vague = True
+        return True
+    return False
+
+
+# "He was arrested", "officers arrested her": one person, usually told of already.
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(he|she)\s+(?:was|had\s+been|has\s+been|is|had|has)\s+(?:(?:\w+ly|also|later|then|"
+    r"subsequently|since|eventually)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PRONOUN_OBJECT = re.compile(r"\s*\b(?:him|her)\b(?!\s+(?:home|house|flat|address|door|own))")
+
+# "One woman was arrested" writes its number; "a woman was arrested" does not.
+_WRITTEN_ONE = re.compile(r"one\b", re.IGNORECASE)
+
+_ONE_PERSON_VISITED = re.compile(
+    r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|person|pensioner|teenager|activist|"
+    r"student|mother|father|grandmother|grandfather|councillor|journalist|boy|girl)\b",
+    re.IGNORECASE,
+)
+
+
+def count_act(
+    act: Act, text: str, *, clause_start: int, limit: int, noun: bool, passive: bool
+) -> None:
+    """Give *act* the count its words state, reading where its kind puts the number."""
+    anchor = text[act.anchor[0] : act.anchor[1]]
+    if act.type == "home_visit":
+        # "visited her home", "a home visit of a pensioner": one person
+        if re.search(r"\b(?:her|his)\b", anchor, re.IGNORECASE) or _ONE_PERSON_VISITED.match(
+            text[act.anchor[1] : act.anchor[1] + 60]
+        ):
+            act.count, act.count_span = 1, act.anchor
+            act.implicit_one = True
+        else:
+            count_before(act, text, clause_start, False)
+    elif act.type == "image_appeal":
+        counted = IMAGE_COUNT.search(text, clause_start, limit)
+        if counted:
+            set_count(act, counted, "n" if counted.group("n") else "n2")
+    elif anchor.lower().startswith("took "):
+        # "took three protesters into custody": the people are inside the anchor's words
+        inside = Act(act.type, (act.anchor[0], act.anchor[0] + 4), act.sentence, act.segment)
+        if count_after(inside, text, act.anchor[1]):
+            act.count, act.count_span, act.vague = inside.count, inside.count_span, inside.vague
+    elif noun or passive or not count_after(act, text, limit):
+        counted = count_before(act, text, clause_start, noun)
+        to = None if counted or act.type != "other" else TO_PEOPLE.match(text, act.anchor[1], limit)
+        if to:  # "issued 45 tickets" above; "issued tickets to 11 people" here
+            set_count(act, to)
+
+
+def counts_people(act: Act, text: str, limit: int) -> bool:
+    """Whether the number of a force or dispersal act counts the people it was used on:
+    "arrested 108 protesters as they cleared ...", "fired one AEP round" count nobody moved."""
+    if act.type not in {"force", "dispersal"} or act.count is None or not act.count_span:
+        return True
+    if act.count_span[1] <= act.anchor[0]:
+        return _CROWD_COUNT.fullmatch(text, act.count_span[1], act.anchor[0]) is not None
+    return PEOPLE_NEAR.match(text, act.count_span[1], limit) is not None
