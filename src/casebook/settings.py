@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
+    "casebook.analysis",
     "casebook.sample",
     "casebook.installation",
     "casebook.web",
