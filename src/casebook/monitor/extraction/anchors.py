@@ -187,13 +187,13 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         text, max(sentence.start, anchor[0] - 30), anchor[0]
     ):
         return True  # "at protests where a Section 60 order is in force": a general rule
-    if lx.COURT.search(sentence_text) and kind != "charge":
-        return True
+    comma_clause = _comma_clause(text, anchor, sentence)
+    if lx.COURT.search(comma_clause) and kind != "charge":
+        return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
         text, sentence.start, sentence.end
     ):
         return True  # "12 fans arrested after disorder at the match"
-    comma_clause = _comma_clause(text, anchor, sentence)
     return bool(lx.UNRELATED_CRIME.search(comma_clause) and not lx.PROTEST.search(comma_clause))
 
 

@@ -220,11 +220,16 @@ _PUBLISHED_LABEL_END = re.compile(
 )
 # What may stand beside a date on a line of its own at the head of an article: a weekday, a
 # section label ("News |"), a place dateline ("Melbourne,", "OTTAWA —"), and a time after it.
+# ... or a byline's name ("Jo Bloggs November 24, 2024"), and a section label after it
+# ("26th Jul 2024 | Local News").
 _ALONE_BEFORE = re.compile(
-    r"\s*(?:[A-Z][\w'’ .-]{0,30}?\s*(?:[|·•,]|\s[—–-])\s*)?"
+    r"\s*(?:[A-Z][\w'’ .-]{0,30}?\s*(?:[|·•,]|\s[—–-])\s*|(?:By\s+)?(?:[A-Z][a-z'’-]+\s+){1,3})?"
     r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s*)?"
 )
-_ALONE_AFTER = re.compile(rf"\s*(?:[,|·•—–-]?\s*{_TIME})?\s*[.,|]?\s*", re.IGNORECASE)
+_ALONE_AFTER = re.compile(
+    rf"\s*(?:[,|·•—–-]?\s*{_TIME})?\s*[.,|]?\s*(?:[|·•]\s*[A-Z][\w &'’-]{{0,30}})?\s*",
+    re.IGNORECASE,
+)
 
 
 def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int, int] | None]:

@@ -544,7 +544,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
             r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|\borganis\w*|"
             r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
-            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwarrant\b|\bsit-ins?\s+"
+            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwanted\s+on\s+(?:a|an)\s+warrant\b|"
+            r"\boutstanding\s+warrant\b|\bsit-ins?\s+"
             r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
             r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
         ),
@@ -568,7 +569,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "gathering",
             r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
             r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
-            r"\bprocession\b|\bencampments?\b|\b(?:tent\s+)?camps?\b|\btents\b|"
+            r"\bprocession\b|\bencampments?\b|\b(?:tent|protest|peace|climate)\s+camps?\b|"
+            r"\btents\b|"
             r"\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
             r"\bdirections\b|\bfail\w*\s+to\s+disperse\b",
         ),

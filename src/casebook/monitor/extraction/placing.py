@@ -408,7 +408,7 @@ def _after_until(sentences: list[Sentence], date: DateMention) -> bool:
     return bool(
         re.search(
             r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\b(?:by|ahead\s+of|since|"
-            r"before)\s+(?:the\s+)?$",
+            r"before|between|from)\s+(?:the\s+)?$",
             before,
             re.IGNORECASE,
         )
