@@ -17,8 +17,9 @@ Stages, cheapest first (most pages stop at the first):
 6. events: acts grouped by force, place and date, then totals and breakdowns settled
    (:mod:`grouping`, :mod:`events`).
 
-No statistical model runs: rule components built from the codebook and a gazetteer were fast
-enough for the monitor's budget and give exact spans.
+Rules built from the codebook and a gazetteer do most of the work and give exact spans; spaCy's
+dependency parser reads who did an act, only in the few sentences where someone other than the
+police might have (:mod:`grammar`).
 """
 
 from __future__ import annotations
@@ -47,13 +48,14 @@ from casebook.monitor.extraction.dates import (
     resolve_chains,
 )
 from casebook.monitor.extraction.forces import ForceFinder
+from casebook.monitor.extraction.grammar import drop_acts_of_others, load_parser
 from casebook.monitor.extraction.grouping import group_events
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
 from casebook.monitor.extraction.text import split_sentences
 from casebook.monitor.extraction.triggers import set_context_triggers
 
-__all__ = ["MAX_CHARS", "Extractor", "extract_article"]
+__all__ = ["MAX_CHARS", "Extractor", "extract_article", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,7 @@ class Extractor:
             if not in_context or not lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
+        acts = drop_acts_of_others(text, sentences, acts)
         if not acts:
             return [], 0.1
         score = max(self._act_score(a, protest) for a in acts)
@@ -152,14 +155,16 @@ class Extractor:
         places = find_places(self.gazetteer, text, sentences, act_sentences, protest)
         skip = [span for span in (published_span, dateline_span(text)) if span]
         anchors = full_dates_in(text) if published is None else []
-        wanted = {i for a in acts for i in (a.sentence - 1, a.sentence)} | {
-            i for i, flag in enumerate(protest) if flag
-        }
+        wanted = (
+            {i for a in acts for i in (a.sentence - 1, a.sentence)}
+            | {i for i, flag in enumerate(protest) if flag}
+            | {0, 1}
+        )
         dates = resolve_chains(
             [
                 d
                 for i in sorted(wanted)
-                if i >= 0
+                if 0 <= i < len(sentences)
                 for d in find_dates(text, sentences[i].start, sentences[i].end, published, anchors)
                 if not any(d.start < b and a < d.end for a, b in skip)
             ]
@@ -198,3 +203,10 @@ def extract_article(
     return _shared().extract(
         article_id=article_id, text=text, title=title, url=url, published=published
     )
+
+
+def warm_up() -> None:
+    """Build the shared extractor and load the parser, so that the first article costs no more
+    than the others (a long-running worker calls this once at start)."""
+    _shared()
+    load_parser()

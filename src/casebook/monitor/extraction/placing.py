@@ -69,6 +69,9 @@ def find_places(
     if not found:
         for index in (i for i, flag in enumerate(protest) if flag):
             found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
+    if not found:  # the story's first sentences set the scene
+        for index in range(min(2, len(sentences))):
+            found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
     if not found:  # a dateline names where the story was filed from: "Melbourne, ..."
         dateline = gazetteer.dateline(text)
         if dateline is not None:
@@ -394,6 +397,7 @@ def _main_date(
         [d for d in context if d.protest],
         [d for d in usable if sentence_of(sentences, d.start) in act_sentences],
         context,
+        [d for d in usable if sentence_of(sentences, d.start) < 2],  # the story's lede
     ):
         if choice:
             return choice[0]
