@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Act", "Span", "other_kind"]
 
@@ -49,6 +50,7 @@ class Act:
     legal_basis_span: Span | None = None
     trigger: str | None = None
     trigger_span: Span | None = None
+    outcomes: list[Any] = field(default_factory=list)  # outcomes.Outcome, as the text states
     parent: Act | None = field(default=None, repr=False)
     sibling: Act | None = field(default=None, repr=False)  # shares its parent
     children: list[Act] = field(default_factory=list, repr=False)

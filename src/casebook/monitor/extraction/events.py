@@ -34,6 +34,8 @@ def _merge(into: Act, other: Act) -> None:
             setattr(into, name, getattr(other, name))
             setattr(into, f"{name}_span", getattr(other, f"{name}_span"))
     into.total_marker = into.total_marker or other.total_marker
+    told = {o.outcome for o in into.outcomes}
+    into.outcomes.extend(o for o in other.outcomes if o.outcome not in told)
     for child in other.children:
         child.parent = into
         into.children.append(child)

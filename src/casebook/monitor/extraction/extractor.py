@@ -50,6 +50,7 @@ from casebook.monitor.extraction.dates import (
 from casebook.monitor.extraction.forces import ForceFinder
 from casebook.monitor.extraction.grammar import drop_acts_of_others, load_parser
 from casebook.monitor.extraction.grouping import group_events
+from casebook.monitor.extraction.outcomes import attach_outcomes
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
 from casebook.monitor.extraction.text import split_sentences
@@ -150,6 +151,7 @@ class Extractor:
         score = max(self._act_score(a, protest) for a in acts)
         set_context_triggers(acts, text, sentences, protest)
         attach_legal_bases(text, sentences, acts, self.citations)
+        attach_outcomes(text, sentences, acts)
         forces = self.forces.find(text)
         act_sentences = sorted({a.sentence for a in acts})
         places = find_places(self.gazetteer, text, sentences, act_sentences, protest)

@@ -138,6 +138,8 @@ def _act_dict(act: Act) -> dict[str, Any]:
         span = getattr(act, f"{name}_span")
         if getattr(act, name) is not None and span:
             spans[name] = [list(span)]
+    if act.outcomes:
+        spans["outcomes"] = [list(o.span) for o in act.outcomes]
     confidence = (
         0.55
         + 0.15 * (act.count is not None)
@@ -150,6 +152,7 @@ def _act_dict(act: Act) -> dict[str, Any]:
         "legal_basis": act.legal_basis,
         "offence": act.offence,
         "trigger": act.trigger,
+        "outcomes": [{"outcome": o.outcome, "count": o.count} for o in act.outcomes],
         "spans": spans,
         "confidence": round(min(confidence, 0.95), 2),
     }
