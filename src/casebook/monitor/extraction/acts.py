@@ -21,6 +21,7 @@ import re
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act, other_kind
 from casebook.monitor.extraction.anchors import (
+    SERIOUS_CRIME,
     after_unrelated_crime,
     anchors_in,
     dropped,
@@ -98,8 +99,12 @@ _ALL_OF_THEM = re.compile(
 )
 
 
+# "no arrests or charges", "750 have been arrested and 159 have been charged so far": an act
+# joined to one the text does not report as done shares its fate.
 _JOINED = re.compile(
-    r"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?", re.IGNORECASE
+    rf"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?(?:{NUMBER}\s+)?"
+    r"(?:(?:have|has|had|were|was|been|being)\s+)*",
+    re.IGNORECASE,
 )
 
 
@@ -203,7 +208,8 @@ def find_acts(
         if not counts_people(act, text, act.segment[1]):
             act.count, act.count_span = None, None
         reading.add(act)
-    return reading.acts
+    # "arrested on suspicion of theft": a crime of its own, whoever it was done to.
+    return [a for a in reading.acts if not (a.offence and SERIOUS_CRIME.search(a.offence))]
 
 
 _IDENTITY_CHECK = re.compile(

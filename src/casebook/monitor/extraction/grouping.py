@@ -34,6 +34,7 @@ def group_events(
             item.force.name if item.force else None,
             item.place.name if item.place else None,
             item.date.key if item.date else None,
+            item.operation,
         )
         groups.setdefault(key, []).append(item)
     groups = _merge_restatements(groups)
@@ -42,7 +43,7 @@ def group_events(
         acts, total, total_act = settle_event([m.act for m in members])
         if not acts:
             continue
-        if key == (None, None, None) and all(a.count is None for a in acts):
+        if key[:3] == (None, None, None) and all(a.count is None for a in acts):
             continue  # no force, place, date or number: a generality, not an incident
         first = members[0]
         events.append(_event_dict(forces_finder, text, first, acts, total, total_act))
@@ -120,7 +121,7 @@ def _merge_restatements(
             a.count for a in acts if a.type == "arrest" and a.count is not None and not a.item
         }
         for other in keys:
-            if other == key or other[:2] != key[:2] or other not in groups:
+            if other == key or other[:2] != key[:2] or other[3] != key[3] or other not in groups:
                 continue
             other_counts = {m.act.count for m in groups[other] if m.act.type == "arrest"}
             if vague or (counts and counts <= other_counts):

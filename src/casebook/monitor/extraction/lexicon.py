@@ -346,7 +346,8 @@ CUMULATIVE = re.compile(
     r"\bsince\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|"
     r"May|June|July|August|September|October|November|December)\b|"
     r"\bin\s+the\s+(?:year|12\s+months|twelve\s+months)\s+to\b|"
-    r"\b(?:the\s+)?figures,?\s+(?:show|showed|shows|released|published|obtained|reveal\w*)\b|"
+    r"\b(?:the\s+)?figures,?\s+(?:show|showed|shows|released|published|obtained|reveal\w*|"
+    r"are\s+from|cover\w*)\b|"
     r"\baccording\s+to\s+(?:[\w-]+\s+){0,2}(?:figures|statistics)\b",
     _I,
 )

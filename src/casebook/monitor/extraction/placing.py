@@ -52,6 +52,7 @@ class Placed:
     own_place: bool = False  # the place was named with the act, not assumed
     own_force: bool = False  # likewise the force
     acting: bool = False  # the force is named as the one that did the act
+    operation: int = 0  # how many separate operations the story told of before this act
 
 
 def find_places(
@@ -203,7 +204,27 @@ def place_acts(
                     acting=acting is not None,
                 )
             )
+    _number_operations(placed, text)
     return drop_cross_event_sums(_credit_the_acting_force(placed))
+
+
+# "A further spontaneous protest occurred ...", "In a separate incident, ...": what follows is
+# another operation, even by the same force in the same town on the same day.
+_ANOTHER_OPERATION = re.compile(
+    r"\b(?:a\s+further|another|a\s+separate|a\s+second|a\s+third|a\s+later|a\s+smaller)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:protest|demonstration|march|rally|sit-in|vigil|incident|gathering|"
+    r"occupation|blockade)\b|\bin\s+a\s+separate\s+(?:incident|protest|operation)\b",
+    re.IGNORECASE,
+)
+
+
+def _number_operations(placed: list[Placed], text: str) -> None:
+    if not placed:
+        return
+    first = min(item.act.anchor[0] for item in placed)
+    breaks = [m.start() for m in _ANOTHER_OPERATION.finditer(text, first)]
+    for item in placed:
+        item.operation = sum(1 for b in breaks if b < item.act.anchor[0])
 
 
 def _credit_the_acting_force(placed: list[Placed]) -> list[Placed]:
