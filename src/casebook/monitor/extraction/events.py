@@ -195,7 +195,13 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         total = total_act.count if total_act else None
 
     if total_act is not None:
-        rest = [a for a in arrests if a is not total_act]
+        # The total stands as the act too unless the others say something it does not: "More
+        # than a dozen arrested ... A total of 20 people have been arrested" is one act of 20.
+        rest = [
+            a
+            for a in arrests
+            if a is not total_act and (a.count is not None or a.offence or a.trigger)
+        ]
         if rest:
             acts = [a for a in acts if a is not total_act]
     remaining = [a for a in acts if a.type == "arrest"]

@@ -108,13 +108,22 @@ def _merge_restatements(
 
     A group holding nothing but vague arrest statements ("more than 500 arrested overnight")
     or repeating another group's exact arrest count ("53 arrested" in a dateline sentence and
-    again later) is the same event, told with less date detail.
+    again later) is the same event, told with less date detail; so are acts told with no date
+    at all beside the one dated operation of the same force and town.
     """
     keys = list(groups)
     for key in keys:
         members = groups.get(key)
         if members is None:
             continue
+        if key[2] in (None, "?overnight"):
+            # Acts told with no date (or overnight, over two) at the one operation of their
+            # force and town that has one.
+            dated = [k for k in groups if k != key and k[:2] == key[:2] and k[3] == key[3]]
+            if len(dated) == 1:
+                groups[dated[0]].extend(members)
+                del groups[key]
+                continue
         acts = [m.act for m in members]
         vague = all(a.type == "arrest" and a.count is None and a.offence is None for a in acts)
         counts = {

@@ -20,7 +20,7 @@ from casebook.monitor.extraction.act import Act
 from casebook.monitor.extraction.dates import DateMention
 from casebook.monitor.extraction.forces import HOME_CITY, ForceMention, polices
 from casebook.monitor.extraction.places import Gazetteer, PlaceMention
-from casebook.monitor.extraction.text import Sentence
+from casebook.monitor.extraction.text import NUMBER, Sentence
 
 __all__ = ["Placed", "drop_cross_event_sums", "find_places", "place_acts", "sentence_of"]
 
@@ -255,8 +255,9 @@ def _name(place: PlaceMention | None) -> str | None:
 # arrested", "Kent Police that made the six arrests", "the Met said it had arrested".
 _FORCE_DID = re.compile(
     r"\s*(?:,\s*)?(?:(?:which|who|that)\s+)?(?:(?:has|have|had|was|were|also|later|then|"
-    r"subsequently|said\s+(?:it|they|officers)|said\s+(?:it|they)\s+had|made|carried\s+out|"
-    r"confirmed|announced|reported|brought|issued)\s+){0,3}(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$",
+    r"subsequently|said\s+(?:it|they|officers)|said\s+(?:it|they)\s+had)\s+){0,3}"
+    r"(?:(?:made|carried\s+out|brought|issued)\s+)?(?:the\s+|a\s+|an\s+)?"
+    rf"(?:(?:{NUMBER}|first|further|more|additional|total\s+of)\s+){{0,3}}$",
     re.IGNORECASE,
 )
 
