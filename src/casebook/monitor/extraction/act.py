@@ -31,6 +31,8 @@ class Act:
     implicit_one: bool = False
     headline: bool = False  # told in a headline, which restates the story below it
     vague: bool = False
+    bound: int | None = None  # the number of a vague count ("more than 200" -> 200)
+    earlier_figure: bool = False  # "initially ... 132 arrests", "at the time, 89": superseded
     total_marker: bool = False
     additive: bool = False
     definite: bool = False

@@ -201,6 +201,7 @@ def find_acts(
             act, text, clause_start=act.segment[0], limit=act.segment[1], noun=noun, passive=passive
         )
         _mark_nested(act, text, sentence)
+        act.earlier_figure = bool(_EARLIER.search(text, act.segment[0], act.anchor[0]))
         _share_count_with_previous(act, reading.acts, text)
         if not _mark_reference(act, text, sentence, noun):
             reading.floor = m.end()  # "criticised the fines": the fines told of before, not news
@@ -232,6 +233,12 @@ def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:
     )
 
 
+# "Initially, the highway patrol reported 132 arrests", "At the time, 89 arrests were made": a
+# figure a later one replaces.
+_EARLIER = re.compile(
+    r"\b(?:initially|at\s+first|at\s+the\s+time|an\s+earlier|earlier\s+figures?|previously)\b",
+    re.IGNORECASE,
+)
 # "..., including six who ...", "Among them was a woman ...": a part told inside a count.
 _NESTED_BEFORE = re.compile(r"\bincluding\s+$", re.IGNORECASE)
 _AMONG_THEM = re.compile(r"\bamong\s+(?:them|those|whom|the\s+\w+)\b", re.IGNORECASE)

@@ -46,6 +46,7 @@ from casebook.monitor.extraction.dates import (
     infer_published,
     parse_published,
     resolve_chains,
+    url_year,
 )
 from casebook.monitor.extraction.forces import ForceFinder
 from casebook.monitor.extraction.grammar import drop_acts_of_others, load_parser
@@ -114,7 +115,7 @@ class Extractor:
         if not (protest_word and lx.PREFILTER_ACTION.search(low)):
             result["relevance_score"] = 0.05 if protest_word else 0.0
             return result
-        events, score = self._events(full, low, given, published_span)
+        events, score = self._events(full, low, given, published_span, url_year(url))
         result["relevance_score"] = round(score, 3)
         if score >= _RELEVANT and events:
             result["relevant"] = True
@@ -130,6 +131,7 @@ class Extractor:
         low: str,
         published: dt.date | None,
         published_span: tuple[int, int] | None,
+        year_of_url: int | None = None,
     ) -> tuple[list[dict[str, Any]], float]:
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
@@ -167,7 +169,9 @@ class Extractor:
                 d
                 for i in sorted(wanted)
                 if 0 <= i < len(sentences)
-                for d in find_dates(text, sentences[i].start, sentences[i].end, published, anchors)
+                for d in find_dates(
+                    text, sentences[i].start, sentences[i].end, published, anchors, year_of_url
+                )
                 if not any(d.start < b and a < d.end for a, b in skip)
             ]
         )
