@@ -62,7 +62,7 @@ def _event_dict(
     force, place, date = first.force, first.place, first.date
     country = None
     if place is not None:
-        country = place.country
+        country = place.country or None
         if place.start >= 0:
             spans["location"] = [[place.start, place.end]]
             spans["country"] = [[place.start, place.end]]
