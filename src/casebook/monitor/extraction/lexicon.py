@@ -384,11 +384,11 @@ UNRELATED_CRIME = re.compile(
 # Sport: "12 fans arrested after disorder at the match" is no protest, though "disorder" is a
 # protest word elsewhere.
 SPORT = re.compile(
-    r"\b(?:match(?:es)?|fixture|kick-off|final\s+whistle|half-time|football|footballers?|"
-    r"stadium|derby|fans|supporters|terraces|pitch\s+invasion|Premier\s+League|Championship|"
-    r"cup\s+(?:tie|final))\b",
-    _I,
+    r"\b(?:[Mm]atch(?:es)?|[Ff]ixtures?|[Kk]ick-off|final\s+whistle|half-time|[Ff]ootball|"
+    r"[Ss]tadium|derby|terraces|pitch\s+invasion|Premier\s+League|Championship|[Cc]up\s+(?:tie|final)|"
+    r"(?:rival|home|away|football|visiting)\s+(?:fans|supporters))\b"
 )
+# "supporters" and "fans" alone are as often a banned group's as a club's; "Derby" is a city.
 # Protest words that say nothing of protest on their own (disorder follows football too).
 _GENERIC_DISORDER = re.compile(
     r"(?:disorder|riot\w*|unrest|clash(?:es|ed)?|hooligan\w*|thugs|looting|rioters)$", _I
