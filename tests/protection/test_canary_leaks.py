@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from casebook.audit.models import AuditEntry
 from casebook.cases.editing import ActDraft, IncidentDraft, PersonDraft, incident_save
-from casebook.cases.models import Incident
+from casebook.cases.models import Incident, IncidentStatus
 from casebook.people.models import Involvement, Person
 from casebook.redaction.services import derivative_propose
 from casebook.sources.models import EvidenceFile
@@ -263,7 +263,8 @@ def requests_for(world: CanaryWorld) -> list[Request]:
                 f"transfer:export ({name}, default options)",
                 "POST",
                 export,
-                {"format": name},
+                # Every status: drafts must not leak either.
+                {"format": name, "statuses": IncidentStatus.values},
                 place="export",
             )
             for name in FORMATS
@@ -272,7 +273,7 @@ def requests_for(world: CanaryWorld) -> list[Request]:
             "transfer:export (asking for personal data)",
             "POST",
             export,
-            {"format": "json", "personal_data": "on"},
+            {"format": "json", "personal_data": "on", "statuses": IncidentStatus.values},
             place="personal-data export",
         ),
     ]

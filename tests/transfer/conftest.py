@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,13 @@ def incident_row(**overrides) -> dict:
 @pytest.fixture
 def coordinator(make_user):
     return make_user("coordinator", username="coord")
+
+
+def acled_reference(name: str) -> Path:
+    """A file of ACLED's reference data, read where it is kept (../shared/reference/acled):
+    ACLED's rows never enter the repository. Skips the test when it is not there."""
+    for folder in Path(__file__).resolve().parents:
+        path = folder / "shared" / "reference" / "acled" / name
+        if path.is_file():
+            return path
+    pytest.skip(f"ACLED's reference file {name} is not in ../shared/reference/acled here")

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from casebook.cases.models import Incident
-from casebook.transfer import countries, formats, records, vocabulary, writing
+from casebook.lib import countries
+from casebook.transfer import formats, records, vocabulary, writing
 from casebook.transfer.formats import acled, base, casebook_csv, casebook_json
 from tests.factories import InvolvementFactory
 from tests.transfer.conftest import csv_bytes, incident_row

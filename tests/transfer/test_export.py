@@ -231,7 +231,7 @@ def test_acled_export_uses_acleds_columns_and_codes(casebook):
         "-0.120000",
         "1",
     )
-    assert "arrest (2)" in march["notes"]
+    assert "arrest of 2 people" in march["notes"]
 
 
 def test_incidents_imported_from_acled_keep_acleds_event_id_on_export(reference_data):

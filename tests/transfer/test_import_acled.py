@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 
@@ -13,13 +12,9 @@ from casebook.cases.models import Incident
 from casebook.sources.models import Source
 from casebook.transfer.formats.acled import COLUMNS
 from casebook.transfer.services import incidents_import
-from tests.transfer.conftest import csv_bytes
+from tests.transfer.conftest import acled_reference, csv_bytes
 
 pytestmark = pytest.mark.django_db
-
-REFERENCE_SAMPLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "reference" / "acled" / "acled_sample_2022.csv"
-)
 
 
 def acled_row(**overrides) -> dict:
@@ -171,10 +166,9 @@ def test_a_file_that_is_not_an_acled_export_says_so(coordinator):
     ]
 
 
-@pytest.mark.skipif(not REFERENCE_SAMPLE.exists(), reason="shared reference data not present")
 def test_acled_reference_sample_imports_cleanly(coordinator):
     # Real ACLED rows (test use only): we assert counts, never copy their content.
-    data = REFERENCE_SAMPLE.read_bytes()
+    data = acled_reference("acled_sample_2022.csv").read_bytes()
     rows = list(csv.DictReader(io.StringIO(data.decode())))
 
     report = incidents_import(file=data, actor=coordinator, dry_run=True)

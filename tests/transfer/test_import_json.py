@@ -126,8 +126,9 @@ def test_personal_details_without_consent_are_refused(coordinator):
     report = incidents_import(file=document(incident(acts=[arrested(**person)])), actor=coordinator)
 
     assert [str(p) for p in report.problems] == [
-        "incidents[0].acts[0].people[0], consent_record: is not true, so the person's name, "
-        "contact and address may not be kept; remove them or record their consent."
+        "incidents[0].acts[0].people[0], consent_record: No consent to keep their details is "
+        "recorded, so the person's name, contact and address may not be kept; record their "
+        "consent, or remove the details."
     ]
     assert not Person.objects.exists()
 

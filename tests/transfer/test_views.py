@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from casebook.audit.models import AuditEntry
-from casebook.cases.models import Incident
+from casebook.cases.models import Incident, IncidentStatus
 from casebook.transfer.formats.base import WITH_ITS_INCIDENT
 from tests.conftest import PERSONAS
 from tests.factories import IncidentFactory, InvolvementFactory
@@ -27,6 +27,7 @@ EXPORT = reverse("transfer:export")
 CANARY = "Testperson Canaryname"
 # Status per persona: importers are coordinators and administrators; exporters add analysts.
 IMPORTERS = list(zip(PERSONAS, (200, 200, 403, 403, 403, 302), strict=True))
+EVERY_STATUS = {"statuses": IncidentStatus.values}
 EXPORTERS = list(zip(PERSONAS, (200, 200, 403, 200, 403, 302), strict=True))
 
 
@@ -210,7 +211,7 @@ def test_the_export_page_opens_for_analysts_coordinators_and_administrators(
 
 @pytest.mark.parametrize(("persona", "status"), EXPORTERS)
 def test_an_export_streams_a_file_to_those_allowed(client_for, recorded, persona, status):
-    response = client_for(persona).post(EXPORT, {"format": "csv"})
+    response = client_for(persona).post(EXPORT, {"format": "csv", **EVERY_STATUS})
 
     assert response.status_code == status
     if status == 200:
@@ -227,7 +228,9 @@ def test_an_export_streams_a_file_to_those_allowed(client_for, recorded, persona
 
 
 def test_an_analyst_asking_for_personal_data_gets_none(client_for, recorded):
-    response = client_for("analyst").post(EXPORT, {"format": "json", "personal_data": "on"})
+    response = client_for("analyst").post(
+        EXPORT, {"format": "json", "personal_data": "on", **EVERY_STATUS}
+    )
 
     assert CANARY not in streamed(response)
     entry = AuditEntry.objects.get(action="cases.incidents.exported")
@@ -235,7 +238,9 @@ def test_an_analyst_asking_for_personal_data_gets_none(client_for, recorded):
 
 
 def test_a_coordinator_exports_personal_data_in_json_and_it_is_recorded(client_for, recorded):
-    response = client_for("coordinator").post(EXPORT, {"format": "json", "personal_data": "on"})
+    response = client_for("coordinator").post(
+        EXPORT, {"format": "json", "personal_data": "on", **EVERY_STATUS}
+    )
 
     assert CANARY in streamed(response)
     entry = AuditEntry.objects.get(action="cases.incidents.exported")
@@ -244,7 +249,9 @@ def test_a_coordinator_exports_personal_data_in_json_and_it_is_recorded(client_f
 
 
 def test_personal_data_is_offered_in_json_only(client_for, recorded):
-    response = client_for("coordinator").post(EXPORT, {"format": "csv", "personal_data": "on"})
+    response = client_for("coordinator").post(
+        EXPORT, {"format": "csv", "personal_data": "on", **EVERY_STATUS}
+    )
 
     assert response.status_code == 400
     assert "Personal details travel only in the JSON format" in response.content.decode()
@@ -252,6 +259,8 @@ def test_personal_data_is_offered_in_json_only(client_for, recorded):
 
 
 def test_an_export_can_be_limited_to_dates(client_for, recorded):
-    response = client_for("analyst").post(EXPORT, {"format": "acled", "since": "2999-01-01"})
+    response = client_for("analyst").post(
+        EXPORT, {"format": "acled", "since": "2999-01-01", **EVERY_STATUS}
+    )
 
     assert streamed(response).count("\n") == 1  # the header only

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from casebook.accounts import roles
+from casebook.cases import rules
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.services import (
     incident_may_edit,
@@ -227,6 +228,8 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         for name in INCIDENT_FIELDS:
             if name in fields:
                 setattr(incident, name, fields[name])
+        if incident.force_inference and incident.force != before.get("force"):
+            incident.force_inference = ""  # someone chose the force: it is no longer a guess
         if creating and incident.date:
             incident.reference = reference_block(year=incident.date.year)[0]
         # Without a date there is no reference yet; the missing date is the error to report.
@@ -438,6 +441,12 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
     return changed
 
 
+def _changes_details(before: dict, person: Person) -> bool:
+    """Does the form change the person's details or consent? (An old record kept without
+    consent can still be linked to another act; changing it needs the consent first.)"""
+    return any(before.get(name) != getattr(person, name) for name in PERSON_FIELDS)
+
+
 def _involvements(incident: Incident) -> dict[int, Involvement]:
     return {
         involvement.pk: involvement
@@ -496,6 +505,13 @@ def _save_people(
         consents = (person.consent_record, person.consent_share, person.consent_publish)
         if any(consents) and person.consent_given_at is None:
             person.consent_given_at = timezone.now()
+        consent = rules.person_details_problem(
+            has_details=bool(person.full_name or person.contact or person.address),
+            consent_record=person.consent_record,
+        )
+        if consent and (person.pk is None or _changes_details(before, person)):
+            errors.messages.setdefault(f"{prefix}consent_record", []).append(consent)
+            continue
         if not errors.check(prefix, person, exclude=["reference"]):
             continue
         creating = person.pk is None

@@ -77,8 +77,8 @@ def incident_reindex(incident_ids: Iterable[int], *, batch_size: int = 500) -> i
 
 
 # Free-text narratives name people; the audit trail is append-only and outlives erasure, so
-# it records that they changed, never what they said.
-NARRATIVE_FIELDS = frozenset({"summary", "text", "notes"})
+# it records that they changed, never what they said (ACLED's fields hold its notes).
+NARRATIVE_FIELDS = frozenset({"summary", "text", "notes", "acled_fields"})
 NOT_KEPT = "(text not kept in the audit trail)"
 
 

@@ -487,6 +487,10 @@ class IncidentBuilder:
             born = plan.date - dt.timedelta(days=rng.randint(17 * 365, 75 * 365))
         consent_record = rng.random() < 0.95
         key = self.keys.take(Person)
+        if not consent_record:
+            # Someone who did not agree that we keep their details: recorded, not named
+            # (the rule every write path keeps, cases.rules.person_details_problem).
+            return Person(pk=key, reference=f"P-{key:06d}")
         return Person(
             pk=key,
             reference=f"P-{key:06d}",  # what Person.save() gives

@@ -106,6 +106,7 @@ def incident_record(
         protest=incident.protest.name if incident.protest else "",
         status=incident.status,
         tags=[t.name for t in _prefetched(incident, "export_tags", "tags")],
+        acled=dict(incident.acled_fields or {}),
     )
     for act in _prefetched(incident, "export_acts", "acts"):
         record.acts.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from casebook.cases.models import IncidentStatus
 from casebook.transfer.formats import FORMATS
 
 # A web request holds the whole file in memory while it is checked; larger files go through
@@ -50,6 +51,14 @@ class ImportForm(forms.Form):
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=[(f.name, f.label) for f in FORMATS.values()], initial="csv")
+    # Verified incidents by default: drafts and rejected reports are not yet facts to share.
+    statuses = forms.MultipleChoiceField(
+        choices=IncidentStatus.choices,
+        initial=[IncidentStatus.VERIFIED],
+        widget=forms.CheckboxSelectMultiple,
+        label="Incidents that are",
+        error_messages={"required": "Tick at least one status to export."},
+    )
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -63,11 +72,17 @@ class ExportForm(forms.Form):
         "export is recorded in the audit trail with the people it contains.",
     )
 
-    def __init__(self, *args, personal_data_allowed: bool, **kwargs) -> None:
+    def __init__(
+        self, *args, personal_data_allowed: bool, status_counts: dict[str, int], **kwargs
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if not personal_data_allowed:
             del self.fields["personal_data"]
+        self.fields["statuses"].choices = [
+            (status, f"{label} ({status_counts.get(status, 0):,})")
+            for status, label in IncidentStatus.choices
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from casebook.accounts import roles
+from casebook.cases import rules
 from casebook.cases.models import (
     Act,
     DatePrecision,
@@ -25,12 +26,14 @@ from casebook.cases.models import (
     NumberPrecision,
     Outcome,
     Protest,
+    Tag,
 )
 from casebook.cases.models.incident import CoordinatePrecision
 from casebook.cases.services import model_changes
+from casebook.codebook.areas import place_parts
+from casebook.lib.countries import country_code
 from casebook.people.models import Involvement, Person
 from casebook.sources.models import IncidentSource, Source
-from casebook.transfer.countries import country_code
 from casebook.transfer.records import (
     ActRecord,
     IncidentRecord,
@@ -59,6 +62,7 @@ INCIDENT_FIELDS = (
     "force",
     "protest",
     "status",
+    "acled_fields",
 )
 DATE_PRECISIONS = Choices(DatePrecision.choices, "a date precision")
 COORDINATE_PRECISIONS = Choices(CoordinatePrecision.choices, "a coordinate precision")
@@ -89,6 +93,8 @@ class ActPlan:
     changes: dict
     outcomes: list[Outcome]
     people: list[tuple[PersonRecord, Person | None]]
+    # Where in the file each planned outcome (by id()) was given, for problems found later.
+    outcome_places: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -170,9 +176,17 @@ class Planner:
             # still enforces them all.
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
+            reported = set(error.error_dict)
             for name, errors in error.error_dict.items():
                 label = "" if name == NON_FIELD_ERRORS else (names or {}).get(name, name)
                 self.problem(where, label, " ".join(in_our_words(e) for e in errors))
+        else:
+            reported = set()
+        # The record's models refuse NUL characters in clean(); people's and sources'
+        # details are held to the same rule here (the editor's form refuses them too).
+        for name in rules.fields_with_nul(instance):
+            if name not in reported and name not in exclude:
+                self.problem(where, (names or {}).get(name, name), rules.NUL_MESSAGE)
 
     # -- incidents --
 
@@ -180,6 +194,7 @@ class Planner:
         existing = self._existing_incidents(records)
         acts_of = defaultdict(list)
         outcomes_of = defaultdict(set)
+        involved_of = defaultdict(set)
         links_of = defaultdict(set)
         if existing:
             ids = [i.pk for i in existing.values()]
@@ -189,6 +204,11 @@ class Planner:
                 acts_of[act.incident_id].append(act)
             for outcome in Outcome.objects.filter(act__incident_id__in=ids):
                 outcomes_of[outcome.act_id].add((outcome.outcome_type_id, outcome.date))
+            # People already on an act in their role: naming them again changes nothing.
+            for act_id, person_id, role in Involvement.objects.filter(
+                act__incident_id__in=ids
+            ).values_list("act_id", "person_id", "role"):
+                involved_of[act_id].add((person_id, role))
             for link in IncidentSource.objects.filter(incident_id__in=ids):
                 links_of[link.incident_id].add(link.source_id)
         sources = self._existing_sources(records)
@@ -202,7 +222,10 @@ class Planner:
             self._current = record
             plan = self._plan_incident(record, incident)
             pk = incident.pk if incident is not None else None
-            plan.acts = self._plan_acts(record, incident, acts_of[pk], outcomes_of, people)
+            plan.acts = self._plan_acts(
+                record, incident, acts_of[pk], outcomes_of, involved_of, people
+            )
+            self._check_outcome_dates(plan)
             plan.sources = self._plan_sources(record, links_of[pk], sources)
             self._current = None
             plans.append(plan)
@@ -283,6 +306,8 @@ class Planner:
                 )
                 or DatePrecision.DAY
             )
+        if record.acled:
+            incident.acled_fields = record.acled
         if record.coordinate_precision:
             incident.coordinate_precision = (
                 self.resolve(
@@ -305,10 +330,9 @@ class Planner:
                 incident.country = code
         if record.force:
             incident.force = self.resolve(where, "force", self.vocabulary.force, record.force)
-        elif record.force_hint and incident.force_id is None:
-            incident.force = self.vocabulary.force_in(record.force_hint)
-            if incident.force is None:
-                self.notes["no_force"] += 1
+            incident.force_inference = ""
+        elif incident.force_id is None:
+            self._infer_force(record, incident)
         if record.status:
             status = self.resolve(where, "status", STATUSES.get, record.status)
             if status and status != incident.status:
@@ -321,10 +345,9 @@ class Planner:
         changes = {} if is_new else model_changes(before, incident, INCIDENT_FIELDS)
         if protest_name and incident.protest_id is None:
             changes["protest"] = [None, protest_name]
-        if record.tags:
-            for tag in record.tags:
-                if len(tag) > 60:
-                    self.problem(where, "tags", f"{tag[:20]!r}… is longer than 60 characters.")
+        for tag in record.tags:
+            # The rules of the tag model, but no uniqueness: most tags exist already.
+            self.validate(Tag(name=tag), where, [], {"name": "tags"})
         return IncidentPlan(
             record=record,
             incident=incident,
@@ -334,6 +357,19 @@ class Planner:
             acts=[],
             sources=[],
         )
+
+    def _infer_force(self, record: IncidentRecord, incident: Incident) -> None:
+        """The force of an incident whose file names none: one its source's words name (ACLED's
+        notes), else the territorial force of its place; marked as inferred on the incident."""
+        if record.force_hint and (named := self.vocabulary.force_in(record.force_hint)):
+            incident.force, incident.force_inference = named, "the words of its source"
+        elif found := self.vocabulary.force_of_place(
+            record.areas or place_parts(record.place), country=incident.country
+        ):
+            incident.force, incident.force_inference = found[0], f"its place ({found[1]})"
+            self.notes["force_of_place"] += 1
+        else:
+            self.notes["no_force"] += 1
 
     def _check_status(self, where: str, incident: Incident, status: str, is_new: bool) -> None:
         if (
@@ -361,6 +397,8 @@ class Planner:
         name = record.protest.strip()
         if not name:
             return ""
+        if incident.protest_id and incident.protest.name.strip().lower() == name.lower():
+            return ""  # the incident's own protest, named again (several may share a name)
         protest = self.protests_by_external.get(name)
         if protest is None:
             same_name = self.protests_by_name.get(name.lower(), [])
@@ -378,7 +416,13 @@ class Planner:
     # -- acts --
 
     def _plan_acts(
-        self, record: IncidentRecord, incident: Incident | None, existing: list, outcomes_of, people
+        self,
+        record: IncidentRecord,
+        incident: Incident | None,
+        existing: list,
+        outcomes_of,
+        involved_of,
+        people,
     ) -> list[ActPlan]:
         by_id = {a.external_id: a for a in existing if a.external_id}
         by_pk = {a.pk: a for a in existing}
@@ -409,6 +453,12 @@ class Planner:
                 plan.act.incident = incident
             known = outcomes_of.get(plan.act.pk, set()) if plan.act.pk else set()
             plan.outcomes = [o for o in plan.outcomes if (o.outcome_type_id, o.date) not in known]
+            involved = involved_of.get(plan.act.pk, set()) if plan.act.pk else set()
+            plan.people = [
+                (person_record, person)
+                for person_record, person in plan.people
+                if person is None or (person.pk, person_record.role) not in involved
+            ]
             plans.append(plan)
         return plans
 
@@ -463,19 +513,32 @@ class Planner:
         self.validate(
             act, where, ["incident", "act_type", "legal_provision", "trigger_type", "perpetrator"]
         )
-        outcomes = []
+        outcomes, places = [], {}
         for outcome in record.outcomes:
             planned = self._plan_outcome(outcome)
             if planned is not None:
                 outcomes.append(planned)
+                places[id(planned)] = outcome.where
         return ActPlan(
             record=record,
             act=act,
             is_new=is_new,
             changes={} if is_new else model_changes(before, act, ACT_FIELDS),
             outcomes=outcomes,
+            outcome_places=places,
             people=[self._plan_person(p, people) for p in record.people],
         )
+
+    def _check_outcome_dates(self, plan: IncidentPlan) -> None:
+        """The rule the outcome model applies once it belongs to an act (cases.rules)."""
+        for act_plan in plan.acts:
+            for outcome in act_plan.outcomes:
+                problem = rules.outcome_date_problem(outcome.date, plan.incident.date)
+                if problem and not rules.date_problem(outcome.date):  # that one is reported
+                    where = act_plan.outcome_places[id(outcome)]
+                    self.problem(
+                        where, "outcome_date" if where.startswith("Row") else "date", problem
+                    )
 
     def _plan_outcome(self, record: OutcomeRecord) -> Outcome | None:
         outcome_type = self.resolve(
@@ -484,7 +547,8 @@ class Planner:
         if outcome_type is None:
             return None
         outcome = Outcome(outcome_type=outcome_type, date=record.date, note=record.note)
-        self.validate(outcome, record.where, ["act", "outcome_type"])
+        columns = {"date": "outcome_date"} if record.where.startswith("Row") else None
+        self.validate(outcome, record.where, ["act", "outcome_type"], columns)
         return outcome
 
     def _plan_person(self, record: PersonRecord, people) -> tuple[PersonRecord, Person | None]:
@@ -493,20 +557,23 @@ class Planner:
         person = None
         if record.reference:
             person = people.get(record.reference)
-            if person is None:
+            if person is None and record.has_personal_details:
+                # A full export of another casebook (or of this one, restored): the
+                # reference is that casebook's; the person is added here with one of ours.
+                self.notes["people_new_reference"] += 1
+            elif person is None:
                 self.problem(
                     where,
                     "reference",
                     f"no person {record.reference} in this "
                     "casebook; leave reference empty to add a new person.",
                 )
-        if record.has_personal_details and not record.consent_record and person is None:
-            self.problem(
-                where,
-                "consent_record",
-                "is not true, so the person's name, contact "
-                "and address may not be kept; remove them or record their consent.",
+        if person is None:
+            consent = rules.person_details_problem(
+                has_details=record.has_personal_details, consent_record=record.consent_record
             )
+            if consent:
+                self.problem(where, "consent_record", consent)
         if (
             record.has_personal_details
             and self.actor is not None
@@ -598,7 +665,7 @@ class Planner:
             source,
             where,
             ["channel", "text_sha256"],
-            {field.name: f"{prefix}{field.name}" for field in Source._meta.fields},
+            {f.name: f"{prefix}{f.name}" for f in Source._meta.fields},
         )
         if len(self.problems) > problems_before:
             self.invalid_sources[record.identity] = where

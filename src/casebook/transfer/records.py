@@ -133,6 +133,11 @@ class IncidentRecord:
     sources: list[SourceRecord] = field(default_factory=list)
     # Free text in which to look for a force when `force` is empty (ACLED notes and place).
     force_hint: str = ""
+    # Where it happened, most specific first (ACLED's admin3, admin2, location, admin1), to
+    # infer the force that polices it when no force is named; `place` when empty.
+    areas: list[str] = field(default_factory=list)
+    # ACLED's own columns, as ACLED gave them, for an event read from (or going to) ACLED.
+    acled: dict[str, str] = field(default_factory=dict)
     # Filled by exports only, for layouts that want names rather than slugs (ACLED).
     force_name: str = ""
     nation: str = ""

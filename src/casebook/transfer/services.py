@@ -302,6 +302,16 @@ def _plan_and_write(
             if progress:
                 progress("writing", done, len(records))
         report.unchanged += planner.notes["unchanged"]
+        if planner.notes["people_new_reference"]:
+            report.notes.append(
+                f"{planner.notes['people_new_reference']} people had a reference from another "
+                "casebook; they were added with references of this one."
+            )
+        if planner.notes["force_of_place"]:
+            report.notes.append(
+                f"{planner.notes['force_of_place']} incidents name no police force; each was "
+                "given the force that polices its place, marked as inferred on the incident."
+            )
         if planner.notes["no_force"]:
             report.notes.append(
                 f"{planner.notes['no_force']} incidents name no police force we could "

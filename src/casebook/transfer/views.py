@@ -6,6 +6,7 @@ import io
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -104,20 +105,18 @@ def export_page(request):
     if not roles.can_export(request.user):
         raise PermissionDenied("Your role cannot export incidents.")
     allowed = roles.sees_all_people(request.user)
-    form = ExportForm(request.POST or None, personal_data_allowed=allowed)
+    counts = dict(Incident.objects.order_by().values_list("status").annotate(count=Count("id")))
+    form = ExportForm(request.POST or None, personal_data_allowed=allowed, status_counts=counts)
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return render(
             request,
             "transfer/export.html",
-            {
-                "form": form,
-                "incidents": Incident.objects.count(),
-            },
+            {"form": form, "incidents": sum(counts.values())},
             status=status,
         )
     options = form.cleaned_data
-    incidents = Incident.objects.all()
+    incidents = Incident.objects.filter(status__in=options["statuses"])
     if options["since"]:
         incidents = incidents.filter(date__gte=options["since"])
     if options["until"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 
+from casebook.codebook.areas import force_of_area
 from casebook.codebook.matching import NameIndex, ProvisionIndex
 from casebook.codebook.models import (
     ActType,
@@ -139,6 +140,14 @@ class Vocabulary:
             return None
         slugs = {slug for slug, _, _ in self._force_index.find_all(text)}
         return self.forces.get(slugs.pop()) if len(slugs) == 1 else None
+
+    def force_of_place(self, areas: list[str], *, country: str) -> tuple[Organisation, str] | None:
+        """The territorial force that polices the first of `areas` the codebook lists, with
+        the area's name; None where the codebook cannot tell."""
+        found = force_of_area(areas, country=country)
+        if found is None or found.force not in self.forces:
+            return None
+        return self.forces[found.force], found.area
 
     # --- legal provisions -----------------------------------------------------------
 

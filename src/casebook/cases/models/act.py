@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from casebook.cases import rules
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 
 
@@ -75,6 +76,12 @@ class Act(models.Model):
             raise ValidationError({"number_affected": "Leave the number empty when it is unknown."})
         if self.number_precision != NumberPrecision.UNKNOWN and self.number_affected is None:
             self.number_precision = NumberPrecision.UNKNOWN
+        rules.raise_problems(
+            [
+                *rules.text_problems(self),
+                ("number_affected", rules.count_problem(self.number_affected)),
+            ]
+        )
 
     @property
     def number_display(self) -> str:
@@ -103,3 +110,18 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome_type} {self.date or ''}".strip()
+
+    def clean(self) -> None:
+        # An outcome not yet given its act (an import checking a new incident) is compared
+        # with its incident's date by the importer, through the same rule.
+        incident_date = self.act.incident.date if self.act_id else None
+        rules.raise_problems(
+            [
+                *rules.text_problems(self),
+                (
+                    "date",
+                    rules.date_problem(self.date)
+                    or rules.outcome_date_problem(self.date, incident_date),
+                ),
+            ]
+        )

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from casebook.cases import rules
 from casebook.codebook.models import Organisation
 
 
@@ -57,6 +57,9 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        rules.raise_problems([*rules.text_problems(self), ("name", rules.tag_problem(self.name))])
+
 
 class IncidentQuerySet(models.QuerySet):
     def in_force(self, force: Organisation) -> IncidentQuerySet:
@@ -95,6 +98,15 @@ class Incident(models.Model):
     force = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
     )
+    # How the force was found when nobody named it (an import that inferred it from the
+    # place, or from a source's words): shown beside it until someone sets the force.
+    force_inference = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Why the force is thought to be this one, when no one named it; empty when "
+        "it was given.",
+    )
     protest = models.ForeignKey(
         "cases.Protest", null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
@@ -102,6 +114,9 @@ class Incident(models.Model):
         max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.DRAFT
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="incidents")
+    # ACLED's own coding of an event imported from ACLED, column by column as ACLED gave it,
+    # so that an ACLED export gives it back unchanged: analysts join it with ACLED's data.
+    acled_fields = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -158,15 +173,18 @@ class Incident(models.Model):
         return reverse("cases:incident-detail", args=[self.reference])
 
     def clean(self) -> None:
-        errors = {}
+        # The rules live in cases.rules, shared with every other write path (imports).
+        errors = dict(rules.text_problems(self))
+        if self.country:
+            self.country = self.country.strip().upper()
+            errors.setdefault("country", rules.country_problem(self.country))
+        errors.setdefault("date", rules.date_problem(self.date))
+        errors.setdefault("end_date", rules.date_problem(self.end_date))
         if self.end_date and self.date and self.end_date < self.date:
             errors["end_date"] = "The end date is before the start date."
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = "Give both latitude and longitude, or neither."
-        if self.country and (len(self.country) != 2 or not self.country.isalpha()):
-            errors["country"] = "Use the two-letter ISO 3166 code, e.g. GB."
-        if errors:
-            raise ValidationError(errors)
+        rules.raise_problems(errors.items())
 
     @property
     def date_display(self) -> str:

@@ -1,6 +1,8 @@
 from django.db import models
 from django.urls import reverse
 
+from casebook.cases import rules
+
 
 class Protest(models.Model):
     """A demonstration, vigil, march or action at which incidents happened."""
@@ -22,3 +24,6 @@ class Protest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:protest-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        rules.raise_problems([*rules.text_problems(self), ("date", rules.date_problem(self.date))])

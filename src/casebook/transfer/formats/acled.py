@@ -21,9 +21,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from casebook.transfer.countries import country_code, country_name, country_numeric
+from casebook.lib.countries import country_code, country_name, country_numeric
 from casebook.transfer.formats.base import (
     PART_SIZE,
+    PROBLEMS_COLUMN,
     CsvRejects,
     ReadItem,
     csv_rows,
@@ -278,9 +279,10 @@ def _read_row(row: int, values: dict[str, str]) -> Iterator[ReadItem]:
         coordinate_precision=_COORDINATE_PRECISION.get(values.get("geo_precision", "").strip(), ""),
         tags=[ACLED_TAG],
         acts=acts,
-        force_hint=" \n".join(
-            v for v in (notes, values.get("admin2", ""), values.get("admin1", "")) if v
-        ),
+        force_hint=notes,
+        areas=[values.get(column, "") for column in ("admin3", "admin2", "location", "admin1")],
+        # Every column as ACLED gave it, for an ACLED export to give back unchanged.
+        acled={column: value for column, value in values.items() if column != PROBLEMS_COLUMN},
     )
     fatalities = values.get("fatalities", "").strip()
     if fatalities.isdigit() and int(fatalities) > 0:
@@ -361,40 +363,155 @@ class AcledCsv(CsvRejects):
         yield drain(buffer)
 
 
-def _sub_event(incident: IncidentRecord) -> tuple[str, str, str]:
-    """(disorder_type, event_type, sub_event_type) that ACLED would give the incident."""
-    act_types = {act.act_type for act in incident.acts}
-    if "force" in act_types:
-        return (
-            "Political violence; Demonstrations",
-            "Protests",
-            "Excessive force against protesters",
-        )
-    if incident.protest or act_types & {"dispersal", "containment"}:
-        return "Demonstrations", "Protests", "Protest with intervention"
-    return "Strategic developments", "Strategic developments", "Arrests"
+# How ACLED's codebook classes what police do (ACLED's event categories): at a protest,
+# an intervention (arrests, dispersal, kettling, searches, seizures, force short of the
+# serious injury ACLED keeps for "Excessive force against protesters"); elsewhere, a politically
+# significant arrest is "Arrests", force against people is "Attack", and the rest of what
+# Casebook records (charges, cautions, fines, conditions, appeals, visits, surveillance) is no
+# event of its own in ACLED's terms: "Other" strategic developments. A charge is not an arrest.
+# (act type -> (sub-event at a protest, sub-event elsewhere)); tests check every act type of
+# the codebook against ACLED's own category list.
+ACT_SUB_EVENTS: dict[str, tuple[str, str]] = {
+    "arrest": ("Protest with intervention", "Arrests"),
+    "seizure": ("Protest with intervention", "Other"),
+    "stop_search": ("Protest with intervention", "Other"),
+    "dispersal": ("Protest with intervention", "Protest with intervention"),
+    "containment": ("Protest with intervention", "Protest with intervention"),
+    "force": ("Protest with intervention", "Attack"),
+    "charge": ("Other", "Other"),
+    "caution": ("Other", "Other"),
+    "fine": ("Other", "Other"),
+    "conditions": ("Other", "Other"),
+    "image_appeal": ("Other", "Other"),
+    "personal_details_published": ("Other", "Other"),
+    "home_visit": ("Other", "Other"),
+    "surveillance": ("Other", "Other"),
+    "other": ("Other", "Other"),
+}
+# sub-event -> (event type, disorder type), as ACLED's category list and flags give them.
+SUB_EVENTS: dict[str, tuple[str, str]] = {
+    "Protest with intervention": ("Protests", "Demonstrations"),
+    "Attack": ("Violence against civilians", "Political violence"),
+    "Arrests": ("Strategic developments", "Strategic developments"),
+    "Other": ("Strategic developments", "Strategic developments"),
+}
+# The most telling event wins when an incident's acts map to several.
+_SUB_EVENT_ORDER = ("Attack", "Protest with intervention", "Arrests", "Other")
+# Triggers that put people in a street or a square: an act over them happened at a protest.
+_PROTEST_TRIGGERS = frozenset(
+    {"placard", "banner", "flag", "chant", "speech", "leaflet", "noise", "gathering", "obstruction"}
+)
+# ACLED's actor types in its older numeric coding (the interaction is the two, smaller first).
+STATE_FORCES, PROTESTERS, CIVILIANS = 1, 6, 7
+# Where ISO's English name is not the short one data sets (and ACLED) use.
+_SHORT_NAMES = {
+    "CD": "Democratic Republic of Congo",
+    "FM": "Micronesia",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "United States Virgin Islands",
+    "FK": "Falkland Islands",
+    "MF": "Saint-Martin",
+    "SX": "Sint Maarten",
+    "BQ": "Caribbean Netherlands",
+}
+# ACLED's regions of the few countries whose forces a Casebook codebook lists.
+_REGIONS = {
+    **dict.fromkeys(("GB", "IE", "IM", "JE", "GG"), "Europe"),
+    **dict.fromkeys(("US", "CA"), "North America"),
+    "AU": "Oceania",
+    "HK": "East Asia",
+}
+
+
+def at_protest(incident: IncidentRecord) -> bool:
+    """Did the incident happen at a protest, as ACLED would see it?"""
+    return bool(incident.protest) or any(
+        act.act_type in ("dispersal", "containment") or act.trigger_type in _PROTEST_TRIGGERS
+        for act in incident.acts
+    )
+
+
+def acled_event(incident: IncidentRecord) -> tuple[str, str, str]:
+    """(disorder_type, event_type, sub_event_type) that ACLED's codebook gives the incident.
+
+    >>> acled_event(IncidentRecord(where="", external_id="", acts=[ActRecord("", "charge")]))
+    ('Strategic developments', 'Strategic developments', 'Other')
+    """
+    protest = at_protest(incident)
+    found = {
+        ACT_SUB_EVENTS.get(act.act_type, ("Other", "Other"))[0 if protest else 1]
+        for act in incident.acts
+    } or {"Other"}
+    sub_event = next(name for name in _SUB_EVENT_ORDER if name in found)
+    event_type, disorder = SUB_EVENTS[sub_event]
+    return disorder, event_type, sub_event
+
+
+def _country_name(alpha2: str) -> str:
+    return _SHORT_NAMES.get(alpha2, country_name(alpha2)) if alpha2 else ""
+
+
+def _notes(incident: IncidentRecord) -> str:
+    """What happened, for ACLED's notes: the approved redaction of the summary where there is
+    one (nothing else of the narrative leaves), then the coded facts in words."""
+    where = f" in {incident.place}" if incident.place else ""
+    who = incident.force_name or "Police"
+    acts = "; ".join(_act_words(act) for act in incident.acts) or "acted"
+    coded = f"On {incident.date:%-d %B %Y}{where}, {who}: {acts}." if incident.date else ""
+    return " ".join(part for part in (incident.summary.strip(), coded) if part)
+
+
+def _act_words(act: ActRecord) -> str:
+    """One act in words from its coded fields only (never its free-text wording).
+
+    >>> _act_words(ActRecord("", "stop_search", number_affected=3, legal_provision="PACE s1"))
+    'stop search of 3 people (PACE s1)'
+    """
+    number = act.number_affected
+    words = act.act_type.replace("_", " ")
+    if number is not None:
+        words += f" of {number} {'person' if number == 1 else 'people'}"
+    detail = ", ".join(
+        part
+        for part in (act.legal_provision, f"over a {act.trigger_type}" if act.trigger_type else "")
+        if part
+    )
+    outcomes = ", ".join(o.outcome.replace("_", " ") for o in act.outcomes)
+    return words + (f" ({detail})" if detail else "") + (f"; then {outcomes}" if outcomes else "")
 
 
 def acled_row(incident: IncidentRecord) -> list:
-    """The incident in ACLED's 31 columns. Acts are summed into the notes, as ACLED does.
+    """The incident in ACLED's 31 columns.
 
-    The event id is ACLED's own for incidents imported from ACLED, and Casebook's reference
-    otherwise. actor2 names the police force; inter2 = 1 (state forces), interaction 16
-    (state forces against protesters), in ACLED's older numeric coding.
+    An event imported from ACLED goes back exactly as ACLED gave it, column by column, so
+    that it joins with ACLED's own data. Casebook's own incidents are coded as ACLED's
+    codebook would code them, in its older numeric actor coding: the force against
+    protesters (at a protest) or civilians; the event id is Casebook's reference.
     """
+    if incident.acled:
+        return [incident.acled.get(column, "") for column in COLUMNS]
     external = incident.external_id
     event_id = external.removeprefix("acled:") if external.startswith("acled:") else external
-    disorder, event_type, sub_event = _sub_event(incident)
+    disorder, event_type, sub_event = acled_event(incident)
     time_precision = {"day": 1, "month": 3, "year": 3}.get(incident.date_precision, 1)
     geo_precision = {"exact": 1, "street": 1, "town": 1, "region": 2}.get(
         incident.coordinate_precision, ""
     )
-    acts = "; ".join(
-        f"{act.act_type} ({act.number_affected if act.number_affected is not None else '?'})"
-        for act in incident.acts
-    )
-    notes = incident.summary + (f" [Casebook acts: {acts}]" if acts else "")
     country = incident.country or ""
+    name = _country_name(country)
+    police = incident.force_name or (f"Police Forces of {name}" if name else "Police Forces")
+    if event_type == "Protests":
+        actor1, inter1 = (f"Protesters ({name})" if name else "Protesters"), PROTESTERS
+        actor2, inter2 = police, STATE_FORCES
+    else:
+        actor1, inter1 = police, STATE_FORCES
+        kind, inter2 = (
+            ("Protesters", PROTESTERS) if at_protest(incident) else ("Civilians", CIVILIANS)
+        )
+        actor2 = f"{kind} ({name})" if name else kind
     return [
         event_id,
         incident.date.isoformat() if incident.date else "",
@@ -403,17 +520,17 @@ def acled_row(incident: IncidentRecord) -> list:
         disorder,
         event_type,
         sub_event,
-        f"Protesters ({country_name(country)})" if country else "Protesters",
+        actor1,
         "",
-        6,
-        incident.force_name,
+        inter1,
+        actor2,
         "",
-        1 if incident.force_name else 0,
-        16 if incident.force_name else 60,
+        inter2,
+        int(f"{min(inter1, inter2)}{max(inter1, inter2)}"),
         "",
         country_numeric(country) or "",
-        "",
-        country_name(country) if country else "",
+        _REGIONS.get(country, ""),
+        name,
         incident.nation,
         "",
         "",
@@ -423,7 +540,7 @@ def acled_row(incident: IncidentRecord) -> list:
         geo_precision,
         "; ".join(s.publisher for s in incident.sources if s.publisher),
         "",
-        notes,
+        _notes(incident),
         0,
         "; ".join(incident.tags),
         "",

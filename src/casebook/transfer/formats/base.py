@@ -83,22 +83,28 @@ def drain(buffer: io.StringIO) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _runs_as_formula(value: str) -> bool:
+    # Apostrophes first are looked through: an apostrophe this module put before a formula
+    # and one a person typed must come back apart.
+    return value.lstrip("'").startswith(_FORMULA_START)
+
+
 def spreadsheet_safe(value: str) -> str:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe.
 
-    >>> spreadsheet_safe("=1+1"), spreadsheet_safe("Plain words")
-    ("'=1+1", 'Plain words')
+    >>> spreadsheet_safe("=1+1"), spreadsheet_safe("Plain words"), spreadsheet_safe("'=1")
+    ("'=1+1", 'Plain words', "''=1")
     """
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if _runs_as_formula(value) else value
 
 
 def spreadsheet_unsafe(value: str) -> str:
     """Undo `spreadsheet_safe`, so that an exported file imports back unchanged.
 
-    >>> spreadsheet_unsafe("'=1+1")
-    '=1+1'
+    >>> spreadsheet_unsafe("'=1+1"), spreadsheet_unsafe("''=1"), spreadsheet_unsafe("'quoted")
+    ('=1+1', "'=1", "'quoted")
     """
-    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if value.startswith("'") and _runs_as_formula(value):
         return value[1:]
     return value
 

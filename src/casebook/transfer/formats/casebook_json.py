@@ -178,6 +178,13 @@ def _read_incident(where: str, data: Any, problems: list[Problem]) -> IncidentRe
     if parsed:
         record.date, record.date_precision = parsed
     record.date_precision = r.text("date_precision") or record.date_precision
+    acled = r.data.get("acled") or {}
+    if isinstance(acled, dict) and all(isinstance(v, str) for v in acled.values()):
+        record.acled = {str(column): value for column, value in acled.items()}
+    else:
+        problems.append(
+            Problem(where, "acled", "should be ACLED's columns and their values, as text.")
+        )
     record.unreadable = r.failed
     for key in ("title", "date"):
         if not getattr(record, key) and key not in r.failed:
@@ -346,7 +353,7 @@ class CasebookJson:
 
 
 def _drop_empty(data: dict) -> dict:
-    return {key: value for key, value in data.items() if value not in ("", None, [])}
+    return {key: value for key, value in data.items() if value not in ("", None, [], {})}
 
 
 def incident_json(incident: IncidentRecord) -> dict:
@@ -368,6 +375,8 @@ def incident_json(incident: IncidentRecord) -> dict:
             "protest": incident.protest,
             "status": incident.status,
             "tags": incident.tags,
+            # ACLED's own columns of an event imported from ACLED, as ACLED gave them.
+            "acled": incident.acled,
             "acts": [_act_json(act) for act in incident.acts],
             "sources": [_source_json(source) for source in incident.sources],
         }

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from casebook.accounts.models import User
-from casebook.cases.models import Incident
+from casebook.cases.models import Incident, IncidentStatus
 from casebook.transfer.console import progress_bars
 from casebook.transfer.formats import FORMATS
 from casebook.transfer.services import import_template, incidents_export
@@ -38,7 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--since", type=dt.date.fromisoformat, help="From this date on.")
         parser.add_argument("--until", type=dt.date.fromisoformat, help="Up to this date.")
         parser.add_argument("--force", help="Only this police force (its slug).")
-        parser.add_argument("--status", help="Only incidents with this status.")
+        parser.add_argument(
+            "--status",
+            help="Only incidents with these statuses, separated by commas "
+            "(e.g. verified,in_review; default: every status).",
+        )
         parser.add_argument("--user", help="Record the export as done by this user.")
 
     def handle(
@@ -74,7 +78,14 @@ class Command(BaseCommand):
         if force:
             incidents = incidents.filter(force__slug=force)
         if status:
-            incidents = incidents.filter(status=status)
+            wanted = [part.strip() for part in status.split(",") if part.strip()]
+            unknown = [part for part in wanted if part not in IncidentStatus.values]
+            if unknown:
+                raise CommandError(
+                    f"{unknown[0]!r} is not a status; use one or more of "
+                    f"{', '.join(IncidentStatus.values)}, separated by commas."
+                )
+            incidents = incidents.filter(status__in=wanted)
         large = incidents.count() >= PROGRESS_FROM
         if output:
             path = Path(output)

@@ -1,7 +1,8 @@
 """ISO 3166-1 countries: alpha-2 (what Casebook stores), alpha-3 and numeric (what ACLED uses).
 
 Generated once from Debian's iso-codes (iso_3166-1.json); the codes are facts and change
-rarely. Kept as a tuple rather than a dependency because imports only need three lookups.
+rarely. Kept as a tuple rather than a dependency: the incident's own rule (a country code
+must exist), imports and exports need only a few lookups.
 """
 
 from __future__ import annotations
@@ -292,6 +293,18 @@ _EXTRA_NAMES = {
     "eswatini": "SZ",
     "north macedonia": "MK",
     "micronesia": "FM",
+    "bailiwick of guernsey": "GG",
+    "bailiwick of jersey": "JE",
+    "british virgin islands": "VG",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "caribbean netherlands": "BQ",
+    "east timor": "TL",
+    "falkland islands": "FK",
+    "saint barthelemy": "BL",
+    "saint martin": "MF",
+    "sint maarten": "SX",
+    "vatican city": "VA",
 }
 
 
@@ -323,6 +336,15 @@ def country_code(text: str) -> str | None:
     if len(value) == 3 and upper in _BY_ALPHA3:
         return _BY_ALPHA3[upper]
     return _BY_NAME.get(_key(value))
+
+
+def is_country_code(alpha2: str) -> bool:
+    """Is this an ISO 3166-1 alpha-2 code (or XK, Kosovo's code in common use)?
+
+    >>> is_country_code("GB"), is_country_code("XX"), is_country_code("gb")
+    (True, False, False)
+    """
+    return alpha2 in _ALPHA2 or alpha2 == "XK"
 
 
 def country_numeric(alpha2: str) -> int | None:

@@ -1,0 +1,287 @@
+"""Train, score and cluster: one run of the linkage model over a set of records.
+
+`records_link(records=…, backend="duckdb")` runs in-process on DuckDB; `backend="spark"` runs
+the same settings on a Spark session (`spark_session_local()` makes a local one). Training is
+unsupervised, on the records themselves: the chance that two random records match from a
+strict deterministic rule, the u probabilities from random pairs, and the m probabilities by
+expectation-maximisation over two blockings (so that each comparison is trained in at least
+one of them). A trained model (`LinkageRun.model`) can be given back to skip training.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from casebook.linkage.compare.clustering import clusters_at
+from casebook.linkage.compare.records import LinkageRecord, records_table
+from casebook.linkage.compare.settings import LEVELS, linkage_settings
+
+BACKENDS = ("duckdb", "spark")
+# Pairs below this are not kept at all; between it and the threshold they are "unsure".
+KEEP_FROM = 0.05
+DEFAULT_THRESHOLD = 0.9
+# Rules precise enough that their pairs are almost all true matches, and the share of true
+# matches they are assumed to find; together they fix the prior before EM.
+DETERMINISTIC_RULES = [
+    "l.force = r.force and l.date = r.date and l.place_key = r.place_key "
+    "and l.main_act = r.main_act and l.headline_count = r.headline_count",
+    "l.evidence_sha256 = r.evidence_sha256",
+]
+DETERMINISTIC_RECALL = 0.3
+U_SAMPLE_PAIRS = 1e6
+# Each comparison is trained in at least one: a comparison whose columns a block joins on is
+# left out of that block's training.
+# Blocks are chosen to hold mostly true matches and plain non-matches, not "two incidents
+# at the same protest" (which agree on date, place and force as often as matches do, and
+# would otherwise become the class EM finds).
+TRAINING_BLOCKS = [
+    "l.people_hashes = r.people_hashes",
+    "l.date = r.date and l.trigger_words = r.trigger_words",
+    "l.trigger_words = r.trigger_words and l.main_act = r.main_act and l.force = r.force",
+]
+
+
+class LinkageError(Exception):
+    """A run could not be made (no records, an unknown backend, Spark not available)."""
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two records the model compared, with its verdict and the level each comparison hit."""
+
+    left: str
+    right: str
+    probability: float
+    weight: float
+    weights: dict[str, float]  # comparison -> match weight it added (log2 of m/u)
+    levels: dict[str, int]  # comparison -> splink's gamma (-1 null, 0 else, higher = closer)
+
+
+@dataclass
+class LinkageRun:
+    backend: str
+    threshold: float
+    pairs: list[ScoredPair]
+    clusters: dict[str, str]  # record id -> cluster id (a record alone is its own cluster)
+    model: dict  # the trained splink model, JSON-ready
+    pairs_scored: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def cluster_count(self) -> int:
+        return len(set(self.clusters.values()))
+
+    def level_weights(self) -> dict[str, dict[int, float]]:
+        """comparison -> gamma -> match weight (log2 of m/u), from the trained model."""
+        return model_level_weights(self.model)
+
+
+def records_link(
+    *,
+    records: Sequence[LinkageRecord],
+    backend: str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    model: dict | None = None,
+    spark_session=None,
+    progress: Callable[[str], None] | None = None,
+) -> LinkageRun:
+    """Score the pairs among `records` and cluster them at `threshold` (a probability)."""
+    if backend not in BACKENDS:
+        raise LinkageError(f"Unknown backend {backend!r}: use one of {', '.join(BACKENDS)}.")
+    if not 0 < threshold < 1:
+        raise LinkageError("The threshold is a probability between 0 and 1, e.g. 0.9.")
+    if len(records) < 2:
+        raise LinkageError("Linkage needs at least two records.")
+    from splink import Linker
+
+    step = progress or (lambda message: None)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+    db_api = _db_api(backend, spark_session)
+    table = db_api.register(records_table(records))
+    settings = (
+        model_for_backend(model, backend)
+        if model is not None
+        else linkage_settings(dialect=backend)
+    )
+    linker = Linker(table, settings, log_level=None)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    seconds["load"] = time.perf_counter() - clock
+    if model is None:
+        clock = time.perf_counter()
+        step("training")
+        _train(linker)
+        seconds["train"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    step("scoring pairs")
+    predictions = linker.inference.predict(threshold_match_probability=KEEP_FROM)
+    model_json = linker.misc.save_model_to_json()
+    pairs = _scored_pairs(predictions, model_level_weights(model_json))
+    seconds["predict"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    step("clustering")
+    clusters = (
+        _clusters(linker, predictions, threshold, [r.record_id for r in records])
+        if backend == "spark"
+        else clusters_at(
+            ids=[r.record_id for r in records],
+            pairs=[(p.left, p.right, p.probability) for p in pairs],
+            threshold=threshold,
+        )
+    )
+    seconds["cluster"] = time.perf_counter() - clock
+    return LinkageRun(
+        backend=backend,
+        threshold=threshold,
+        pairs=pairs,
+        clusters=clusters,
+        model=model_json,
+        pairs_scored=_count_blocked_pairs(linker),
+        seconds=seconds,
+    )
+
+
+def _db_api(backend: str, spark_session):
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if spark_session is None:
+        spark_session = spark_session_local()
+    from splink.backends.spark import SparkAPI
+
+    return SparkAPI(spark_session=spark_session)
+
+
+def _train(linker) -> None:
+    linker.training.estimate_probability_two_random_records_match(
+        DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+    for rule in TRAINING_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+
+
+def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> list[ScoredPair]:
+    """The kept pairs, each comparison's level recovered from the weight it added.
+
+    splink returns each comparison's weight (`mw_<name>`) but not its level unless it also
+    copies every compared column into the output; the level whose trained weight equals the
+    one added is the level that fired.
+    """
+    names = list(LEVELS)
+    pairs = []
+    for row in predictions.as_record_list():
+        weights = {name: float(row[f"mw_{name}"]) for name in names}
+        pairs.append(
+            ScoredPair(
+                left=str(row["unique_id_l"]),
+                right=str(row["unique_id_r"]),
+                probability=float(row["match_probability"]),
+                weight=float(row["match_weight"]),
+                weights=weights,
+                levels={name: level_of(level_weights[name], weights[name]) for name in names},
+            )
+        )
+    return pairs
+
+
+def level_of(levels: dict[int, float], weight: float) -> int:
+    """The level (gamma) whose weight is `weight`; the strongest one on a tie."""
+    return min(levels, key=lambda gamma: (abs(levels[gamma] - weight), -gamma))
+
+
+def _clusters(linker, predictions, threshold: float, ids: list[str]) -> dict[str, str]:
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    found = {str(row["unique_id"]): str(row["cluster_id"]) for row in clustered.as_record_list()}
+    return {record_id: found.get(record_id, record_id) for record_id in ids}
+
+
+def _count_blocked_pairs(linker) -> int:
+    counted = linker.inference.compute_blocked_pairs_for_predict()
+    return int(counted.as_record_list()[0]["count"]) if "count" in counted.columns else 0
+
+
+def model_for_backend(model: dict, backend: str) -> dict:
+    """A trained model's parameters with the SQL of `backend`.
+
+    A saved splink model carries SQL in the dialect it was trained on; the parameters (the
+    prior, each level's m and u) carry over level by level onto the same settings written
+    for another backend, so a model trained on DuckDB scores the same on Spark.
+    """
+    target = linkage_settings(dialect=backend).get_settings(backend).as_dict()
+    if model.get("sql_dialect") == target["sql_dialect"]:
+        return model
+    target["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for trained, comparison in zip(model["comparisons"], target["comparisons"], strict=True):
+        levels = zip(trained["comparison_levels"], comparison["comparison_levels"], strict=True)
+        for trained_level, level in levels:
+            for key in ("m_probability", "u_probability"):
+                if key in trained_level:
+                    level[key] = trained_level[key]
+    return target
+
+
+def model_level_weights(model: dict) -> dict[str, dict[int, float]]:
+    """comparison -> gamma -> match weight, read from a saved splink model."""
+    import math
+
+    weights: dict[str, dict[int, float]] = {}
+    for comparison in model["comparisons"]:
+        levels = [level for level in comparison["comparison_levels"]]
+        name = comparison["output_column_name"]
+        table: dict[int, float] = {}
+        gamma = len([level for level in levels if not level.get("is_null_level")]) - 1
+        for level in levels:
+            if level.get("is_null_level"):
+                table[-1] = 0.0
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            table[gamma] = math.log2(m / u) if m and u else 0.0
+            gamma -= 1
+        weights[name] = table
+    return weights
+
+
+def spark_session_local(*, checkpoint_dir: str | None = None):
+    """A local Spark session for linkage: two cores, bound to 127.0.0.1, no web UI.
+
+    Raises LinkageError when pyspark (the `spark` extra) or Java is missing.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise LinkageError(
+            "The Spark backend needs pyspark: pip install 'casebook[spark]'."
+        ) from error
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        raise LinkageError("The Spark backend needs Java (17 or later) on the PATH.")
+    from splink.backends.spark import similarity_jar_location
+
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("casebook-linkage")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.jars", similarity_jar_location())
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(checkpoint_dir or tempfile.mkdtemp(prefix="linkage-"))
+    return session

@@ -1,0 +1,251 @@
+"""The shape linkage works on: one incident (or one report of one) flattened into plain values.
+
+Framework-free on purpose: the casebook, an import file and the synthetic generator all turn
+what they hold into `LinkageRecord`s, and everything after that (blocking, comparison,
+training, clustering, explanations) sees only these. People appear only as the keyed hashes
+of the blind index (`people.keys.blind_index`), never as names: linkage never decrypts anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+EPOCH = dt.date(1970, 1, 1)
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'’`")
+# Words that say nothing about which event a text describes.
+STOPWORDS = frozenset(
+    """a about after against all also an and any are as at be been before being but by
+    can could did do does during each for from had has have he her here him his how i if
+    in into is it its just me more most my no not of on one or other our out over said
+    she so some such than that the their them then there these they this those through to
+    up very was we were what when where which while who whom why will with would you your
+    police officers officer protest protesters protester people person man woman later
+    today yesterday day week during told says say""".split()  # noqa: SIM905
+)
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no apostrophes: how names and words are compared.
+
+    >>> fold("  King’s Cross STATION ")
+    'kings cross station'
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(plain.translate(_APOSTROPHES).casefold()))
+
+
+def content_words(text: str) -> list[str]:
+    """The distinct words of a text that can tell one event from another, in order.
+
+    Numbers are left out (counts are compared on their own, with a tolerance), and so are
+    words that every report uses ("police", "the").
+
+    >>> content_words("Police arrested 3 people over a placard reading 'Free speech'")
+    ['arrested', 'placard', 'reading', 'free', 'speech']
+    """
+    words = [w for w in fold(text).split() if w not in STOPWORDS and not w.isdigit()]
+    return list(dict.fromkeys(words))
+
+
+def word_hashes(words: list[str]) -> list[int]:
+    """Words as 32-bit checksums: backends compare lists of numbers twice as fast as lists
+    of strings, and a collision between two words of the same texts is vanishingly rare.
+
+    >>> word_hashes(["placard", "placard"]) == word_hashes(["placard"]) * 2
+    True
+    """
+    return [zlib.crc32(word.encode()) for word in words]
+
+
+def place_key(place: str) -> str:
+    """A place name as blocking and comparison see it: folded, the town kept.
+
+    >>> place_key("Parliament Square, London")
+    'parliament square london'
+    """
+    return fold(place)
+
+
+def town_of(place: str) -> str:
+    """The town of a place written 'spot, town' (or the place itself).
+
+    >>> town_of("Parliament Square, London"), town_of("Leeds")
+    ('london', 'leeds')
+    """
+    return fold(place.rpartition(",")[2]) if place else ""
+
+
+@dataclass(frozen=True)
+class ActSummary:
+    """One act as linkage sees it: its type, and how many people when a source says."""
+
+    act_type: str
+    number: int | None = None
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class LinkageRecord:
+    """An incident flattened for comparison.
+
+    `force`, `act_types` and `provisions` are codebook slugs (aliases already resolved);
+    `evidence_sha256` and `evidence_phash` come from the evidence vault (the perceptual hash
+    as 16 hexadecimal digits, images only); `people_hashes` are blind-index tokens of the
+    people's whole names and contacts.
+    """
+
+    record_id: str
+    date: dt.date | None
+    date_precision: str = "day"  # day, month or year
+    force: str | None = None
+    place: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    protest: str | None = None
+    acts: Sequence[ActSummary] = ()
+    provisions: Sequence[str] = ()
+    trigger_wording: str = ""
+    title: str = ""
+    summary: str = ""
+    evidence_sha256: Sequence[str] = ()
+    evidence_phash: Sequence[str] = ()
+    people_hashes: Sequence[str] = ()
+    channels: Sequence[str] = field(default=())
+
+    @property
+    def headline_count(self) -> int | None:
+        """The largest number of people any one act names (None when no act gives one)."""
+        numbers = [a.number for a in self.acts if a.number is not None]
+        return max(numbers) if numbers else None
+
+    @property
+    def act_types(self) -> list[str]:
+        return sorted({a.act_type for a in self.acts})
+
+
+def phash_bands(phash: str) -> list[str]:
+    """A 64-bit perceptual hash cut into eight one-byte bands, each tagged with its place.
+
+    Two copies of one photo whose hashes differ in at most two bits (a resized or re-encoded
+    copy) still share six bands; two different photos share about none. Comparing band
+    lists is an array intersection, which every backend does natively.
+
+    >>> phash_bands("fe6eb943d4a0005f")[:3]
+    ['0fe', '16e', '2b9']
+    """
+    value = phash.strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{16}", value):
+        raise ValueError("a perceptual hash is 16 hexadecimal digits")
+    return [f"{i}{value[2 * i : 2 * i + 2]}" for i in range(8)]
+
+
+# Columns of the table every backend is given, in order (see `record_row`).
+COLUMNS = (
+    "unique_id",
+    "force",
+    "date",
+    "date_precision",
+    "month_key",
+    "day",
+    "place_key",
+    "town_key",
+    "latitude",
+    "longitude",
+    "protest",
+    "act_types",
+    "main_act",
+    "headline_count",
+    "count_approximate",
+    "provisions",
+    "trigger_words",
+    "text_words",
+    "evidence_sha256",
+    "evidence_phash",
+    "phash_bands",
+    "people_hashes",
+)
+
+
+def record_row(record: LinkageRecord) -> dict:
+    """The row a backend gets for one record: plain values and arrays, empty as NULL.
+
+    Empty strings and arrays become NULL so that splink treats them as "not known" (the
+    comparison's null level, weight 0) rather than as a disagreement.
+    """
+    date = record.date
+    day = (date - EPOCH).days if date else None
+    acts = sorted(record.acts, key=lambda a: (-(a.number or 0), a.act_type))
+    bands = sorted({band for phash in record.evidence_phash for band in phash_bands(phash)})
+    approximate = any(a.approximate for a in record.acts if a.number == record.headline_count)
+    # A month- or year-precise date is the first of its month; it has no day number (it
+    # would meet the wrong days), only the month.
+    precise = date is not None and record.date_precision == "day"
+    return {
+        "unique_id": record.record_id,
+        "force": record.force or None,
+        "date": date,
+        "date_precision": record.date_precision if date else None,
+        "month_key": f"{date:%Y-%m}" if date and record.date_precision != "year" else None,
+        "day": day if precise else None,
+        "place_key": place_key(record.place) or None,
+        "town_key": town_of(record.place) or None,
+        "latitude": record.latitude,
+        "longitude": record.longitude,
+        "protest": record.protest or None,
+        "act_types": record.act_types or None,
+        "main_act": acts[0].act_type if acts else None,
+        "headline_count": record.headline_count,
+        "count_approximate": approximate,
+        "provisions": sorted(set(record.provisions)) or None,
+        "trigger_words": word_hashes(content_words(record.trigger_wording)) or None,
+        "text_words": word_hashes(content_words(f"{record.title} {record.summary}")) or None,
+        "evidence_sha256": sorted(set(record.evidence_sha256)) or None,
+        "evidence_phash": sorted(set(record.evidence_phash)) or None,
+        "phash_bands": bands or None,
+        "people_hashes": sorted(set(record.people_hashes)) or None,
+    }
+
+
+def records_table(records: Iterable[LinkageRecord]):
+    """The records as one pyarrow table with a fixed schema (so an all-NULL column keeps
+    its type, and DuckDB and Spark read the same thing)."""
+    import pyarrow as pa
+
+    strings = pa.list_(pa.string())
+    numbers = pa.list_(pa.int64())
+    schema = pa.schema(
+        [
+            ("unique_id", pa.string()),
+            ("force", pa.string()),
+            ("date", pa.date32()),
+            ("date_precision", pa.string()),
+            ("month_key", pa.string()),
+            ("day", pa.int64()),
+            ("place_key", pa.string()),
+            ("town_key", pa.string()),
+            ("latitude", pa.float64()),
+            ("longitude", pa.float64()),
+            ("protest", pa.string()),
+            ("act_types", strings),
+            ("main_act", pa.string()),
+            ("headline_count", pa.int64()),
+            ("count_approximate", pa.bool_()),
+            ("provisions", strings),
+            ("trigger_words", numbers),
+            ("text_words", numbers),
+            ("evidence_sha256", strings),
+            ("evidence_phash", strings),
+            ("phash_bands", strings),
+            ("people_hashes", strings),
+        ]
+    )
+    rows = [record_row(r) for r in records]
+    return pa.Table.from_pylist(rows, schema=schema)

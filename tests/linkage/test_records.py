@@ -1,0 +1,85 @@
+"""What linkage sees of a record: folded places, hashed words, NULL for what a source left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from casebook.linkage.compare.records import (
+    ActSummary,
+    LinkageRecord,
+    phash_bands,
+    record_row,
+    records_table,
+)
+
+
+def test_a_record_row_folds_the_place_and_keeps_the_town():
+    row = record_row(LinkageRecord("a", dt.date(2025, 8, 9), place="Parliament Square, London"))
+    assert row["place_key"] == "parliament square london"
+    assert row["town_key"] == "london"
+    assert row["day"] == (dt.date(2025, 8, 9) - dt.date(1970, 1, 1)).days
+
+
+def test_what_a_source_did_not_say_is_null_not_a_disagreement():
+    row = record_row(LinkageRecord("a", dt.date(2025, 8, 9)))
+    for column in (
+        "force",
+        "place_key",
+        "protest",
+        "act_types",
+        "headline_count",
+        "provisions",
+        "trigger_words",
+        "evidence_sha256",
+        "people_hashes",
+    ):
+        assert row[column] is None, column
+
+
+def test_a_date_known_only_to_the_month_has_no_day_but_keeps_its_month():
+    row = record_row(LinkageRecord("a", dt.date(2025, 8, 1), date_precision="month"))
+    assert row["day"] is None
+    assert row["month_key"] == "2025-08"
+
+
+def test_the_headline_count_is_the_largest_number_and_says_whether_it_is_approximate():
+    record = LinkageRecord(
+        "a",
+        dt.date(2025, 8, 9),
+        acts=(ActSummary("arrest", 50, approximate=True), ActSummary("seizure", 3)),
+    )
+    row = record_row(record)
+    assert row["headline_count"] == 50
+    assert row["count_approximate"] is True
+    assert row["main_act"] == "arrest"
+    assert row["act_types"] == ["arrest", "seizure"]
+
+
+def test_trigger_wording_is_compared_without_case_punctuation_or_filler():
+    a = record_row(LinkageRecord("a", None, trigger_wording="Stop drilling our future away!"))
+    b = record_row(LinkageRecord("b", None, trigger_wording="STOP DRILLING OUR FUTURE AWAY"))
+    assert a["trigger_words"] == b["trigger_words"]
+
+
+def test_a_perceptual_hash_is_cut_into_eight_tagged_bands():
+    assert phash_bands("fe6eb943d4a0005f") == [
+        "0fe",
+        "16e",
+        "2b9",
+        "343",
+        "4d4",
+        "5a0",
+        "600",
+        "75f",
+    ]
+    with pytest.raises(ValueError, match="16 hexadecimal digits"):
+        phash_bands("not a hash")
+
+
+def test_an_all_empty_column_keeps_its_type_in_the_table():
+    table = records_table([LinkageRecord("a", None), LinkageRecord("b", None)])
+    assert table.num_rows == 2
+    assert str(table.schema.field("people_hashes").type) == "list<item: string>"
+    assert str(table.schema.field("text_words").type) == "list<item: int64>"
