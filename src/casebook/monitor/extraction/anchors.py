@@ -137,7 +137,11 @@ def keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> b
         kind == "arrest"
         and word in {"arrested", "detained"}
         and lx.REFERENCE.search(before[-25:])
-        and not re.search(rf"{NUMBER}\s+$|\b(?:people|persons)\s+$", before[-25:], re.I)
+        and not re.search(
+            rf"{NUMBER}\s+$|\b(?:people|persons)\s+$|{NUMBER}\s+of\s+(?:those|the)\s+$",
+            before[-25:],
+            re.I,
+        )
     )
 
 
