@@ -198,6 +198,7 @@ def find_acts(
             continue
         act = reading.open_act(number, kind, m)
         if not reading.reported(act):
+            reading.acts.extend(_operation_inside_a_tally(act, text, sentence))
             continue
         _retype_identity_checks(act, text)
         noun = _is_noun(m, text, sentence)
@@ -229,6 +230,27 @@ def _retype_identity_checks(act: Act, text: str) -> None:
     """Custody to check who people are is no formal arrest: the labelling rules code it "other"."""
     if act.type == "arrest" and _IDENTITY_CHECK.search(text, *act.segment):
         act.type, act.kind_of = "other", "identity"
+
+
+# "... more than 700 arrests since the ban, including 522 in central London last Saturday": one
+# operation's figure inside a running total is a passing mention of that operation.
+_INCLUDING_ONE_OPERATION = re.compile(
+    rf"\bincluding\s+(?P<n>{NUMBER})\s+(?:(?:people|protesters|arrests)\s+)?(?:in|at)\s+"
+    r"(?:central\s+|east\s+|west\s+|north\s+|south\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+    r"(?:,?\s+(?:on|last|this|yesterday)\b[^,.;]*)?",
+    re.IGNORECASE,
+)
+
+
+def _operation_inside_a_tally(act: Act, text: str, sentence: Sentence) -> list[Act]:
+    if act.type != "arrest":
+        return []
+    m = _INCLUDING_ONE_OPERATION.search(text, act.anchor[1], sentence.end)
+    if m is None or lx.not_people(text, m.start("n"), m.end("n")):
+        return []
+    part = Act("arrest", act.anchor, act.sentence, (m.start(), m.end()))
+    set_count(part, m)
+    return [part] if part.count is not None else []
 
 
 def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:
