@@ -20,7 +20,11 @@ from casebook.monitor.intake import InProcessRunner, ingest, runner_default
 from casebook.monitor.models import Page
 from casebook.monitor.tasks import CeleryRunner
 from tests.monitor.pipeline_support import FIXTURES
-from tests.monitor.test_celery import redis_celery, wait_until  # noqa: F401 (a fixture)
+from tests.monitor.test_celery import (  # noqa: F401 (redis_celery is a fixture)
+    redis_celery,
+    solo_worker,
+    wait_until,
+)
 
 # Well past the busy timeout of every connection (5 s), so that writers do hit "locked".
 HOLD_SECONDS = 9
@@ -90,25 +94,13 @@ def test_a_real_worker_waits_out_a_held_write_lock_and_finishes_every_page(
     reference_data,
     monitor_warnings,
 ):
-    from celery.contrib.testing.worker import start_worker
-
     runner = runner_default()
     assert isinstance(runner, CeleryRunner)
     report = ingest(FIXTURES, runner, cap=1_000_000)
     assert report.submitted >= 6
 
     # The worker first, then the lock: its first write meets the lock for the whole timeout.
-    with (
-        start_worker(
-            redis_celery,
-            pool="solo",
-            concurrency=1,
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ),
-        WriteLock(HOLD_SECONDS),
-    ):
+    with solo_worker(redis_celery), WriteLock(HOLD_SECONDS):
         finished = wait_until(
             lambda: not Page.objects.filter(status=Page.Status.NEW).exists(), timeout=180
         )

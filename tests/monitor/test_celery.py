@@ -69,6 +69,20 @@ def _forget_queue(queue: str) -> None:
     client.close()
 
 
+def solo_worker(celery_app):
+    """A real Celery worker in a thread of this process (it shares the test database)."""
+    from celery.contrib.testing.worker import start_worker
+
+    return start_worker(
+        celery_app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    )
+
+
 def wait_until(predicate, *, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -80,8 +94,6 @@ def wait_until(predicate, *, timeout: float = 60.0) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery, reference_data):
-    from celery.contrib.testing.worker import start_worker
-
     runner = runner_default()
     assert isinstance(runner, CeleryRunner)
     report = ingest(FIXTURES, runner, cap=1_000_000)
@@ -93,14 +105,7 @@ def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery, r
     assert not waiting.filter(raw="").exists()  # the markup waits for the read stage
     assert not Candidate.objects.exists()
 
-    with start_worker(
-        redis_celery,
-        pool="solo",
-        concurrency=1,
-        perform_ping_check=False,
-        loglevel="WARNING",
-        shutdown_timeout=30,
-    ):
+    with solo_worker(redis_celery):
         finished = wait_until(lambda: not Page.objects.filter(status=Page.Status.NEW).exists())
 
     assert finished, list(Page.objects.values_list("external_id", "status", "stage"))
