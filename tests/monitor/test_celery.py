@@ -22,6 +22,9 @@ from tests.monitor.pipeline_support import FIXTURES
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+# One queue name for this test run, apart from anyone else's on the same Redis; one for the
+# whole run because Celery keeps the queues it declared for the life of the app.
+QUEUE = f"casebook-test-{uuid.uuid4().hex[:8]}"
 
 
 def redis_answers() -> bool:
@@ -39,7 +42,7 @@ def redis_celery(settings):
         pytest.skip(f"no Redis answers on {REDIS_HOST}:{REDIS_PORT}; the Celery test needs one")
     keys = ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
     previous = {key: app.conf.get(key) for key in keys}
-    queue = f"casebook-test-{uuid.uuid4().hex[:8]}"
+    queue = QUEUE
     app.conf.update(
         broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue, result_backend=None
     )
@@ -53,10 +56,15 @@ def redis_celery(settings):
 
 def _forget_connections() -> None:
     """Drop pooled broker connections so the next use connects to the configured broker."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a registry of its own, which a stopped
+    # worker leaves closed: the next test's messages would meet "Acquire on closed pool".
+    pools.reset()
 
 
 def _forget_queue(queue: str) -> None:
