@@ -68,6 +68,7 @@ bench: install-test ## Run the benchmarks (prints figures; see bench/README.md)
 	$(BIN)/python bench/encryption.py --size 20000
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/evidence.py
+	$(BIN)/python bench/trend_coverage.py
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
+    "casebook.analysis",
     "casebook.web",
 ]
 
