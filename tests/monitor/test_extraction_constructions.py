@@ -229,3 +229,33 @@ def test_custody_for_an_identity_check_is_coded_other(extractor):
         "check their identities.",
     )
     assert [(act["type"], act["count"]) for act in event["acts"]] == [("other", 3)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters seized a police shield at the rally in Leeds on Saturday. Police arrested "
+        "two men.",
+        "Security guards removed two protesters from the meeting in Aberdeen on Thursday. Police "
+        "Scotland arrested one woman.",
+        "Immigration enforcement officers detained three men during a raid in Glasgow, where "
+        "neighbours gathered to protest. Police arrested two people.",
+    ],
+)
+def test_acts_done_by_others_than_the_police_are_not_police_acts(extractor, text):
+    result = extractor.extract(article_id="t", text=text)
+    acts = [act for event in result["events"] for act in event["acts"]]
+    assert [(act["type"], act["count"]) for act in acts] in (
+        [("arrest", 2)],
+        [("arrest", 1)],
+    )
+
+
+def test_an_act_done_by_the_police_in_a_passive_sentence_is_kept(extractor):
+    event = only_event(
+        extractor,
+        "Students who refused to leave the encampment in Leeds on Thursday were arrested by "
+        "West Yorkshire Police.",
+    )
+    assert event["force"] == "West Yorkshire Police"
+    assert [act["type"] for act in event["acts"]] == ["arrest"]

@@ -373,3 +373,70 @@ def test_decisions_export_as_gold_like_records(client_for):
     assert records["Rejected story"]["relevant"] is False
     assert records["Rejected story"]["events"] == []
     assert records["Duplicate story"]["relevant"] is True  # a real event, already recorded
+
+
+OUTCOMES_ARTICLE = (
+    "Police arrested seven people at a protest in Testford on Saturday. Three were later "
+    "charged with obstructing the highway and four were released under investigation. A "
+    "woman held for assaulting an officer was bailed."
+)
+
+
+def outcomes_candidate():
+    """A candidate whose article states what became of the people arrested."""
+    from casebook.monitor.extraction import Extractor
+
+    result = Extractor().extract(
+        article_id="o", text=OUTCOMES_ARTICLE, published=dt.date(2025, 6, 9)
+    )
+    (event,) = result["events"]
+    return make_candidate(text=OUTCOMES_ARTICLE, event=event)
+
+
+def test_outcomes_stated_in_the_article_are_proposed_and_recorded_on_accepting(client_for):
+    candidate = outcomes_candidate()
+    client = client_for("coordinator")
+    page = client.get(candidate.get_absolute_url()).content.decode()
+    assert "Outcomes stated" in page and "Released under investigation" in page
+
+    client.post(reverse("monitor:candidate-accept", args=[candidate.pk]))
+
+    incident = Incident.objects.get()
+    recorded = {
+        (act.act_type.slug, act.number_affected): [
+            (o.outcome_type.slug, o.note) for o in act.outcomes.all()
+        ]
+        for act in incident.acts.all()
+    }
+    assert recorded[("arrest", 7)] == [
+        ("charged", "3 people, as the article found by the news monitor states"),
+        (
+            "released_under_investigation",
+            "4 people, as the article found by the news monitor states",
+        ),
+    ]
+    assert [slug for slug, _ in recorded[("arrest", 1)]] == ["bailed"]
+    assert AuditEntry.objects.filter(action="cases.outcome.recorded").count() == 3
+
+
+def test_edit_then_accept_offers_the_first_stated_outcome_of_each_act(client_for):
+    candidate = outcomes_candidate()
+    form = client_for("coordinator").get(reverse("monitor:candidate-edit", args=[candidate.pk]))
+    body = form.content.decode()
+    assert '<option value="charged" selected>' in body
+    assert "as the article found by the news monitor states" in body
+
+
+def test_outcomes_of_an_untrusted_event_that_name_no_outcome_are_left_out(client_for):
+    event = event_for()
+    event["acts"][0]["outcomes"] = [
+        {"outcome": "beheaded", "count": 3},
+        "bailed",
+        {"outcome": "bailed", "count": -4},
+    ]
+    candidate = make_candidate(event=event)
+    client_for("coordinator").post(reverse("monitor:candidate-accept", args=[candidate.pk]))
+    act = Incident.objects.get().acts.order_by("position").first()
+    assert [(o.outcome_type.slug, o.note) for o in act.outcomes.all()] == [
+        ("bailed", "as the article found by the news monitor states")
+    ]

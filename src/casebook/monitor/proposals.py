@@ -17,10 +17,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from casebook.cases.editing import ActDraft, IncidentDraft, SourceDraft
+from casebook.cases.editing import ActDraft, IncidentDraft, OutcomeDraft, SourceDraft
 from casebook.cases.models import Act, Incident, NumberPrecision
 from casebook.codebook.matching import ProvisionIndex, normalise
-from casebook.codebook.models import ActType, LegalProvision, Organisation, TriggerType
+from casebook.codebook.models import (
+    ActType,
+    LegalProvision,
+    Organisation,
+    OutcomeType,
+    TriggerType,
+)
 from casebook.monitor import reading
 from casebook.monitor.models import Candidate, Page
 from casebook.sources.models import Channel, Source
@@ -61,6 +67,27 @@ _EXTRACTION_TRIGGERS = {
 
 
 @dataclass
+class ProposedOutcome:
+    """An outcome the article states for an act's people ("three were later charged")."""
+
+    outcome_type: OutcomeType
+    count: int | None
+
+    @property
+    def label(self) -> str:
+        return self.outcome_type.label
+
+    @property
+    def note(self) -> str:
+        many = (
+            ""
+            if self.count is None
+            else f"{self.count} {'person' if self.count == 1 else 'people'}, "
+        )
+        return f"{many}as the article found by the news monitor states"
+
+
+@dataclass
 class ProposedAct:
     type_word: str
     act_type: ActType | None
@@ -71,6 +98,11 @@ class ProposedAct:
     trigger_word: str
     trigger_type: TriggerType | None
     confidence: float | None = None
+    outcomes: list[ProposedOutcome] = field(default_factory=list)
+
+    def outcome_drafts(self) -> list[OutcomeDraft]:
+        """The outcomes accepting this act records, in the order the article tells them."""
+        return [OutcomeDraft(outcome_type=o.outcome_type, note=o.note) for o in self.outcomes]
 
     @property
     def label(self) -> str:
@@ -169,6 +201,21 @@ def _stand_in_date(page: Page) -> tuple[dt.date, str]:
     return day, "Neither the action's nor the article's date is known: the day it was read is used."
 
 
+def _proposed_outcomes(value: Any) -> list[ProposedOutcome]:
+    """The stated outcomes of an extracted act that name a codebook outcome (others are left
+    out: a candidate's JSON is untrusted input)."""
+    if not isinstance(value, list):
+        return []
+    proposed = []
+    for item in value[:10]:
+        if not isinstance(item, dict) or not isinstance(item.get("outcome"), str):
+            continue
+        outcome_type = _term(OutcomeType, item["outcome"][:60])
+        if outcome_type is not None and all(p.outcome_type != outcome_type for p in proposed):
+            proposed.append(ProposedOutcome(outcome_type, _int(item.get("count"))))
+    return proposed
+
+
 def proposal_for(candidate: Candidate) -> Proposal:
     event = candidate.event or {}
     page = candidate.page
@@ -196,6 +243,7 @@ def proposal_for(candidate: Candidate) -> Proposal:
                 trigger_word=trigger_word,
                 trigger_type=_term(TriggerType, trigger_word),
                 confidence=act.get("confidence"),
+                outcomes=_proposed_outcomes(act.get("outcomes")),
             )
         )
     country = _text(event.get("country"), 2).upper() or (force.country if force else "") or "GB"
@@ -298,6 +346,19 @@ def act_fields(act: ProposedAct) -> dict[str, Any]:
     }
 
 
+def act_initial(act: ProposedAct) -> dict[str, Any]:
+    """An act's row in the incident editor ("edit then accept"): its fields and the first
+    outcome the article states (the editor holds one outcome per act; the candidate's page lists
+    them all)."""
+    fields = act_fields(act)
+    if act.outcomes:
+        fields |= {
+            "outcome_type": act.outcomes[0].outcome_type,
+            "outcome_note": act.outcomes[0].note,
+        }
+    return fields
+
+
 def incident_fields(proposal: Proposal, page: Page) -> dict[str, Any]:
     return {
         "title": proposal.title,
@@ -314,7 +375,10 @@ def proposal_draft(proposal: Proposal, page: Page, *, with_source: bool) -> Inci
     return IncidentDraft(
         fields=incident_fields(proposal, page),
         tags=[MONITOR_TAG],
-        acts=[ActDraft(fields=act_fields(act)) for act in proposal.acts],
+        acts=[
+            ActDraft(fields=act_fields(act), outcome=next(iter(act.outcome_drafts()), None))
+            for act in proposal.acts
+        ],
         sources=[SourceDraft(fields=source_fields(page), supports=SUPPORTS)] if with_source else [],
     )
 

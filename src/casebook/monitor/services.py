@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.editing import ActDraft, IncidentDraft, SourceDraft, incident_save
+from casebook.cases.editing import (
+    ActDraft,
+    IncidentDraft,
+    OutcomeDraft,
+    SourceDraft,
+    incident_save,
+)
 from casebook.cases.models import Incident, IncidentStatus
 from casebook.cases.signals import record_changed
 from casebook.monitor.models import Candidate, Feed, Page, RejectReason, ReviewDecision
@@ -230,6 +236,10 @@ def candidate_accept(
         if draft is None:
             draft = proposal_draft(proposal, page, with_source=page.source_id is None)
         incident = incident_save(actor=actor, draft=draft)
+        if not edited:
+            _record_further_outcomes(
+                incident=incident, outcomes=[a.outcome_drafts() for a in proposal.acts], actor=actor
+            )
         if page.source_id:
             _page_source_link(incident=incident, page=page, actor=actor)
         else:
@@ -247,6 +257,27 @@ def candidate_accept(
             final=final,
         )
     return incident
+
+
+def _record_further_outcomes(
+    *, incident: Incident, outcomes: list[list[OutcomeDraft]], actor
+) -> None:
+    """Record the outcomes beyond the first that the article states for each act ("three were
+    charged and four released under investigation"). `incident_save` appends one outcome per
+    act and save, so each further outcome is one more save of the same acts, in order."""
+    acts = list(incident.acts.order_by("position", "id"))
+    for step in range(1, max((len(o) for o in outcomes), default=0)):
+        drafts = [
+            ActDraft(fields={}, id=act.pk, outcome=stated[step] if len(stated) > step else None)
+            for act, stated in zip(acts, outcomes, strict=False)
+        ]
+        incident_save(
+            actor=actor,
+            draft=IncidentDraft(
+                fields={}, tags=list(incident.tags.values_list("name", flat=True)), acts=drafts
+            ),
+            incident=incident,
+        )
 
 
 def _is_new_act(fields: dict, existing: Iterable) -> bool:
@@ -269,8 +300,10 @@ def candidate_merge(*, candidate: Candidate, incident: Incident, actor) -> Incid
         page = candidate.page
         proposal = proposal_for(candidate)
         existing = list(incident.acts.all())
+        adding = [a for a in proposal.acts if _is_new_act(act_fields(a), existing)]
         new_acts = [
-            ActDraft(fields=f) for f in map(act_fields, proposal.acts) if _is_new_act(f, existing)
+            ActDraft(fields=act_fields(a), outcome=next(iter(a.outcome_drafts()), None))
+            for a in adding
         ]
         before = _source_ids(incident)
         draft = IncidentDraft(
@@ -283,6 +316,11 @@ def candidate_merge(*, candidate: Candidate, incident: Incident, actor) -> Incid
             else [SourceDraft(fields=source_fields(page), supports=SUPPORTS)],
         )
         incident = incident_save(actor=actor, draft=draft, incident=incident)
+        _record_further_outcomes(
+            incident=incident,
+            outcomes=[[] for _ in existing] + [a.outcome_drafts() for a in adding],
+            actor=actor,
+        )
         if page.source_id:
             _page_source_link(incident=incident, page=page, actor=actor)
         else:

@@ -36,7 +36,7 @@ from casebook.monitor.models import Candidate, Feed, Page
 from casebook.monitor.proposals import (
     MONITOR_TAG,
     SUPPORTS,
-    act_fields,
+    act_initial,
     incident_fields,
     proposal_for,
     source_fields,
@@ -207,7 +207,7 @@ def _prefilled_editor(candidate: Candidate, *, include_people: bool) -> Incident
     editor = IncidentEditor(include_people=include_people)
     initial = incident_fields(proposal, page) | {"tags": MONITOR_TAG}
     editor.incident_form = IncidentForm(initial=initial)
-    editor.acts = ActFormSet(initial=[act_fields(act) for act in proposal.acts], prefix="acts")
+    editor.acts = ActFormSet(initial=[act_initial(act) for act in proposal.acts], prefix="acts")
     for form in editor.acts.forms:
         form.outcomes = []
     sources = []

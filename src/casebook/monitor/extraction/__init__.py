@@ -6,6 +6,6 @@ incidents with every field traced to the words it came from.
     False
 """
 
-from casebook.monitor.extraction.extractor import Extractor, extract_article
+from casebook.monitor.extraction.extractor import Extractor, extract_article, warm_up
 
-__all__ = ["Extractor", "extract_article"]
+__all__ = ["Extractor", "extract_article", "warm_up"]

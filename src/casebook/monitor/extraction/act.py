@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Act", "Span", "other_kind"]
 
@@ -30,6 +31,8 @@ class Act:
     implicit_one: bool = False
     headline: bool = False  # told in a headline, which restates the story below it
     vague: bool = False
+    bound: int | None = None  # the number of a vague count ("more than 200" -> 200)
+    earlier_figure: bool = False  # "initially ... 132 arrests", "at the time, 89": superseded
     total_marker: bool = False
     additive: bool = False
     definite: bool = False
@@ -49,6 +52,7 @@ class Act:
     legal_basis_span: Span | None = None
     trigger: str | None = None
     trigger_span: Span | None = None
+    outcomes: list[Any] = field(default_factory=list)  # outcomes.Outcome, as the text states
     parent: Act | None = field(default=None, repr=False)
     sibling: Act | None = field(default=None, repr=False)  # shares its parent
     children: list[Act] = field(default_factory=list, repr=False)

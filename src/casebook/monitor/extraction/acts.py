@@ -21,6 +21,7 @@ import re
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act, other_kind
 from casebook.monitor.extraction.anchors import (
+    SERIOUS_CRIME,
     after_unrelated_crime,
     anchors_in,
     dropped,
@@ -98,8 +99,12 @@ _ALL_OF_THEM = re.compile(
 )
 
 
+# "no arrests or charges", "750 have been arrested and 159 have been charged so far": an act
+# joined to one the text does not report as done shares its fate.
 _JOINED = re.compile(
-    r"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?", re.IGNORECASE
+    rf"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?(?:{NUMBER}\s+)?"
+    r"(?:(?:have|has|had|were|was|been|being)\s+)*",
+    re.IGNORECASE,
 )
 
 
@@ -196,6 +201,7 @@ def find_acts(
             act, text, clause_start=act.segment[0], limit=act.segment[1], noun=noun, passive=passive
         )
         _mark_nested(act, text, sentence)
+        act.earlier_figure = bool(_EARLIER.search(text, act.segment[0], act.anchor[0]))
         _share_count_with_previous(act, reading.acts, text)
         if not _mark_reference(act, text, sentence, noun):
             reading.floor = m.end()  # "criticised the fines": the fines told of before, not news
@@ -203,7 +209,8 @@ def find_acts(
         if not counts_people(act, text, act.segment[1]):
             act.count, act.count_span = None, None
         reading.add(act)
-    return reading.acts
+    # "arrested on suspicion of theft": a crime of its own, whoever it was done to.
+    return [a for a in reading.acts if not (a.offence and SERIOUS_CRIME.search(a.offence))]
 
 
 _IDENTITY_CHECK = re.compile(
@@ -226,6 +233,12 @@ def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:
     )
 
 
+# "Initially, the highway patrol reported 132 arrests", "At the time, 89 arrests were made": a
+# figure a later one replaces.
+_EARLIER = re.compile(
+    r"\b(?:initially|at\s+first|at\s+the\s+time|an\s+earlier|earlier\s+figures?|previously)\b",
+    re.IGNORECASE,
+)
 # "..., including six who ...", "Among them was a woman ...": a part told inside a count.
 _NESTED_BEFORE = re.compile(r"\bincluding\s+$", re.IGNORECASE)
 _AMONG_THEM = re.compile(r"\bamong\s+(?:them|those|whom|the\s+\w+)\b", re.IGNORECASE)

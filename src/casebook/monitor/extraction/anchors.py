@@ -16,7 +16,7 @@ from casebook.monitor.extraction.act import Span
 from casebook.monitor.extraction.counts import PEOPLE_NEAR
 from casebook.monitor.extraction.text import NUMBER, Sentence
 
-__all__ = ["after_unrelated_crime", "anchors_in", "dropped", "keep_anchor"]
+__all__ = ["SERIOUS_CRIME", "after_unrelated_crime", "anchors_in", "dropped", "keep_anchor"]
 
 _HELD_NOT_ARREST = re.compile(
     r"\s+(?:a|an|the|up|placards?|signs?|banners?|flags?|hostage|aloft|talks|their|his|her|its|"
@@ -187,17 +187,20 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         text, max(sentence.start, anchor[0] - 30), anchor[0]
     ):
         return True  # "at protests where a Section 60 order is in force": a general rule
-    if lx.COURT.search(sentence_text) and kind != "charge":
-        return True
+    comma_clause = _comma_clause(text, anchor, sentence)
+    if lx.COURT.search(comma_clause) and kind != "charge":
+        return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
         text, sentence.start, sentence.end
     ):
         return True  # "12 fans arrested after disorder at the match"
-    comma_clause = _comma_clause(text, anchor, sentence)
-    return bool(lx.UNRELATED_CRIME.search(comma_clause) and not lx.PROTEST.search(comma_clause))
+    return bool(
+        lx.UNRELATED_CRIME.search(comma_clause)
+        and not lx.protest_beyond_disorder(text, *_comma_clause_span(text, anchor, sentence))
+    )
 
 
-_SERIOUS_CRIME = re.compile(
+SERIOUS_CRIME = re.compile(
     r"\b(?:murder\w*|stabb\w*|drugs?|cannabis|cocaine|heroin|robbery|robberies|burglar\w*|theft|"
     r"shoplift\w*|rape|homicide|manslaughter|kidnap\w*|trafficking|knife\s+crime|shooting|"
     r"stolen|stealing|(?:anti-?social|antisocial)\s+behaviour\s+by)\b",
@@ -211,11 +214,22 @@ def after_unrelated_crime(sentences: list[Sentence], index: int) -> bool:
     if index == 0:
         return False
     previous, sentence = sentences[index - 1], sentences[index]
+    if lx.SPORT.search(previous.text) and not (
+        lx.protest_beyond_disorder(previous.text, 0, len(previous.text))
+        or lx.protest_beyond_disorder(sentence.text, 0, len(sentence.text))
+    ):
+        return True  # "... disorder at the match. Officers used batons to separate the groups."
     return bool(
-        _SERIOUS_CRIME.search(previous.text)
+        SERIOUS_CRIME.search(previous.text)
         and not lx.PROTEST.search(previous.text)
         and not lx.PROTEST.search(sentence.text)
     )
+
+
+def _comma_clause_span(text: str, anchor: Span, sentence: Sentence) -> Span:
+    start = max(text.rfind(",", sentence.start, anchor[0]) + 1, sentence.start)
+    end = text.find(",", anchor[1], sentence.end)
+    return start, end if end >= 0 else sentence.end
 
 
 def _comma_clause(text: str, anchor: Span, sentence: Sentence) -> str:

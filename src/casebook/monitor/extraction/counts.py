@@ -94,6 +94,7 @@ def set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
     vague = bool(m.groupdict().get("vague")) or bool(m.groupdict().get("plus"))
     act.vague = vague or value is None
     act.count = None if act.vague else value
+    act.bound = value if act.vague else None
     act.count_span = None if act.vague else (m.start(group), m.end(group))
     if m.groupdict().get("tm"):
         act.total_marker = True
@@ -150,6 +151,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
             vague = re.search(rf"{VAGUE_BEFORE}\s+$", lead, re.IGNORECASE)
             act.vague = bool(vague) or text[m.end() : m.end() + 1] == "+"
             act.count = None if act.vague else value
+            act.bound = value if act.vague else None
             act.count_span = None if act.vague else (m.start(), m.end())
             act.definite = bool(re.search(r"\bthe\s+$", lead, re.IGNORECASE))
             act.additive = bool(lx.ADDITIVE.search(lead))

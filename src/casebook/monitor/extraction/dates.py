@@ -26,6 +26,7 @@ __all__ = [
     "infer_published",
     "parse_published",
     "resolve_chains",
+    "url_year",
 ]
 
 _MONTHS = {
@@ -80,6 +81,23 @@ _RELATIVE = re.compile(
     r"(?:\s+(?P<named_year>(?:19|20)\d\d))?",
     re.IGNORECASE,
 )
+_WEEKDAY_BEFORE = re.compile(
+    r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?,?\s{1,3}(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:/|-|$)")
+
+
+def url_year(url: str) -> int | None:
+    """The year an article's address carries as a path segment ("/2023/05/story"), else None.
+
+    >>> url_year("https://example.org/news/2023/05/story"), url_year("https://example.org/a")
+    (2023, None)
+    """
+    m = _URL_YEAR.search(url or "")
+    return int(m.group(1)) if m else None
+
+
 # Between a weekday and the calendar date it names: "Saturday 13 February", "Monday, 5 Aug".
 _WEEKDAY_JOIN = re.compile(r"(?:['’]s)?,?\s{1,3}(?:the\s+)?")
 _PROTEST_AFTER = re.compile(
@@ -220,11 +238,16 @@ _PUBLISHED_LABEL_END = re.compile(
 )
 # What may stand beside a date on a line of its own at the head of an article: a weekday, a
 # section label ("News |"), a place dateline ("Melbourne,", "OTTAWA —"), and a time after it.
+# ... or a byline's name ("Jo Bloggs November 24, 2024"), and a section label after it
+# ("26th Jul 2024 | Local News").
 _ALONE_BEFORE = re.compile(
-    r"\s*(?:[A-Z][\w'’ .-]{0,30}?\s*(?:[|·•,]|\s[—–-])\s*)?"
+    r"\s*(?:[A-Z][\w'’ .-]{0,30}?\s*(?:[|·•,]|\s[—–-])\s*|(?:By\s+)?(?:[A-Z][a-z'’-]+\s+){1,3})?"
     r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s*)?"
 )
-_ALONE_AFTER = re.compile(rf"\s*(?:[,|·•—–-]?\s*{_TIME})?\s*[.,|]?\s*", re.IGNORECASE)
+_ALONE_AFTER = re.compile(
+    rf"\s*(?:[,|·•—–-]?\s*{_TIME})?\s*[.,|]?\s*(?:[|·•]\s*[A-Z][\w &'’-]{{0,30}})?\s*",
+    re.IGNORECASE,
+)
 
 
 def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int, int] | None]:
@@ -310,11 +333,14 @@ def find_dates(
     end: int,
     published: dt.date | None,
     full_dates: list[dt.date] | None = None,
+    url_year: int | None = None,
 ) -> list[DateMention]:
     """Every date expression in ``text[start:end]``, resolved where the rules allow.
 
     *full_dates* are the dates written with a year anywhere in the article: with no publication
-    date, a bare weekday that matches exactly one of them takes that date.
+    date, a bare weekday that matches exactly one of them takes that date. *url_year* is a year
+    the article's address carries ("/2023/05/"): a day and month take it when no publication
+    date is known, if the weekday written beside them agrees.
 
     >>> [m.value for m in find_dates("Arrests on Saturday.", 0, 20, dt.date(2024, 10, 7))]
     [datetime.date(2024, 10, 5)]
@@ -331,6 +357,11 @@ def find_dates(
             value = _make(published.year, month, day)
             if value and value > published + dt.timedelta(days=7):
                 value = _make(published.year - 1, month, day)
+        elif url_year is not None:
+            value = _make(url_year, month, day)
+            told = _WEEKDAY_BEFORE.search(text, max(start, a - 14), a)
+            if value and told and _WEEKDAYS.index(told.group(1).lower()) != value.weekday():
+                value = None  # the weekday says the year is another one
         key = value.isoformat() if value else f"?{month:02d}-{day:02d}"
         mentions.append(
             DateMention(

@@ -34,6 +34,8 @@ def _merge(into: Act, other: Act) -> None:
             setattr(into, name, getattr(other, name))
             setattr(into, f"{name}_span", getattr(other, f"{name}_span"))
     into.total_marker = into.total_marker or other.total_marker
+    told = {o.outcome for o in into.outcomes}
+    into.outcomes.extend(o for o in other.outcomes if o.outcome not in told)
     for child in other.children:
         child.parent = into
         into.children.append(child)
@@ -123,6 +125,39 @@ def _fold_references(acts: list[Act]) -> list[Act]:
     return kept
 
 
+def _drop_superseded(acts: list[Act]) -> list[Act]:
+    """ "Initially, 132 arrests were reported ... a total of 210": the earlier figure goes."""
+    largest = max(
+        (a.count or 0 for a in acts if a.type == "arrest" and not a.earlier_figure), default=0
+    )
+    return [
+        a
+        for a in acts
+        if not (
+            a.type == "arrest" and a.earlier_figure and a.count is not None and a.count < largest
+        )
+    ]
+
+
+def _fold_bounds_into(total: Act, acts: list[Act]) -> list[Act]:
+    """ "More than 200 arrested for failing to disperse ... a total of 210 arrested": the bounded
+    figure is the same arrests, told roughly; its offence and trigger join the total."""
+    kept = []
+    for act in acts:
+        if (
+            act is not total
+            and act.type == "arrest"
+            and act.count is None
+            and act.bound is not None
+            and total.count is not None
+            and 0.5 * total.count <= act.bound <= 1.5 * total.count
+        ):
+            _merge(total, act)
+            continue
+        kept.append(act)
+    return kept
+
+
 def _same_power(a: Act, b: Act) -> bool:
     """Orders under two sections ("conditions under sections 12 and 14") are two acts."""
     return a.legal_basis is None or b.legal_basis is None or a.legal_basis == b.legal_basis
@@ -163,7 +198,7 @@ def _total_told_before_its_parts(counted: list[Act]) -> Act | None:
 def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     """The acts an event reports, its total arrests, and the act that stated the total."""
     acts = _dedupe_counts(sorted(acts, key=lambda a: (a.anchor[0], a.segment[0])))
-    acts = _drop_nested(_fold_references(acts))
+    acts = _drop_superseded(_drop_nested(_fold_references(acts)))
     arrests = [a for a in acts if a.type == "arrest"]
     _link_subsets(arrests)
     present = {id(a) for a in acts}
@@ -193,7 +228,15 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         total = total_act.count if total_act else None
 
     if total_act is not None:
-        rest = [a for a in arrests if a is not total_act]
+        acts = _fold_bounds_into(total_act, acts)
+        arrests = [a for a in acts if a.type == "arrest"]
+        # The total stands as the act too unless the others say something it does not: "More
+        # than a dozen arrested ... A total of 20 people have been arrested" is one act of 20.
+        rest = [
+            a
+            for a in arrests
+            if a is not total_act and (a.count is not None or a.offence or a.trigger)
+        ]
         if rest:
             acts = [a for a in acts if a is not total_act]
     remaining = [a for a in acts if a.type == "arrest"]

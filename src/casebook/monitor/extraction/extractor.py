@@ -17,8 +17,9 @@ Stages, cheapest first (most pages stop at the first):
 6. events: acts grouped by force, place and date, then totals and breakdowns settled
    (:mod:`grouping`, :mod:`events`).
 
-No statistical model runs: rule components built from the codebook and a gazetteer were fast
-enough for the monitor's budget and give exact spans.
+Rules built from the codebook and a gazetteer do most of the work and give exact spans; spaCy's
+dependency parser reads who did an act, only in the few sentences where someone other than the
+police might have (:mod:`grammar`).
 """
 
 from __future__ import annotations
@@ -45,15 +46,18 @@ from casebook.monitor.extraction.dates import (
     infer_published,
     parse_published,
     resolve_chains,
+    url_year,
 )
 from casebook.monitor.extraction.forces import ForceFinder
+from casebook.monitor.extraction.grammar import drop_acts_of_others, load_parser
 from casebook.monitor.extraction.grouping import group_events
+from casebook.monitor.extraction.outcomes import attach_outcomes
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
 from casebook.monitor.extraction.text import split_sentences
 from casebook.monitor.extraction.triggers import set_context_triggers
 
-__all__ = ["MAX_CHARS", "Extractor", "extract_article"]
+__all__ = ["MAX_CHARS", "Extractor", "extract_article", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +115,7 @@ class Extractor:
         if not (protest_word and lx.PREFILTER_ACTION.search(low)):
             result["relevance_score"] = 0.05 if protest_word else 0.0
             return result
-        events, score = self._events(full, low, given, published_span)
+        events, score = self._events(full, low, given, published_span, url_year(url))
         result["relevance_score"] = round(score, 3)
         if score >= _RELEVANT and events:
             result["relevant"] = True
@@ -127,6 +131,7 @@ class Extractor:
         low: str,
         published: dt.date | None,
         published_span: tuple[int, int] | None,
+        year_of_url: int | None = None,
     ) -> tuple[list[dict[str, Any]], float]:
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
@@ -142,25 +147,31 @@ class Extractor:
             if not in_context or not lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
+        acts = drop_acts_of_others(text, sentences, acts)
         if not acts:
             return [], 0.1
         score = max(self._act_score(a, protest) for a in acts)
         set_context_triggers(acts, text, sentences, protest)
         attach_legal_bases(text, sentences, acts, self.citations)
+        attach_outcomes(text, sentences, acts)
         forces = self.forces.find(text)
         act_sentences = sorted({a.sentence for a in acts})
         places = find_places(self.gazetteer, text, sentences, act_sentences, protest)
         skip = [span for span in (published_span, dateline_span(text)) if span]
         anchors = full_dates_in(text) if published is None else []
-        wanted = {i for a in acts for i in (a.sentence - 1, a.sentence)} | {
-            i for i, flag in enumerate(protest) if flag
-        }
+        wanted = (
+            {i for a in acts for i in (a.sentence - 1, a.sentence)}
+            | {i for i, flag in enumerate(protest) if flag}
+            | {0, 1}
+        )
         dates = resolve_chains(
             [
                 d
                 for i in sorted(wanted)
-                if i >= 0
-                for d in find_dates(text, sentences[i].start, sentences[i].end, published, anchors)
+                if 0 <= i < len(sentences)
+                for d in find_dates(
+                    text, sentences[i].start, sentences[i].end, published, anchors, year_of_url
+                )
                 if not any(d.start < b and a < d.end for a, b in skip)
             ]
         )
@@ -198,3 +209,10 @@ def extract_article(
     return _shared().extract(
         article_id=article_id, text=text, title=title, url=url, published=published
     )
+
+
+def warm_up() -> None:
+    """Build the shared extractor and load the parser, so that the first article costs no more
+    than the others (a long-running worker calls this once at start)."""
+    _shared()
+    load_parser()

@@ -34,6 +34,7 @@ def group_events(
             item.force.name if item.force else None,
             item.place.name if item.place else None,
             item.date.key if item.date else None,
+            item.operation,
         )
         groups.setdefault(key, []).append(item)
     groups = _merge_restatements(groups)
@@ -42,7 +43,7 @@ def group_events(
         acts, total, total_act = settle_event([m.act for m in members])
         if not acts:
             continue
-        if key == (None, None, None) and all(a.count is None for a in acts):
+        if key[:3] == (None, None, None) and all(a.count is None for a in acts):
             continue  # no force, place, date or number: a generality, not an incident
         first = members[0]
         events.append(_event_dict(forces_finder, text, first, acts, total, total_act))
@@ -61,7 +62,7 @@ def _event_dict(
     force, place, date = first.force, first.place, first.date
     country = None
     if place is not None:
-        country = place.country
+        country = place.country or None
         if place.start >= 0:
             spans["location"] = [[place.start, place.end]]
             spans["country"] = [[place.start, place.end]]
@@ -107,20 +108,29 @@ def _merge_restatements(
 
     A group holding nothing but vague arrest statements ("more than 500 arrested overnight")
     or repeating another group's exact arrest count ("53 arrested" in a dateline sentence and
-    again later) is the same event, told with less date detail.
+    again later) is the same event, told with less date detail; so are acts told with no date
+    at all beside the one dated operation of the same force and town.
     """
     keys = list(groups)
     for key in keys:
         members = groups.get(key)
         if members is None:
             continue
+        if key[2] in (None, "?overnight"):
+            # Acts told with no date (or overnight, over two) at the one operation of their
+            # force and town that has one.
+            dated = [k for k in groups if k != key and k[:2] == key[:2] and k[3] == key[3]]
+            if len(dated) == 1:
+                groups[dated[0]].extend(members)
+                del groups[key]
+                continue
         acts = [m.act for m in members]
         vague = all(a.type == "arrest" and a.count is None and a.offence is None for a in acts)
         counts = {
             a.count for a in acts if a.type == "arrest" and a.count is not None and not a.item
         }
         for other in keys:
-            if other == key or other[:2] != key[:2] or other not in groups:
+            if other == key or other[:2] != key[:2] or other[3] != key[3] or other not in groups:
                 continue
             other_counts = {m.act.count for m in groups[other] if m.act.type == "arrest"}
             if vague or (counts and counts <= other_counts):
@@ -138,6 +148,8 @@ def _act_dict(act: Act) -> dict[str, Any]:
         span = getattr(act, f"{name}_span")
         if getattr(act, name) is not None and span:
             spans[name] = [list(span)]
+    if act.outcomes:
+        spans["outcomes"] = [list(o.span) for o in act.outcomes]
     confidence = (
         0.55
         + 0.15 * (act.count is not None)
@@ -150,6 +162,7 @@ def _act_dict(act: Act) -> dict[str, Any]:
         "legal_basis": act.legal_basis,
         "offence": act.offence,
         "trigger": act.trigger,
+        "outcomes": [{"outcome": o.outcome, "count": o.count} for o in act.outcomes],
         "spans": spans,
         "confidence": round(min(confidence, 0.95), 2),
     }

@@ -346,7 +346,8 @@ CUMULATIVE = re.compile(
     r"\bsince\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|"
     r"May|June|July|August|September|October|November|December)\b|"
     r"\bin\s+the\s+(?:year|12\s+months|twelve\s+months)\s+to\b|"
-    r"\b(?:the\s+)?figures,?\s+(?:show|showed|shows|released|published|obtained|reveal\w*)\b|"
+    r"\b(?:the\s+)?figures,?\s+(?:show|showed|shows|released|published|obtained|reveal\w*|"
+    r"are\s+from|cover\w*)\b|"
     r"\baccording\s+to\s+(?:[\w-]+\s+){0,2}(?:figures|statistics)\b",
     _I,
 )
@@ -383,11 +384,11 @@ UNRELATED_CRIME = re.compile(
 # Sport: "12 fans arrested after disorder at the match" is no protest, though "disorder" is a
 # protest word elsewhere.
 SPORT = re.compile(
-    r"\b(?:match(?:es)?|fixture|kick-off|final\s+whistle|half-time|football|footballers?|"
-    r"stadium|derby|fans|supporters|terraces|pitch\s+invasion|Premier\s+League|Championship|"
-    r"cup\s+(?:tie|final))\b",
-    _I,
+    r"\b(?:[Mm]atch(?:es)?|[Ff]ixtures?|[Kk]ick-off|final\s+whistle|half-time|[Ff]ootball|"
+    r"[Ss]tadium|derby|terraces|pitch\s+invasion|Premier\s+League|Championship|[Cc]up\s+(?:tie|final)|"
+    r"(?:rival|home|away|football|visiting)\s+(?:fans|supporters))\b"
 )
+# "supporters" and "fans" alone are as often a banned group's as a club's; "Derby" is a city.
 # Protest words that say nothing of protest on their own (disorder follows football too).
 _GENERIC_DISORDER = re.compile(
     r"(?:disorder|riot\w*|unrest|clash(?:es|ed)?|hooligan\w*|thugs|looting|rioters)$", _I
@@ -544,7 +545,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
             r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|\borganis\w*|"
             r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
-            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwarrant\b|\bsit-ins?\s+"
+            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwanted\s+on\s+(?:a|an)\s+warrant\b|"
+            r"\boutstanding\s+warrant\b|\bsit-ins?\s+"
             r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
             r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
         ),
@@ -568,7 +570,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "gathering",
             r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
             r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
-            r"\bprocession\b|\bencampments?\b|\b(?:tent\s+)?camps?\b|\btents\b|"
+            r"\bprocession\b|\bencampments?\b|\b(?:tent|protest|peace|climate)\s+camps?\b|"
+            r"\btents\b|"
             r"\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
             r"\bdirections\b|\bfail\w*\s+to\s+disperse\b",
         ),

@@ -226,6 +226,12 @@ _CAPITALISED_RUN = re.compile(
     r"[A-Z][\w'’.-]*){0,5}"
 )
 
+_VILLAGE_OF = re.compile(
+    r"\b(?:village|hamlet|town|suburb)\s+of\s+(?P<name>[A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2})"
+)
+_IN_TOWN = re.compile(r"\b(?:in|at|outside|through|near|central)\s+$", re.IGNORECASE)
+_COUNTY_AFTER = re.compile(r"\s+(?:County|Council|Police|Constabulary|and\s+[A-Z])")
+
 _DATELINE_PLACE = re.compile(
     r"\s*(?P<place>[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,2})"
     r"(?:,\s+[A-Z][A-Za-z.]+)?\s*(?:,|\(|—|–|\s-\s)"
@@ -393,7 +399,13 @@ class Gazetteer:
                         break
                 if not matched:
                     i += 1
-        return mentions
+        for m in _VILLAGE_OF.finditer(text, start, end):
+            if not any(x.start <= m.start("name") < x.end for x in mentions):
+                # "the village of Balcombe": a place too small for the gazetteer, named as one
+                mentions.append(
+                    PlaceMention(m.group("name"), "", m.start("name"), m.end("name"), 0)
+                )
+        return sorted(mentions, key=lambda x: x.start)
 
     @staticmethod
     def _may_start(previous: str) -> bool:
@@ -408,9 +420,14 @@ class Gazetteer:
         self, text: str, surface: str, a: int, b: int, listed: bool = False
     ) -> PlaceMention | None:
         readings = self.lookup(surface)
-        if not readings or surface in _REGIONS:
-            return None
         before = text[max(0, a - 30) : a]
+        if not readings:
+            return None
+        if surface in _REGIONS and not (
+            # "in Durham": the city, when a British town has the county's name
+            readings[0][1] == "GB" and _IN_TOWN.search(before) and not _COUNTY_AFTER.match(text, b)
+        ):
+            return None
         # "the Cenotaph", "the Bronx": the article belongs to the landmark's name.
         if re.search(r"\bthe\s+$", before, re.IGNORECASE) and _fold("the " + surface) in (
             self._landmarks

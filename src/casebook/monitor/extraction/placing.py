@@ -20,7 +20,7 @@ from casebook.monitor.extraction.act import Act
 from casebook.monitor.extraction.dates import DateMention
 from casebook.monitor.extraction.forces import HOME_CITY, ForceMention, polices
 from casebook.monitor.extraction.places import Gazetteer, PlaceMention
-from casebook.monitor.extraction.text import Sentence
+from casebook.monitor.extraction.text import NUMBER, Sentence
 
 __all__ = ["Placed", "drop_cross_event_sums", "find_places", "place_acts", "sentence_of"]
 
@@ -52,6 +52,7 @@ class Placed:
     own_place: bool = False  # the place was named with the act, not assumed
     own_force: bool = False  # likewise the force
     acting: bool = False  # the force is named as the one that did the act
+    operation: int = 0  # how many separate operations the story told of before this act
 
 
 def find_places(
@@ -68,6 +69,9 @@ def find_places(
     # Sentences about the protest only matter when the actions name no place at all.
     if not found:
         for index in (i for i, flag in enumerate(protest) if flag):
+            found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
+    if not found:  # the story's first sentences set the scene
+        for index in range(min(2, len(sentences))):
             found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
     if not found:  # a dateline names where the story was filed from: "Melbourne, ..."
         dateline = gazetteer.dateline(text)
@@ -200,7 +204,27 @@ def place_acts(
                     acting=acting is not None,
                 )
             )
+    _number_operations(placed, text)
     return drop_cross_event_sums(_credit_the_acting_force(placed))
+
+
+# "A further spontaneous protest occurred ...", "In a separate incident, ...": what follows is
+# another operation, even by the same force in the same town on the same day.
+_ANOTHER_OPERATION = re.compile(
+    r"\b(?:a\s+further|another|a\s+separate|a\s+second|a\s+third|a\s+later|a\s+smaller)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:protest|demonstration|march|rally|sit-in|vigil|incident|gathering|"
+    r"occupation|blockade)\b|\bin\s+a\s+separate\s+(?:incident|protest|operation)\b",
+    re.IGNORECASE,
+)
+
+
+def _number_operations(placed: list[Placed], text: str) -> None:
+    if not placed:
+        return
+    first = min(item.act.anchor[0] for item in placed)
+    breaks = [m.start() for m in _ANOTHER_OPERATION.finditer(text, first)]
+    for item in placed:
+        item.operation = sum(1 for b in breaks if b < item.act.anchor[0])
 
 
 def _credit_the_acting_force(placed: list[Placed]) -> list[Placed]:
@@ -231,8 +255,9 @@ def _name(place: PlaceMention | None) -> str | None:
 # arrested", "Kent Police that made the six arrests", "the Met said it had arrested".
 _FORCE_DID = re.compile(
     r"\s*(?:,\s*)?(?:(?:which|who|that)\s+)?(?:(?:has|have|had|was|were|also|later|then|"
-    r"subsequently|said\s+(?:it|they|officers)|said\s+(?:it|they)\s+had|made|carried\s+out|"
-    r"confirmed|announced|reported|brought|issued)\s+){0,3}(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$",
+    r"subsequently|said\s+(?:it|they|officers)|said\s+(?:it|they)\s+had)\s+){0,3}"
+    r"(?:(?:made|carried\s+out|brought|issued)\s+)?(?:the\s+|a\s+|an\s+)?"
+    rf"(?:(?:{NUMBER}|first|further|more|additional|total\s+of)\s+){{0,3}}$",
     re.IGNORECASE,
 )
 
@@ -394,6 +419,7 @@ def _main_date(
         [d for d in context if d.protest],
         [d for d in usable if sentence_of(sentences, d.start) in act_sentences],
         context,
+        [d for d in usable if sentence_of(sentences, d.start) < 2],  # the story's lede
     ):
         if choice:
             return choice[0]
@@ -408,7 +434,7 @@ def _after_until(sentences: list[Sentence], date: DateMention) -> bool:
     return bool(
         re.search(
             r"\b(?:until|till)\s+(?:\S+\s+){0,2}$|\b(?:by|ahead\s+of|since|"
-            r"before)\s+(?:the\s+)?$",
+            r"before|between|from)\s+(?:the\s+)?$",
             before,
             re.IGNORECASE,
         )

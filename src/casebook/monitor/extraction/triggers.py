@@ -71,7 +71,9 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         (
             "obstruction",
-            r"\bblock(?:ed|ing|ade[ds]?)\b|\bsat\s+(?:down\s+)?(?:in|on|across)\s+(?:the\s+|a\s+)?"
+            # not "officers blocked the road": the police's own cordon is no conduct
+            r"(?<!police\s)(?<!officers\s)\bblock(?:ed|ing|ade[ds]?)\b(?!\s+off\b)|"
+            r"\bsat\s+(?:down\s+)?(?:in|on|across)\s+(?:the\s+|a\s+)?"
             r"(?:road|street|junction|carriageway|motorway|highway)|\bslow[- ]march\w*|\bglued\b|"
             r"\block(?:ed|ing)?[- ]on\b|\blocked\s+themselves\b|\bchained\s+themselves\b|"
             r"\bdisrupt(?:ed|ing)\b|\bprevent(?:ed|ing)\s+(?:lawful\s+)?work\b|"
@@ -81,6 +83,7 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "gathering",
             r"\bencampments?\b|\bcamped\b|\btent\s+camp\b|\bset\s+up\s+tents\b|"
             r"\banti-lockdown\b|\blockdown\s+protest|\bban\s+on\s+(?:large\s+)?gatherings\b|"
+            r"\b(?:protest|peace|tent|climate)\s+camps?\b|"
             r"\bcurfew\b|\bunlawful\s+assembly\b|\bcovid(?:-19)?\s+(?:rules|restrictions)\b",
         ),
         (
@@ -101,7 +104,7 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("chant", r"\bchant(?:ed|ing|s)\b"),
         (
             "violence",
-            r"\b(?:threw|thrown|throwing|hurled|hurling|launched|fired)\s+(?:[\w'’-]+\s+){0,3}?"
+            r"\b(?:threw|thrown|throwing|hurled|hurling|launched)\s+(?:[\w'’-]+\s+){0,3}?"
             r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
             r"flares)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
             r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b",
@@ -117,6 +120,9 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # Acts that answer a person's conduct (seizures take the item's trigger from their own words).
 _ANSWER_CONDUCT = {"arrest", "charge", "dispersal", "force", "image_appeal", "other"}
+# Conduct that is the protest's own form: when a story's lede tells it, it is what every act of
+# the story answered. Placards, chants or missiles in a lede may concern only some of them.
+_FORM_OF_PROTEST = {"obstruction", "gathering", "other"}
 
 
 def _conduct(text: str, start: int, end: int) -> dict[str, Span]:
@@ -131,29 +137,27 @@ def _conduct(text: str, start: int, end: int) -> dict[str, Span]:
 def set_context_triggers(
     acts: list[Act], text: str, sentences: list[Sentence], protest: list[bool]
 ) -> None:
-    """Give acts without a trigger the one kind of conduct told around them: in their sentence
-    and the two before it, else anywhere the story tells of the protest."""
+    """Give acts without a trigger the one kind of conduct told around them: in their sentence,
+    else the protest sentence just before it in the same paragraph, else the story's lede."""
     cache: dict[int, dict[str, Span]] = {}
-    story: dict[str, Span] = {}  # the conduct told anywhere in the protest's sentences
-    for index, sentence in enumerate(sentences):
-        if protest[index] or index < 2:
-            for name, span in _conduct(text, sentence.start, sentence.end).items():
-                story.setdefault(name, span)
+    # The headline and first sentence tell what the story is about.
+    lede = _conduct(text, 0, sentences[min(1, len(sentences) - 1)].end) if sentences else {}
     for act in acts:
         if act.trigger is not None or act.type not in _ANSWER_CONDUCT:
             continue
         if act.kind_of in {"identity"}:
             continue
         if act.sentence not in cache:
-            first = max(0, act.sentence - 2)
-            context: dict[str, Span] = {}
-            for index in range(first, act.sentence + 1):
-                sentence = sentences[index]
-                if index != act.sentence and not protest[index]:
-                    continue
-                for name, span in _conduct(text, sentence.start, sentence.end).items():
-                    context.setdefault(name, span)
-            cache[act.sentence] = context or story
+            context = _conduct(text, sentences[act.sentence].start, sentences[act.sentence].end)
+            if not context and act.sentence > 0:
+                previous = sentences[act.sentence - 1]
+                if protest[act.sentence - 1] and (
+                    previous.paragraph == sentences[act.sentence].paragraph or act.sentence <= 2
+                ):
+                    context = _conduct(text, previous.start, previous.end)
+            cache[act.sentence] = context or {
+                name: span for name, span in lede.items() if name in _FORM_OF_PROTEST
+            }
         context = cache[act.sentence]
         specific = [name for name in context if name != "other"]
         if len(context) == 1:
