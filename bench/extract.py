@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from casebook.monitor.extraction import Extractor
+from casebook.monitor.extraction.inputs import article_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = ROOT.parent / "shared" / "eval-dev" / "articles.jsonl"
@@ -63,8 +64,8 @@ def main() -> None:
     records = [
         json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
-    relevant = [r["text"] for r in records if r.get("relevant", True)]
-    mentions = [r["text"] for r in records if r.get("relevant") is False] or relevant
+    relevant = [article_text(r) for r in records if r.get("relevant", True)]
+    mentions = [article_text(r) for r in records if r.get("relevant") is False] or relevant
     rng = random.Random(7)
 
     started = time.perf_counter()

@@ -102,8 +102,8 @@ _ALL_OF_THEM = re.compile(
 # "no arrests or charges", "750 have been arrested and 159 have been charged so far": an act
 # joined to one the text does not report as done shares its fate.
 _JOINED = re.compile(
-    rf"\s*,?\s*(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?(?:{NUMBER}\s+)?"
-    r"(?:(?:have|has|had|were|was|been|being)\s+)*",
+    rf"\s*,?\s*(?:(?:or|nor|and|and/or)\s+(?:even\s+|later\s+|then\s+)?(?:{NUMBER}\s+)?)?"
+    r"(?:(?:have|has|had|were|was|been|being|since|later|then|subsequently|also)\s+)*",
     re.IGNORECASE,
 )
 
@@ -164,6 +164,11 @@ class _SentenceReading:
         if lx.TOTAL_MARKER.search(text, act.segment[0], act.anchor[0]):
             act.total_marker = True
         end = read_offence(act, text, act.words_end or act.anchor[1], limit)
+        if _OF_THOSE.match(text, act.count_span[1] if act.count_span else act.anchor[0]):
+            act.subset = True
+            # "Five of those arrested were taken to a police station": a detail of the people
+            # counted before, unless it gives them an offence of their own (a breakdown).
+            act.nested = act.nested or act.offence is None
         self.acts.append(act)
         self.acts.extend(split_list(act, text, end, limit))
         self.acts.extend(offence_list_of_reference(act, text))
@@ -193,6 +198,7 @@ def find_acts(
             continue
         act = reading.open_act(number, kind, m)
         if not reading.reported(act):
+            reading.acts.extend(_operation_inside_a_tally(act, text, sentence))
             continue
         _retype_identity_checks(act, text)
         noun = _is_noun(m, text, sentence)
@@ -226,6 +232,27 @@ def _retype_identity_checks(act: Act, text: str) -> None:
         act.type, act.kind_of = "other", "identity"
 
 
+# "... more than 700 arrests since the ban, including 522 in central London last Saturday": one
+# operation's figure inside a running total is a passing mention of that operation.
+_INCLUDING_ONE_OPERATION = re.compile(
+    rf"\bincluding\s+(?P<n>{NUMBER})\s+(?:(?:people|protesters|arrests)\s+)?(?:in|at)\s+"
+    r"(?:central\s+|east\s+|west\s+|north\s+|south\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+    r"(?:,?\s+(?:on|last|this|yesterday)\b[^,.;]*)?",
+    re.IGNORECASE,
+)
+
+
+def _operation_inside_a_tally(act: Act, text: str, sentence: Sentence) -> list[Act]:
+    if act.type != "arrest":
+        return []
+    m = _INCLUDING_ONE_OPERATION.search(text, act.anchor[1], sentence.end)
+    if m is None or lx.not_people(text, m.start("n"), m.end("n")):
+        return []
+    part = Act("arrest", act.anchor, act.sentence, (m.start(), m.end()))
+    set_count(part, m)
+    return [part] if part.count is not None else []
+
+
 def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:
     """Whether the anchor is a noun ("Seven arrests"), not a verb ("Police arrest four")."""
     return bool(_NOUN_ANCHORS.fullmatch(m.group().lower().split()[0])) and not (
@@ -233,6 +260,7 @@ def _is_noun(m: re.Match[str], text: str, sentence: Sentence) -> bool:
     )
 
 
+_OF_THOSE = re.compile(r"\s+of\s+(?:those|the|them|these)\b", re.IGNORECASE)
 # "Initially, the highway patrol reported 132 arrests", "At the time, 89 arrests were made": a
 # figure a later one replaces.
 _EARLIER = re.compile(

@@ -14,7 +14,7 @@ import re
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Span
 from casebook.monitor.extraction.counts import PEOPLE_NEAR
-from casebook.monitor.extraction.text import NUMBER, Sentence
+from casebook.monitor.extraction.text import NUMBER, VAGUE_BEFORE, Sentence
 
 __all__ = ["SERIOUS_CRIME", "after_unrelated_crime", "anchors_in", "dropped", "keep_anchor"]
 
@@ -38,6 +38,12 @@ _BREACHED = re.compile(
     r"\b(?:breach(?:ing|ed|es)?|in\s+breach\s+of|break(?:ing)?|broke|defy(?:ing)?|defied|"
     r"ignor(?:ing|ed)|fail(?:ing|ed|ure)?\s+to\s+(?:comply|abide)\s+with|contraven\w+|violat\w+|"
     r"flout\w*)\s+(?:the\s+|a\s+|an\s+|those\s+|these\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+# "the arrest of more than 700 people", "the arrest of two men": the noun, with its people.
+_ARREST_OF_PEOPLE = re.compile(
+    rf"\s+of\s+(?:{VAGUE_BEFORE}\s+)?(?:{NUMBER}|a|an|one|two|three|dozens|hundreds|several)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
     re.IGNORECASE,
 )
 _TO_IMPOSE = re.compile(
@@ -101,6 +107,7 @@ def keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> b
     if word in {"arrest", "detain"} and not (
         _BARE_VERB_BEFORE.search(before)
         or re.match(r"\s+(?:was|has\s+been|had\s+been)\s+made", text[m.end() : m.end() + 20])
+        or (word == "arrest" and _ARREST_OF_PEOPLE.match(text, m.end(), sentence.end))
     ):
         return False  # "arrest" as a plain noun or infinitive: "powers of arrest"
     if word == "intercept" and not re.search(r"\bhad\s+to\s+$", before):
@@ -137,7 +144,11 @@ def keep_anchor(kind: str, m: re.Match[str], text: str, sentence: Sentence) -> b
         kind == "arrest"
         and word in {"arrested", "detained"}
         and lx.REFERENCE.search(before[-25:])
-        and not re.search(rf"{NUMBER}\s+$|\b(?:people|persons)\s+$", before[-25:], re.I)
+        and not re.search(
+            rf"{NUMBER}\s+$|\b(?:people|persons)\s+$|{NUMBER}\s+of\s+(?:those|the)\s+$",
+            before[-25:],
+            re.I,
+        )
     )
 
 

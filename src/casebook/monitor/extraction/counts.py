@@ -275,6 +275,16 @@ def count_act(
         inside = Act(act.type, (act.anchor[0], act.anchor[0] + 4), act.sentence, act.segment)
         if count_after(inside, text, act.anchor[1]):
             act.count, act.count_span, act.vague = inside.count, inside.count_span, inside.vague
+    elif anchor.lower() == "arrest" and text.startswith(" of ", act.anchor[1]):
+        # "the arrest of 12 people": the people follow "of"
+        after_of = Act(act.type, (act.anchor[0], act.anchor[1] + 3), act.sentence, act.segment)
+        if count_after(after_of, text, limit):
+            act.count, act.count_span, act.vague = (
+                after_of.count,
+                after_of.count_span,
+                after_of.vague,
+            )
+            act.bound, act.words_end = after_of.bound, after_of.words_end
     elif noun or passive or not count_after(act, text, limit):
         counted = count_before(act, text, clause_start, noun)
         to = None if counted or act.type != "other" else TO_PEOPLE.match(text, act.anchor[1], limit)

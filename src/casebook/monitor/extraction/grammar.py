@@ -19,6 +19,7 @@ import re
 from typing import TYPE_CHECKING
 
 from casebook.monitor.extraction.act import Act
+from casebook.monitor.extraction.counts import PASSIVE_END
 from casebook.monitor.extraction.text import Sentence
 
 if TYPE_CHECKING:
@@ -47,9 +48,12 @@ _OTHERS_MODIFIER = re.compile(
     re.IGNORECASE,
 )
 _PEOPLE_HEAD = re.compile(r"(?:officers?|officials?|staff|teams?|personnel|agents?)", re.I)
-# A cheap look before parsing: a sentence without any of these words needs no parse.
-_MAYBE_OTHERS = re.compile(
-    rf"\b(?:{_OTHERS.pattern}|{_OTHERS_MODIFIER.pattern})\b|\bby\s+(?:the\s+)?[a-z]",
+# A cheap look before parsing: only an act with one of these words before it (its subject) or
+# after "by" just after it (its agent) can have been done by someone else.
+_MAYBE_OTHERS = re.compile(rf"\b(?:{_OTHERS.pattern}|{_OTHERS_MODIFIER.pattern})\b", re.IGNORECASE)
+_BY_OTHERS = re.compile(
+    rf"\s+(?:[\w-]+\s+){{0,2}}?by\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_OTHERS.pattern}|{_OTHERS_MODIFIER.pattern})\b",
     re.IGNORECASE,
 )
 
@@ -69,13 +73,9 @@ def load_parser() -> None:
 
 def drop_acts_of_others(text: str, sentences: list[Sentence], acts: list[Act]) -> list[Act]:
     """*acts* without those whose doer the grammar names as someone other than the police."""
-    wanted = sorted(
-        {
-            a.sentence
-            for a in acts
-            if _MAYBE_OTHERS.search(text, sentences[a.sentence].start, sentences[a.sentence].end)
-        }
-    )[:MAX_SENTENCES]
+    wanted = sorted({a.sentence for a in acts if _may_be_others(text, sentences, a)})[
+        :MAX_SENTENCES
+    ]
     if not wanted:
         return acts
     docs = dict(
@@ -92,6 +92,15 @@ def drop_acts_of_others(text: str, sentences: list[Sentence], acts: list[Act]) -
         if doer is not None and _is_other(doer):
             dropped.add(act.anchor)
     return [a for a in acts if a.anchor not in dropped]
+
+
+def _may_be_others(text: str, sentences: list[Sentence], act: Act) -> bool:
+    sentence = sentences[act.sentence]
+    if _BY_OTHERS.match(text, act.anchor[1], sentence.end):
+        return True
+    # "Protesters were arrested": in the passive, the subject is who it was done to.
+    passive = PASSIVE_END.search(text, max(sentence.start, act.anchor[0] - 40), act.anchor[0])
+    return not passive and bool(_MAYBE_OTHERS.search(text, sentence.start, act.anchor[0]))
 
 
 def _act_verb(doc: Doc, start: int, end: int) -> Token | None:

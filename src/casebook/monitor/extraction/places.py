@@ -226,6 +226,8 @@ _CAPITALISED_RUN = re.compile(
     r"[A-Z][\w'’.-]*){0,5}"
 )
 
+_MONTH_NAMES = frozenset(words("January February March April May June July August September"))
+_TOWN_OF = re.compile(r"\b(?:town|village)\s+of\s+$", re.IGNORECASE)
 _VILLAGE_OF = re.compile(
     r"\b(?:village|hamlet|town|suburb)\s+of\s+(?P<name>[A-Z][a-z'’-]+(?:[ -][A-Z][a-z'’-]+){0,2})"
 )
@@ -455,6 +457,8 @@ class Gazetteer:
             return None
         if surface in _COMMON_WORDS and not placed:
             return None
+        if surface in _MONTH_NAMES and not _TOWN_OF.search(before):
+            return None  # "In March, nine were arrested": the month, not the Fenland town
         return PlaceMention(city, country, a, b, population, readings, bool(placed or landmark))
 
     def dateline(self, text: str) -> PlaceMention | None:

@@ -409,6 +409,7 @@ def _main_date(
         if not _after_until(sentences, d)
         and not d.key.startswith("?period")
         and sentence_of(sentences, d.start) not in elsewhere
+        and not _reported_on(sentences, d)
     ]
     context = [
         d
@@ -424,6 +425,21 @@ def _main_date(
         if choice:
             return choice[0]
     return None
+
+
+def _reported_on(sentences: list[Sentence], date: DateMention) -> bool:
+    """ "..., the force said on Monday", "In a statement on Sunday": when the news was given."""
+    index = sentence_of(sentences, date.start)
+    if index < 0 or date.protest:
+        return False
+    before = sentences[index].text[: date.start - sentences[index].start]
+    return bool(_REPORTED_ON.search(before) or _STATEMENT_ON.search(before))
+
+
+_STATEMENT_ON = re.compile(
+    r"\b(?:statement|update|press\s+conference|briefing|post|tweet)\s+(?:\w+\s+){0,2}?(?:on|late\s+on)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _after_until(sentences: list[Sentence], date: DateMention) -> bool:

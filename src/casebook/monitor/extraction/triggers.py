@@ -56,9 +56,12 @@ def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
 def _trigger_words(act: Act, text: str, where: Span) -> dict[str, Span]:
     """Trigger words in ``text[where]``, outside the anchor ("posted photos" is no online post)."""
     found: dict[str, Span] = {}
+    # "cleared the encampment": what a dispersal cleared is the protest's form, though the
+    # anchor holds it; "posted photos" is no online post.
+    inside_counts = act.type == "dispersal"
     for name, regex in lx.TRIGGERS:
         for m in regex.finditer(text, *where):
-            if not (m.start() < act.anchor[1] and act.anchor[0] < m.end()):
+            if inside_counts or not (m.start() < act.anchor[1] and act.anchor[0] < m.end()):
                 found.setdefault(name, (m.start(), m.end()))
                 break
     return found
@@ -162,5 +165,5 @@ def set_context_triggers(
         specific = [name for name in context if name != "other"]
         if len(context) == 1:
             act.trigger, act.trigger_span = next(iter(context.items()))
-        elif len(specific) == 1 and "other" in context and specific[0] == "violence":
-            act.trigger, act.trigger_span = "violence", context["violence"]
+        elif len(specific) == 1:  # the catch-all gives way to one specific kind
+            act.trigger, act.trigger_span = specific[0], context[specific[0]]
