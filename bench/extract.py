@@ -1,5 +1,12 @@
 """Print the extractor's speed on ~5 KB articles: a realistic news stream and the worst case.
 
+It also times finding force names in a 100 KB article (the codebook's NameIndex, which every
+article goes through) and one enormous article (~12 MB of the densest relevant text): the
+extractor reads only its first MAX_CHARS characters, so that costs the same whatever the
+article's length. The suite checks the results (tests/codebook/test_matching.py,
+tests/monitor/test_extraction.py) without a clock; the times are printed here beside their
+ceilings, as ratios.
+
     .venv/bin/python bench/extract.py [--articles N] [--gold ../shared/eval-dev/articles.jsonl]
 
 The stream mixes, like the monitor's feeds, about 5% articles about protest policing, 15% that
@@ -16,7 +23,9 @@ import random
 import time
 from pathlib import Path
 
+from casebook.codebook.matching import NameIndex, default_codebook_path, load_codebook_file
 from casebook.monitor.extraction import Extractor
+from casebook.monitor.extraction.extractor import MAX_CHARS
 from casebook.monitor.extraction.inputs import article_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +51,16 @@ FILLER = [
     "Planning officers recommended approval for the housing scheme, which would include a new "
     "primary school, a health centre and more than three hundred homes on the edge of the town.",
 ]
+
+
+FORCE_NAMES_CEILING_MS = 250.0
+FORCE_PARAGRAPH = (
+    "Protesters gathered on Saturday and officers from Kent Police and the Met "
+    "said that several people were held; the police later issued a statement. "
+)
+# One enormous article must not hold a monitor worker for long (on a quiet 2-core machine).
+ENORMOUS_CEILING = 10.0
+DENSE = "Police arrested protesters at the march in Leeds on Saturday. "
 
 
 def _pad(text: str, rng: random.Random, size: int = 5000) -> str:
@@ -93,6 +112,31 @@ def main() -> None:
             f"{name}: {len(texts) / elapsed:,.0f} articles/s "
             f"({len(texts)} articles of {size:.1f} KB, one core)"
         )
+
+    article = FORCE_PARAGRAPH * (100_000 // len(FORCE_PARAGRAPH) + 1)
+    names = NameIndex.from_organisations(
+        load_codebook_file(default_codebook_path())["organisations"]
+    )
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        names.find_all(article)
+        timings.append((time.perf_counter() - started) * 1000)
+    best = min(timings)
+    print(
+        f"force names in a 100 KB article: {best:.0f} ms (best of 5), "
+        f"ceiling {FORCE_NAMES_CEILING_MS:.0f} ms (ratio {best / FORCE_NAMES_CEILING_MS:.2f})"
+    )
+
+    enormous = DENSE * 200_000
+    started = time.perf_counter()
+    extractor.extract(article_id="enormous", text=enormous)
+    elapsed = time.perf_counter() - started
+    ratio = elapsed / ENORMOUS_CEILING
+    print(
+        f"enormous article ({len(enormous) / 1e6:.0f} MB, read up to {MAX_CHARS:,} characters): "
+        f"{elapsed:.1f} s, ceiling {ENORMOUS_CEILING:.0f} s (ratio {ratio:.2f})"
+    )
 
 
 if __name__ == "__main__":

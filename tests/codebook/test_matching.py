@@ -6,7 +6,6 @@ Plain pytest against the shipped UK codebook file: no database, no Django.
 from __future__ import annotations
 
 import ast
-import time
 from pathlib import Path
 
 import pytest
@@ -363,18 +362,17 @@ def test_find_all_reads_ampersands_hyphens_and_accents(forces):
     ]
 
 
-def test_find_all_scans_a_long_article_quickly(forces):
+def test_find_all_finds_every_mention_in_a_long_article(forces):
+    # How fast it scans is a figure in bench/extract.py ("force names"), not an assertion here.
     paragraph = (
         "Protesters gathered on Saturday and officers from Kent Police and the Met "
         "said that several people were held; the police later issued a statement. "
     )
-    text = paragraph * (100_000 // len(paragraph) + 1)
-    forces.find_all(text)  # warm up
-    started = time.perf_counter()
-    found = forces.find_all(text)
-    elapsed = time.perf_counter() - started
-    assert len(found) == 2 * (100_000 // len(paragraph) + 1)
-    assert elapsed < 0.25, f"{elapsed * 1000:.0f} ms for 100 KB"
+    repeats = 1_000_000 // len(paragraph) + 1  # about 1 MB
+    found = forces.find_all(paragraph * repeats)
+    assert len(found) == 2 * repeats
+    assert {slug for slug, _, _ in found} == {"kent-police", "metropolitan-police-service"}
+    assert [start for _, start, _ in found] == sorted(start for _, start, _ in found)
 
 
 # --- legal provisions: the data ---------------------------------------------------------------

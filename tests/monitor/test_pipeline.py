@@ -65,7 +65,7 @@ def stub_extract(**kwargs) -> dict:
 def runner(extract=stub_extract, *, cap: int = CAP) -> InProcessRunner:
     fetcher = Fetcher(
         user_agent="Casebook-monitor/0.1 (+test)",
-        timeout=3,
+        timeout=30,  # generous: a busy machine may answer slowly
         host_delay=0,
         allow_private=True,
         max_bytes=cap,
