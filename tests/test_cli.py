@@ -2,43 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
-from pathlib import Path
 
-import pytest
-
-CASEBOOK = [sys.executable, "-m", "casebook.cli"]
-
-
-def run_casebook(data_dir: Path, *args: str, stdin: str = "", timeout: int = 300):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))
-    }
-    env["CASEBOOK_DATA_DIR"] = str(data_dir)
-    env["XDG_DATA_HOME"] = str(data_dir / "xdg")
-    return subprocess.run(
-        [*CASEBOOK, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.processes import casebook_env, free_port, run_casebook, run_with_env, serving
 
 
 def test_commands_refuse_to_run_without_a_secret_key(tmp_path):
@@ -79,37 +45,12 @@ def test_serve_answers_http_and_requires_sign_in(tmp_path):
         run_casebook(tmp_path, "init", "--password-stdin", stdin="a-long-password-1\n").returncode
         == 0
     )
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))
-    }
-    env["CASEBOOK_DATA_DIR"] = str(tmp_path)
-    server = subprocess.Popen(
-        [*CASEBOOK, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                body = urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        else:
-            pytest.fail("casebook serve did not answer")
-        assert body == b"ok"
-        page = urllib.request.urlopen(base + "/incidents/", timeout=5)
+    with serving(casebook_env(tmp_path / "home", data_dir=tmp_path)) as server:
+        with urllib.request.urlopen(server.base + "/healthz", timeout=5) as answer:
+            assert answer.read() == b"ok"
+        page = urllib.request.urlopen(server.base + "/incidents/", timeout=5)
         assert "/accounts/login/" in page.url
         assert b"Sign in" in page.read()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_demo_sets_up_sample_data_and_prints_the_logins(tmp_path):
@@ -126,24 +67,13 @@ def test_demo_sets_up_sample_data_and_prints_the_logins(tmp_path):
 
 
 def test_production_settings_pass_djangos_deployment_checks(tmp_path):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CASEBOOK_", "DJANGO_", "DATABASE_URL"))
-    }
-    env.update(
-        CASEBOOK_DATA_DIR=str(tmp_path),
+    env = casebook_env(
+        tmp_path / "home",
+        data_dir=tmp_path,
         CASEBOOK_HTTPS="1",
         CASEBOOK_SECRET_KEY="s" * 20 + "Kq9#vX2!pL7@mN4$rT8^wZ1&yB6*cD3(eF5)gH0_",
         CASEBOOK_ALLOWED_HOSTS="casebook.example.org",
     )
-    result = subprocess.run(
-        [*CASEBOOK, "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_with_env(env, "check", "--deploy", "--fail-level", "WARNING", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

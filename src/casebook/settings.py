@@ -204,7 +204,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (403, 404, a body too large, a busy database…) is one line, never a
+    # traceback: see casebook/web/logs.py.
+    "filters": {"refusals": {"()": "casebook.web.logs.ExpectedRefusalFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("CASEBOOK_LOG_LEVEL", "WARNING")},
     # Pillow logs the EXIF it reads (camera, GPS) at DEBUG; that is evidence, never log text.
     "loggers": {"PIL": {"level": "INFO"}},

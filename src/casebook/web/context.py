@@ -1,8 +1,12 @@
+from django.contrib.auth.models import AnonymousUser
+
 from casebook.accounts import roles as access
 
 
 def roles(request):
-    user = request.user
+    # A request refused before the authentication middleware ran (a forged Host header) has
+    # no user yet; its error page is rendered as for someone signed out.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "user_roles": sorted(r.value for r in access.roles_of(user)),
         "can_edit_cases": access.can_edit_cases(user),
