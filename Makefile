@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # PostgreSQL for the second test run: DATABASE_URL if set, else the local server if it answers.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The port `make demo` and `make serve` listen on: `make demo PORT=8080`.
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench browser clean
@@ -37,11 +39,11 @@ browser: ## Install Debian's Chromium for the browser test (needs root; skipped 
 	    && echo "Installed chromium"; \
 	  else echo "chromium is missing: the browser test will be skipped (apt-get install chromium)"; fi; }
 
-demo: install ## Set up a demo with synthetic data and serve it on http://127.0.0.1:8000
-	$(BIN)/casebook demo
+demo: install ## Set up a demo with synthetic data and serve it on http://127.0.0.1:8000 (another port: PORT=8080)
+	$(BIN)/casebook demo --port $(PORT)
 
-serve: install ## Serve the configured installation (run `casebook init` once first)
-	$(BIN)/casebook serve
+serve: install ## Serve the configured installation (run `casebook init` once first; another port: PORT=8080)
+	$(BIN)/casebook serve --port $(PORT)
 
 lint: $(VENV)/.installed-test ## ruff (lint and format), the import layers, mypy
 	$(BIN)/ruff check src tests bench tools

@@ -6,20 +6,17 @@ Every variable is listed in `.env.example`; `tests/test_docs.py` fails when one 
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from casebook.lib.data_folders import DATABASE_FILE, default_data_dir
 from casebook.lib.env import env_bool, env_int, env_list, env_str
 
 # Where a laptop install keeps its database, secret key and files: outside the repository.
-DATA_DIR = Path(
-    env_str("CASEBOOK_DATA_DIR")
-    or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "casebook"
-)
+DATA_DIR = Path(env_str("CASEBOOK_DATA_DIR") or default_data_dir())
 
 DEBUG = env_bool("CASEBOOK_DEBUG", False)
 
@@ -117,7 +114,7 @@ def _databases() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "casebook.sqlite3"}
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / DATABASE_FILE}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while an import writes; IMMEDIATE avoids
         # "database is locked" on upgrade from a read to a write transaction.

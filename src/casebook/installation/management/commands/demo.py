@@ -3,8 +3,8 @@
 import secrets
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -14,6 +14,7 @@ from casebook.cases.models import Incident
 from casebook.installation.bootstrap import bootstrap_installation
 from casebook.monitor.demo import monitor_demo_load
 from casebook.sample.generator import sample_generate
+from casebook.web.serving import casebook_serve, port_check
 
 DEMO_USERS = [
     ("admin", Role.ADMINISTRATOR),
@@ -44,6 +45,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, size, seed, host, port, no_serve, **options):
         console = Console()
+        how_to_choose = "make demo PORT=8080 (or casebook demo --port 8080)"
+        if not no_serve:
+            # Before the minutes of setting up, not after them.
+            port_check(host, port, how_to_choose=how_to_choose)
         bootstrap_installation()
         password = demo_password()
         for username, role in DEMO_USERS:
@@ -62,9 +67,18 @@ class Command(BaseCommand):
                 sample_generate(size=size, seed=seed, progress=lambda n: progress.advance(task, n))
         # Invented news pages through the monitor, so candidates wait in the review queue.
         monitor_demo_load()
-        console.print(f"Demo data lives in {settings.DATA_DIR} (delete it to start afresh).")
+        if connection.vendor == "sqlite":
+            console.print(
+                f"Demo data lives in {settings.DATA_DIR} (delete it to start afresh).\n"
+                "Other casebook commands (import, export, serve…) use it too while this "
+                "machine has no casebook of its own (`casebook init` makes one); to choose it "
+                f"in any case, set CASEBOOK_DATA_DIR={settings.DATA_DIR}",
+                soft_wrap=True,
+            )
         console.print("Sign in with any of these (all invented data):")
         for username, role in DEMO_USERS:
             console.print(f"  {username:<12} {role.value:<14} password: {password}")
         if not no_serve:
-            call_command("serve", host=host, port=port)
+            casebook_serve(
+                host=host, port=port, threads=8, how_to_choose=how_to_choose, say=console.print
+            )

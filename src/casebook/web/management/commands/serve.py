@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from casebook.web.serving import casebook_serve
+
 
 def pending_migrations() -> list:
     executor = MigrationExecutor(connection)
@@ -19,10 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, **options):
         if pending_migrations():
             raise CommandError("The database is not set up or is out of date: run `casebook init`.")
-        from waitress import serve
+        casebook_serve(
+            host=host,
+            port=port,
+            threads=threads,
+            how_to_choose="casebook serve --port 8080 (make serve PORT=8080)",
+            say=self._say,
+        )
 
-        from casebook.wsgi import application
-
-        self.stdout.write(f"Casebook is running on http://{host}:{port}/  (Ctrl+C stops it)")
+    def _say(self, line: str) -> None:
+        self.stdout.write(line)
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="casebook")
