@@ -43,11 +43,14 @@ demo: install ## Set up a demo with synthetic data and serve it on http://127.0.
 serve: install ## Serve the configured installation (run `casebook init` once first)
 	$(BIN)/casebook serve
 
-lint: $(VENV)/.installed-test ## ruff over the code, tests and benchmarks
-	$(BIN)/ruff check src tests bench
+lint: $(VENV)/.installed-test ## ruff (lint and format), the import layers, mypy
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test ## Format the code with ruff
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff format src tests bench tools
 
 test-sqlite: install-test ## Run the suite against SQLite
 	env -u DATABASE_URL $(BIN)/python -m pytest -q

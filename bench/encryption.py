@@ -139,8 +139,8 @@ def run_build(args: argparse.Namespace) -> dict:
     from django.test import Client
 
     from casebook.accounts.models import User
-    from casebook.bootstrap import bootstrap_reference_data
     from casebook.cases.models import Incident
+    from casebook.installation.bootstrap import bootstrap_reference_data
     from casebook.people.models import Person
     from casebook.sample.generator import sample_generate
 

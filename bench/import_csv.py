@@ -92,8 +92,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from casebook.bootstrap import bootstrap_reference_data
     from casebook.cases.models import Act, Incident
+    from casebook.installation.bootstrap import bootstrap_reference_data
     from casebook.transfer.services import incidents_export, incidents_import
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -257,8 +257,8 @@ def request_kinds(n: int, seed: int) -> dict[str, list[dict]]:
 def matches(params: dict) -> int | None:
     """How many incidents the list's own filter finds for these parameters (not timed)."""
     try:
-        from casebook.cases.filters import incidents_filtered
-        from casebook.cases.forms import IncidentFilterForm
+        from casebook.cases.selectors import incidents_filtered
+        from casebook.casework.forms import IncidentFilterForm
     except ImportError:
         return None
     form = IncidentFilterForm({k: str(v) for k, v in params.items() if k != "page"})
@@ -295,7 +295,7 @@ def run_requests(kinds: dict[str, list[dict]], console) -> dict[str, dict]:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    url = reverse("cases:incident-list")
+    url = reverse("casework:incident-list")
     client = signed_in_client()
     results: dict[str, dict] = {kind: {"times": [], "statuses": set()} for kind in kinds}
     for kind, param_sets in kinds.items():  # warm-up round, and the query count of each kind
@@ -393,8 +393,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from casebook.bootstrap import bootstrap_reference_data
     from casebook.cases.models import Incident
+    from casebook.installation.bootstrap import bootstrap_reference_data
 
     call_command("migrate", interactive=False, verbosity=0)
     bootstrap_reference_data()

@@ -494,7 +494,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from casebook.bootstrap import bootstrap_reference_data
+    from casebook.installation.bootstrap import bootstrap_reference_data
     from casebook.monitor.intake import InProcessRunner, ingest
     from casebook.monitor.models import Candidate, Page
     from casebook.monitor.pipeline import STAGES, Context, default_extract

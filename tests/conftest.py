@@ -1,4 +1,5 @@
-"""Shared fixtures: reference data, personas for access control, factories."""
+"""Shared fixtures: reference data, personas for access control, a throwaway evidence
+storage and master key, a person full of canary strings, and running commands."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def reference_data(db):
     """The codebook, role groups and channels (reloaded after transactional tests flush)."""
-    from casebook.bootstrap import bootstrap_reference_data
     from casebook.codebook.models import ActType
+    from casebook.installation.bootstrap import bootstrap_reference_data
 
     if not ActType.objects.exists():
         bootstrap_reference_data()
@@ -35,7 +36,7 @@ def reference_data(db):
 def django_db_setup(django_db_setup, django_db_blocker):
     from django.db import connection
 
-    from casebook.bootstrap import bootstrap_reference_data
+    from casebook.installation.bootstrap import bootstrap_reference_data
 
     with django_db_blocker.unblock():
         bootstrap_reference_data()
@@ -48,6 +49,85 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture
+def evidence_dir(settings, tmp_path):
+    """A fresh evidence folder for the test (Django resets the storage when STORAGES changes)."""
+    folder = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": folder,
+                "base_url": None,
+                "file_permissions_mode": 0o440,
+                "directory_permissions_mode": 0o750,
+            },
+        },
+    }
+    return folder
+
+
+@pytest.fixture
+def own_keys(settings, tmp_path, monkeypatch):
+    """A master key file and a keyring of the test's own, so that rotating, deleting or
+    restoring keys never reaches another test."""
+    from casebook.people.keys.master import ENV_VAR, forget_cached_keys
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    settings.MASTER_KEY_FILE = tmp_path / "keys" / "master.key"
+    settings.KEYRING_PATH = tmp_path / "keys" / "keyring.sqlite3"
+    forget_cached_keys()
+    yield settings
+    from casebook.people.keys.keyring import keyring
+
+    keyring().close()
+    forget_cached_keys()
+
+
+CANARIES = {
+    "full_name": "Canaryfirst Qzxvname",
+    "contact": "canary.qzxv@example.test",
+    "address": "17 Canarystreet Qzxv, Testford",
+    "gender": "Canarygender-qzxv",
+    "ethnicity": "Canaryethnic-qzxv",
+    "notes": "Canarynote qzxv: bail conditions",
+    "consent_notes": "Canaryconsent qzxv",
+}
+
+
+@pytest.fixture
+def canary_person(reference_data):
+    """A person with a canary string in every personal field, arrested on one act."""
+    import datetime as dt
+
+    from tests.factories import InvolvementFactory, PersonFactory
+
+    person = PersonFactory(**CANARIES, date_of_birth=dt.date(1991, 7, 23), consent_record=True)
+    InvolvementFactory(person=person)
+    return person
+
+
+def fresh(person):
+    """The person as loaded from the database again (nothing cached on the instance)."""
+    from casebook.people.models import Person
+
+    return Person.objects.get(pk=person.pk)
+
+
+@pytest.fixture
+def run(capsys):
+    """Run a `casebook` command; what it printed, as one line of text (rich wraps lines)."""
+    from django.core.management import call_command
+
+    def run(*args) -> str:
+        capsys.readouterr()
+        call_command(*args)
+        return " ".join(capsys.readouterr().out.split())
+
+    return run
 
 
 @pytest.fixture
@@ -106,7 +186,7 @@ def pytest_runtest_teardown(item, nextitem):
     if transactional:
         from pytest_django.plugin import blocking_manager_key
 
-        from casebook.bootstrap import bootstrap_reference_data
+        from casebook.installation.bootstrap import bootstrap_reference_data
 
         with item.config.stash[blocking_manager_key].unblock():
             bootstrap_reference_data()

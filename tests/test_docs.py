@@ -35,3 +35,16 @@ def test_readme_quick_start_is_two_commands():
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"^\s*(make \w+)\s*$", quick_start, re.M)
     assert commands[:2] == ["make demo", "make test"]
+
+
+def test_every_app_folder_is_in_the_contributing_guide():
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    where = guide.split("## Where things go", 1)[1].split("\n## ", 1)[0]
+    apps = {path.name for path in (ROOT / "src" / "casebook").iterdir() if path.is_dir()}
+    apps.discard("__pycache__")
+    missing = {name for name in apps if f"`{name}/`" not in where}
+    assert missing == set(), "add these apps to 'Where things go' in CONTRIBUTING.md"
+
+
+def test_the_contributing_guide_points_nowhere_outside_the_repository():
+    assert "../" not in (ROOT / "CONTRIBUTING.md").read_text()

@@ -15,8 +15,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 from casebook.lib.env import env_bool, env_int, env_list, env_str
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-
 # Where a laptop install keeps its database, secret key and files: outside the repository.
 DATA_DIR = Path(
     env_str("CASEBOOK_DATA_DIR")
@@ -68,10 +66,13 @@ INSTALLED_APPS = [
     "casebook.people",
     "casebook.sources",
     "casebook.audit",
+    "casebook.casework",
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
     "casebook.analysis",
+    "casebook.sample",
+    "casebook.installation",
     "casebook.web",
 ]
 
@@ -96,7 +97,7 @@ WSGI_APPLICATION = "casebook.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [],  # every template lives in its app; the base ones in web/templates
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -140,7 +141,7 @@ AUTHENTICATION_BACKENDS = [
     "casebook.accounts.backends.AdministratorRoleBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:incident-list"
+LOGIN_REDIRECT_URL = "casework:incident-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -9,13 +9,14 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:incident-list"), name="home"),
+    path("", RedirectView.as_view(pattern_name="casework:incident-list"), name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("casebook.accounts.urls")),
     path("admin/", admin.site.urls),
     path("redaction/", include("casebook.redaction.urls")),
     path("monitor/", include("casebook.monitor.urls")),
     path("transfer/", include("casebook.transfer.urls")),
+    path("", include("casebook.casework.urls")),
     path("", include("casebook.cases.urls")),
     path("", include("casebook.people.urls")),
     path("", include("casebook.sources.urls")),

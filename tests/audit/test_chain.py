@@ -8,24 +8,34 @@ from django.db import connection
 
 from casebook.audit.models import AuditEntry
 from casebook.audit.services import audit_record, audit_verify
+from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+STEPS = [
+    ("draft", "cases.incident.in_review"),
+    ("in_review", "cases.incident.draft"),
+    ("draft", "cases.incident.in_review"),
+    ("in_review", "cases.incident.verified"),
+    ("verified", "cases.incident.archived"),
+]
 
 
 @pytest.fixture
 def chain(make_user):
     user = make_user("coordinator")
+    incidents = IncidentFactory.create_batch(5)
     return [
         audit_record(
-            action=f"cases.incident.step{i}",
-            object_type="cases.incident",
-            object_id=str(i),
+            action=action,
+            instance=incident,
             actor=user,
-            changes={"status": ["draft", f"s{i}"]},
-            incident_reference=f"CB-2024-00000{i}",
+            changes={"status": [old, action.rsplit(".", 1)[1]]},
+            incident=incident,
             ip_address="127.0.0.1",
         )
-        for i in range(1, 6)
+        for incident, (old, action) in zip(incidents, STEPS, strict=True)
     ]
 
 
@@ -108,7 +118,6 @@ def test_entries_cut_off_the_end_are_noticed(chain):
 
 def test_status_changes_reach_the_chain(make_user):
     from casebook.cases.services import incident_set_status
-    from tests.factories import IncidentFactory
 
     incident = IncidentFactory(status="in_review")
     incident_set_status(incident=incident, status="verified", actor=make_user("coordinator"))
@@ -121,18 +130,13 @@ def test_entries_recorded_in_bulk_join_the_same_chain(chain, make_user):
 
     written = audit_record_many(
         [
-            PendingEntry(
-                action="cases.incident.imported",
-                object_type="cases.incident",
-                object_id=str(i),
-                incident_reference=f"CB-2025-00000{i}",
-            )
-            for i in range(3)
+            PendingEntry(action="cases.incident.imported", instance=incident, incident=incident)
+            for incident in IncidentFactory.create_batch(3)
         ],
         actor=make_user("coordinator"),
     )
     assert written == 3
-    audit_record(action="cases.incident.updated", object_type="cases.incident", object_id="1")
+    audit_record(action="cases.incident.updated", instance=IncidentFactory())
     report = audit_verify()
     assert report.ok and report.checked == 9
     raw("UPDATE audit_auditentry SET object_id = '99' WHERE sequence = 7")

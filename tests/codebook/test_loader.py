@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.bootstrap import bootstrap_reference_data
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
+from casebook.installation.bootstrap import bootstrap_reference_data
 
 pytestmark = pytest.mark.django_db
 

@@ -22,6 +22,9 @@ from tests.monitor.pipeline_support import FIXTURES
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+# One queue name for this test run, apart from anyone else's on the same Redis; one for the
+# whole run because Celery keeps the queues it declared for the life of the app.
+QUEUE = f"casebook-test-{uuid.uuid4().hex[:8]}"
 
 
 def redis_answers() -> bool:
@@ -39,7 +42,7 @@ def redis_celery(settings):
         pytest.skip(f"no Redis answers on {REDIS_HOST}:{REDIS_PORT}; the Celery test needs one")
     keys = ("broker_url", "task_always_eager", "task_default_queue", "result_backend")
     previous = {key: app.conf.get(key) for key in keys}
-    queue = f"casebook-test-{uuid.uuid4().hex[:8]}"
+    queue = QUEUE
     app.conf.update(
         broker_url=REDIS_URL, task_always_eager=False, task_default_queue=queue, result_backend=None
     )
@@ -53,10 +56,15 @@ def redis_celery(settings):
 
 def _forget_connections() -> None:
     """Drop pooled broker connections so the next use connects to the configured broker."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection in a registry of its own, which a stopped
+    # worker leaves closed: the next test's messages would meet "Acquire on closed pool".
+    pools.reset()
 
 
 def _forget_queue(queue: str) -> None:
@@ -67,6 +75,20 @@ def _forget_queue(queue: str) -> None:
     keys = [queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"]
     client.delete(*keys)
     client.close()
+
+
+def solo_worker(celery_app):
+    """A real Celery worker in a thread of this process (it shares the test database)."""
+    from celery.contrib.testing.worker import start_worker
+
+    return start_worker(
+        celery_app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    )
 
 
 def wait_until(predicate, *, timeout: float = 60.0) -> bool:
@@ -80,8 +102,6 @@ def wait_until(predicate, *, timeout: float = 60.0) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery, reference_data):
-    from celery.contrib.testing.worker import start_worker
-
     runner = runner_default()
     assert isinstance(runner, CeleryRunner)
     report = ingest(FIXTURES, runner, cap=1_000_000)
@@ -93,14 +113,7 @@ def test_the_pipeline_runs_through_a_real_celery_worker_on_redis(redis_celery, r
     assert not waiting.filter(raw="").exists()  # the markup waits for the read stage
     assert not Candidate.objects.exists()
 
-    with start_worker(
-        redis_celery,
-        pool="solo",
-        concurrency=1,
-        perform_ping_check=False,
-        loglevel="WARNING",
-        shutdown_timeout=30,
-    ):
+    with solo_worker(redis_celery):
         finished = wait_until(lambda: not Page.objects.filter(status=Page.Status.NEW).exists())
 
     assert finished, list(Page.objects.values_list("external_id", "status", "stage"))

@@ -21,6 +21,7 @@ from casebook.people.duties.retention import retention_due
 from casebook.people.keys.keyring import keyring
 from casebook.people.models import Involvement, Person
 from casebook.people.services import person_may_be_published
+from tests.conftest import CANARIES, fresh
 from tests.factories import (
     ActFactory,
     IncidentFactory,
@@ -28,19 +29,8 @@ from tests.factories import (
     OutcomeFactory,
     PersonFactory,
 )
-from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def run(capsys):
-    def run(*args) -> str:
-        capsys.readouterr()
-        call_command(*args)
-        return " ".join(capsys.readouterr().out.split())
-
-    return run
 
 
 # Subject access.

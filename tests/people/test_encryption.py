@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from casebook.cases.forms import PersonForm
+from casebook.casework.forms import PersonForm
 from casebook.people.keys import cipher
 from casebook.people.keys.fields import UNREADABLE, PlaintextRefused, aad
 from casebook.people.models import Person
+from tests.conftest import CANARIES, fresh
 from tests.factories import PersonFactory
-from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
 

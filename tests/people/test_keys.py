@@ -24,22 +24,10 @@ from casebook.people.keys.master import (
     parse_keys,
 )
 from casebook.people.models import Person
+from tests.conftest import CANARIES, fresh
 from tests.factories import PersonFactory
-from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def run(capsys):
-    """Run a command; its (rich) output as one line of text."""
-
-    def run(*args) -> str:
-        capsys.readouterr()
-        call_command(*args)
-        return " ".join(capsys.readouterr().out.split())
-
-    return run
 
 
 def file_keys() -> list[bytes]:
@@ -64,7 +52,7 @@ def test_a_new_installation_gets_a_private_master_key_file(people):
 
 
 def test_the_data_keys_are_not_in_the_main_database(people, tmp_path):
-    from casebook.people.management.commands.backup import backup_json
+    from casebook.installation.backup import backup_json
 
     key = fresh(people[0]).personal_data_key()
     backup = tmp_path / "main.json"

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from casebook.audit.models import AuditEntry
 from casebook.people.keys.fields import ERASED
+from tests.conftest import CANARIES, fresh
 from tests.factories import InvolvementFactory, PersonFactory
-from tests.people.conftest import CANARIES, fresh
 
 pytestmark = pytest.mark.django_db
 

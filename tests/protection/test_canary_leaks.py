@@ -23,8 +23,9 @@ from django.test import Client
 from django.urls import reverse
 
 from casebook.audit.models import AuditEntry
-from casebook.cases.editing import ActDraft, IncidentDraft, PersonDraft, incident_save
 from casebook.cases.models import Incident, IncidentStatus
+from casebook.casework.drafts import ActDraft, IncidentDraft, PersonDraft
+from casebook.casework.services import incident_save
 from casebook.people.models import Involvement, Person
 from casebook.redaction.services import derivative_propose
 from casebook.sources.models import EvidenceFile
@@ -129,7 +130,7 @@ class CanaryWorld(World):
     def __init__(self, *, clients: dict[str, Client], users: dict, photo: bytes):
         self.protest = ProtestFactory()
         created = clients["coordinator"].post(
-            reverse("cases:incident-create"), _editor_data(self.protest)
+            reverse("casework:incident-create"), _editor_data(self.protest)
         )
         assert created.status_code == 302, "the incident editor refused the canary incident"
         self.incident = Incident.objects.get(title=TITLE)

@@ -51,25 +51,6 @@ def chelsea():
 
 
 @pytest.fixture
-def evidence_dir(settings, tmp_path):
-    """A fresh evidence folder (Django resets the storage when STORAGES changes)."""
-    folder = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {
-                "location": folder,
-                "base_url": None,
-                "file_permissions_mode": 0o440,
-                "directory_permissions_mode": 0o750,
-            },
-        },
-    }
-    return folder
-
-
-@pytest.fixture
 def photo_evidence(evidence_dir, personas, astronaut):
     """The astronaut photograph as evidence of an incident a caseworker works on."""
     from casebook.sources.evidence.services import evidence_add

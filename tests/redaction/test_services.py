@@ -9,12 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from casebook.audit.models import AuditEntry
+from casebook.redaction.approved import approved_image_for, approved_text_for
 from casebook.redaction.faces import decode_image
 from casebook.redaction.models import PublicFigure, RedactedDerivative
 from casebook.redaction.services import (
     RedactionRefused,
-    approved_image_for,
-    approved_text_for,
     derivative_approve,
     derivative_propose,
     derivative_reject,

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from casebook.redaction.approved import approved_image_for, approved_text_for
 from casebook.redaction.models import RedactedDerivative
-from casebook.redaction.services import approved_image_for, approved_text_for, derivative_propose
+from casebook.redaction.services import derivative_propose
 from tests.conftest import PERSONAS, sign_in
 from tests.factories import IncidentFactory
 

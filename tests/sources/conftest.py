@@ -25,25 +25,6 @@ GPS_LONGITUDE = (0.0, 7.0, 39.0)
 
 
 @pytest.fixture
-def evidence_dir(settings, tmp_path):
-    """A fresh evidence folder for the test (Django resets the storage when STORAGES changes)."""
-    folder = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {
-                "location": folder,
-                "base_url": None,
-                "file_permissions_mode": 0o440,
-                "directory_permissions_mode": 0o750,
-            },
-        },
-    }
-    return folder
-
-
-@pytest.fixture
 def upload_temp_dir(settings, tmp_path):
     """Every upload goes through a temporary file in this folder, so tests can see leftovers."""
     folder = tmp_path / "uploads"

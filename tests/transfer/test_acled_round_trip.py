@@ -144,10 +144,10 @@ def test_the_incident_page_says_the_force_was_inferred_until_someone_sets_it(
     assert "Metropolitan Police Service" in page
     assert "inferred from its place (Hackney), not given by a source; check it" in page
 
-    from tests.cases.test_editing import editor_data
+    from tests.casework.test_editing import editor_data
 
     data = editor_data({**_form_fields(incident), "force": "city-of-london-police"})
-    response = client.post(reverse("cases:incident-edit", args=[incident.reference]), data)
+    response = client.post(reverse("casework:incident-edit", args=[incident.reference]), data)
 
     assert response.status_code == 302, response.context["editor"].error_rows
     incident.refresh_from_db()

@@ -17,12 +17,12 @@ from casebook.people.models import Person
 from casebook.sources.models import Source
 from casebook.transfer.formats.casebook_json import incident_json
 from casebook.transfer.services import incident_record, incidents_export, incidents_import
-from tests.cases.test_editing import ARREST, INCIDENT, PERSON, SOURCE, editor_data
+from tests.casework.test_editing import ARREST, INCIDENT, PERSON, SOURCE, editor_data
 from tests.transfer.conftest import csv_bytes, incident_row
 
 pytestmark = pytest.mark.django_db
 
-CREATE = reverse("cases:incident-create")
+CREATE = reverse("casework:incident-create")
 
 # Everything awkward a caseworker may type that the form accepts.
 AWKWARD_INCIDENTS = [
@@ -204,7 +204,7 @@ def test_a_casebook_filled_by_an_import_can_be_saved_unchanged_through_the_form(
     assert report.ok, [str(p) for p in report.problems]
     incident = Incident.objects.get()
     client = client_for("coordinator")
-    edit = reverse("cases:incident-edit", args=[incident.reference])
+    edit = reverse("casework:incident-edit", args=[incident.reference])
     page = _FormFields()
     page.feed(client.get(edit).content.decode())
 

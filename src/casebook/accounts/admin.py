@@ -15,4 +15,4 @@ def _administrators_only(request) -> bool:
 
 
 # Only administrators manage users and the codebook; other roles never reach the admin.
-admin.site.has_permission = _administrators_only
+admin.site.has_permission = _administrators_only  # type: ignore[method-assign]

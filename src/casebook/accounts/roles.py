@@ -1,4 +1,6 @@
-"""The four staff roles, kept as Django groups so administrators manage them in the admin.
+"""The four staff roles, kept as Django groups so administrators manage them in the admin,
+and the predicates every permission check is written with (views gate themselves with
+`accounts.access.role_required(<predicate>, …)`).
 
 Who sees people's personal details:
 - administrators and coordinators: everyone's;
@@ -36,6 +38,10 @@ def roles_of(user) -> set[Role]:
 
 def has_role(user, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+def is_administrator(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR)
 
 
 def is_staff_member(user) -> bool:

@@ -10,6 +10,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "at",
         "actor_name",
         "action",
+        "wording",
         "object_type",
         "object_id",
         "incident_reference",

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from casebook.audit.actions import action_wording
+
 
 class AuditEntry(models.Model):
     """One recorded action: who did what to which record, when, and from where.
@@ -39,6 +41,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def wording(self) -> str:
+        """What happened, in words (`audit/actions.py`): "verified the incident"."""
+        return action_wording(self.action)
 
 
 class AuditHead(models.Model):

@@ -1,4 +1,8 @@
-"""The audit trail: append entries to the hash chain, and verify the chain."""
+"""The audit trail: append entries to the hash chain, and verify the chain.
+
+Every layer writes its entries through `audit_record` (or `audit_record_many` for bulk work);
+this app imports no record app, so anything can call it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from casebook.audit.actions import action_check
 from casebook.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -51,30 +57,56 @@ def entry_digest(
     return hashlib.sha256(f"{previous_hash}\n{content}".encode()).hexdigest()
 
 
+def _subject(instance: models.Model | type[models.Model]) -> tuple[str, str]:
+    """(object_type, object_id) of what an entry is about; a model class means many of them."""
+    if isinstance(instance, type):
+        return instance._meta.label_lower, "*"
+    return instance._meta.label_lower, str(instance.pk)
+
+
+def _actor(actor) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _reference(incident: models.Model | None) -> str:
+    # Any record with a reference; audit sits below the record and does not import it.
+    return getattr(incident, "reference", "") or ""
+
+
 def audit_record(
     *,
     action: str,
-    object_type: str,
-    object_id: str,
+    instance: models.Model | type[models.Model],
     actor=None,
     changes: dict | None = None,
-    incident_reference: str = "",
+    incident: models.Model | None = None,
     ip_address: str | None = None,
 ) -> AuditEntry:
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    """Append one entry to the audit trail: `actor` did `action` to `instance`.
+
+    `action` is a code from `audit/actions.py` (anything else raises UnknownAction).
+    `instance` is the record acted on, or a model class for an action on many of its rows
+    (an export). `changes` maps field names to [old, new], or to None for personal and
+    narrative fields, which are recorded by name only. `incident` files the entry in that
+    incident's history. `actor` None (or anonymous) is the system: a command, a scheduled job.
+    Called inside the caller's transaction, the entry is written or rolled back with it.
+    """
+    action_check(action)
+    actor = _actor(actor)
+    object_type, object_id = _subject(instance)
     # Round-trip through JSON now, so the stored value hashes the same when read back.
     changes = json.loads(json.dumps(changes or {}, default=str))
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        fields = {
+        fields: dict[str, Any] = {
             "sequence": head.sequence + 1,
             "at": timezone.now(),
             "actor_id": actor.pk if actor else None,
             "actor_name": actor.get_username() if actor else "",
             "action": action,
             "object_type": object_type,
-            "object_id": str(object_id),
-            "incident_reference": incident_reference or "",
+            "object_id": object_id,
+            "incident_reference": _reference(incident),
             "changes": changes,
             "ip_address": ip_address,
         }
@@ -89,13 +121,12 @@ def audit_record(
 
 @dataclass
 class PendingEntry:
-    """One entry for `audit_record_many`."""
+    """One entry for `audit_record_many`: the arguments of `audit_record` that vary."""
 
     action: str
-    object_type: str
-    object_id: str
+    instance: models.Model
     changes: dict | None = None
-    incident_reference: str = ""
+    incident: models.Model | None = None
 
 
 def audit_record_many(
@@ -107,27 +138,31 @@ def audit_record_many(
 ) -> int:
     """Append many entries by one actor under a single lock on the chain's head.
 
-    For bulk work (imports of thousands of incidents): the same chain as `audit_record`, at
-    the cost of one bulk insert instead of a locked round trip per entry.
+    For bulk work (imports of thousands of incidents, a page listing many people): the same
+    chain as `audit_record`, at the cost of one bulk insert instead of a locked round trip
+    per entry.
     """
     if not entries:
         return 0
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    for pending in entries:
+        action_check(pending.action)
+    actor = _actor(actor)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         previous, sequence, at = head.entry_hash, head.sequence, timezone.now()
         rows = []
         for pending in entries:
             sequence += 1
-            fields = {
+            object_type, object_id = _subject(pending.instance)
+            fields: dict[str, Any] = {
                 "sequence": sequence,
                 "at": at,
                 "actor_id": actor.pk if actor else None,
                 "actor_name": actor.get_username() if actor else "",
                 "action": pending.action,
-                "object_type": pending.object_type,
-                "object_id": str(pending.object_id),
-                "incident_reference": pending.incident_reference or "",
+                "object_type": object_type,
+                "object_id": object_id,
+                "incident_reference": _reference(pending.incident),
                 "changes": json.loads(json.dumps(pending.changes or {}, default=str)),
                 "ip_address": ip_address,
             }

@@ -4,7 +4,6 @@ from django.contrib import admin
 
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.services import incident_reindex, reference_block
-from casebook.sources.models import IncidentSource
 
 
 class ActInline(admin.StackedInline):
@@ -20,12 +19,6 @@ class ActInline(admin.StackedInline):
     ]
 
 
-class IncidentSourceInline(admin.TabularInline):
-    model = IncidentSource
-    extra = 0
-    raw_id_fields = ["source"]
-
-
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = ["reference", "date", "title", "force", "status"]
@@ -36,7 +29,7 @@ class IncidentAdmin(admin.ModelAdmin):
     readonly_fields = ["reference", "created_by", "created_at", "updated_at"]
     autocomplete_fields = ["force", "protest", "tags"]
     filter_horizontal = ["assigned_to"]
-    inlines = [ActInline, IncidentSourceInline]
+    inlines = [ActInline]  # sources/admin.py adds the incident's sources
     show_full_result_count = False  # an exact count of 100,000 rows on every page is wasted
 
     def save_model(self, request, obj, form, change):

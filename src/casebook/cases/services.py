@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Prefetch
 
 from casebook.accounts import roles
+from casebook.audit.services import audit_record
 from casebook.cases.models import (
     Act,
     Incident,
@@ -19,7 +20,6 @@ from casebook.cases.models import (
 )
 from casebook.cases.models.incident import STATUS_TRANSITIONS
 from casebook.cases.search import incident_document_body
-from casebook.cases.signals import record_changed
 
 
 def reference_block(*, year: int, count: int = 1) -> list[str]:
@@ -105,6 +105,16 @@ def model_changes(before: dict, instance: models.Model, fields: Iterable[str]) -
 CASEWORKER_STATUSES = frozenset({IncidentStatus.DRAFT, IncidentStatus.IN_REVIEW})
 
 
+# The audit action recorded when an incident moves to each status (see audit/actions.py).
+STATUS_ACTIONS: dict[str, str] = {
+    IncidentStatus.DRAFT: "cases.incident.draft",
+    IncidentStatus.IN_REVIEW: "cases.incident.in_review",
+    IncidentStatus.VERIFIED: "cases.incident.verified",
+    IncidentStatus.REJECTED: "cases.incident.rejected",
+    IncidentStatus.ARCHIVED: "cases.incident.archived",
+}
+
+
 def incident_worked_on_by(*, incident: Incident, user) -> bool:
     """Did this user create the incident, or is it assigned to them?"""
     if not getattr(user, "is_authenticated", False) or incident.pk is None:
@@ -157,9 +167,8 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
     with transaction.atomic():
         incident.status = status
         incident.save(update_fields=["status", "updated_at"])
-        record_changed.send(
-            sender=Incident,
-            action=f"cases.incident.{status}",
+        audit_record(
+            action=STATUS_ACTIONS[status],
             instance=incident,
             actor=actor,
             changes={"status": [old, status]},

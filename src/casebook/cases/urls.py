@@ -4,13 +4,8 @@ from casebook.cases import views
 
 app_name = "cases"
 
-# Incidents are addressed by their reference (CB-2024-000123), never by anything personal.
+# The incident pages (list, page, editor, status) are casework's: casework/urls.py.
 urlpatterns = [
-    path("incidents/", views.incident_list, name="incident-list"),
-    path("incidents/new/", views.incident_create, name="incident-create"),
-    path("incidents/<str:reference>/", views.incident_detail, name="incident-detail"),
-    path("incidents/<str:reference>/edit/", views.incident_edit, name="incident-edit"),
-    path("incidents/<str:reference>/status/", views.incident_status, name="incident-status"),
     path("protests/", views.protest_list, name="protest-list"),
     path("protests/<int:pk>/", views.protest_detail, name="protest-detail"),
 ]

@@ -10,6 +10,7 @@ with a message for the person who made the file.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 # Deeper than any layout Casebook reads (an incident's act's person is 5 levels down), and
@@ -79,6 +80,7 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
     waiting: list[tuple[Any, int]] = [(data, 1)]
     while waiting:
         value, depth = waiting.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

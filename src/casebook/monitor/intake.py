@@ -20,6 +20,7 @@ from typing import Protocol
 from django.db import transaction
 from django.utils import timezone
 
+from casebook.lib.busy import call_when_free
 from casebook.lib.untrusted_json import UntrustedJsonError, json_loads_untrusted
 from casebook.monitor import reading
 from casebook.monitor.fetching import FEED_ACCEPT, HTML_ACCEPT, FetchError, parse_feed
@@ -46,12 +47,23 @@ class InProcessRunner:
     on_page: Callable[[Page], None] | None = None
 
     def submit(self, page: Page, work: Work) -> None:
+        attempts = page.attempts
+
+        def process() -> Page:
+            page.attempts = attempts  # one attempt, however long the database kept us waiting
+            return page_process(page, work, self.ctx)
+
         try:
-            page_process(page, work, self.ctx)
+            # A busy database (another writer on SQLite) is waited for, never a lost page.
+            call_when_free(process, on_wait=_log_wait)
         except Exception:  # noqa: BLE001 (saving one page failed: go on with the next)
             logger.exception("monitor: could not save page %s", page.pk)
         if self.on_page:
             self.on_page(page)
+
+
+def _log_wait(seconds: float) -> None:
+    logger.warning("monitor: the database is busy; trying again in %.1f s", seconds)
 
 
 def runner_default(**kwargs) -> Runner:
@@ -121,7 +133,7 @@ def documents_submit(
     results: list[Page | None] = []
     chunk: list[Document] = []
 
-    def flush() -> None:
+    def write() -> list[Page | None]:
         keys = {(d.identity, d.content_hash()): d for d in chunk}
         known = {
             (page.identity, page.content_sha256): page
@@ -130,6 +142,7 @@ def documents_submit(
             )
         }
         seen: set[tuple[str, str]] = set()
+        written: list[Page | None] = []
         with transaction.atomic():
             for document in chunk:
                 key = (document.identity, document.content_hash())
@@ -140,9 +153,16 @@ def documents_submit(
                     runner.submit(
                         page, Work(body=document.body, markup=document.markup, plain=document.plain)
                     )
-                results.append(page)
-                if on_document:
-                    on_document(page)
+                written.append(page)
+        return written
+
+    def flush() -> None:
+        # Written again from the start while the database is busy: nothing of a chunk that
+        # could not be committed counts as done.
+        for page in call_when_free(write, on_wait=_log_wait):
+            results.append(page)
+            if on_document:
+                on_document(page)
         chunk.clear()
 
     for document in documents:

@@ -37,6 +37,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from casebook.lib.busy import database_busy
 from casebook.monitor import dedupe, reading
 from casebook.monitor.fetching import Fetcher, human_size
 from casebook.monitor.models import Candidate, Page, SketchValue
@@ -361,8 +362,9 @@ def stage_run(name: str, page: Page, work: Work, ctx: Context) -> bool:
     """Run one stage on a page and record it; True when the page goes on to the next stage.
 
     Never raises for a problem with the page: a Stop ends the journey with its reason, any
-    other exception marks the page failed with the error. The stage's own writes are rolled
-    back in both cases. Not saved here: the caller saves the page.
+    other exception marks the page failed with the error, except a busy database, which is
+    raised for the caller to wait and try again. The stage's own writes are rolled back in
+    every case. Not saved here: the caller saves the page.
     """
     if name in _WRITES and page.pk is None:
         page.save()
@@ -382,6 +384,10 @@ def stage_run(name: str, page: Page, work: Work, ctx: Context) -> bool:
         _record(page, name, stage_status, started, stop.reason)
         return False
     except Exception as error:  # noqa: BLE001 (one bad page must never stop the run)
+        if database_busy(error):
+            # Not the page's fault: the same stage succeeds once the database is free, so
+            # the caller waits or retries; recording a failure would drop the page.
+            raise
         message = f"{type(error).__name__}: {error}"[:2000]
         page.status, page.error = Page.Status.FAILED, message
         page.reason = f"failed at the {name} stage"

@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from casebook.cases.editing import ActDraft, IncidentDraft, OutcomeDraft, SourceDraft
 from casebook.cases.models import Act, Incident, NumberPrecision
+from casebook.casework.drafts import ActDraft, IncidentDraft, OutcomeDraft, SourceDraft
 from casebook.codebook.matching import ProvisionIndex, normalise
 from casebook.codebook.models import (
     ActType,
@@ -371,7 +371,7 @@ def incident_fields(proposal: Proposal, page: Page) -> dict[str, Any]:
 
 
 def proposal_draft(proposal: Proposal, page: Page, *, with_source: bool) -> IncidentDraft:
-    """The IncidentDraft that "accept" hands to cases.editing.incident_save."""
+    """The IncidentDraft that "accept" hands to casework.services.incident_save."""
     return IncidentDraft(
         fields=incident_fields(proposal, page),
         tags=[MONITOR_TAG],

@@ -1,7 +1,7 @@
 """The monitor's workflows: managing feeds and deciding candidates. Views and the CLI call these.
 
 Who decides: coordinators and administrators (`roles.can_verify`). Every decision
-- writes the incident through `cases.editing.incident_save`, the one write path for incidents;
+- writes the incident through `casework.services.incident_save`, as the incident editor does;
 - keeps a ReviewDecision (the candidate as extracted and the values finally recorded) as a
   labelled example for `casebook eval extract`;
 - writes an audit entry: monitor.candidate.accepted / .merged / .rejected.
@@ -22,15 +22,9 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.editing import (
-    ActDraft,
-    IncidentDraft,
-    OutcomeDraft,
-    SourceDraft,
-    incident_save,
-)
 from casebook.cases.models import Incident, IncidentStatus
-from casebook.cases.signals import record_changed
+from casebook.casework.drafts import ActDraft, IncidentDraft, OutcomeDraft, SourceDraft
+from casebook.casework.services import incident_save
 from casebook.monitor.models import Candidate, Feed, Page, RejectReason, ReviewDecision
 from casebook.monitor.models.review import REASONS_CONFIRMING_THE_EVENT
 from casebook.monitor.proposals import (
@@ -51,16 +45,6 @@ from casebook.sources.models import IncidentSource, Source
 def _require_reviewer(actor, what: str) -> None:
     if not roles.can_verify(actor):
         raise PermissionDenied(f"Only coordinators and administrators {what}.")
-
-
-def _audit_feed(action: str, feed: Feed, actor, changes: dict) -> None:
-    audit_record(
-        action=f"monitor.feed.{action}",
-        object_type="monitor.feed",
-        object_id=str(feed.pk),
-        actor=actor,
-        changes=changes,
-    )
 
 
 def feed_add(
@@ -89,7 +73,12 @@ def feed_add(
     feed.full_clean()
     with transaction.atomic():
         feed.save()
-        _audit_feed("added", feed, actor, {"url": [None, feed.url], "kind": [None, feed.kind]})
+        audit_record(
+            action="monitor.feed.added",
+            instance=feed,
+            actor=actor,
+            changes={"url": [None, feed.url], "kind": [None, feed.kind]},
+        )
     return feed
 
 
@@ -108,8 +97,11 @@ def feed_set_active(*, feed: Feed, active: bool, actor) -> Feed:
         if active:
             feed.next_due_at = None  # read at the next opportunity
         feed.save(update_fields=["active", "next_due_at"])
-        _audit_feed(
-            "resumed" if active else "paused", feed, actor, {"active": [not active, active]}
+        audit_record(
+            action="monitor.feed.resumed" if active else "monitor.feed.paused",
+            instance=feed,
+            actor=actor,
+            changes={"active": [not active, active]},
         )
     return feed
 
@@ -118,7 +110,12 @@ def feed_delete(*, feed: Feed, actor) -> None:
     """Stop monitoring a feed. Its pages and candidates stay (they may be evidence)."""
     _require_reviewer(actor, "delete feeds")
     with transaction.atomic():
-        _audit_feed("deleted", feed, actor, {"url": [feed.url, None]})
+        audit_record(
+            action="monitor.feed.deleted",
+            instance=feed,
+            actor=actor,
+            changes={"url": [feed.url, None]},
+        )
         feed.delete()
 
 
@@ -139,8 +136,7 @@ def _page_source_link(*, incident: Incident, page: Page, actor) -> None:
     link = IncidentSource(incident=incident, source=page.source, supports=SUPPORTS)
     link.full_clean()
     link.save()
-    record_changed.send(
-        sender=Source,
+    audit_record(
         action="sources.source.linked",
         instance=page.source,
         actor=actor,
@@ -170,6 +166,14 @@ def _remember_page_source(*, incident: Incident, page: Page, before: set[int]) -
 
 def _source_ids(incident: Incident) -> set[int]:
     return set(IncidentSource.objects.filter(incident=incident).values_list("source_id", flat=True))
+
+
+# The audit action recorded for each decision on a candidate (see audit/actions.py).
+DECISION_ACTIONS: dict[str, str] = {
+    Candidate.Status.ACCEPTED: "monitor.candidate.accepted",
+    Candidate.Status.MERGED: "monitor.candidate.merged",
+    Candidate.Status.REJECTED: "monitor.candidate.rejected",
+}
 
 
 def _decide(
@@ -209,12 +213,11 @@ def _decide(
     if reason:
         changes["reason"] = [None, reason]
     audit_record(
-        action=f"monitor.candidate.{status}",
-        object_type="monitor.candidate",
-        object_id=str(candidate.pk),
+        action=DECISION_ACTIONS[status],
+        instance=candidate,
         actor=actor,
         changes=changes,
-        incident_reference=incident.reference if incident else "",
+        incident=incident,
     )
     return recorded
 

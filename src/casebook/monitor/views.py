@@ -11,8 +11,6 @@ Who sees what (documented in the README's role table):
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from casebook.accounts import roles
-from casebook.cases.forms import ActFormSet, IncidentEditor, IncidentForm, SourceFormSet
+from casebook.accounts.access import role_required
+from casebook.casework.forms import ActFormSet, IncidentEditor, IncidentForm, SourceFormSet
 from casebook.monitor import services
 from casebook.monitor.forms import (
     CandidateFilterForm,
@@ -45,30 +44,13 @@ from casebook.monitor.proposals import (
 PER_PAGE = 50
 
 
-def viewer_required(view):
-    """Coordinators, administrators and caseworkers; everyone else 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.can_edit_cases(request.user):
-            raise PermissionDenied("The news monitor is for coordinators and caseworkers.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def reviewer_required(view):
-    """Coordinators and administrators only: they decide candidates and manage feeds."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not roles.can_verify(request.user):
-            raise PermissionDenied(
-                "Only coordinators and administrators decide candidates and manage feeds."
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Coordinators, administrators and caseworkers read; only the first two decide.
+viewer_required = role_required(
+    roles.can_edit_cases, "The news monitor is for coordinators and caseworkers."
+)
+reviewer_required = role_required(
+    roles.can_verify, "Only coordinators and administrators decide candidates and manage feeds."
+)
 
 
 # --- The review queue -------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
 from casebook.accounts import roles
+from casebook.accounts.access import role_required
 from casebook.accounts.security import client_address
 from casebook.cases.models import Outcome
 from casebook.people.duties.access import people_viewed
@@ -51,13 +52,13 @@ class ErasureForm(forms.Form):
         return value
 
 
-def _may_see_people(request) -> None:
-    if not roles.may_see_people(request.user):
-        raise PermissionDenied("This role does not see people's details.")
+sees_people_required = role_required(
+    roles.may_see_people, "This role does not see people's details."
+)
 
 
+@sees_people_required
 def person_list(request):
-    _may_see_people(request)
     data = request.POST if request.method == "POST" else request.GET
     form = PersonSearchForm(data)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -91,8 +92,8 @@ def person_list(request):
     )
 
 
+@sees_people_required
 def person_detail(request, reference: str):
-    _may_see_people(request)
     person = get_object_or_404(people_visible(user=request.user), reference=reference)
     involvements = (
         Involvement.objects.filter(person=person)
@@ -111,14 +112,13 @@ def person_detail(request, reference: str):
         {
             "person": person,
             "involvements": involvements,
-            "may_erase": roles.has_role(request.user, roles.Role.ADMINISTRATOR),
+            "may_erase": roles.is_administrator(request.user),
         },
     )
 
 
+@role_required(roles.is_administrator, "Only administrators erase people's details.")
 def person_erase_view(request, reference: str):
-    if not roles.has_role(request.user, roles.Role.ADMINISTRATOR):
-        raise PermissionDenied("Only administrators erase people's details.")
     person = get_object_or_404(people_visible(user=request.user), reference=reference)
     form = ErasureForm(request.POST or None, reference=person.reference)
     if request.method == "POST" and form.is_valid():

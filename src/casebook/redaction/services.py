@@ -29,9 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from casebook.accounts import roles
+from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit
-from casebook.cases.signals import record_changed
 from casebook.redaction import faces, text
 from casebook.redaction.models import (
     TEXT_FIELDS,
@@ -45,8 +45,6 @@ from casebook.sources.models import EvidenceFile, IncidentSource, Source
 
 __all__ = [
     "RedactionRefused",
-    "approved_image_for",
-    "approved_text_for",
     "derivative_approve",
     "derivative_image_bytes",
     "derivative_may_approve",
@@ -125,9 +123,8 @@ def derivative_may_approve(*, user, derivative: RedactedDerivative) -> bool:
 
 def _audit(derivative: RedactedDerivative, action: str, actor, changes: dict) -> None:
     # Only counts and codes: the spans' text is exactly the personal data being hidden.
-    record_changed.send(
-        sender=RedactedDerivative,
-        action=f"redaction.derivative.{action}",
+    audit_record(
+        action=action,
         instance=derivative,
         actor=actor,
         incident=derivative.related_incident,
@@ -351,7 +348,7 @@ def derivative_propose(*, original, actor, field: str = "") -> RedactedDerivativ
             _apply_image(derivative, rendered)
         derivative.full_clean()
         derivative.save()
-        _audit(derivative, "proposed", actor, _region_summary(derivative))
+        _audit(derivative, "redaction.derivative.proposed", actor, _region_summary(derivative))
     return derivative
 
 
@@ -408,7 +405,7 @@ def derivative_update_spans(
         original = locked.original_text()
         _render_text(locked, original, _validated_spans(original, spans))
         locked.save(update_fields=["regions", "text"])
-        _audit(locked, "edited", actor, _region_summary(locked))
+        _audit(locked, "redaction.derivative.edited", actor, _region_summary(locked))
     return locked
 
 
@@ -432,7 +429,7 @@ def derivative_update_boxes(
         locked = _editable(derivative, actor)
         _apply_image(locked, rendered)
         locked.save(update_fields=["regions", "image_name", "image_width", "image_height"])
-        _audit(locked, "edited", actor, _region_summary(locked))
+        _audit(locked, "redaction.derivative.edited", actor, _region_summary(locked))
     return locked
 
 
@@ -453,7 +450,11 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
             )
         locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
-        action = "approved" if status == DerivativeStatus.APPROVED else "rejected"
+        action = (
+            "redaction.derivative.approved"
+            if status == DerivativeStatus.APPROVED
+            else "redaction.derivative.rejected"
+        )
         _audit(
             locked,
             action,
@@ -474,42 +475,3 @@ def derivative_approve(*, derivative: RedactedDerivative, actor) -> RedactedDeri
 
 def derivative_reject(*, derivative: RedactedDerivative, actor) -> RedactedDerivative:
     return _decide(derivative, actor, DerivativeStatus.REJECTED)
-
-
-# --- what may leave ----------------------------------------------------------------------------
-
-
-def _current_approved(original, field: str = "") -> RedactedDerivative | None:
-    for derivative in RedactedDerivative.objects.of(original, field).approved():
-        if not derivative.is_stale:
-            return derivative
-    return None
-
-
-def approved_text_for(obj, field: str) -> str | None:
-    """The approved redacted text of `obj.field` as it is now, or None: publish nothing then.
-
-    An empty field needs no redaction and gives "".
-    """
-    if not (getattr(obj, field) or ""):
-        return ""
-    derivative = _current_approved(obj, field)
-    return derivative.text if derivative else None
-
-
-def incidents_with_approved_text(field: str) -> frozenset[int]:
-    """Ids of incidents with an approved redaction of `field` (maybe stale: check each).
-
-    Lets a bulk export ask `approved_text_for` only where an answer can exist.
-    """
-    return frozenset(
-        RedactedDerivative.objects.approved()
-        .filter(incident__isnull=False, field=field)
-        .values_list("incident_id", flat=True)
-    )
-
-
-def approved_image_for(evidence: EvidenceFile) -> bytes | None:
-    """The approved redacted image of an evidence file, or None (always None for video)."""
-    derivative = _current_approved(evidence)
-    return derivative_image_bytes(derivative) if derivative else None

@@ -138,7 +138,7 @@ def _load_engine():
         nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
         # Load it ourselves: presidio's load() would try to download a missing model. The
         # parser is not needed (presidio uses entities, tokens and lemmas) and costs a third.
-        nlp_engine.nlp = {"en": spacy.load(SPACY_MODEL, exclude=["parser"])}
+        nlp_engine.nlp = {"en": spacy.load(SPACY_MODEL, exclude=["parser"])}  # type: ignore[assignment]
         registry = RecognizerRegistry(supported_languages=["en"])
         for recogniser in build_recognisers():
             registry.add_recognizer(recogniser)

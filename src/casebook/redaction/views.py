@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from casebook.accounts import roles
+from casebook.accounts.access import role_required
 from casebook.cases.models import Incident
 from casebook.lib.untrusted_json import UntrustedJsonError, json_loads_untrusted
 from casebook.redaction import text as text_redaction
@@ -42,13 +43,13 @@ MAX_BOXES = 500
 MAX_JSON_BYTES = 200_000
 
 
-def _require_editor(request) -> None:
-    if not roles.can_edit_cases(request.user):
-        raise PermissionDenied("Redaction is for caseworkers, coordinators and administrators.")
+# Every page shows originals with personal data: editors only, then per-record checks.
+editor_required = role_required(
+    roles.can_edit_cases, "Redaction is for caseworkers, coordinators and administrators."
+)
 
 
 def _derivative(request, pk: int) -> RedactedDerivative:
-    _require_editor(request)
     derivative = get_object_or_404(
         RedactedDerivative.objects.select_related("incident", "source", "evidence__incident"),
         pk=pk,
@@ -70,8 +71,8 @@ def _version(derivative: RedactedDerivative) -> str:
 
 
 @require_GET
+@editor_required
 def queue(request):
-    _require_editor(request)
     related = ("incident", "source", "evidence", "proposed_by", "decided_by")
     awaiting = [
         d
@@ -121,28 +122,28 @@ def _propose(request, original, field: str = ""):
 
 
 @require_POST
+@editor_required
 def propose_incident(request, reference: str, field: str):
-    _require_editor(request)
     incident = get_object_or_404(Incident, reference=reference)
     return _propose(request, incident, field)
 
 
 @require_POST
+@editor_required
 def propose_source(request, pk: int, field: str):
-    _require_editor(request)
     return _propose(request, get_object_or_404(Source, pk=pk), field)
 
 
 @require_POST
+@editor_required
 def propose_evidence(request, pk: int):
-    _require_editor(request)
     return _propose(request, get_object_or_404(EvidenceFile, pk=pk))
 
 
 @require_POST
+@editor_required
 def propose_lookup(request):
     """The queue's small form: an incident reference, a source number or an evidence number."""
-    _require_editor(request)
     what = request.POST.get("what", "")
     key = request.POST.get("key", "").strip()
     if what.startswith("incident:"):
@@ -174,6 +175,7 @@ def _text_segments(original: str, regions: list[dict]) -> list[dict]:
 
 
 @require_GET
+@editor_required
 def review(request, pk: int):
     derivative = _derivative(request, pk)
     context = {
@@ -208,6 +210,7 @@ def review(request, pk: int):
 
 
 @require_POST
+@editor_required
 def spans(request, pk: int):
     """Save a text review: which proposed regions stay redacted, and text to add."""
     derivative = _derivative(request, pk)
@@ -260,6 +263,7 @@ def _boxes_from(request) -> list:
 
 
 @require_POST
+@editor_required
 def boxes(request, pk: int):
     """Save the boxes of an image redaction and render it again from the original."""
     derivative = _derivative(request, pk)
@@ -306,11 +310,13 @@ def _decide(request, pk: int, decide, done: str):
 
 
 @require_POST
+@editor_required
 def approve(request, pk: int):
     return _decide(request, pk, derivative_approve, "approved")
 
 
 @require_POST
+@editor_required
 def reject(request, pk: int):
     return _decide(request, pk, derivative_reject, "rejected")
 
@@ -328,6 +334,7 @@ def _picture(content: bytes) -> HttpResponse:
 
 
 @require_GET
+@editor_required
 def original_image(request, pk: int):
     """The picture before redaction (metadata stripped), for the box editor only."""
     derivative = _derivative(request, pk)
@@ -340,6 +347,7 @@ def original_image(request, pk: int):
 
 
 @require_GET
+@editor_required
 def redacted_image(request, pk: int):
     derivative = _derivative(request, pk)
     if derivative.kind != DerivativeKind.IMAGE or not derivative.image_name:

@@ -1,8 +1,8 @@
-"""What happened in each sample incident, and writing it: acts, outcomes, sources, people.
+"""What happened in each sample incident: acts, outcomes, sources, people.
 
-`IncidentBuilder.build()` turns a planned incident into unsaved model objects whose keys come
-from a `KeyPool`, so that `IncidentBuilder.write()` inserts a whole batch with one statement
-per table.
+`IncidentBuilder.build()` turns a planned incident into unsaved model objects (a `Built`)
+whose keys come from a `KeyPool`, so that `sample.writing.built_write()` inserts a whole
+batch with one statement per table.
 """
 
 from __future__ import annotations
@@ -10,21 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from casebook.cases.bulk import KeyPool, insert_rows
+from casebook.cases.bulk import KeyPool
 from casebook.cases.models import (
     Act,
     DatePrecision,
     Incident,
     NumberPrecision,
     Outcome,
-    SearchDocument,
-    Tag,
 )
-from casebook.cases.search import incident_document_body
 from casebook.people.models import Involvement, Person
 from casebook.sample import coding, texts, words
 from casebook.sample.planning import (
@@ -36,6 +32,7 @@ from casebook.sample.planning import (
     Weighted,
     round_figure,
 )
+from casebook.sample.writing import Built
 from casebook.sources.models import IncidentSource, Source
 
 if TYPE_CHECKING:
@@ -65,31 +62,14 @@ _CAUSE_TRIGGERS = {
 _CARRIED_TRIGGERS = texts.CARRIED
 
 
-@dataclass
-class Built:
-    """One incident and everything hanging off it, not yet saved."""
-
-    incident: Incident
-    acts: list[Act] = field(default_factory=list)
-    outcomes: list[Outcome] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)  # new sources only
-    links: list[IncidentSource] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    involvements: list[Involvement] = field(default_factory=list)
-    tags: list[Tag] = field(default_factory=list)
-    assigned: list = field(default_factory=list)
-
-
 class IncidentBuilder:
-    """Builds planned incidents one by one (draws from `rng` in a fixed order) and writes
-    them in batches."""
+    """Builds planned incidents one by one, drawing from `rng` in a fixed order."""
 
     def __init__(self, rng: random.Random, codebook: Codebook, *, staff: Staff, keys: KeyPool):
         self.rng = rng
         self.codebook = codebook
         self.staff = staff
         self.keys = keys
-        self.connection = keys.connection
         self.source_number = 0
 
     # The incident as a whole.
@@ -270,7 +250,7 @@ class IncidentBuilder:
         local = coding.PLACE_PROVISIONS.get(place.name, {})
         for slug, weight in table.items():
             if slug is not None and slug not in local:
-                slug = _in_nation(slug, place.nation)
+                slug = coding.provision_in_nation(slug, place.nation)
             if slug is not None and date < coding.IN_FORCE_FROM.get(slug, FIRST_DAY):
                 slug = None
             candidates[slug] = candidates.get(slug, 0) + weight
@@ -530,59 +510,6 @@ class IncidentBuilder:
         if rng.random() < 0.35:
             names.append(rng.choice(coding.SIDE_TAGS))
         built.tags = [self.codebook.tags[name] for name in dict.fromkeys(names)]
-
-    # Writing a batch.
-
-    def write(self, batch: list[Built]) -> dict[str, int]:
-        """Insert a batch of built incidents, parents first, one statement per table.
-
-        Returns how many rows went into each table, by SampleReport field.
-        """
-        tags_through, assigned_through = Incident.tags.through, Incident.assigned_to.through
-        tagged = [
-            tags_through(pk=self.keys.take(tags_through), incident=b.incident, tag=tag)
-            for b in batch
-            for tag in b.tags
-        ]
-        assigned = [
-            assigned_through(pk=self.keys.take(assigned_through), incident=b.incident, user=user)
-            for b in batch
-            for user in b.assigned
-        ]
-        documents = [
-            SearchDocument(
-                incident=b.incident,
-                body=incident_document_body(
-                    b.incident, tags=[t.name for t in b.tags], acts=b.acts, source_links=b.links
-                ),
-            )
-            for b in batch
-        ]
-        tables = {
-            "incidents": [b.incident for b in batch],
-            "acts": [a for b in batch for a in b.acts],
-            "outcomes": [o for b in batch for o in b.outcomes],
-            "sources": [s for b in batch for s in b.sources],
-            "source_links": [link for b in batch for link in b.links],
-            "people": [p for b in batch for p in b.people],
-            "involvements": [i for b in batch for i in b.involvements],
-            "tag_links": tagged,
-            "assignments": assigned,
-            "search_documents": documents,
-        }
-        written = {name: insert_rows(self.connection, rows) for name, rows in tables.items()}
-        written.pop("assignments")
-        return written
-
-
-def _in_nation(slug: str, nation: str) -> str | None:
-    """The provision a force in `nation` would cite instead of England and Wales law."""
-    equivalents = coding.NATION_EQUIVALENTS.get(nation)
-    if equivalents is None:
-        return slug
-    if slug in equivalents:
-        return equivalents[slug]
-    return slug if slug.startswith(coding.UK_WIDE_PREFIXES) else None
 
 
 def _sha256(text: str) -> str:

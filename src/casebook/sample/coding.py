@@ -373,3 +373,13 @@ SIDE_TAGS = (
     "repeat target",
     "medic treated",
 )
+
+
+def provision_in_nation(slug: str, nation: str) -> str | None:
+    """The provision a force in `nation` would cite instead of England and Wales law."""
+    equivalents = NATION_EQUIVALENTS.get(nation)
+    if equivalents is None:
+        return slug
+    if slug in equivalents:
+        return equivalents[slug]
+    return slug if slug.startswith(UK_WIDE_PREFIXES) else None

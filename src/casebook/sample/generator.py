@@ -29,6 +29,7 @@ from casebook.codebook.models import ActType, LegalProvision, Organisation, Outc
 from casebook.sample import coding, words
 from casebook.sample.building import IncidentBuilder
 from casebook.sample.planning import IncidentPlan, plan_sample
+from casebook.sample.writing import built_write
 from casebook.sources.models import Channel
 
 BATCH_SIZE = 1000
@@ -87,7 +88,9 @@ def sample_generate(
         chunk = plans[start : start + BATCH_SIZE]
         with transaction.atomic():
             builder.keys.start()
-            written = builder.write([builder.build(plan, references[plan.order]) for plan in chunk])
+            written = built_write(
+                [builder.build(plan, references[plan.order]) for plan in chunk], keys=builder.keys
+            )
         for name, count in written.items():
             setattr(report, name, getattr(report, name) + count)
         if progress:

@@ -1,7 +1,20 @@
 from django.contrib import admin
 from django.db import models
 
-from casebook.sources.models import Channel, EvidenceFile, Source
+from casebook.cases.models import Incident
+from casebook.sources.models import Channel, EvidenceFile, IncidentSource, Source
+
+
+class IncidentSourceInline(admin.TabularInline):
+    model = IncidentSource
+    extra = 0
+    raw_id_fields = ["source"]
+
+
+# The incident's admin page (cases/admin.py, loaded first: cases comes before sources in
+# INSTALLED_APPS) lists its sources too; cases does not import sources to do it.
+_incident_admin = admin.site.get_model_admin(Incident)
+_incident_admin.inlines = [*_incident_admin.inlines, IncidentSourceInline]
 
 
 @admin.register(Channel)

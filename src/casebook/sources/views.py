@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casebook.accounts import roles
+from casebook.accounts.access import staff_required
+from casebook.accounts.security import client_address
 from casebook.cases.models import Incident
 from casebook.sources.evidence.services import (
     EvidenceIntegrityError,
@@ -34,16 +35,6 @@ from casebook.sources.models import EvidenceFile
 
 THUMBNAIL_SIDE = 320
 MAX_CAPTION = 300
-
-
-def _require_role(request) -> None:
-    if not roles.is_staff_member(request.user):
-        raise PermissionDenied("Your account has no role yet; ask an administrator.")
-
-
-def _client_address(request) -> str | None:
-    # Behind a proxy (CASEBOOK_HTTPS) REMOTE_ADDR is the proxy's; the proxy must set it right.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SizeLimitUploadHandler(FileUploadHandler):
@@ -99,7 +90,7 @@ def _add_one(request, incident: Incident, upload, caption: str) -> dict:
             actor=request.user,
             incident=incident,
             caption=caption,
-            ip_address=_client_address(request),
+            ip_address=client_address(request),
         )
     except EvidenceRefused as refusal:
         return result | {"status": "refused", "message": refusal.reason}
@@ -121,7 +112,6 @@ def _add_one(request, incident: Incident, upload, caption: str) -> dict:
 
 
 def _incident_for_upload(request, reference: str) -> Incident:
-    _require_role(request)
     incident = get_object_or_404(Incident, reference=reference)
     if not evidence_may_add(user=request.user, incident=incident):
         raise PermissionDenied(
@@ -137,11 +127,11 @@ def _caption(request) -> str:
 
 @csrf_exempt  # the size limit must be in place before anything reads the body: see below
 @require_http_methods(["GET", "POST"])
+@staff_required
 def incident_evidence(request, reference: str):
     if request.method == "POST":
         handler = _with_size_limit(request)
         return _incident_evidence_post(request, reference, handler)
-    _require_role(request)
     incident = get_object_or_404(Incident, reference=reference)
     return _evidence_page(request, incident, results=None)
 
@@ -169,7 +159,7 @@ def _evidence_page(request, incident: Incident, *, results, status: int = 200):
         actor=request.user,
         incident=incident,
         evidence=[evidence for evidence, shown in rows if shown],
-        ip_address=_client_address(request),
+        ip_address=client_address(request),
     )
     return render(
         request,
@@ -190,6 +180,7 @@ def _evidence_page(request, incident: Incident, *, results, status: int = 200):
 
 @csrf_exempt  # as above: the size limit first, then the CSRF check
 @require_POST
+@staff_required
 def evidence_upload(request, reference: str):
     handler = _with_size_limit(request)
     return _evidence_upload(request, reference, handler)
@@ -212,7 +203,6 @@ def _evidence_upload(request, reference: str, handler: SizeLimitUploadHandler):
 
 
 def _evidence_for(request, pk: int) -> EvidenceFile:
-    _require_role(request)
     evidence = get_object_or_404(
         EvidenceFile.objects.select_related("incident", "person", "source"), pk=pk
     )
@@ -231,6 +221,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@staff_required
 def evidence_thumbnail(request, pk: int):
     """A small copy without any metadata; served only to those who may see the original."""
     evidence = _evidence_for(request, pk)
@@ -251,12 +242,13 @@ def evidence_thumbnail(request, pk: int):
 
 
 @require_GET
+@staff_required
 def evidence_original(request, pk: int):
     """The original bytes, as a download, never displayed inline by the browser."""
     evidence = _evidence_for(request, pk)
     try:
         stored = evidence_download(
-            evidence=evidence, actor=request.user, ip_address=_client_address(request)
+            evidence=evidence, actor=request.user, ip_address=client_address(request)
         )
     except EvidenceIntegrityError:
         return _private(

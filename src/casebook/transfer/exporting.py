@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 
 from casebook.cases.models import Act, Incident, Outcome
 from casebook.people.models import Involvement
-from casebook.redaction.services import approved_text_for
+from casebook.redaction.approved import approved_text_for
 from casebook.sources.models import IncidentSource
 from casebook.transfer.formats.base import PART_SIZE, IncidentFormat
 from casebook.transfer.records import (

@@ -79,13 +79,16 @@ class ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not personal_data_allowed:
             del self.fields["personal_data"]
-        self.fields["statuses"].choices = [
+        statuses = self.fields["statuses"]
+        assert isinstance(statuses, forms.ChoiceField)
+        statuses.choices = [
             (status, f"{label} ({status_counts.get(status, 0):,})")
             for status, label in IncidentStatus.choices
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", "Comes before the start date.")

@@ -47,23 +47,9 @@ from casebook.transfer.vocabulary import Choices, Vocabulary
 
 REFERENCE = re.compile(r"^CB-\d{4}-\d{6}$")
 LOCAL_ID = re.compile(r"^(act|source)-(\d+)$")
-INCIDENT_FIELDS = (
-    "title",
-    "summary",
-    "date",
-    "date_precision",
-    "end_date",
-    "time",
-    "place",
-    "country",
-    "latitude",
-    "longitude",
-    "coordinate_precision",
-    "force",
-    "protest",
-    "status",
-    "acled_fields",
-)
+# An import may also set the status (a file can carry verified incidents) and keeps ACLED's
+# own columns of a row that came from ACLED.
+INCIDENT_FIELDS = (*Incident.EDITABLE_FIELDS, "status", "acled_fields")
 DATE_PRECISIONS = Choices(DatePrecision.choices, "a date precision")
 COORDINATE_PRECISIONS = Choices(CoordinatePrecision.choices, "a coordinate precision")
 STATUSES = Choices(IncidentStatus.choices, "a status")
@@ -72,17 +58,7 @@ ROLES = Choices(Involvement.Role.choices, "a role")
 SOURCE_KINDS = Choices(Source.Kind.choices, "a source kind")
 RELIABILITIES = Choices(Source.Reliability.choices, "a reliability (A–F)")
 CREDIBILITIES = Choices(Source.Credibility.choices, "a credibility (1–6)")
-ACT_FIELDS = (
-    "act_type",
-    "number_affected",
-    "number_precision",
-    "legal_provision",
-    "offence_wording",
-    "trigger_type",
-    "trigger_wording",
-    "perpetrator",
-    "perpetrator_unit",
-)
+ACT_FIELDS = Act.EDITABLE_FIELDS
 
 
 @dataclass
@@ -223,7 +199,7 @@ class Planner:
             plan = self._plan_incident(record, incident)
             pk = incident.pk if incident is not None else None
             plan.acts = self._plan_acts(
-                record, incident, acts_of[pk], outcomes_of, involved_of, people
+                record, incident, acts_of[pk] if pk else [], outcomes_of, involved_of, people
             )
             self._check_outcome_dates(plan)
             plan.sources = self._plan_sources(record, links_of[pk], sources)
@@ -269,15 +245,14 @@ class Planner:
         refs = {p.reference for r in records for a in r.acts for p in a.people if p.reference}
         return {p.reference: p for p in Person.objects.filter(reference__in=refs)}
 
-    def _plan_incident(self, record: IncidentRecord, incident: Incident | None) -> IncidentPlan:
+    def _plan_incident(self, record: IncidentRecord, existing: Incident | None) -> IncidentPlan:
         self._unresolved.clear()
-        is_new = incident is None
+        is_new = existing is None
         where = record.where
-        if is_new:
-            incident = Incident(
-                external_id=record.external_id or None,
-                created_by=self.actor if is_user(self.actor) else None,
-            )
+        incident = existing or Incident(
+            external_id=record.external_id or None,
+            created_by=self.actor if is_user(self.actor) else None,
+        )
         before = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
         # A position half read is no position: "give both" would repeat the problem.
         unread_position = {"latitude", "longitude"} & record.unreadable
@@ -397,7 +372,8 @@ class Planner:
         name = record.protest.strip()
         if not name:
             return ""
-        if incident.protest_id and incident.protest.name.strip().lower() == name.lower():
+        own = incident.protest if incident.protest_id else None
+        if own is not None and own.name.strip().lower() == name.lower():
             return ""  # the incident's own protest, named again (several may share a name)
         protest = self.protests_by_external.get(name)
         if protest is None:
@@ -463,12 +439,11 @@ class Planner:
         return plans
 
     def _plan_act(
-        self, record: ActRecord, act: Act | None, external_id: str, position: int, people
+        self, record: ActRecord, existing: Act | None, external_id: str, position: int, people
     ) -> ActPlan | None:
         where, v = record.where, self.vocabulary
-        is_new = act is None
-        if is_new:
-            act = Act(external_id=external_id, position=position)
+        is_new = existing is None
+        act = existing or Act(external_id=external_id, position=position)
         before = {name: getattr(act, name, None) if not is_new else None for name in ACT_FIELDS}
         if not is_new:
             before |= {

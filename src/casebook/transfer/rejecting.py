@@ -49,8 +49,8 @@ class Rejection:
             for item in record.items:
                 self.by_item.setdefault(item, [])
         for problem in problems:
-            item = self.format.item_of(problem.where)
-            self.by_item[item if item in record.items else record.items[0]].append(problem)
+            named = self.format.item_of(problem.where)
+            self.by_item[named if named in record.items else record.items[0]].append(problem)
 
     @property
     def problems(self) -> list[Problem]:

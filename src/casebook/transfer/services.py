@@ -1,5 +1,5 @@
-"""Bulk import and export of incidents. The web pages, the API and `casebook import/export`
-all call these two functions.
+"""Bulk import and export of incidents. The import and export pages and `casebook
+import/export` all call these two functions.
 
 Import is all or nothing by default: the file is checked and written in one transaction,
 which is rolled back if any row has a problem (every problem is reported, with its row and
@@ -28,7 +28,7 @@ from casebook.accounts import roles
 from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.people.models import Involvement
-from casebook.redaction.services import incidents_with_approved_text
+from casebook.redaction.approved import incidents_with_approved_text
 from casebook.transfer.exporting import (
     IncidentExport,
     export_queryset,
@@ -113,10 +113,11 @@ class _CountingText(io.StringIO):
             self.progress("reading", position, self.total)
         return line
 
-    def readline(self, size: int = -1) -> str:
+    # typeshed's StringIO inherits IOBase's bytes-typed readline; StringIO's gives str.
+    def readline(self, size: int = -1) -> str:  # type: ignore[override]
         return self._advance(super().readline(size))
 
-    def __next__(self) -> str:
+    def __next__(self) -> str:  # type: ignore[override]
         try:
             return self._advance(super().__next__())
         except StopIteration:
@@ -380,8 +381,7 @@ def incidents_export_stream(
     )
     audit_record(
         action="cases.incidents.exported",
-        object_type="cases.incident",
-        object_id="*",
+        instance=Incident,
         actor=actor,
         changes={
             "format": format,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casebook.accounts import roles
+from casebook.accounts.access import role_required
 from casebook.cases.models import Incident
 from casebook.transfer.downloads import rejects_hold, rejects_take
 from casebook.transfer.formats import FORMATS, detect_format
@@ -23,14 +23,13 @@ SHOWN_PROBLEMS = 200  # on the page; all of them are in the rejects file
 SHOWN_SKIPPED = 50
 
 
-def _may_import(request) -> None:
-    if not roles.can_import(request.user):
-        raise PermissionDenied("Only coordinators and administrators import incidents.")
+# Importing writes to the casebook in bulk: coordinators and administrators only.
+IMPORTERS_ONLY = "Only coordinators and administrators import incidents."
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(roles.can_import, IMPORTERS_ONLY)
 def import_page(request):
-    _may_import(request)
     if request.method != "POST":
         return render(request, "transfer/import.html", {"form": ImportForm()})
     form = ImportForm(request.POST, request.FILES)
@@ -89,9 +88,9 @@ def _hold(request, text: str, filename: str, data: bytes, format: str) -> str:
 
 
 @require_GET
+@role_required(roles.can_import, IMPORTERS_ONLY)
 def import_rejects(request, token: str):
     """The rejects file of this session's import, once."""
-    _may_import(request)
     held = rejects_take(session=request.session, token=token)
     if held is None:
         raise Http404("This file was downloaded already, or belongs to another session.")
@@ -101,9 +100,8 @@ def import_rejects(request, token: str):
 
 
 @require_http_methods(["GET", "POST"])
+@role_required(roles.can_export, "Your role cannot export incidents.")
 def export_page(request):
-    if not roles.can_export(request.user):
-        raise PermissionDenied("Your role cannot export incidents.")
     allowed = roles.sees_all_people(request.user)
     counts = dict(Incident.objects.order_by().values_list("status").annotate(count=Count("id")))
     form = ExportForm(request.POST or None, personal_data_allowed=allowed, status_counts=counts)

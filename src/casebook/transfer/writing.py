@@ -29,7 +29,6 @@ from casebook.transfer.records import ImportReport, PersonRecord
 from casebook.transfer.vocabulary import Vocabulary
 
 CHUNK = 500  # incidents planned and written at a time: bounds memory and query size
-INCIDENT = "cases.incident"
 TagLink = Incident.tags.through
 
 
@@ -150,7 +149,7 @@ class ChunkWriter:
 
     def _write_sources(self, plans: list[IncidentPlan]) -> dict[int, list[IncidentSource]]:
         """New sources and the links to them; returns the links by incident key."""
-        new = []
+        new: list[Source] = []
         for plan in plans:
             for source, _ in plan.sources:
                 # One new source may be cited by several incidents: created once.
@@ -188,9 +187,8 @@ class ChunkWriter:
                 entries.append(
                     PendingEntry(
                         action="cases.incident.imported",
-                        object_type=INCIDENT,
-                        object_id=str(incident.pk),
-                        incident_reference=incident.reference,
+                        instance=incident,
+                        incident=incident,
                         changes={"format": [None, self.format_name]},
                     )
                 )
@@ -204,9 +202,8 @@ class ChunkWriter:
                 entries.append(
                     PendingEntry(
                         action="cases.incident.updated",
-                        object_type=INCIDENT,
-                        object_id=str(incident.pk),
-                        incident_reference=incident.reference,
+                        instance=incident,
+                        incident=incident,
                         changes=changes,
                     )
                 )
@@ -217,12 +214,7 @@ class ChunkWriter:
             report.incident_ids.append(incident.pk)
         # The entry names the person by reference (the object) only, never by name.
         entries += [
-            PendingEntry(
-                action="people.person.imported",
-                object_type="people.person",
-                object_id=str(person.pk),
-                incident_reference=incident.reference,
-            )
+            PendingEntry(action="people.person.imported", instance=person, incident=incident)
             for person, incident in people
         ]
         audit_record_many(entries, actor=self.actor)

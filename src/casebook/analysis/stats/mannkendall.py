@@ -71,8 +71,11 @@ def _p(z: float) -> float:
 def sen_slope(x: Sequence[float]) -> float:
     """The median of pairwise slopes per step.
 
-    >>> sen_slope([1, 3, 2, 6])
-    1.5
+    The six slopes of [1, 3, 2, 6] are -1, 0.5, 1.5, 5/3, 2 and 4; their median is the mean
+    of the middle two.
+
+    >>> round(sen_slope([1, 3, 2, 6]), 4)
+    1.5833
     """
     values = _values(x)
     if len(values) < 2:

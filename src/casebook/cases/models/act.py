@@ -16,6 +16,19 @@ class NumberPrecision(models.TextChoices):
 class Act(models.Model):
     """One thing done to people within an incident: an arrest, a seizure, an image appeal…"""
 
+    # What the editor and imports write of an act (its outcomes are rows of their own).
+    EDITABLE_FIELDS = (
+        "act_type",
+        "number_affected",
+        "number_precision",
+        "legal_provision",
+        "offence_wording",
+        "trigger_type",
+        "trigger_wording",
+        "perpetrator",
+        "perpetrator_unit",
+    )
+
     incident = models.ForeignKey("cases.Incident", on_delete=models.CASCADE, related_name="acts")
     external_id = models.CharField(max_length=100, null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)

@@ -72,6 +72,24 @@ class IncidentQuerySet(models.QuerySet):
 class Incident(models.Model):
     """Something police did to people at a protest or over their expression."""
 
+    # What a person describing the incident writes, in the editor or in an import file: not
+    # its status (a workflow step), reference, assignments or bookkeeping.
+    EDITABLE_FIELDS = (
+        "title",
+        "summary",
+        "date",
+        "date_precision",
+        "end_date",
+        "time",
+        "place",
+        "country",
+        "latitude",
+        "longitude",
+        "coordinate_precision",
+        "force",
+        "protest",
+    )
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     external_id = models.CharField(
         max_length=100,
@@ -170,11 +188,11 @@ class Incident(models.Model):
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:incident-detail", args=[self.reference])
+        return reverse("casework:incident-detail", args=[self.reference])
 
     def clean(self) -> None:
         # The rules live in cases.rules, shared with every other write path (imports).
-        errors = dict(rules.text_problems(self))
+        errors: dict[str, str | None] = dict(rules.text_problems(self))
         if self.country:
             self.country = self.country.strip().upper()
             errors.setdefault("country", rules.country_problem(self.country))

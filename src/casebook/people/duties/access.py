@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from casebook.audit.services import PendingEntry, audit_record_many
+from casebook.cases.models import Incident
 from casebook.people.models import Person
-
-VIEWED = "people.person.viewed"
 
 
 def people_viewed(
@@ -16,22 +15,22 @@ def people_viewed(
     people: Iterable[Person],
     via: str,
     ip_address: str | None = None,
-    incident_reference: str = "",
+    incident: Incident | None = None,
 ) -> int:
     """Record that `user` was shown the details of `people` (erased people show none).
 
     `via` names the page or export ("person page", "people list", "incident page"); no
-    personal value ever goes into the entry. Returns how many entries were written.
+    personal value ever goes into the entry; `incident` files the entries in its history.
+    Returns how many entries were written.
     """
     # One lock on the audit chain for a whole page of people.
     return audit_record_many(
         [
             PendingEntry(
-                action=VIEWED,
-                object_type="people.person",
-                object_id=str(person.pk),
+                action="people.person.viewed",
+                instance=person,
                 changes={"via": via, "reference": person.reference},
-                incident_reference=incident_reference,
+                incident=incident,
             )
             for person in people
             if not person.is_erased

@@ -4,8 +4,10 @@ What stays: the Person row with its reference, consent flags, `erased_at`, the r
 its involvements (acts, roles), so that "how many people were arrested" is still true.
 What goes: every personal field (blanked), the search tokens, and the data key in the
 keyring, which makes the sealed details in every earlier database backup unreadable too.
-Evidence files attached only to the person are removed from the vault; files that are also
-evidence of an incident or source stay as such, no longer linked to the person.
+Whatever other apps keep about the person goes too, through their holders
+(`people/duties/holders.py`): evidence files attached only to the person are removed from
+the vault; files that are also evidence of an incident or source stay as such, no longer
+linked to the person.
 
 Order matters. Blanking the row, the audit entry and the key destruction happen in one
 database transaction, the key destruction last: if it fails, nothing is erased; if the
@@ -21,11 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casebook.cases.signals import record_changed
+from casebook.audit.services import audit_record
+from casebook.people.duties.holders import holders
 from casebook.people.keys.keyring import keyring
 from casebook.people.models import Person
-
-ERASED = "people.person.erased"
 
 
 @dataclass
@@ -57,48 +58,28 @@ def person_erase(
         for name in Person.PERSONAL_FIELDS:
             setattr(person, name, None if name == "date_of_birth" else "")
         person.save()  # sealed columns and search tokens are written blank (keys/fields.py)
-        removed, detached = _evidence(person, actor=actor, ip_address=ip_address)
-        record_changed.send(
-            sender=Person,
-            action=ERASED,
+        counts: dict[str, int] = {}
+        for holder in holders():
+            counts |= holder.erase(person=person, actor=actor, ip_address=ip_address)
+        audit_record(
+            action="people.person.erased",
             instance=person,
             actor=actor,
-            incident=None,
             ip_address=ip_address,
             # Field names only; the reason stays on the tombstone, not in the permanent trail.
             changes={
                 **{name: None for name in Person.PERSONAL_FIELDS},
                 "data_key": "destroyed",
-                "evidence_removed": removed,
-                "evidence_detached": detached,
+                **counts,
                 "again": already,
             },
         )
         destroyed = keyring().destroy_data_keys([str(person.key_id)]) > 0
     person.__dict__.pop("_data_key", None)
-    return ErasureReport(person, already, destroyed, removed, detached)
-
-
-def _evidence(person: Person, *, actor, ip_address) -> tuple[int, int]:
-    """Remove the person's own evidence files; unlink them from shared ones."""
-    from casebook.sources.evidence.services import evidence_remove
-    from casebook.sources.models import EvidenceFile
-
-    removed = detached = 0
-    for evidence in EvidenceFile.objects.filter(person=person):
-        if evidence.incident_id is None and evidence.source_id is None:
-            evidence_remove(evidence=evidence, actor=actor, ip_address=ip_address)
-            removed += 1
-        else:
-            EvidenceFile.objects.filter(pk=evidence.pk).update(person=None)
-            record_changed.send(
-                sender=EvidenceFile,
-                action="sources.evidence.detached",
-                instance=evidence,
-                actor=actor,
-                incident=evidence.incident,
-                ip_address=ip_address,
-                changes={"person": [person.reference, None]},
-            )
-            detached += 1
-    return removed, detached
+    return ErasureReport(
+        person,
+        already,
+        destroyed,
+        counts.get("evidence_removed", 0),
+        counts.get("evidence_detached", 0),
+    )

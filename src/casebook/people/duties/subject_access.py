@@ -6,8 +6,9 @@ and `evidence/<sha256>.<ext>`, the original evidence files attached to them. Sta
 addresses in the audit entries are left out (they are the staff's personal data, not the
 person's); who did what, and when, is kept.
 
-The archive is written with mode 600. It is as sensitive as the person's record: hand it
-over by a safe route and delete it afterwards.
+Records kept by other apps (evidence files, with sources) come from their holders
+(`people/duties/holders.py`). The archive is written with mode 600. It is as sensitive as
+the person's record: hand it over by a safe route and delete it afterwards.
 """
 
 from __future__ import annotations
@@ -20,29 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from casebook.audit.models import AuditEntry
+from casebook.audit.services import audit_record
 from casebook.cases.models import Outcome
-from casebook.cases.signals import record_changed
+from casebook.people.duties.holders import holders
 from casebook.people.models import Involvement, Person
 
-EXPORTED = "people.person.exported"
-EXTENSIONS = {
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/webp": "webp",
-    "image/heic": "heic",
-    "video/mp4": "mp4",
-    "video/quicktime": "mov",
-    "audio/mpeg": "mp3",
-    "audio/mp4": "m4a",
-    "audio/ogg": "ogg",
-    "audio/wav": "wav",
-    "application/pdf": "pdf",
-    "text/plain": "txt",
-}
 README = """\
 Everything Casebook holds about {reference}, written on {written}.
 
@@ -129,39 +116,11 @@ def _involvements(person: Person) -> list[dict]:
     return result
 
 
-def _evidence(person: Person):
-    from casebook.sources.models import EvidenceFile
-
-    return list(EvidenceFile.objects.filter(person=person).order_by("added_at", "id"))
-
-
-def _evidence_record(evidence, name: str) -> dict:
-    return {
-        "file": name,
-        "sha256": evidence.sha256,
-        "media_type": evidence.media_type,
-        "size": evidence.size,
-        "original_filename": evidence.original_filename,
-        "caption": evidence.caption,
-        "added_at": _value(evidence.added_at),
-        "captured_at": _value(evidence.captured_at),
-        "gps": (
-            [str(evidence.gps_latitude), str(evidence.gps_longitude)]
-            if evidence.has_location
-            else None
-        ),
-        "device": " ".join(filter(None, [evidence.device_make, evidence.device_model])) or None,
-        "incident": evidence.incident.reference if evidence.incident_id else None,
-    }
-
-
-def _audit_entries(person: Person, evidence_ids: list[int]) -> list[dict]:
-    from django.db.models import Q
-
-    entries = AuditEntry.objects.filter(
-        Q(object_type="people.person", object_id=str(person.pk))
-        | Q(object_type="sources.evidencefile", object_id__in=[str(i) for i in evidence_ids])
-    ).order_by("sequence")
+def _audit_entries(person: Person, subjects: list[tuple[str, str]]) -> list[dict]:
+    about = Q(object_type=Person._meta.label_lower, object_id=str(person.pk))
+    for object_type, object_id in subjects:
+        about |= Q(object_type=object_type, object_id=object_id)
+    entries = AuditEntry.objects.filter(about).order_by("sequence")
     return [
         {
             "sequence": e.sequence,
@@ -178,14 +137,12 @@ def person_export(
     *, person: Person, output: Path, actor=None, ip_address: str | None = None
 ) -> SubjectAccessReport:
     """Write the subject access archive for `person` to `output` (a .zip path)."""
-    from casebook.sources.evidence.storage import blob_open
-
     output = Path(output)
     involvements = _involvements(person)
-    evidence = _evidence(person)
+    held = [holder.held(person=person) for holder in holders()]
+    files = [item for part in held for item in part.files]
     record = person_record(person)
     record["involvements"] = involvements
-    record["evidence"] = []
     temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
@@ -193,28 +150,27 @@ def person_export(
             os.fdopen(descriptor, "wb") as handle,
             zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
-            for item in evidence:
-                name = f"evidence/{item.sha256}.{EXTENSIONS.get(item.media_type, 'bin')}"
-                with blob_open(item.storage_name) as blob, archive.open(name, "w") as target:
+            for item in files:
+                with item.open() as blob, archive.open(item.name, "w") as target:
                     while chunk := blob.read(1024 * 1024):
                         target.write(chunk)
-                record["evidence"].append(_evidence_record(item, name))
+            for part in held:
+                record[part.section] = part.records
             with transaction.atomic():
-                record_changed.send(
-                    sender=Person,
-                    action=EXPORTED,
+                audit_record(
+                    action="people.person.exported",
                     instance=person,
                     actor=actor,
-                    incident=None,
                     ip_address=ip_address,
                     changes={
                         "reference": person.reference,
-                        "evidence_files": len(evidence),
+                        "evidence_files": len(files),
                         "involvements": len(involvements),
                     },
                 )
             # The audit trail about the person, including this export.
-            record["audit"] = _audit_entries(person, [e.pk for e in evidence])
+            subjects = [subject for part in held for subject in part.audit_subjects]
+            record["audit"] = _audit_entries(person, subjects)
             archive.writestr("person.json", json.dumps(record, indent=2, ensure_ascii=False))
             archive.writestr(
                 "README.txt",
@@ -225,4 +181,4 @@ def person_export(
         os.replace(temporary, output)
     finally:
         temporary.unlink(missing_ok=True)
-    return SubjectAccessReport(output, len(involvements), len(evidence), len(record["audit"]))
+    return SubjectAccessReport(output, len(involvements), len(files), len(record["audit"]))

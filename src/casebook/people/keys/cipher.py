@@ -86,8 +86,13 @@ def _raw(token: str) -> bytes:
 def is_sealed(value: object) -> bool:
     """Does `value` have the shape of a sealed value (it may still fail to open)?
 
-    >>> is_sealed("cb1:" + "A" * 60), is_sealed("Testperson"), is_sealed("")
+    The shape: the prefix, then base64 of a nonce, whole padded blocks and a tag. The
+    smallest is 44 bytes (12 + 16 + 16), 60 characters of base64.
+
+    >>> is_sealed("cb1:" + "A" * 59 + "="), is_sealed("cb1:" + "A" * 60), is_sealed("Testperson")
     (True, False, False)
+    >>> is_sealed(seal(bytes(32), b"Testperson", b"person:1:full_name"))
+    True
     """
     if not isinstance(value, str):
         return False

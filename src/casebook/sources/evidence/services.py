@@ -1,5 +1,5 @@
-"""Evidence workflows. The upload page, the `casebook evidence` command and later features
-(redaction, subject-access exports) call these; none of them handles blobs or metadata itself.
+"""Evidence workflows. The upload page, the `casebook evidence` command, redaction and
+erasure call these; none of them handles blobs or metadata itself.
 
 Who may do what:
 - add evidence: administrators and coordinators anywhere; caseworkers on incidents they may
@@ -21,9 +21,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from casebook.accounts import roles
+from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit, incident_worked_on_by
-from casebook.cases.signals import record_changed
 from casebook.people.models import Involvement, Person
 from casebook.sources.evidence.metadata import read_metadata, stripped_image
 from casebook.sources.evidence.sniffing import EvidenceRefused, sniff
@@ -193,8 +193,7 @@ def evidence_add(
             evidence.save()
             # The file name and the metadata stay out of the audit trail: they may name
             # someone or place them. The hash is what the chain of custody needs.
-            record_changed.send(
-                sender=EvidenceFile,
+            audit_record(
                 action="sources.evidence.added",
                 instance=evidence,
                 actor=actor,
@@ -247,8 +246,7 @@ def evidence_download(*, evidence: EvidenceFile, actor, ip_address: str | None =
     if actor is not None and not evidence_details_visible_to(user=actor, evidence=evidence):
         raise PermissionDenied("This account may not open this evidence file.")
     stored = _open_verified(evidence)
-    record_changed.send(
-        sender=EvidenceFile,
+    audit_record(
         action="sources.evidence.downloaded",
         instance=evidence,
         actor=actor,
@@ -269,8 +267,7 @@ def evidence_details_viewed(
     """
     if not evidence:
         return
-    record_changed.send(
-        sender=EvidenceFile,
+    audit_record(
         action="sources.evidence.viewed",
         instance=incident,
         actor=actor,
@@ -306,8 +303,7 @@ def evidence_remove(*, evidence: EvidenceFile, actor, ip_address: str | None = N
         raise PermissionDenied("Only coordinators and administrators remove evidence.")
     storage_name, sha256 = evidence.storage_name, evidence.sha256
     with transaction.atomic():
-        record_changed.send(
-            sender=EvidenceFile,
+        audit_record(
             action="sources.evidence.removed",
             instance=evidence,
             actor=actor,

@@ -105,6 +105,18 @@ class Source(models.Model):
         return f"{self.reliability}{self.credibility}"
 
 
+class IncidentSourceQuerySet(models.QuerySet):
+    def counts_by_incident(self, incident_ids) -> dict[int, int]:
+        """Incident id -> how many sources it cites, in one grouped query (incident lists)."""
+        rows = (
+            self.filter(incident_id__in=incident_ids)
+            .values("incident_id")
+            .annotate(n=models.Count("id"))
+            .order_by()
+        )
+        return {row["incident_id"]: row["n"] for row in rows}
+
+
 class IncidentSource(models.Model):
     """A source cited for an incident, with a note of what it supports."""
 
@@ -115,6 +127,8 @@ class IncidentSource(models.Model):
     supports = models.CharField(
         max_length=500, blank=True, help_text="What this source supports, e.g. 'arrest count'."
     )
+
+    objects = IncidentSourceQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -274,6 +274,7 @@ class CasebookJson:
                         found[number] = {"unreadable_line": line}
         else:
             incidents = document.get("incidents") if isinstance(document, dict) else document
+            incidents = incidents if isinstance(incidents, list) else []
             found = {i: incidents[i] for i in rejected if 0 <= i < len(incidents)}
         for item in sorted(found):
             data = found[item] if isinstance(found[item], dict) else {"value": found[item]}
@@ -412,7 +413,7 @@ def _act_json(act: ActRecord) -> dict:
 
 
 def _person_json(person: PersonRecord) -> dict:
-    data = {"reference": person.reference, "role": person.role}
+    data: dict[str, str | bool] = {"reference": person.reference, "role": person.role}
     if person.has_personal_details:
         data |= {
             "full_name": person.full_name,

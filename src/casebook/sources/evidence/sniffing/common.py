@@ -34,7 +34,7 @@ class Sniffed:
     height: int | None = None
 
 
-def human_size(n: int) -> str:
+def human_size(n: float) -> str:
     """Bytes for people.
 
     >>> human_size(200 * 1024 * 1024)

@@ -1,0 +1,89 @@
+"""Every action the audit trail records, and the words people read for it.
+
+An action code is `<app>.<thing>.<what happened>`. Each is written out in full here and where
+it is recorded, never assembled with an f-string, so that searching the code for
+"cases.incident.verified" finds every place that records it. `audit_record` refuses a code
+that is not listed, and `tests/audit/test_actions.py` fails on one, so a new action is added
+here first, with its wording. The wording completes "<who> …": the incident history shows it
+instead of the code.
+"""
+
+from __future__ import annotations
+
+ACTIONS: dict[str, str] = {
+    # Incidents (the whole-incident editor, the status buttons, imports and exports)
+    "cases.incident.created": "recorded the incident",
+    "cases.incident.updated": "changed the incident",
+    "cases.incident.imported": "imported the incident from a file",
+    "cases.incident.draft": "sent the incident back to draft",
+    "cases.incident.in_review": "submitted the incident for review",
+    "cases.incident.verified": "verified the incident",
+    "cases.incident.rejected": "rejected the incident",
+    "cases.incident.archived": "archived the incident",
+    "cases.incidents.exported": "exported incidents to a file",
+    "cases.act.created": "added an act",
+    "cases.act.updated": "changed an act",
+    "cases.act.deleted": "removed an act",
+    "cases.outcome.recorded": "recorded an outcome of an act",
+    # People (names never appear in an entry: the person is named by reference)
+    "people.person.created": "added a person",
+    "people.person.updated": "changed a person's details",
+    "people.person.imported": "imported a person from a file",
+    "people.person.viewed": "saw a person's details",
+    "people.person.exported": "exported everything held about a person (subject access)",
+    "people.person.erased": "erased a person's details",
+    "people.involvement.deleted": "removed a person from an act",
+    # Sources and evidence
+    "sources.source.created": "added a source",
+    "sources.source.linked": "cited a source already in the casebook",
+    "sources.source.updated": "changed a source",
+    "sources.source.unlinked": "stopped citing a source",
+    "sources.evidence.added": "added an evidence file",
+    "sources.evidence.viewed": "saw the restricted details of evidence files",
+    "sources.evidence.downloaded": "downloaded an original evidence file",
+    "sources.evidence.removed": "removed an evidence file",
+    "sources.evidence.detached": "detached an evidence file from an erased person",
+    # Redaction
+    "redaction.derivative.proposed": "proposed a redaction",
+    "redaction.derivative.edited": "edited a proposed redaction",
+    "redaction.derivative.approved": "approved a redaction",
+    "redaction.derivative.rejected": "rejected a redaction",
+    # The news monitor
+    "monitor.feed.added": "added a news feed",
+    "monitor.feed.paused": "paused a news feed",
+    "monitor.feed.resumed": "resumed a news feed",
+    "monitor.feed.deleted": "deleted a news feed",
+    "monitor.candidate.accepted": "accepted a news monitor candidate as a new incident",
+    "monitor.candidate.merged": "merged a news monitor candidate into an incident",
+    "monitor.candidate.rejected": "rejected a news monitor candidate",
+}
+
+
+class UnknownAction(ValueError):
+    """An action code that is not in ACTIONS: a programming error, caught before writing."""
+
+
+def action_check(code: str) -> str:
+    """The code itself, once it is known to be registered.
+
+    >>> action_check("cases.incident.verified")
+    'cases.incident.verified'
+    >>> action_check("cases.incident.teleported")
+    Traceback (most recent call last):
+    ...
+    casebook.audit.actions.UnknownAction: 'cases.incident.teleported' is not in audit/actions.py
+    """
+    if code not in ACTIONS:
+        raise UnknownAction(f"{code!r} is not in audit/actions.py")
+    return code
+
+
+def action_wording(code: str) -> str:
+    """What an entry's action means, in words; an unknown (older) code is shown as it is.
+
+    >>> action_wording("cases.incident.verified")
+    'verified the incident'
+    >>> action_wording("cases.incident.renamed")
+    'cases.incident.renamed'
+    """
+    return ACTIONS.get(code, code)

@@ -1,0 +1,112 @@
+"""The incident list's form: its GET parameters, checked, as filters for the selectors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from casebook.cases.models import IncidentStatus, Protest, Tag
+from casebook.cases.selectors import DEFAULT_SORT
+from casebook.casework.forms.fields import (
+    PlainLabels,
+    ProvisionChoiceField,
+    codebook_choice,
+    date_field,
+)
+from casebook.codebook.models import ActType, LegalProvision, Organisation, TriggerType
+
+SORT_CHOICES = [
+    ("-date", "Newest first"),
+    ("date", "Oldest first"),
+    ("reference", "Reference (A–Z)"),
+    ("-reference", "Reference (Z–A)"),
+    ("title", "Title (A–Z)"),
+    ("-title", "Title (Z–A)"),
+]
+
+
+class IncidentFilterForm(PlainLabels, forms.Form):
+    """The list's GET parameters. Their names are a public interface (bench scripts, links)."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.SearchInput(
+            attrs={"placeholder": "Words in titles, placards, offences, sources…"}
+        ),
+    )
+    date_from = date_field("From date", required=False)
+    date_to = date_field("To date", required=False)
+    force = codebook_choice(
+        Organisation.objects.only("slug", "name"),
+        label="Police force",
+        what="police force",
+        empty_label="Any force",
+    )
+    act_type = codebook_choice(
+        ActType.objects.only("slug", "label"),
+        label="Act",
+        what="type of act",
+        empty_label="Any act",
+    )
+    provision = codebook_choice(
+        LegalProvision.objects.only("slug", "citation", "title"),
+        label="Legal provision",
+        what="legal provision",
+        empty_label="Any provision",
+        field_class=ProvisionChoiceField,
+    )
+    trigger = codebook_choice(
+        TriggerType.objects.only("slug", "label"),
+        label="Trigger",
+        what="trigger",
+        empty_label="Any trigger",
+    )
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "Any status"), *IncidentStatus.choices],
+        error_messages={"invalid_choice": "“%(value)s” is not a status; choose one from the list."},
+    )
+    # An id, set by links from a protest's page: a select of every protest would be huge.
+    protest = forms.ModelChoiceField(
+        Protest.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "There is no protest with id %(value)s; remove the protest filter."
+        },
+    )
+    tag = forms.CharField(required=False, max_length=60, label="Tag")
+    sort = forms.ChoiceField(
+        required=False,
+        choices=SORT_CHOICES,
+        label="Sort by",
+        error_messages={
+            "invalid_choice": "Sort by date, reference or title (“%(value)s” is not one of them)."
+        },
+    )
+
+    def clean_tag(self) -> Tag | None:
+        name = self.cleaned_data["tag"].strip()
+        if not name:
+            return None
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            raise ValidationError(f"No incident is tagged “{name}”; check the spelling.")
+        return tag
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or DEFAULT_SORT
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The to date is before the from date; swap them.")
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments for `cases.selectors.incidents_filtered`."""
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -1,0 +1,144 @@
+"""The incident list, an incident's page, and its status buttons."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from casebook.accounts.access import staff_required
+from casebook.accounts.security import client_address
+from casebook.audit.services import incident_history
+from casebook.cases.models import Incident, IncidentStatus, Outcome
+from casebook.cases.selectors import act_summaries, incident_page
+from casebook.cases.services import (
+    incident_may_edit,
+    incident_set_status,
+    incident_status_choices,
+)
+from casebook.casework.forms import IncidentFilterForm
+from casebook.people.duties.access import people_viewed
+from casebook.people.services import (
+    incident_involvements_by_act,
+    incident_people_count,
+    people_visible_to,
+)
+from casebook.sources.models import IncidentSource
+
+RESULTS_ID = "results"
+
+
+def _wants_results_only(request) -> bool:
+    # A history restore after a reload needs the whole page, not the fragment.
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and htmx.target == RESULTS_ID
+
+
+@staff_required
+def incident_list(request):
+    form = IncidentFilterForm(request.GET)
+    if form.is_valid():
+        page = incident_page(
+            filters=form.filters(),
+            number=request.GET.get("page"),
+            per_page=settings.INCIDENTS_PER_PAGE,
+        )
+    else:
+        page = Paginator(Incident.objects.none(), settings.INCIDENTS_PER_PAGE).get_page(1)
+    page_incidents = page.object_list
+    ids = [incident.pk for incident in page_incidents]
+    summaries = act_summaries(ids)
+    sources = IncidentSource.objects.counts_by_incident(ids)
+    rows = [
+        (incident, summaries.get(incident.pk, ""), sources.get(incident.pk, 0))
+        for incident in page_incidents
+    ]
+    template = (
+        "casework/_incident_results.html"
+        if _wants_results_only(request)
+        else ("casework/incident_list.html")
+    )
+    response = render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "results_id": RESULTS_ID,
+            "protest": form.cleaned_data.get("protest") if form.is_valid() else None,
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@staff_required
+def incident_detail(request, reference: str):
+    incident = get_object_or_404(
+        Incident.objects.select_related("force", "protest", "created_by"), reference=reference
+    )
+    acts = list(
+        incident.acts.select_related(
+            "act_type", "legal_provision__statute", "trigger_type", "perpetrator"
+        ).prefetch_related(
+            Prefetch("outcomes", queryset=Outcome.objects.select_related("outcome_type"))
+        )
+    )
+    show_people = people_visible_to(user=request.user, incident=incident)
+    involvements = incident_involvements_by_act(incident=incident) if show_people else {}
+    for act in acts:
+        act.people = involvements.get(act.pk, [])
+    # Every sight of a person's details leaves a trace in the audit trail.
+    people_viewed(
+        user=request.user,
+        incident=incident,
+        via="incident page",
+        people={i.person for rows in involvements.values() for i in rows},
+        ip_address=client_address(request),
+    )
+    return render(
+        request,
+        "casework/incident_detail.html",
+        {
+            "incident": incident,
+            "acts": acts,
+            "show_people": show_people,
+            "people_count": incident_people_count(incident=incident),
+            "source_links": incident.source_links.select_related("source__channel").order_by(
+                "source__published_at", "id"
+            ),
+            "tags": list(incident.tags.all()),
+            "history": incident_history(reference),
+            "status_choices": [
+                IncidentStatus(s)
+                for s in incident_status_choices(incident=incident, actor=request.user)
+            ],
+            "may_edit": incident_may_edit(incident=incident, user=request.user),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def incident_status(request, reference: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    if not incident_may_edit(incident=incident, user=request.user):
+        raise PermissionDenied(
+            "Only coordinators and the caseworkers on this incident change its status."
+        )
+    status = request.POST.get("status", "")
+    try:
+        incident_set_status(incident=incident, status=status, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"{incident.reference} is now {incident.get_status_display().lower()}."
+        )
+    return redirect(incident)

@@ -1,0 +1,110 @@
+"""Backups of the MAIN database only (`casebook backup FILE`).
+
+People's details are sealed in it; their data keys are not (they live in the keyring), so
+this file alone reveals nobody, and erasing someone later makes their details unreadable in
+it too. Back up the keyring with `casebook keys backup` (keeping only its newest copy) and
+the master key offline, each apart from the others.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection
+
+FORMATS = ("sqlite", "pg_dump", "json")
+
+
+class BackupError(Exception):
+    """The backup cannot be made as asked; the message says why, for the person running it."""
+
+
+def _private_file(path: Path) -> None:
+    if path.exists():
+        path.unlink()
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def backup_sqlite(output: Path) -> None:
+    """SQLite's online backup API: a consistent copy while the server keeps running."""
+    if connection.in_atomic_block:
+        # The backup would wait for a lock its own connection holds.
+        raise BackupError("Cannot back up SQLite from inside a transaction.")
+    connection.ensure_connection()
+    _private_file(output)
+    target = sqlite3.connect(output)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+
+
+def backup_pg_dump(output: Path) -> None:
+    """pg_dump's custom format (restore with pg_restore)."""
+    settings = connection.settings_dict
+    environment = {
+        **os.environ,
+        "PGHOST": str(settings.get("HOST") or ""),
+        "PGPORT": str(settings.get("PORT") or ""),
+        "PGUSER": str(settings.get("USER") or ""),
+        "PGPASSWORD": str(settings.get("PASSWORD") or ""),
+    }
+    environment = {k: v for k, v in environment.items() if v != ""}
+    _private_file(output)
+    # The program is found on PATH; the arguments are our own settings, no shell involved.
+    result = subprocess.run(  # noqa: S603
+        [
+            shutil.which("pg_dump") or "pg_dump",
+            "--format=custom",
+            "--no-owner",
+            f"--file={output}",
+            settings["NAME"],
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+
+
+def backup_json(output: Path) -> None:
+    """Django's dumpdata of every app: sealed values stay sealed (fields.value_to_string)."""
+    _private_file(output)
+    call_command(
+        "dumpdata",
+        "--natural-foreign",
+        "--exclude=contenttypes",
+        "--exclude=auth.permission",
+        "--exclude=sessions",
+        "--indent=0",
+        output=str(output),
+        verbosity=0,
+    )
+
+
+def backup_format_for(requested: str = "auto") -> str:
+    """The format to use: SQLite's own on SQLite, pg_dump's when it is installed, else JSON."""
+    vendor = connection.vendor
+    if requested == "auto":
+        if vendor == "sqlite":
+            return "sqlite"
+        if vendor == "postgresql" and shutil.which("pg_dump"):
+            return "pg_dump"
+        return "json"
+    if requested == "sqlite" and vendor != "sqlite":
+        raise BackupError("--format sqlite needs the SQLite database.")
+    if requested == "pg_dump" and (vendor != "postgresql" or not shutil.which("pg_dump")):
+        raise BackupError("--format pg_dump needs PostgreSQL and the pg_dump program.")
+    return requested
+
+
+def backup_write(*, output: Path, format: str = "auto") -> str:
+    """Back the database up to `output` (mode 600); returns the format used."""
+    chosen = backup_format_for(format)
+    {"sqlite": backup_sqlite, "pg_dump": backup_pg_dump, "json": backup_json}[chosen](output)
+    return chosen

@@ -1,0 +1,41 @@
+"""`casebook backup FILE`: a copy of the main database (see `installation/backup.py`)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+
+from casebook.installation.backup import FORMATS, BackupError, backup_write
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the main database to FILE (SQLite: a database file; PostgreSQL: pg_dump's "
+        "custom format, or JSON without pg_dump). The keyring and the master key are "
+        "backed up separately."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("output", type=Path)
+        parser.add_argument(
+            "--format",
+            choices=["auto", *FORMATS],
+            default="auto",
+            dest="backup_format",
+        )
+
+    def handle(self, *args, output: Path, backup_format: str, **options):
+        console = Console(soft_wrap=True)
+        try:
+            backup_format = backup_write(output=output, format=backup_format)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        console.print(
+            f"Backed up the database to {output} ({backup_format}, mode 600, "
+            f"{output.stat().st_size:,} bytes)."
+        )
+        console.print(
+            "People's details in it are sealed; their keys are not in it. Back up "
+            "the keyring with `casebook keys backup FILE` (keep only the newest copy) "
+            "and keep the master key offline, apart from both."
+        )

@@ -1,0 +1,56 @@
+"""`casebook init`: create or upgrade the database, load the codebook, make an administrator."""
+
+import getpass
+import secrets
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casebook.accounts.models import User
+from casebook.accounts.roles import Role
+from casebook.accounts.services import user_ensure
+from casebook.installation.bootstrap import bootstrap_installation
+
+
+class Command(BaseCommand):
+    help = "Create or upgrade the database, load the codebook and create an administrator."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--admin", default="admin", help="Administrator's username.")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="Read the administrator's password from standard input.",
+        )
+
+    def handle(self, *args, admin, password_stdin, **options):
+        for report in bootstrap_installation():
+            counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.counts.items())
+            self.stdout.write(f"Codebook {report.jurisdiction} {report.version}: {counts}")
+        if User.objects.filter(username=admin).exists():
+            self.stdout.write(f"Administrator {admin!r} already exists; password unchanged.")
+            user_ensure(username=admin, role=Role.ADMINISTRATOR, password="")
+            return
+        password = self._password(password_stdin)
+        user_ensure(username=admin, role=Role.ADMINISTRATOR, password=password[0])
+        if password[1]:
+            self.stdout.write(
+                f"Administrator {admin!r} created with password: {password[0]}\n"
+                "Change it after the first sign-in."
+            )
+        else:
+            self.stdout.write(f"Administrator {admin!r} created.")
+
+    def _password(self, from_stdin: bool) -> tuple[str, bool]:
+        if from_stdin:
+            password = sys.stdin.readline().strip()
+            if len(password) < 10:
+                raise CommandError("The password must have at least 10 characters.")
+            return password, False
+        if sys.stdin.isatty():
+            while True:
+                first = getpass.getpass("Administrator password (10+ characters): ")
+                if len(first) >= 10 and first == getpass.getpass("Again: "):
+                    return first, False
+                self.stderr.write("The passwords differ or are shorter than 10 characters.")
+        return secrets.token_urlsafe(12), True
