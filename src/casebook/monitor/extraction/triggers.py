@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from casebook.monitor.extraction import lexicon as lx
-
 if TYPE_CHECKING:
     from casebook.monitor.extraction.act import Act, Span
     from casebook.monitor.extraction.text import Sentence
@@ -49,7 +47,7 @@ def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
     """ "Obstructing a police officer" is the catch-all, not blocking a road."""
     if "other" in found and "obstruction" in found:
         a, b = found["other"]
-        if a <= found["obstruction"][0] < b and lx.OBSTRUCTING_POLICE.match(text, a, b):
+        if a <= found["obstruction"][0] < b and OBSTRUCTING_POLICE.match(text, a, b):
             del found["obstruction"]
 
 
@@ -59,12 +57,80 @@ def _trigger_words(act: Act, text: str, where: Span) -> dict[str, Span]:
     # "cleared the encampment": what a dispersal cleared is the protest's form, though the
     # anchor holds it; "posted photos" is no online post.
     inside_counts = act.type == "dispersal"
-    for name, regex in lx.TRIGGERS:
+    for name, regex in TRIGGERS:
         for m in regex.finditer(text, *where):
             if inside_counts or not (m.start() < act.anchor[1] and act.anchor[0] < m.end()):
                 found.setdefault(name, (m.start(), m.end()))
                 break
     return found
+
+
+OBSTRUCTING_POLICE = re.compile(
+    r"obstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b", re.IGNORECASE
+)
+# The words of an offence or clause that tell what the person did, by trigger kind. The catch-all
+# "other" comes first so that a specific kind found beside it wins (see set_trigger).
+TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "other",
+            r"\bobstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b|"
+            r"\bto\s+prevent\b|\bpre-?emptive\w*|\bpreventative\w*|\boccup\w*|"
+            r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
+            r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|"
+            r"\borgani[sz](?:e|es|ed|ing|er|ers)\b|"
+            r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
+            r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwanted\s+on\s+(?:a|an)\s+warrant\b|"
+            r"\boutstanding\s+warrant\b|\bsit-ins?\s+"
+            r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
+            r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
+        ),
+        ("placard", r"\bplacards?\b|\bsigns?\b(?!\s+of)|\bposters?\b|\bwriting\s+or\s+signs?\b"),
+        ("flag", r"\bflags?\b"),
+        ("banner", r"\bbanners?\b"),
+        (
+            "clothing",
+            r"\bt-?shirts?\b|\bclothing\b|\bclothes\b|\bheadbands?\b|\bhoodies?\b|"
+            r"\bjackets?\b|\bbadges?\b|\bface\s+coverings?\b|\bbalaclavas?\b|"
+            r"\btaped\s+to\b|\bwearing\b|\bwore\b|\buniforms?\b",
+        ),
+        ("chant", r"\bchant\w*|\bslogans?\b"),
+        (
+            "online_post",
+            r"\btweet\w*|\bposts?\b|\bposted\b|\bonline\b|\bsocial\s+media\b|"
+            r"\bfacebook\b|\bwhatsapp\b|\binstagram\b|\btiktok\b|\btelegram\b|"
+            r"\bmessages?\b|\bretweet\w*",
+        ),
+        (
+            "gathering",
+            r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
+            r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
+            r"\bprocession\b|\bencampments?\b|\b(?:tent|protest|peace|climate)\s+camps?\b|"
+            r"\btents\b|"
+            r"\bsection\s+14\b|\bs\.\s?14\b|\bdispersal\s+order\b|"
+            r"\bdirections\b|\bfail\w*\s+to\s+disperse\b",
+        ),
+        (
+            "obstruction",
+            r"\bblock\w*|\bobstruct\w*|\bslow[- ]march\w*|\block(?:ed|ing)?[- ]on\b|"
+            r"\blocking\s+devices?\b|\bglued\b|\bsuperglued\b|\bsat\s+in\s+the\s+road\b|"
+            r"\bsitting\s+(?:down\s+)?in\s+the\s+road\b|\bmotorway\b|\bhighways?\b|"
+            r"\bstay[- ]off[- ]the[- ]road\b|\bpublic\s+nuisance\b|\bdisrupt\w*",
+        ),
+        (
+            "violence",
+            r"\bassault\w*|\bviolent\s+disorder\b|\bviolence\b|\baffray\b|"
+            r"\briot\w*(?!\s+(?:police|officers|gear|squad|shields?|vans?|units?|act|cops))|"
+            r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|"
+            r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
+            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid)|"
+            r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
+            r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
+            r"\bjostled\b|\bbricks\b|\bstones\b",
+        ),
+    )
+)
 
 
 # What protesters did, as reports tell it around the police's acts. Narrower than the trigger
