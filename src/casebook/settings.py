@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casebook.web.middleware.LoginRequiredMiddleware",
+    # A busy database (a long import on SQLite) is a "try again" page, never a 500.
+    "casebook.web.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "casebook.urls"
