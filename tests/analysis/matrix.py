@@ -10,3 +10,9 @@ STAFF_READ = (200, 200, 200, 200, 403, 302)
 ANALYSIS_MATRIX = {
     "analysis:statistics": ("GET", lambda w: reverse("analysis:statistics"), STAFF_READ),
 }
+
+ANALYSIS_MATRIX["analysis:chart"] = (
+    "GET",
+    lambda w: reverse("analysis:chart", args=["series"]),
+    STAFF_READ,
+)

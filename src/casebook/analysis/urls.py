@@ -6,4 +6,5 @@ app_name = "analysis"
 
 urlpatterns = [
     path("", views.statistics, name="statistics"),
+    path("charts/<slug:name>.svg", views.chart, name="chart"),
 ]
