@@ -3,6 +3,9 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+# A busy database met after the view (saving the session…) gets the busy page too.
+handler500 = "casebook.web.busy.server_error"
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")

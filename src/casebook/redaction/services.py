@@ -464,13 +464,42 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
     return locked
 
 
-def derivative_approve(*, derivative: RedactedDerivative, actor) -> RedactedDerivative:
+def derivative_approve(
+    *, derivative: RedactedDerivative, actor, spans: Sequence[dict] | None = None
+) -> RedactedDerivative:
     """Approve a proposed derivative (coordinators and administrators only).
 
     From now on `approved_text_for` / `approved_image_for` hand it out, until the original
-    changes.
+    changes. `spans`, for a text redaction, are the regions as the reviewer ticked them when
+    pressing Approve (the whole list, as for `derivative_update_spans`): where they differ from
+    those saved they are saved first, in the same transaction, so what is approved is what the
+    reviewer had in front of them, never an earlier version.
     """
-    return _decide(derivative, actor, DerivativeStatus.APPROVED)
+    if spans is None:
+        return _decide(derivative, actor, DerivativeStatus.APPROVED)
+    if not derivative_may_approve(user=actor, derivative=derivative):
+        raise PermissionDenied("Only coordinators and administrators approve redactions.")
+    if derivative.kind != DerivativeKind.TEXT:
+        raise RedactionRefused("This is an image: save its boxes, then approve.")
+    with transaction.atomic():
+        if not _same_regions(derivative.regions, spans):
+            derivative = derivative_update_spans(derivative=derivative, spans=spans, actor=actor)
+        return _decide(derivative, actor, DerivativeStatus.APPROVED)
+
+
+def _same_regions(saved: Sequence[dict], ticked: Sequence[dict]) -> bool:
+    def key(region: dict) -> tuple:
+        return (
+            int(region["start"]),
+            int(region["end"]),
+            str(region.get("entity") or "OTHER").upper(),
+            bool(region.get("redact", True)),
+        )
+
+    try:
+        return sorted(map(key, saved)) == sorted(map(key, ticked))
+    except (KeyError, TypeError, ValueError):
+        return False  # malformed: let derivative_update_spans say what is wrong
 
 
 def derivative_reject(*, derivative: RedactedDerivative, actor) -> RedactedDerivative:
