@@ -49,6 +49,10 @@ ACTIONS: dict[str, str] = {
     "redaction.derivative.approved": "approved a redaction",
     "redaction.derivative.rejected": "rejected a redaction",
     # The news monitor
+    # Lists of channels for the undercount estimate (analysis/lists)
+    "analysis.list.created": "made a list of channels for the undercount estimate",
+    "analysis.list.updated": "changed a list of channels for the undercount estimate",
+    "analysis.list.deleted": "removed a list of channels for the undercount estimate",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",
