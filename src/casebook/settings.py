@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "casebook.monitor",
     "casebook.transfer",
     "casebook.analysis",
+    "casebook.linkage",
     "casebook.sample",
     "casebook.installation",
     "casebook.web",
