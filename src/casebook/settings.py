@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "casebook.monitor",
     "casebook.transfer",
     "casebook.analysis",
+    "casebook.linkage",
     "casebook.sample",
     "casebook.installation",
     "casebook.web",
@@ -118,6 +119,8 @@ def _databases() -> dict:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / DATABASE_FILE}
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, but the file (and its -wal/-shm) readable by its owner only.
+        config["ENGINE"] = "casebook.installation.sqlite3"
         # WAL lets the web server read while an import writes; IMMEDIATE avoids
         # "database is locked" on upgrade from a read to a write transaction.
         config["OPTIONS"] = {
