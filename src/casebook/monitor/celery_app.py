@@ -15,4 +15,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebook.settings")
 
 app = Celery("casebook")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.imports = ("casebook.monitor.tasks",)
+# Linkage compares new incidents on the same workers (named, not imported: a sibling app).
+app.conf.imports = ("casebook.monitor.tasks", "casebook.linkage.tasks")
