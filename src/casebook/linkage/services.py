@@ -440,7 +440,7 @@ def incident_side(incident: Incident) -> IncidentSide:
     return IncidentSide(
         incident=incident,
         acts=acts,
-        sources=[link.source for link in links.order_by("id")],
+        sources=list(links.order_by("id")),
         evidence=EvidenceFile.objects.filter(incident=incident).count(),
         people=Involvement.objects.filter(act__incident=incident)
         .values("person")
