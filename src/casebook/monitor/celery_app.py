@@ -15,4 +15,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebook.settings")
 
 app = Celery("casebook")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.imports = ("casebook.monitor.tasks",)
+# The monitor's stages, and web imports run as jobs (transfer/jobs.py).
+app.conf.imports = ("casebook.monitor.tasks", "casebook.transfer.tasks")

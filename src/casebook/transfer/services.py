@@ -59,6 +59,7 @@ __all__ = [
     "ImportReport",
     "IncidentExport",
     "Progress",
+    "import_file_check",
     "import_template",
     "incident_record",
     "incidents_export",
@@ -67,7 +68,8 @@ __all__ = [
 ]
 
 # progress(phase, done, total): "reading" counts characters of the file, "checking" and
-# "writing" count incidents (import); "exporting" counts incidents (export).
+# "writing" count incidents (import), "problems" the problems found so far (done; total is
+# the number of incidents); "exporting" counts incidents (export).
 Progress = Callable[[str, int, int], None]
 
 
@@ -153,12 +155,7 @@ def incidents_import(
     if actor is not None and not roles.can_import(actor):
         raise PermissionDenied("Only coordinators and administrators import incidents.")
     text = _decode(file)
-    try:
-        incident_format = (
-            detect_format(filename, text[:2000]) if format == "auto" else format_named(format)
-        )
-    except ValueError as error:
-        raise ImportFileError(str(error)) from None
+    incident_format = _format_of(text, filename=filename, format=format)
     report = ImportReport(format=incident_format.name, dry_run=dry_run, skip_invalid=skip_invalid)
     records, problems, duplicates = _read(
         incident_format, text, report, skip_invalid=skip_invalid, progress=progress
@@ -204,6 +201,19 @@ def incidents_import(
     elif dry_run:
         report.incident_ids = []
     return report
+
+
+def _format_of(text: str, *, filename: str, format: str) -> IncidentFormat:
+    try:
+        return detect_format(filename, text[:2000]) if format == "auto" else format_named(format)
+    except ValueError as error:
+        raise ImportFileError(str(error)) from None
+
+
+def import_file_check(*, file: bytes, filename: str, format: str = "auto") -> IncidentFormat:
+    """What can be said of a file at once, before its import is queued: raises
+    `ImportFileError` when it is not UTF-8 text or its layout is not recognised."""
+    return _format_of(_decode(file), filename=filename, format=format)
 
 
 def _read(
@@ -290,6 +300,7 @@ def _plan_and_write(
             done += len(chunk)
             if progress:
                 progress("checking", done, len(records))
+                progress("problems", len(problems) + len(planner.problems), len(records))
             if rejected is not None:
                 for record in chunk:
                     if id(record) in planner.problems_of:
