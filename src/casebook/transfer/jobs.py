@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.lib.busy import call_when_free
+from casebook.transfer.batches import import_writes_undo
 from casebook.transfer.downloads import (
     file_forget,
     file_seal,
@@ -144,8 +145,10 @@ def _save(job: ImportJob, *fields: str) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """Run a queued job to its end; a job already started (a task delivered twice) is left."""
-    started = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    started = call_when_free(
+        lambda: ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.RUNNING, started_at=timezone.now()
+        )
     )
     if not started:
         return None
@@ -188,6 +191,7 @@ def _import(job: ImportJob, progress: _ProgressFile) -> None:
         skip_invalid=job.skip_invalid,
         rejects=rejects,
         progress=progress,
+        job=job,
     )
     job.report = report_as_json(report)
     if rejects is not None and report.rejected_rows:
@@ -230,15 +234,18 @@ def import_job_rejects(job: ImportJob) -> tuple[str, str, str] | None:
 
 
 def import_jobs_recover() -> int:
-    """Fail the jobs whose process died (a restart): silent for STALE_SECONDS."""
+    """Take back the jobs whose process died (a restart, kill -9): running, and silent for
+    STALE_SECONDS. What their batches wrote is deleted; the job is marked failed."""
     oldest = time.time() - STALE_SECONDS
     recovered = 0
     for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
         path = _progress_path(job.pk)
-        started = job.started_at or job.created_at
-        heard = path.stat().st_mtime if path.exists() else started.timestamp()
+        heard = (job.heartbeat or job.started_at or job.created_at).timestamp()
+        if path.exists():
+            heard = max(heard, path.stat().st_mtime)
         if heard >= oldest:
             continue
+        import_writes_undo(job)
         job.status = ImportJob.Status.FAILED
         job.error = "The import stopped when Casebook was restarted; nothing of it was kept."
         job.finished_at, job.file_key = timezone.now(), ""

@@ -4,7 +4,7 @@ The uploaded file waits in the data folder, sealed with a key that lives only in
 (`file_key`); both the file and the key are gone once the job ends. Progress (rows read,
 incidents checked and written) is kept in a small file beside it, so that a job never has to
 take the database's write lock only to say how far it is. The incidents a job creates are
-listed in `ImportJobIncident` as they are written, batch by batch, so that a job that fails
+listed in `ImportJobWrite` as they are written, batch by batch, so that a job that fails
 half way can take back exactly what it wrote (see `transfer.batches`).
 """
 
@@ -39,6 +39,8 @@ class ImportJob(models.Model):
     report = models.JSONField(default=dict, blank=True)
     # Why a job failed, in our words (never a row's content: that is in the report).
     error = models.TextField(blank=True)
+    # Touched with every batch written: a running job silent for long died with its process.
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -51,14 +53,22 @@ class ImportJob(models.Model):
         return self.status in (self.Status.FINISHED, self.Status.FAILED)
 
 
-class ImportJobIncident(models.Model):
-    """An incident created by a job that has not finished yet (kept to take it back)."""
+class ImportJobWrite(models.Model):
+    """A row a job wrote in a batch of its own before the job finished: kept so that a job
+    that fails (or whose process dies) can take back exactly what it wrote."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
-    incident_id = models.BigIntegerField()
+    class Kind(models.TextChoices):
+        INCIDENT = "incident", "Incident"
+        PERSON = "person", "Person"
+        SOURCE = "source", "Source"
+        PROTEST = "protest", "Protest"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="writes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    row_id = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["job", "incident_id"])]
+        indexes = [models.Index(fields=["job", "kind"])]
 
     def __str__(self) -> str:
-        return f"incident {self.incident_id} of import job {self.job_id}"
+        return f"{self.kind} {self.row_id} of import job {self.job_id}"
