@@ -194,6 +194,15 @@ class ActForm(PlainLabels, forms.ModelForm):
         )
 
 
+FOUND_INDEPENDENTLY = "independently"
+FOUND_BY_SEARCHING = "searching"
+FOUND_CHOICES = [
+    (FOUND_INDEPENDENTLY, "Independently (it came to us, not looking for this incident)"),
+    (FOUND_BY_SEARCHING, "By searching for this incident"),
+]
+FOUND_VALUES = {FOUND_INDEPENDENTLY: True, FOUND_BY_SEARCHING: False}
+
+
 class SourceForm(PlainLabels, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     channel = codebook_choice(Channel.objects.all(), label="Channel", what="channel", required=True)
@@ -213,6 +222,15 @@ class SourceForm(PlainLabels, forms.ModelForm):
         max_length=500,
         label="Supports",
         help_text="What this source supports, e.g. “arrest count”.",
+    )
+    found = forms.ChoiceField(
+        required=False,
+        label="How was it found?",
+        choices=FOUND_CHOICES,
+        initial=FOUND_INDEPENDENTLY,
+        help_text="“By searching” when someone looked for this incident after it was recorded: "
+        "the source then does not count as its channel recording the incident in the "
+        "undercount estimate.",
     )
 
     class Meta:
@@ -235,6 +253,7 @@ class SourceForm(PlainLabels, forms.ModelForm):
             supports=data.get("supports") or "",
             id=data.get("id"),
             delete=bool(data.get("DELETE")),
+            found_independently=FOUND_VALUES.get(data.get("found") or ""),
         )
 
 
