@@ -41,6 +41,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from casebook.audit.services import audit_record
+from casebook.cases.bulk import insert_rows
 from casebook.cases.models import Incident, Protest
 from casebook.lib.busy import call_when_free
 from casebook.people.models import Involvement, Person
@@ -126,10 +127,15 @@ def _write_batch(writer: ChunkWriter, job: ImportJob, batch: list[IncidentPlan])
     with transaction.atomic():
         writer.keys.start()
         writer.write(batch)
-        ImportJobWrite.objects.bulk_create(
-            ImportJobWrite(job=job, kind=kind, row_id=row_id)
-            for kind, ids in writer.created.items()
-            for row_id in ids
+        insert_rows(
+            writer.connection,
+            [
+                ImportJobWrite(
+                    pk=writer.keys.take(ImportJobWrite), job=job, kind=kind, row_id=row_id
+                )
+                for kind, ids in writer.created.items()
+                for row_id in ids
+            ],
         )
         ImportJob.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
 
