@@ -154,7 +154,7 @@ def test_a_validation_error_keeps_everything_entered(client_for):
     html = response.content.decode()
     assert "Nothing was saved yet" in html
     assert "Give the incident a title" in html
-    assert "Give how many people as a whole number" in html
+    assert "Give the number as a whole number" in html
     for kept in (
         "HONK IF INVENTED",
         'value="lots"',

@@ -49,6 +49,10 @@ ACTIONS: dict[str, str] = {
     "redaction.derivative.edited": "edited a proposed redaction",
     "redaction.derivative.approved": "approved a redaction",
     "redaction.derivative.rejected": "rejected a redaction",
+    # Accounts
+    "accounts.invitation.issued": "invited the user to set up an authenticator app",
+    "accounts.authenticator.enrolled": "set up an authenticator app",
+    "accounts.password.changed": "chose a new password",
     # The news monitor
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",

@@ -159,7 +159,7 @@ class ActForm(PlainLabels, forms.ModelForm):
         model = Act
         fields = list(Act.EDITABLE_FIELDS)
         labels = {
-            "number_affected": "How many people",
+            "number_affected": "How many people (for a seizure, items)",
             "number_precision": "That number is",
             "trigger_wording": "Trigger's words",
             "perpetrator_unit": "Unit",
@@ -167,9 +167,19 @@ class ActForm(PlainLabels, forms.ModelForm):
         widgets = {"trigger_wording": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "number_affected": {
-                "invalid": "Give how many people as a whole number, or leave it empty if unknown."
+                "invalid": "Give the number as a whole number, or leave it empty if unknown."
             },
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Say what the number counts once the act type is known: people, or items seized.
+        chosen = self["act_type"].value()  # a slug, from the data or the initial
+        if chosen:
+            counts = ActType.objects.filter(slug=str(chosen)).values_list("counts", flat=True)
+            if counts:
+                noun = ActType(counts=counts[0]).count_noun(None)
+                self.fields["number_affected"].label = f"How many {noun}"
 
     def clean(self):
         data = super().clean()
