@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "cases.incident.rejected": "rejected the incident",
     "cases.incident.archived": "archived the incident",
     "cases.incidents.exported": "exported incidents to a file",
+    "cases.incidents.import_undone": "took back the incidents of an import that did not finish",
     "cases.act.created": "added an act",
     "cases.act.updated": "changed an act",
     "cases.act.deleted": "removed an act",

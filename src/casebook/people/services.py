@@ -75,6 +75,17 @@ def person_may_be_published(person) -> bool:
     return bool(person.consent_publish) and person.erased_at is None
 
 
+def people_index_tokens(key_ids) -> dict[str, list[str]]:
+    """The blind-index tokens (keyed hashes of name and contact) of these people, by key id.
+
+    For comparing people without opening anyone's details (linkage). The tokens live in the
+    keyring; erased people have none.
+    """
+    from casebook.people.keys.keyring import keyring
+
+    return keyring().index_tokens(str(key_id) for key_id in key_ids)
+
+
 def search_index_rebuild() -> tuple[int, int]:
     """Index every readable person again, and drop entries no person here uses.
 

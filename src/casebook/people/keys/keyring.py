@@ -37,7 +37,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -341,6 +341,20 @@ class Keyring:
                 chunk,
             ).rowcount
         return deleted
+
+    def index_tokens(self, key_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each person's tokens (sorted), by key id; people with none are left out."""
+        ids, found = list(dict.fromkeys(key_ids)), defaultdict(list)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows = self._execute(
+                f"SELECT key_id, token FROM search_token WHERE key_id IN "  # noqa: S608
+                f"({', '.join('?' * len(chunk))}) ORDER BY key_id, token",
+                chunk,
+            ).fetchall()
+            for key_id, token in rows:
+                found[key_id].append(token)
+        return dict(found)
 
     def index_key_ids(self) -> set[str]:
         """Key ids of every person with index entries."""
