@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casebook.web.middleware.LoginRequiredMiddleware",
+    # A merged-away incident's reference keeps leading to the incident it was merged into.
+    "casebook.linkage.middleware.MergedIncidentRedirectMiddleware",
     # A busy database (a long import on SQLite) is a "try again" page, never a 500.
     "casebook.web.busy.BusyDatabaseMiddleware",
 ]

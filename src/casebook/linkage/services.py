@@ -18,6 +18,7 @@ from django.utils import timezone
 from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.codebook.models import LegalProvision
+from casebook.linkage import merging
 from casebook.linkage.compare.clustering import clusters_at
 from casebook.linkage.compare.engine import DEFAULT_THRESHOLD, LinkageError, records_link
 from casebook.linkage.compare.evaluation import PairwiseScore, pairwise_score, truth_read
@@ -25,7 +26,9 @@ from casebook.linkage.compare.explain import pair_explanation, pair_reasons
 from casebook.linkage.compare.records import LinkageRecord
 from casebook.linkage.compare.settings import LEVELS
 from casebook.linkage.models import (
+    IncidentMerge,
     LinkageRun,
+    LinkageSettings,
     PairDecision,
     SuggestedPair,
     Verdict,
@@ -38,7 +41,7 @@ __all__ = ["LinkageError", "linkage_run", "pair_decide", "pairs_waiting", "queue
 Progress = Callable[[str], None]
 
 
-def _citations() -> Callable[[str], str]:
+def citations() -> Callable[[str], str]:
     table = {
         slug: short or citation
         for slug, short, citation in LegalProvision.objects.values_list(
@@ -48,12 +51,12 @@ def _citations() -> Callable[[str], str]:
     return lambda slug: table.get(slug, slug)
 
 
-def _pairs_to_keep(
+def pairs_to_keep(
     run_model, records: Iterable[LinkageRecord], *, only_with: str | None = None
 ) -> list[SuggestedPair]:
     """The run's scored pairs as rows, each with its explanation in words."""
     by_id = {record.record_id: record for record in records}
-    citation = _citations()
+    citation = citations()
     rows = []
     for pair in run_model.pairs:
         if only_with and only_with not in (pair.left, pair.right):
@@ -98,7 +101,8 @@ def linkage_run(
     step = progress or (lambda message: None)
     step("reading incidents")
     started = timezone.now()
-    records = incidents_as_records()
+    newest = Incident.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    records = incidents_as_records(Incident.objects.filter(id__lte=newest))
     result = records_link(
         records=records,
         backend=backend,
@@ -107,7 +111,7 @@ def linkage_run(
         spark_session=spark_session,
     )
     step("keeping pairs")
-    rows = _pairs_to_keep(result, records)
+    rows = pairs_to_keep(result, records)
     groups = {cluster for cluster in result.clusters.values()}
     sizes: dict[str, int] = {}
     for cluster in result.clusters.values():
@@ -124,6 +128,7 @@ def linkage_run(
             clusters=sum(1 for c in groups if sizes[c] > 1),
             seconds={name: round(value, 3) for name, value in result.seconds.items()},
             model=result.model,
+            up_to_incident=newest,
         )
         LinkageRun.objects.filter(pk=run.pk).update(started_at=started, finished_at=timezone.now())
         for row in rows:
@@ -140,6 +145,7 @@ def linkage_run(
             },
         )
     run.refresh_from_db()
+    merges_automatic(run=run)
     return run
 
 
@@ -249,7 +255,9 @@ def queue_counts() -> QueueCounts:
 
 
 def pair_decide(*, left: str, right: str, verdict: str, actor) -> PairDecision:
-    """Record a coordinator's verdict on two incidents (by reference)."""
+    """Record a coordinator's verdict on two incidents (by reference); "same event" merges
+    them (the incident further along the workflow survives; `merging.incident_unmerge`
+    undoes it)."""
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": "Choose same event, different events or unsure."})
     if left == right:
@@ -285,7 +293,65 @@ def pair_decide(*, left: str, right: str, verdict: str, actor) -> PairDecision:
             changes={"pair": [None, f"{left} ~ {right}"], "verdict": [None, verdict]},
             incident=Incident.objects.get(reference=left),
         )
+        if verdict == Verdict.SAME:
+            a, b = Incident.objects.filter(reference__in=[left, right])
+            survivor, merged = merging.survivor_of(a, b)
+            merging.incident_merge(
+                survivor=survivor, merged=merged, actor=actor, probability=decision.probability
+            )
     return decision
+
+
+def merges_automatic(*, run: LinkageRun) -> list[IncidentMerge]:
+    """Merge the run's clear matches when the administrator turned automatic merging on:
+    pairs at or above the automatic threshold that nobody judged different."""
+    choice = LinkageSettings.current()
+    if not choice.auto_merge:
+        return []
+    verdicts = latest_verdicts()
+    pairs = SuggestedPair.objects.filter(
+        run=run, probability__gte=max(choice.auto_merge_threshold, run.threshold)
+    ).order_by("-probability", "id")
+    merges = []
+    for pair in pairs:
+        if verdicts.get(pair.key) == Verdict.DIFFERENT:
+            continue
+        references = {merging.merged_into(r) or r for r in pair.key}
+        if len(references) < 2:
+            continue  # already one incident through an earlier merge of this run
+        found = list(Incident.objects.filter(reference__in=references))
+        if len(found) != 2:
+            continue
+        survivor, merged = merging.survivor_of(*found)
+        merges.append(
+            merging.incident_merge(
+                survivor=survivor,
+                merged=merged,
+                actor=None,
+                probability=pair.probability,
+                automatic=True,
+            )
+        )
+    return merges
+
+
+def settings_change(*, auto_merge: bool, auto_merge_threshold: float, actor) -> LinkageSettings:
+    choice = LinkageSettings.current()
+    before = {"auto_merge": choice.auto_merge, "auto_merge_threshold": choice.auto_merge_threshold}
+    choice.auto_merge, choice.auto_merge_threshold = auto_merge, auto_merge_threshold
+    choice.full_clean()
+    with transaction.atomic():
+        choice.save()
+        audit_record(
+            action="linkage.settings.changed",
+            instance=choice,
+            actor=actor,
+            changes={
+                "auto_merge": [before["auto_merge"], auto_merge],
+                "auto_merge_threshold": [before["auto_merge_threshold"], auto_merge_threshold],
+            },
+        )
+    return choice
 
 
 # --- Evaluation -------------------------------------------------------------------------------
@@ -310,9 +376,7 @@ def proposed_clusters(references: Iterable[str]) -> dict[str, str]:
 
 
 def merged_pairs() -> list[tuple[str, str]]:
-    """(survivor, merged-away) of every merge in force; empty until merging exists."""
-    from casebook.linkage import merging
-
+    """(survivor, merged-away) of every merge in force."""
     return merging.merged_references()
 
 
@@ -348,3 +412,102 @@ def linkage_eval(*, truth_path: Path | str) -> tuple[PairwiseScore, int]:
         )
     predicted = proposed_clusters(truth)
     return pairwise_score(predicted=predicted, truth=truth), unknown
+
+
+# --- What the judgement pages show ------------------------------------------------------------
+
+
+@dataclass
+class IncidentSide:
+    """One incident of a pair as a coordinator compares it: no person's details, only how
+    many people are recorded."""
+
+    incident: Incident
+    acts: list
+    sources: list
+    evidence: int
+    people: int
+
+
+def incident_side(incident: Incident) -> IncidentSide:
+    from casebook.people.models import Involvement
+    from casebook.sources.models import EvidenceFile, IncidentSource
+
+    acts = list(
+        incident.acts.select_related("act_type", "legal_provision").prefetch_related("claims")
+    )
+    links = IncidentSource.objects.filter(incident=incident).select_related("source__channel")
+    return IncidentSide(
+        incident=incident,
+        acts=acts,
+        sources=list(links.order_by("id")),
+        evidence=EvidenceFile.objects.filter(incident=incident).count(),
+        people=Involvement.objects.filter(act__incident=incident)
+        .values("person")
+        .distinct()
+        .count(),
+    )
+
+
+def pair_sides(pair: SuggestedPair) -> tuple[IncidentSide, IncidentSide] | None:
+    """Both incidents of a pair, or None when one has left the casebook since."""
+    found = {
+        i.reference: i
+        for i in Incident.objects.filter(
+            reference__in=[pair.left_reference, pair.right_reference]
+        ).select_related("force", "protest")
+    }
+    if len(found) != 2:
+        return None
+    return incident_side(found[pair.left_reference]), incident_side(found[pair.right_reference])
+
+
+def claim_range(claims) -> str:
+    """The span of the figures a merged act's reports gave, e.g. "52–54".
+
+    >>> from types import SimpleNamespace as C
+    >>> claim_range([C(number_affected=54), C(number_affected=52), C(number_affected=None)])
+    '52–54'
+    """
+    numbers = sorted({c.number_affected for c in claims if c.number_affected is not None})
+    if not numbers:
+        return ""
+    return str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
+
+
+def decisions_score() -> PairwiseScore:
+    """The current runs' proposals scored against coordinators' decisions as labels.
+
+    Every pair judged "same event" or "different events" (the latest verdict; "unsure" is no
+    label) counts: a judged pair is predicted when a current run proposed it at its threshold.
+    """
+    runs = current_runs()
+    if not runs:
+        raise EvaluationError("No linkage run yet: run `casebook linkage run` first.")
+    labels = {
+        key: verdict
+        for key, verdict in latest_verdicts().items()
+        if verdict in (Verdict.SAME, Verdict.DIFFERENT)
+    }
+    if not labels:
+        raise EvaluationError(
+            "No pair has been judged yet: the judgement queue's decisions are the labels."
+        )
+    proposed: set[tuple[str, str]] = set()
+    for run in runs:
+        pairs = SuggestedPair.objects.filter(run=run, probability__gte=run.threshold)
+        proposed |= {key for key in pairs.values_list("left_reference", "right_reference")}
+    true_pairs = sum(1 for verdict in labels.values() if verdict == Verdict.SAME)
+    predicted = [key for key in labels if key in proposed]
+    correct = sum(1 for key in predicted if labels[key] == Verdict.SAME)
+    precision = correct / len(predicted) if predicted else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairwiseScore(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        true_pairs=true_pairs,
+        predicted_pairs=len(predicted),
+        correct_pairs=correct,
+    )

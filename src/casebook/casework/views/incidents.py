@@ -18,6 +18,7 @@ from casebook.cases.models import Incident, IncidentStatus, Outcome
 from casebook.cases.selectors import act_summaries, incident_page
 from casebook.cases.services import (
     incident_may_edit,
+    incident_review_problem,
     incident_set_status,
     incident_status_choices,
 )
@@ -102,6 +103,9 @@ def incident_detail(request, reference: str):
         people={i.person for rows in involvements.values() for i in rows},
         ip_address=client_address(request),
     )
+    status_choices = [
+        IncidentStatus(s) for s in incident_status_choices(incident=incident, actor=request.user)
+    ]
     return render(
         request,
         "casework/incident_detail.html",
@@ -115,10 +119,16 @@ def incident_detail(request, reference: str):
             ),
             "tags": list(incident.tags.all()),
             "history": incident_history(reference),
-            "status_choices": [
-                IncidentStatus(s)
-                for s in incident_status_choices(incident=incident, actor=request.user)
-            ],
+            "status_choices": status_choices,
+            # Said before the button is pressed: what sending for review (or verifying) lacks.
+            "review_problem": next(
+                (
+                    problem
+                    for status in status_choices
+                    if (problem := incident_review_problem(incident=incident, status=status))
+                ),
+                None,
+            ),
             "may_edit": incident_may_edit(incident=incident, user=request.user),
         },
     )
