@@ -74,6 +74,7 @@ def proxied(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     try:
         with serving(env) as server:
             yield server.base, env
+        assert f"Forwarded headers are trusted from {PROXY} only." in server.stdout
     finally:
         if postgres:
             import psycopg
@@ -232,3 +233,12 @@ def test_the_audit_trail_records_the_forwarded_client_address(proxied):
     shown = run_with_env(env, "shell", "-c", AUDITED_ADDRESSES)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip().splitlines()[-1] == "['203.0.113.77']"
+
+
+def test_https_without_a_trusted_proxy_is_pointed_out_when_serving(tmp_path):
+    env = casebook_env(tmp_path / "home", data_dir=tmp_path, CASEBOOK_HTTPS="1")
+    init = run_with_env(env, "init", "--password-stdin", stdin=PASSWORD + "\n")
+    assert init.returncode == 0, init.stderr
+    with serving(env) as server:
+        pass
+    assert "Set CASEBOOK_TRUSTED_PROXIES to the proxy's address" in server.stdout
