@@ -11,6 +11,11 @@ ANALYSIS_MATRIX = {
     "analysis:statistics": ("GET", lambda w: reverse("analysis:statistics"), STAFF_READ),
 }
 
+ANALYSIS_MATRIX["analysis:chart"] = (
+    "GET",
+    lambda w: reverse("analysis:chart", args=["series"]),
+    STAFF_READ,
+)
 
 # The Lists page (analysis/lists): everyone with a role reads it, administrators change it.
 ADMINISTRATORS = (200, 403, 403, 403, 403, 302)
