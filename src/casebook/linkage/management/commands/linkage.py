@@ -1,8 +1,10 @@
 """`casebook linkage …`: find incidents that describe the same event.
 
 casebook linkage run [--backend duckdb|spark] [--threshold P]   train, score, suggest pairs
+casebook linkage run --new                  compare incidents added since with the casebook
 casebook linkage queue [--json]                                 how many pairs wait for a person
 casebook linkage eval TRUTH.csv [--json]                        the last run against a truth file
+casebook linkage eval --decisions [--json]                      ... against coordinators' decisions
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ class Command(BaseCommand):
         )
         run.add_argument("--backend", choices=BACKENDS, default="duckdb")
         run.add_argument(
+            "--new",
+            action="store_true",
+            help="Only compare the incidents added since the last run (imports, say) with the "
+            "casebook, with the last run's model: no training.",
+        )
+        run.add_argument(
             "--threshold",
             type=str,
             default=str(DEFAULT_THRESHOLD),
@@ -57,7 +65,13 @@ class Command(BaseCommand):
             help="Pairwise precision, recall and F1 of the last run's clusters against a "
             "truth file with the columns incident_id,cluster_id.",
         )
-        evaluate.add_argument("truth", metavar="TRUTH.csv")
+        evaluate.add_argument("truth", metavar="TRUTH.csv", nargs="?")
+        evaluate.add_argument(
+            "--decisions",
+            action="store_true",
+            help="Score against the judgement queue's decisions (same / different) instead "
+            "of a truth file.",
+        )
         evaluate.add_argument("--json", action="store_true", help="Print the scores as JSON.")
 
     def handle(self, *args, **options):
@@ -69,6 +83,8 @@ class Command(BaseCommand):
         return self.evaluate(options)
 
     def run(self, options) -> None:
+        if options["new"]:
+            return self.run_new()
         threshold = _probability(options["threshold"])
         console = Console(file=self.stdout, highlight=False)
         wall = time.perf_counter()
@@ -108,6 +124,24 @@ class Command(BaseCommand):
             f"{counts.total_waiting:,} pairs wait for a coordinator (`casebook linkage queue`)"
         )
 
+    def run_new(self) -> None:
+        from casebook.linkage.incremental import incidents_compare_new
+
+        if services.latest_full_run() is None:
+            raise CommandError("No model yet: run `casebook linkage run` once first.")
+        wall = time.perf_counter()
+        try:
+            run = incidents_compare_new()
+        except LinkageError as error:
+            raise CommandError(str(error)) from error
+        if run is None:
+            self.stdout.write("No incident is new since the last run.")
+            return
+        self.stdout.write(
+            f"{run.records:,} incidents compared, {run.pairs_kept:,} pairs kept with a new one; "
+            f"time {time.perf_counter() - wall:.1f} s"
+        )
+
     def queue(self, options) -> None:
         counts = services.queue_counts()
         if options["json"]:
@@ -138,8 +172,13 @@ class Command(BaseCommand):
         )
 
     def evaluate(self, options) -> None:
+        if options["decisions"] == bool(options["truth"]):
+            raise CommandError("Give a truth file (TRUTH.csv) or --decisions, not both.")
         try:
-            score, unknown = services.linkage_eval(truth_path=options["truth"])
+            if options["decisions"]:
+                score, unknown = services.decisions_score(), 0
+            else:
+                score, unknown = services.linkage_eval(truth_path=options["truth"])
         except FileNotFoundError as error:
             raise CommandError(f"{options['truth']}: no such file.") from error
         except (TruthFileError, services.EvaluationError) as error:
