@@ -54,6 +54,10 @@ ACTIONS: dict[str, str] = {
     "accounts.authenticator.enrolled": "set up an authenticator app",
     "accounts.password.changed": "chose a new password",
     # The news monitor
+    # Lists of channels for the undercount estimate (analysis/lists)
+    "analysis.list.created": "made a list of channels for the undercount estimate",
+    "analysis.list.updated": "changed a list of channels for the undercount estimate",
+    "analysis.list.deleted": "removed a list of channels for the undercount estimate",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",
@@ -67,6 +71,10 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    # The audit trail itself and synthetic data
+    "audit.trail.rekeyed": "keyed the audit trail's chain (on upgrade)",
+    "audit.checkpoint.reanchored": "moved the audit checkpoint back after restoring a backup",
+    "sample.incidents.generated": "generated synthetic sample incidents",
 }
 
 

@@ -6,8 +6,9 @@ the same content, so demos and benchmarks can be compared run to run; the databa
 decides the references (CB-2024-000123) and primary keys.
 
 Rows are written in batches with pre-assigned keys (see `cases/bulk.py`), bypassing
-`full_clean()` and the audit trail on purpose: this is invented data loaded at thousands of
-incidents a second, and `tests/sample` checks that what it writes would pass validation.
+`full_clean()` and per-row audit entries on purpose (one entry records the generation):
+this is invented data loaded at thousands of incidents a second, and `tests/sample` checks
+that what it writes would pass validation.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from casebook.accounts.roles import Role
+from casebook.audit.services import audit_record
 from casebook.cases.bulk import KeyPool
-from casebook.cases.models import Protest, Tag
+from casebook.cases.models import Incident, IncidentStatus, Protest, Tag
 from casebook.cases.services import reference_block
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 from casebook.sample import coding, words
 from casebook.sample.building import IncidentBuilder
+from casebook.sample.models import SampleLoad
 from casebook.sample.planning import IncidentPlan, plan_sample
 from casebook.sample.writing import built_write
 from casebook.sources.models import Channel
@@ -51,6 +54,11 @@ class SampleReport:
     involvements: int = 0
     tag_links: int = 0
     search_documents: int = 0
+    # The truth behind the undercount estimate (analysis/capture.py, sample/capture.py): how
+    # many real incidents the sample invented, recorded or not (rejected ones are not real),
+    # and how many of them no list recorded.
+    true_incidents: int = 0
+    unrecorded: int = 0
     seconds: float = 0.0
 
     @property
@@ -83,18 +91,39 @@ def sample_generate(
     # The connection itself, not the django.db.connection proxy: the writer reaches for it
     # millions of times.
     connection = transaction.get_connection()
-    builder = IncidentBuilder(rng, codebook, staff=Staff.load(seed), keys=KeyPool(connection))
+    builder = IncidentBuilder(
+        rng,
+        codebook,
+        staff=Staff.load(seed),
+        keys=KeyPool(connection),
+        capture_rng=random.Random(f"capture-{seed}"),
+    )
     for start in range(0, len(plans), BATCH_SIZE):
         chunk = plans[start : start + BATCH_SIZE]
         with transaction.atomic():
             builder.keys.start()
-            written = built_write(
-                [builder.build(plan, references[plan.order]) for plan in chunk], keys=builder.keys
-            )
+            built = [builder.build(plan, references[plan.order]) for plan in chunk]
+            written = built_write(built, keys=builder.keys)
         for name, count in written.items():
             setattr(report, name, getattr(report, name) + count)
+        real = [b for b in built if b.incident.status != IncidentStatus.REJECTED]
+        report.unrecorded += sum(b.missed for b in real)
+        report.true_incidents += sum(1 + b.missed for b in real)
         if progress:
             progress(len(chunk))
+    if size:
+        SampleLoad.objects.create(
+            seed=seed,
+            size=report.incidents,
+            true_incidents=report.true_incidents,
+            unrecorded=report.unrecorded,
+        )
+        # One entry for the lot: a casebook with records always has a trail.
+        audit_record(
+            action="sample.incidents.generated",
+            instance=Incident,
+            changes={"incidents": report.incidents, "seed": seed},
+        )
     report.seconds = time.perf_counter() - started
     return report
 
