@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.models import Incident
+from casebook.cases.models import Incident, SearchDocument
+from casebook.cases.search import documents_rewritten
 from casebook.cases.services import incident_may_edit
 from casebook.redaction import faces, text
 from casebook.redaction.models import (
@@ -450,6 +451,8 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
             )
         locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        if status == DerivativeStatus.APPROVED:
+            _search_document_outdated(locked)
         action = (
             "redaction.derivative.approved"
             if status == DerivativeStatus.APPROVED
@@ -462,6 +465,22 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
             {"status": [DerivativeStatus.PROPOSED, status], **_region_summary(locked)},
         )
     return locked
+
+
+def _search_document_outdated(derivative: RedactedDerivative) -> None:
+    """An approved text replaces the machine's in restricted readers' search: remake it."""
+    if derivative.incident_id:
+        ids = [derivative.incident_id]
+    elif derivative.source_id:
+        ids = list(
+            IncidentSource.objects.filter(source_id=derivative.source_id).values_list(
+                "incident_id", flat=True
+            )
+        )
+    else:
+        return
+    SearchDocument.objects.filter(incident_id__in=ids).update(redacted_with=None)
+    documents_rewritten(ids)
 
 
 def derivative_approve(*, derivative: RedactedDerivative, actor) -> RedactedDerivative:
