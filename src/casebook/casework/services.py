@@ -24,6 +24,7 @@ from casebook.audit.services import audit_record
 from casebook.cases import rules
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.services import (
+    NOT_KEPT,
     incident_may_edit,
     incident_reindex,
     model_changes,
@@ -347,7 +348,10 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
             )
             continue
         if link.supports != draft.supports:
-            source_changes["supports"] = [link.supports, draft.supports]
+            source_changes["supports"] = [
+                NOT_KEPT if link.supports else None,
+                NOT_KEPT if draft.supports else None,
+            ]
             link.supports = draft.supports
             if not errors.check(prefix, link):
                 continue
