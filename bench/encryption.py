@@ -170,7 +170,8 @@ def run_build(args: argparse.Namespace) -> dict:
         .values_list("reference", flat=True)[:n]
     )
     people = list(Person.objects.order_by("id")[: n * 10])
-    surnames = [p.full_name.split()[-1] for p in rng.sample(people, min(n, len(people)))]
+    named = [p for p in people if p.full_name.split()]  # some people are known by no name
+    surnames = [p.full_name.split()[-1] for p in rng.sample(named, min(n, len(named)))]
     references = [p.reference for p in people[:n]]
     kinds = {
         "incident list": lambda i: timed(client, "get", "/incidents/"),

@@ -21,6 +21,7 @@ import random
 import resource
 import sys
 import tempfile
+import threading
 import time
 
 
@@ -77,6 +78,39 @@ def synthetic_csv(rows: int, seed: int) -> bytes:
     return out.getvalue().encode()
 
 
+class OtherWriter(threading.Thread):
+    """Another writer on the same SQLite file while an import runs: every 0.2 s it takes the
+    write lock (BEGIN IMMEDIATE … COMMIT) and notes how long it waited for it. Its busy timeout
+    is long, so it measures the wait instead of failing after Casebook's 5 s."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(daemon=True)
+        self.path, self.waits, self.done = path, [], threading.Event()
+
+    def run(self) -> None:
+        import sqlite3
+
+        connection = sqlite3.connect(self.path, timeout=600, isolation_level=None)
+        while not self.done.is_set():
+            started = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("COMMIT")
+            self.waits.append(time.perf_counter() - started)
+            self.done.wait(0.2)
+        connection.close()
+
+    def summary(self) -> str:
+        waits = sorted(self.waits)
+        if not waits:
+            return "other writer: no attempts"
+        over_5s = sum(1 for w in waits if w > 5)
+        return (
+            f"other writer during the import: {len(waits)} writes, longest wait "
+            f"{waits[-1]:.2f}s, median {waits[len(waits) // 2] * 1000:.0f} ms, "
+            f"{over_5s} past the 5 s busy timeout (a web request would fail)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -115,7 +149,18 @@ def main() -> None:
         print(f"{label:<30} {elapsed:7.1f}s  {cpu:7.1f}s  {args.rows / elapsed:14,.0f}")
         return result
 
+    other = (
+        OtherWriter(str(connection.settings_dict["NAME"]))
+        if connection.vendor == "sqlite"
+        else None
+    )
+    if other is not None:
+        other.start()
     report = timed("import (new incidents)", lambda: incidents_import(file=data, actor=None))
+    if other is not None:
+        other.done.set()
+        other.join()
+        print(f"  {other.summary()}")
     assert report.ok, report.problems[:3]
     print(
         f"  {report.summary}  incidents {Incident.objects.count():,}, acts {Act.objects.count():,}"

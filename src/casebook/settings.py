@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "casebook.monitor",
     "casebook.transfer",
     "casebook.analysis",
+    "casebook.linkage",
     "casebook.sample",
     "casebook.installation",
     "casebook.web",
@@ -86,6 +87,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casebook.web.middleware.LoginRequiredMiddleware",
+    # A merged-away incident's reference keeps leading to the incident it was merged into.
+    "casebook.linkage.middleware.MergedIncidentRedirectMiddleware",
+    # A busy database (a long import on SQLite) is a "try again" page, never a 500.
+    "casebook.web.busy.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "casebook.urls"
@@ -116,6 +121,8 @@ def _databases() -> dict:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / DATABASE_FILE}
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, but the file (and its -wal/-shm) readable by its owner only.
+        config["ENGINE"] = "casebook.installation.sqlite3"
         # WAL lets the web server read while an import writes; IMMEDIATE avoids
         # "database is locked" on upgrade from a read to a write transaction.
         config["OPTIONS"] = {
@@ -191,8 +198,27 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if HTTPS:
+# A proxy's or orchestrator's health check asks over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Behind a reverse proxy (web/proxies.py; `casebook serve` applies it) -------------
+# Only peers at these addresses or networks may tell Casebook the client's address and scheme
+# through forwarded headers; everyone else's forwarded headers are removed. Without it a proxy
+# in front of Casebook makes every request look like plain HTTP from the proxy's address.
+TRUSTED_PROXIES = env_list("CASEBOOK_TRUSTED_PROXIES", [])
+# How many proxies in a row append to X-Forwarded-For (the client is this many from the end).
+PROXY_COUNT = env_int("CASEBOOK_PROXY_COUNT", 1)
+PROXY_HEADERS = env_list(
+    "CASEBOOK_PROXY_HEADERS",
+    ["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"],
+)
+if TRUSTED_PROXIES:
+    from casebook.web.proxies import proxy_settings_check
+
+    proxy_settings_check(TRUSTED_PROXIES, PROXY_COUNT, PROXY_HEADERS)
+    # Safe because the server strips this header from every peer that is not trusted.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- end of the reverse proxy block --------------------------------------------------------
 
 INCIDENTS_PER_PAGE = env_int("CASEBOOK_INCIDENTS_PER_PAGE", 50)
 

@@ -3,6 +3,9 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+# A busy database met after the view (saving the session…) gets the busy page too.
+handler500 = "casebook.web.busy.server_error"
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -16,6 +19,8 @@ urlpatterns = [
     path("redaction/", include("casebook.redaction.urls")),
     path("monitor/", include("casebook.monitor.urls")),
     path("transfer/", include("casebook.transfer.urls")),
+    path("linkage/", include("casebook.linkage.urls")),
+    path("analysis/", include("casebook.analysis.urls")),
     path("", include("casebook.casework.urls")),
     path("", include("casebook.cases.urls")),
     path("", include("casebook.people.urls")),

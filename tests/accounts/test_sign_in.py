@@ -3,13 +3,17 @@ roles that can see everyone's details, and strict headers on every page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casebook.accounts.security import MAX_FAILURES_PER_ACCOUNT
+from casebook.accounts import security
+from casebook.accounts.security import FREE_FAILURES
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +45,78 @@ def test_caseworker_signs_in_with_a_password_alone(make_user):
     assert client.get("/incidents/").status_code == 200
 
 
-def test_account_is_locked_after_repeated_failures_even_with_the_right_password(make_user):
+def post_login_from(client, username, password, address):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_a_strangers_guesses_slow_strangers_even_with_the_right_password(make_user):
     make_user("caseworker", username="target")
-    client = Client()
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
-        assert post_login(client, "target", "wrong-password").status_code == 200
-    response = post_login(client, "target", PASSWORD)
+    stranger = Client()
+    for _ in range(FREE_FAILURES["account"]):
+        assert b"Please enter a correct" in post_login(stranger, "target", "wrong-password").content
+    response = post_login(Client(), "target", PASSWORD)  # another browser, never signed in
     assert response.status_code == 200
-    assert "locked" in response.content.decode()
-    assert client.get("/incidents/").status_code == 302
+    assert "Try again in 1 minute" in response.content.decode()
+    assert stranger.get("/incidents/").status_code == 302
+
+
+def test_the_owners_usual_browser_is_never_refused_for_a_strangers_guesses(make_user):
+    make_user("caseworker", username="owner")
+    owners_browser = Client()
+    assert post_login(owners_browser, "owner", PASSWORD).status_code == 302
+    owners_browser.post("/accounts/logout/")
+    stranger = Client()
+    for _ in range(FREE_FAILURES["account"] + 3):
+        post_login(stranger, "owner", "wrong-password")
+    assert b"Try again in" in post_login(stranger, "owner", PASSWORD).content
+    assert post_login(owners_browser, "owner", PASSWORD).status_code == 302
+    assert owners_browser.get("/incidents/").status_code == 200
+
+
+def test_the_pause_doubles_with_each_failure_past_the_allowance_and_ends(make_user, monkeypatch):
+    make_user("caseworker", username="patient")
+    client = Client()
+    for _ in range(FREE_FAILURES["account"]):
+        post_login(client, "patient", "wrong-password")
+    later = timezone.now()
+
+    def clock() -> dt.datetime:
+        return later
+
+    monkeypatch.setattr(security.timezone, "now", clock)
+    later += dt.timedelta(seconds=61)
+    assert b"Please enter a correct" in post_login(client, "patient", "wrong-password").content
+    assert "Try again in 2 minutes" in post_login(client, "patient", PASSWORD).content.decode()
+    later += dt.timedelta(minutes=2, seconds=1)
+    assert post_login(client, "patient", PASSWORD).status_code == 302
+
+
+def test_an_address_is_slowed_after_many_failures_but_known_browsers_there_are_not(make_user):
+    make_user("caseworker", username="colleague")
+    office = "198.51.100.20"
+    colleagues_browser = Client()
+    assert post_login_from(colleagues_browser, "colleague", PASSWORD, office).status_code == 302
+    colleagues_browser.post("/accounts/logout/", REMOTE_ADDR=office)
+    guesser = Client()
+    for number in range(FREE_FAILURES["address"]):
+        post_login_from(guesser, f"name-{number}", "wrong-password", office)
+    refused = post_login_from(Client(), "colleague", PASSWORD, office)
+    assert "from this network" in refused.content.decode()
+    # The colleague's usual browser, and anybody elsewhere, still sign in.
+    assert post_login_from(colleagues_browser, "colleague", PASSWORD, office).status_code == 302
+    elsewhere = post_login_from(Client(), "colleague", PASSWORD, "198.51.100.21")
+    assert elsewhere.status_code == 302
+
+
+def test_a_forged_known_browser_cookie_is_ignored(make_user):
+    make_user("caseworker", username="forged")
+    client = Client()
+    client.cookies[security.DEVICE_COOKIE] = "W1siZm9yZ2VkIiwiYWJjIl1d:forged:signature"
+    for _ in range(FREE_FAILURES["account"]):
+        post_login(client, "forged", "wrong-password")
+    assert b"Try again in" in post_login(Client(), "forged", PASSWORD).content
 
 
 # django-otp delays the next try after a wrong code; the test does not wait for it.

@@ -111,3 +111,13 @@ def test_an_approved_redaction_replaces_the_machines_in_search(
         derivative_approve(derivative=derivative, actor=coordinator)
     assert named.reference not in _found(client_for("analyst"), "fountain")
     assert named.reference in _found(client_for("coordinator"), "fountain")
+
+
+def test_statistics_count_a_typed_name_only_for_those_who_may_see_it(client_for, incidents):
+    def counted(reader: str) -> int:
+        response = client_for(reader).get(reverse("analysis:statistics"), {"q": SURNAME})
+        assert response.status_code == 200
+        return response.context["tables"].total.total.incidents
+
+    assert counted("analyst") == 0
+    assert counted("coordinator") == 1

@@ -6,20 +6,22 @@ from casebook.accounts import security
 
 
 class GuardedAuthenticationForm(AuthenticationForm):
-    """The sign-in form, refusing locked accounts before the password is even checked."""
+    """The sign-in form, counting each attempt before checking its password
+    (accounts.security): past the allowance, attempts are refused unchecked."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = security.client_address(self.request) if self.request else None
-        refusal = security.sign_in_refusal(username=username, ip_address=address)
-        if refusal:
-            raise ValidationError(refusal, code="locked")
+        request = self.request
         try:
-            cleaned = super().clean()
-        except ValidationError:
-            security.sign_in_failed(username=username, ip_address=address)
-            raise
-        security.sign_in_succeeded(username=username)
+            attempt = security.sign_in_attempt_begin(
+                username=username,
+                ip_address=security.client_address(request) if request else None,
+                known_browser=security.known_browser_id(request, username) if request else None,
+            )
+        except security.SignInRefused as refusal:
+            raise ValidationError(str(refusal), code="throttled") from None
+        cleaned = super().clean()  # a wrong password raises here; it is already counted
+        security.sign_in_attempt_succeeded(attempt)
         return cleaned
 
 

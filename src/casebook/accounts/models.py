@@ -9,12 +9,18 @@ class User(AbstractUser):
         db_table = "accounts_user"
 
 
-class LoginFailure(models.Model):
-    """A failed sign-in, kept briefly to throttle guessing (see accounts.security)."""
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted against one account, one address or one known browser.
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    `key` is a keyed hash of what is counted (accounts.security), so that neither typed
+    names (sometimes a password typed in the wrong box) nor addresses are kept in clear.
+    Rows are locked while counted, so concurrent guesses cannot slip past the limit.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure = models.DateTimeField(null=True, blank=True, db_index=True)
+    refused_until = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.failures} failed sign-ins"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casebook.accounts import security
 from casebook.accounts.forms import GuardedAuthenticationForm, TokenForm
 from casebook.accounts.security import needs_second_factor
 
@@ -19,6 +21,19 @@ class SignInView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = GuardedAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # This browser is now known to the account: strangers' failed guesses never slow it.
+        response.set_cookie(
+            security.DEVICE_COOKIE,
+            security.known_browser_cookie(self.request, form.get_user().username),
+            max_age=security.DEVICE_COOKIE_DAYS * 24 * 3600,
+            secure=settings.HTTPS,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 def _next_url(request) -> str:

@@ -56,6 +56,12 @@ ACTIONS: dict[str, str] = {
     "monitor.candidate.accepted": "accepted a news monitor candidate as a new incident",
     "monitor.candidate.merged": "merged a news monitor candidate into an incident",
     "monitor.candidate.rejected": "rejected a news monitor candidate",
+    # Linkage (reports of the same event)
+    "linkage.run.finished": "ran linkage over the casebook",
+    "linkage.pair.decided": "judged whether two incidents are one event",
+    "linkage.incident.merged": "merged two incidents describing one event",
+    "linkage.incident.unmerged": "undid a merge of two incidents",
+    "linkage.settings.changed": "changed linkage's automatic merging",
 }
 
 

@@ -22,9 +22,16 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Sum
 
-from casebook.cases.models import Act, Incident, Protest, Tag
+from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.search import filter_by_text, text_condition
-from casebook.codebook.models import ActType, LegalProvision, Organisation, TriggerType
+from casebook.codebook.models import (
+    ActType,
+    LegalProvision,
+    Organisation,
+    OutcomeType,
+    TriggerType,
+)
+from casebook.lib.periods import Period
 
 # Every order ends on a unique column so that pages never overlap or skip rows.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -142,10 +149,13 @@ def incidents_filtered(
     q: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    period: Period | None = None,
     force: Organisation | None = None,
+    country: str = "",
     act_type: ActType | None = None,
     provision: LegalProvision | None = None,
     trigger: TriggerType | None = None,
+    outcome: OutcomeType | None = None,
     status: str = "",
     protest: Protest | None = None,
     tag: Tag | None = None,
@@ -156,8 +166,10 @@ def incidents_filtered(
 
     `incident_page` pages it for the list. The act filters apply to one and the same act:
     `act_type=arrest, provision=s5` finds incidents with an arrest under s5, not an arrest
-    and some other act under s5. The text `q` is searched as `reader` may search it; without
-    a reader (commands, benchmarks), as written.
+    and some other act under s5; `outcome` finds acts that reached that outcome at some step.
+    `period` keeps incidents dated in it whose date is precise enough to be placed there
+    (lib/periods.py): the statistics page counts by the same rule. The text `q` is searched
+    as `reader` may search it; without a reader (commands, benchmarks), as written.
     """
     incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
@@ -166,19 +178,21 @@ def incidents_filtered(
         incidents = incidents.filter(date__gte=date_from)
     if date_to:
         incidents = incidents.filter(date__lte=date_to)
+    if period:
+        incidents = incidents.filter(
+            date__gte=period.start, date__lte=period.end, date_precision__in=period.precisions
+        )
     if force:
         incidents = incidents.filter(force_id=force.pk)
+    if country:
+        incidents = incidents.filter(country=country)
     if status:
         incidents = incidents.filter(status=status)
     if protest:
         incidents = incidents.filter(protest_id=protest.pk)
-    act_conditions = Q()
-    if act_type:
-        act_conditions &= Q(act_type_id=act_type.pk)
-    if provision:
-        act_conditions &= Q(legal_provision_id=provision.pk)
-    if trigger:
-        act_conditions &= Q(trigger_type_id=trigger.pk)
+    act_conditions = acts_matching(
+        act_type=act_type, provision=provision, trigger=trigger, outcome=outcome
+    )
     if act_conditions:
         incidents = incidents.filter(
             Exists(Act.objects.filter(act_conditions, incident_id=OuterRef("pk")))
@@ -187,6 +201,32 @@ def incidents_filtered(
         tagged = Incident.tags.through.objects.filter(incident_id=OuterRef("pk"), tag_id=tag.pk)
         incidents = incidents.filter(Exists(tagged))
     return incidents.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def acts_matching(
+    *,
+    act_type: ActType | None = None,
+    provision: LegalProvision | None = None,
+    trigger: TriggerType | None = None,
+    outcome: OutcomeType | None = None,
+) -> Q:
+    """The condition on one act that the list's act filters make (empty when none is set).
+
+    `incidents_filtered` keeps incidents with such an act; the statistics page counts the
+    acts themselves by the same condition.
+    """
+    conditions = Q()
+    if act_type:
+        conditions &= Q(act_type_id=act_type.pk)
+    if provision:
+        conditions &= Q(legal_provision_id=provision.pk)
+    if trigger:
+        conditions &= Q(trigger_type_id=trigger.pk)
+    if outcome:
+        conditions &= Q(
+            Exists(Outcome.objects.filter(act_id=OuterRef("pk"), outcome_type_id=outcome.pk))
+        )
+    return conditions
 
 
 def plural(label: str, count: int) -> str:

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import Prefetch
 
 from casebook.cases.models import Act, Incident, SearchDocument
-from casebook.cases.search import incident_document_body
+from casebook.cases.search import documents_rewritten, incident_document_body
+from casebook.redaction.models import RedactedDerivative
 from casebook.redaction.shown import current_fingerprint, redact_objects
+from casebook.sources.models import IncidentSource
 
 BATCH = 200
 
@@ -106,3 +108,20 @@ def after_documents_rewritten(incident_ids: list[int]) -> None:
     rewrite is left to `casebook redact refresh`, so an import is not held up by it."""
     if len(incident_ids) <= BATCH:
         redacted_search_fill(incident_ids=incident_ids)
+
+
+def search_documents_outdated(derivative: RedactedDerivative) -> None:
+    """An approved redaction replaces the machine's in these readers' search: once the
+    approval is committed, the documents of the incidents it concerns are made again."""
+    if derivative.incident_id:
+        ids = [derivative.incident_id]
+    elif derivative.source_id:
+        ids = list(
+            IncidentSource.objects.filter(source_id=derivative.source_id).values_list(
+                "incident_id", flat=True
+            )
+        )
+    else:
+        return
+    SearchDocument.objects.filter(incident_id__in=ids).update(redacted_with=None)
+    documents_rewritten(ids)

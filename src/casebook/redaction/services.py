@@ -30,8 +30,7 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.models import Incident, SearchDocument
-from casebook.cases.search import documents_rewritten
+from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit
 from casebook.redaction import faces, text
 from casebook.redaction.models import (
@@ -42,6 +41,7 @@ from casebook.redaction.models import (
     RedactedDerivative,
     sha256_text,
 )
+from casebook.redaction.searching import search_documents_outdated
 from casebook.sources.models import EvidenceFile, IncidentSource, Source
 
 __all__ = [
@@ -452,7 +452,7 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
         locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         if status == DerivativeStatus.APPROVED:
-            _search_document_outdated(locked)
+            search_documents_outdated(locked)
         action = (
             "redaction.derivative.approved"
             if status == DerivativeStatus.APPROVED
@@ -467,29 +467,42 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
     return locked
 
 
-def _search_document_outdated(derivative: RedactedDerivative) -> None:
-    """An approved text replaces the machine's in restricted readers' search: remake it."""
-    if derivative.incident_id:
-        ids = [derivative.incident_id]
-    elif derivative.source_id:
-        ids = list(
-            IncidentSource.objects.filter(source_id=derivative.source_id).values_list(
-                "incident_id", flat=True
-            )
-        )
-    else:
-        return
-    SearchDocument.objects.filter(incident_id__in=ids).update(redacted_with=None)
-    documents_rewritten(ids)
-
-
-def derivative_approve(*, derivative: RedactedDerivative, actor) -> RedactedDerivative:
+def derivative_approve(
+    *, derivative: RedactedDerivative, actor, spans: Sequence[dict] | None = None
+) -> RedactedDerivative:
     """Approve a proposed derivative (coordinators and administrators only).
 
     From now on `approved_text_for` / `approved_image_for` hand it out, until the original
-    changes.
+    changes. `spans`, for a text redaction, are the regions as the reviewer ticked them when
+    pressing Approve (the whole list, as for `derivative_update_spans`): where they differ from
+    those saved they are saved first, in the same transaction, so what is approved is what the
+    reviewer had in front of them, never an earlier version.
     """
-    return _decide(derivative, actor, DerivativeStatus.APPROVED)
+    if spans is None:
+        return _decide(derivative, actor, DerivativeStatus.APPROVED)
+    if not derivative_may_approve(user=actor, derivative=derivative):
+        raise PermissionDenied("Only coordinators and administrators approve redactions.")
+    if derivative.kind != DerivativeKind.TEXT:
+        raise RedactionRefused("This is an image: save its boxes, then approve.")
+    with transaction.atomic():
+        if not _same_regions(derivative.regions, spans):
+            derivative = derivative_update_spans(derivative=derivative, spans=spans, actor=actor)
+        return _decide(derivative, actor, DerivativeStatus.APPROVED)
+
+
+def _same_regions(saved: Sequence[dict], ticked: Sequence[dict]) -> bool:
+    def key(region: dict) -> tuple:
+        return (
+            int(region["start"]),
+            int(region["end"]),
+            str(region.get("entity") or "OTHER").upper(),
+            bool(region.get("redact", True)),
+        )
+
+    try:
+        return sorted(map(key, saved)) == sorted(map(key, ticked))
+    except (KeyError, TypeError, ValueError):
+        return False  # malformed: let derivative_update_spans say what is wrong
 
 
 def derivative_reject(*, derivative: RedactedDerivative, actor) -> RedactedDerivative:

@@ -209,27 +209,48 @@ def review(request, pk: int):
     return render(request, "redaction/review_text.html", context)
 
 
+class _NotInOriginal(ValueError):
+    """The reviewer asked to hide text that the original does not contain."""
+
+
+def _ticked_regions(request, derivative: RedactedDerivative) -> list[dict]:
+    """The proposed regions as the findings form left them: the ticked ones stay redacted."""
+    keep_redacted = set(request.POST.getlist("redact"))
+    return [
+        dict(region, redact=str(index) in keep_redacted)
+        for index, region in enumerate(derivative.regions)
+    ]
+
+
+def _added_regions(request, derivative: RedactedDerivative) -> list[dict]:
+    """Every occurrence of the text the reviewer typed under "Hide something the machine missed"."""
+    added_text = request.POST.get("add_text", "")
+    if not added_text.strip():
+        return []
+    found = text_redaction.find_all(derivative.original_text(), added_text)
+    if not found:
+        raise _NotInOriginal("That text does not occur in the original; nothing added.")
+    entity = request.POST.get("add_entity", "OTHER")
+    return [
+        {"start": s, "end": e, "entity": entity, "redact": True, "origin": "added"}
+        for s, e in found
+    ]
+
+
+def _reviewed_regions(request, derivative: RedactedDerivative) -> list[dict]:
+    return _ticked_regions(request, derivative) + _added_regions(request, derivative)
+
+
 @require_POST
 @editor_required
 def spans(request, pk: int):
     """Save a text review: which proposed regions stay redacted, and text to add."""
     derivative = _derivative(request, pk)
-    original = derivative.original_text()
-    keep_redacted = set(request.POST.getlist("redact"))
-    regions = [
-        dict(region, redact=str(index) in keep_redacted)
-        for index, region in enumerate(derivative.regions)
-    ]
-    added_text = request.POST.get("add_text", "")
-    entity = request.POST.get("add_entity", "OTHER")
-    if added_text.strip():
-        found = text_redaction.find_all(original, added_text)
-        if not found:
-            messages.error(request, "That text does not occur in the original; nothing added.")
-        regions += [
-            {"start": s, "end": e, "entity": entity, "redact": True, "origin": "added"}
-            for s, e in found
-        ]
+    regions = _ticked_regions(request, derivative)
+    try:
+        regions += _added_regions(request, derivative)
+    except _NotInOriginal as problem:
+        messages.error(request, str(problem))
     try:
         derivative_update_spans(derivative=derivative, spans=regions, actor=request.user)
     except (RedactionRefused, ValueError) as problem:
@@ -297,13 +318,33 @@ def _decide(request, pk: int, decide, done: str):
     derivative = _derivative(request, pk)
     if not derivative_may_approve(user=request.user, derivative=derivative):
         raise PermissionDenied("Only coordinators and administrators decide on redactions.")
-    if request.POST.get("version") and request.POST["version"] != _version(derivative):
-        messages.error(request, "The redaction changed since you opened it; look again.")
+    reviewed = request.POST.get("reviewed") == "text" and decide is derivative_approve
+    if (request.POST.get("version") or reviewed) and request.POST.get("version") != _version(
+        derivative
+    ):
+        messages.error(
+            request, "The redaction changed since you opened it; nothing was decided. Look again."
+        )
         return redirect("redaction:review", pk=derivative.pk)
     try:
-        decide(derivative=derivative, actor=request.user)
-    except RedactionRefused as refusal:
-        messages.error(request, str(refusal))
+        if reviewed:
+            # Approve came with the findings form: approve the ticks as the reviewer left them.
+            decide(
+                derivative=derivative,
+                actor=request.user,
+                spans=_reviewed_regions(request, derivative),
+            )
+        else:
+            decide(derivative=derivative, actor=request.user)
+    except _NotInOriginal:
+        messages.error(
+            request,
+            "The text to hide does not occur in the original, so nothing was approved. "
+            "Correct it or clear it, then approve again.",
+        )
+        return redirect("redaction:review", pk=derivative.pk)
+    except (RedactionRefused, ValueError) as refusal:
+        messages.error(request, f"Not {done}: {refusal}")
         return redirect("redaction:review", pk=derivative.pk)
     messages.success(request, f"Redaction of {derivative.original_label} {done}.")
     return redirect("redaction:queue")
@@ -312,6 +353,7 @@ def _decide(request, pk: int, decide, done: str):
 @require_POST
 @editor_required
 def approve(request, pk: int):
+    """Approve; from the text review, with the ticks and added text submitted alongside."""
     return _decide(request, pk, derivative_approve, "approved")
 
 

@@ -52,15 +52,36 @@ def casebook_serve(*, host: str, port: int, threads: int, how_to_choose: str, sa
     A port that is taken (or not ours to use) is a CommandError of one sentence, never a
     traceback; Ctrl+C stops the server quietly (waitress catches it and returns).
     """
+    from django.conf import settings
     from waitress import create_server
 
-    from casebook.wsgi import application
+    from casebook.web.proxies import WSGIApp, trusted_proxies_application
+    from casebook.wsgi import application as django_application
 
+    application: WSGIApp = django_application
+    if settings.TRUSTED_PROXIES:
+        application = trusted_proxies_application(
+            django_application,
+            proxies=settings.TRUSTED_PROXIES,
+            count=settings.PROXY_COUNT,
+            headers=settings.PROXY_HEADERS,
+        )
     try:
-        server = create_server(application, host=host, port=port, threads=threads, ident="casebook")
+        server = create_server(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="casebook",
+            # Forwarded headers are read (from trusted proxies) or removed (from anyone
+            # else) by trusted_proxies_application, or removed here when none is trusted.
+            clear_untrusted_proxy_headers=not settings.TRUSTED_PROXIES,
+        )
     except OSError as error:
         raise CommandError(port_refusal(host, port, error, how_to_choose=how_to_choose)) from None
     say(f"Casebook is running on http://{host}:{port}/  (Ctrl+C stops it)")
+    if settings.TRUSTED_PROXIES:
+        say(f"Forwarded headers are trusted from {', '.join(settings.TRUSTED_PROXIES)} only.")
     try:
         server.run()  # returns when Ctrl+C (or SIGTERM's SystemExit) stops it
     except KeyboardInterrupt:

@@ -13,7 +13,9 @@ from casebook.casework.forms.fields import (
     codebook_choice,
     date_field,
 )
-from casebook.codebook.models import ActType, LegalProvision, Organisation, TriggerType
+from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
+from casebook.lib.countries import country_name, is_country_code
+from casebook.lib.periods import Period, PeriodLabelError, period_from_label
 
 SORT_CHOICES = [
     ("-date", "Newest first"),
@@ -38,6 +40,8 @@ class IncidentFilterForm(PlainLabels, forms.Form):
     )
     date_from = date_field("From date", required=False)
     date_to = date_field("To date", required=False)
+    # Set by the statistics page's links: "2024-03", "2024-Q1", "2024-W05" or "2024".
+    period = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
     force = codebook_choice(
         Organisation.objects.only("slug", "name"),
         label="Police force",
@@ -63,6 +67,14 @@ class IncidentFilterForm(PlainLabels, forms.Form):
         what="trigger",
         empty_label="Any trigger",
     )
+    outcome = codebook_choice(
+        OutcomeType.objects.only("slug", "label"),
+        label="Outcome",
+        what="outcome",
+        empty_label="Any outcome",
+    )
+    # A two-letter code, set by the statistics page's links (almost every incident is GB).
+    country = forms.CharField(required=False, max_length=2, widget=forms.HiddenInput)
     status = forms.ChoiceField(
         required=False,
         label="Status",
@@ -96,6 +108,34 @@ class IncidentFilterForm(PlainLabels, forms.Form):
         if tag is None:
             raise ValidationError(f"No incident is tagged “{name}”; check the spelling.")
         return tag
+
+    def clean_period(self) -> Period | None:
+        label = self.cleaned_data["period"].strip()
+        if not label:
+            return None
+        try:
+            return period_from_label(label)
+        except PeriodLabelError as error:
+            raise ValidationError(str(error)) from None
+
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].strip().upper()
+        if code and not is_country_code(code):
+            raise ValidationError(
+                f"“{code}” is not a country code; use the two-letter ISO 3166 code, e.g. GB."
+            )
+        return code
+
+    def hidden_filters(self) -> list[tuple[str, str, str]]:
+        """(name, what it shows, value) of the filters set by links rather than the form's
+        visible fields, for chips that say what the list is narrowed to."""
+        data = self.cleaned_data if self.is_valid() else {}
+        chips = []
+        if period := data.get("period"):
+            chips.append(("period", f"Period: {period.phrase}", period.label))
+        if country := data.get("country"):
+            chips.append(("country", f"Country: {country_name(country)}", country))
+        return chips
 
     def clean_sort(self) -> str:
         return self.cleaned_data["sort"] or DEFAULT_SORT

@@ -10,6 +10,7 @@ one of them). A trained model (`LinkageRun.model`) can be given back to skip tra
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -157,14 +158,21 @@ def _db_api(backend: str, spark_session):
 
 
 def _train(linker) -> None:
-    linker.training.estimate_probability_two_random_records_match(
-        DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL
-    )
+    from splink.internals.exceptions import EMTrainingException
+
+    # No pair may meet the strict rules (a small casebook): the starting prior stays.
+    with contextlib.suppress(ValueError):
+        linker.training.estimate_probability_two_random_records_match(
+            DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL
+        )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
     for rule in TRAINING_BLOCKS:
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        # A casebook may hold no pair a block finds (no people recorded yet, say); the
+        # comparisons it trains keep their starting m values or another block's estimate.
+        with contextlib.suppress(EMTrainingException):
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
 
 
 def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> list[ScoredPair]:
@@ -177,7 +185,8 @@ def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> li
     names = list(LEVELS)
     pairs = []
     for row in predictions.as_record_list():
-        weights = {name: float(row[f"mw_{name}"]) for name in names}
+        # A comparison the casebook gave no data to train (no people yet) adds nothing.
+        weights = {name: float(row.get(f"mw_{name}") or 0.0) for name in names}
         pairs.append(
             ScoredPair(
                 left=str(row["unique_id_l"]),
@@ -185,7 +194,10 @@ def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> li
                 probability=float(row["match_probability"]),
                 weight=float(row["match_weight"]),
                 weights=weights,
-                levels={name: level_of(level_weights[name], weights[name]) for name in names},
+                levels={
+                    name: level_of(level_weights.get(name, {-1: 0.0}), weights[name])
+                    for name in names
+                },
             )
         )
     return pairs

@@ -1,0 +1,57 @@
+"""The statistics page's form: the incident list's own filters, plus how to count."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+
+from casebook.analysis.counts import DIMENSIONS
+from casebook.casework.forms import IncidentFilterForm
+
+UNIT_CHOICES = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
+DEFAULT_UNIT = "month"
+# Parameters of this page that the incident list does not take.
+OWN_FIELDS = ("unit", "by", "seasonal")
+
+
+class StatisticsForm(IncidentFilterForm):
+    """Every filter of the incident list, with the same names, checks and messages, so
+    that a link from a number to the list carries the filters over unchanged."""
+
+    unit = forms.ChoiceField(
+        required=False,
+        choices=UNIT_CHOICES,
+        label="Count per",
+        error_messages={
+            "invalid_choice": "Count per week, month, quarter or year (“%(value)s” is not one)."
+        },
+    )
+    by = forms.ChoiceField(
+        required=False,
+        choices=[("", "No breakdown"), *((d.slug, d.label) for d in DIMENSIONS.values())],
+        label="Break down by",
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a breakdown; choose one from the list."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["sort"]  # the statistics have no order of incidents
+
+    def clean_unit(self) -> str:
+        return self.cleaned_data["unit"] or DEFAULT_UNIT
+
+    def filters(self) -> dict:
+        return {k: v for k, v in super().filters().items() if k not in OWN_FIELDS}
+
+    def list_query(self, **extra: str) -> str:
+        """The incident list's query string for these filters and `extra` ones."""
+        params = {
+            name: value
+            for name, value in self.data.items()
+            if name in self.fields and name not in OWN_FIELDS and value
+        }
+        params.update({k: v for k, v in extra.items() if v})
+        return urlencode(sorted(params.items()))
