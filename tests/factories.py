@@ -125,3 +125,11 @@ class IncidentSourceFactory(factory.django.DjangoModelFactory):
     incident = factory.SubFactory(IncidentFactory)
     source = factory.SubFactory(SourceFactory)
     supports = "arrest count"
+
+
+def ready_incident(**kwargs) -> Incident:
+    """An incident with an act and a source, as sending for review and verifying need."""
+    incident = IncidentFactory(**kwargs)
+    ActFactory(incident=incident)
+    IncidentSourceFactory(incident=incident)
+    return incident

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casebook.accounts import security
 from casebook.accounts.security import FREE_FAILURES
+from casebook.accounts.services import invitation_issue, invitation_path
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -122,8 +123,10 @@ def test_a_forged_known_browser_cookie_is_ignored(make_user):
 # django-otp delays the next try after a wrong code; the test does not wait for it.
 @override_settings(OTP_TOTP_THROTTLE_FACTOR=0)
 def test_coordinator_must_enrol_and_use_an_authenticator(make_user):
-    make_user("coordinator", username="coord")
+    coordinator = make_user("coordinator", username="coord")
+    _, code = invitation_issue(user=coordinator, issued_by=None)
     client = Client()
+    client.get(invitation_path(code))
     assert post_login(client, "coord", PASSWORD).status_code == 302
     # Everything but the second-factor page is out of reach until a code is given.
     response = client.get("/incidents/")

@@ -11,7 +11,7 @@ import pytest
 from casebook.audit.actions import ACTIONS, UnknownAction
 from casebook.audit.models import AuditEntry
 from casebook.audit.services import PendingEntry, audit_record, audit_record_many
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, ready_incident
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "casebook"
 APPS = {path.name for path in SOURCE.iterdir() if (path / "apps.py").exists()}
@@ -88,7 +88,7 @@ def test_an_unregistered_action_is_refused_and_nothing_is_written(reference_data
 
 @pytest.mark.django_db
 def test_the_incident_history_shows_what_happened_in_words(client_for, personas):
-    incident = IncidentFactory(status="in_review")
+    incident = ready_incident(status="in_review")
     from casebook.cases.services import incident_set_status
 
     incident_set_status(incident=incident, status="verified", actor=personas["coordinator"])

@@ -8,7 +8,7 @@ from django.db import connection
 
 from casebook.audit.models import AuditEntry
 from casebook.audit.services import audit_record, audit_verify
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, ready_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_entries_cut_off_the_end_are_noticed(chain):
 def test_status_changes_reach_the_chain(make_user):
     from casebook.cases.services import incident_set_status
 
-    incident = IncidentFactory(status="in_review")
+    incident = ready_incident(status="in_review")
     incident_set_status(incident=incident, status="verified", actor=make_user("coordinator"))
     assert AuditEntry.objects.filter(action="cases.incident.verified").exists()
     assert audit_verify().ok

@@ -18,6 +18,7 @@ from tests.factories import (
     IncidentSourceFactory,
     PersonFactory,
     SourceFactory,
+    ready_incident,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_source_grade_and_text_hash():
 
 
 def test_caseworker_cannot_verify_but_coordinator_can(make_user):
-    incident = IncidentFactory(status=IncidentStatus.IN_REVIEW)
+    incident = ready_incident(status=IncidentStatus.IN_REVIEW)
     with pytest.raises(PermissionDenied):
         incident_set_status(incident=incident, status="verified", actor=make_user("caseworker"))
     coordinator = make_user("coordinator")

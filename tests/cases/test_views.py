@@ -26,11 +26,14 @@ def test_a_protest_page_totals_people_per_act_type_and_provision(client_for, ref
     totals = response.context["totals"]
     by_type = {row["slug"]: row for row in totals["act_types"]}
     assert (by_type["arrest"]["people"], by_type["arrest"]["unknown"]) == (5, 1)
-    assert (by_type["seizure"]["people"], by_type["seizure"]["unknown"]) == (1, 0)
+    # A seizure's number counts the items taken, never people.
+    assert (by_type["seizure"]["people"], by_type["seizure"]["items"]) == (0, 1)
+    assert by_type["seizure"]["unknown"] == 0
     by_provision = {row["label"]: row for row in totals["provisions"]}
     assert by_provision["Public Order Act 1986 s5"]["people"] == 5
     assert by_provision["Public Order Act 1986 s5"]["acts"] == 3
-    assert by_provision["No provision recorded"]["people"] == 1
+    assert by_provision["No provision recorded"]["people"] == 0
+    assert by_provision["No provision recorded"]["items"] == 1
     assert {incident.reference for incident, _acts in response.context["rows"]} == {
         one.reference,
         two.reference,

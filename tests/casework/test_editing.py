@@ -155,7 +155,7 @@ def test_a_validation_error_keeps_everything_entered(client_for):
     html = response.content.decode()
     assert "Nothing was saved yet" in html
     assert "Give the incident a title" in html
-    assert "Give how many people as a whole number" in html
+    assert "Give the number as a whole number" in html
     for kept in (
         "HONK IF INVENTED",
         'value="lots"',
@@ -401,3 +401,38 @@ def test_the_editor_lists_recent_protests_and_the_chosen_one(client_for, referen
     # And an old protest is still accepted when posted.
     client.post(CREATE, editor_data(dict(INCIDENT, protest=str(old.pk))))
     assert Incident.objects.get().protest == old
+
+
+def test_a_new_source_counts_as_found_independently_unless_the_editor_says_searched(
+    client_for, personas
+):
+    client = client_for("caseworker")
+    searched = {**SOURCE, "title": "Found by looking it up", "found": "searching"}
+    response = client.post(CREATE, editor_data(acts=[ARREST], sources=[SOURCE, searched]))
+    assert response.status_code == 302
+    incident = Incident.objects.get(title=INCIDENT["title"])
+    found = dict(incident.source_links.values_list("source__title", "found_independently"))
+    assert found == {"Invented Gazette report": True, "Found by looking it up": False}
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "Found by searching for this incident" in page
+
+
+def test_the_editor_can_mark_a_cited_source_as_found_by_searching_and_it_is_audited(
+    client_for, recorded
+):
+    client = client_for("caseworker")
+    data = edit_form_data(client, recorded)
+    assert data["sources-0-found"] == "independently"
+    data["sources-0-found"] = "searching"
+    response = client.post(reverse("casework:incident-edit", args=[recorded.reference]), data)
+    assert response.status_code == 302
+    assert not recorded.source_links.get().found_independently
+    entry = AuditEntry.objects.get(
+        incident_reference=recorded.reference, action="sources.source.updated"
+    )
+    assert entry.changes["found_independently"] == [True, False]
+    # Posting without the choice (an older form) keeps what is recorded.
+    data = edit_form_data(client, recorded)
+    del data["sources-0-found"]
+    client.post(reverse("casework:incident-edit", args=[recorded.reference]), data)
+    assert not recorded.source_links.get().found_independently

@@ -25,6 +25,7 @@ from tests.factories import (
     InvolvementFactory,
     OutcomeFactory,
     ProtestFactory,
+    ready_incident,
 )
 
 pytestmark = pytest.mark.django_db
@@ -201,7 +202,7 @@ def test_each_row_shows_its_act_summary_and_source_count(client_for, reference_d
     IncidentSourceFactory.create_batch(2, incident=incident)
     response = client_for("caseworker").get(LIST)
     [(_incident, acts, sources)] = response.context["rows"]
-    assert acts == "3 arrests, 1 seizure, dispersal (number unknown)"
+    assert acts == "3 arrests, seizure (1 item), dispersal (number unknown)"
     assert sources == 2
 
 
@@ -308,7 +309,7 @@ def change_status(client, incident, status):
 def test_a_caseworker_sends_their_incident_for_review_and_back(
     client_for, personas, reference_data
 ):
-    incident = IncidentFactory(created_by=personas["caseworker"])
+    incident = ready_incident(created_by=personas["caseworker"])
     client = client_for("caseworker")
     assert change_status(client, incident, "in_review").status_code == 302
     incident.refresh_from_db()
@@ -346,7 +347,7 @@ def test_the_incident_page_offers_only_the_status_buttons_the_role_may_use(
 
 @pytest.mark.parametrize("persona", ["coordinator", "administrator"])
 def test_coordinators_and_administrators_verify_and_archive(client_for, reference_data, persona):
-    incident = IncidentFactory(status="in_review")
+    incident = ready_incident(status="in_review")
     client = client_for(persona)
     change_status(client, incident, "verified")
     incident.refresh_from_db()

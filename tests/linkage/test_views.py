@@ -148,3 +148,17 @@ def test_people_recorded_twice_are_shown_only_to_those_who_see_people(client_for
     assert "Someone" not in page and "Testperson" not in page
     assert client_for("caseworker").get(reverse("linkage:people")).status_code == 403
     assert client_for("analyst").get(reverse("linkage:people")).status_code == 403
+
+
+def test_the_queue_says_which_sources_were_found_by_searching(coordinator):
+    from tests.factories import IncidentSourceFactory
+
+    a, b = IncidentFactory(), IncidentFactory()
+    IncidentSourceFactory(
+        incident=a, source__title="Searched-for article", found_independently=False
+    )
+    IncidentSourceFactory(incident=b, source__title="Hotline call")
+    pair_of(a, b, 0.8, 2.0)
+    page = coordinator.get(reverse("linkage:queue")).content.decode()
+    assert "Searched-for article" in page and "found by searching for this incident" in page
+    assert page.count("found by searching") == 1

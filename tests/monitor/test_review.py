@@ -220,7 +220,11 @@ def test_merging_adds_the_source_and_only_the_new_acts(client_for):
     assert response.status_code == 302
     counts = sorted(incident.acts.values_list("number_affected", flat=True))
     assert counts == [2, 3]
-    assert incident.source_links.get().source.channel.slug == "news-monitor"
+    link = incident.source_links.get()
+    assert link.source.channel.slug == "news-monitor"
+    # A feed read the page without knowing of the incident: an independent capture (see
+    # IncidentSource), not one found by searching.
+    assert link.found_independently
     candidate.refresh_from_db()
     assert (candidate.status, candidate.incident) == ("merged", incident)
     assert AuditEntry.objects.filter(

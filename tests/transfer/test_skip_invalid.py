@@ -295,5 +295,6 @@ def test_progress_is_reported_for_reading_checking_and_writing(coordinator):
     assert seen == {
         "reading": (len(data.decode()), len(data.decode())),
         "checking": (3, 3),
+        "problems": (0, 3),
         "writing": (3, 3),
     }

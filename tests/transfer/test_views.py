@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from pathlib import Path
+import time
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from casebook.audit.models import AuditEntry
 from casebook.cases.models import Incident, IncidentStatus
+from casebook.transfer.downloads import held_folder
 from casebook.transfer.formats.base import WITH_ITS_INCIDENT
+from casebook.transfer.models import ImportJob
 from tests.conftest import PERSONAS
 from tests.factories import IncidentFactory, InvolvementFactory
 from tests.transfer.conftest import csv_bytes, incident_row
 from tests.transfer.test_import_json import document, incident
 
-pytestmark = pytest.mark.django_db
+# Imports run as jobs in a thread of their own, which sees only what is committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 IMPORT = reverse("transfer:import")
 EXPORT = reverse("transfer:export")
@@ -45,7 +49,21 @@ def streamed(response) -> str:
     return b"".join(response.streaming_content).decode()
 
 
-# --- Import -----------------------------------------------------------------------------
+# --- Import ---------------------------------------------------------------------------
+
+
+def finished(client, response, *, timeout: float = 120.0):
+    """Follow an import's job page (as htmx polls it) until the job has ended; the page."""
+    assert response.status_code == 302, response.content[:500]
+    url = response["Location"]
+    assert url.startswith("/transfer/import/jobs/")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        if "hx-trigger" not in part:
+            return client.get(url)
+        time.sleep(0.1)
+    raise AssertionError(f"the import job did not end: {part[:1000]}")
 
 
 @pytest.mark.parametrize(("persona", "status"), IMPORTERS)
@@ -63,24 +81,83 @@ def test_the_import_page_opens_for_coordinators_and_administrators_only(
 
 @pytest.mark.parametrize(("persona", "status"), IMPORTERS)
 def test_only_coordinators_and_administrators_can_post_an_import(client_for, persona, status):
-    response = client_for(persona).post(IMPORT, upload(csv_bytes([incident_row()])))
+    client = client_for(persona)
+    response = client.post(IMPORT, upload(csv_bytes([incident_row()])))
 
-    assert response.status_code == status
-    assert Incident.objects.exists() is (status == 200)
+    if status == 200:
+        assert finished(client, response).status_code == 200
+        assert Incident.objects.exists()
+    else:
+        assert response.status_code == status
+        assert not Incident.objects.exists()
+        assert not ImportJob.objects.exists()
 
 
-def test_an_import_shows_what_it_did(client_for):
-    response = client_for("coordinator").post(IMPORT, upload(csv_bytes([incident_row()])))
+def test_an_import_runs_as_a_job_and_shows_what_it_did(client_for):
+    client = client_for("coordinator")
+    response = client.post(IMPORT, upload(csv_bytes([incident_row()]), name="my-cases.csv"))
 
-    page = response.content.decode()
+    page = finished(client, response).content.decode()
     assert "Imported 1 new incident and updated 0; 0 already up to date." in page
-    assert Incident.objects.get().created_by.username == "coordinator"
+    incident = Incident.objects.get()
+    assert incident.created_by.username == "coordinator"
+    # The result links to what was imported.
+    assert reverse("casework:incident-detail", args=[incident.reference]) in page
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FINISHED and job.filename == "my-cases.csv"
+    # The upload waited sealed in the data folder, and is gone with its key.
+    assert not job.file_key
+    assert not any(p.name.endswith(".upload") for p in held_folder().iterdir())
+    # The import page lists the user's jobs.
+    listed = client.get(IMPORT).content.decode()
+    assert "my-cases.csv" in listed and "Imported 1 new incident" in listed
+
+
+def test_a_running_job_shows_its_progress_and_polls(client_for, personas):
+    job = ImportJob.objects.create(
+        created_by=personas["coordinator"], filename="big.csv", status=ImportJob.Status.RUNNING
+    )
+    state = {"phase": "checking", "read": 500, "read_total": 1000, "incidents": 40}
+    state.update(checking=20, problems=3)
+    (held_folder() / f"job-{job.pk}.progress.json").write_text(json.dumps(state))
+
+    page = client_for("coordinator").get(reverse("transfer:import-job", args=[job.pk]))
+
+    text = page.content.decode()
+    assert 'hx-trigger="every 1s"' in text
+    assert "50 %" in text and "20 of 40" in text
+    assert "<dt>Problems found so far</dt>\n    <dd>3</dd>" in text
+
+
+def test_a_job_is_seen_only_by_the_one_who_sent_it(client_for):
+    client = client_for("coordinator")
+    response = client.post(IMPORT, upload(csv_bytes([incident_row()])))
+    finished(client, response)
+
+    assert client_for("administrator").get(response["Location"]).status_code == 404
+    assert client_for("caseworker").get(response["Location"]).status_code == 403
+
+
+def test_a_job_whose_process_died_is_failed_when_the_import_page_opens(client_for, personas):
+    job = ImportJob.objects.create(
+        created_by=personas["coordinator"],
+        filename="cut.csv",
+        status=ImportJob.Status.RUNNING,
+        started_at=timezone.now() - dt.timedelta(hours=1),
+    )
+
+    page = client_for("coordinator").get(IMPORT).content.decode()
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert "stopped when Casebook was restarted; nothing of it was kept" in page
 
 
 def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(client_for):
-    response = client_for("coordinator").post(IMPORT, upload(mixed_file()))
+    client = client_for("coordinator")
+    response = client.post(IMPORT, upload(mixed_file()))
 
-    page = response.content.decode()
+    page = finished(client, response).content.decode()
     assert "Nothing was imported: the file has 1 problem to fix first." in page
     assert '<td class="ref">Row 3</td><td><code>force</code></td>' in page
     assert "&#x27;Metropolis PD&#x27; is not a police force in the codebook." in page
@@ -89,11 +166,10 @@ def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(clie
 
 
 def test_a_dry_run_counts_and_writes_nothing(client_for):
-    response = client_for("administrator").post(
-        IMPORT, upload(csv_bytes([incident_row()]), dry_run="on")
-    )
+    client = client_for("administrator")
+    response = client.post(IMPORT, upload(csv_bytes([incident_row()]), dry_run="on"))
 
-    assert "Checked: would import 1 new incident" in response.content.decode()
+    assert "Checked: would import 1 new incident" in finished(client, response).content.decode()
     assert not Incident.objects.exists()
 
 
@@ -102,13 +178,12 @@ def test_skip_invalid_imports_the_rest_and_offers_the_rejects_once(client_for):
 
     response = client.post(IMPORT, upload(mixed_file(), skip_invalid="on"))
 
-    page = response.content.decode()
+    page = finished(client, response).content.decode()
     assert "Imported 1 new incident" in page
     assert "1 incident (1 row of the file) was left out for problems." in page
     assert list(Incident.objects.values_list("external_id", flat=True)) == ["good"]
-    link = response.context["rejects_url"]
+    link = reverse("transfer:import-job-rejects", args=[ImportJob.objects.get().pk])
     assert link in page
-    assert "Metropolis" not in link
     download = client.get(link)
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="incidents.rejects.csv"'
@@ -116,18 +191,20 @@ def test_skip_invalid_imports_the_rest_and_offers_the_rejects_once(client_for):
     assert [r["incident_id"] for r in rows] == ["bad"]
     assert rows[0]["problems"].startswith("force: 'Metropolis PD' is not a police force")
     assert client.get(link).status_code == 404  # served once
+    assert "Download the rejected rows" not in client.get(response["Location"]).content.decode()
 
 
-def test_the_rejects_file_is_held_encrypted_and_only_for_the_session_that_made_it(
-    client_for,
-):
-    response = client_for("coordinator").post(IMPORT, upload(mixed_file(), skip_invalid="on"))
-    link = response.context["rejects_url"]
+def test_the_rejects_file_is_held_encrypted_and_only_for_the_one_who_imported(client_for):
+    client = client_for("coordinator")
+    response = client.post(IMPORT, upload(mixed_file(), skip_invalid="on"))
+    finished(client, response)
+    link = reverse("transfer:import-job-rejects", args=[ImportJob.objects.get().pk])
 
-    held = list((Path(settings.DATA_DIR) / "transfer-rejects").iterdir())
-    assert any(path.name in link for path in held)
+    held = list(held_folder().iterdir())
+    assert any(path.name.endswith(".rejects") for path in held)
     assert all(b"Metropolis" not in path.read_bytes() for path in held)
     assert client_for("administrator").get(link).status_code == 404
+    assert client.get(link).status_code == 200
 
 
 def test_json_rejects_download_as_json_lines(client_for):
@@ -137,8 +214,9 @@ def test_json_rejects_download_as_json_lines(client_for):
     response = client.post(
         IMPORT, upload(document(incident(), bad), name="cases.json", skip_invalid="on")
     )
+    finished(client, response)
 
-    download = client.get(response.context["rejects_url"])
+    download = client.get(reverse("transfer:import-job-rejects", args=[ImportJob.objects.get().pk]))
     assert download["Content-Disposition"] == 'attachment; filename="cases.rejects.jsonl"'
     assert [json.loads(line)["id"] for line in download.content.decode().splitlines()] == [
         "json-bad"
@@ -153,8 +231,10 @@ def test_every_row_of_a_rejected_incident_is_handed_back(client_for):
     ]
 
     response = client.post(IMPORT, upload(csv_bytes(rows), skip_invalid="on"))
+    finished(client, response)
 
-    text = client.get(response.context["rejects_url"]).content.decode()
+    link = reverse("transfer:import-job-rejects", args=[ImportJob.objects.get().pk])
+    text = client.get(link).content.decode()
     problems = [r["problems"] for r in csv.DictReader(io.StringIO(text))]
     assert problems[0] == WITH_ITS_INCIDENT
     assert problems[1].startswith("act_type: 'detention'")
@@ -167,6 +247,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_how_to_save_it(client_for):
 
     assert response.status_code == 400
     assert "CSV UTF-8" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_an_import_without_a_file_asks_for_one(client_for):
@@ -178,8 +259,9 @@ def test_an_import_without_a_file_asks_for_one(client_for):
 
 def test_problem_text_from_a_file_is_shown_escaped(client_for):
     row = incident_row(force="<script>alert(1)</script>")
+    client = client_for("coordinator")
 
-    page = client_for("coordinator").post(IMPORT, upload(csv_bytes([row]))).content.decode()
+    page = finished(client, client.post(IMPORT, upload(csv_bytes([row])))).content.decode()
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page

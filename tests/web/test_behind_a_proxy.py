@@ -23,10 +23,17 @@ PASSWORD = "a-long-password-1"
 PROXY = "127.0.0.2"
 SOMEONE_ELSE = "127.0.0.1"
 SETUP = f"""
+from casebook.accounts.models import User
 from casebook.accounts.roles import Role
 from casebook.accounts.services import user_ensure
-for name in ("casey", "robin", "target"):
+for name in ("casey", "robin", "target", "changer"):
     user_ensure(username=name, role=Role.CASEWORKER, password="{PASSWORD}")
+User.objects.filter(username="changer").update(must_change_password=True)
+"""
+AUDITED_ADDRESSES = """
+from casebook.audit.models import AuditEntry
+print(list(AuditEntry.objects.filter(action="accounts.password.changed")
+      .values_list("ip_address", flat=True)))
 """
 
 
@@ -45,8 +52,8 @@ def _postgres_url(name: str) -> tuple[str, str] | None:
 
 
 @pytest.fixture(scope="module")
-def proxied_server(tmp_path_factory) -> Iterator[str]:
-    """A served installation with HTTPS on, trusting the proxy; yields its base URL."""
+def proxied(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """A served installation with HTTPS on, trusting the proxy: its base URL, its environment."""
     data: Path = tmp_path_factory.mktemp("proxied")
     extra = {}
     database = f"casebook_proxy_{os.getpid()}"
@@ -66,13 +73,19 @@ def proxied_server(tmp_path_factory) -> Iterator[str]:
     assert setup.returncode == 0, setup.stderr
     try:
         with serving(env) as server:
-            yield server.base
+            yield server.base, env
+        assert f"Forwarded headers are trusted from {PROXY} only." in server.stdout
     finally:
         if postgres:
             import psycopg
 
             with psycopg.connect(postgres[1], autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def proxied_server(proxied) -> str:
+    return proxied[0]
 
 
 def browser(base: str, *, via: str, client: str = "203.0.113.5") -> httpx.Client:
@@ -192,3 +205,40 @@ def test_a_proxy_setting_that_is_not_an_address_stops_every_command_with_one_sen
     assert result.returncode == 2
     assert "'my-proxy' is not an IP address or network" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_audit_trail_records_the_forwarded_client_address(proxied):
+    base, env = proxied
+    with browser(base, via=PROXY, client="203.0.113.77") as web:
+        signed = sign_in(web, base, "changer", PASSWORD)
+        assert outcome(signed) == "signed in"
+        # Signing in gives a new session and CSRF token (Secure cookies: sent by hand).
+        token, session = signed.cookies["csrftoken"], signed.cookies["sessionid"]
+        mine = "changers-own-passphrase-9"
+        changed = web.post(
+            "/accounts/password/",
+            data={
+                "old_password": PASSWORD,
+                "new_password1": mine,
+                "new_password2": mine,
+                "csrfmiddlewaretoken": token,
+            },
+            headers={
+                "Cookie": f"csrftoken={token}; sessionid={session}",
+                "Origin": "https://" + base.split("://", 1)[1],
+            },
+        )
+        assert changed.status_code == 302, changed.text[:500]
+        assert not changed.headers["Location"].startswith("/accounts/")
+    shown = run_with_env(env, "shell", "-c", AUDITED_ADDRESSES)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().splitlines()[-1] == "['203.0.113.77']"
+
+
+def test_https_without_a_trusted_proxy_is_pointed_out_when_serving(tmp_path):
+    env = casebook_env(tmp_path / "home", data_dir=tmp_path, CASEBOOK_HTTPS="1")
+    init = run_with_env(env, "init", "--password-stdin", stdin=PASSWORD + "\n")
+    assert init.returncode == 0, init.stderr
+    with serving(env) as server:
+        pass
+    assert "Set CASEBOOK_TRUSTED_PROXIES to the proxy's address" in server.stdout

@@ -70,10 +70,15 @@ MATRIX = {
         lambda w: reverse("transfer:import"),
         (200, 200, 403, 403, 403, 302),
     ),
-    # A token this session was never given: importers get 404, everyone else 403.
-    "transfer:import-rejects": (
+    # A job nobody has: importers get 404, everyone else 403.
+    "transfer:import-job": (
         "GET",
-        lambda w: reverse("transfer:import-rejects", args=["no-such-token"]),
+        lambda w: reverse("transfer:import-job", args=[999999]),
+        (404, 404, 403, 403, 403, 302),
+    ),
+    "transfer:import-job-rejects": (
+        "GET",
+        lambda w: reverse("transfer:import-job-rejects", args=[999999]),
         (404, 404, 403, 403, 403, 302),
     ),
     "transfer:export": (

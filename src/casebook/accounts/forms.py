@@ -40,3 +40,11 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise ValidationError("The code is made of digits only.")
         return token
+
+
+class InvitationCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Invitation code from your administrator",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )

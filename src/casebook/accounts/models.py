@@ -5,8 +5,35 @@ from django.db import models
 class User(AbstractUser):
     """Our own user model from day one, so that later sign-in features need no swap."""
 
+    # Set when someone else chose the password (an administrator, `casebook init` printing
+    # one): the user must choose their own before anything else.
+    must_change_password = models.BooleanField(default=False)
+    # The administrator `casebook init` made at the console may enrol an authenticator without
+    # an invitation (nobody else could have invited them); cleared once they have enrolled.
+    may_enrol_without_invitation = models.BooleanField(default=False)
+
     class Meta:
         db_table = "accounts_user"
+
+
+class EnrolmentInvitation(models.Model):
+    """A one-time permission, from an administrator, to enrol an authenticator app.
+
+    Only a hash of the code is kept: the code is shown once to whoever issues it, and a
+    leaked database gives no working invitation. A new invitation replaces older unused ones.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"authenticator invitation (expires {self.expires_at:%Y-%m-%d %H:%M})"
 
 
 class SignInThrottle(models.Model):

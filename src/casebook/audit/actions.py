@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "cases.incident.rejected": "rejected the incident",
     "cases.incident.archived": "archived the incident",
     "cases.incidents.exported": "exported incidents to a file",
+    "cases.incidents.import_undone": "took back the incidents of an import that did not finish",
     "cases.act.created": "added an act",
     "cases.act.updated": "changed an act",
     "cases.act.deleted": "removed an act",
@@ -48,6 +49,10 @@ ACTIONS: dict[str, str] = {
     "redaction.derivative.edited": "edited a proposed redaction",
     "redaction.derivative.approved": "approved a redaction",
     "redaction.derivative.rejected": "rejected a redaction",
+    # Accounts
+    "accounts.invitation.issued": "invited the user to set up an authenticator app",
+    "accounts.authenticator.enrolled": "set up an authenticator app",
+    "accounts.password.changed": "chose a new password",
     # The news monitor
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",

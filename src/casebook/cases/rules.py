@@ -41,6 +41,48 @@ def date_problem(value: dt.date | dt.datetime | None) -> str | None:
     return None
 
 
+def future_date_problem(value: dt.date | None, *, today: dt.date) -> str | None:
+    """Why an incident's date cannot be kept because it has not come yet, or None.
+
+    An incident is recorded once it has happened; a date after today is a slip of the year
+    or of day and month. (An end date may lie ahead: a ban imposed today can last a month.)
+
+    >>> future_date_problem(dt.date(2042, 5, 4), today=dt.date(2024, 5, 4))[:42]
+    'is in the future (after today, 4 May 2024)'
+    """
+    if value is None or value <= today:
+        return None
+    return (
+        f"is in the future (after today, {today:%-d %B %Y}); record an incident once it has "
+        "happened. Check the year, and day and month."
+    )
+
+
+def review_problem(*, status_label: str, acts: int, sources: int) -> str | None:
+    """Why an incident cannot go for review (or be verified) yet, naming what is missing.
+
+    A reviewer checks acts against sources: an incident without either has nothing to check.
+
+    >>> review_problem(status_label="sent for review", acts=0, sources=0)[:73]
+    'This incident cannot be sent for review yet: it has no act and no source.'
+    >>> review_problem(status_label="verified", acts=1, sources=0)[-66:]
+    'Record at least one source (where it is reported), then try again.'
+    >>> review_problem(status_label="verified", acts=2, sources=1) is None
+    True
+    """
+    missing = [what for what, count in (("act", acts), ("source", sources)) if not count]
+    if not missing:
+        return None
+    needed = {
+        "act": "one act (what the police did)",
+        "source": "one source (where it is reported)",
+    }
+    return (
+        f"This incident cannot be {status_label} yet: it has no {' and no '.join(missing)}. "
+        f"Record at least {' and '.join(needed[what] for what in missing)}, then try again."
+    )
+
+
 def outcome_date_problem(outcome: dt.date | None, incident: dt.date | None) -> str | None:
     """Why an outcome's date cannot follow its incident's, or None.
 

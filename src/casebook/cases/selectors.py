@@ -254,7 +254,7 @@ def act_summaries(incident_ids: Sequence[int]) -> dict[int, str]:
     """
     rows = (
         Act.objects.filter(incident_id__in=incident_ids)
-        .values("incident_id", "act_type__label", "act_type__position")
+        .values("incident_id", "act_type__label", "act_type__position", "act_type__counts")
         .annotate(
             people=Sum("number_affected"),
             unknown=Count("id", filter=Q(number_affected__isnull=True)),
@@ -264,7 +264,12 @@ def act_summaries(incident_ids: Sequence[int]) -> dict[int, str]:
     parts: dict[int, list[str]] = defaultdict(list)
     for row in rows:
         label = row["act_type__label"]
-        if row["people"]:
+        if row["people"] and row["act_type__counts"] == ActType.Counts.ITEMS:
+            # "3 seizures" would read as three acts: say what the number counts.
+            items = ActType(counts=ActType.Counts.ITEMS).count_noun(row["people"])
+            more = " or more" if row["unknown"] else ""
+            text = f"{label.lower()} ({row['people']}{more} {items})"
+        elif row["people"]:
             text = plural(label, row["people"])
             if row["unknown"]:
                 text += " or more"

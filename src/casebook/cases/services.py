@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
+from casebook.cases import rules
 from casebook.cases.models import (
     Act,
     Incident,
@@ -20,6 +21,7 @@ from casebook.cases.models import (
 )
 from casebook.cases.models.incident import STATUS_TRANSITIONS
 from casebook.cases.search import documents_rewritten, incident_document_body
+from casebook.codebook.models import ActType
 
 
 def reference_block(*, year: int, count: int = 1) -> list[str]:
@@ -165,6 +167,26 @@ def incident_status_choices(*, incident: Incident, actor) -> list[str]:
     return [status for status in IncidentStatus.values if status in allowed]
 
 
+_NEEDS_ACT_AND_SOURCE: dict[str, str] = {
+    IncidentStatus.IN_REVIEW: "sent for review",
+    IncidentStatus.VERIFIED: "verified",
+}
+
+
+def incident_review_problem(*, incident: Incident, status: str) -> str | None:
+    """Why the incident cannot move to `status` for want of an act or a source, or None.
+
+    Sending for review and verifying need at least one act and one source (cases.rules).
+    """
+    if status not in _NEEDS_ACT_AND_SOURCE or incident.pk is None:
+        return None
+    return rules.review_problem(
+        status_label=_NEEDS_ACT_AND_SOURCE[status],
+        acts=incident.acts.count(),
+        sources=incident.source_links.count(),
+    )
+
+
 def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
     """Move an incident along its workflow; only coordinators and administrators verify."""
     if status not in IncidentStatus.values:
@@ -187,6 +209,9 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
             "Caseworkers move incidents between draft and in review; a coordinator rejects "
             "or archives them."
         )
+    problem = incident_review_problem(incident=incident, status=status)
+    if problem:
+        raise ValidationError({"status": problem})
     old = incident.status
     with transaction.atomic():
         incident.status = status
@@ -204,17 +229,21 @@ def incident_set_status(*, incident: Incident, status: str, actor) -> Incident:
 def protest_act_totals(*, protest: Protest) -> dict[str, list[dict]]:
     """What was done at a protest, per act type and per legal provision.
 
-    Each row: label, acts (how many act records), people (sum of the known numbers affected)
-    and unknown (acts whose number is not known, so `people` is a lower bound).
+    Each row: label, acts (how many act records), people (sum of the known numbers of people
+    affected), items (sum of the known numbers of items taken: a seizure's number counts
+    items, not people; see ActType.counts) and unknown (acts whose number is not known, so
+    `people` and `items` are lower bounds).
     """
     acts = Act.objects.filter(incident__protest=protest)
+    items = models.Q(act_type__counts=ActType.Counts.ITEMS)
     measures = {
         "acts": models.Count("id"),
-        "people": models.Sum("number_affected"),
+        "people": models.Sum("number_affected", filter=~items),
+        "items": models.Sum("number_affected", filter=items),
         "unknown": models.Count("id", filter=models.Q(number_affected__isnull=True)),
     }
     by_type = (
-        acts.values("act_type__slug", "act_type__label", "act_type__position")
+        acts.values("act_type__slug", "act_type__label", "act_type__position", "act_type__counts")
         .annotate(**measures)
         .order_by("act_type__position", "act_type__label")
     )
@@ -228,8 +257,10 @@ def protest_act_totals(*, protest: Protest) -> dict[str, list[dict]]:
             {
                 "slug": row["act_type__slug"],
                 "label": row["act_type__label"],
+                "counts": row["act_type__counts"],
                 "acts": row["acts"],
                 "people": row["people"] or 0,
+                "items": row["items"] or 0,
                 "unknown": row["unknown"],
             }
             for row in by_type
@@ -241,6 +272,7 @@ def protest_act_totals(*, protest: Protest) -> dict[str, list[dict]]:
                 "title": row["legal_provision__title"] or "",
                 "acts": row["acts"],
                 "people": row["people"] or 0,
+                "items": row["items"] or 0,
                 "unknown": row["unknown"],
             }
             for row in by_provision

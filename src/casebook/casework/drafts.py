@@ -55,6 +55,9 @@ class SourceDraft:
     supports: str = ""
     id: int | None = None
     delete: bool = False
+    # Did the source's channel find the incident on its own (see IncidentSource)? None keeps
+    # what is recorded (True for a new link).
+    found_independently: bool | None = None
 
 
 @dataclass

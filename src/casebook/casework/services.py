@@ -334,7 +334,7 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
         source_changes = _changed(before, source, SOURCE_FIELDS)
         source.save()
         if link is None:
-            link = IncidentSource(incident=incident, source=source, supports=draft.supports)
+            link = _new_link(incident, source, draft, source_changes)
             if not errors.check(prefix, link):
                 continue
             link.save()
@@ -347,15 +347,14 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
                 changes=source_changes,
             )
             continue
-        if link.supports != draft.supports:
-            source_changes["supports"] = [
-                NOT_KEPT if link.supports else None,
-                NOT_KEPT if draft.supports else None,
-            ]
-            link.supports = draft.supports
+        link_changes = _link_changes(link, draft)
+        if link_changes:
+            source_changes.update(_for_the_trail(link_changes))
+            for name, (_, value) in link_changes.items():
+                setattr(link, name, value)
             if not errors.check(prefix, link):
                 continue
-            link.save(update_fields=["supports"])
+            link.save(update_fields=list(link_changes))
         if source_changes:
             changed = True
             audit_record(
@@ -366,6 +365,36 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
                 changes=source_changes,
             )
     return changed
+
+
+def _new_link(
+    incident: Incident, source: Source, draft: SourceDraft, changes: dict[str, list]
+) -> IncidentSource:
+    link = IncidentSource(incident=incident, source=source, supports=draft.supports)
+    if draft.found_independently is not None:
+        link.found_independently = draft.found_independently
+        if not draft.found_independently:
+            changes["found_independently"] = [None, False]
+    return link
+
+
+def _link_changes(link: IncidentSource, draft: SourceDraft) -> dict[str, list]:
+    """What the draft changes on the link itself (not the source)."""
+    changes: dict[str, list] = {}
+    if link.supports != draft.supports:
+        changes["supports"] = [link.supports, draft.supports]
+    found = draft.found_independently
+    if found is not None and link.found_independently != found:
+        changes["found_independently"] = [link.found_independently, found]
+    return changes
+
+
+def _for_the_trail(link_changes: dict[str, list]) -> dict[str, list]:
+    """What a source link supports is free text that can name people: by name only."""
+    if "supports" not in link_changes:
+        return link_changes
+    old, new = link_changes["supports"]
+    return link_changes | {"supports": [NOT_KEPT if old else None, NOT_KEPT if new else None]}
 
 
 def _changes_details(before: dict, person: Person) -> bool:

@@ -74,6 +74,8 @@ def codebook_load(path: Path) -> LoadReport:
     ):
         for position, term in enumerate(data[key]):
             extra = {"final": term.get("final", False)} if model is models.OutcomeType else {}
+            if model is models.ActType:
+                extra = {"counts": term.get("counts", models.ActType.Counts.PEOPLE)}
             _upsert(
                 model,
                 term["slug"],

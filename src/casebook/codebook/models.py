@@ -97,7 +97,26 @@ class Term(models.Model):
 
 
 class ActType(Term):
-    pass
+    class Counts(models.TextChoices):
+        PEOPLE = "people", "people"
+        ITEMS = "items", "items"
+
+    counts = models.CharField(
+        max_length=10,
+        choices=Counts.choices,
+        default=Counts.PEOPLE,
+        help_text="What an act's number counts: the people it affected, or the items taken.",
+    )
+
+    def count_noun(self, number: int | None) -> str:
+        """The word for what this act's number counts: "1 person", "3 people", "2 items".
+
+        >>> ActType(counts="items").count_noun(1), ActType().count_noun(3)
+        ('item', 'people')
+        """
+        if self.counts == self.Counts.ITEMS:
+            return "item" if number == 1 else "items"
+        return "person" if number == 1 else "people"
 
 
 class TriggerType(Term):

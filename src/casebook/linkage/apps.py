@@ -5,3 +5,14 @@ class LinkageConfig(AppConfig):
     name = "casebook.linkage"
     label = "linkage"
     verbose_name = "Linkage (reports of the same event)"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from casebook.cases.models import Incident
+        from casebook.linkage import receivers
+
+        post_save.connect(
+            receivers.incident_created, sender=Incident, dispatch_uid="linkage.incident_created"
+        )
+        receivers.monitor_ranking_join()

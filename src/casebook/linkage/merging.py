@@ -145,7 +145,11 @@ class _Mover:
 def _sources_of(incident: Incident) -> list[dict]:
     links = IncidentSource.objects.filter(incident=incident).select_related("source__channel")
     return [
-        {"title": link.source.title, "channel": link.source.channel.name}
+        {
+            "title": link.source.title,
+            "channel": link.source.channel.name,
+            "found_independently": link.found_independently,
+        }
         for link in links.order_by("id")
     ]
 

@@ -49,6 +49,8 @@ class LinkageRun(models.Model):
     incident_reference = models.CharField(
         max_length=20, blank=True, help_text="The new incident an incremental run compared."
     )
+    # Incidents with a larger id are new to linkage: the next incremental run compares them.
+    up_to_incident = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -1,9 +1,10 @@
 """The casebook's incidents as the compare package's records.
 
 Everything is read in a handful of grouped queries (no query per incident), and people only
-through the keyed hashes of the blind index: a person's `search_tokens` are hashed once more
-into one token per person, so two incidents share a person when the same details (name and
-contact) were recorded on both. No person's details are opened.
+through the keyed hashes of the blind index: a person's tokens (kept in the keyring, see
+`people.services.people_index_tokens`) are hashed once more into one token per person, so
+two incidents share a person when the same details (name and contact) were recorded on
+both. No person's details are opened.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import QuerySet
 from casebook.cases.models import Act, Incident, NumberPrecision
 from casebook.linkage.compare.records import ActSummary, LinkageRecord
 from casebook.people.models import Involvement
+from casebook.people.services import people_index_tokens
 from casebook.sources.models import EvidenceFile, IncidentSource
 
 BATCH = 2000
@@ -77,10 +79,14 @@ def _records_of(incidents: list[Incident]) -> Iterable[LinkageRecord]:
         if wording:
             triggers[incident_id].append(wording)
     people: dict[int, set[str]] = defaultdict(set)
-    for incident_id, tokens in Involvement.objects.filter(act__incident_id__in=ids).values_list(
-        "act__incident_id", "person__search_tokens"
-    ):
-        token = person_token(tokens or "")
+    involved = list(
+        Involvement.objects.filter(act__incident_id__in=ids).values_list(
+            "act__incident_id", "person__key_id"
+        )
+    )
+    tokens_of = people_index_tokens(key_id for _, key_id in involved)
+    for incident_id, key_id in involved:
+        token = person_token(" ".join(tokens_of.get(str(key_id), [])))
         if token:
             people[incident_id].add(token)
     evidence: dict[int, set[str]] = defaultdict(set)

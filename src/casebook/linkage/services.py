@@ -41,7 +41,7 @@ __all__ = ["LinkageError", "linkage_run", "pair_decide", "pairs_waiting", "queue
 Progress = Callable[[str], None]
 
 
-def _citations() -> Callable[[str], str]:
+def citations() -> Callable[[str], str]:
     table = {
         slug: short or citation
         for slug, short, citation in LegalProvision.objects.values_list(
@@ -51,12 +51,12 @@ def _citations() -> Callable[[str], str]:
     return lambda slug: table.get(slug, slug)
 
 
-def _pairs_to_keep(
+def pairs_to_keep(
     run_model, records: Iterable[LinkageRecord], *, only_with: str | None = None
 ) -> list[SuggestedPair]:
     """The run's scored pairs as rows, each with its explanation in words."""
     by_id = {record.record_id: record for record in records}
-    citation = _citations()
+    citation = citations()
     rows = []
     for pair in run_model.pairs:
         if only_with and only_with not in (pair.left, pair.right):
@@ -101,7 +101,8 @@ def linkage_run(
     step = progress or (lambda message: None)
     step("reading incidents")
     started = timezone.now()
-    records = incidents_as_records()
+    newest = Incident.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    records = incidents_as_records(Incident.objects.filter(id__lte=newest))
     result = records_link(
         records=records,
         backend=backend,
@@ -110,7 +111,7 @@ def linkage_run(
         spark_session=spark_session,
     )
     step("keeping pairs")
-    rows = _pairs_to_keep(result, records)
+    rows = pairs_to_keep(result, records)
     groups = {cluster for cluster in result.clusters.values()}
     sizes: dict[str, int] = {}
     for cluster in result.clusters.values():
@@ -127,6 +128,7 @@ def linkage_run(
             clusters=sum(1 for c in groups if sizes[c] > 1),
             seconds={name: round(value, 3) for name, value in result.seconds.items()},
             model=result.model,
+            up_to_incident=newest,
         )
         LinkageRun.objects.filter(pk=run.pk).update(started_at=started, finished_at=timezone.now())
         for row in rows:
@@ -438,7 +440,7 @@ def incident_side(incident: Incident) -> IncidentSide:
     return IncidentSide(
         incident=incident,
         acts=acts,
-        sources=[link.source for link in links.order_by("id")],
+        sources=list(links.order_by("id")),
         evidence=EvidenceFile.objects.filter(incident=incident).count(),
         people=Involvement.objects.filter(act__incident=incident)
         .values("person")

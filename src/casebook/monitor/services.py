@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
+from casebook.cases import duplicates
 from casebook.cases.models import Incident, IncidentStatus
 from casebook.casework.drafts import ActDraft, IncidentDraft, OutcomeDraft, SourceDraft
 from casebook.casework.services import incident_save
@@ -387,7 +388,8 @@ def candidate_merge_suggestions(
     """Incidents this candidate may already be: same force, a date within ±3 days, same place.
 
     Ranked by how many of the three agree (force and place weigh most), then by how close the
-    dates are. Rejected and archived incidents are left out.
+    dates are; once linkage has a trained model, by its match probability instead (with its
+    reasons in words). Rejected and archived incidents are left out.
     """
     proposal = proposal or proposal_for(candidate)
     window = dt.timedelta(days=MERGE_WINDOW_DAYS)
@@ -416,6 +418,8 @@ def candidate_merge_suggestions(
         score += (MERGE_WINDOW_DAYS + 1 - days) / (MERGE_WINDOW_DAYS + 1)
         reasons.append("same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart")
         suggestions.append(Suggestion(incident=incident, score=score, reasons=reasons))
+    # The linkage model, once trained, ranks them instead (one way of finding duplicates).
+    suggestions = duplicates.suggestions_rank(proposal, suggestions)
     suggestions.sort(key=lambda s: (-s.score, -s.incident.pk))
     return suggestions[:limit]
 

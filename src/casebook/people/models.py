@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from casebook.people.keys import blind_index
 from casebook.people.keys.fields import (
-    BlindIndexField,
     DataKeyIdField,
     EncryptedCharField,
     EncryptedDateField,
@@ -48,18 +47,11 @@ class PersonQuerySet(models.QuerySet):
     def search(self, query: str) -> PersonQuerySet:
         """People whose name holds every word of `query`, or whose contact is `query`.
 
-        Through the blind index: no row is decrypted to answer.
+        Through the blind index in the keyring: no row is decrypted to answer, and a
+        person erased since an older backup was made is not found in that backup.
         """
         words, contact = blind_index.query_tokens(query)
-        condition = models.Q(pk__in=[])
-        if words:
-            by_name = models.Q()
-            for token in words:
-                by_name &= models.Q(search_tokens__contains=f" {token} ")
-            condition |= by_name
-        if contact:
-            condition |= models.Q(search_tokens__contains=f" {contact} ")
-        return self.filter(condition)
+        return self.filter(key_id__among=keyring().index_find(every=words, either=contact))
 
 
 class Person(models.Model):
@@ -114,8 +106,6 @@ class Person(models.Model):
     consent_given_at = models.DateTimeField(null=True, blank=True)
     consent_notes = EncryptedCharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Keyed hashes of the name and contact, for search without decryption (blind_index.py).
-    search_tokens = BlindIndexField()
     # Erasure leaves a tombstone: these two, the reference and the involvements.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     erasure_reason = models.CharField(

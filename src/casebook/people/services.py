@@ -73,3 +73,55 @@ def person_may_be_published(person) -> bool:
     must check this (or start from `Person.objects.publishable()`) for every person.
     """
     return bool(person.consent_publish) and person.erased_at is None
+
+
+def people_index_tokens(key_ids) -> dict[str, list[str]]:
+    """The blind-index tokens (keyed hashes of name and contact) of these people, by key id.
+
+    For comparing people without opening anyone's details (linkage). The tokens live in the
+    keyring; erased people have none.
+    """
+    from casebook.people.keys.keyring import keyring
+
+    return keyring().index_tokens(str(key_id) for key_id in key_ids)
+
+
+def search_index_rebuild() -> tuple[int, int]:
+    """Index every readable person again, and drop entries no person here uses.
+
+    For a database restored from a backup (its people may have changed since the keyring's
+    entries were made), after a power cut, or to be sure. Returns (people indexed, people
+    whose stale entries were removed). Nobody is decrypted beyond their name and contact.
+    """
+    from casebook.people.keys import blind_index
+    from casebook.people.keys.keyring import keyring
+    from casebook.people.models import Person
+
+    ring = keyring()
+    indexed: set[str] = set()
+    people = Person.objects.not_erased().order_by("pk")
+    batch: list[Person] = []
+    for person in people.iterator(chunk_size=500):
+        batch.append(person)
+        if len(batch) == 500:
+            indexed |= _index_people(ring, batch, blind_index)
+            batch = []
+    indexed |= _index_people(ring, batch, blind_index)
+    stale = ring.index_key_ids() - indexed
+    ring.index_forget(stale)
+    return len(indexed), len(stale)
+
+
+def _index_people(ring, people: list, blind_index) -> set[str]:
+    from casebook.people.models import preload_data_keys
+
+    preload_data_keys(people)
+    done = set()
+    for person in people:
+        if not person.details_readable:
+            continue
+        key_id = str(person.key_id)
+        ring.index_set(key_id, "name", blind_index.field_tokens("name", person.full_name))
+        ring.index_set(key_id, "contact", blind_index.field_tokens("contact", person.contact))
+        done.add(key_id)
+    return done

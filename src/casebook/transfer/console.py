@@ -37,6 +37,8 @@ class _Bars:
         self.tasks: dict[str, TaskID] = {}
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        if phase not in PHASES:
+            return  # a count, not a phase with a bar ("problems": the report lists them)
         if phase not in self.tasks:
             self.tasks[phase] = self.progress.add_task(PHASES.get(phase, phase), total=total)
         self.progress.update(self.tasks[phase], completed=done, total=total)

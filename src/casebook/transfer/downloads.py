@@ -1,92 +1,69 @@
-"""Rejects files of web imports, held until their one download.
+"""Files of web imports kept in the data folder: the uploaded file while its job runs, and
+the rejected rows until their one download.
 
-An import's rejected rows are the uploader's own data, and a JSON file may name people. So
-the file is kept encrypted (AES-256-GCM) in a private folder, and its key only in the
-uploader's session: it can be opened by that session once, and a file that is never
-fetched cannot be read by anyone after the session ends (old ones are swept away). Neither
-the rows nor the key ever appear in a URL; the URL carries a random token.
+An import's rows are the uploader's own data, and a file may name people. So each file is
+kept encrypted (AES-256-GCM) in a private folder, with its key in the database row of its job
+only, never in a URL; the job deletes the upload when it ends, and the rejects file when it
+is downloaded. Old files whose job is gone are swept away.
 """
 
 from __future__ import annotations
 
 import base64
 import os
-import secrets
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
-SESSION_KEY = "transfer_rejects"
 NONCE_BYTES = 12
+# A held file older than this belongs to a job long over (or never fetched): swept.
+KEEP_SECONDS = 7 * 24 * 3600
 
 
-@dataclass
-class HeldFile:
-    filename: str
-    media_type: str
-    text: str
-
-
-def _folder() -> Path:
-    folder = Path(settings.DATA_DIR) / "transfer-rejects"
+def held_folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "transfer-jobs"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 
-def _sweep(folder: Path) -> None:
-    """Delete held files older than any session could be (their keys are gone anyway)."""
-    oldest = time.time() - settings.SESSION_COOKIE_AGE
-    for path in folder.iterdir():
+def held_sweep() -> None:
+    """Delete held files older than any job could still need."""
+    oldest = time.time() - KEEP_SECONDS
+    for path in held_folder().iterdir():
         try:
             if path.stat().st_mtime < oldest:
                 path.unlink()
         except FileNotFoundError:
-            pass  # fetched or swept by another request meanwhile
+            pass  # deleted by its job meanwhile
 
 
-def rejects_hold(*, session, text: str, filename: str, media_type: str) -> str:
-    """Keep a rejects file for one download by this session; returns its token."""
-    folder = _folder()
-    _sweep(folder)
-    token = secrets.token_urlsafe(24)
+def file_seal(name: str, data: bytes) -> str:
+    """Keep `data` sealed under `name` in the held folder; returns its key (base64)."""
     key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(NONCE_BYTES)
-    sealed = nonce + AESGCM(key).encrypt(nonce, text.encode(), token.encode())
-    descriptor = os.open(folder / token, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    sealed = nonce + AESGCM(key).encrypt(nonce, data, name.encode())
+    path = held_folder() / name
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(descriptor, "wb") as file:
         file.write(sealed)
-    held = dict(session.get(SESSION_KEY, {}))
-    held[token] = {
-        "key": base64.b64encode(key).decode(),
-        "filename": filename,
-        "media_type": media_type,
-    }
-    session[SESSION_KEY] = held
-    return token
+    return base64.b64encode(key).decode()
 
 
-def rejects_take(*, session, token: str) -> HeldFile | None:
-    """The rejects file held under this token for this session, once; None otherwise."""
-    held = dict(session.get(SESSION_KEY, {}))
-    entry = held.pop(token, None)
-    if entry is None:
-        return None
-    session[SESSION_KEY] = held
-    path = _folder() / token  # the token is one this session was given, not a path
+def file_unseal(name: str, key: str) -> bytes | None:
+    """The data sealed under `name` with `key`; None if it is gone or does not open."""
     try:
-        sealed = path.read_bytes()
-        path.unlink()
+        sealed = (held_folder() / name).read_bytes()
     except FileNotFoundError:
         return None
     try:
-        text = (
-            AESGCM(base64.b64decode(entry["key"]))
-            .decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], token.encode())
-            .decode()
+        return AESGCM(base64.b64decode(key)).decrypt(
+            sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], name.encode()
         )
     except (InvalidTag, ValueError):
         return None
-    return HeldFile(filename=entry["filename"], media_type=entry["media_type"], text=text)
+
+
+def file_forget(name: str) -> None:
+    (held_folder() / name).unlink(missing_ok=True)

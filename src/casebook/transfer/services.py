@@ -1,15 +1,15 @@
 """Bulk import and export of incidents. The import and export pages and `casebook
-import/export` all call these two functions.
-
-Import is all or nothing by default: the file is checked and written in one transaction,
-which is rolled back if any row has a problem (every problem is reported, with its row and
-column). With `skip_invalid` the incidents without problems are written, and those with any
-(all rows of them) go to a rejects file in the file's own layout, with their problems, to be
-fixed and imported again. Re-importing a file updates the incidents it imported before
-(matched by `incident_id`, or by Casebook's own reference for a file exported from this
-casebook) instead of duplicating them. Values a file leaves empty keep what the casebook has;
-acts, outcomes, sources and tags the file names are added, and nothing the file does not
-name is deleted.
+import/export` all call these two functions. Import is all or nothing by default: the whole
+file is checked before anything is written, and nothing is written if any row has a problem
+(every problem is reported, with its row and column); then it is written in short batches
+that other writers get between, and taken back if the writing fails half way (`batches`).
+With `skip_invalid` the incidents without problems are written, and those with any (all rows
+of them) go to a rejects file in the file's own layout, with their problems, to be fixed and
+imported again. Re-importing a file updates the incidents it imported before (matched by
+`incident_id`, or by Casebook's own reference for a file exported from this casebook)
+instead of duplicating them. Values a file leaves empty keep what the casebook has; acts,
+outcomes, sources and tags the file names are added, and nothing the file does not name is
+deleted.
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ from itertools import islice
 from typing import BinaryIO, TextIO
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.people.models import Involvement
 from casebook.redaction.approved import incidents_with_approved_text
+from casebook.transfer.batches import patient_writes, plans_write
 from casebook.transfer.exporting import (
     IncidentExport,
     export_queryset,
@@ -39,7 +40,8 @@ from casebook.transfer.exporting import (
 )
 from casebook.transfer.formats import detect_format, format_named
 from casebook.transfer.formats.base import IncidentFormat
-from casebook.transfer.planning import Planner
+from casebook.transfer.models import ImportJob
+from casebook.transfer.planning import IncidentPlan, Planner, is_user
 from casebook.transfer.records import (
     MAX_PROBLEMS,
     ActRecord,
@@ -60,6 +62,7 @@ __all__ = [
     "ImportReport",
     "IncidentExport",
     "Progress",
+    "import_file_check",
     "import_template",
     "incident_record",
     "incidents_export",
@@ -68,7 +71,8 @@ __all__ = [
 ]
 
 # progress(phase, done, total): "reading" counts characters of the file, "checking" and
-# "writing" count incidents (import); "exporting" counts incidents (export).
+# "writing" count incidents (import), "problems" the problems found so far (done; total is
+# the number of incidents); "exporting" counts incidents (export).
 Progress = Callable[[str, int, int], None]
 
 
@@ -141,6 +145,7 @@ def incidents_import(
     skip_invalid: bool = False,
     rejects: TextIO | None = None,
     progress: Progress | None = None,
+    job: ImportJob | None = None,
 ) -> ImportReport:
     """Import incidents from a CSV, JSON or ACLED file; all or nothing unless `skip_invalid`.
 
@@ -154,12 +159,7 @@ def incidents_import(
     if actor is not None and not roles.can_import(actor):
         raise PermissionDenied("Only coordinators and administrators import incidents.")
     text = _decode(file)
-    try:
-        incident_format = (
-            detect_format(filename, text[:2000]) if format == "auto" else format_named(format)
-        )
-    except ValueError as error:
-        raise ImportFileError(str(error)) from None
+    incident_format = _format_of(text, filename=filename, format=format)
     report = ImportReport(format=incident_format.name, dry_run=dry_run, skip_invalid=skip_invalid)
     records, problems, duplicates = _read(
         incident_format, text, report, skip_invalid=skip_invalid, progress=progress
@@ -184,12 +184,14 @@ def incidents_import(
         to_plan,
         actor=actor,
         format_name=incident_format.name,
+        filename=filename,
         report=report,
         problems=problems,
         rejected=rejected,
         default_channel=default_channel,
         update_existing=update_existing,
         progress=progress,
+        job=job,
     )
     _add_notes(report, records)
     report.problems = _once_in_file_order(incident_format, report.problems)
@@ -205,6 +207,19 @@ def incidents_import(
     elif dry_run:
         report.incident_ids = []
     return report
+
+
+def _format_of(text: str, *, filename: str, format: str) -> IncidentFormat:
+    try:
+        return detect_format(filename, text[:2000]) if format == "auto" else format_named(format)
+    except ValueError as error:
+        raise ImportFileError(str(error)) from None
+
+
+def import_file_check(*, file: bytes, filename: str, format: str = "auto") -> IncidentFormat:
+    """What can be said of a file at once, before its import is queued: raises
+    `ImportFileError` when it is not UTF-8 text or its layout is not recognised."""
+    return _format_of(_decode(file), filename=filename, format=format)
 
 
 def _read(
@@ -262,19 +277,21 @@ def _plan_and_write(
     *,
     actor,
     format_name: str,
+    filename: str,
     report: ImportReport,
     problems: list[Problem],
     rejected: Rejection | None,
     default_channel: str,
     update_existing: bool,
     progress: Progress | None,
+    job: ImportJob | None,
 ) -> None:
-    """Plan and write the records a chunk at a time, in one transaction.
+    """Check every record, a chunk at a time, writing nothing; then write them in batches.
 
-    The transaction is rolled back at the end for a dry run, and, unless skipping invalid
-    incidents, if any chunk had a problem: after the first problem the rest is still checked,
-    so that every problem is reported at once, but no longer written. A dry run thus counts
-    exactly what a real run would do.
+    Unless skipping invalid incidents, nothing is written if any chunk had a problem: after
+    the first problem the rest is still checked, so that every problem is reported at once.
+    A dry run counts what a real run would do without writing (or locking) anything. How
+    the writing stays all-or-nothing while others get between the batches: `batches`.
     """
     vocabulary = Vocabulary()
     planner = Planner(
@@ -283,46 +300,85 @@ def _plan_and_write(
         default_channel=default_channel,
         update_existing=update_existing,
     )
-    writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name, report=report)
+    to_write: list[IncidentPlan] = []
     done = 0
-    with transaction.atomic():
-        for chunk in _chunks(records, CHUNK):
-            plans = planner.plan(chunk)
-            done += len(chunk)
-            if progress:
-                progress("checking", done, len(records))
-            if rejected is not None:
-                for record in chunk:
-                    if id(record) in planner.problems_of:
-                        rejected.reject(record, planner.problems_of[id(record)])
-                plans = [p for p in plans if p.record not in rejected]
-            elif problems or planner.problems:
-                if len(problems) + len(planner.problems) >= MAX_PROBLEMS:
-                    break
-                continue
-            planner.remember_protests(writer.write(plans))
-            if progress:
-                progress("writing", done, len(records))
-        report.unchanged += planner.notes["unchanged"]
-        if planner.notes["people_new_reference"]:
-            report.notes.append(
-                f"{planner.notes['people_new_reference']} people had a reference from another "
-                "casebook; they were added with references of this one."
+    for chunk in _chunks(records, CHUNK):
+        plans = planner.plan(chunk)
+        done += len(chunk)
+        if progress:
+            progress("checking", done, len(records))
+            progress("problems", len(problems) + len(planner.problems), len(records))
+        if rejected is not None:
+            for record in chunk:
+                if id(record) in planner.problems_of:
+                    rejected.reject(record, planner.problems_of[id(record)])
+            plans = [p for p in plans if p.record not in rejected]
+        elif problems or planner.problems:
+            if len(problems) + len(planner.problems) >= MAX_PROBLEMS:
+                break
+            continue
+        to_write.extend(plans)
+    report.unchanged += planner.notes["unchanged"]
+    _add_planner_notes(report, planner)
+    if rejected is None:
+        report.problems = problems + planner.problems
+        if report.problems:
+            return
+    if report.dry_run:
+        _count(to_write, report)
+        return
+    if not to_write:
+        return
+    writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name, report=report)
+    with patient_writes():
+        if job is None:
+            # `casebook import` keeps a job row too: it is what a cut-off import is undone by.
+            job = ImportJob.objects.create(
+                created_by=actor if is_user(actor) else None,
+                filename=filename[:255] or "casebook import",
+                format=format_name,
+                status=ImportJob.Status.RUNNING,
+                started_at=timezone.now(),
             )
-        if planner.notes["force_of_place"]:
-            report.notes.append(
-                f"{planner.notes['force_of_place']} incidents name no police force; each was "
-                "given the force that polices its place, marked as inferred on the incident."
+        try:
+            plans_write(to_write, writer=writer, job=job, progress=progress)
+        except Exception:
+            # Taken back already; the job must not look like one cut off, to be found later.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED,
+                error="The import stopped while writing; nothing of it was kept.",
+                finished_at=timezone.now(),
             )
-        if planner.notes["no_force"]:
-            report.notes.append(
-                f"{planner.notes['no_force']} incidents name no police force we could "
-                "recognise; they were imported without one."
-            )
-        if rejected is None:
-            report.problems = problems + planner.problems
-        if report.dry_run or (rejected is None and report.problems):
-            transaction.set_rollback(True)
+            raise
+
+
+def _add_planner_notes(report: ImportReport, planner: Planner) -> None:
+    if planner.notes["people_new_reference"]:
+        report.notes.append(
+            f"{planner.notes['people_new_reference']} people had a reference from another "
+            "casebook; they were added with references of this one."
+        )
+    if planner.notes["force_of_place"]:
+        report.notes.append(
+            f"{planner.notes['force_of_place']} incidents name no police force; each was "
+            "given the force that polices its place, marked as inferred on the incident."
+        )
+    if planner.notes["no_force"]:
+        report.notes.append(
+            f"{planner.notes['no_force']} incidents name no police force we could "
+            "recognise; they were imported without one."
+        )
+
+
+def _count(plans: list[IncidentPlan], report: ImportReport) -> None:
+    """What writing these plans would do, as `ChunkWriter` counts it, without writing."""
+    for plan in plans:
+        if plan.is_new:
+            report.created += 1
+        elif plan.changes_anything or plan.protest_name:
+            report.updated += 1
+        else:
+            report.unchanged += 1
 
 
 def _once_in_file_order(incident_format: IncidentFormat, problems: list[Problem]) -> list[Problem]:

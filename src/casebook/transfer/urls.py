@@ -6,7 +6,12 @@ app_name = "transfer"
 
 urlpatterns = [
     path("import/", views.import_page, name="import"),
-    # The token names a file held for this session only; the file's rows never go in a URL.
-    path("import/rejects/<str:token>/", views.import_rejects, name="import-rejects"),
+    # A job's progress and report; the file's rows never go in a URL.
+    path("import/jobs/<int:pk>/", views.import_job, name="import-job"),
+    path(
+        "import/jobs/<int:pk>/rejects/",
+        views.import_job_rejects_download,
+        name="import-job-rejects",
+    ),
     path("export/", views.export_page, name="export"),
 ]

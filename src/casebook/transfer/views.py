@@ -1,26 +1,39 @@
-"""The import and export pages: a form, a role check, and the same services as the commands."""
+"""The import and export pages: a form, a role check, and the same services as the commands.
+
+An import from the web is a background job (`transfer.jobs`): the form stores the file and
+sends the browser to the job's page, which follows the job's progress (htmx asks again every
+second) until it shows the report.
+"""
 
 from __future__ import annotations
 
-import io
-from pathlib import PurePath
-
 from django.db.models import Count
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from casebook.accounts import roles
 from casebook.accounts.access import role_required
 from casebook.cases.models import Incident
-from casebook.transfer.downloads import rejects_hold, rejects_take
-from casebook.transfer.formats import FORMATS, detect_format
 from casebook.transfer.forms import ExportForm, ImportForm
-from casebook.transfer.services import ImportFileError, incidents_export_stream, incidents_import
+from casebook.transfer.jobs import (
+    import_job_create,
+    import_job_progress,
+    import_job_rejects,
+    import_job_start,
+    import_jobs_recover,
+)
+from casebook.transfer.models import ImportJob
+from casebook.transfer.services import (
+    ImportFileError,
+    import_file_check,
+    incidents_export_stream,
+)
 
 SHOWN_PROBLEMS = 200  # on the page; all of them are in the rejects file
 SHOWN_SKIPPED = 50
+SHOWN_INCIDENTS = 50
+RECENT_JOBS = 10
 
 
 # Importing writes to the casebook in bulk: coordinators and administrators only.
@@ -31,71 +44,75 @@ IMPORTERS_ONLY = "Only coordinators and administrators import incidents."
 @role_required(roles.can_import, IMPORTERS_ONLY)
 def import_page(request):
     if request.method != "POST":
-        return render(request, "transfer/import.html", {"form": ImportForm()})
+        import_jobs_recover()
+        return _import_form(request, ImportForm())
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "transfer/import.html", {"form": form}, status=400)
+        return _import_form(request, form, status=400)
     upload, options = form.cleaned_data["file"], form.cleaned_data
     data = upload.read()
-    rejects = io.StringIO() if options["skip_invalid"] else None
     try:
-        report = incidents_import(
-            file=data,
-            filename=upload.name,
-            format=options["format"],
-            actor=request.user,
-            dry_run=options["dry_run"],
-            skip_invalid=options["skip_invalid"],
-            rejects=rejects,
-        )
+        import_file_check(file=data, filename=upload.name, format=options["format"])
     except ImportFileError as error:
         form.add_error("file", str(error))
-        return render(request, "transfer/import.html", {"form": form}, status=400)
-    rejects_url = ""
-    if rejects is not None and report.rejected_rows:
-        rejects_url = reverse(
-            "transfer:import-rejects",
-            args=[_hold(request, rejects.getvalue(), upload.name, data, options["format"])],
-        )
-    return render(
-        request,
-        "transfer/import.html",
-        {
-            "form": ImportForm(initial={"format": options["format"]}),
-            "report": report,
-            "problems": report.problems[:SHOWN_PROBLEMS],
-            "more_problems": max(0, len(report.problems) - SHOWN_PROBLEMS),
-            "skipped": report.skipped[:SHOWN_SKIPPED],
-            "more_skipped": max(0, len(report.skipped) - SHOWN_SKIPPED),
-            "rejects_url": rejects_url,
-            "filename": upload.name,
-        },
+        return _import_form(request, form, status=400)
+    job = import_job_create(
+        actor=request.user,
+        data=data,
+        filename=upload.name,
+        format=options["format"],
+        dry_run=options["dry_run"],
+        skip_invalid=options["skip_invalid"],
     )
+    import_job_start(job)
+    return redirect("transfer:import-job", pk=job.pk)
 
 
-def _hold(request, text: str, filename: str, data: bytes, format: str) -> str:
-    """Keep the rejects for one download, named after the uploaded file."""
-    head = data[:2000].decode("utf-8-sig", errors="replace")
-    layout = FORMATS[format] if format != "auto" else detect_format(filename, head)
-    stem = PurePath(filename).stem or "import"
-    media_type = "application/jsonl" if layout.rejects_extension == "jsonl" else "text/csv"
-    return rejects_hold(
-        session=request.session,
-        text=text,
-        media_type=media_type,
-        filename=f"{stem}.rejects.{layout.rejects_extension}",
-    )
+def _import_form(request, form: ImportForm, *, status: int = 200):
+    jobs = ImportJob.objects.filter(created_by=request.user)[:RECENT_JOBS]
+    return render(request, "transfer/import.html", {"form": form, "jobs": jobs}, status=status)
+
+
+def _own_job(request, pk: int) -> ImportJob:
+    # Only its importer sees a job: its report quotes the file's values.
+    return get_object_or_404(ImportJob, pk=pk, created_by=request.user)
 
 
 @require_GET
 @role_required(roles.can_import, IMPORTERS_ONLY)
-def import_rejects(request, token: str):
-    """The rejects file of this session's import, once."""
-    held = rejects_take(session=request.session, token=token)
+def import_job(request, pk: int):
+    """A job's progress while it runs, then its report; htmx asks for the part that changes."""
+    job = _own_job(request, pk)
+    report = job.report or {}
+    problems = report.get("problems", [])
+    skipped = report.get("skipped", [])
+    ids = report.get("incident_ids", [])
+    context = {
+        "job": job,
+        "progress": import_job_progress(job) if not job.ended else {},
+        "report": report,
+        "problems": problems[:SHOWN_PROBLEMS],
+        "more_problems": max(0, len(problems) - SHOWN_PROBLEMS),
+        "skipped": skipped[:SHOWN_SKIPPED],
+        "more_skipped": max(0, len(skipped) - SHOWN_SKIPPED),
+        "incidents": Incident.objects.filter(pk__in=ids[:SHOWN_INCIDENTS]).order_by("reference"),
+        "more_incidents": max(0, len(ids) - SHOWN_INCIDENTS),
+        "rejects_waiting": bool(job.rejects_key),
+    }
+    template = "transfer/_job.html" if request.htmx else "transfer/import_job.html"
+    return render(request, template, context)
+
+
+@require_GET
+@role_required(roles.can_import, IMPORTERS_ONLY)
+def import_job_rejects_download(request, pk: int):
+    """The rejects file of the user's own import job, once."""
+    held = import_job_rejects(_own_job(request, pk))
     if held is None:
-        raise Http404("This file was downloaded already, or belongs to another session.")
-    response = HttpResponse(held.text, content_type=f"{held.media_type}; charset=utf-8")
-    response["Content-Disposition"] = _attachment(held.filename)
+        raise Http404("This file was downloaded already.")
+    filename, media_type, text = held
+    response = HttpResponse(text, content_type=f"{media_type}; charset=utf-8")
+    response["Content-Disposition"] = _attachment(filename)
     return response
 
 

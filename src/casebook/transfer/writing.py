@@ -51,6 +51,10 @@ class ChunkWriter:
         # through that proxy's thread-local lookup.
         self.connection = transaction.get_connection()
         self.keys = KeyPool(self.connection)
+        # The keys of the rows the last `write` created, by kind (incident, person, source,
+        # protest): what a batched import must be able to take back.
+        self.created: dict[str, list[int]] = {}
+        self._new_sources: list[int] = []
 
     def write(self, plans: list[IncidentPlan]) -> list[Protest]:
         """Write a chunk of plans; returns the protests it created (for later chunks)."""
@@ -75,6 +79,12 @@ class ChunkWriter:
         links = self._write_sources(plans)
         self._audit(plans, people)
         self._index(new, links, [p for p in plans if not p.is_new and p.changes_anything])
+        self.created = {
+            "incident": [p.incident.pk for p in new],
+            "person": [person.pk for person, _ in people],
+            "source": self._new_sources,
+            "protest": [protest.pk for protest in protests],
+        }
         return protests
 
     def _create_protests(self, plans: list[IncidentPlan]) -> list[Protest]:
@@ -161,6 +171,7 @@ class ChunkWriter:
                     source.text_sha256 = source_text_hash(source.text)
                     new.append(source)
         insert_rows(self.connection, new)
+        self._new_sources = [source.pk for source in new]
         links = defaultdict(list)
         for plan in plans:
             # A file may cite one source twice for an incident; it is linked once.

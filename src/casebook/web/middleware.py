@@ -7,13 +7,15 @@ from casebook.accounts.security import needs_second_factor
 
 class LoginRequiredMiddleware:
     """Every page needs a signed-in user, except the few listed as public; coordinators and
-    administrators also need their second factor before anything else.
+    administrators also need their second factor before anything else, and then everyone
+    whose password someone else chose must choose their own.
 
     Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES.
     """
 
-    PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz")
+    PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/invitation/", "/static/", "/healthz")
     SECOND_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
+    PASSWORD_CHANGE_EXEMPT = ("/accounts/password/", *SECOND_FACTOR_EXEMPT)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,6 +32,13 @@ class LoginRequiredMiddleware:
             and not path.startswith(self.SECOND_FACTOR_EXEMPT)
         ):
             return redirect_to_login(request.get_full_path(), resolve_url("accounts:two-factor"))
+        elif getattr(user, "must_change_password", False) and not path.startswith(
+            self.PASSWORD_CHANGE_EXEMPT
+        ):
+            # Someone else chose this password: the user chooses their own before anything.
+            return redirect_to_login(
+                request.get_full_path(), resolve_url("accounts:password-change")
+            )
         return self.get_response(request)
 
 

@@ -82,6 +82,11 @@ def casebook_serve(*, host: str, port: int, threads: int, how_to_choose: str, sa
     say(f"Casebook is running on http://{host}:{port}/  (Ctrl+C stops it)")
     if settings.TRUSTED_PROXIES:
         say(f"Forwarded headers are trusted from {', '.join(settings.TRUSTED_PROXIES)} only.")
+    elif settings.HTTPS:
+        say(
+            "CASEBOOK_HTTPS is on but no proxy is trusted: behind a reverse proxy every page "
+            "would redirect to itself. Set CASEBOOK_TRUSTED_PROXIES to the proxy's address."
+        )
     try:
         server.run()  # returns when Ctrl+C (or SIGTERM's SystemExit) stops it
     except KeyboardInterrupt:

@@ -104,6 +104,13 @@ class Act(models.Model):
         return f"{prefix}{self.number_affected}"
 
     @property
+    def number_with_noun(self) -> str:
+        """The number and what it counts, by act type: "3 people", "about 2 items"."""
+        if self.number_affected is None:
+            return "number unknown"
+        return f"{self.number_display} {self.act_type.count_noun(self.number_affected)}"
+
+    @property
     def latest_outcome(self) -> Outcome | None:
         outcomes = list(self.outcomes.all())
         return outcomes[-1] if outcomes else None

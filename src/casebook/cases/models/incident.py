@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from casebook.cases import rules
 from casebook.codebook.models import Organisation
@@ -196,7 +197,11 @@ class Incident(models.Model):
         if self.country:
             self.country = self.country.strip().upper()
             errors.setdefault("country", rules.country_problem(self.country))
-        errors.setdefault("date", rules.date_problem(self.date))
+        errors.setdefault(
+            "date",
+            rules.date_problem(self.date)
+            or rules.future_date_problem(self.date, today=timezone.localdate()),
+        )
         errors.setdefault("end_date", rules.date_problem(self.end_date))
         if self.end_date and self.date and self.end_date < self.date:
             errors["end_date"] = "The end date is before the start date."

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from casebook.cases.models import Incident, Protest
 from casebook.casework.drafts import IncidentDraft
 from casebook.casework.forms.rows import (
+    FOUND_BY_SEARCHING,
+    FOUND_INDEPENDENTLY,
     ActForm,
     ActFormSet,
     IncidentForm,
@@ -220,6 +222,7 @@ def _initial(incident: Incident | None, *, include_people: bool) -> dict:
         row.update(
             id=source.pk,
             supports=link.supports,
+            found=FOUND_INDEPENDENTLY if link.found_independently else FOUND_BY_SEARCHING,
             published_on=source.published_at.date() if source.published_at else None,
         )
         sources.append(row)

@@ -164,7 +164,7 @@ class ActForm(PlainLabels, forms.ModelForm):
         model = Act
         fields = list(Act.EDITABLE_FIELDS)
         labels = {
-            "number_affected": "How many people",
+            "number_affected": "How many people (for a seizure, items)",
             "number_precision": "That number is",
             "trigger_wording": "Trigger's words",
             "perpetrator_unit": "Unit",
@@ -172,9 +172,19 @@ class ActForm(PlainLabels, forms.ModelForm):
         widgets = {"trigger_wording": forms.Textarea(attrs={"rows": 2})}
         error_messages = {
             "number_affected": {
-                "invalid": "Give how many people as a whole number, or leave it empty if unknown."
+                "invalid": "Give the number as a whole number, or leave it empty if unknown."
             },
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Say what the number counts once the act type is known: people, or items seized.
+        chosen = self["act_type"].value()  # a slug, from the data or the initial
+        if chosen:
+            counts = ActType.objects.filter(slug=str(chosen)).values_list("counts", flat=True)
+            if counts:
+                noun = ActType(counts=counts[0]).count_noun(None)
+                self.fields["number_affected"].label = f"How many {noun}"
 
     def clean(self):
         data = super().clean()
@@ -199,6 +209,15 @@ class ActForm(PlainLabels, forms.ModelForm):
         )
 
 
+FOUND_INDEPENDENTLY = "independently"
+FOUND_BY_SEARCHING = "searching"
+FOUND_CHOICES = [
+    (FOUND_INDEPENDENTLY, "Independently (it came to us, not looking for this incident)"),
+    (FOUND_BY_SEARCHING, "By searching for this incident"),
+]
+FOUND_VALUES = {FOUND_INDEPENDENTLY: True, FOUND_BY_SEARCHING: False}
+
+
 class SourceForm(PlainLabels, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     channel = codebook_choice(Channel.objects.all(), label="Channel", what="channel", required=True)
@@ -218,6 +237,15 @@ class SourceForm(PlainLabels, forms.ModelForm):
         max_length=500,
         label="Supports",
         help_text="What this source supports, e.g. “arrest count”.",
+    )
+    found = forms.ChoiceField(
+        required=False,
+        label="How was it found?",
+        choices=FOUND_CHOICES,
+        initial=FOUND_INDEPENDENTLY,
+        help_text="“By searching” when someone looked for this incident after it was recorded: "
+        "the source then does not count as its channel recording the incident in the "
+        "undercount estimate.",
     )
 
     class Meta:
@@ -240,6 +268,7 @@ class SourceForm(PlainLabels, forms.ModelForm):
             supports=data.get("supports") or "",
             id=data.get("id"),
             delete=bool(data.get("DELETE")),
+            found_independently=FOUND_VALUES.get(data.get("found") or ""),
         )
 
 

@@ -23,6 +23,7 @@ from casebook.cases.reading import (
 from casebook.cases.selectors import act_summaries, incident_page
 from casebook.cases.services import (
     incident_may_edit,
+    incident_review_problem,
     incident_set_status,
     incident_status_choices,
 )
@@ -142,6 +143,9 @@ def incident_detail(request, reference: str):
         people={i.person for rows in involvements.values() for i in rows},
         ip_address=client_address(request),
     )
+    status_choices = [
+        IncidentStatus(s) for s in incident_status_choices(incident=incident, actor=request.user)
+    ]
     return render(
         request,
         "casework/incident_detail.html",
@@ -153,10 +157,16 @@ def incident_detail(request, reference: str):
             "source_links": source_links,
             "tags": list(incident.tags.all()),
             "history": incident_history(reference),
-            "status_choices": [
-                IncidentStatus(s)
-                for s in incident_status_choices(incident=incident, actor=request.user)
-            ],
+            "status_choices": status_choices,
+            # Said before the button is pressed: what sending for review (or verifying) lacks.
+            "review_problem": next(
+                (
+                    problem
+                    for status in status_choices
+                    if (problem := incident_review_problem(incident=incident, status=status))
+                ),
+                None,
+            ),
             "may_edit": incident_may_edit(incident=incident, user=request.user),
         },
     )

@@ -2,8 +2,9 @@
 
 What stays: the Person row with its reference, consent flags, `erased_at`, the reason, and
 its involvements (acts, roles), so that "how many people were arrested" is still true.
-What goes: every personal field (blanked), the search tokens, and the data key in the
-keyring, which makes the sealed details in every earlier database backup unreadable too.
+What goes: every personal field (blanked), and the person's data key and search index
+entries, both in the keyring: their sealed details in every earlier database backup no
+longer open, and no detail of theirs finds their row there.
 Whatever other apps keep about the person goes too, through their holders
 (`people/duties/holders.py`): evidence files attached only to the person are removed from
 the vault; files that are also evidence of an incident or source stay as such, no longer
@@ -57,7 +58,7 @@ def person_erase(
             person.erasure_reason = reason[:300]
         for name in Person.PERSONAL_FIELDS:
             setattr(person, name, None if name == "date_of_birth" else "")
-        person.save()  # sealed columns and search tokens are written blank (keys/fields.py)
+        person.save()  # sealed columns blank, index entries gone (keys/fields.py)
         counts: dict[str, int] = {}
         for holder in holders():
             counts |= holder.erase(person=person, actor=actor, ip_address=ip_address)

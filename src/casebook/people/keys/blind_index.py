@@ -1,14 +1,18 @@
 """A blind index: find people by name or contact without decrypting anybody.
 
-Each person row carries `search_tokens`, keyed hashes (HMAC-SHA256, truncated to 80 bits) of
-the normalised words of their name, of their whole name, and of their contact. A search
-hashes the words it is given with the same key and looks for rows holding every token.
+Each person has index entries, keyed hashes (HMAC-SHA256, truncated to 80 bits) of the
+normalised words of their name, of their whole name, and of their contact. A search hashes
+the words it is given with the same key and looks for people holding every token.
 
 The key is a random 256-bit service key kept in the keyring, wrapped by the master key like
 the data keys (so a master key rotation re-wraps it and the index stays valid); it is never
-in the database. Someone with a copy of the database alone learns only which rows share a
-word; someone who also holds the keyring and the master key can test guessed names, which
-is why erasure empties the person's tokens too.
+in the database. The entries are not in the database either: they live in the keyring,
+next to the person's data key (`Keyring.index_set`), and erasure deletes them with the key.
+So a copy of the database holds no token at all, and an earlier backup read with the
+current keyring and master key finds nobody by the details of a person erased since (their
+sealed details no longer open, and no entry leads to their row). A copy of the keyring
+still lets its holder test guessed names, which is why only its newest copy is kept.
+`casebook keys reindex` rebuilds the entries from the database (after restoring a backup).
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ def contact_term(text: str) -> str | None:
 
 
 def person_tokens(*, full_name: str, contact: str) -> str:
-    """The value of a person's `search_tokens` column (sorted, so word order stays hidden)."""
+    """All of a person's tokens as one sorted string (the former `search_tokens` column)."""
     key = index_key()
     tokens = {blind_token(key, NAME_WORD, word) for word in name_words(full_name)}
     whole = " ".join(name_words(full_name))
@@ -79,6 +83,19 @@ def person_tokens(*, full_name: str, contact: str) -> str:
     if term:
         tokens.add(blind_token(key, CONTACT, term))
     return f" {' '.join(sorted(tokens))} " if tokens else ""
+
+
+def field_tokens(field: str, value: str) -> list[str]:
+    """The index entries of one personal field (`field` is the field's `blind_index`)."""
+    key = index_key()
+    if field == "contact":
+        term = contact_term(value)
+        return [blind_token(key, CONTACT, term)] if term else []
+    words = name_words(value)
+    tokens = [blind_token(key, NAME_WORD, word) for word in words]
+    if words:
+        tokens.append(blind_token(key, WHOLE_NAME, " ".join(words)))
+    return tokens
 
 
 def exact_token(kind: str, value: str) -> str | None:

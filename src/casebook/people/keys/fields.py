@@ -7,10 +7,12 @@ How a value travels:
 - Reading: `Person.from_db()` marks each loaded column value as `Sealed`; the attribute is
   opened on first access, so a page that loads people without showing their details (the
   incident list, a count) pays nothing.
+- Sealing a new name or contact also writes its blind-index entries into the keyring
+  (`Keyring.index_set`), never into the row.
 - Anything that would write or compare a plaintext value in SQL (`QuerySet.update(name=…)`,
   `bulk_update()`, `filter(address=…)`) raises `PlaintextRefused` instead: fail closed.
   `filter(full_name=…)` and `filter(contact=…)` work through the blind index (exact match
-  of the normalised name or contact).
+  of the normalised name or contact): the keyring names the people, the query their rows.
 - `.values()`, raw SQL and `dumpdata` see the sealed text: safe by default.
 
 The model supplies `key_id` (a DataKeyIdField: what binds a value to its person),
@@ -21,13 +23,17 @@ The model supplies `key_id` (a DataKeyIdField: what binds a value to its person)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import uuid
 
 from django.db import models
+from django.db.models import Lookup
 from django.db.models.lookups import Exact
 from django.db.models.query_utils import DeferredAttribute
 
 from casebook.people.keys import blind_index, cipher
+from casebook.people.keys.keyring import keyring
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +142,8 @@ class EncryptedMixin:
 
     def pre_save(self, model_instance, add):
         if model_instance.erased_at is not None:
+            if self.blind_index:
+                keyring().index_set(str(model_instance.key_id), self.blind_index, ())
             return self.blank_db_value
         raw = model_instance.__dict__.get(self.attname)
         if isinstance(raw, Sealed):
@@ -145,6 +153,13 @@ class EncryptedMixin:
             return Ciphertext(unreadable[1])  # keep what could not be opened, as it was
         key = model_instance.data_key_for_writing(add=add)
         plaintext = self.to_plaintext(getattr(model_instance, self.attname))
+        if self.blind_index:
+            # The search entries go to the keyring with the key, never into this row.
+            keyring().index_set(
+                str(model_instance.key_id),
+                self.blind_index,
+                blind_index.field_tokens(self.blind_index, plaintext.decode()),
+            )
         return Ciphertext(cipher.seal(key, plaintext, aad(model_instance.key_id, self.name)))
 
     def get_prep_value(self, value):
@@ -212,9 +227,10 @@ class DataKeyIdField(models.UUIDField):
 
 
 class BlindIndexField(models.TextField):
-    """The person's search tokens (see blind_index.py), kept in step by `pre_save()`."""
+    """The former `search_tokens` column, kept for the migrations that made and removed it.
 
-    SOURCES = ("full_name", "contact")
+    The blind index now lives in the keyring (see blind_index.py and keyring.py).
+    """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("editable", False)
@@ -222,16 +238,40 @@ class BlindIndexField(models.TextField):
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
-    def pre_save(self, model_instance, add):
-        if model_instance.erased_at is not None:
-            return ""
-        raws = [model_instance.__dict__.get(name) for name in self.SOURCES]
-        current = model_instance.__dict__.get(self.attname) or ""
-        if all(isinstance(raw, Sealed | Placeholder) for raw in raws):
-            return current  # neither changed (or neither can be read): keep the tokens
-        return blind_index.person_tokens(
-            full_name=model_instance.full_name, contact=model_instance.contact
-        )
+
+def key_ids_sql(column_sql: str, params: list, key_ids: list[str], vendor: str):
+    """SQL for "the key id column is one of `key_ids`", with one parameter however many.
+
+    A common name may match thousands of people: one JSON (SQLite) or array (PostgreSQL)
+    parameter instead of one per id keeps clear of the backends' parameter limits.
+    """
+    ids = [uuid.UUID(key_id) for key_id in key_ids]
+    if not ids:
+        return "1 = 0", []
+    if vendor == "postgresql":
+        return f"{column_sql} = ANY(%s::uuid[])", [*params, ids]
+    # Django stores a UUID as 32 hexadecimal digits on SQLite.
+    return (
+        f"{column_sql} IN (SELECT value FROM json_each(%s))",  # noqa: S608 (a column)
+        [*params, json.dumps([key_id.hex for key_id in ids])],
+    )
+
+
+class KeyIdAmong(Lookup):
+    """`filter(key_id__among=[key ids from the keyring])`: what a people search ends with."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return ("%s", [value])
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return key_ids_sql(lhs, list(params), list(self.rhs), connection.vendor)
+
+
+DataKeyIdField.register_lookup(KeyIdAmong)
 
 
 class BlindExact(Exact):
@@ -249,10 +289,11 @@ class BlindExact(Exact):
             return super().as_sql(compiler, connection)
         if field.blind_index not in kinds:
             field.get_prep_value(self.rhs)  # raises PlaintextRefused
-        token = blind_index.exact_token(kinds[field.blind_index], self.rhs) or "-"
-        column = field.model._meta.get_field("search_tokens").get_col(self.lhs.alias)
+        token = blind_index.exact_token(kinds[field.blind_index], self.rhs)
+        key_ids = keyring().index_find(every=[], either=token) if token else []
+        column = field.model._meta.get_field("key_id").get_col(self.lhs.alias)
         sql, params = compiler.compile(column)
-        return f"{sql} LIKE %s", [*params, f"% {token} %"]
+        return key_ids_sql(sql, list(params), key_ids, connection.vendor)
 
 
 EncryptedCharField.register_lookup(BlindExact)

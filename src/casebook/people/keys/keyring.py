@@ -17,6 +17,12 @@ Rules that follow:
   are added quickly, so a bulk import pays one disk sync per batch, not per person.
 - Deleted keys are overwritten in the file (`secure_delete`) and the write-ahead log is
   truncated after each erasure, so the key bytes do not linger in free pages.
+- The blind index (`blind_index.py`: keyed hashes of names and contacts, person by person)
+  lives here too, not in the database, for the same reason: destroying a person's key
+  deletes their index entries, so an earlier database backup read with the current keys
+  finds nobody by the details of someone erased since. Index entries are written as a
+  person is saved, without waiting for the disk (`synchronous=NORMAL`; an entry lost in a
+  power cut is rebuilt by `casebook keys reindex`); their deletion waits for it.
 
 Several web server threads and command-line processes share the file: one connection per
 thread, WAL mode, and a busy timeout.
@@ -24,13 +30,14 @@ thread, WAL mode, and a busy timeout.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
 import threading
 import time
 import uuid
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -54,6 +61,13 @@ CREATE TABLE IF NOT EXISTS service_key (
     wrapped BLOB NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS search_token (
+    token TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    PRIMARY KEY (token, key_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS search_token_person ON search_token (key_id, field);
 """
 CHUNK = 500
 POOL_MAX = 256  # keys made in one go while people are added quickly
@@ -131,6 +145,24 @@ class Keyring:
             return self._connect().execute(sql, tuple(params))
         except sqlite3.Error as error:
             raise KeyringError(f"Keyring {self.path}: {error}") from None
+
+    @contextlib.contextmanager
+    def _immediate(self, *, synchronous: str = "FULL") -> Iterator[sqlite3.Connection]:
+        """One write transaction that commits on its own (or rolls back on any error)."""
+        connection = self._connect()
+        try:
+            if synchronous != "FULL":
+                connection.execute(f"PRAGMA synchronous={synchronous}")
+            connection.execute("BEGIN IMMEDIATE")
+            yield connection
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise KeyringError(f"Keyring {self.path}: {error}") from None
+        finally:
+            if synchronous != "FULL":
+                connection.execute("PRAGMA synchronous=FULL")
 
     def master(self) -> MasterKeys:
         return master_keys(create_if=self.is_empty)
@@ -210,19 +242,12 @@ class Keyring:
             )
             for key_id, key in made
         ]
-        connection = self._connect()
-        try:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._immediate() as connection:
             connection.executemany(
                 "INSERT INTO data_key (key_id, master_key_id, wrapped, "
                 "created_at) VALUES (?, ?, ?, ?)",
                 rows,
             )
-            connection.execute("COMMIT")
-        except sqlite3.Error as error:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise KeyringError(f"Keyring {self.path}: {error}") from None
         return made
 
     def create_data_key(self, key_id: str) -> bytes:
@@ -261,18 +286,84 @@ class Keyring:
     def destroy_data_keys(self, key_ids: Iterable[str]) -> int:
         """Delete data keys for good: the crypto-shredding step of erasure."""
         ids = list(dict.fromkeys(key_ids))
-        destroyed = 0
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            destroyed += self._execute(
-                f"DELETE FROM data_key WHERE key_id IN ({', '.join('?' * len(chunk))})",  # noqa: S608
-                chunk,
-            ).rowcount
-        if destroyed:
+        destroyed = self._delete_by_key_id("data_key", ids)
+        forgotten = self.index_forget(ids)
+        if destroyed or forgotten:
             # The deleted pages are zeroed (secure_delete); copy the log into the file and
             # cut it to nothing, so no earlier page image with the key survives in the log.
             self._execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return destroyed
+
+    # The blind index (see blind_index.py): search tokens by person and field.
+
+    def index_set(self, key_id: str, field: str, tokens: Iterable[str]) -> None:
+        """Make `tokens` the index entries of one field of one person (none: remove them)."""
+        rows = [(token, key_id, field) for token in dict.fromkeys(tokens)]
+        # An index entry can be rebuilt from the database (`keys reindex`): no disk sync
+        # per saved person. Deleting entries (erasure) keeps the full sync.
+        with self._immediate(synchronous="NORMAL") as connection:
+            connection.execute(
+                "DELETE FROM search_token WHERE key_id = ? AND field = ?", [key_id, field]
+            )
+            connection.executemany(
+                "INSERT OR REPLACE INTO search_token (token, key_id, field) VALUES (?, ?, ?)",
+                rows,
+            )
+
+    def index_find(self, *, every: list[str], either: str | None = None) -> list[str]:
+        """Key ids of the people holding every token of `every`, or the token `either`."""
+        found: set[str] = set()
+        if every:
+            tokens = list(dict.fromkeys(every))
+            rows = self._execute(
+                f"SELECT key_id FROM search_token WHERE token IN "  # noqa: S608
+                f"({', '.join('?' * len(tokens))}) GROUP BY key_id HAVING COUNT(*) = ?",
+                [*tokens, len(tokens)],
+            ).fetchall()
+            found.update(key_id for (key_id,) in rows)
+        if either:
+            rows = self._execute(
+                "SELECT key_id FROM search_token WHERE token = ?", [either]
+            ).fetchall()
+            found.update(key_id for (key_id,) in rows)
+        return sorted(found)
+
+    def index_forget(self, key_ids: Iterable[str]) -> int:
+        """Remove every index entry of these people (erasure, deletion)."""
+        return self._delete_by_key_id("search_token", list(dict.fromkeys(key_ids)))
+
+    def _delete_by_key_id(self, table: str, ids: list[str]) -> int:
+        deleted = 0
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            deleted += self._execute(
+                f"DELETE FROM {table} WHERE key_id IN ({', '.join('?' * len(chunk))})",  # noqa: S608
+                chunk,
+            ).rowcount
+        return deleted
+
+    def index_tokens(self, key_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each person's tokens (sorted), by key id; people with none are left out."""
+        ids, found = list(dict.fromkeys(key_ids)), defaultdict(list)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows = self._execute(
+                f"SELECT key_id, token FROM search_token WHERE key_id IN "  # noqa: S608
+                f"({', '.join('?' * len(chunk))}) ORDER BY key_id, token",
+                chunk,
+            ).fetchall()
+            for key_id, token in rows:
+                found[key_id].append(token)
+        return dict(found)
+
+    def index_key_ids(self) -> set[str]:
+        """Key ids of every person with index entries."""
+        rows = self._execute("SELECT DISTINCT key_id FROM search_token").fetchall()
+        return {key_id for (key_id,) in rows}
+
+    def index_size(self) -> int:
+        """How many people have index entries."""
+        return self._execute("SELECT COUNT(DISTINCT key_id) FROM search_token").fetchone()[0]
 
     # Service keys (the search index key).
 
@@ -329,19 +420,12 @@ class Keyring:
                             old_master,
                         )
                     )
-                connection = self._connect()
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
+                with self._immediate() as connection:
                     connection.executemany(
                         f"UPDATE {table} SET master_key_id = ?, wrapped = ? "  # noqa: S608
                         f"WHERE {id_column} = ? AND master_key_id = ?",
                         updates,
                     )
-                    connection.execute("COMMIT")
-                except sqlite3.Error as error:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    raise KeyringError(f"Keyring {self.path}: {error}") from None
                 done += len(updates)
                 if progress:
                     progress(len(updates))

@@ -71,6 +71,8 @@ MAX_TEXT = 200
 
 def _json_value(value):
     """An EXIF value as something JSON (and PostgreSQL's jsonb) can hold."""
+    if value is None:  # a tag the file does not have: not the text "None"
+        return None
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
     if isinstance(value, str):

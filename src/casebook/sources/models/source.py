@@ -118,7 +118,27 @@ class IncidentSourceQuerySet(models.QuerySet):
 
 
 class IncidentSource(models.Model):
-    """A source cited for an incident, with a note of what it supports."""
+    """A source cited for an incident, with a note of what it supports.
+
+    `found_independently` says whether the source's channel recorded the incident on its own
+    (True) or whether someone went looking for it because the incident was already known
+    (False). Estimating how many incidents went unrecorded (analysis/capture.py) counts only
+    independent finds as captures: a source found by searching for a known incident would
+    make the lists look as if they overlap more than they do, and the estimate too low.
+
+    Who sets it, path by path:
+    - the incident editor (a new incident, or a source added to an existing one) asks "How was
+      it found?": independently (the default: a hotline call, an observer's report, an article
+      that came in) or by searching for this incident (a caseworker looked for coverage of an
+      incident already recorded); the choice can be changed later;
+    - the news monitor's review queue: accepting a candidate as a new incident, and merging
+      it into an existing one, both record True. The page came from a feed read without
+      knowing of the incident; merging only joins that capture to the incident it belongs
+      to. Counting merges as searched would throw away exactly the overlaps the estimate
+      needs, and make it too high;
+    - imports and the synthetic sample: True unless the file (or the sample's capture
+      structure) says otherwise.
+    """
 
     incident = models.ForeignKey(
         "cases.Incident", on_delete=models.CASCADE, related_name="source_links"
@@ -126,6 +146,11 @@ class IncidentSource(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="incident_links")
     supports = models.CharField(
         max_length=500, blank=True, help_text="What this source supports, e.g. 'arrest count'."
+    )
+    found_independently = models.BooleanField(
+        default=True,
+        help_text="False when the source was found by searching for this incident after it "
+        "was already recorded: it then does not count as its channel recording the incident.",
     )
 
     objects = IncidentSourceQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """`casebook analysis mse|trend`: undercount estimates and trends from the command line.
 
     casebook analysis mse PATTERNS.csv [--method loglinear|dga|lcmcr] [--seed N] [--json]
+    casebook analysis mse [--by period|force-group] [--period year|quarter] …  (the casebook)
     casebook analysis trend SERIES.csv [--seasonal] [--json]
 
 A refusal (too few lists, sparse overlaps, no convergence, …) prints the reason — as
@@ -13,12 +14,14 @@ from __future__ import annotations
 import json
 import math
 import sys
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from casebook.analysis.capture import PERIODS, STRATA, CaptureReport, capture_estimate
 from casebook.analysis.stats.mse import (
     METHOD_NAMES,
     METHODS,
@@ -32,6 +35,20 @@ from casebook.analysis.stats.series import SeriesError, series_read
 from casebook.analysis.stats.trend import TrendReport, trend_report, trend_summary
 
 REFUSED_EXIT = 3
+
+
+def _progress() -> Progress:
+    """A progress bar on the terminal's stderr (nothing when stderr is not a terminal)."""
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
 
 
 def _finite(value):
@@ -58,7 +75,23 @@ class Command(BaseCommand):
             help="Multiple systems estimation from a capture pattern CSV: one 0/1 column per "
             "list, then a count column named count, freq or n.",
         )
-        mse.add_argument("patterns", help="The capture pattern CSV.")
+        mse.add_argument(
+            "patterns",
+            nargs="?",
+            help="The capture pattern CSV. Without it, the capture histories of the casebook's "
+            "incidents over the lists an administrator set up.",
+        )
+        mse.add_argument(
+            "--by",
+            choices=STRATA,
+            help="From the casebook: one estimate per period or per group of forces as well.",
+        )
+        mse.add_argument(
+            "--period",
+            choices=PERIODS,
+            default="year",
+            help="With --by period: years (default) or quarters.",
+        )
         mse.add_argument("--method", choices=METHODS, default="loglinear")
         mse.add_argument(
             "--criterion",
@@ -100,22 +133,20 @@ class Command(BaseCommand):
     # -- mse ----------------------------------------------------------------------------------
 
     def _mse(self, options) -> None:
+        if options["patterns"] is None:
+            self._mse_casebook(options)
+            return
+        if options["by"]:
+            raise CommandError(
+                "--by works on the casebook's own incidents: leave out the pattern file."
+            )
         try:
             table = capture_table_read(options["patterns"])
         except CaptureTableError as error:
             raise CommandError(str(error)) from None
         method = options["method"]
-        progress_console = Console(stderr=True)
         try:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed:,}/{task.total:,}"),
-                TimeRemainingColumn(),
-                console=progress_console,
-                transient=True,
-                disable=not progress_console.is_terminal,
-            ) as progress:
+            with _progress() as progress:
                 task = progress.add_task(
                     "Sampling" if method == "lcmcr" else "Fitting models", total=None
                 )
@@ -137,6 +168,85 @@ class Command(BaseCommand):
             self._print_json(result.summary())
         else:
             self._print_mse(result, table.lists)
+
+    def _mse_casebook(self, options) -> None:
+        method = options["method"]
+        with _progress() as progress:
+            tasks: dict[str, Any] = {}
+
+            def report(label: str, done: int, total: int | None) -> None:
+                if label not in tasks:
+                    verb = "Sampling" if method == "lcmcr" else "Fitting models"
+                    tasks[label] = progress.add_task(f"{verb}: {label}", total=total)
+                progress.update(tasks[label], completed=done, total=total)
+
+            result = capture_estimate(
+                method=method,
+                by=options["by"],
+                period=options["period"],
+                seed=options["seed"],
+                criterion=options["criterion"],
+                progress=report,
+            )
+        as_json = options["json"]
+        refused = self._refusal(result)
+        if as_json:
+            summary = result.summary()
+            if refused and result.by is not None:
+                summary["refused"] = refused
+            self._print_json(summary)
+        else:
+            self._print_capture(result)
+        if refused:
+            sys.exit(REFUSED_EXIT)
+
+    @staticmethod
+    def _refusal(result: CaptureReport) -> str:
+        """Why there is no number at all ("" when there is one)."""
+        if result.by is None or not result.strata:
+            return result.overall.refused
+        if all(s.estimate is None for s in result.strata) and result.overall.estimate is None:
+            return "No stratum, and not the casebook as a whole, could be estimated."
+        return ""
+
+    def _print_capture(self, result: CaptureReport) -> None:
+        console = Console(file=self.stdout, highlight=False, soft_wrap=True)
+        overall = result.overall
+        patterns = overall.patterns
+        console.print(
+            f"Casebook: {patterns.incidents:,} incidents, {patterns.n_observed:,} of them on "
+            f"{len(patterns.lists)} lists "
+            f"({', '.join(f'{i}={name}' for i, name in enumerate(patterns.lists, start=1))})"
+        )
+        if overall.estimate is None:
+            console.print(f"No estimate: {overall.refused}")
+        else:
+            self._print_mse(overall.estimate, overall.lists_used)
+            if overall.unrecorded is not None:
+                console.print(
+                    f"Not in the casebook at all: about {overall.unrecorded:,.0f} incidents"
+                )
+        for caveat in overall.caveats:
+            console.print(f"- {caveat}")
+        if result.by is not None:
+            table = Table(title=f"By {result.by.replace('-', ' ')}")
+            for column in ("stratum", "incidents", "on lists", "estimate", "95% interval"):
+                table.add_column(column, justify="left" if column == "stratum" else "right")
+            table.add_column("caveats or refusal", justify="left")
+            for stratum in result.strata:
+                estimate = stratum.estimate
+                table.add_row(
+                    stratum.label,
+                    f"{stratum.patterns.incidents:,}",
+                    f"{stratum.patterns.n_observed:,}",
+                    f"{estimate.estimate:,.0f}" if estimate else "—",
+                    f"{estimate.lower:,.0f} to {estimate.upper:,.0f}" if estimate else "—",
+                    stratum.refused or " ".join(stratum.caveats),
+                )
+            console.print(table)
+        console.print()
+        for caveat in result.caveats:
+            console.print(f"- {caveat}")
 
     def _print_mse(self, result: MseEstimate, lists) -> None:
         console = Console(file=self.stdout, highlight=False, soft_wrap=True)

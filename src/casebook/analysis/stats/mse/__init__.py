@@ -15,7 +15,7 @@ that does not converge, or a posterior or likelihood with no upper bound.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from casebook.analysis.stats.mse.dga import dga_posterior
@@ -40,6 +40,7 @@ __all__ = [
     "METHODS",
     "CaptureTable",
     "CaptureTableError",
+    "LcmcrSettings",
     "MseEstimate",
     "Refused",
     "capture_table_parse",
@@ -153,8 +154,8 @@ def _graphs(table: CaptureTable):
     return decomposable_graphs(table.k)
 
 
-def _lcmcr(table: CaptureTable, seed: int, progress) -> MseEstimate:
-    settings = LcmcrSettings(seed=seed)
+def _lcmcr(table: CaptureTable, seed: int, progress, settings: LcmcrSettings | None) -> MseEstimate:
+    settings = replace(settings or LcmcrSettings(), seed=seed)
     result = lcmcr_posterior(table, settings=settings, progress=progress)
     posterior = {
         "mean": result.mean,
@@ -186,12 +187,17 @@ def mse_estimate(
     seed: int = 1,
     criterion: str = "aic",
     progress: Callable[[int, int | None], None] | None = None,
+    lcmcr_settings: LcmcrSettings | None = None,
 ) -> MseEstimate:
-    """Estimate the total number of cases, recorded or not, with a 95% interval."""
+    """Estimate the total number of cases, recorded or not, with a 95% interval.
+
+    `lcmcr_settings` changes the sampler's length (LCMCR's defaults otherwise); its seed is
+    always `seed`.
+    """
     if method == "loglinear":
         return _loglinear(table, criterion, progress)
     if method == "dga":
         return _dga(table)
     if method == "lcmcr":
-        return _lcmcr(table, seed, progress)
+        return _lcmcr(table, seed, progress, lcmcr_settings)
     raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from casebook.accounts.models import User
 from casebook.accounts.roles import Role
-from casebook.accounts.services import user_ensure
+from casebook.accounts.services import console_trust_for_enrolment, user_ensure
 from casebook.installation.bootstrap import bootstrap_installation
 
 
@@ -29,14 +29,24 @@ class Command(BaseCommand):
             self.stdout.write(f"Codebook {report.jurisdiction} {report.version}: {counts}")
         if User.objects.filter(username=admin).exists():
             self.stdout.write(f"Administrator {admin!r} already exists; password unchanged.")
-            user_ensure(username=admin, role=Role.ADMINISTRATOR, password="")
+            user, _ = user_ensure(username=admin, role=Role.ADMINISTRATOR, password="")
+            if console_trust_for_enrolment(user=user):
+                self.stdout.write(
+                    f"{admin!r} has no authenticator app yet and may set one up at the next "
+                    "sign-in (trusted from this console)."
+                )
             return
         password = self._password(password_stdin)
-        user_ensure(username=admin, role=Role.ADMINISTRATOR, password=password[0])
+        user, _ = user_ensure(username=admin, role=Role.ADMINISTRATOR, password=password[0])
+        # Made at this console, so no administrator could have invited them: they set up
+        # their authenticator app at the first sign-in without an invitation.
+        console_trust_for_enrolment(user=user)
         if password[1]:
+            # A password printed where others may read it: they choose their own at once.
+            User.objects.filter(pk=user.pk).update(must_change_password=True)
             self.stdout.write(
                 f"Administrator {admin!r} created with password: {password[0]}\n"
-                "Change it after the first sign-in."
+                "You will choose your own at the first sign-in."
             )
         else:
             self.stdout.write(f"Administrator {admin!r} created.")

@@ -1,6 +1,7 @@
 """`casebook linkage …`: find incidents that describe the same event.
 
 casebook linkage run [--backend duckdb|spark] [--threshold P]   train, score, suggest pairs
+casebook linkage run --new                  compare incidents added since with the casebook
 casebook linkage queue [--json]                                 how many pairs wait for a person
 casebook linkage eval TRUTH.csv [--json]                        the last run against a truth file
 """
@@ -45,6 +46,12 @@ class Command(BaseCommand):
         )
         run.add_argument("--backend", choices=BACKENDS, default="duckdb")
         run.add_argument(
+            "--new",
+            action="store_true",
+            help="Only compare the incidents added since the last run (imports, say) with the "
+            "casebook, with the last run's model: no training.",
+        )
+        run.add_argument(
             "--threshold",
             type=str,
             default=str(DEFAULT_THRESHOLD),
@@ -69,6 +76,8 @@ class Command(BaseCommand):
         return self.evaluate(options)
 
     def run(self, options) -> None:
+        if options["new"]:
+            return self.run_new()
         threshold = _probability(options["threshold"])
         console = Console(file=self.stdout, highlight=False)
         wall = time.perf_counter()
@@ -106,6 +115,24 @@ class Command(BaseCommand):
         counts = services.queue_counts()
         console.print(
             f"{counts.total_waiting:,} pairs wait for a coordinator (`casebook linkage queue`)"
+        )
+
+    def run_new(self) -> None:
+        from casebook.linkage.incremental import incidents_compare_new
+
+        if services.latest_full_run() is None:
+            raise CommandError("No model yet: run `casebook linkage run` once first.")
+        wall = time.perf_counter()
+        try:
+            run = incidents_compare_new()
+        except LinkageError as error:
+            raise CommandError(str(error)) from error
+        if run is None:
+            self.stdout.write("No incident is new since the last run.")
+            return
+        self.stdout.write(
+            f"{run.records:,} incidents compared, {run.pairs_kept:,} pairs kept with a new one; "
+            f"time {time.perf_counter() - wall:.1f} s"
         )
 
     def queue(self, options) -> None:

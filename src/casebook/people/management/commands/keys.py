@@ -19,6 +19,7 @@ from casebook.people.keys.master import (
     retire_master_keys,
 )
 from casebook.people.models import Person
+from casebook.people.services import search_index_rebuild
 
 MISSING_KEY_REASON = "data key missing: erased after the backup this database came from"
 
@@ -54,7 +55,8 @@ class Command(BaseCommand):
     help = (
         "Master and data keys: `casebook keys status`, `rotate` (new master key, every data "
         "key re-wrapped, old key retired), `generate` (print a new key for "
-        f"{ENV_VAR}), `backup FILE` (the keyring), `reconcile` (after restoring a backup)."
+        f"{ENV_VAR}), `backup FILE` (the keyring), `reconcile` and `reindex` (after restoring "
+        "a backup)."
     )
 
     def add_arguments(self, parser):
@@ -69,6 +71,11 @@ class Command(BaseCommand):
             "reconcile",
             help="After restoring a database backup: finish the erasure of people "
             "whose data key is gone; list keys no person uses.",
+        )
+        verbs.add_parser(
+            "reindex",
+            help="Rebuild the search index in the keyring from this database (after "
+            "restoring a backup).",
         )
         reconcile.add_argument("--dry-run", action="store_true")
         reconcile.add_argument(
@@ -112,6 +119,13 @@ class Command(BaseCommand):
         )
         if missing:
             self.console.print("Run `casebook keys reconcile` to finish their erasure.")
+
+    def _reindex(self, **options):
+        indexed, stale = search_index_rebuild()
+        self.console.print(
+            f"Search index rebuilt: {indexed} people indexed; stale entries of {stale} "
+            "people no longer in this database removed."
+        )
 
     def _generate(self, **options):
         key = cipher.new_key()

@@ -95,13 +95,40 @@
         }
       });
       await Promise.all(workers);
-      if (stored && !form.querySelector(".upload-reload")) {
-        const again = document.createElement("a");
-        again.className = "button upload-reload";
-        again.href = window.location.pathname;
-        again.textContent = "Show the new files in the list";
-        list.after(again);
+      if (stored) {
+        stored = 0;
+        try {
+          await refreshFiles();
+        } catch (problem) {
+          offerReload();
+        }
       }
+    }
+
+    // The list of files below is read again from the server once the uploads are done, so it
+    // shows what was just stored (with the same rights to see pictures as on a fresh visit).
+    async function refreshFiles() {
+      const response = await fetch(window.location.pathname, {
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("[data-evidence-files]");
+      const current = document.querySelector("[data-evidence-files]");
+      if (!fresh || !current) throw new Error("No list of files in the answer.");
+      current.replaceWith(document.importNode(fresh, true));
+      const reload = form.querySelector(".upload-reload");
+      if (reload) reload.remove();
+    }
+
+    function offerReload() {
+      if (form.querySelector(".upload-reload")) return;
+      const again = document.createElement("a");
+      again.className = "button upload-reload";
+      again.href = window.location.pathname;
+      again.textContent = "Show the new files in the list";
+      list.after(again);
     }
 
     form.addEventListener("submit", (event) => {

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from casebook.accounts.models import User
 from casebook.transfer.console import progress_bars
@@ -108,8 +109,8 @@ class Command(BaseCommand):
                     rejects=cast(TextIO | None, rejects_file),
                     progress=progress,
                 )
-        except ImportFileError as error:
-            raise CommandError(str(error)) from None
+        except (ImportFileError, DatabaseError) as error:
+            raise CommandError(_in_words(error)) from None
         finally:
             if rejects_file is not None:
                 rejects_file.close()
@@ -166,3 +167,13 @@ class _RejectsFile:
     def close(self) -> None:
         if self.stream is not None:
             self.stream.close()
+
+
+def _in_words(error: Exception) -> str:
+    if isinstance(error, ImportFileError):
+        return str(error)
+    # A fault while writing: the batches already written were taken back (transfer.batches).
+    return (
+        f"The import stopped while writing ({error}); nothing of it was kept. "
+        "Try again; if it happens again, the database needs looking at."
+    )

@@ -1,0 +1,186 @@
+"""Writing an import in batches that other writers get between, all or nothing for the user.
+
+SQLite has one write lock. An import written in one transaction held it for as long as the
+whole file took (75 s for 100,000 rows), and every page that writes — even opening a person,
+which records an audit entry — failed meanwhile. So an import now goes in three steps:
+
+1. Everything is checked first, with no transaction open and nothing written (`Planner`
+   only reads): a file with problems, and a dry run, never take the write lock at all.
+2. The new incidents (with their acts, outcomes, people, sources and protests) are written
+   in batches of `CHUNK` incidents, each its own short transaction, with a pause after each
+   on SQLite so that a writer waiting for the lock gets it. Each batch also lists, in the
+   same transaction, the rows it created (`ImportJobWrite`, tagged with the job).
+3. The changes to incidents that were already in the casebook are written last, in one
+   transaction that also marks the job finished and forgets its list of rows.
+
+Why this rather than hiding unfinished incidents from every list: a hidden flag would have to
+be honoured by every page, search, export, statistic and the public portal, now and in
+future; one forgotten door shows half an import. Taking back is in one place. Why not batch
+the changes to existing incidents too: undoing them would need their earlier values, acts and
+links restored exactly; putting them in the final transaction makes them all-or-nothing by
+the database itself (a file that changes many existing incidents holds the lock longer).
+
+If anything fails after the first batch (the database refuses a row, the disk fills, a
+concurrent change makes a row invalid), `import_writes_undo` deletes what the job's batches
+created, batch by batch, and records that in the audit trail; a job whose process died
+mid-import (kill -9, a restart) is taken back the same way when it is found
+(`jobs.import_jobs_recover`). Meanwhile the new incidents of the running import are visible
+to others as they are written: that is the price of letting them in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from casebook.audit.services import audit_record
+from casebook.cases.bulk import insert_rows
+from casebook.cases.models import Incident, Protest
+from casebook.lib.busy import call_when_free
+from casebook.people.models import Involvement, Person
+from casebook.sources.models import IncidentSource, Source
+from casebook.transfer.models import ImportJob, ImportJobWrite
+from casebook.transfer.planning import IncidentPlan
+from casebook.transfer.writing import CHUNK, ChunkWriter
+
+# After each batch on SQLite, the import lets go of the lock this long: a writer waiting in
+# SQLite's busy handler sleeps at most 100 ms between two tries, so it gets in.
+PAUSE_SECONDS = 0.12
+BATCH_PATIENCE_MS = 10 * 60 * 1000
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def plans_write(
+    plans: list[IncidentPlan],
+    *,
+    writer: ChunkWriter,
+    job: ImportJob,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> None:
+    """Write checked plans: new incidents in batches, then the rest and the job's end at once.
+
+    Raises whatever stopped it, after taking back what its batches wrote.
+    """
+    new = [p for p in plans if p.is_new]
+    existing = [p for p in plans if not p.is_new]
+    connection = writer.connection
+    done = 0
+    try:
+        with patient_writes():
+            for batch in _chunks(new, CHUNK):
+                _write_batch(writer, job, batch)
+                done += len(batch)
+                if progress:
+                    progress("writing", done, len(plans))
+                if connection.vendor == "sqlite":
+                    time.sleep(PAUSE_SECONDS)
+            with transaction.atomic():
+                writer.keys.start()
+                for batch in _chunks(existing, CHUNK):
+                    writer.write(batch)
+                # Finished in the same transaction: a job cut off after it is never undone.
+                ImportJob.objects.filter(pk=job.pk).update(
+                    status=ImportJob.Status.FINISHED, heartbeat=timezone.now()
+                )
+                ImportJobWrite.objects.filter(job=job).delete()
+    except BaseException:
+        import_writes_undo(job, actor=writer.actor)
+        raise
+    if progress:
+        progress("writing", len(plans), len(plans))
+
+
+@contextlib.contextmanager
+def patient_writes() -> Iterator[None]:
+    """The import's own batches wait for the lock as long as it takes (another import, a
+    backup): failing a batch would throw away the whole import. PostgreSQL waits anyway."""
+    connection = transaction.get_connection()
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {BATCH_PATIENCE_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+def _write_batch(writer: ChunkWriter, job: ImportJob, batch: list[IncidentPlan]) -> None:
+    """One batch in its own transaction, with the list of what it created."""
+    with transaction.atomic():
+        writer.keys.start()
+        writer.write(batch)
+        insert_rows(
+            writer.connection,
+            [
+                ImportJobWrite(
+                    pk=writer.keys.take(ImportJobWrite), job=job, kind=kind, row_id=row_id
+                )
+                for kind, ids in writer.created.items()
+                for row_id in ids
+            ],
+        )
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
+
+
+def import_writes_undo(job: ImportJob, *, actor=None) -> dict[str, int]:
+    """Delete what the job's batches created; returns how many of each were taken back.
+
+    People, sources and protests go only when nothing else uses them any more (another
+    user may have linked one meanwhile). Each batch is its own transaction, like the import.
+    """
+    writes = ImportJobWrite.objects.filter(job=job)
+    taken: dict[str, int] = {}
+    for kind, model in (
+        ("incident", Incident),
+        ("person", Person),
+        ("source", Source),
+        ("protest", Protest),
+    ):
+        ids = list(writes.filter(kind=kind).values_list("row_id", flat=True))
+        taken[kind] = 0
+        for batch in _chunks(ids, CHUNK):
+            taken[kind] += call_when_free(partial(_delete, kind, model, batch))
+    if any(taken.values()):
+        call_when_free(
+            lambda: audit_record(
+                action="cases.incidents.import_undone",
+                instance=Incident,
+                actor=actor,
+                changes={"import job": [None, job.pk], **{k: [v, 0] for k, v in taken.items()}},
+            )
+        )
+    writes.delete()
+    return taken
+
+
+def _delete(kind: str, model, ids: list[int]) -> int:
+    rows = model.objects.filter(pk__in=ids)
+    if kind == "person":
+        rows = rows.exclude(Exists(Involvement.objects.filter(person_id=OuterRef("pk"))))
+    elif kind == "source":
+        rows = rows.exclude(Exists(IncidentSource.objects.filter(source_id=OuterRef("pk"))))
+    elif kind == "protest":
+        rows = rows.exclude(Exists(Incident.objects.filter(protest_id=OuterRef("pk"))))
+    with transaction.atomic():
+        count = rows.count()
+        # Each deletion goes through the ORM: a person's data key is destroyed with them.
+        rows.delete()
+    return count
