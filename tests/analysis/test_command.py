@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -162,3 +163,23 @@ def test_trend_text_output_states_the_model_rule(data_dir, tmp_path):
     assert "Rate ratio per year:" in result.stdout
     assert "Rule: Poisson regression, unless its Pearson dispersion exceeds 1" in result.stdout
     assert "Consistent with an increase" in result.stdout
+
+
+def test_mse_without_a_file_estimates_from_the_casebook_and_refuses_an_empty_one(tmp_path):
+    """As a user runs it: a new casebook has nothing to estimate from; a sample one does."""
+    init = run_casebook(tmp_path, "init", "--password-stdin", stdin="a-long-password-1\n")
+    assert init.returncode == 0, init.stderr
+    empty = run_casebook(tmp_path, "analysis", "mse", "--json")
+    assert empty.returncode == 3, empty.stderr
+    assert "at least 3" in json.loads(empty.stdout)["refused"]
+    loaded = run_casebook(tmp_path, "load_sample", "--size", "400", "--seed", "6")
+    assert loaded.returncode == 0, loaded.stderr
+    truth = int(re.search(r"true incidents\s+([\d,]+)", loaded.stdout)[1].replace(",", ""))
+    result = run_casebook(tmp_path, "analysis", "mse", "--method", "dga", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["method"] == "dga" and payload["lists"][0] == "Our hotline"
+    assert payload["lower"] <= truth <= payload["upper"]
+    by_year = run_casebook(tmp_path, "analysis", "mse", "--by", "period")
+    assert by_year.returncode == 0, by_year.stderr
+    assert "By period" in by_year.stdout and "Traceback" not in by_year.stderr

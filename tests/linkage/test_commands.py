@@ -84,3 +84,51 @@ def test_run_refuses_a_threshold_that_is_not_a_probability(imported):
 def test_run_on_an_empty_casebook_says_so(db):
     with pytest.raises(CommandError, match="at least two"):
         casebook("linkage", "run")
+
+
+def test_eval_uses_coordinators_decisions_as_labels(imported):
+    from casebook.linkage import services
+
+    casebook("linkage", "run")
+    with pytest.raises(CommandError, match="No pair has been judged yet"):
+        casebook("linkage", "eval", "--decisions")
+    pairs = services.pairs_waiting()
+    proposed, doubted = pairs[0], pairs[1]
+    services.pair_decide(
+        left=proposed.left_reference, right=proposed.right_reference, verdict="same", actor=None
+    )
+    services.pair_decide(
+        left=doubted.left_reference, right=doubted.right_reference, verdict="different", actor=None
+    )
+    scores = json.loads(casebook("linkage", "eval", "--decisions", "--json")[0])
+    assert scores == {
+        "precision": 0.5,
+        "recall": 1.0,
+        "f1": pytest.approx(2 / 3),
+        "true_pairs": 1,
+        "predicted_pairs": 2,
+    }
+    with pytest.raises(CommandError, match="not both"):
+        casebook("linkage", "eval", str(imported), "--decisions")
+
+
+def test_automatic_merging_merges_clear_matches_when_turned_on(imported):
+    from casebook.linkage.models import IncidentMerge, LinkageSettings
+
+    LinkageSettings.objects.create(auto_merge=True, auto_merge_threshold=0.999)
+    casebook("linkage", "run")
+    merges = IncidentMerge.objects.all()
+    assert merges and all(m.automatic and m.probability >= 0.999 for m in merges)
+    assert Incident.objects.count() == 240 - merges.count()
+    scores = json.loads(casebook("linkage", "eval", str(imported), "--json")[0])
+    assert scores["f1"] >= 0.8  # merged pairs count as proposed
+
+
+def test_spark_without_pyspark_or_java_is_one_sentence(imported):
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        with pytest.raises(CommandError, match="Spark backend needs pyspark"):
+            casebook("linkage", "run", "--backend", "spark")
+        return
+    pytest.skip("pyspark is installed: tests/linkage/test_spark.py runs the Spark backend")

@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 from django import forms
 
 from casebook.analysis.counts import DIMENSIONS
+from casebook.analysis.growth import MEASURES
 from casebook.casework.forms import IncidentFilterForm
 
 UNIT_CHOICES = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
 DEFAULT_UNIT = "month"
 # Parameters of this page that the incident list does not take.
-OWN_FIELDS = ("unit", "by", "seasonal")
+OWN_FIELDS = ("unit", "by", "measure", "seasonal")
 
 
 class StatisticsForm(IncidentFilterForm):
@@ -35,6 +36,19 @@ class StatisticsForm(IncidentFilterForm):
             "invalid_choice": "“%(value)s” is not a breakdown; choose one from the list."
         },
     )
+    measure = forms.ChoiceField(
+        required=False,
+        choices=[(key, label.capitalize()) for key, label in MEASURES.items()],
+        label="Trend of",
+        error_messages={
+            "invalid_choice": "The trend is of incidents, acts or people (not “%(value)s”)."
+        },
+    )
+    seasonal = forms.BooleanField(
+        required=False,
+        label="Allow for the month of the year",
+        help_text="Monthly series: month-of-year terms in the trend regression.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,8 +57,17 @@ class StatisticsForm(IncidentFilterForm):
     def clean_unit(self) -> str:
         return self.cleaned_data["unit"] or DEFAULT_UNIT
 
+    def clean_measure(self) -> str:
+        return self.cleaned_data["measure"] or "incidents"
+
     def filters(self) -> dict:
         return {k: v for k, v in super().filters().items() if k not in OWN_FIELDS}
+
+    def cache_key(self) -> list[tuple[str, str]]:
+        """The parameters that decide the figures, as plain text."""
+        return sorted(
+            (name, str(value)) for name, value in self.data.items() if name in self.fields and value
+        )
 
     def list_query(self, **extra: str) -> str:
         """The incident list's query string for these filters and `extra` ones."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from casebook.analysis import charts
 from casebook.analysis.counts import Cell, CountTables, Row
 
 CROSS_ROWS = 10  # values of a breakdown shown per period (the rest: totals only)
@@ -99,4 +100,129 @@ def cross_rows(tables: CountTables, links: Links, measure: str = "incidents") ->
         rows.append(
             CrossRow(row.label, cells, Figure(row.total.measure(measure), links.url(**own)))
         )
+    return rows
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    label: str
+    cells: list[int]
+    first: str
+    last: str
+
+
+def coverage_rows(coverage, periods) -> list[CoverageRow]:
+    """Sources retrieved per channel in each period of the series."""
+    return [
+        CoverageRow(
+            label=channel.name,
+            cells=[channel.by_period.get(period, 0) for period in periods],
+            first=channel.first.phrase if channel.first else "",
+            last=channel.last.phrase if channel.last else "",
+        )
+        for channel in coverage.channels
+    ]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    first: str
+    last: str
+    rate: float
+    total: int
+
+
+def stretches(growth) -> list[Stretch]:
+    """The changepoint search's segments in words: from, to, and the rate a period."""
+    report = growth.report
+    if report is None or report.segmentation is None:
+        return []
+    return [
+        Stretch(
+            first=growth.periods[segment.start].label,
+            last=growth.periods[segment.last].label,
+            rate=segment.rate,
+            total=int(segment.total),
+        )
+        for segment in report.segmentation.segments
+    ]
+
+
+@dataclass(frozen=True)
+class FunnelLine:
+    label: str
+    step: object
+    arrests_figure: Figure
+    share: str
+    lower: str
+    upper: str
+
+
+def funnel_lines(funnel, links: Links) -> list[FunnelLine]:
+    """The funnel's steps, each arrest count linked to the list where it can be."""
+    lines = []
+    for step in funnel.steps:
+        url = links.url(act_type="arrest", outcome=step.slug) if step.linked else None
+        lines.append(
+            FunnelLine(
+                label=step.label,
+                step=step,
+                arrests_figure=Figure(step.arrests, url),
+                share=f"{step.share.proportion * 100:.0f}",
+                lower=f"{step.share.lower * 100:.0f}",
+                upper=f"{step.share.upper * 100:.0f}",
+            )
+        )
+    return lines
+
+
+def statistics_context(figures, links: Links) -> dict:
+    """The template's context for the page's figures."""
+    tables = figures.tables
+    series = series_lines(tables, links)
+    breakdown = breakdown_lines(tables, links) if tables.dimension else []
+    funnel = funnel_lines(figures.funnel, links)
+    growth_stretches = stretches(figures.growth)
+    drawn = {"series": charts.series_chart(series, unit=tables.unit, stretches=growth_stretches)}
+    if breakdown and tables.dimension:
+        drawn["breakdown"] = charts.breakdown_chart(breakdown, label=tables.dimension.label)
+    if figures.funnel.arrests:
+        drawn["funnel"] = charts.funnel_chart(funnel)
+        if any(time.curve for time in figures.funnel.times):
+            drawn["survival"] = charts.survival_chart(figures.funnel.times)
+    return {
+        "tables": tables,
+        "unit": tables.unit,
+        "overall": links.line("All matching incidents", tables.total.total, links.url()),
+        "coarse": tables.total.coarse,
+        "series": series,
+        "breakdown": breakdown,
+        "cross": cross_rows(tables, links) if tables.dimension else [],
+        "cross_limit": CROSS_ROWS,
+        "growth": figures.growth,
+        "stretches": growth_stretches,
+        "coverage": coverage_rows(figures.coverage, tables.periods),
+        "funnel": figures.funnel,
+        "funnel_steps": funnel,
+        "arrests_url": links.url(act_type="arrest"),
+        "data_version": figures.version,
+        "charts": drawn,
+        "survival_table": survival_table(figures.funnel.times),
+    }
+
+
+SURVIVAL_DAYS = (7, 30, 90, 180, 365)
+
+
+def survival_table(times) -> list[tuple[int, list[str]]]:
+    """The survival chart's text alternative: the share reached by day d, per outcome."""
+    rows = []
+    for day in SURVIVAL_DAYS:
+        cells = []
+        for time in times:
+            if time.curve is None:
+                cells.append("—")
+            else:
+                cells.append(f"{(1 - time.curve.survival_at(day)) * 100:.0f}%")
+        rows.append((day, cells))
     return rows

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from casebook.accounts.access import role_required
 from casebook.accounts.roles import is_staff_member
-from casebook.analysis import pages
-from casebook.analysis.counts import counts_compute
+from casebook.analysis import charts, pages
 from casebook.analysis.forms import StatisticsForm
+from casebook.analysis.services import statistics_compute
 
 # Analysts, coordinators, administrators and caseworkers: everyone with a role.
 statistics_gate = role_required(
@@ -16,23 +17,36 @@ statistics_gate = role_required(
 )
 
 
+def _context(form: StatisticsForm, *, reader) -> dict:
+    figures = statistics_compute(
+        filters=form.filters(),
+        unit=form.cleaned_data["unit"],
+        by=form.cleaned_data["by"],
+        measure=form.cleaned_data["measure"],
+        seasonal=form.cleaned_data["seasonal"],
+        key=form.cache_key(),
+        reader=reader,
+    )
+    return pages.statistics_context(figures, pages.Links(form))
+
+
 @statistics_gate
 def statistics(request):
     form = StatisticsForm(request.GET)
     context: dict = {"form": form}
     if form.is_valid():
-        unit = form.cleaned_data["unit"]
-        by = form.cleaned_data["by"]
-        tables = counts_compute(filters=form.filters(), unit=unit, by=by, reader=request.user)
-        links = pages.Links(form)
-        context |= {
-            "tables": tables,
-            "unit": unit,
-            "overall": links.line("All matching incidents", tables.total.total, links.url()),
-            "coarse": tables.total.coarse,
-            "series": pages.series_lines(tables, links),
-            "breakdown": pages.breakdown_lines(tables, links) if tables.dimension else [],
-            "cross": pages.cross_rows(tables, links) if tables.dimension else [],
-            "cross_limit": pages.CROSS_ROWS,
-        }
+        context |= _context(form, reader=request.user)
+        context["query"] = request.GET.urlencode()
     return render(request, "analysis/statistics.html", context)
+
+
+@statistics_gate
+def chart(request, name: str):
+    """One chart of the page, drawn on the server: for readers without JavaScript."""
+    form = StatisticsForm(request.GET)
+    if not form.is_valid():
+        raise Http404("These filters need a correction; the statistics page says which.")
+    spec = _context(form, reader=request.user)["charts"].get(name)
+    if spec is None:
+        raise Http404("The page has no such chart for these parameters.")
+    return HttpResponse(charts.chart_svg(spec), content_type="image/svg+xml")

@@ -54,6 +54,10 @@ ACTIONS: dict[str, str] = {
     "accounts.authenticator.enrolled": "set up an authenticator app",
     "accounts.password.changed": "chose a new password",
     # The news monitor
+    # Lists of channels for the undercount estimate (analysis/lists)
+    "analysis.list.created": "made a list of channels for the undercount estimate",
+    "analysis.list.updated": "changed a list of channels for the undercount estimate",
+    "analysis.list.deleted": "removed a list of channels for the undercount estimate",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",

@@ -100,6 +100,15 @@ def text_condition(query: str, *, reader, pk: Expression | str = "pk") -> Q | No
     return redacted | (within(written) & Q(pk__in=own))
 
 
+def search_scope(reader) -> str:
+    """Which text `reader` searches, as a cache key: results differ between these."""
+    if reader is None or roles.sees_all_people(reader):
+        return "as written"
+    if not roles.may_see_people(reader):
+        return "redacted"
+    return f"redacted, and as written for user {reader.pk}"
+
+
 def filter_by_text(queryset: QuerySet, query: str, *, reader=None) -> QuerySet:
     condition = text_condition(query, reader=reader)
     return queryset if condition is None else queryset.filter(condition)

@@ -473,3 +473,41 @@ def claim_range(claims) -> str:
     if not numbers:
         return ""
     return str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
+
+
+def decisions_score() -> PairwiseScore:
+    """The current runs' proposals scored against coordinators' decisions as labels.
+
+    Every pair judged "same event" or "different events" (the latest verdict; "unsure" is no
+    label) counts: a judged pair is predicted when a current run proposed it at its threshold.
+    """
+    runs = current_runs()
+    if not runs:
+        raise EvaluationError("No linkage run yet: run `casebook linkage run` first.")
+    labels = {
+        key: verdict
+        for key, verdict in latest_verdicts().items()
+        if verdict in (Verdict.SAME, Verdict.DIFFERENT)
+    }
+    if not labels:
+        raise EvaluationError(
+            "No pair has been judged yet: the judgement queue's decisions are the labels."
+        )
+    proposed: set[tuple[str, str]] = set()
+    for run in runs:
+        pairs = SuggestedPair.objects.filter(run=run, probability__gte=run.threshold)
+        proposed |= {key for key in pairs.values_list("left_reference", "right_reference")}
+    true_pairs = sum(1 for verdict in labels.values() if verdict == Verdict.SAME)
+    predicted = [key for key in labels if key in proposed]
+    correct = sum(1 for key in predicted if labels[key] == Verdict.SAME)
+    precision = correct / len(predicted) if predicted else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairwiseScore(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        true_pairs=true_pairs,
+        predicted_pairs=len(predicted),
+        correct_pairs=correct,
+    )

@@ -23,6 +23,7 @@ from casebook.cases.models import (
 )
 from casebook.people.models import Involvement, Person
 from casebook.sample import coding, texts, words
+from casebook.sample.capture import LIST_CHANNELS, capture_draw, plan_capture_kind
 from casebook.sample.planning import (
     FIRST_DAY,
     LAST_DAY,
@@ -46,9 +47,9 @@ _ARREST_START = Weighted(coding.ARREST_FIRST_STEPS)
 _STATUS_RECENT = Weighted(coding.STATUSES_RECENT)
 _STATUS_OLDER = Weighted(coding.STATUSES_OLDER)
 _ACT_COUNT = Weighted(coding.ACTS_PER_INCIDENT)
-_SOURCE_COUNT = Weighted(coding.SOURCES_PER_INCIDENT)
-_SOURCE_KIND = Weighted({kind: kind[2] for kind in coding.SOURCE_KINDS})
-_GRADES = {kind: Weighted(dict(kind[3])) for kind in coding.SOURCE_KINDS}
+# Each channel's kind of source (the first listed for it), with its grades.
+_KIND_OF_CHANNEL = {kind[0]: kind for kind in reversed(coding.SOURCE_KINDS)}
+_GRADES = {kind: Weighted(dict(kind[2])) for kind in coding.SOURCE_KINDS}
 _SMALL_COUNT = Weighted(coding.PEOPLE_AFFECTED)
 _PEOPLE_COUNT = Weighted(coding.PEOPLE_RECORDED)
 _ACTS_AT_PROTEST = Weighted(coding.ACTS_AT_PROTEST)
@@ -65,8 +66,19 @@ _CARRIED_TRIGGERS = texts.CARRIED
 class IncidentBuilder:
     """Builds planned incidents one by one, drawing from `rng` in a fixed order."""
 
-    def __init__(self, rng: random.Random, codebook: Codebook, *, staff: Staff, keys: KeyPool):
+    def __init__(
+        self,
+        rng: random.Random,
+        codebook: Codebook,
+        *,
+        staff: Staff,
+        keys: KeyPool,
+        capture_rng: random.Random | None = None,
+    ):
         self.rng = rng
+        # Which lists record each incident comes from a stream of its own, so the capture
+        # structure can be read (and tested) apart from the rest of the content.
+        self.capture_rng = capture_rng or random.Random("capture")
         self.codebook = codebook
         self.staff = staff
         self.keys = keys
@@ -337,57 +349,85 @@ class IncidentBuilder:
     # Sources, people, tags.
 
     def _sources(self, plan: IncidentPlan, built: Built, story: texts.Story) -> None:
+        """One source for each list that recorded the incident (see sample/capture.py), then
+        sources from channels on no list, and articles found by searching for it."""
         rng = self.rng
-        count = _SOURCE_COUNT.pick(rng)
-        if plan.protest and rng.random() < 0.35:
-            built.links.append(
-                IncidentSource(
-                    pk=self.keys.take(IncidentSource),
-                    incident=built.incident,
-                    source=self._coverage(plan.protest, built),
-                    supports="date and place",
-                )
-            )
-            count -= 1
+        protest = plan.protest
+        capture = capture_draw(self.capture_rng, plan_capture_kind(plan))
+        built.missed = capture.missed
+        channels = [LIST_CHANNELS[i] for i, on in enumerate(capture.pattern) if on]
         charged = any(o.outcome_type.slug == "charged" for o in built.outcomes)
-        for _ in range(count):
-            kind = _SOURCE_KIND.pick(rng)
-            channel, source_kind = kind[0], kind[1]
-            if source_kind == "court_record" and not charged:
-                channel, source_kind = "news-monitor", "news_article"
-                kind = coding.SOURCE_KINDS[0]
-            self.source_number += 1
-            words_ = texts.source_text(rng, story, source_kind, number=self.source_number)
-            grade = _GRADES[kind].pick(rng)
-            published = dt.datetime.combine(
-                plan.date + dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3))),
-                dt.time(rng.randint(6, 22), rng.randrange(0, 60)),
-                tzinfo=dt.UTC,
+        if charged and rng.random() < 0.3:
+            channels.append("court-lists")
+        if rng.random() < 0.05:
+            channels.append("partner")
+        if rng.random() < 0.02:
+            channels.append("other")
+        for channel in channels:
+            if channel == "news-monitor" and protest and rng.random() < 0.35:
+                self._link(built, self._coverage(protest, built), "date and place")
+                continue
+            if channel == "news-monitor" and rng.random() < 0.2:
+                channel = "social-media"
+            self._source(plan, built, story, _KIND_OF_CHANNEL[channel])
+        # A caseworker looked up the press coverage of an incident the monitor had missed.
+        if "news-monitor" not in channels and rng.random() < 0.15:
+            self._source(plan, built, story, coding.SOURCE_KINDS[0], found_independently=False)
+
+    def _link(
+        self, built: Built, source: Source, supports: str, *, found_independently: bool = True
+    ) -> None:
+        built.links.append(
+            IncidentSource(
+                pk=self.keys.take(IncidentSource),
+                incident=built.incident,
+                source=source,
+                supports=supports,
+                found_independently=found_independently,
             )
-            source = Source(
-                pk=self.keys.take(Source),
-                kind=source_kind,
-                channel=self.codebook.channels[channel],
-                title=words_.title,
-                url=words_.url,
-                publisher=words_.publisher,
-                author=words_.author,
-                published_at=published,
-                retrieved_at=published + dt.timedelta(hours=3),
-                text=words_.text,
-                text_sha256=_sha256(words_.text),
-                reliability=grade[0],
-                credibility=grade[1],
-            )
-            built.sources.append(source)
-            built.links.append(
-                IncidentSource(
-                    pk=self.keys.take(IncidentSource),
-                    incident=built.incident,
-                    source=source,
-                    supports=rng.choice(coding.SUPPORTS[source_kind]),
-                )
-            )
+        )
+
+    def _source(
+        self,
+        plan: IncidentPlan,
+        built: Built,
+        story: texts.Story,
+        kind: tuple,
+        *,
+        found_independently: bool = True,
+    ) -> None:
+        rng = self.rng
+        channel, source_kind = kind[0], kind[1]
+        self.source_number += 1
+        words_ = texts.source_text(rng, story, source_kind, number=self.source_number)
+        grade = _GRADES[kind].pick(rng)
+        published = dt.datetime.combine(
+            plan.date + dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3))),
+            dt.time(rng.randint(6, 22), rng.randrange(0, 60)),
+            tzinfo=dt.UTC,
+        )
+        source = Source(
+            pk=self.keys.take(Source),
+            kind=source_kind,
+            channel=self.codebook.channels[channel],
+            title=words_.title,
+            url=words_.url,
+            publisher=words_.publisher,
+            author=words_.author,
+            published_at=published,
+            retrieved_at=published + dt.timedelta(hours=3),
+            text=words_.text,
+            text_sha256=_sha256(words_.text),
+            reliability=grade[0],
+            credibility=grade[1],
+        )
+        built.sources.append(source)
+        self._link(
+            built,
+            source,
+            rng.choice(coding.SUPPORTS[source_kind]),
+            found_independently=found_independently,
+        )
 
     def _coverage(self, protest: ProtestPlan, built: Built) -> Source:
         """The one news article about a whole protest, shared by its incidents."""

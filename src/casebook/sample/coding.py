@@ -290,16 +290,17 @@ UNCITED_WORDING = {
     "default": ("suspicion of a public order offence", "breach of the peace", ""),
 }
 
-# Who reports, how, and how far we trust them: (channel, kind, weight, [(grade, weight)]).
+# Who reports, how, and how far we trust them: (channel, kind, [(grade, weight)]). Which
+# channels report an incident follows the sample's capture structure (sample/capture.py).
 SOURCE_KINDS = (
-    ("news-monitor", "news_article", 34, (("B2", 4), ("C3", 3), ("B3", 2), ("C2", 1))),
-    ("hotline", "testimony", 18, (("C2", 3), ("B2", 2), ("F6", 2), ("C3", 1))),
-    ("legal-observers", "legal_observer", 15, (("A2", 2), ("B1", 3), ("B2", 3))),
-    ("police-statements", "police_statement", 14, (("B2", 3), ("C3", 2), ("B3", 2))),
-    ("social-media", "social_media", 9, (("D3", 3), ("E4", 1), ("F6", 2), ("C3", 1))),
-    ("partner", "testimony", 5, (("B2", 3), ("C2", 2))),
-    ("court-lists", "court_record", 3, (("A1", 5),)),
-    ("other", "video", 2, (("B2", 2), ("C3", 1))),
+    ("news-monitor", "news_article", (("B2", 4), ("C3", 3), ("B3", 2), ("C2", 1))),
+    ("hotline", "testimony", (("C2", 3), ("B2", 2), ("F6", 2), ("C3", 1))),
+    ("legal-observers", "legal_observer", (("A2", 2), ("B1", 3), ("B2", 3))),
+    ("police-statements", "police_statement", (("B2", 3), ("C3", 2), ("B3", 2))),
+    ("social-media", "social_media", (("D3", 3), ("E4", 1), ("F6", 2), ("C3", 1))),
+    ("partner", "testimony", (("B2", 3), ("C2", 2))),
+    ("court-lists", "court_record", (("A1", 5),)),
+    ("other", "video", (("B2", 2), ("C3", 1))),
 )
 SUPPORTS = {
     "news_article": ("date and place", "arrest count", "trigger wording"),
@@ -356,7 +357,6 @@ OUTCOME_NOTES = {  # "" leaves the note blank
 STATUSES_RECENT = {"draft": 30, "in_review": 30, "verified": 35, "rejected": 5}
 STATUSES_OLDER = {"verified": 80, "in_review": 7, "draft": 5, "rejected": 5, "archived": 3}
 ACTS_PER_INCIDENT = {1: 60, 2: 30, 3: 10}
-SOURCES_PER_INCIDENT = {1: 50, 2: 35, 3: 15}
 # People affected by one act: mostly one or two; (low, high) is a range.
 PEOPLE_AFFECTED = {1: 50, 2: 17, 3: 9, 4: 6, 5: 4, (6, 10): 8, (11, 30): 4.5, (31, 80): 1.5}
 # People whose details are recorded on an incident that has any.

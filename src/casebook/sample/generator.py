@@ -23,11 +23,12 @@ from django.db import transaction
 
 from casebook.accounts.roles import Role
 from casebook.cases.bulk import KeyPool
-from casebook.cases.models import Protest, Tag
+from casebook.cases.models import IncidentStatus, Protest, Tag
 from casebook.cases.services import reference_block
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 from casebook.sample import coding, words
 from casebook.sample.building import IncidentBuilder
+from casebook.sample.models import SampleLoad
 from casebook.sample.planning import IncidentPlan, plan_sample
 from casebook.sample.writing import built_write
 from casebook.sources.models import Channel
@@ -51,6 +52,11 @@ class SampleReport:
     involvements: int = 0
     tag_links: int = 0
     search_documents: int = 0
+    # The truth behind the undercount estimate (analysis/capture.py, sample/capture.py): how
+    # many real incidents the sample invented, recorded or not (rejected ones are not real),
+    # and how many of them no list recorded.
+    true_incidents: int = 0
+    unrecorded: int = 0
     seconds: float = 0.0
 
     @property
@@ -83,18 +89,33 @@ def sample_generate(
     # The connection itself, not the django.db.connection proxy: the writer reaches for it
     # millions of times.
     connection = transaction.get_connection()
-    builder = IncidentBuilder(rng, codebook, staff=Staff.load(seed), keys=KeyPool(connection))
+    builder = IncidentBuilder(
+        rng,
+        codebook,
+        staff=Staff.load(seed),
+        keys=KeyPool(connection),
+        capture_rng=random.Random(f"capture-{seed}"),
+    )
     for start in range(0, len(plans), BATCH_SIZE):
         chunk = plans[start : start + BATCH_SIZE]
         with transaction.atomic():
             builder.keys.start()
-            written = built_write(
-                [builder.build(plan, references[plan.order]) for plan in chunk], keys=builder.keys
-            )
+            built = [builder.build(plan, references[plan.order]) for plan in chunk]
+            written = built_write(built, keys=builder.keys)
         for name, count in written.items():
             setattr(report, name, getattr(report, name) + count)
+        real = [b for b in built if b.incident.status != IncidentStatus.REJECTED]
+        report.unrecorded += sum(b.missed for b in real)
+        report.true_incidents += sum(1 + b.missed for b in real)
         if progress:
             progress(len(chunk))
+    if size:
+        SampleLoad.objects.create(
+            seed=seed,
+            size=report.incidents,
+            true_incidents=report.true_incidents,
+            unrecorded=report.unrecorded,
+        )
     report.seconds = time.perf_counter() - started
     return report
 

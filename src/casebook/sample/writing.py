@@ -24,6 +24,7 @@ class Built:
     involvements: list[Involvement] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
     assigned: list = field(default_factory=list)
+    missed: int = 0  # incidents like this one that no list recorded (sample/capture.py)
 
 
 def built_write(batch: list[Built], *, keys: KeyPool) -> dict[str, int]:

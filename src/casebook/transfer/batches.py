@@ -7,8 +7,9 @@ which records an audit entry — failed meanwhile. So an import now goes in thre
 1. Everything is checked first, with no transaction open and nothing written (`Planner`
    only reads): a file with problems, and a dry run, never take the write lock at all.
 2. The new incidents (with their acts, outcomes, people, sources and protests) are written
-   in batches of `CHUNK` incidents, each its own short transaction, with a pause after each
-   on SQLite so that a writer waiting for the lock gets it. Each batch also lists, in the
+   in batches sized to hold the lock about half a second (at most `CHUNK` incidents), each its
+   own short transaction, with a pause after each on SQLite so that a writer waiting for the
+   lock gets it. Each batch also lists, in the
    same transaction, the rows it created (`ImportJobWrite`, tagged with the job).
 3. The changes to incidents that were already in the casebook are written last, in one
    transaction that also marks the job finished and forgets its list of rows.
@@ -52,7 +53,12 @@ from casebook.transfer.writing import CHUNK, ChunkWriter
 
 # After each batch on SQLite, the import lets go of the lock this long: a writer waiting in
 # SQLite's busy handler sleeps at most 100 ms between two tries, so it gets in.
-PAUSE_SECONDS = 0.12
+PAUSE_SECONDS = 0.1
+# Batches are sized to hold the lock about this long (seconds): on a busy machine the same
+# number of incidents takes several times longer to write, and others would wait that long.
+BATCH_SECONDS = 0.5
+FIRST_BATCH = 100
+MIN_BATCH = 25
 BATCH_PATIENCE_MS = 10 * 60 * 1000
 
 
@@ -79,8 +85,12 @@ def plans_write(
     done = 0
     try:
         with patient_writes():
-            for batch in _chunks(new, CHUNK):
+            size = min(FIRST_BATCH, CHUNK)
+            while done < len(new):
+                batch = new[done : done + size]
+                started = time.monotonic()
                 _write_batch(writer, job, batch)
+                size = _next_size(size, time.monotonic() - started)
                 done += len(batch)
                 if progress:
                     progress("writing", done, len(plans))
@@ -100,6 +110,16 @@ def plans_write(
         raise
     if progress:
         progress("writing", len(plans), len(plans))
+
+
+def _next_size(size: int, took: float) -> int:
+    """The next batch's size, for a batch of `size` that held the lock `took` seconds.
+
+    >>> _next_size(100, 0.25), _next_size(100, 2.0), _next_size(400, 0.01)
+    (200, 25, 500)
+    """
+    wanted = int(size * BATCH_SECONDS / max(took, 1e-3))
+    return min(CHUNK, max(MIN_BATCH, min(wanted, size * 2)))
 
 
 @contextlib.contextmanager

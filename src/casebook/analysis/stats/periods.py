@@ -1,4 +1,5 @@
-"""Period labels of a series: years (`2024`), months (`2024-03`) or ISO weeks (`2024-W05`).
+"""Period labels of a series: years (`2024`), quarters (`2024-Q1`), months (`2024-03`) or
+ISO weeks (`2024-W05`).
 
 A series must be one kind of period and consecutive: a missing period is an error, not a
 zero, because "nothing recorded" and "not in the file" are different facts.
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 YEAR = re.compile(r"^(\d{4})$")
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+ORDINALS = ("first", "second", "third", "fourth")
 # Not calendar.month_name: that follows the process's locale, and reports are in English.
 MONTH_NAMES = (
     *("January", "February", "March", "April", "May", "June"),
@@ -27,9 +30,9 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True, order=True)
 class Period:
-    unit: str  # "year", "month" or "week"
+    unit: str  # "year", "quarter", "month" or "week"
     year: int
-    number: int  # month 1–12, ISO week 1–53, or 0 for a year
+    number: int  # quarter 1–4, month 1–12, ISO week 1–53, or 0 for a year
 
     @property
     def label(self) -> str:
@@ -37,6 +40,8 @@ class Period:
             return f"{self.year:04d}"
         if self.unit == "month":
             return f"{self.year:04d}-{self.number:02d}"
+        if self.unit == "quarter":
+            return f"{self.year:04d}-Q{self.number}"
         return f"{self.year:04d}-W{self.number:02d}"
 
     @property
@@ -46,6 +51,8 @@ class Period:
             return str(self.year)
         if self.unit == "month":
             return f"{MONTH_NAMES[self.number - 1]} {self.year}"
+        if self.unit == "quarter":
+            return f"the {ORDINALS[self.number - 1]} quarter of {self.year}"
         monday = self.start
         return f"the week of {monday.day} {MONTH_NAMES[monday.month - 1]} {monday.year}"
 
@@ -55,6 +62,8 @@ class Period:
             return dt.date(self.year, 1, 1)
         if self.unit == "month":
             return dt.date(self.year, self.number, 1)
+        if self.unit == "quarter":
+            return dt.date(self.year, 3 * self.number - 2, 1)
         return dt.date.fromisocalendar(self.year, self.number, 1)
 
     def next(self) -> Period:
@@ -63,6 +72,9 @@ class Period:
         if self.unit == "month":
             year, month = divmod(self.year * 12 + self.number, 12)
             return Period("month", year, month + 1)
+        if self.unit == "quarter":
+            year, quarter = divmod(self.year * 4 + self.number, 4)
+            return Period("quarter", year, quarter + 1)
         following = self.start + dt.timedelta(days=7)
         iso = following.isocalendar()
         return Period("week", iso.year, iso.week)
@@ -82,6 +94,8 @@ def period_parse(label: str) -> Period:
         if not 1 <= month <= 12:
             raise PeriodError(f"{text!r}: the month must be 01 to 12.")
         return Period("month", int(match[1]), month)
+    if match := QUARTER.match(text):
+        return Period("quarter", int(match[1]), int(match[2]))
     if match := WEEK.match(text):
         year, week = int(match[1]), int(match[2])
         try:
@@ -90,8 +104,8 @@ def period_parse(label: str) -> Period:
             raise PeriodError(f"{text!r}: {year} has no ISO week {week}.") from None
         return Period("week", year, week)
     raise PeriodError(
-        f"{text!r} is not a period: write a year (2024), a month (2024-03) or an ISO week "
-        "(2024-W05)."
+        f"{text!r} is not a period: write a year (2024), a quarter (2024-Q1), a month "
+        "(2024-03) or an ISO week (2024-W05)."
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -84,6 +85,97 @@ def codebook_choice(
     )
 
 
+PROVISION_HELP = "Type part of its section, title or a common name (e.g. s.14 POA, obstruction)."
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+class ProvisionInput(forms.TextInput):
+    """A text box that suggests the codebook's legal provisions as one types (a <datalist>:
+    no script, so nothing the content security policy would stop), matching the citation,
+    the title and the aliases. Without suggestions the server still reads what was typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.choices: object = ()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or name}-options"
+        attrs["list"] = list_id
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            (
+                (choice.instance.citation, _provision_hint(choice.instance))
+                for choice, _label in self.choices  # type: ignore[attr-defined]
+                if getattr(choice, "instance", None) is not None
+            ),
+        )
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            list_id,
+            options,
+        )
+
+
+def _provision_hint(provision: LegalProvision) -> str:
+    """What the suggestion shows beside the citation, and what typing may match."""
+    names = [provision.short_citation, *provision.aliases]
+    also = "; ".join(name for name in names if name and name != provision.citation)
+    return " · ".join(part for part in (provision.title, also) if part)
+
+
 class ProvisionChoiceField(forms.ModelChoiceField):
+    """A legal provision typed or chosen by its citation, slug, short citation or an alias."""
+
+    def __init__(self, *args, **kwargs):
+        empty = kwargs.get("empty_label") or "None"
+        kwargs["widget"] = ProvisionInput(attrs={"placeholder": empty})
+        kwargs.setdefault("help_text", PROVISION_HELP)
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_choice"] = (
+            "“%(value)s” is not a legal provision in the codebook; type part of its section, "
+            "title or common name and choose one of the suggestions, or leave it empty."
+        )
+
     def label_from_instance(self, obj: LegalProvision) -> str:
         return f"{obj.citation} — {obj.title}" if obj.title else obj.citation
+
+    def prepare_value(self, value):
+        instance = getattr(value, "instance", value)
+        if isinstance(instance, LegalProvision):
+            return instance.citation
+        if isinstance(value, str) and value and " " not in value:
+            # A slug (from a link or an earlier page): show the citation instead.
+            found = self.queryset.filter(slug=value).first()
+            return found.citation if found else value
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        wanted = _key(text.split(" — ", 1)[0])  # "citation — title", as a suggestion reads
+        provisions = list(self.queryset)
+        for provision in provisions:
+            names = (
+                provision.slug,
+                provision.citation,
+                provision.short_citation,
+                *provision.aliases,
+            )
+            if any(name and _key(name) == wanted for name in names):
+                return provision
+        # A title typed in full ("Riot") names a provision when no other has that title.
+        titled = [p for p in provisions if p.title and _key(p.title) == _key(text)]
+        if len(titled) == 1:
+            return titled[0]
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+        )

@@ -55,7 +55,7 @@ class IncidentFilterForm(PlainLabels, forms.Form):
         empty_label="Any act",
     )
     provision = codebook_choice(
-        LegalProvision.objects.only("slug", "citation", "title"),
+        LegalProvision.objects.only("slug", "citation", "short_citation", "title", "aliases"),
         label="Legal provision",
         what="legal provision",
         empty_label="Any provision",

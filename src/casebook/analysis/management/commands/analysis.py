@@ -222,7 +222,8 @@ class Command(BaseCommand):
             console.print(f"No estimate: {overall.refused}")
         else:
             self._print_mse(overall.estimate, overall.lists_used)
-            if overall.unrecorded is not None:
+            if overall.unrecorded is not None and patterns.outside_lists:
+                # Some incidents are known only outside the lists: they are in the casebook.
                 console.print(
                     f"Not in the casebook at all: about {overall.unrecorded:,.0f} incidents"
                 )

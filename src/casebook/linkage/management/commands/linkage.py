@@ -4,6 +4,7 @@ casebook linkage run [--backend duckdb|spark] [--threshold P]   train, score, su
 casebook linkage run --new                  compare incidents added since with the casebook
 casebook linkage queue [--json]                                 how many pairs wait for a person
 casebook linkage eval TRUTH.csv [--json]                        the last run against a truth file
+casebook linkage eval --decisions [--json]                      ... against coordinators' decisions
 """
 
 from __future__ import annotations
@@ -64,7 +65,13 @@ class Command(BaseCommand):
             help="Pairwise precision, recall and F1 of the last run's clusters against a "
             "truth file with the columns incident_id,cluster_id.",
         )
-        evaluate.add_argument("truth", metavar="TRUTH.csv")
+        evaluate.add_argument("truth", metavar="TRUTH.csv", nargs="?")
+        evaluate.add_argument(
+            "--decisions",
+            action="store_true",
+            help="Score against the judgement queue's decisions (same / different) instead "
+            "of a truth file.",
+        )
         evaluate.add_argument("--json", action="store_true", help="Print the scores as JSON.")
 
     def handle(self, *args, **options):
@@ -165,8 +172,13 @@ class Command(BaseCommand):
         )
 
     def evaluate(self, options) -> None:
+        if options["decisions"] == bool(options["truth"]):
+            raise CommandError("Give a truth file (TRUTH.csv) or --decisions, not both.")
         try:
-            score, unknown = services.linkage_eval(truth_path=options["truth"])
+            if options["decisions"]:
+                score, unknown = services.decisions_score(), 0
+            else:
+                score, unknown = services.linkage_eval(truth_path=options["truth"])
         except FileNotFoundError as error:
             raise CommandError(f"{options['truth']}: no such file.") from error
         except (TruthFileError, services.EvaluationError) as error:
