@@ -48,7 +48,7 @@ def export(request):
     form = StatisticsForm(request.GET)
     if not form.is_valid():
         raise Http404("These filters need a correction; the statistics page says which.")
-    context = _context(form)
+    context = _context(form, reader=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="casebook-statistics.csv"'
     pages.export_write(
