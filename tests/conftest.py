@@ -51,6 +51,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoint(settings, tmp_path):
+    """Each test's trail starts again (rolled back or flushed): so does its checkpoint."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoint.json"
+
+
 @pytest.fixture
 def evidence_dir(settings, tmp_path):
     """A fresh evidence folder for the test (Django resets the storage when STORAGES changes)."""

@@ -328,6 +328,13 @@ MASTER_KEY_FILE = Path(env_str("CASEBOOK_MASTER_KEY_FILE") or DATA_DIR / "master
 # their key) also makes them unreadable in every earlier database backup. Back it up with
 # `casebook keys backup` and keep only the newest copy.
 KEYRING_PATH = Path(env_str("CASEBOOK_KEYRING_PATH") or DATA_DIR / "keyring.sqlite3")
+# The audit trail's chain is keyed (HMAC) with this key, kept outside the database like the
+# master key, and anchored by a signed checkpoint of its newest entry next to the keyring
+# (audit/anchor.py). Back the key up with the master key.
+AUDIT_KEY_FILE = Path(env_str("CASEBOOK_AUDIT_KEY_FILE") or MASTER_KEY_FILE.parent / "audit.key")
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("CASEBOOK_AUDIT_CHECKPOINT_FILE") or KEYRING_PATH.parent / "audit-checkpoint.json"
+)
 # Personal details are erased this many months after a person's case closes
 # (`casebook retention run`); 0 turns the rule off.
 RETENTION_MONTHS = env_int("CASEBOOK_RETENTION_MONTHS", 72)

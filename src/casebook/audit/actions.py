@@ -71,6 +71,10 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    # The audit trail itself and synthetic data
+    "audit.trail.rekeyed": "keyed the audit trail's chain (on upgrade)",
+    "audit.checkpoint.reanchored": "moved the audit checkpoint back after restoring a backup",
+    "sample.incidents.generated": "generated synthetic sample incidents",
 }
 
 

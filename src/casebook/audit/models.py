@@ -9,9 +9,11 @@ from casebook.audit.actions import action_wording
 class AuditEntry(models.Model):
     """One recorded action: who did what to which record, when, and from where.
 
-    Entries form a hash chain: each entry's hash covers its own content and the previous
-    entry's hash, so `casebook audit verify` notices an entry that was altered, removed,
-    inserted or moved. Nothing in Casebook updates or deletes an entry.
+    Entries form a keyed hash chain: each entry's hash is an HMAC, under the audit key kept
+    outside the database (`audit/anchor.py`), of its own content and the previous entry's
+    hash, so `casebook audit verify` notices an entry that was altered, removed, inserted or
+    moved, even if the chain after it was recomputed. Nothing in Casebook updates or
+    deletes an entry.
     `changes` holds old and new values of non-personal fields; personal fields by name only.
     """
 
@@ -51,7 +53,9 @@ class AuditEntry(models.Model):
 class AuditHead(models.Model):
     """The chain's newest sequence and hash; its row is locked while an entry is appended.
 
-    Keeping the head apart from the entries also reveals entries cut off the end.
+    Keeping the head apart from the entries reveals entries cut off the end; the signed
+    checkpoint outside the database (`audit/anchor.py`) reveals it even when the head was
+    moved back too, or both tables were emptied.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)

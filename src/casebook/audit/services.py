@@ -1,27 +1,34 @@
-"""The audit trail: append entries to the hash chain, and verify the chain.
+"""The audit trail: append entries to the keyed hash chain, and verify the chain.
 
 Every layer writes its entries through `audit_record` (or `audit_record_many` for bulk work);
-this app imports no record app, so anything can call it.
+this app imports no record app, so anything can call it. The chain is keyed and anchored
+outside the database (`audit/anchor.py`): each hash is an HMAC under the audit key, and a
+signed checkpoint of the newest entry is kept next to the keyring.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
 
+from casebook.audit import anchor
 from casebook.audit.actions import action_check
 from casebook.audit.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+# Records whose presence means the casebook is in use: its trail cannot be empty.
+RECORD_MODELS = ("cases.Incident", "people.Person", "sources.Source")
 
 
-def entry_digest(
+def entry_content(
     *,
     previous_hash: str,
     sequence: int,
@@ -34,8 +41,8 @@ def entry_digest(
     incident_reference: str,
     changes: dict,
     ip_address: str | None,
-) -> str:
-    """SHA-256 over the previous hash and a canonical JSON of the entry's content."""
+) -> bytes:
+    """The bytes an entry's hash covers: the previous hash and a canonical JSON of it."""
     content = json.dumps(
         [
             sequence,
@@ -54,7 +61,31 @@ def entry_digest(
         ensure_ascii=False,
         default=str,
     )
-    return hashlib.sha256(f"{previous_hash}\n{content}".encode()).hexdigest()
+    return f"{previous_hash}\n{content}".encode()
+
+
+def entry_digest(*, key: bytes, **fields) -> str:
+    """HMAC-SHA256 under the audit key: without the key, no rewritten entry verifies."""
+    return hmac.new(key, entry_content(**fields), hashlib.sha256).hexdigest()
+
+
+def unkeyed_digest(**fields) -> str:
+    """The plain SHA-256 of trails written before the chain was keyed (see migration 0002)."""
+    return hashlib.sha256(entry_content(**fields)).hexdigest()
+
+
+def _trail_is_empty() -> bool:
+    return not AuditEntry.objects.exists()
+
+
+def _key() -> bytes:
+    # A new key only for a trail with no entry yet; a lost key is never replaced silently.
+    return anchor.audit_key(create_if=_trail_is_empty)
+
+
+def _anchor_after_commit(key: bytes, sequence: int, entry_hash: str) -> None:
+    """Move the checkpoint to this entry once it is committed (never for a rollback)."""
+    transaction.on_commit(lambda: anchor.checkpoint_advance(key, sequence, entry_hash), robust=True)
 
 
 def _subject(instance: models.Model | type[models.Model]) -> tuple[str, str]:
@@ -98,6 +129,7 @@ def audit_record(
     changes = json.loads(json.dumps(changes or {}, default=str))
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        key = _key()
         fields: dict[str, Any] = {
             "sequence": head.sequence + 1,
             "at": timezone.now(),
@@ -110,12 +142,13 @@ def audit_record(
             "changes": changes,
             "ip_address": ip_address,
         }
-        digest = entry_digest(previous_hash=head.entry_hash, **fields)
+        digest = entry_digest(key=key, previous_hash=head.entry_hash, **fields)
         entry = AuditEntry.objects.create(
             previous_hash=head.entry_hash, entry_hash=digest, **fields
         )
         head.sequence, head.entry_hash = entry.sequence, digest
         head.save(update_fields=["sequence", "entry_hash"])
+        _anchor_after_commit(key, entry.sequence, digest)
     return entry
 
 
@@ -149,6 +182,7 @@ def audit_record_many(
     actor = _actor(actor)
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        key = _key()
         previous, sequence, at = head.entry_hash, head.sequence, timezone.now()
         rows = []
         for pending in entries:
@@ -166,12 +200,13 @@ def audit_record_many(
                 "changes": json.loads(json.dumps(pending.changes or {}, default=str)),
                 "ip_address": ip_address,
             }
-            digest = entry_digest(previous_hash=previous, **fields)
+            digest = entry_digest(key=key, previous_hash=previous, **fields)
             rows.append(AuditEntry(previous_hash=previous, entry_hash=digest, **fields))
             previous = digest
         AuditEntry.objects.bulk_create(rows, batch_size=batch_size)
         head.sequence, head.entry_hash = sequence, previous
         head.save(update_fields=["sequence", "entry_hash"])
+        _anchor_after_commit(key, sequence, previous)
     return len(rows)
 
 
@@ -182,7 +217,7 @@ class ChainProblem:
     problem: str
 
     def __str__(self) -> str:
-        where = f"entry #{self.sequence}" if self.sequence is not None else "the chain's end"
+        where = f"entry #{self.sequence}" if self.sequence is not None else "the trail"
         return f"{where}: {self.problem}"
 
 
@@ -190,6 +225,7 @@ class ChainProblem:
 class ChainReport:
     checked: int
     problem: ChainProblem | None
+    checkpoint: anchor.Checkpoint | None = None
 
     @property
     def ok(self) -> bool:
@@ -202,67 +238,203 @@ def _entries_in_order() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("id").iterator(chunk_size=2000)
 
 
-def audit_verify(progress=None) -> ChainReport:
-    """Walk the chain from the first entry; report the first entry that does not fit."""
+def entry_fields(entry, *, previous_hash: str | None = None) -> dict[str, Any]:
+    """What an entry's hash covers, as `entry_digest` takes it (`previous_hash` to re-chain)."""
+    return {
+        "previous_hash": entry.previous_hash if previous_hash is None else previous_hash,
+        "sequence": entry.sequence,
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "incident_reference": entry.incident_reference,
+        "changes": entry.changes,
+        "ip_address": entry.ip_address,
+    }
+
+
+def _entry_problem(entry: AuditEntry, key: bytes, previous: str, sequence: int) -> str | None:
+    if entry.sequence != sequence:
+        kind = "missing before it" if entry.sequence > sequence else "out of place"
+        return (
+            f"expected entry #{sequence} here: an entry is {kind} (deleted, inserted or reordered)"
+        )
+    if entry.previous_hash != previous:
+        return "does not follow the entry before it (an entry was deleted, inserted or reordered)"
+    fields = entry_fields(entry)
+    if hmac.compare_digest(entry_digest(key=key, **fields), entry.entry_hash):
+        return None
+    if unkeyed_digest(**fields) == entry.entry_hash:
+        return (
+            "its hash was computed without the audit key: the chain was rewritten from "
+            "here on by someone who does not hold the key"
+        )
+    return "its content was altered after it was written"
+
+
+def _walk(key: bytes, progress, marks: dict[int, str]) -> tuple[ChainReport, str, int]:
+    """Check every entry; returns the report so far, the last hash and the last sequence.
+
+    `marks` collects the hash of each sequence a checkpoint names, to compare afterwards.
+    """
     expected_previous, expected_sequence, checked = GENESIS, 1, 0
     for entry in _entries_in_order():
-        if entry.sequence != expected_sequence:
-            kind = "missing before it" if entry.sequence > expected_sequence else "out of place"
-            return ChainReport(
-                checked,
-                ChainProblem(
-                    entry.sequence,
-                    entry.id,
-                    f"expected entry #{expected_sequence} here: an entry is {kind} "
-                    "(deleted, inserted or reordered)",
-                ),
+        problem = _entry_problem(entry, key, expected_previous, expected_sequence)
+        if problem:
+            return (
+                ChainReport(checked, ChainProblem(entry.sequence, entry.id, problem)),
+                expected_previous,
+                expected_sequence - 1,
             )
-        if entry.previous_hash != expected_previous:
-            return ChainReport(
-                checked,
-                ChainProblem(
-                    entry.sequence,
-                    entry.id,
-                    "does not follow the entry before it (an entry was deleted, inserted or "
-                    "reordered)",
-                ),
-            )
-        digest = entry_digest(
-            previous_hash=entry.previous_hash,
-            sequence=entry.sequence,
-            at=entry.at,
-            actor_id=entry.actor_id,
-            actor_name=entry.actor_name,
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            incident_reference=entry.incident_reference,
-            changes=entry.changes,
-            ip_address=entry.ip_address,
-        )
-        if digest != entry.entry_hash:
-            return ChainReport(
-                checked,
-                ChainProblem(
-                    entry.sequence, entry.id, "its content was altered after it was written"
-                ),
-            )
+        if entry.sequence in marks:
+            marks[entry.sequence] = entry.entry_hash
         expected_previous, expected_sequence = entry.entry_hash, expected_sequence + 1
         checked += 1
         if progress:
             progress(1)
+    return ChainReport(checked, None), expected_previous, expected_sequence - 1
+
+
+def _anchor_problem(
+    anchors: list[tuple[str, int, str]], marks: dict[int, str], last: int
+) -> ChainProblem | None:
+    """Does the chain still hold each anchor (the checkpoint, an operator's copy)?"""
+    for name, sequence, entry_hash in anchors:
+        if sequence > last:
+            return ChainProblem(
+                None,
+                None,
+                f"{name} says the trail reached entry #{sequence}, but it ends at #{last} "
+                "(entries were removed from the end, or the trail was emptied)",
+            )
+        if sequence and marks.get(sequence) != entry_hash:
+            return ChainProblem(
+                sequence, None, f"differs from {name} (the trail was rewritten up to here)"
+            )
+    return None
+
+
+def _casebook_in_use() -> bool:
+    for label in RECORD_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if model._default_manager.exists():
+            return True
+    return False
+
+
+def audit_verify(
+    progress: Callable[[int], None] | None = None, *, operator_checkpoint: str | None = None
+) -> ChainReport:
+    """Walk the chain from the first entry; report the first thing that does not fit.
+
+    Checks each entry's place, link and keyed hash; the head row; the signed checkpoint
+    kept outside the database (and `operator_checkpoint`, "N:HASH" as `audit verify`
+    printed it earlier); and that a casebook holding records has a trail at all. When
+    everything holds, the checkpoint moves forward to the newest entry.
+    """
+    try:
+        key = anchor.audit_key(create_if=lambda: _trail_is_empty() and not _casebook_in_use())
+    except anchor.AuditKeyError as error:
+        return ChainReport(0, ChainProblem(None, None, str(error)))
+    anchors: list[tuple[str, int, str]] = []
+    try:
+        checkpoint = anchor.checkpoint_read(key)
+    except anchor.CheckpointProblem as error:
+        return ChainReport(0, ChainProblem(None, None, str(error)))
+    if checkpoint:
+        anchors.append(("the checkpoint", checkpoint.sequence, checkpoint.entry_hash))
+    if operator_checkpoint:
+        sequence, _, entry_hash = operator_checkpoint.strip().partition(":")
+        if not sequence.isdigit() or len(entry_hash) != 64:
+            raise ValueError(
+                f"{operator_checkpoint!r} is not a checkpoint: give it as `audit verify` "
+                "printed it, NUMBER:HASH (64 hexadecimal digits)."
+            )
+        anchors.append(("your checkpoint", int(sequence), entry_hash.lower()))
+
+    marks = {sequence: "" for _, sequence, _ in anchors}
+    report, last_hash, last = _walk(key, progress, marks)
+    if not report.ok:
+        return report
     head = AuditHead.objects.filter(id=1).first()
-    if head and (head.sequence != expected_sequence - 1 or head.entry_hash != expected_previous):
+    if head and (head.sequence != last or head.entry_hash != last_hash):
         return ChainReport(
-            checked,
+            report.checked,
             ChainProblem(
                 None,
                 None,
                 f"the newest entry should be #{head.sequence}, but the chain ends at "
-                f"#{expected_sequence - 1} (entries were removed from the end)",
+                f"#{last} (entries were removed from the end)",
             ),
         )
-    return ChainReport(checked, None)
+    problem = _anchor_problem(anchors, marks, last)
+    if problem is None and last == 0 and _casebook_in_use():
+        problem = ChainProblem(
+            None,
+            None,
+            "the trail is empty, but the casebook holds records: its entries were deleted",
+        )
+    if problem:
+        return ChainReport(report.checked, problem, checkpoint)
+    if last:
+        checkpoint = anchor.checkpoint_advance(key, last, last_hash)
+    return ChainReport(report.checked, None, checkpoint)
+
+
+def audit_checkpoint_now() -> anchor.Checkpoint | None:
+    """Move the checkpoint to the newest entry, if it holds (for `casebook backup`).
+
+    Checks only the newest entry (its keyed hash, and that the head names it), not the
+    whole chain: that is `audit_verify`. None for an empty trail.
+    """
+    head = AuditHead.objects.filter(id=1).first()
+    newest = AuditEntry.objects.order_by("-sequence").first()
+    if head is None or newest is None:
+        return None
+    key = anchor.audit_key()
+    fields = entry_fields(newest)
+    if (head.sequence, head.entry_hash) != (newest.sequence, newest.entry_hash) or not (
+        hmac.compare_digest(entry_digest(key=key, **fields), newest.entry_hash)
+    ):
+        raise ValueError(
+            "The audit trail's newest entry does not hold: run `casebook audit verify`."
+        )
+    return anchor.checkpoint_advance(key, newest.sequence, newest.entry_hash)
+
+
+def audit_reanchor() -> tuple[anchor.Checkpoint | None, anchor.Checkpoint]:
+    """After restoring a database backup on purpose: anchor the checkpoint to this trail.
+
+    The restored chain must itself verify (keyed hashes, links, head); only the
+    checkpoint's word that the trail once went further is set aside, and an entry records
+    where it stood. Returns the checkpoint before and after.
+    """
+    key = anchor.audit_key()
+    try:
+        before = anchor.checkpoint_read(key)
+    except anchor.CheckpointProblem:
+        before = None
+    report, last_hash, last = _walk(key, None, {})
+    head = AuditHead.objects.filter(id=1).first()
+    if report.ok and head and (head.sequence, head.entry_hash) != (last, last_hash):
+        report = ChainReport(report.checked, ChainProblem(None, None, "the head does not match"))
+    if not report.ok:
+        raise ValueError(
+            f"The restored trail is itself broken ({report.problem}); re-anchoring would hide "
+            "that. Restore another backup, or keep this one as evidence."
+        )
+    entry = audit_record(
+        action="audit.checkpoint.reanchored",
+        instance=AuditEntry,
+        changes={"from": before.line() if before else None, "to": f"{last}:{last_hash}"},
+    )
+    after = anchor.checkpoint_advance(key, entry.sequence, entry.entry_hash, force=True)
+    return before, after
 
 
 def incident_history(reference: str):

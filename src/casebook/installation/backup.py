@@ -2,8 +2,8 @@
 
 People's details are sealed in it; their data keys are not (they live in the keyring), so
 this file alone reveals nobody, and erasing someone later makes their details unreadable in
-it too. Back up the keyring with `casebook keys backup` (keeping only its newest copy) and
-the master key offline, each apart from the others.
+it too. Back up the keyring with `casebook keys backup` (keeping only its newest copy), and
+the master key and the audit key offline, each apart from the others.
 """
 
 import os

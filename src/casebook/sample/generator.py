@@ -6,8 +6,9 @@ the same content, so demos and benchmarks can be compared run to run; the databa
 decides the references (CB-2024-000123) and primary keys.
 
 Rows are written in batches with pre-assigned keys (see `cases/bulk.py`), bypassing
-`full_clean()` and the audit trail on purpose: this is invented data loaded at thousands of
-incidents a second, and `tests/sample` checks that what it writes would pass validation.
+`full_clean()` and per-row audit entries on purpose (one entry records the generation):
+this is invented data loaded at thousands of incidents a second, and `tests/sample` checks
+that what it writes would pass validation.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from casebook.accounts.roles import Role
+from casebook.audit.services import audit_record
 from casebook.cases.bulk import KeyPool
-from casebook.cases.models import IncidentStatus, Protest, Tag
+from casebook.cases.models import Incident, IncidentStatus, Protest, Tag
 from casebook.cases.services import reference_block
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 from casebook.sample import coding, words
@@ -115,6 +117,12 @@ def sample_generate(
             size=report.incidents,
             true_incidents=report.true_incidents,
             unrecorded=report.unrecorded,
+        )
+        # One entry for the lot: a casebook with records always has a trail.
+        audit_record(
+            action="sample.incidents.generated",
+            instance=Incident,
+            changes={"incidents": report.incidents, "seed": seed},
         )
     report.seconds = time.perf_counter() - started
     return report

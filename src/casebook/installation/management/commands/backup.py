@@ -5,6 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
+from casebook.audit.anchor import AuditKeyError
+from casebook.audit.services import audit_checkpoint_now
 from casebook.installation.backup import FORMATS, BackupError, backup_write
 
 
@@ -37,5 +39,15 @@ class Command(BaseCommand):
         console.print(
             "People's details in it are sealed; their keys are not in it. Back up "
             "the keyring with `casebook keys backup FILE` (keep only the newest copy) "
-            "and keep the master key offline, apart from both."
+            "and keep the master key and the audit key offline, apart from both."
         )
+        try:
+            checkpoint = audit_checkpoint_now()
+        except (ValueError, AuditKeyError) as error:
+            raise CommandError(f"The backup was written, but: {error}") from None
+        if checkpoint:
+            console.print(
+                "The audit trail's checkpoint at this backup (keep it with your record of "
+                f"the backup; `casebook audit verify --checkpoint` checks a trail against "
+                f"it):\n{checkpoint.line()}"
+            )
