@@ -221,6 +221,8 @@ if TRUSTED_PROXIES:
 # --- end of the reverse proxy block --------------------------------------------------------
 
 INCIDENTS_PER_PAGE = env_int("CASEBOOK_INCIDENTS_PER_PAGE", 50)
+# Counts from 1 to this − 1 are shown as "<N" in statistics for outside use (exports).
+SMALL_CELL_THRESHOLD = env_int("CASEBOOK_SMALL_CELL_THRESHOLD", 5)
 
 # Personal data is never logged: only warnings and errors, without request bodies.
 LOGGING = {

@@ -174,3 +174,11 @@ def test_pages_carry_a_strict_content_security_policy(make_user):
 def test_session_ends_when_the_browser_closes(settings):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+
+
+def test_a_form_sent_with_an_empty_box_is_not_counted_as_a_guess(make_user):
+    make_user("caseworker", username="hasty")
+    client = Client()
+    for _ in range(FREE_FAILURES["account"] + 2):
+        assert b"This field is required" in post_login(client, "hasty", "").content
+    assert post_login(client, "hasty", PASSWORD).status_code == 302

@@ -46,3 +46,5 @@ LISTS_MATRIX = {
         (302, 403, 403, 403, 403, 302),
     ),
 }
+
+ANALYSIS_MATRIX["analysis:export"] = ("GET", lambda w: reverse("analysis:export"), STAFF_READ)

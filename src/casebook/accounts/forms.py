@@ -11,6 +11,8 @@ class GuardedAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()  # a box left empty: nothing was tried, nothing to count
         request = self.request
         try:
             attempt = security.sign_in_attempt_begin(

@@ -7,12 +7,14 @@ parameters.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from casebook.analysis import charts
 from casebook.analysis.counts import Cell, CountTables, Row
+from casebook.analysis.stats.suppression import suppress_table
 
 CROSS_ROWS = 10  # values of a breakdown shown per period (the rest: totals only)
 
@@ -40,6 +42,16 @@ class Links:
     def url(self, **extra: str) -> str:
         query = self.form.list_query(**extra)
         return f"{self.base}?{query}" if query else self.base
+
+    @staticmethod
+    def line_of(label: str, cell: Cell) -> Line:
+        return Line(
+            label,
+            Figure(cell.incidents, None),
+            Figure(cell.acts, None),
+            Figure(cell.people, None),
+            cell.unknown,
+        )
 
     def line(self, label: str, cell: Cell, url: str | None) -> Line:
         return Line(
@@ -226,3 +238,52 @@ def survival_table(times) -> list[tuple[int, list[str]]]:
                 cells.append(f"{(1 - time.curve.survival_at(day)) * 100:.0f}%")
         rows.append((day, cells))
     return rows
+
+
+def _suppressed_columns(lines: list, threshold: int) -> list[list[str]]:
+    """Each of incidents, acts and people as a 1-D table with its sum, suppressed: small
+    counts as "<threshold" and, where a sum would give one away, more cells as "[c]"."""
+    import numpy as np
+
+    columns = []
+    for measure in ("incidents", "acts", "people"):
+        values = np.array([getattr(line, measure).value for line in lines], dtype=np.int64)
+        columns.append(list(suppress_table(values, threshold=threshold).shown()))
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def export_write(out, context: dict, *, threshold: int, filters) -> None:
+    """The page's counts as CSV for outside use. Counts from 1 to threshold − 1 are shown as
+    "<threshold" (zeros are published: "no case" identifies no one), and each table is
+    given with its sum and complementary suppression ("[c]", analysis/stats/suppression.py),
+    so no hidden count can be worked out from the rest."""
+    writer = csv.writer(out)
+    writer.writerow(
+        ["# Casebook statistics for outside use", f"counts 1–{threshold - 1} shown as <{threshold}"]
+    )
+    writer.writerow(["# filters", "; ".join(f"{k}={v}" for k, v in filters) or "none"])
+    writer.writerow(["# data version", context["data_version"]])
+    writer.writerow(["table", "row", "incidents", "acts", "people affected"])
+
+    def table(name: str, lines: list, sum_label: str) -> None:
+        if not lines:
+            return
+        shown = _suppressed_columns(lines, threshold)
+        labels = [line.label for line in lines] + [sum_label]
+        for label, cells in zip(labels, shown, strict=True):
+            writer.writerow([name, label, *cells])
+
+    unit = context["unit"]
+    coarse = context["coarse"]
+    series = list(context["series"])
+    if coarse.incidents or coarse.acts:
+        series.append(Links.line_of(f"too coarse to place in a {unit}", coarse))
+    table(f"per {unit}", series, "all")
+    if context["breakdown"]:
+        dimension = context["tables"].dimension
+        total = (
+            "all"
+            if dimension.level == "incident"
+            else "sum of the rows (an incident may be in several)"
+        )
+        table(f"by {dimension.label.lower()}", context["breakdown"], total)

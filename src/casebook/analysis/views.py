@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -36,7 +37,23 @@ def statistics(request):
     if form.is_valid():
         context |= _context(form)
         context["query"] = request.GET.urlencode()
+        context["small_cell_threshold"] = settings.SMALL_CELL_THRESHOLD
     return render(request, "analysis/statistics.html", context)
+
+
+@statistics_gate
+def export(request):
+    """The page's tables as CSV for outside use: small counts suppressed."""
+    form = StatisticsForm(request.GET)
+    if not form.is_valid():
+        raise Http404("These filters need a correction; the statistics page says which.")
+    context = _context(form)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="casebook-statistics.csv"'
+    pages.export_write(
+        response, context, threshold=settings.SMALL_CELL_THRESHOLD, filters=form.cache_key()
+    )
+    return response
 
 
 @statistics_gate

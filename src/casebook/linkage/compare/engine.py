@@ -217,8 +217,14 @@ def _clusters(linker, predictions, threshold: float, ids: list[str]) -> dict[str
 
 
 def _count_blocked_pairs(linker) -> int:
-    counted = linker.inference.compute_blocked_pairs_for_predict()
-    return int(counted.as_record_list()[0]["count"]) if "count" in counted.columns else 0
+    """How many pairs the blocking rules let through to scoring (counted by the backend:
+    the pairs themselves can run to millions)."""
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    if hasattr(blocked, "as_duckdbpyrelation"):
+        return int(blocked.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0])
+    if hasattr(blocked, "as_spark_dataframe"):
+        return int(blocked.as_spark_dataframe().count())
+    return len(blocked.as_record_list())
 
 
 def model_for_backend(model: dict, backend: str) -> dict:
