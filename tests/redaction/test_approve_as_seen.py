@@ -192,3 +192,33 @@ def test_a_coordinator_unticks_a_finding_and_approves_in_the_browser(
     assert derivative.text.startswith("My name is Daniel Okafor.")
     assert approved_text_for(incident, "summary") == derivative.text
     assert not problems, problems
+
+
+@pytest.mark.django_db
+def test_boxes_changed_but_not_saved_are_refused_at_approval(client_for, photo_evidence, personas):
+    import json
+
+    from casebook.redaction.approved import approved_image_for
+
+    derivative = derivative_propose(original=photo_evidence, actor=personas["caseworker"])
+    coordinator = client_for("coordinator")
+    page = coordinator.get(reverse("redaction:review", args=[derivative.pk]))
+    html = page.content.decode()
+    assert re.search(
+        r'<button[^>]*form="boxes-form"[^>]*formaction="'
+        + re.escape(reverse("redaction:approve", args=[derivative.pk])),
+        html,
+    )
+    url = reverse("redaction:approve", args=[derivative.pk])
+    version = page.context["version"]
+    # Without the script a reviewer edits the boxes as text; Approve without Save is refused.
+    edited = coordinator.post(
+        url, {"version": version, "boxes": json.dumps([[0, 0, 50, 50]])}, follow=True
+    )
+    assert "differ from the saved ones, so nothing was approved" in edited.content.decode()
+    derivative.refresh_from_db()
+    assert derivative.status == "proposed" and approved_image_for(photo_evidence) is None
+    # The boxes as saved are approved.
+    coordinator.post(url, {"version": version, "boxes": json.dumps(derivative.regions)})
+    derivative.refresh_from_db()
+    assert derivative.status == "approved"

@@ -326,6 +326,13 @@ def _decide(request, pk: int, decide, done: str):
             request, "The redaction changed since you opened it; nothing was decided. Look again."
         )
         return redirect("redaction:review", pk=derivative.pk)
+    if decide is derivative_approve and _boxes_unsaved(request, derivative):
+        messages.error(
+            request,
+            "The boxes on the page differ from the saved ones, so nothing was approved: save "
+            "the boxes, look at the blurred picture, then approve.",
+        )
+        return redirect("redaction:review", pk=derivative.pk)
     try:
         if reviewed:
             # Approve came with the findings form: approve the ticks as the reviewer left them.
@@ -348,6 +355,21 @@ def _decide(request, pk: int, decide, done: str):
         return redirect("redaction:review", pk=derivative.pk)
     messages.success(request, f"Redaction of {derivative.original_label} {done}.")
     return redirect("redaction:queue")
+
+
+def _boxes_unsaved(request, derivative: RedactedDerivative) -> bool:
+    """Did Approve come with the box editor's boxes, and do they differ from those saved?"""
+    if derivative.kind != DerivativeKind.IMAGE or "boxes" not in request.POST:
+        return False
+    try:
+        sent = _boxes_from(request)
+    except ValueError:
+        return True
+
+    def rounded(boxes) -> list[list[int]]:
+        return [[round(float(v)) for v in box] for box in boxes]
+
+    return rounded(sent) != rounded(derivative.regions)
 
 
 @require_POST

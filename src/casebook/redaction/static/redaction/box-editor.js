@@ -176,6 +176,8 @@
     });
 
     form.addEventListener("submit", function (event) {
+      // Approve posts this form to the approval (the server refuses boxes not saved).
+      if (event.submitter && event.submitter.hasAttribute("data-approve-button")) { return; }
       if (!window.fetch) { return; } // let the form post itself
       event.preventDefault();
       status.textContent = "Saving…";
@@ -193,7 +195,6 @@
         if (!result.ok) { throw new Error(result.data.error || "The boxes were not saved."); }
         boxes = result.data.boxes;
         if (preview) { preview.src = result.data.redacted_url; }
-        if (approveForm) { approveForm.querySelector("input[name=version]").value = result.data.version; }
         document.querySelectorAll("form input[name=version]").forEach(function (input) {
           input.value = result.data.version;
         });
