@@ -250,7 +250,11 @@ def test_breakdowns_match_an_independent_count(sample, client_for, by):
             continue
         (key,) = parse_qs(urlsplit(cells[0][1]).query)[by]
         shown[key] = tuple(number(text) for text, _href in cells)
-    assert shown == expected
+    from casebook.analysis.pages import BREAKDOWN_ROWS
+
+    # The page lists the largest values (all of them for this sample size, bar protests).
+    assert len(shown) == min(len(expected), BREAKDOWN_ROWS)
+    assert shown == {key: expected[key] for key in shown}
     # The largest rows' links find exactly the incidents counted.
     for label, cells in rows[:3]:
         if label != "Not recorded":

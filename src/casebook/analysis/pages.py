@@ -17,6 +17,9 @@ from casebook.analysis.counts import Cell, CountTables, Row
 from casebook.analysis.stats.suppression import suppress_table
 
 CROSS_ROWS = 10  # values of a breakdown shown per period (the rest: totals only)
+# Values of a breakdown listed on the page (largest first): a breakdown by protest has one
+# row per protest, tens of thousands at 100,000 incidents, which took seconds to render.
+BREAKDOWN_ROWS = 100
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,10 @@ def series_lines(tables: CountTables, links: Links) -> list[Line]:
     ]
 
 
-def breakdown_lines(tables: CountTables, links: Links) -> list[Line]:
+def breakdown_lines(tables: CountTables, links: Links, limit: int | None = None) -> list[Line]:
     lines = [
         links.line(row.label, row.total, links.url(**_filter_of(tables, row)))
-        for row in tables.rows
+        for row in tables.rows[:limit]
     ]
     if tables.unrecorded is not None and (
         tables.unrecorded.total.incidents or tables.unrecorded.total.acts
@@ -192,7 +195,7 @@ def statistics_context(figures, links: Links) -> dict:
     """The template's context for the page's figures."""
     tables = figures.tables
     series = series_lines(tables, links)
-    breakdown = breakdown_lines(tables, links) if tables.dimension else []
+    breakdown = breakdown_lines(tables, links, BREAKDOWN_ROWS) if tables.dimension else []
     funnel = funnel_lines(figures.funnel, links)
     growth_stretches = stretches(figures.growth)
     drawn = {"series": charts.series_chart(series, unit=tables.unit, stretches=growth_stretches)}
@@ -211,6 +214,10 @@ def statistics_context(figures, links: Links) -> dict:
         "breakdown": breakdown,
         "cross": cross_rows(tables, links) if tables.dimension else [],
         "cross_limit": CROSS_ROWS,
+        "breakdown_limit": BREAKDOWN_ROWS,
+        "all_breakdown": (
+            (lambda: breakdown_lines(tables, links)) if tables.dimension else (lambda: [])
+        ),
         "growth": figures.growth,
         "stretches": growth_stretches,
         "coverage": coverage_rows(figures.coverage, tables.periods),
@@ -281,9 +288,10 @@ def export_write(out, context: dict, *, threshold: int, filters) -> None:
     table(f"per {unit}", series, "all")
     if context["breakdown"]:
         dimension = context["tables"].dimension
+        every = context["all_breakdown"]()
         total = (
             "all"
             if dimension.level == "incident"
             else "sum of the rows (an incident may be in several)"
         )
-        table(f"by {dimension.label.lower()}", context["breakdown"], total)
+        table(f"by {dimension.label.lower()}", every, total)
