@@ -9,8 +9,9 @@ The script builds its own database (a SQLite file under the temp folder, or the 
 database named in the URL, which it drops and creates: the name must contain "bench"),
 migrates it, loads the codebook, writes `--size` synthetic incidents with the sample
 generator and runs ANALYZE (VACUUM ANALYZE on PostgreSQL). It then signs in as a
-coordinator (with a second factor) and sends a realistic mix of requests to /incidents/
-through Django's test client (no network, no browser): each kind
+coordinator (with a second factor; `--reader analyst` or `caseworker` to see theirs: redacted
+titles and the redacted index, made first and timed) and sends a realistic mix of requests
+to /incidents/ through Django's test client (no network, no browser): each kind
 `--requests` times, interleaved, after one warm-up round. Times are measured around the
 whole request (middleware, session, queries, template). `--reuse` keeps a database that
 already holds `--size` incidents from an earlier run and skips the generation.
@@ -54,6 +55,13 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--drop", action="store_true", help="delete the database when done (no later --reuse)"
+    )
+    parser.add_argument(
+        "--reader",
+        choices=["coordinator", "analyst", "caseworker"],
+        default="coordinator",
+        help="whose list: an analyst (or a caseworker on none of them) reads titles redacted "
+        "and searches the redacted index, made first (`casebook redact refresh`) and timed",
     )
     return parser.parse_args()
 
@@ -265,7 +273,7 @@ def matches(params: dict) -> int | None:
     return incidents_filtered(**form.filters()).count() if form.is_valid() else None
 
 
-def signed_in_client():
+def signed_in_client(role: str = "coordinator"):
     from django.contrib.auth.models import Group
     from django.test import Client
 
@@ -273,9 +281,9 @@ def signed_in_client():
     from casebook.accounts.roles import Role
 
     user, _ = User.objects.get_or_create(
-        username="bench-coordinator", defaults={"email": "bench@example.test"}
+        username=f"bench-{role}", defaults={"email": f"bench-{role}@example.test"}
     )
-    user.groups.add(Group.objects.get(name=Role.COORDINATOR))
+    user.groups.add(Group.objects.get(name=Role(role)))
     client = Client()
     client.force_login(user)
     try:  # coordinators pass a second factor; the OTP middleware checks it on every request
@@ -290,13 +298,13 @@ def signed_in_client():
     return client
 
 
-def run_requests(kinds: dict[str, list[dict]], console) -> dict[str, dict]:
+def run_requests(kinds: dict[str, list[dict]], console, reader: str) -> dict[str, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     url = reverse("casework:incident-list")
-    client = signed_in_client()
+    client = signed_in_client(reader)
     results: dict[str, dict] = {kind: {"times": [], "statuses": set()} for kind in kinds}
     for kind, param_sets in kinds.items():  # warm-up round, and the query count of each kind
         with CaptureQueriesContext(connection) as queries:
@@ -415,7 +423,17 @@ def main() -> None:
         )
     else:
         console.print(f"Reused {incidents:,} incidents from an earlier run")
-    results = run_requests(request_kinds(args.requests, args.seed), console)
+    if args.reader != "coordinator":
+        from casebook.redaction.searching import redacted_search_fill
+
+        started, cpu = time.perf_counter(), time.process_time()
+        made = redacted_search_fill()
+        seconds = time.perf_counter() - started
+        console.print(
+            f"Redacted search documents made for {made:,} incidents in {seconds:.1f} s "
+            f"({time.process_time() - cpu:.1f} s CPU); the list as {args.reader}"
+        )
+    results = run_requests(request_kinds(args.requests, args.seed), console, args.reader)
     print_report(
         results,
         console=console,

@@ -17,7 +17,10 @@ from PIL import ExifTags, Image
 PERSONAL = "personal detail"
 EVIDENCE = "evidence metadata"
 NARRATIVE = "narrative"
-ALL_KINDS = frozenset({PERSONAL, EVIDENCE, NARRATIVE})
+# A person's name or address typed into free text (a title, a wording, a note…): those who
+# may not see the incident's people read that text only redacted (cases/reading.py).
+FREE_TEXT = "personal detail in free text"
+ALL_KINDS = frozenset({PERSONAL, EVIDENCE, NARRATIVE, FREE_TEXT})
 
 # The personas of tests/conftest.py, plus a caseworker assigned to the world's incident.
 # "caseworker" is the persona of the permission matrix: they work on other incidents only.
@@ -38,6 +41,7 @@ MAY_SEE = {
     PERSONAL: {"administrator", "coordinator", ASSIGNED_CASEWORKER},
     EVIDENCE: {"administrator", "coordinator", ASSIGNED_CASEWORKER},
     NARRATIVE: {"administrator", "coordinator", ASSIGNED_CASEWORKER, "caseworker", "analyst"},
+    FREE_TEXT: {"administrator", "coordinator", ASSIGNED_CASEWORKER},
 }
 
 # Where a kind never goes, whoever asks. An export without personal data is what leaves the
@@ -57,7 +61,7 @@ NEVER_IN = {
     "console": ALL_KINDS,
     # Stored as plaintext: narratives and evidence metadata may be; personal details are sealed.
     "database": frozenset({PERSONAL}),
-    "stored evidence original": frozenset({PERSONAL, NARRATIVE}),
+    "stored evidence original": frozenset({PERSONAL, NARRATIVE, FREE_TEXT}),
     "file": ALL_KINDS,
 }
 
@@ -106,8 +110,36 @@ PERSON = {
     "consent_notes": ("Canaryconsent7f3a", "Canaryconsent7f3a: agreed on the phone"),
 }
 DATE_OF_BIRTH = dt.date(1937, 11, 29)
-SUMMARY = "Officers stopped Canarysummary7f3a marchers outside the invented town hall."
-SOURCE_TEXT = "The Example Gazette saw Canarysourcetext7f3a placards taken away."
+# Field -> (the canary token, the value typed): a person typed into each free-text field, in
+# a form the redactor finds (a title before the name, a house number before the street), so
+# that its absence shows redaction at work. Letters only: a digit cuts a name short.
+FREE = {
+    "title": (
+        "Canarytitlezq",
+        "Arrests at an invented vigil (leak test) for Mr Ansel Canarytitlezq",
+    ),
+    "summary": ("Canarysummaryzq", "Mr Ansel Canarysummaryzq was held."),
+    "place": ("Canaryplacezq", "outside 14 Canaryplacezq Road"),
+    "offence_wording": ("Canaryoffencezq", "obstructing Mr Ansel Canaryoffencezq"),
+    "trigger_wording": ("Canarytriggerzq", "Free Mr Ansel Canarytriggerzq now"),
+    "perpetrator_unit": ("Canaryunitzq", "unit of Sgt Ansel Canaryunitzq"),
+    "outcome_note": ("Canarynotezq", "Bail: report to Ms Ansel Canarynotezq"),
+    "source title": ("Canarysourcetitlezq", "Statement by Mr Ansel Canarysourcetitlezq"),
+    "source publisher": ("Canarypublisherzq", "Blog of Mr Ansel Canarypublisherzq"),
+    "source text": ("Canarysourcenamezq", "Mr Ansel Canarysourcenamezq was there."),
+    "supports": ("Canarysupportszq", "what Mr Ansel Canarysupportszq saw"),
+    "protest name": ("Canaryprotestzq", "Vigil for Mr Ansel Canaryprotestzq"),
+    "protest place": ("Canaryprotestplacezq", "12 Canaryprotestplacezq Road, Testford"),
+    "protest organiser": ("Canaryorganiserzq", "Mrs Ansel Canaryorganiserzq"),
+    "protest cause": ("Canarycausezq", "justice for Mr Ansel Canarycausezq"),
+}
+SUMMARY = (
+    "Officers stopped Canarysummary7f3a marchers outside the invented town hall. "
+    + FREE["summary"][1]
+)
+SOURCE_TEXT = (
+    "The Example Gazette saw Canarysourcetext7f3a placards taken away. " + FREE["source text"][1]
+)
 
 PHOTO_FILENAME = "Canaryfilename7f3a.jpg"
 PHOTO_CAPTION = "Canarycaption7f3a at the corner"
@@ -161,6 +193,7 @@ CANARIES: tuple[Canary, ...] = (
     *(_token(f"person's {name}", PERSONAL, token) for name, (token, _) in PERSON.items()),
     Canary(PERSONAL, "person's date_of_birth", _date_forms(DATE_OF_BIRTH)),
     _token("incident summary", NARRATIVE, "Canarysummary7f3a"),
+    *(_token(f"name typed into {field}", FREE_TEXT, token) for field, (token, _) in FREE.items()),
     _token("source text", NARRATIVE, "Canarysourcetext7f3a"),
     _token("evidence file name as uploaded", EVIDENCE, "Canaryfilename7f3a"),
     _token("evidence caption", EVIDENCE, "Canarycaption7f3a"),

@@ -1,8 +1,10 @@
-"""The canary leak test (issue 4): a unique string in every personal field, every narrative and
-the metadata of an uploaded photo; then every page, export and download, fetched as every
-role and as anonymous, and everything Casebook logged, audited, stored and wrote to disk,
-searched for them. Each canary may appear only where its kind may be seen: the table is
-MAY_SEE and NEVER_IN in tests/protection/canaries.py.
+"""The canary leak test (issue 4): a unique string in every personal field, every narrative, a
+person's name typed into every free-text field (issue 12) and the metadata of an uploaded
+photo; then every page, export and download, fetched as every role and as anonymous, and
+everything Casebook logged, audited, stored and wrote to disk, searched for them. Each canary
+may appear only where its kind may be seen: the table is MAY_SEE and NEVER_IN in
+tests/protection/canaries.py. Searching each typed name finds the incident only for those who
+may see its people.
 
 The pages are the GET rows of the project's permission matrix (tests/web/test_permissions.py,
 with the apps' rows merged in), so a page gets walked here as soon as it has its matrix row.
@@ -50,7 +52,7 @@ from tests.web.test_permissions import ADMIN_SAMPLES, MATRIX, World
 
 pytestmark = pytest.mark.django_db
 
-TITLE = "Arrests at an invented vigil (leak test)"
+TITLE = c.FREE["title"][1]
 SURNAME = "Quillfeather"  # in the person's name, but not a canary: searching it echoes none
 FIRST_NAME = "Canaryname7f3a Firstspelling"  # as first recorded; corrected in the editor
 
@@ -65,7 +67,7 @@ def _editor_data(protest) -> dict:
         "summary": c.SUMMARY,
         "date": "2024-05-04",
         "date_precision": "day",
-        "place": "Testford",
+        "place": c.FREE["place"][1],
         "country": "GB",
         "force": "metropolitan-police-service",
         "protest": str(protest.pk),
@@ -78,11 +80,13 @@ def _editor_data(protest) -> dict:
                 "number_affected": "2",
                 "number_precision": "exact",
                 "legal_provision": "poa-1986-s5",
-                "offence_wording": "displaying an invented sign",
+                "offence_wording": c.FREE["offence_wording"][1],
                 "trigger_type": "banner",
-                "trigger_wording": "HONK IF INVENTED",
+                "trigger_wording": c.FREE["trigger_wording"][1],
+                "perpetrator_unit": c.FREE["perpetrator_unit"][1],
                 "outcome_type": "bailed",
                 "outcome_date": "2024-05-05",
+                "outcome_note": c.FREE["outcome_note"][1],
             },
             {
                 "act_type": "seizure",
@@ -95,14 +99,14 @@ def _editor_data(protest) -> dict:
             {
                 "kind": "news_article",
                 "channel": "news-monitor",
-                "title": "Invented report",
+                "title": c.FREE["source title"][1],
                 "url": "https://news.example.test/leak-test",
-                "publisher": "The Example Gazette",
+                "publisher": c.FREE["source publisher"][1],
                 "published_on": "2024-05-05",
                 "reliability": "B",
                 "credibility": "2",
                 "text": c.SOURCE_TEXT,
-                "supports": "arrest count",
+                "supports": c.FREE["supports"][1],
             },
         ],
         "people": [
@@ -128,7 +132,12 @@ class CanaryWorld(World):
     them: the incident editor and the upload page."""
 
     def __init__(self, *, clients: dict[str, Client], users: dict, photo: bytes):
-        self.protest = ProtestFactory()
+        self.protest = ProtestFactory(
+            name=c.FREE["protest name"][1],
+            place=c.FREE["protest place"][1],
+            organiser=c.FREE["protest organiser"][1],
+            cause=c.FREE["protest cause"][1],
+        )
         created = clients["coordinator"].post(
             reverse("casework:incident-create"), _editor_data(self.protest)
         )
@@ -321,13 +330,48 @@ def command_exports(users: dict) -> list[Exhibit]:
     return exhibits
 
 
+# Free-text fields in an incident's search document (cases/search.py): searching a name typed
+# into one finds the incident only for those who may see its people.
+SEARCHED = (
+    "title",
+    "summary",
+    "place",
+    "offence_wording",
+    "trigger_wording",
+    "source title",
+    "source publisher",
+    "source text",
+    "supports",
+    "protest name",
+)
+
+
+def search_findings(world: CanaryWorld, clients: dict[str, Client]) -> tuple[int, list[str]]:
+    """(searches made, problems): each typed name searched in the incident list by everyone."""
+    problems, searches = [], 0
+    for field in SEARCHED:
+        token = c.FREE[field][0]
+        # Not as an account without a role: its refusal is logged with the address searched.
+        for viewer in [v for v in c.VIEWERS if v not in ("outsider", "anonymous")]:
+            response = clients[viewer].get(reverse("casework:incident-list"), {"q": token})
+            if response.status_code != 200:
+                continue
+            searches += 1
+            found = world.incident.reference in response.content.decode()
+            if found and viewer not in c.MAY_SEE[c.FREE_TEXT]:
+                problems.append(f"{viewer} finds the incident by the name typed into {field}")
+            elif not found and viewer in c.MAY_SEE[c.FREE_TEXT]:
+                problems.append(f"{viewer} no longer finds the incident by its {field}")
+    return searches, problems
+
+
 def _client(user) -> Client:
     client = Client(raise_request_exception=False)  # a 500 is recorded, not raised
     return client if user is None else sign_in(client, user)
 
 
 def test_every_canary_appears_only_where_its_kind_may_be_seen(
-    personas, make_user, evidence_dir, capsys, recwarn
+    personas, make_user, evidence_dir, capsys, recwarn, django_capture_on_commit_callbacks
 ):
     users = {
         **personas,
@@ -337,8 +381,11 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
     photo = c.canary_photo()  # before the logs are collected: making it logs its EXIF
     mail.outbox = []
     with everything_logged() as recorder:
-        world = CanaryWorld(clients=clients, users=users, photo=photo)
+        # Committed as the editor's save would be: the redacted search documents are made.
+        with django_capture_on_commit_callbacks(execute=True):
+            world = CanaryWorld(clients=clients, users=users, photo=photo)
         requests = requests_for(world)
+        searches, wrong_finds = search_findings(world, clients)
         exhibits = [
             fetch(clients[viewer], viewer, request) for request in requests for viewer in c.VIEWERS
         ]
@@ -353,14 +400,18 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
     found, crashed, unseen = leaks(exhibits), crashes(exhibits), missing_sightings(exhibits)
     summary = (
         f"{len(requests)} requests x {len(c.VIEWERS)} viewers, {len(c.CANARIES)} "
-        f"canaries, {len(recorder.records)} log records"
+        f"canaries, {len(recorder.records)} log records, {searches} searches"
     )
     sections = [
         (f"Canaries where they must not be ({len(found)})", found),
         (f"Requests that crashed ({len(crashed)})", crashed),
         (f"Checks of the test itself ({len(unseen)})", unseen),
+        (
+            f"Searches by a typed name that find what they must not ({len(wrong_finds)})",
+            wrong_finds,
+        ),
     ]
-    assert not (found or crashed or unseen), (
+    assert not (found or crashed or unseen or wrong_finds), (
         summary
         + "\n"
         + "\n".join(f"\n{title}:\n  " + "\n  ".join(lines) for title, lines in sections if lines)

@@ -215,10 +215,14 @@ def _keyed(rows: Iterable[dict], key: object) -> Iterable[dict]:
         yield row
 
 
-def counts_compute(*, filters: dict, unit: str, by: str = "") -> CountTables:
-    """Counts for the incident list's `filters` per `unit`, broken down `by` a dimension."""
+def counts_compute(*, filters: dict, unit: str, by: str = "", reader=None) -> CountTables:
+    """Counts for the incident list's `filters` per `unit`, broken down `by` a dimension.
+
+    Words searched (`q`) are searched as `reader` may search them, as in the incident list:
+    a count must not tell an analyst that a name typed into a summary is there.
+    """
     filters = _incident_filters(filters)
-    incidents = incidents_filtered(**filters).order_by()
+    incidents = incidents_filtered(**filters, reader=reader).order_by()
     acts = _acts_of(incidents, filters)
     totals: dict = defaultdict(lambda: Row(None, "All matching"))
     _add_rows(_grouped_incidents(incidents, unit, None), totals, unit, metric="incidents")

@@ -77,8 +77,10 @@ class _Arrest:
     final: bool = False
 
 
-def _arrests(filters: dict) -> dict[int, _Arrest]:
-    incidents = incidents_filtered(**{k: v for k, v in filters.items() if k != "sort"})
+def _arrests(filters: dict, reader=None) -> dict[int, _Arrest]:
+    incidents = incidents_filtered(
+        **{k: v for k, v in filters.items() if k != "sort"}, reader=reader
+    )
     conditions = acts_matching(**{k: filters.get(k) for k in ACT_FILTERS})
     acts = Act.objects.filter(
         conditions,
@@ -130,9 +132,9 @@ def _time_to(slug: str, arrests: list[_Arrest], today: dt.date) -> TimeTo:
     return TimeTo(TIMED[slug], curve, events, len(observed) - events)
 
 
-def funnel_compute(*, filters: dict, today: dt.date | None = None) -> Funnel:
+def funnel_compute(*, filters: dict, today: dt.date | None = None, reader=None) -> Funnel:
     today = today or dt.date.today()
-    arrests = list(_arrests(filters).values())
+    arrests = list(_arrests(filters, reader).values())
     funnel = Funnel(arrests=len(arrests))
     funnel.people = sum(a.people or 0 for a in arrests)
     funnel.unknown_people = sum(1 for a in arrests if a.people is None)

@@ -18,7 +18,7 @@ statistics_gate = role_required(
 )
 
 
-def _context(form: StatisticsForm) -> dict:
+def _context(form: StatisticsForm, *, reader) -> dict:
     figures = statistics_compute(
         filters=form.filters(),
         unit=form.cleaned_data["unit"],
@@ -26,6 +26,7 @@ def _context(form: StatisticsForm) -> dict:
         measure=form.cleaned_data["measure"],
         seasonal=form.cleaned_data["seasonal"],
         key=form.cache_key(),
+        reader=reader,
     )
     return pages.statistics_context(figures, pages.Links(form))
 
@@ -35,7 +36,7 @@ def statistics(request):
     form = StatisticsForm(request.GET)
     context: dict = {"form": form}
     if form.is_valid():
-        context |= _context(form)
+        context |= _context(form, reader=request.user)
         context["query"] = request.GET.urlencode()
         context["small_cell_threshold"] = settings.SMALL_CELL_THRESHOLD
     return render(request, "analysis/statistics.html", context)
@@ -47,7 +48,7 @@ def export(request):
     form = StatisticsForm(request.GET)
     if not form.is_valid():
         raise Http404("These filters need a correction; the statistics page says which.")
-    context = _context(form)
+    context = _context(form, reader=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="casebook-statistics.csv"'
     pages.export_write(
@@ -62,7 +63,7 @@ def chart(request, name: str):
     form = StatisticsForm(request.GET)
     if not form.is_valid():
         raise Http404("These filters need a correction; the statistics page says which.")
-    spec = _context(form)["charts"].get(name)
+    spec = _context(form, reader=request.user)["charts"].get(name)
     if spec is None:
         raise Http404("The page has no such chart for these parameters.")
     return HttpResponse(charts.chart_svg(spec), content_type="image/svg+xml")

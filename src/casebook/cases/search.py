@@ -4,21 +4,33 @@ Each incident has one `SearchDocument` row holding its title, summary, place, fo
 (offence and trigger wording, provisions) and the titles and texts of its sources. The
 backend index over that row is created by migration 0002; this module builds the documents
 and turns a user's query into a safe backend query.
+
+Readers who may not see an incident's people search its redacted document instead (the same
+text with names, addresses, phone numbers… replaced by tags, in `redacted_body`, indexed by
+migration 0005): searching a name typed into a summary finds nothing for them. The redaction
+app makes that document after every write (`documents_rewritten` tells it which); until it
+has, the incident is not found by its text for those readers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
-from django.db import connection
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import Expression, RawSQL
+from django.db.models.lookups import In
+
+from casebook.accounts import roles
+from casebook.cases.models import Incident
 
 # PostgreSQL refuses a tsvector over 1 MB; a search document never needs more than this.
 MAX_DOCUMENT_CHARS = 400_000
 _TERM = re.compile(r"\w+", re.UNICODE)
 FTS_TABLE = "cases_search_fts"
+REDACTED_FTS_TABLE = "cases_search_redacted_fts"
 
 
 def query_terms(query: str) -> list[str]:
@@ -43,28 +55,82 @@ def _postgres_tsquery(terms: list[str]) -> str:
     return " & ".join(parts)
 
 
-def matching_ids_sql(query: str) -> RawSQL | None:
-    """A subquery of incident ids matching `query`, or None when the query has no words."""
+def matching_ids_sql(query: str, *, redacted: bool = False) -> RawSQL | None:
+    """A subquery of incident ids matching `query`, or None when the query has no words.
+
+    `redacted` searches the redacted documents (readers who may not see people).
+    """
     terms = query_terms(query)
     if not terms:
         return None
     if connection.vendor == "postgresql":
+        column = "redacted_vector" if redacted else "vector"
         return RawSQL(  # noqa: S611 (the query is a bound parameter)
-            "SELECT incident_id FROM cases_searchdocument "
-            "WHERE vector @@ to_tsquery('english', %s)",
+            f"SELECT incident_id FROM cases_searchdocument "  # noqa: S608 (constant)
+            f"WHERE {column} @@ to_tsquery('english', %s)",
             [_postgres_tsquery(terms)],
         )
+    table = REDACTED_FTS_TABLE if redacted else FTS_TABLE
     return RawSQL(  # noqa: S611 (the query is a bound parameter)
-        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608 (constant)
+        f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608 (constant)
         [_sqlite_match(terms)],
     )
 
 
-def filter_by_text(queryset: QuerySet, query: str) -> QuerySet:
-    subquery = matching_ids_sql(query)
-    if subquery is None:
-        return queryset
-    return queryset.filter(pk__in=subquery)
+def text_condition(query: str, *, reader, pk: Expression | str = "pk") -> Q | None:
+    """Incidents matching `query` as `reader` may search them, or None for no words.
+
+    Administrators and coordinators (and `reader=None`: commands, benchmarks) search the
+    text as written; a caseworker searches it in the incidents they work on and the redacted
+    text of the others; analysts and everyone else the redacted text only.
+    """
+    written = matching_ids_sql(query)
+    if written is None:
+        return None
+
+    def within(subquery) -> Q:
+        return Q(In(pk, subquery)) if isinstance(pk, Expression) else Q(**{f"{pk}__in": subquery})
+
+    if reader is None or roles.sees_all_people(reader):
+        return within(written)
+    redacted = within(matching_ids_sql(query, redacted=True))
+    if not roles.may_see_people(reader):
+        return redacted
+    own = Incident.objects.worked_on_by(reader).values("pk")
+    return redacted | (within(written) & Q(pk__in=own))
+
+
+def search_scope(reader) -> str:
+    """Which text `reader` searches, as a cache key: results differ between these."""
+    if reader is None or roles.sees_all_people(reader):
+        return "as written"
+    if not roles.may_see_people(reader):
+        return "redacted"
+    return f"redacted, and as written for user {reader.pk}"
+
+
+def filter_by_text(queryset: QuerySet, query: str, *, reader=None) -> QuerySet:
+    condition = text_condition(query, reader=reader)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+# Told, after the transaction commits, which incidents' documents were rewritten: the
+# redaction app makes their redacted documents (registered when Django starts).
+_rewritten_hooks: list[Callable[[list[int]], None]] = []
+
+
+def on_documents_rewritten(hook: Callable[[list[int]], None]) -> None:
+    if hook not in _rewritten_hooks:
+        _rewritten_hooks.append(hook)
+
+
+def documents_rewritten(incident_ids: Iterable[int]) -> None:
+    """Writers of search documents call this; the hooks run once the write is committed."""
+    ids = list(incident_ids)
+    if not ids:
+        return
+    for hook in _rewritten_hooks:
+        transaction.on_commit(partial(hook, ids), robust=True)
 
 
 def document_text(parts: Iterable[str | None]) -> str:

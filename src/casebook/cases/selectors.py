@@ -21,10 +21,9 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Sum
-from django.db.models.lookups import In
 
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
-from casebook.cases.search import filter_by_text, matching_ids_sql
+from casebook.cases.search import filter_by_text, text_condition
 from casebook.codebook.models import (
     ActType,
     LegalProvision,
@@ -122,16 +121,17 @@ class _Unindexed(Func):
     template = "+%(expressions)s"
 
 
-def incident_page(*, filters: dict, number, per_page: int) -> Page:
-    """The requested page of the incident list for these filters (see `incidents_filtered`)."""
-    incidents = incidents_filtered(**filters)
+def incident_page(*, filters: dict, number, per_page: int, reader) -> Page:
+    """The requested page of the incident list for these filters (see `incidents_filtered`),
+    its text searched as `reader` may search it (cases.search.text_condition)."""
+    incidents = incidents_filtered(**filters, reader=reader)
     ids = incidents
     q = filters.get("q")
     if q and connection.vendor == "sqlite":
-        text = matching_ids_sql(q)
+        text = text_condition(q, reader=reader, pk=_Unindexed(F("pk")))
         if text is not None:
             others = {k: v for k, v in filters.items() if k != "q"}
-            ids = incidents_filtered(**others).filter(In(_Unindexed(F("pk")), text))
+            ids = incidents_filtered(**others).filter(text)
     paginator = IdsFirstPaginator(
         incidents, per_page, load=incident_rows, ids=ids, count_limit=COUNT_LIMIT if q else None
     )
@@ -160,6 +160,7 @@ def incidents_filtered(
     protest: Protest | None = None,
     tag: Tag | None = None,
     sort: str = DEFAULT_SORT,
+    reader=None,
 ) -> QuerySet[Incident]:
     """Incidents matching every given filter, in the given order, ready to paginate.
 
@@ -167,11 +168,12 @@ def incidents_filtered(
     `act_type=arrest, provision=s5` finds incidents with an arrest under s5, not an arrest
     and some other act under s5; `outcome` finds acts that reached that outcome at some step.
     `period` keeps incidents dated in it whose date is precise enough to be placed there
-    (lib/periods.py): the statistics page counts by the same rule.
+    (lib/periods.py): the statistics page counts by the same rule. The text `q` is searched
+    as `reader` may search it; without a reader (commands, benchmarks), as written.
     """
     incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
-        incidents = filter_by_text(incidents, q)
+        incidents = filter_by_text(incidents, q, reader=reader)
     if date_from:
         incidents = incidents.filter(date__gte=date_from)
     if date_to:

@@ -20,7 +20,7 @@ from casebook.cases.models import (
     SearchDocument,
 )
 from casebook.cases.models.incident import STATUS_TRANSITIONS
-from casebook.cases.search import incident_document_body
+from casebook.cases.search import documents_rewritten, incident_document_body
 from casebook.codebook.models import ActType
 
 
@@ -74,13 +74,33 @@ def incident_reindex(incident_ids: Iterable[int], *, batch_size: int = 500) -> i
             # Delete then insert so the FTS triggers see a clean change on every backend.
             SearchDocument.objects.filter(incident_id__in=chunk).delete()
             SearchDocument.objects.bulk_create(documents)
+            documents_rewritten(d.incident_id for d in documents)
         written += len(documents)
     return written
 
 
-# Free-text narratives name people; the audit trail is append-only and outlives erasure, so
-# it records that they changed, never what they said (ACLED's fields hold its notes).
-NARRATIVE_FIELDS = frozenset({"summary", "text", "notes", "acled_fields"})
+# Free text names people (a caseworker types a name into a title, a wording, a note); the
+# audit trail is append-only and outlives erasure, so it records that free text changed,
+# never what it said (ACLED's fields hold its notes).
+NARRATIVE_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "place",
+        "offence_wording",
+        "trigger_wording",
+        "perpetrator_unit",
+        "note",
+        "text",
+        "publisher",
+        "author",
+        "supports",
+        "organiser",
+        "cause",
+        "notes",
+        "acled_fields",
+    }
+)
 NOT_KEPT = "(text not kept in the audit trail)"
 
 
@@ -96,11 +116,15 @@ def model_changes(before: dict, instance: models.Model, fields: Iterable[str]) -
             if name in NARRATIVE_FIELDS:
                 changes[name] = [NOT_KEPT if old else None, NOT_KEPT if new else None]
             else:
-                changes[name] = [
-                    None if old is None else str(old),
-                    None if new is None else str(new),
-                ]
+                changes[name] = [_audited(old), _audited(new)]
     return changes
+
+
+def _audited(value) -> str | None:
+    # A protest is named in free text ("Vigil for …"): the trail keeps its number instead.
+    if value is None:
+        return None
+    return f"protest #{value.pk}" if isinstance(value, Protest) else str(value)
 
 
 # A caseworker moves their own incidents between these; the rest is a coordinator's call.

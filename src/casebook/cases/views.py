@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from casebook.accounts.access import staff_required
 from casebook.cases.models import Protest
+from casebook.cases.reading import incidents_read_as_written, reads_everything, redact_free_text
 from casebook.cases.selectors import act_summaries
 from casebook.cases.services import protest_act_totals
 
@@ -21,7 +22,12 @@ def protest_list(request):
         "-date", "name", "id"
     )
     page = Paginator(protests, PROTESTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/protest_list.html", {"page": page})
+    # A protest's name, organiser and cause are free text (a vigil named after someone):
+    # those who do not see everyone's people read them redacted.
+    redacted = not reads_everything(request.user)
+    if redacted:
+        redact_free_text(page.object_list)
+    return render(request, "cases/protest_list.html", {"page": page, "redacted": redacted})
 
 
 @staff_required
@@ -30,6 +36,10 @@ def protest_detail(request, pk: int):
     incidents = protest.incidents.select_related("force").order_by("-date", "-id")
     shown = list(incidents[:INCIDENTS_SHOWN])
     summaries = act_summaries([incident.pk for incident in shown])
+    redacted = not reads_everything(request.user)
+    if redacted:
+        as_written = incidents_read_as_written(request.user, [i.pk for i in shown])
+        redact_free_text([protest, *(i for i in shown if i.pk not in as_written)])
     return render(
         request,
         "cases/protest_detail.html",
@@ -38,5 +48,6 @@ def protest_detail(request, pk: int):
             "rows": [(incident, summaries.get(incident.pk, "")) for incident in shown],
             "incident_total": incidents.count(),
             "totals": protest_act_totals(protest=protest),
+            "redacted": redacted,
         },
     )

@@ -24,6 +24,7 @@ from casebook.audit.services import audit_record
 from casebook.cases import rules
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.services import (
+    NOT_KEPT,
     incident_may_edit,
     incident_reindex,
     model_changes,
@@ -348,7 +349,7 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
             continue
         link_changes = _link_changes(link, draft)
         if link_changes:
-            source_changes.update(link_changes)
+            source_changes.update(_for_the_trail(link_changes))
             for name, (_, value) in link_changes.items():
                 setattr(link, name, value)
             if not errors.check(prefix, link):
@@ -386,6 +387,14 @@ def _link_changes(link: IncidentSource, draft: SourceDraft) -> dict[str, list]:
     if found is not None and link.found_independently != found:
         changes["found_independently"] = [link.found_independently, found]
     return changes
+
+
+def _for_the_trail(link_changes: dict[str, list]) -> dict[str, list]:
+    """What a source link supports is free text that can name people: by name only."""
+    if "supports" not in link_changes:
+        return link_changes
+    old, new = link_changes["supports"]
+    return link_changes | {"supports": [NOT_KEPT if old else None, NOT_KEPT if new else None]}
 
 
 def _changes_details(before: dict, person: Person) -> bool:

@@ -20,6 +20,7 @@ from casebook.accounts import roles
 from casebook.accounts.access import role_required
 from casebook.accounts.security import client_address
 from casebook.cases.models import Outcome
+from casebook.cases.reading import incidents_read_as_written, redact_free_text
 from casebook.people.duties.access import people_viewed
 from casebook.people.duties.erasure import person_erase
 from casebook.people.models import Involvement, preload_data_keys
@@ -102,6 +103,13 @@ def person_detail(request, reference: str):
             Prefetch("act__outcomes", queryset=Outcome.objects.select_related("outcome_type"))
         )
         .order_by("-act__incident__date", "act_id")
+    )
+    involvements = list(involvements)
+    # The person's other incidents, which a caseworker may not work on: their text redacted.
+    as_written = incidents_read_as_written(request.user, [i.act.incident_id for i in involvements])
+    others = [i.act for i in involvements if i.act.incident_id not in as_written]
+    redact_free_text(
+        [*others, *(a.incident for a in others), *(o for a in others for o in a.outcomes.all())]
     )
     people_viewed(
         user=request.user, people=[person], via="person page", ip_address=client_address(request)

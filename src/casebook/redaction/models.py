@@ -242,3 +242,21 @@ class RedactedDerivative(models.Model):
     @property
     def is_current_approval(self) -> bool:
         return self.status == DerivativeStatus.APPROVED and not self.is_stale
+
+
+class AutomaticRedaction(models.Model):
+    """The machine's redaction of one text, kept so that it runs once per text, not once
+    per page view: what readers who may not see people read until a person reviewed it.
+
+    Keyed by the hash of the text and of what detection depends on (the public figures, the
+    collar-number setting, `AUTOMATIC_VERSION`): an edited text, or a changed list of public
+    figures, is simply another key, so nothing stale is ever served. The original text is
+    never stored here, only its redaction.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"automatic redaction {self.key[:12]}"

@@ -41,6 +41,7 @@ from casebook.redaction.models import (
     RedactedDerivative,
     sha256_text,
 )
+from casebook.redaction.searching import search_documents_outdated
 from casebook.sources.models import EvidenceFile, IncidentSource, Source
 
 __all__ = [
@@ -450,6 +451,8 @@ def _decide(derivative: RedactedDerivative, actor, status: str) -> RedactedDeriv
             )
         locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
+        if status == DerivativeStatus.APPROVED:
+            search_documents_outdated(locked)
         action = (
             "redaction.derivative.approved"
             if status == DerivativeStatus.APPROVED

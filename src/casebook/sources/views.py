@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casebook.accounts.access import staff_required
 from casebook.accounts.security import client_address
 from casebook.cases.models import Incident
+from casebook.cases.reading import incidents_read_as_written, redact_free_text
 from casebook.sources.evidence.services import (
     EvidenceIntegrityError,
     EvidenceRefused,
@@ -150,6 +151,8 @@ def _incident_evidence_post(request, reference: str, handler: SizeLimitUploadHan
 
 
 def _evidence_page(request, incident: Incident, *, results, status: int = 200):
+    if not incidents_read_as_written(request.user, [incident.pk]):
+        redact_free_text([incident])  # its title, for those who may not see its people
     files = list(EvidenceFile.objects.for_incident(incident).select_related("added_by"))
     rows = [
         (evidence, evidence_details_visible_to(user=request.user, evidence=evidence))

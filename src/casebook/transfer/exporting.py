@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from casebook.cases.models import Act, Incident, Outcome
 from casebook.people.models import Involvement
 from casebook.redaction.approved import approved_text_for
+from casebook.redaction.shown import redact_objects
 from casebook.sources.models import IncidentSource
 from casebook.transfer.formats.base import PART_SIZE, IncidentFormat
 from casebook.transfer.records import (
@@ -65,27 +66,84 @@ def export_queryset(incidents: QuerySet) -> QuerySet:
     )
 
 
+def export_summary(
+    incident: Incident, *, personal_data: bool, approved_summaries: frozenset[int] | None = None
+) -> str:
+    """The summary as it may leave: as written with personal data, else only its approved
+    redaction (empty until one is approved). `approved_summaries` (from
+    `incidents_with_approved_text`) spares a query per incident in bulk exports."""
+    if personal_data:
+        return incident.summary
+    if approved_summaries is not None and incident.pk not in approved_summaries:
+        return ""
+    return approved_text_for(incident, "summary") or ""
+
+
+def records_for_export(
+    incidents: Iterable[Incident],
+    *,
+    personal_data: bool,
+    redact: Callable[[str], str] = identity,
+    approved_summaries: frozenset[int] | None = None,
+    batch_size: int = 500,
+) -> Iterator[IncidentRecord]:
+    """Incidents (from `export_queryset`) as records, their free text as it may leave.
+
+    Without personal data, what leaves the organisation carries free text (titles, places,
+    wording, notes, what sources support, protests) only redacted: the approved redaction,
+    else the machine's (stored once, see redaction/shown.py), a batch at a time.
+    """
+    batch: list[Incident] = []
+    for incident in incidents:
+        batch.append(incident)
+        if len(batch) == batch_size:
+            yield from _batch_records(batch, personal_data, redact, approved_summaries)
+            batch = []
+    yield from _batch_records(batch, personal_data, redact, approved_summaries)
+
+
+def _batch_records(batch, personal_data, redact, approved_summaries) -> Iterator[IncidentRecord]:
+    summaries = {
+        i.pk: export_summary(i, personal_data=personal_data, approved_summaries=approved_summaries)
+        for i in batch
+    }
+    if not personal_data:
+        redact_objects(_free_text_objects(batch))
+    for incident in batch:
+        yield incident_record(
+            incident, personal_data=personal_data, redact=redact, summary=summaries[incident.pk]
+        )
+
+
+def _free_text_objects(incidents: list[Incident]) -> list:
+    objects: list = []
+    for incident in incidents:
+        acts = _prefetched(incident, "export_acts", "acts")
+        links = _prefetched(incident, "export_links", "source_links")
+        objects += [incident, incident.protest, *acts, *links, *(link.source for link in links)]
+        objects += [o for act in acts for o in _prefetched(act, "export_outcomes", "outcomes")]
+    return objects
+
+
 def incident_record(
     incident: Incident,
     *,
     personal_data: bool = False,
     redact: Callable[[str], str] = identity,
     approved_summaries: frozenset[int] | None = None,
+    summary: str | None = None,
 ) -> IncidentRecord:
     """An incident as a neutral record for the file formats.
 
-    Free text goes through `redact`. People appear by pseudonymous reference only, and source
-    texts (news articles name people) are left out, unless `personal_data` is true. The
-    narrative summary leaves only as a coordinator approved its redaction (redaction app);
-    without an approved redaction it is left empty. `approved_summaries` (from
-    `incidents_with_approved_text`) spares a query per incident in bulk exports.
+    Free text goes through `redact` (and, for what leaves, `records_for_export` redacts it
+    first). People appear by pseudonymous reference only, and source texts (news articles
+    name people) are left out, unless `personal_data` is true. The summary is `summary`
+    if given, else `export_summary`.
     """
-    if personal_data:
-        summary = incident.summary
-    elif approved_summaries is not None and incident.pk not in approved_summaries:
-        summary = ""
-    else:
-        summary = approved_text_for(incident, "summary") or ""
+    if summary is None:
+        summary = export_summary(
+            incident, personal_data=personal_data, approved_summaries=approved_summaries
+        )
     record = IncidentRecord(
         where=incident.reference,
         external_id=incident.external_id or incident.reference,

@@ -36,6 +36,7 @@ from casebook.transfer.exporting import (
     grouped,
     identity,
     incident_record,
+    records_for_export,
 )
 from casebook.transfer.formats import detect_format, format_named
 from casebook.transfer.formats.base import IncidentFormat
@@ -450,13 +451,15 @@ def incidents_export_stream(
     approved_summaries = incidents_with_approved_text("summary")
 
     def records() -> Iterator[IncidentRecord]:
-        for done, incident in enumerate(queryset.iterator(chunk_size=CHUNK), start=1):
-            yield incident_record(
-                incident,
-                personal_data=personal_data,
-                redact=clean,
-                approved_summaries=approved_summaries,
-            )
+        chosen_records = records_for_export(
+            queryset.iterator(chunk_size=CHUNK),
+            personal_data=personal_data,
+            redact=clean,
+            approved_summaries=approved_summaries,
+            batch_size=CHUNK,
+        )
+        for done, record in enumerate(chosen_records, start=1):
+            yield record
             if progress and (done % CHUNK == 0 or done == total):
                 progress("exporting", done, total)
 

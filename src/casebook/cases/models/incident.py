@@ -242,6 +242,25 @@ class SearchDocument(models.Model):
         Incident, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
     )
     body = models.TextField()
+    # The body as readers who may not see people read it (see cases/reading.py), made by the
+    # redaction app after each write (redaction/searching.py) and searched for those readers
+    # instead of the body. A rewritten document starts without one: it waits to be made.
+    redacted_body = models.TextField(
+        null=True,
+        blank=True,
+        help_text="The body as readers who may not see people read it; empty until "
+        "the redaction app has made it.",
+    )
+    redacted_with = models.CharField(  # noqa: DJ001 (NULL: added in place, see migration 0005)
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="The detection settings the redacted body was made with; empty "
+        "while it waits to be made.",
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["redacted_with"], name="cases_searc_redacte_idx")]
 
     def __str__(self) -> str:
         return f"search document of incident {self.incident_id}"

@@ -38,6 +38,7 @@ class IncidentEditor:
         include_people: bool = True,
         add_row: str = "",
         protest: Protest | None = None,
+        redacted_protests: bool = False,
     ):
         self.incident = incident
         self.include_people = include_people
@@ -49,7 +50,9 @@ class IncidentEditor:
             data = data.copy()
             key = f"{add_row}-TOTAL_FORMS"
             data[key] = str(int(data.get(key) or 0) + 1)
-        self.incident_form = IncidentForm(data, initial=initial["incident"])
+        self.incident_form = IncidentForm(
+            data, initial=initial["incident"], redacted_protests=redacted_protests
+        )
         self.acts = ActFormSet(data, initial=initial["acts"], prefix="acts")
         self.sources = SourceFormSet(data, initial=initial["sources"], prefix="sources")
         self.people = (

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casebook.cases.models import Act, Incident, Protest
+from casebook.cases.reading import redact_free_text
 from casebook.casework.drafts import (
     PERSON_FIELDS,
     SOURCE_FIELDS,
@@ -84,7 +85,7 @@ class IncidentForm(PlainLabels, forms.ModelForm):
 
     PROTESTS_LISTED = 200
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, redacted_protests: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # Any protest is valid, but a casebook holds thousands: list the recent ones and the
         # one already chosen, not a select of 20,000 options.
@@ -92,6 +93,10 @@ class IncidentForm(PlainLabels, forms.ModelForm):
         recent = list(Protest.objects.order_by("-date", "-id")[: self.PROTESTS_LISTED])
         if chosen.isdigit() and int(chosen) not in {protest.pk for protest in recent}:
             recent += list(Protest.objects.filter(pk=int(chosen)))
+        if redacted_protests:
+            # A protest's name is free text ("Vigil for …"); a caseworker reads the names of
+            # protests not their own incident's redacted.
+            redact_free_text([p for p in recent if str(p.pk) != chosen])
         self.fields["protest"].widget.choices = [("", "None or new")] + [
             (protest.pk, str(protest)) for protest in recent
         ]

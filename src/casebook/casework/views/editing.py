@@ -10,6 +10,7 @@ from casebook.accounts import roles
 from casebook.accounts.access import role_required, staff_required
 from casebook.accounts.security import client_address
 from casebook.cases.models import Incident, Protest
+from casebook.cases.reading import reads_everything
 from casebook.cases.services import incident_may_edit
 from casebook.casework.forms import IncidentEditor
 from casebook.casework.services import incident_save
@@ -48,6 +49,7 @@ def _incident_editor(request, *, incident: Incident | None):
         include_people=include_people,
         add_row=add_row,
         protest=protest,
+        redacted_protests=not reads_everything(request.user),
     )
     if request.method == "POST" and not add_row and editor.is_valid():
         try:

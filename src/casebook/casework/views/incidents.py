@@ -15,6 +15,11 @@ from casebook.accounts.access import staff_required
 from casebook.accounts.security import client_address
 from casebook.audit.services import incident_history
 from casebook.cases.models import Incident, IncidentStatus, Outcome
+from casebook.cases.reading import (
+    incidents_read_as_written,
+    reads_everything,
+    redact_free_text,
+)
 from casebook.cases.selectors import act_summaries, incident_page
 from casebook.cases.services import (
     incident_may_edit,
@@ -29,6 +34,7 @@ from casebook.people.services import (
     incident_people_count,
     people_visible_to,
 )
+from casebook.redaction.searching import redacted_search_pending
 from casebook.sources.models import IncidentSource
 
 RESULTS_ID = "results"
@@ -48,11 +54,25 @@ def incident_list(request):
             filters=form.filters(),
             number=request.GET.get("page"),
             per_page=settings.INCIDENTS_PER_PAGE,
+            reader=request.user,
         )
     else:
         page = Paginator(Incident.objects.none(), settings.INCIDENTS_PER_PAGE).get_page(1)
     page_incidents = page.object_list
     ids = [incident.pk for incident in page_incidents]
+    # Incidents whose people this reader may not see: their free text only redacted.
+    as_written = incidents_read_as_written(request.user, ids)
+    redacted = [i for i in page_incidents if i.pk not in as_written]
+    protest = form.cleaned_data.get("protest") if form.is_valid() else None
+    searching = form.is_valid() and bool(form.cleaned_data.get("q"))
+    redacted_search = not reads_everything(request.user)
+    redact_free_text(
+        [
+            *redacted,
+            *(i.protest for i in redacted),
+            *([protest] if protest and not reads_everything(request.user) else []),
+        ]
+    )
     summaries = act_summaries(ids)
     sources = IncidentSource.objects.counts_by_incident(ids)
     rows = [
@@ -72,7 +92,10 @@ def incident_list(request):
             "page": page,
             "rows": rows,
             "results_id": RESULTS_ID,
-            "protest": form.cleaned_data.get("protest") if form.is_valid() else None,
+            "protest": protest,
+            "redacted_rows": bool(redacted),
+            # Incidents whose redacted text is not made yet: this reader cannot find them by it.
+            "search_pending": redacted_search_pending() if searching and redacted_search else 0,
         },
     )
     patch_vary_headers(response, ["HX-Request"])
@@ -95,6 +118,23 @@ def incident_detail(request, reference: str):
     involvements = incident_involvements_by_act(incident=incident) if show_people else {}
     for act in acts:
         act.people = involvements.get(act.pk, [])
+    source_links = list(
+        incident.source_links.select_related("source__channel").order_by(
+            "source__published_at", "id"
+        )
+    )
+    if not show_people:
+        # Free text names people too: those who may not see them read it redacted.
+        redact_free_text(
+            [
+                incident,
+                incident.protest,
+                *acts,
+                *(outcome for act in acts for outcome in act.outcomes.all()),
+                *source_links,
+                *(link.source for link in source_links),
+            ]
+        )
     # Every sight of a person's details leaves a trace in the audit trail.
     people_viewed(
         user=request.user,
@@ -114,9 +154,7 @@ def incident_detail(request, reference: str):
             "acts": acts,
             "show_people": show_people,
             "people_count": incident_people_count(incident=incident),
-            "source_links": incident.source_links.select_related("source__channel").order_by(
-                "source__published_at", "id"
-            ),
+            "source_links": source_links,
             "tags": list(incident.tags.all()),
             "history": incident_history(reference),
             "status_choices": status_choices,

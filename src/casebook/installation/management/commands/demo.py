@@ -13,6 +13,7 @@ from casebook.accounts.services import user_ensure
 from casebook.cases.models import Incident
 from casebook.installation.bootstrap import bootstrap_installation
 from casebook.monitor.demo import monitor_demo_load
+from casebook.redaction.searching import redacted_search_fill
 from casebook.sample.generator import sample_generate
 from casebook.web.serving import casebook_serve, port_check
 
@@ -65,6 +66,18 @@ class Command(BaseCommand):
             ) as progress:
                 task = progress.add_task("Generating synthetic incidents", total=size)
                 sample_generate(size=size, seed=seed, progress=lambda n: progress.advance(task, n))
+        # Analysts search the redacted text: make it now, not when the first one searches.
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task("Redacting free text for analysts' search", total=None)
+            redacted_search_fill(
+                progress=lambda done, total: progress.update(task, completed=done, total=total)
+            )
         # Invented news pages through the monitor, so candidates wait in the review queue.
         monitor_demo_load()
         if connection.vendor == "sqlite":

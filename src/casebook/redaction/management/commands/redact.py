@@ -6,6 +6,7 @@ casebook redact propose --incident REF --field summary
 casebook redact propose --source 12 --field text
 casebook redact propose --evidence 34
 casebook redact queue                         what awaits review
+casebook redact refresh                       make the redacted search index of what lacks it
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class Command(BaseCommand):
         target.add_argument("--evidence", type=int, metavar="ID")
         propose.add_argument("--field", default="", help="Text field: title, summary or text.")
         sub.add_parser("queue", help="List the redactions awaiting review.")
+        sub.add_parser(
+            "refresh",
+            help="Make the search index of readers who may not see people (redacted text) for "
+            "incidents that lack it: after a bulk import or a change of public figures.",
+        )
 
     def handle(self, *args, action, **options):
         getattr(self, f"_{action}")(**options)
@@ -116,3 +122,16 @@ class Command(BaseCommand):
                 f"#{derivative.pk}\t{derivative.kind}\t{derivative.original_label}"
                 f"\t{derivative.proposed_at:%Y-%m-%d %H:%M}"
             )
+
+    def _refresh(self, **_):
+        from casebook.redaction.searching import redacted_search_fill
+
+        def progress(done: int, total: int) -> None:
+            self.stdout.write(f"{done} of {total} incidents redacted for search")
+
+        made = redacted_search_fill(progress=progress)
+        self.stdout.write(
+            f"{made} incident(s) now searchable by their redacted text; nothing left to do."
+            if made
+            else "Every incident is already searchable by its redacted text."
+        )
