@@ -189,7 +189,8 @@ def pytest_runtest_teardown(item, nextitem):
     reference data back once, so later tests need not reload it inside each transaction."""
     yield
     transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
-    if transactional:
+    # After the session's last test the test database is already gone: nothing to refill.
+    if transactional and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         from casebook.installation.bootstrap import bootstrap_reference_data
