@@ -241,7 +241,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("CASEBOOK_LOG_LEVEL", "WARNING")},
     # Pillow logs the EXIF it reads (camera, GPS) at DEBUG; that is evidence, never log text.
-    "loggers": {"PIL": {"level": "INFO"}},
+    "loggers": {
+        "PIL": {"level": "INFO"},
+        # Also on the loggers of refused requests, so that every handler (not only the console)
+        # gets the one line without the request and its query string.
+        "django.request": {"filters": ["refusals"]},
+        "django.security": {"filters": ["refusals"]},
+    },
 }
 
 # --- Evidence vault (sources/evidence/) -------------------------------------------------------

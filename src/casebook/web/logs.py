@@ -34,6 +34,9 @@ class ExpectedRefusalFilter(logging.Filter):
             message = f"{message.rstrip('.')}: {path}"
         record.msg = f"{status} {method} {message}" if method else f"{status} {message}"
         record.args = ()
+        # The request itself stays out of the record: its repr carries the query string, and a
+        # handler that writes a record's attributes (JSON logs, an error tracker) would print it.
+        record.request = None
         record.exc_info = None
         record.exc_text = None
         record.stack_info = None
