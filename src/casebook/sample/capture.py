@@ -57,7 +57,7 @@ def capture_kind(
     """The capture probabilities of an incident of this kind.
 
     >>> capture_kind(at_protest=False, national=False, mass_arrest=False, crowd=None)
-    (0.35, 0.05, 0.15, 0.1)
+    (0.3, 0.03, 0.15, 0.35)
     """
     if not at_protest:
         return AWAY
