@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -29,6 +31,12 @@ from casebook.sources.models import IncidentSource, Source
 GENERATION_KEY = "analysis:generation"
 CACHE_SECONDS = 600
 WATCHED = (Incident, Act, Outcome, Source, IncidentSource)
+# The last results in this process, unpickled: reading a breakdown by protest back from the
+# cache (tens of thousands of rows) cost more than a second per request at 100,000 incidents.
+# Keyed like the shared cache, so the data version keeps them just as fresh.
+LOCAL_ENTRIES = 16
+_local: OrderedDict[str, object] = OrderedDict()
+_local_lock = threading.Lock()
 T = TypeVar("T")
 
 
@@ -45,10 +53,18 @@ def cached(kind: str, params: object, compute: Callable[[], T], *, version: str)
         json.dumps([kind, params, version], sort_keys=True, default=str).encode()
     ).hexdigest()
     key = f"analysis:{kind}:{digest}"
+    with _local_lock:
+        if key in _local:
+            _local.move_to_end(key)
+            return _local[key]  # type: ignore[return-value]
     found = cache.get(key)
     if found is None:
         found = compute()
         cache.set(key, found, CACHE_SECONDS)
+    with _local_lock:
+        _local[key] = found
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
     return found
 
 
