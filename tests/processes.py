@@ -94,7 +94,7 @@ def serving(env: dict[str, str], *args: str, port: int | None = None) -> Iterato
             served.stdout, served.stderr = process.communicate()
 
 
-def wait_for_health(served: Served, attempts: int = 1200) -> None:
+def wait_for_health(served: Served, attempts: int = 6000) -> None:
     """Wait for the server to answer (no time limit beyond the attempts: a busy machine may
     take long to start it); fail with what it printed if it stopped instead."""
     for _ in range(attempts):
