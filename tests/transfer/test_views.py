@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from casebook.audit.models import AuditEntry
 from casebook.cases.models import Incident, IncidentStatus
+from casebook.redaction.searching import redacted_search_pending
 from casebook.transfer.downloads import held_folder
 from casebook.transfer.formats.base import WITH_ITS_INCIDENT
 from casebook.transfer.models import ImportJob
@@ -346,3 +347,30 @@ def test_an_export_can_be_limited_to_dates(client_for, recorded):
     )
 
     assert streamed(response).count("\n") == 1  # the header only
+
+
+def test_a_web_import_is_searchable_by_analysts_through_its_redacted_text(client_for):
+    row = incident_row(
+        summary="Officers held Mr Zephyrin Quillbarrow beside the invented fountain.",
+        title="Invented arrests at a Testford lantern vigil",
+    )
+    coordinator = client_for("coordinator")
+    finished(coordinator, coordinator.post(IMPORT, upload(csv_bytes([row]))))
+    reference = Incident.objects.get().reference
+    analyst = client_for("analyst")
+
+    def found(q: str) -> bool:
+        page = analyst.get(reverse("casework:incident-list"), {"q": q})
+        return reference in page.content.decode()
+
+    # The job goes on to make the redacted search document once the import has finished:
+    # no `casebook redact refresh` needed.
+    deadline = time.monotonic() + 300
+    while redacted_search_pending() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert found("fountain") and found("lantern")
+    assert not found("Quillbarrow")
+    assert (
+        reference
+        in coordinator.get(reverse("casework:incident-list"), {"q": "Quillbarrow"}).content.decode()
+    )

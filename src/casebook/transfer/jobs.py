@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.lib.busy import call_when_free
+from casebook.redaction.searching import redacted_search_fill
 from casebook.transfer.batches import import_writes_undo
 from casebook.transfer.downloads import (
     file_forget,
@@ -174,6 +175,11 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         job.file_key = ""
         job.finished_at = timezone.now()
         _save(job, "status", "error", "report", "rejects_key", "file_key", "finished_at")
+    if job.status == ImportJob.Status.FINISHED and not job.dry_run:
+        # A web import is a bulk write, which the editor's hook leaves to `casebook redact
+        # refresh`; the job is in the background anyway, so it goes on to make the imported
+        # incidents findable by readers who may not see people (batches, short transactions).
+        redacted_search_fill()
     return job
 
 
