@@ -125,12 +125,25 @@ def _next_size(size: int, took: float) -> int:
 @contextlib.contextmanager
 def patient_writes() -> Iterator[None]:
     """The import's own batches wait for the lock as long as it takes (another import, a
-    backup): failing a batch would throw away the whole import. PostgreSQL waits anyway."""
+    backup): failing a batch would throw away the whole import. On PostgreSQL the same holds
+    for a `lock_timeout` that a server, role or busy-page setting may have given the session."""
     connection = transaction.get_connection()
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            before_pg = cursor.fetchone()[0]
+            cursor.execute(f"SET lock_timeout = '{BATCH_PATIENCE_MS}ms'")
+        try:
+            yield
+        finally:
+            if not connection.needs_rollback:  # else the rollback puts it back
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('lock_timeout', %s, false)", [before_pg])
+        return
     if connection.vendor != "sqlite":
         yield
         return
-    connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         before = cursor.fetchone()[0]
