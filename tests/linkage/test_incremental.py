@@ -170,7 +170,6 @@ def test_the_monitor_suggests_an_incident_further_off_when_the_model_holds_it_li
     through linkage's wider window when the model holds it the same event."""
     import datetime as dt
 
-    from casebook.linkage.incremental import proposal_rank
     from casebook.monitor.proposals import ProposedAct
 
     acts = [
