@@ -114,9 +114,28 @@ def incidents_compare_new(*, actor=None) -> LinkageRun | None:
     return run
 
 
-def compare_when_committed(incident_id: int) -> None:
-    """After the transaction that created an incident commits: compare it in the background
-    (a Celery task when a broker is set, else here, after the response is decided)."""
+def incidents_waiting() -> bool:
+    """Whether incidents wait to be compared (more than one comparison takes, after an import)."""
+    latest = services.latest_full_run()
+    if latest is None or not latest.model:
+        return False
+    return Incident.objects.filter(id__gt=_watermark()).exists()
+
+
+def incidents_compare_waiting(*, actor=None) -> list[LinkageRun]:
+    """Compare every incident new since the last run, `MOST_NEW` at a time (an import of
+    thousands is several comparisons); the runs made."""
+    runs = []
+    while (run := incidents_compare_new(actor=actor)) is not None:
+        runs.append(run)
+    return runs
+
+
+def compare_when_committed(incident_id: int | None = None) -> None:
+    """After the transaction that created an incident (or an import's last batch) commits:
+    compare what is new in the background (a Celery task when a broker is set, else here,
+    after the response is decided). `incident_id` is for the record only: whatever is new
+    since the last run is compared."""
 
     def start() -> None:
         if settings.MONITOR_BROKER_URL:
@@ -125,7 +144,7 @@ def compare_when_committed(incident_id: int) -> None:
             compare_new.delay()
             return
         try:
-            incidents_compare_new()
+            incidents_compare_waiting()
         except (LinkageError, ValueError, RuntimeError) as error:
             # Linkage must never cost anyone their incident: the next run catches up.
             logger.warning("linkage: comparing new incidents failed (%s)", type(error).__name__)

@@ -1,4 +1,5 @@
-"""Where linkage hears of new incidents and joins the monitor's duplicate ranking."""
+"""Where linkage hears of new incidents (saved one by one, or imported) and joins the
+monitor's duplicate ranking."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ def incident_created(sender, instance, created: bool, raw: bool = False, **kwarg
     # raw: an incident brought back whole (an undone merge, a fixture), not a new report.
     if created and not raw:
         compare_when_committed(instance.pk)
+
+
+def incidents_imported(sender, incident_ids: list[int], created: int = 0, **kwargs) -> None:
+    # An import writes in bulk (no post_save): it says so once, when its batches are in.
+    if created:
+        compare_when_committed()
 
 
 def monitor_ranking_join() -> None:
