@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "casebook.analysis",
     "casebook.linkage",
     "casebook.sample",
+    "casebook.publishing",
     "casebook.installation",
     "casebook.web",
 ]

@@ -71,6 +71,13 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    # The public portal (publishing)
+    "publishing.incident.published": "published the incident on the public portal",
+    "publishing.incident.withdrawn": "took the incident off the public portal",
+    "publishing.settings.changed": "changed the public portal's settings",
+    "publishing.post.created": "wrote a statement or news post for the portal",
+    "publishing.post.updated": "changed a statement or news post of the portal",
+    "publishing.post.deleted": "removed a statement or news post of the portal",
     # The audit trail itself and synthetic data
     "audit.trail.rekeyed": "keyed the audit trail's chain (on upgrade)",
     "audit.checkpoint.reanchored": "moved the audit checkpoint back after restoring a backup",
