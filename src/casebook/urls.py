@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 # A busy database met after the view (saving the session…) gets the busy page too.
 handler500 = "casebook.web.busy.server_error"
@@ -12,7 +11,6 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="casework:incident-list"), name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("casebook.accounts.urls")),
     path("admin/", admin.site.urls),
@@ -25,4 +23,6 @@ urlpatterns = [
     path("", include("casebook.cases.urls")),
     path("", include("casebook.people.urls")),
     path("", include("casebook.sources.urls")),
+    # The public portal, with the site's home page (`/`): readers need no account.
+    path("", include("casebook.publishing.urls")),
 ]

@@ -31,7 +31,6 @@ ADMIN_ONLY = (200, 302, 302, 302, 302, 302)  # the admin sends non-administrator
 
 # URL name -> (method, how to build the URL from the test's world, expected statuses).
 MATRIX = {
-    "home": ("GET", lambda w: reverse("home"), (302,) * 6),
     "healthz": ("GET", lambda w: reverse("healthz"), (200,) * 6),
     "accounts:login": ("GET", lambda w: reverse("accounts:login"), (302,) * 5 + (200,)),
     "accounts:logout": ("POST", lambda w: reverse("accounts:logout"), (302,) * 6),
@@ -89,14 +88,14 @@ MATRIX = {
 }
 
 
-def _rows_kept_by_apps() -> dict:
-    rows = {}
+def _rows_kept_by_apps(suffix: str = "_MATRIX", kind: type = dict):
+    rows = kind()
     tests_dir = Path(__file__).resolve().parent.parent
     for package in pkgutil.iter_modules([str(tests_dir)]):
         if package.ispkg and (tests_dir / package.name / "matrix.py").exists():
             module = importlib.import_module(f"tests.{package.name}.matrix")
             for name, value in vars(module).items():
-                if name.endswith("_MATRIX") and isinstance(value, dict):
+                if name.endswith(suffix) and isinstance(value, kind):
                     rows |= value
     return rows
 
@@ -124,7 +123,9 @@ ADMIN_SAMPLES = {
         ADMIN_ONLY,
     ),
 }
-PUBLIC = {"healthz", "accounts:login"}
+# Pages that answer anonymous readers themselves; apps add theirs as sets named `*_PUBLIC`
+# in their matrix.py (the public portal's pages: tests/publishing/matrix.py).
+PUBLIC = {"healthz", "accounts:login"} | _rows_kept_by_apps("_PUBLIC", set)
 SESSION_ENDING = {"accounts:logout"}
 
 CANARIES = ("Canaryname Zqxwv", "canary-zqxwv@example.test", "7 Canary Row, Zqxwvton")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve
 
 from casebook.accounts.security import needs_second_factor
 
@@ -10,7 +11,8 @@ class LoginRequiredMiddleware:
     administrators also need their second factor before anything else, and then everyone
     whose password someone else chose must choose their own.
 
-    Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES.
+    Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES, or is
+    marked public itself with Django's `login_not_required` (the public portal's pages).
     """
 
     PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/invitation/", "/static/", "/healthz")
@@ -24,7 +26,7 @@ class LoginRequiredMiddleware:
         path = request.path_info
         user = request.user
         if not user.is_authenticated:
-            if not path.startswith(self.PUBLIC_PREFIXES):
+            if not path.startswith(self.PUBLIC_PREFIXES) and not _public_view(path):
                 return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
         elif (
             needs_second_factor(user)
@@ -40,6 +42,15 @@ class LoginRequiredMiddleware:
                 request.get_full_path(), resolve_url("accounts:password-change")
             )
         return self.get_response(request)
+
+
+def _public_view(path: str) -> bool:
+    """Is the view at `path` marked `login_not_required`? (An unknown path: no.)"""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "login_required", True) is False
 
 
 class SecurityHeadersMiddleware:
