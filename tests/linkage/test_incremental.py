@@ -140,3 +140,69 @@ def test_a_large_import_is_compared_a_batch_at_a_time_until_none_is_left(trained
     runs = incremental.incidents_compare_waiting()
     assert [run.incident_reference for run in runs] == [c.reference for c in copies[::2]]
     assert not incremental.incidents_waiting()
+
+
+def test_the_review_queue_shows_the_pair_an_accepted_candidate_waits_in(
+    trained, client_for, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from casebook.monitor.models import Candidate
+    from tests.monitor.pipeline_support import make_candidate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = copy_of(trained)
+    candidate = make_candidate()
+    Candidate.objects.filter(pk=candidate.pk).update(status="accepted", incident=copy)
+    address = reverse("monitor:candidate-list") + "?status=accepted"
+
+    page = client_for("coordinator").get(address).content.decode()
+
+    assert f"Same event as {trained.reference}?" in page
+    pair = next(p for p in services.pairs_waiting() if copy.reference in p.key)
+    assert reverse("linkage:pair-detail", args=[pair.pk]) in page
+    # Caseworkers read the queue but judge no pair: they are not sent to the judgement queue.
+    assert "Same event as" not in client_for("caseworker").get(address).content.decode()
+
+
+def test_the_monitor_suggests_an_incident_further_off_when_the_model_holds_it_likely(trained):
+    """The monitor looks three days either side; a report a source dates days off is found
+    through linkage's wider window when the model holds it the same event."""
+    import datetime as dt
+
+    from casebook.monitor.proposals import ProposedAct
+
+    acts = [
+        ProposedAct(
+            type_word=act.act_type.label,
+            act_type=act.act_type,
+            count=act.number_affected,
+            legal_basis="",
+            legal_provision=act.legal_provision,
+            offence="",
+            trigger_word=act.trigger_wording,
+            trigger_type=act.trigger_type,
+        )
+        for act in trained.acts.all()
+    ]
+    proposal = Proposal(
+        title=trained.title,
+        force_name=trained.force.name,
+        force=trained.force,
+        country="GB",
+        place=trained.place,
+        date=trained.date + dt.timedelta(days=6),
+        date_stated=True,
+        date_note="",
+        total_arrests=None,
+        confidence=None,
+        acts=acts,
+    )
+    threshold = services.latest_full_run().threshold
+
+    suggestions = candidate_merge_suggestions(candidate=None, proposal=proposal)
+
+    further = [s for s in suggestions if abs((s.incident.date - proposal.date).days) > 3]
+    assert further, [(s.incident.reference, s.incident.date) for s in suggestions]
+    assert all(s.score >= threshold for s in further)
+    assert all(s.reasons[0].startswith("match probability") for s in further)

@@ -83,7 +83,7 @@ PUBLISHING_MATRIX = {
 }
 
 # Names whose anonymous answer is the page itself, not a redirect to sign in.
-PUBLISHING_PUBLIC = {
+PUBLISHING_NOT_REDIRECTED = {
     "publishing:home",
     "publishing:incident-list",
     "publishing:incident",

@@ -19,9 +19,11 @@ def incidents_imported(sender, incident_ids: list[int], created: int = 0, **kwar
 
 
 def monitor_ranking_join() -> None:
-    """Offer the linkage model to the monitor's merge suggestions (through cases.duplicates:
+    """Offer the linkage model to the monitor's merge suggestions, and the judgement queue's
+    pairs to its review queue (through cases.duplicates:
     the monitor sits beside linkage and neither imports the other)."""
-    from casebook.cases.duplicates import ranker_register
-    from casebook.linkage.incremental import proposal_rank
+    from casebook.cases.duplicates import match_finder_register, ranker_register
+    from casebook.linkage.incremental import matches_waiting, proposal_rank
 
     ranker_register(proposal_rank)
+    match_finder_register(matches_waiting)
