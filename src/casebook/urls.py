@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from casebook.api.main import api
 
@@ -14,7 +13,6 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="casework:incident-list"), name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/tokens/", include("casebook.api.urls")),
     path("accounts/", include("casebook.accounts.urls")),
@@ -30,4 +28,6 @@ urlpatterns = [
     path("", include("casebook.cases.urls")),
     path("", include("casebook.people.urls")),
     path("", include("casebook.sources.urls")),
+    # The public portal, with the site's home page (`/`): readers need no account.
+    path("", include("casebook.publishing.urls")),
 ]
