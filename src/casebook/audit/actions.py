@@ -44,6 +44,8 @@ ACTIONS: dict[str, str] = {
     "sources.evidence.downloaded": "downloaded an original evidence file",
     "sources.evidence.removed": "removed an evidence file",
     "sources.evidence.detached": "detached an evidence file from an erased person",
+    # Evidence bundles (bundles/) and open data releases (releases/)
+    "bundles.bundle.made": "made a court-ready evidence bundle of the incident",
     # Redaction
     "redaction.derivative.proposed": "proposed a redaction",
     "redaction.derivative.edited": "edited a proposed redaction",
@@ -53,6 +55,9 @@ ACTIONS: dict[str, str] = {
     "accounts.invitation.issued": "invited the user to set up an authenticator app",
     "accounts.authenticator.enrolled": "set up an authenticator app",
     "accounts.password.changed": "chose a new password",
+    # API access tokens (the token itself is never recorded, only its owner and scopes)
+    "api.token.created": "created an API access token",
+    "api.token.revoked": "revoked an API access token",
     # The news monitor
     # Lists of channels for the undercount estimate (analysis/lists)
     "analysis.list.created": "made a list of channels for the undercount estimate",
