@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "casebook.publishing",
     "casebook.installation",
     "casebook.web",
+    "casebook.api",
+    # django-ninja's own static files: without the app, its docs page loads Swagger from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +227,8 @@ if TRUSTED_PROXIES:
 INCIDENTS_PER_PAGE = env_int("CASEBOOK_INCIDENTS_PER_PAGE", 50)
 # Counts from 1 to this − 1 are shown as "<N" in statistics for outside use (exports).
 SMALL_CELL_THRESHOLD = env_int("CASEBOOK_SMALL_CELL_THRESHOLD", 5)
+# Requests a minute one API token may make (api/auth.py); past it, 429 and Retry-After.
+API_REQUESTS_PER_MINUTE = env_int("CASEBOOK_API_RATE", 300)
 
 # Personal data is never logged: only warnings and errors, without request bodies.
 LOGGING = {

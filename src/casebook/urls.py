@@ -3,6 +3,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from casebook.api.main import api
+
 # A busy database met after the view (saving the session…) gets the busy page too.
 handler500 = "casebook.web.busy.server_error"
 
@@ -14,7 +16,9 @@ def healthz(request):
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="casework:incident-list"), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("accounts/tokens/", include("casebook.api.urls")),
     path("accounts/", include("casebook.accounts.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("redaction/", include("casebook.redaction.urls")),
     path("monitor/", include("casebook.monitor.urls")),

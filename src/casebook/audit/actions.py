@@ -53,6 +53,9 @@ ACTIONS: dict[str, str] = {
     "accounts.invitation.issued": "invited the user to set up an authenticator app",
     "accounts.authenticator.enrolled": "set up an authenticator app",
     "accounts.password.changed": "chose a new password",
+    # API access tokens (the token itself is never recorded, only its owner and scopes)
+    "api.token.created": "created an API access token",
+    "api.token.revoked": "revoked an API access token",
     # The news monitor
     # Lists of channels for the undercount estimate (analysis/lists)
     "analysis.list.created": "made a list of channels for the undercount estimate",

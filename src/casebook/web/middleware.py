@@ -10,10 +10,18 @@ class LoginRequiredMiddleware:
     administrators also need their second factor before anything else, and then everyone
     whose password someone else chose must choose their own.
 
-    Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES.
+    Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES. The API
+    (/api/) signs in with a personal access token on every request instead of a session: it
+    answers a missing token itself (401, api/auth.py); its document and docs page are public.
     """
 
-    PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/invitation/", "/static/", "/healthz")
+    PUBLIC_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/invitation/",
+        "/static/",
+        "/healthz",
+        "/api/",
+    )
     SECOND_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
     PASSWORD_CHANGE_EXEMPT = ("/accounts/password/", *SECOND_FACTOR_EXEMPT)
 
@@ -22,6 +30,8 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        if path.startswith("/api/"):
+            return self.get_response(request)  # tokens, never the session (see above)
         user = request.user
         if not user.is_authenticated:
             if not path.startswith(self.PUBLIC_PREFIXES):

@@ -124,7 +124,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\briot\w*(?!\s+(?:police|officers|gear|squad|shields?|vans?|units?|act|cops))|"
             r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|"
             r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
-            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid)|"
+            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid|bombs)|"
             r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
             r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
@@ -175,7 +175,7 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "violence",
             r"\b(?:threw|thrown|throwing|hurled|hurling|launched)\s+(?:[\w'’-]+\s+){0,3}?"
             r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
-            r"flares)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
+            r"flares|(?:petrol\s+)?bombs)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
             r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b",
         ),
         (
