@@ -7,7 +7,6 @@ from django.urls import Resolver404, resolve, reverse
 
 from casebook.linkage.merging import merged_into
 
-
 # The apps whose pages address an incident by its reference (its page, editor, evidence).
 INCIDENT_PAGES = {"casework", "sources"}
 
