@@ -142,7 +142,7 @@ def post_may_write(user) -> bool:
     return roles.can_verify(user)
 
 
-def post_save(*, post: Post, actor, incidents=None) -> Post:
+def post_write(*, post: Post, actor, incidents=None) -> Post:
     """Create or change a statement or news post (coordinators and administrators)."""
     if not post_may_write(actor):
         raise PermissionDenied("Only coordinators and administrators write posts.")
@@ -162,7 +162,7 @@ def post_save(*, post: Post, actor, incidents=None) -> Post:
     return post
 
 
-def post_delete(*, post: Post, actor) -> None:
+def post_remove(*, post: Post, actor) -> None:
     if not post_may_write(actor):
         raise PermissionDenied("Only coordinators and administrators remove posts.")
     with transaction.atomic():
