@@ -21,6 +21,7 @@ urlpatterns = [
     path("redaction/", include("casebook.redaction.urls")),
     path("monitor/", include("casebook.monitor.urls")),
     path("transfer/", include("casebook.transfer.urls")),
+    path("bundles/", include("casebook.bundles.urls")),
     path("linkage/", include("casebook.linkage.urls")),
     path("analysis/", include("casebook.analysis.urls")),
     path("", include("casebook.casework.urls")),
