@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
+    "casebook.bundles",
     "casebook.analysis",
     "casebook.linkage",
     "casebook.sample",
@@ -348,6 +349,12 @@ KEYRING_PATH = Path(env_str("CASEBOOK_KEYRING_PATH") or DATA_DIR / "keyring.sqli
 AUDIT_KEY_FILE = Path(env_str("CASEBOOK_AUDIT_KEY_FILE") or MASTER_KEY_FILE.parent / "audit.key")
 AUDIT_CHECKPOINT_FILE = Path(
     env_str("CASEBOOK_AUDIT_CHECKPOINT_FILE") or KEYRING_PATH.parent / "audit-checkpoint.json"
+)
+# Ed25519 key that signs the manifests of evidence bundles and open data releases
+# (lib/signing.py); made at the first signature. Its public key is published
+# (`casebook keys public-key`); back the file up with the master key.
+SIGNING_KEY_FILE = Path(
+    env_str("CASEBOOK_SIGNING_KEY_FILE") or MASTER_KEY_FILE.parent / "signing.key"
 )
 # Personal details are erased this many months after a person's case closes
 # (`casebook retention run`); 0 turns the rule off.

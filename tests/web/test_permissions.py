@@ -31,7 +31,6 @@ ADMIN_ONLY = (200, 302, 302, 302, 302, 302)  # the admin sends non-administrator
 
 # URL name -> (method, how to build the URL from the test's world, expected statuses).
 MATRIX = {
-    "home": ("GET", lambda w: reverse("home"), (302,) * 6),
     "healthz": ("GET", lambda w: reverse("healthz"), (200,) * 6),
     "accounts:login": ("GET", lambda w: reverse("accounts:login"), (302,) * 5 + (200,)),
     "accounts:logout": ("POST", lambda w: reverse("accounts:logout"), (302,) * 6),

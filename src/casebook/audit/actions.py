@@ -44,6 +44,8 @@ ACTIONS: dict[str, str] = {
     "sources.evidence.downloaded": "downloaded an original evidence file",
     "sources.evidence.removed": "removed an evidence file",
     "sources.evidence.detached": "detached an evidence file from an erased person",
+    # Evidence bundles (bundles/) and open data releases (releases/)
+    "bundles.bundle.made": "made a court-ready evidence bundle of the incident",
     # Redaction
     "redaction.derivative.proposed": "proposed a redaction",
     "redaction.derivative.edited": "edited a proposed redaction",
@@ -61,6 +63,7 @@ ACTIONS: dict[str, str] = {
     "analysis.list.created": "made a list of channels for the undercount estimate",
     "analysis.list.updated": "changed a list of channels for the undercount estimate",
     "analysis.list.deleted": "removed a list of channels for the undercount estimate",
+    "analysis.report.made": "made a statistics report for outside use",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",
