@@ -376,3 +376,40 @@ def test_people_holding_signs_are_expression(extractor):
         "banned group. Devon and Cornwall Police said 12 people were arrested.",
     )
     assert event["acts"][0]["trigger"] == "placard"
+
+
+@pytest.mark.parametrize(
+    "offence",
+    [
+        "various public order offences",
+        "a range of offences",
+        "offences including assaulting an emergency worker",
+    ],
+)
+def test_an_offence_that_mixes_kinds_of_conduct_gives_no_trigger(extractor, offence):
+    event = only_event(
+        extractor,
+        f"Essex Police said 20 people were arrested for {offence} after the protest in "
+        "Colchester on Saturday turned violent.",
+    )
+    assert [(a["count"], a["trigger"]) for a in event["acts"]] == [(20, None)]
+
+
+def test_a_stated_total_stays_the_act_beside_a_bounded_restatement(extractor):
+    event = only_event(
+        extractor,
+        "More than 90 protesters refused to leave the camp in Leeds on Thursday and were later "
+        "arrested by West Yorkshire Police. The force said a total of 96 people were arrested "
+        "on suspicion of failing to leave.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 96)]
+    assert event["total_arrests"] == 96
+
+
+def test_a_university_named_after_its_town_places_the_protest(extractor):
+    event = only_event(
+        extractor,
+        "Students staged a sit-in at one of Exeter University's buildings. Devon and Cornwall "
+        "Police said 9 people were arrested on Thursday.",
+    )
+    assert event["location"] == "Exeter"

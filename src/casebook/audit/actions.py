@@ -63,6 +63,7 @@ ACTIONS: dict[str, str] = {
     "analysis.list.created": "made a list of channels for the undercount estimate",
     "analysis.list.updated": "changed a list of channels for the undercount estimate",
     "analysis.list.deleted": "removed a list of channels for the undercount estimate",
+    "analysis.report.made": "made a statistics report for outside use",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",

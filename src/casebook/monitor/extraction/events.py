@@ -235,7 +235,12 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         rest = [
             a
             for a in arrests
-            if a is not total_act and (a.count is not None or a.offence or a.trigger)
+            if a is not total_act
+            and (
+                a.count is not None
+                or a.offence
+                or (a.trigger is not None and a.trigger != total_act.trigger)
+            )
         ]
         if rest:
             acts = [a for a in acts if a is not total_act]
