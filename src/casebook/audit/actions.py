@@ -78,6 +78,8 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    "linkage.person.merged": "merged two records of one person",
+    "linkage.person.unmerged": "undid a merge of two records of one person",
     # The public portal (publishing)
     "publishing.incident.published": "published the incident on the public portal",
     "publishing.incident.withdrawn": "took the incident off the public portal",
