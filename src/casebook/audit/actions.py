@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "sources.evidence.detached": "detached an evidence file from an erased person",
     # Evidence bundles (bundles/) and open data releases (releases/)
     "bundles.bundle.made": "made a court-ready evidence bundle of the incident",
+    "releases.release.written": "wrote an open data release of the published incidents",
     # Redaction
     "redaction.derivative.proposed": "proposed a redaction",
     "redaction.derivative.edited": "edited a proposed redaction",
