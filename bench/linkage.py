@@ -3,6 +3,7 @@
     .venv/bin/python bench/linkage.py                       # 100,000 reports, DuckDB
     .venv/bin/python bench/linkage.py --size 20000 --thresholds 0.9,0.99
     .venv/bin/python bench/linkage.py --backend spark       # the same model on local Spark
+    .venv/bin/python bench/linkage.py --size 20000 --errors  # where the errors come from
 
 The reports come from `casebook.sample.reports` (several per invented event, with aliases,
 dates a day off or known to the month, disagreeing counts, typos, reworded texts, re-encoded
@@ -17,9 +18,11 @@ neighbours.
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import sys
 import time
+from collections import Counter, defaultdict
 
 F1_FLOOR = 0.95
 SECONDS_CEILING = 60.0
@@ -38,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--thresholds", default="", help="also score these, e.g. 0.8,0.99")
     parser.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--no-photos", action="store_true", help="skip making photos")
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="print the missed pairs by kind of noise and the wrong pairs by kind of event",
+    )
     args = parser.parse_args(argv)
 
     from casebook.linkage.compare.baseline import exact_key_clusters
@@ -97,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         f"   ({baseline_seconds:.1f} s)"
     )
     print(f"{'true pairs':28} {'':9} {'':7} {'':6} {model.true_pairs:9,}")
+    if args.errors:
+        errors_print(reports, run, threshold)
     print()
     print(
         f"F1 {model.f1:.3f} vs floor {F1_FLOOR} (ratio {model.f1 / F1_FLOOR:.2f}); "
@@ -104,6 +114,69 @@ def main(argv: list[str] | None = None) -> int:
         f"(ratio {linkage_wall / SECONDS_CEILING:.2f})"
     )
     return 0
+
+
+def errors_print(reports, run, threshold: float) -> None:
+    """Where the errors come from: the true pairs missed, by the kinds of noise either report
+    carries, and the pairs wrongly put together, by how their two events relate."""
+    clusters = run.clusters
+    by_event = defaultdict(list)
+    for report in reports:
+        by_event[report.event_id].append(report)
+    pairs, missed = Counter(), Counter()
+    for group in by_event.values():
+        for a, b in itertools.combinations(group, 2):
+            kinds = set(a.noise) | set(b.noise) or {"no noise"}
+            kinds |= {f"{len(kinds)} kinds of noise"} if len(kinds) > 1 else set()
+            is_missed = clusters[a.report_id] != clusters[b.report_id]
+            for kind in kinds:
+                pairs[kind] += 1
+                missed[kind] += is_missed
+    print("\ntrue pairs missed, by the noise in either report")
+    print(f"{'noise':28} {'pairs':>9} {'missed':>7} {'share':>6}")
+    for kind, count in sorted(pairs.items(), key=lambda item: -missed[item[0]]):
+        print(f"{kind:28} {count:9,} {missed[kind]:7,} {missed[kind] / count:6.1%}")
+
+    by_id = {report.report_id: report for report in reports}
+    direct = {frozenset((p.left, p.right)) for p in run.pairs if p.probability >= threshold}
+    members = defaultdict(list)
+    for record, cluster in clusters.items():
+        members[cluster].append(by_id[record])
+    wrong = Counter()
+    for group in members.values():
+        if len({r.event_id for r in group}) < 2:
+            continue
+        for a, b in itertools.combinations(group[:300], 2):  # a giant cluster: its start
+            if a.event_id == b.event_id:
+                continue
+            how = "directly" if frozenset((a.report_id, b.report_id)) in direct else "by a chain"
+            wrong[(_relation(a, b), how)] += 1
+    print("\npairs wrongly put together, by how their events relate")
+    print(f"{'events':36} {'directly':>9} {'by a chain':>10}")
+    for relation in sorted(
+        {r for r, _ in wrong},
+        key=lambda r: -sum(wrong[(r, how)] for how in ("directly", "by a chain")),
+    ):
+        print(
+            f"{relation:36} {wrong[(relation, 'directly')]:9,} "
+            f"{wrong[(relation, 'by a chain')]:10,}"
+        )
+
+
+def _relation(a, b) -> str:
+    if a.event_protest and a.event_protest == b.event_protest:
+        return "one protest, other kinds of act"
+    days = abs((a.event_date - b.event_date).days)
+    town_a, town_b = (r.event_place.rpartition(",")[2].strip() for r in (a, b))
+    where = (
+        "same place"
+        if a.event_place == b.event_place
+        else "same town"
+        if town_a == town_b
+        else "elsewhere"
+    )
+    when = "same day" if days == 0 else "1-7 days apart" if days <= 7 else "further apart"
+    return f"{when}, {where}"
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ ranks the incidents a candidate may be with the same model."""
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -93,3 +94,121 @@ def test_run_new_compares_imported_incidents_without_training(trained, tmp_path)
     call_command("linkage", "run", "--new", stdout=out)
     assert "pairs kept with a new one" in out.getvalue()
     assert LinkageRun.objects.filter(kind="incremental").count() == 1
+
+
+def test_an_imported_copy_of_an_incident_waits_in_the_queue(
+    trained, tmp_path, django_capture_on_commit_callbacks
+):
+    """A partner's spreadsheet brings back an event the casebook holds: the import itself
+    starts the comparison (no post_save: it writes in bulk), and the pair waits."""
+    act = trained.acts.select_related("act_type", "legal_provision").first()
+    date = trained.date.isoformat()
+    date = {"month": date[:7], "year": date[:4]}.get(trained.date_precision, date)
+    row = {
+        "incident_id": "partner-sheet-1",
+        "title": f"Partner sheet: {trained.title}",
+        "summary": trained.summary,
+        "date": date,
+        "place": trained.place,
+        "force": trained.force.slug,
+        "act_type": act.act_type.slug,
+        "number_affected": act.number_affected if act.number_affected is not None else "",
+        "legal_provision": act.legal_provision.slug if act.legal_provision else "",
+        "trigger_wording": act.trigger_wording,
+        "source_title": "Partner spreadsheet, row 1",
+    }
+    sheet = tmp_path / "partner.csv"
+    with open(sheet, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_incidents", str(sheet), stdout=io.StringIO())
+    copy = Incident.objects.get(external_id="partner-sheet-1")
+    run = LinkageRun.objects.get(kind="incremental")
+    assert run.incident_reference == copy.reference
+    waiting = {p.key for p in services.pairs_waiting()}
+    assert tuple(sorted((trained.reference, copy.reference))) in waiting
+
+
+def test_a_large_import_is_compared_a_batch_at_a_time_until_none_is_left(trained, monkeypatch):
+    from casebook.linkage import incremental
+
+    monkeypatch.setattr(incremental, "MOST_NEW", 2)
+    copies = [copy_of(trained) for _ in range(5)]
+    assert incremental.incidents_waiting()
+    runs = incremental.incidents_compare_waiting()
+    assert [run.incident_reference for run in runs] == [c.reference for c in copies[::2]]
+    assert not incremental.incidents_waiting()
+
+
+def test_the_review_queue_shows_the_pair_an_accepted_candidate_waits_in(
+    trained, client_for, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from casebook.monitor.models import Candidate
+    from tests.monitor.pipeline_support import make_candidate
+
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = copy_of(trained)
+    candidate = make_candidate()
+    Candidate.objects.filter(pk=candidate.pk).update(status="accepted", incident=copy)
+    address = reverse("monitor:candidate-list") + "?status=accepted"
+
+    page = client_for("coordinator").get(address).content.decode()
+
+    assert f"Same event as {trained.reference}?" in page
+    pair = next(p for p in services.pairs_waiting() if copy.reference in p.key)
+    assert reverse("linkage:pair-detail", args=[pair.pk]) in page
+    # Caseworkers read the queue but judge no pair: they are not sent to the judgement queue.
+    assert "Same event as" not in client_for("caseworker").get(address).content.decode()
+
+
+def test_the_monitor_suggests_an_incident_further_off_when_the_model_holds_it_likely(trained):
+    """The monitor looks three days either side; a report its source dates only to the month
+    (the 1st, as stored) is found through linkage's wider window when the model holds it the
+    same event."""
+    import datetime as dt
+
+    from casebook.monitor.proposals import ProposedAct
+
+    monthly = copy_of(trained)
+    day = trained.date.replace(day=20)
+    Incident.objects.filter(pk=monthly.pk).update(date=day.replace(day=1), date_precision="month")
+    acts = [
+        ProposedAct(
+            type_word=act.act_type.label,
+            act_type=act.act_type,
+            count=act.number_affected,
+            legal_basis="",
+            legal_provision=act.legal_provision,
+            offence="",
+            trigger_word=act.trigger_wording,
+            trigger_type=act.trigger_type,
+        )
+        for act in trained.acts.all()
+    ]
+    proposal = Proposal(
+        title=trained.title,
+        force_name=trained.force.name,
+        force=trained.force,
+        country="GB",
+        place=trained.place,
+        date=day,
+        date_stated=True,
+        date_note="",
+        total_arrests=None,
+        confidence=None,
+        acts=acts,
+    )
+    threshold = services.latest_full_run().threshold
+
+    suggestions = {
+        s.incident.pk: s for s in candidate_merge_suggestions(candidate=None, proposal=proposal)
+    }
+
+    assert monthly.pk in suggestions, [s.reasons for s in suggestions.values()]
+    assert suggestions[monthly.pk].score >= threshold
+    assert suggestions[monthly.pk].reasons[0].startswith("match probability")
+    assert abs((day - dt.date(day.year, day.month, 1)).days) > 3

@@ -10,6 +10,7 @@ from casebook.linkage.compare.records import (
     ActSummary,
     LinkageRecord,
     phash_bands,
+    phash_distance,
     record_row,
     records_table,
 )
@@ -63,19 +64,21 @@ def test_trigger_wording_is_compared_without_case_punctuation_or_filler():
     assert a["trigger_words"] == b["trigger_words"]
 
 
-def test_a_perceptual_hash_is_cut_into_eight_tagged_bands():
-    assert phash_bands("fe6eb943d4a0005f") == [
-        "0fe",
-        "16e",
-        "2b9",
-        "343",
-        "4d4",
-        "5a0",
-        "600",
-        "75f",
-    ]
+def test_a_perceptual_hash_is_cut_into_four_tagged_bands_and_kept_as_a_number():
+    assert phash_bands("fe6eb943d4a0005f") == ["0fe6e", "1b943", "2d4a0", "3005f"]
     with pytest.raises(ValueError, match="16 hexadecimal digits"):
         phash_bands("not a hash")
+    row = record_row(
+        LinkageRecord("a", None, evidence_phash=("ffffffffffffffff", "00000000000000ff"))
+    )
+    assert row["phash_values"] == [-1, 255]
+
+
+def test_hashes_three_bits_apart_still_share_a_band():
+    a = "fe6eb943d4a0005f"
+    b = "fe6fb942d4a1005f"  # one bit changed in each of three bands
+    assert phash_distance(a, b) == 3
+    assert set(phash_bands(a)) & set(phash_bands(b))
 
 
 def test_an_all_empty_column_keeps_its_type_in_the_table():

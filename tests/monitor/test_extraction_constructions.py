@@ -282,3 +282,134 @@ def test_an_act_done_by_the_police_in_a_passive_sentence_is_kept(extractor):
     )
     assert event["force"] == "West Yorkshire Police"
     assert [act["type"] for act in event["acts"]] == ["arrest"]
+
+
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen_gold.jsonl"
+# A third batch of invented articles (issue 14, third round): written and labelled before the
+# extractor ran on them, in the untidy shapes real pages take (publication lines, URLs with a year
+# only, lists of sections, background figures). Scores when written: relevance 0.90, force 0.79,
+# place 0.83, date 0.82, total 0.79, acts 0.83, trigger 0.64; the floors sit below those reached
+# after the round's rules.
+UNSEEN_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.90),
+    "acts": ("f1", 0.88),
+    "acts_basis": ("f1", 0.88),
+    "force": ("accuracy", 0.84),
+    "location": ("accuracy", 0.84),
+    "date": ("accuracy", 0.84),
+    "total_arrests": ("accuracy", 0.80),
+    "trigger": ("f1", 0.78),
+}
+
+
+@pytest.fixture(scope="module")
+def unseen_scores(extractor):
+    records = [json.loads(line) for line in UNSEEN.read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in records}) == len(records) >= 28
+    for record in records:
+        assert ".example.test/" in record["url"] and record["construction"]
+        assert record["relevant"] == bool(record["events"])
+    predictions, _ = extract_records(records, extractor)
+    return score_extractions(records, predictions)
+
+
+@pytest.mark.parametrize("field", sorted(UNSEEN_FLOORS))
+def test_scores_on_the_third_invented_batch_stay_above_their_floors(unseen_scores, field):
+    measure, floor = UNSEEN_FLOORS[field]
+    value = getattr(unseen_scores[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_the_force_refers_back_to_the_force_named_before(extractor):
+    result = extractor.extract(
+        article_id="t",
+        published="2024-08-12",
+        text=(
+            "Kent Police arrested a man in Dover on Friday after he held up a sign at a protest. "
+            "The force also arrested a woman in Folkestone on Saturday for chanting at officers "
+            "during a counter-protest."
+        ),
+    )
+    assert {e["location"]: e["force"] for e in result["events"]} == {
+        "Dover": "Kent Police",
+        "Folkestone": "Kent Police",
+    }
+
+
+def test_a_misspelt_act_without_its_year_is_read_by_its_section(extractor):
+    event = only_event(
+        extractor,
+        "Police Scotland arrested six people at the demonstration in Dundee on Saturday. The "
+        "arrests were made under section 13 of the Terrorisim Act.",
+    )
+    assert event["acts"][0]["legal_basis"] == "Terrorism Act 2000 s13"
+
+
+def test_an_arrest_for_breaking_a_condition_takes_the_section_that_made_it(extractor):
+    event = only_event(
+        extractor,
+        "A woman holding a one-person protest in Leeds was arrested on Monday for failing to "
+        "comply with a condition imposed under section 14ZA of the Public Order Act 1986.",
+    )
+    assert [(a["type"], a["legal_basis"]) for a in event["acts"]] == [
+        ("arrest", "Public Order Act 1986 s14ZA")
+    ]
+
+
+def test_an_arrest_and_the_charge_of_the_same_people_share_their_trigger(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested five people at a protest outside the town hall in Derby on Sunday. "
+        "Derbyshire Police said on Monday that the five had been charged with assaulting an "
+        "emergency worker.",
+    )
+    assert {a["type"]: a["trigger"] for a in event["acts"]} == {
+        "arrest": "violence",
+        "charge": "violence",
+    }
+
+
+def test_people_holding_signs_are_expression(extractor):
+    event = only_event(
+        extractor,
+        "Forty people sat outside the cathedral in Exeter on Saturday holding signs backing a "
+        "banned group. Devon and Cornwall Police said 12 people were arrested.",
+    )
+    assert event["acts"][0]["trigger"] == "placard"
+
+
+@pytest.mark.parametrize(
+    "offence",
+    [
+        "various public order offences",
+        "a range of offences",
+        "offences including assaulting an emergency worker",
+    ],
+)
+def test_an_offence_that_mixes_kinds_of_conduct_gives_no_trigger(extractor, offence):
+    event = only_event(
+        extractor,
+        f"Essex Police said 20 people were arrested for {offence} after the protest in "
+        "Colchester on Saturday turned violent.",
+    )
+    assert [(a["count"], a["trigger"]) for a in event["acts"]] == [(20, None)]
+
+
+def test_a_stated_total_stays_the_act_beside_a_bounded_restatement(extractor):
+    event = only_event(
+        extractor,
+        "More than 90 protesters refused to leave the camp in Leeds on Thursday and were later "
+        "arrested by West Yorkshire Police. The force said a total of 96 people were arrested "
+        "on suspicion of failing to leave.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 96)]
+    assert event["total_arrests"] == 96
+
+
+def test_a_university_named_after_its_town_places_the_protest(extractor):
+    event = only_event(
+        extractor,
+        "Students staged a sit-in at one of Exeter University's buildings. Devon and Cornwall "
+        "Police said 9 people were arrested on Thursday.",
+    )
+    assert event["location"] == "Exeter"

@@ -47,6 +47,7 @@ from tests.protection.exhibits import (
     log_exhibits,
     mail_and_console_exhibits,
     missing_sightings,
+    pdf_text,
 )
 from tests.web.test_permissions import ADMIN_SAMPLES, MATRIX, World
 
@@ -300,8 +301,12 @@ def fetch(client: Client, viewer: str, request: Request) -> Exhibit:
     # Reading a streamed body to its end closes the response, as a WSGI server would (closing
     # it again here would close the database connection inside the test's transaction).
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        body = pdf_text(body).encode()  # a PDF's text is compressed: search what it shows
     text = as_text(body) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.items()).lower()
     place, picture = request.place_for(viewer), None
+    if request.label.startswith("analysis:report"):
+        place = "export"  # a report is for outside use: nothing personal or narrative in it
     if response.get("Content-Type", "").startswith("image/"):
         picture = body
         place = (

@@ -44,6 +44,8 @@ ACTIONS: dict[str, str] = {
     "sources.evidence.downloaded": "downloaded an original evidence file",
     "sources.evidence.removed": "removed an evidence file",
     "sources.evidence.detached": "detached an evidence file from an erased person",
+    # Evidence bundles (bundles/) and open data releases (releases/)
+    "bundles.bundle.made": "made a court-ready evidence bundle of the incident",
     # Redaction
     "redaction.derivative.proposed": "proposed a redaction",
     "redaction.derivative.edited": "edited a proposed redaction",
@@ -53,11 +55,15 @@ ACTIONS: dict[str, str] = {
     "accounts.invitation.issued": "invited the user to set up an authenticator app",
     "accounts.authenticator.enrolled": "set up an authenticator app",
     "accounts.password.changed": "chose a new password",
+    # API access tokens (the token itself is never recorded, only its owner and scopes)
+    "api.token.created": "created an API access token",
+    "api.token.revoked": "revoked an API access token",
     # The news monitor
     # Lists of channels for the undercount estimate (analysis/lists)
     "analysis.list.created": "made a list of channels for the undercount estimate",
     "analysis.list.updated": "changed a list of channels for the undercount estimate",
     "analysis.list.deleted": "removed a list of channels for the undercount estimate",
+    "analysis.report.made": "made a statistics report for outside use",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",
@@ -71,6 +77,13 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    # The public portal (publishing)
+    "publishing.incident.published": "published the incident on the public portal",
+    "publishing.incident.withdrawn": "took the incident off the public portal",
+    "publishing.settings.changed": "changed the public portal's settings",
+    "publishing.post.created": "wrote a statement or news post for the portal",
+    "publishing.post.updated": "changed a statement or news post of the portal",
+    "publishing.post.deleted": "removed a statement or news post of the portal",
     # The audit trail itself and synthetic data
     "audit.trail.rekeyed": "keyed the audit trail's chain (on upgrade)",
     "audit.checkpoint.reanchored": "moved the audit checkpoint back after restoring a backup",

@@ -11,8 +11,12 @@ class LinkageConfig(AppConfig):
 
         from casebook.cases.models import Incident
         from casebook.linkage import receivers
+        from casebook.transfer.signals import incidents_imported
 
         post_save.connect(
             receivers.incident_created, sender=Incident, dispatch_uid="linkage.incident_created"
+        )
+        incidents_imported.connect(
+            receivers.incidents_imported, dispatch_uid="linkage.incidents_imported"
         )
         receivers.monitor_ranking_join()

@@ -19,8 +19,10 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from casebook.cases.duplicates import Suggestion, WaitingMatch
 from casebook.cases.models import Incident, IncidentStatus
 from casebook.linkage import services
 from casebook.linkage.compare.engine import LinkageError, records_link
@@ -34,6 +36,7 @@ logger = logging.getLogger(__name__)
 WINDOW = dt.timedelta(days=31)  # the widest date gap the model's blocking lets through
 MOST_NEW = 500  # new incidents compared in one run; the rest wait for the next
 MOST_NEARBY = 5000
+MOST_WIDER = 200  # incidents further off than the monitor looks that a candidate is scored with
 
 
 def _watermark() -> int:
@@ -114,9 +117,28 @@ def incidents_compare_new(*, actor=None) -> LinkageRun | None:
     return run
 
 
-def compare_when_committed(incident_id: int) -> None:
-    """After the transaction that created an incident commits: compare it in the background
-    (a Celery task when a broker is set, else here, after the response is decided)."""
+def incidents_waiting() -> bool:
+    """Whether incidents wait to be compared (more than one comparison takes, after an import)."""
+    latest = services.latest_full_run()
+    if latest is None or not latest.model:
+        return False
+    return Incident.objects.filter(id__gt=_watermark()).exists()
+
+
+def incidents_compare_waiting(*, actor=None) -> list[LinkageRun]:
+    """Compare every incident new since the last run, `MOST_NEW` at a time (an import of
+    thousands is several comparisons); the runs made."""
+    runs = []
+    while (run := incidents_compare_new(actor=actor)) is not None:
+        runs.append(run)
+    return runs
+
+
+def compare_when_committed(incident_id: int | None = None) -> None:
+    """After the transaction that created an incident (or an import's last batch) commits:
+    compare what is new in the background (a Celery task when a broker is set, else here,
+    after the response is decided). `incident_id` is for the record only: whatever is new
+    since the last run is compared."""
 
     def start() -> None:
         if settings.MONITOR_BROKER_URL:
@@ -125,7 +147,7 @@ def compare_when_committed(incident_id: int) -> None:
             compare_new.delay()
             return
         try:
-            incidents_compare_new()
+            incidents_compare_waiting()
         except (LinkageError, ValueError, RuntimeError) as error:
             # Linkage must never cost anyone their incident: the next run catches up.
             logger.warning("linkage: comparing new incidents failed (%s)", type(error).__name__)
@@ -161,17 +183,38 @@ def proposal_record(proposal) -> LinkageRecord:
     )
 
 
+def _wider_nearby(proposal, known: set[int]) -> list[Incident]:
+    """Incidents the monitor's narrow window (three days) misses but linkage's blocking lets
+    through: the same force or place within linkage's date window."""
+    if not proposal.date_stated or (proposal.force is None and not proposal.place):
+        return []
+    same = Q(force=proposal.force) if proposal.force is not None else Q()
+    if proposal.place:
+        same |= Q(place__iexact=proposal.place)
+    found = (
+        Incident.objects.filter(same, date__range=(proposal.date - WINDOW, proposal.date + WINDOW))
+        .exclude(status__in=[IncidentStatus.REJECTED, IncidentStatus.ARCHIVED])
+        .exclude(pk__in=known)
+        .select_related("force")
+    )
+    return list(found[:MOST_WIDER])
+
+
 def proposal_rank(proposal, suggestions: list) -> list | None:
-    """The monitor's nearby incidents rescored by the linkage model: the probability that
-    each is the candidate's event, with the reasons in words. None (keep the monitor's own
-    ranking) until linkage has a trained model."""
+    """The monitor's nearby incidents rescored by the linkage model (the probability that
+    each is the candidate's event, with the reasons in words), with the incidents further
+    off that the model holds likely added. None (keep the monitor's own ranking) until
+    linkage has a trained model."""
     latest = services.latest_full_run()
-    if latest is None or not latest.model or not suggestions:
+    if latest is None or not latest.model:
         return None
     incidents = [s.incident for s in suggestions if s.incident.status != IncidentStatus.REJECTED]
+    wider = _wider_nearby(proposal, {s.incident.pk for s in suggestions})
+    if not incidents and not wider:
+        return None
     records = [
         proposal_record(proposal),
-        *incidents_as_records(Incident.objects.filter(pk__in=[i.pk for i in incidents])),
+        *incidents_as_records(Incident.objects.filter(pk__in=[i.pk for i in incidents + wider])),
     ]
     try:
         result = records_link(records=records, threshold=latest.threshold, model=latest.model)
@@ -181,8 +224,31 @@ def proposal_rank(proposal, suggestions: list) -> list | None:
         row.right_reference: (row.probability, row.explanation)
         for row in services.pairs_to_keep(result, records, only_with=CANDIDATE)
     }
-    for suggestion in suggestions:
+    ranked = list(suggestions)
+    for incident in wider:
+        if scored.get(incident.reference, (0.0, ""))[0] >= latest.threshold:
+            ranked.append(Suggestion(incident=incident, score=0.0, reasons=[]))
+    for suggestion in ranked:
         probability, words = scored.get(suggestion.incident.reference, (0.0, ""))
         suggestion.score = probability
         suggestion.reasons = [f"match probability {probability:.2f}"] + ([words] if words else [])
-    return suggestions
+    return ranked
+
+
+def matches_waiting(references: list[str]) -> dict[str, list[WaitingMatch]]:
+    """reference -> the pairs of the judgement queue it is in, most likely first."""
+    wanted = set(references)
+    found: dict[str, list[WaitingMatch]] = {}
+    for pair in services.pairs_waiting():
+        for mine, other in (pair.key, pair.key[::-1]):
+            if mine in wanted:
+                found.setdefault(mine, []).append(
+                    WaitingMatch(
+                        reference=other,
+                        probability=pair.probability,
+                        url=reverse("linkage:pair-detail", args=[pair.pk]),
+                    )
+                )
+    for matches in found.values():
+        matches.sort(key=lambda m: -m.probability)
+    return found

@@ -7,6 +7,9 @@ from django.urls import Resolver404, resolve, reverse
 
 from casebook.linkage.merging import merged_into
 
+# The apps whose pages address an incident by its reference (its page, editor, evidence).
+INCIDENT_PAGES = {"casework", "sources"}
+
 
 class MergedIncidentRedirectMiddleware:
     """On a 404 for an incident page whose reference was merged away, send the visitor to
@@ -24,7 +27,7 @@ class MergedIncidentRedirectMiddleware:
         except Resolver404:
             return response
         reference = match.kwargs.get("reference")
-        if not reference or match.namespace != "casework":
+        if not reference or match.namespace not in INCIDENT_PAGES:
             return response
         survivor = merged_into(reference)
         if survivor is None:

@@ -90,14 +90,20 @@ def _records_of(incidents: list[Incident]) -> Iterable[LinkageRecord]:
         if token:
             people[incident_id].add(token)
     evidence: dict[int, set[str]] = defaultdict(set)
-    for incident_id, sha256 in EvidenceFile.objects.filter(incident_id__in=ids).values_list(
-        "incident_id", "sha256"
-    ):
-        evidence[incident_id].add(sha256)
-    for incident_id, sha256 in EvidenceFile.objects.filter(
-        source__incident_links__incident_id__in=ids
-    ).values_list("source__incident_links__incident_id", "sha256"):
-        evidence[incident_id].add(sha256)
+    photos: dict[int, set[str]] = defaultdict(set)
+    attached = [
+        EvidenceFile.objects.filter(incident_id__in=ids).values_list(
+            "incident_id", "sha256", "perceptual_hash"
+        ),
+        EvidenceFile.objects.filter(source__incident_links__incident_id__in=ids).values_list(
+            "source__incident_links__incident_id", "sha256", "perceptual_hash"
+        ),
+    ]
+    for rows_of_files in attached:
+        for incident_id, sha256, phash in rows_of_files:
+            evidence[incident_id].add(sha256)
+            if phash:
+                photos[incident_id].add(phash)
     channels: dict[int, set[str]] = defaultdict(set)
     for incident_id, channel in IncidentSource.objects.filter(incident_id__in=ids).values_list(
         "incident_id", "source__channel__slug"
@@ -120,6 +126,7 @@ def _records_of(incidents: list[Incident]) -> Iterable[LinkageRecord]:
             title=incident.title,
             summary=incident.summary,
             evidence_sha256=tuple(sorted(evidence[pk])),
+            evidence_phash=tuple(sorted(photos[pk])),
             people_hashes=tuple(sorted(people[pk])),
             channels=tuple(sorted(channels[pk])),
         )

@@ -12,8 +12,10 @@ REQUEUE_SECONDS = 30
 
 @shared_task(name="linkage.compare_new", bind=True, max_retries=None)
 def compare_new(task) -> int | None:
-    """Compare the incidents new since the last run with the casebook; the run's id."""
-    from casebook.linkage.incremental import incidents_compare_new
+    """Compare the incidents new since the last run with the casebook; the run's id. More
+    than one comparison's worth (a large import) queues the task again for the rest, so a
+    worker is never held for the whole import at once."""
+    from casebook.linkage.incremental import incidents_compare_new, incidents_waiting
 
     try:
         run = call_when_free(incidents_compare_new, patience=60)
@@ -21,4 +23,6 @@ def compare_new(task) -> int | None:
         if database_busy(error) and not task.request.is_eager:
             raise task.retry(exc=error, countdown=REQUEUE_SECONDS) from None
         raise
+    if run is not None and incidents_waiting():
+        compare_new.delay()
     return run.pk if run else None

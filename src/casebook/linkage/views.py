@@ -14,7 +14,7 @@ from casebook.accounts import roles
 from casebook.accounts.access import role_required
 from casebook.audit.models import AuditEntry
 from casebook.cases.models import Incident
-from casebook.linkage import merging, people, services
+from casebook.linkage import claims, merging, people, services
 from casebook.linkage.forms import DecisionForm, SettingsForm
 from casebook.linkage.models import IncidentMerge, LinkageSettings, SuggestedPair
 
@@ -111,9 +111,8 @@ def merge_list(request):
 def merge_detail(request, pk: int):
     merge = get_object_or_404(IncidentMerge, pk=pk)
     survivor = Incident.objects.filter(reference=merge.survivor_reference).first()
-    claims = list(merge.claims.select_related("act__act_type").order_by("act_id", "id"))
     acts: dict = {}
-    for claim in claims:
+    for claim in merge.claims.select_related("act__act_type").order_by("act_id", "id"):
         acts.setdefault(claim.act, []).append(claim)
     history = AuditEntry.objects.filter(
         incident_reference__in=[merge.survivor_reference, merge.merged_reference]
@@ -125,7 +124,10 @@ def merge_detail(request, pk: int):
             "current": "linkage-merges",
             "merge": merge,
             "survivor": survivor,
-            "acts": [(act, group, services.claim_range(group)) for act, group in acts.items()],
+            "acts": [
+                (act, group, claims.figure_range(c.number_affected for c in group))
+                for act, group in acts.items()
+            ],
             "history": history[:200],
         },
     )

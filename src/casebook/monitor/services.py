@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -372,12 +371,7 @@ def candidate_reject(*, candidate: Candidate, actor, reason: str, note: str = ""
 # --- Merge suggestions ------------------------------------------------------------------------
 
 
-@dataclass
-class Suggestion:
-    incident: Incident
-    score: float
-    reasons: list[str]
-
+Suggestion = duplicates.Suggestion
 
 MERGE_WINDOW_DAYS = 3
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from casebook.accounts import roles
 from casebook.accounts.access import role_required
+from casebook.cases import duplicates
 from casebook.casework.forms import ActFormSet, IncidentEditor, IncidentForm, SourceFormSet
 from casebook.monitor import services
 from casebook.monitor.forms import (
@@ -67,6 +68,16 @@ def candidate_list(request):
     )
     page = Paginator(candidates, PER_PAGE).get_page(request.GET.get("page"))
     counts = dict(Candidate.objects.values_list("status").annotate(n=Count("id")))
+    may_decide = roles.can_verify(request.user)
+    # Beside each accepted candidate: the linkage pairs its incident waits in (one way of
+    # finding duplicates: the judgement queue's), for those who judge them.
+    matches = (
+        duplicates.matches_waiting(c.incident.reference for c in page.object_list if c.incident)
+        if may_decide
+        else {}
+    )
+    for candidate in page.object_list:
+        candidate.waiting_matches = matches.get(getattr(candidate.incident, "reference", ""), [])
     return render(
         request,
         "monitor/candidate_list.html",
@@ -75,7 +86,7 @@ def candidate_list(request):
             "page": page,
             "counts": counts,
             "status": statuses[0] if len(statuses) == 1 else "all",
-            "may_decide": roles.can_verify(request.user),
+            "may_decide": may_decide,
         },
     )
 

@@ -9,9 +9,13 @@ different channels would send them, with the noise real reports carry:
 - counts that disagree (52 and 54), are approximate ("about 40") or missing;
 - place names with a typo, or only the town;
 - titles and summaries written afresh for each report, trigger wording paraphrased or absent;
-- photos passed on as the same file, re-encoded or resized (real JPEG bytes, real hashes);
+- photos passed on as the same file, re-encoded or resized (real JPEG bytes, real hashes),
+  and photos of the same event that only one witness took;
 - people known to some channels (by their blind-index tokens only), to others not;
 - some events reported once.
+
+Each report lists the noise it carries (`SyntheticReport.noise`), so that a benchmark can say
+which kinds of noise its errors come from.
 
 Framework-free and deterministic for a seed. Everything here is invented (see `words.py`).
 """
@@ -44,6 +48,10 @@ EVENTS_PER_PROTEST = {1: 70, 2: 18, 3: 8, 4: 4}
 AT_PROTEST = 0.65
 WITH_PHOTO = 0.2
 WITH_PEOPLE = 0.45
+# Channels whose reporters were there: some send a photo of their own, which no other report
+# of the event carries.
+WITNESSES = frozenset({"hotline", "legal-observers", "social-media"})
+OWN_PHOTO = 0.15
 # Channels that know the people involved (they spoke to them) and those that do not.
 KNOWS_PEOPLE = frozenset({"hotline", "legal-observers", "partner", "court-lists"})
 CHANNELS = {
@@ -71,6 +79,7 @@ class Photo:
 
     sha256: str
     phash: str
+    variant: str = "original"  # original, re-encoded or resized
 
 
 @dataclass
@@ -94,6 +103,11 @@ class SyntheticReport:
     summary: str
     photos: list[Photo] = field(default_factory=list)
     people_hashes: list[str] = field(default_factory=list)
+    noise: tuple[str, ...] = ()  # the kinds of noise in this report (NOISE_KINDS)
+    # The truth about the event, for telling apart kinds of error.
+    event_date: dt.date | None = None
+    event_place: str = ""
+    event_protest: str | None = None
 
     def as_record(self, forces: NameIndex) -> LinkageRecord:
         """The report flattened for linkage, its force resolved from the name as written."""
@@ -328,6 +342,26 @@ def _person_token(rng) -> str:
 # --- Reports --------------------------------------------------------------------------------
 
 
+NOISE_KINDS = (
+    "force alias",
+    "force left out",
+    "date a day off",
+    "date to the month",
+    "count off",
+    "count rounded",
+    "count left out",
+    "place typo",
+    "town only",
+    "place left out",
+    "wording shortened",
+    "wording left out",
+    "act left out",
+    "photo re-encoded",
+    "photo resized",
+    "own photo",
+)
+
+
 def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> SyntheticReport:
     channel = _pick(rng, CHANNELS)
     force = event.place.force
@@ -365,6 +399,25 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
     with_coordinates = rng.random() < 0.3
     knows_people = channel in KNOWS_PEOPLE
     shares_photo = rng.random() < (0.75 if channel in ("news-monitor", "social-media") else 0.45)
+    photos = [studio.copy(rng, seed) for seed in event.photos] if studio and shares_photo else []
+    if studio and channel in WITNESSES and rng.random() < OWN_PHOTO:
+        photos.append(studio.copy(rng, rng.getrandbits(48), variant="original"))
+        noise_photo = ["own photo"]
+    else:
+        noise_photo = []
+    place = _written_place(rng, event.place)
+    wording = _written_wording(rng, first.wording)
+    noise = [
+        *_force_noise(written_force, forces.names[force]),
+        *_date_noise(date, precision, event.date),
+        *_count_noise(summaries[0], first.number),
+        *_place_noise(place, event.place),
+        *(["wording left out"] if not wording else []),
+        *(["wording shortened"] if wording and wording != first.wording else []),
+        *(["act left out"] if len(acts) < len(event.acts) else []),
+        *sorted({f"photo {p.variant}" for p in photos if p.variant != "original"}),
+        *noise_photo,
+    ]
     return SyntheticReport(
         report_id=report_id,
         event_id=event.event_id,
@@ -372,20 +425,54 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
         force_written=written_force,
         date=date,
         date_precision=precision,
-        place=_written_place(rng, event.place),
+        place=place,
         latitude=event.place.latitude + rng.uniform(-0.003, 0.003) if with_coordinates else None,
         longitude=event.place.longitude + rng.uniform(-0.003, 0.003) if with_coordinates else None,
         protest=event.protest_id if event.protest_id and rng.random() < 0.5 else None,
         acts=summaries,
         provisions=provisions,
-        trigger_wording=_written_wording(rng, first.wording),
+        trigger_wording=wording,
         title=written.title,
         summary=f"{written.text} {rng.choice(SPOT_SENTENCES).format(spot=event.spot)}"
         if rng.random() < 0.6
         else written.text,
-        photos=[studio.copy(rng, seed) for seed in event.photos] if studio and shares_photo else [],
+        photos=photos,
         people_hashes=[p for p in event.people if knows_people and rng.random() < 0.8],
+        noise=tuple(noise),
+        event_date=event.date,
+        event_place=event.place.name,
+        event_protest=event.protest_id,
     )
+
+
+def _force_noise(written: str, name: str) -> list[str]:
+    if not written:
+        return ["force left out"]
+    return ["force alias"] if written != name else []
+
+
+def _date_noise(date: dt.date, precision: str, true_date: dt.date) -> list[str]:
+    if precision != "day":
+        return ["date to the month"]
+    return ["date a day off"] if date != true_date else []
+
+
+def _count_noise(act: ActSummary, true_number: int | None) -> list[str]:
+    if true_number is None:
+        return []
+    if act.number is None:
+        return ["count left out"]
+    if act.approximate:
+        return ["count rounded"]
+    return ["count off"] if act.number != true_number else []
+
+
+def _place_noise(written: str, place: words.Place) -> list[str]:
+    if not written:
+        return ["place left out"]
+    if written == place.name:
+        return []
+    return ["town only"] if written == place.town else ["place typo"]
 
 
 def _written_force(rng, slug: str, forces: _Forces) -> str:
@@ -493,8 +580,8 @@ class _PhotoStudio:
         self.seed = seed
         self.cache: dict[tuple[int, str], Photo] = {}
 
-    def copy(self, rng, photo_seed: int) -> Photo:
-        variant = _pick(rng, self.VARIANTS)
+    def copy(self, rng, photo_seed: int, variant: str | None = None) -> Photo:
+        variant = variant or _pick(rng, self.VARIANTS)
         key = (photo_seed, variant)
         if key not in self.cache:
             self.cache[key] = self._make(photo_seed, variant)
@@ -514,7 +601,7 @@ class _PhotoStudio:
             smaller = Image.open(io.BytesIO(data)).resize((112, 84), Image.Resampling.LANCZOS)
             data = _jpeg(smaller, quality=80)
         phash = str(imagehash.phash(Image.open(io.BytesIO(data))))
-        return Photo(sha256=hashlib.sha256(data).hexdigest(), phash=phash)
+        return Photo(sha256=hashlib.sha256(data).hexdigest(), phash=phash, variant=variant)
 
 
 def _jpeg(image, *, quality: int) -> bytes:

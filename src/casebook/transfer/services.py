@@ -54,6 +54,7 @@ from casebook.transfer.records import (
     UnreadableFile,
 )
 from casebook.transfer.rejecting import Rejection
+from casebook.transfer.signals import incidents_imported
 from casebook.transfer.vocabulary import Vocabulary
 from casebook.transfer.writing import CHUNK, ChunkWriter
 
@@ -206,6 +207,10 @@ def incidents_import(
         report.incident_ids = []
     elif dry_run:
         report.incident_ids = []
+    elif report.incident_ids:
+        incidents_imported.send(
+            sender=ImportReport, incident_ids=list(report.incident_ids), created=report.created
+        )
     return report
 
 

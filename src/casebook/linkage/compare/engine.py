@@ -204,8 +204,13 @@ def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> li
 
 
 def level_of(levels: dict[int, float], weight: float) -> int:
-    """The level (gamma) whose weight is `weight`; the strongest one on a tie."""
-    return min(levels, key=lambda gamma: (abs(levels[gamma] - weight), -gamma))
+    """The level (gamma) whose weight is `weight`; the strongest one on a tie, except that a
+    weight of nothing is read as "not known" (a level that weighs nothing says nothing).
+
+    >>> level_of({-1: 0.0, 2: 0.0, 1: 5.0, 0: -3.0}, 0.0), level_of({-1: 0.0, 1: 5.0}, 5.0)
+    (-1, 1)
+    """
+    return min(levels, key=lambda gamma: (abs(levels[gamma] - weight), gamma != -1, -gamma))
 
 
 def _clusters(linker, predictions, threshold: float, ids: list[str]) -> dict[str, str]:

@@ -131,20 +131,48 @@ class LinkageRecord:
         return sorted({a.act_type for a in self.acts})
 
 
-def phash_bands(phash: str) -> list[str]:
-    """A 64-bit perceptual hash cut into eight one-byte bands, each tagged with its place.
+PHASH_BAND_DIGITS = 4  # four 16-bit bands: see phash_bands
+# Bits two perceptual hashes may differ in and still be one photo. Re-encoded and resized
+# copies of real photographs differ in 0 bits, slightly cropped ones in up to about 10,
+# different photographs in 24 or more (out of 64; tests/linkage/test_photos.py).
+SAME_PHOTO_BITS = 8
 
-    Two copies of one photo whose hashes differ in at most two bits (a resized or re-encoded
-    copy) still share six bands; two different photos share about none. Comparing band
-    lists is an array intersection, which every backend does natively.
 
-    >>> phash_bands("fe6eb943d4a0005f")[:3]
-    ['0fe', '16e', '2b9']
+def phash_value(phash: str) -> int:
+    """A perceptual hash (16 hex digits) as a signed 64-bit integer, which backends XOR.
+
+    >>> phash_value("0000000000000003"), phash_value("ffffffffffffffff")
+    (3, -1)
     """
     value = phash.strip().lower()
     if not re.fullmatch(r"[0-9a-f]{16}", value):
         raise ValueError("a perceptual hash is 16 hexadecimal digits")
-    return [f"{i}{value[2 * i : 2 * i + 2]}" for i in range(8)]
+    number = int(value, 16)
+    return number - (1 << 64) if number >= 1 << 63 else number
+
+
+def phash_distance(a: str, b: str) -> int:
+    """How many of the 64 bits two perceptual hashes differ in (Hamming distance).
+
+    >>> phash_distance("fe6eb943d4a0005f", "fe6eb943d4a0005e")
+    1
+    """
+    return bin((phash_value(a) ^ phash_value(b)) & (1 << 64) - 1).count("1")
+
+
+def phash_bands(phash: str) -> list[str]:
+    """A 64-bit perceptual hash cut into four 16-bit bands, each tagged with its place.
+
+    For blocking: two hashes that differ in at most three bits leave at least one band whole
+    (four bands, three changes), so copies of one photo meet on a band, while two different
+    photos share a given band about once in 65,536. The comparison then counts the bits.
+
+    >>> phash_bands("fe6eb943d4a0005f")
+    ['0fe6e', '1b943', '2d4a0', '3005f']
+    """
+    phash_value(phash)  # checks the form
+    value, width = phash.strip().lower(), PHASH_BAND_DIGITS
+    return [f"{i}{value[width * i : width * (i + 1)]}" for i in range(16 // width)]
 
 
 # Columns of the table every backend is given, in order (see `record_row`).
@@ -169,6 +197,7 @@ COLUMNS = (
     "text_words",
     "evidence_sha256",
     "evidence_phash",
+    "phash_values",
     "phash_bands",
     "people_hashes",
 )
@@ -209,6 +238,7 @@ def record_row(record: LinkageRecord) -> dict:
         "text_words": word_hashes(content_words(f"{record.title} {record.summary}")) or None,
         "evidence_sha256": sorted(set(record.evidence_sha256)) or None,
         "evidence_phash": sorted(set(record.evidence_phash)) or None,
+        "phash_values": sorted({phash_value(p) for p in record.evidence_phash}) or None,
         "phash_bands": bands or None,
         "people_hashes": sorted(set(record.people_hashes)) or None,
     }
@@ -243,6 +273,7 @@ def records_table(records: Iterable[LinkageRecord]):
             ("text_words", numbers),
             ("evidence_sha256", strings),
             ("evidence_phash", strings),
+            ("phash_values", numbers),
             ("phash_bands", strings),
             ("people_hashes", strings),
         ]

@@ -15,6 +15,8 @@ import splink.comparison_level_library as cll
 from splink import SettingsCreator, block_on
 from splink.comparison_library import CustomComparison
 
+from casebook.linkage.compare.records import SAME_PHOTO_BITS
+
 DIALECT = "duckdb"  # the dialect the custom SQL below is written in
 
 
@@ -41,6 +43,20 @@ def _common(column: str, dialect: str) -> str:
     if dialect == "spark":
         return f"size(filter({column}_l, x -> array_contains({column}_r, x)))"
     return f"len(list_filter({column}_l, lambda x: list_contains({column}_r, x)))"
+
+
+def _photo_bits(dialect: str) -> str:
+    """The fewest bits in which a photo of one record differs from a photo of the other
+    (Hamming distance between perceptual hashes), as SQL for `dialect`."""
+    if dialect == "spark":
+        return (
+            "array_min(transform(phash_values_l, x -> "
+            "array_min(transform(phash_values_r, y -> bit_count(x ^ y)))))"
+        )
+    return (
+        "list_min(list_transform(phash_values_l, lambda x: "
+        "list_min(list_transform(phash_values_r, lambda y: bit_count(xor(x, y))))))"
+    )
 
 
 def _size(column: str, dialect: str) -> str:
@@ -225,9 +241,13 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
             "evidence",
             [
                 _raw(_shared("evidence_sha256", d), "the same file"),
-                _raw(_shared("phash_bands", d, 6), "the same photo, re-encoded or resized"),
+                _raw(
+                    f"{_photo_bits(d)} <= {SAME_PHOTO_BITS}",
+                    "the same photo, re-encoded or resized",
+                ),
             ],
-            ("phash_bands",),
+            # Every evidence file has a hash; only images have perceptual ones.
+            ("evidence_sha256",),
         ),
         _comparison(
             "people",
@@ -258,7 +278,8 @@ def blocking_rules() -> list:
         f"and l.main_act = r.main_act and {either_vague}",
         block_on("protest"),
         block_on("evidence_sha256", arrays_to_explode=["evidence_sha256"]),
-        block_on("evidence_phash", arrays_to_explode=["evidence_phash"]),
+        # Copies of one photo share a band of their perceptual hashes (records.phash_bands).
+        block_on("phash_bands", arrays_to_explode=["phash_bands"]),
     ]
 
 

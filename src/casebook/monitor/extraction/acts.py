@@ -296,6 +296,14 @@ def _share_count_with_previous(act: Act, acts: list[Act], text: str) -> None:
         act.count, act.count_span = previous.count, previous.count_span
 
 
+# "The arrests were made under section 13 ...": what the arrests told of before were for.
+_WHAT_THEY_WERE_FOR = re.compile(
+    r"\s+(?:were|was|have\s+been|had\s+been)\s+(?:(?:all|also|made|carried\s+out)\s+){0,2}"
+    r"(?:under|for|on\s+suspicion|in\s+connection)\b",
+    re.IGNORECASE,
+)
+
+
 def _mark_reference(act: Act, text: str, sentence: Sentence, noun: bool) -> bool:
     """Mark an act whose subject points back to people counted before ("the arrests were for
     ...", "Those arrested were held on suspicion of ..."); False when the act is no news at all
@@ -307,7 +315,10 @@ def _mark_reference(act: Act, text: str, sentence: Sentence, noun: bool) -> bool
         and not act.vague
         and re.search(r"\b(?:the|these|those)\s+$", text[max(0, start - 8) : start], re.IGNORECASE)
     ):
-        if not lx.POLICE_AGENT.search(text, sentence.start, sentence.end):
+        if not (
+            lx.POLICE_AGENT.search(text, sentence.start, sentence.end)
+            or _WHAT_THEY_WERE_FOR.match(text, act.anchor[1], sentence.end)
+        ):
             return False
         act.reference = True
     if (

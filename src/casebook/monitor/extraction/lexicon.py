@@ -104,6 +104,9 @@ PROTEST = re.compile(
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
     r"wrote|published|made|put\s+online)|"
     r"rioters|looting|unrest|clash(?:es|ed)|dissent|free speech|freedom of expression|"
+    # signs held up are expression ("sat holding signs"), road signs are not
+    r"(?:holding|held|carrying|carried|displaying|displayed|waving|waved)\s+(?:up\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}?signs?(?!\s+of\b)|"
     r"slow[- ]march\w*|glued|superglued|far[- ]right|hooligan\w*|thugs|coronation|"
     r"anti-(?:war|racis\w*|fascis\w*|government|monarch\w*|immigration|Brexit|vaccine|vax|"
     r"mask|capitalis\w*|nuclear|Israel|Zionis\w*|austerity|cuts|fees|abortion|lockdown)|"
@@ -120,7 +123,8 @@ PROTEST_START = trie_regex(
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem "
-        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker"
+        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
+        "holding held carrying carried displaying displayed waving waved"
     )
 )
 

@@ -25,7 +25,7 @@ from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit, incident_worked_on_by
 from casebook.people.models import Involvement, Person
-from casebook.sources.evidence.metadata import read_metadata, stripped_image
+from casebook.sources.evidence.metadata import perceptual_hash, read_metadata, stripped_image
 from casebook.sources.evidence.sniffing import EvidenceRefused, sniff
 from casebook.sources.evidence.storage import (
     blob_delete,
@@ -164,6 +164,7 @@ def evidence_add(
     if existing is not None:
         return EvidenceAdded(existing, created=False)
     metadata = read_metadata(content, sniffed.media_type)
+    photo_hash = perceptual_hash(content, sniffed.media_type)
     storage_name, wrote_blob = blob_store(content, sha256=sha256, size=size)
     try:
         with transaction.atomic():
@@ -176,6 +177,7 @@ def evidence_add(
                 caption=caption.strip(),
                 width=sniffed.width,
                 height=sniffed.height,
+                perceptual_hash=photo_hash,
                 incident=incident,
                 source=source,
                 person=person,

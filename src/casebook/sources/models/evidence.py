@@ -87,6 +87,10 @@ class EvidenceFile(models.Model):
     caption = models.CharField(max_length=300, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # A 64-bit perceptual hash of an image (16 hex digits), computed when the file is added:
+    # a re-encoded or resized copy of the same photo gets (almost) the same bits, so linkage
+    # can tell that two reports carry one photo. Empty for other types and unreadable images.
+    perceptual_hash = models.CharField(max_length=16, blank=True, editable=False)
 
     # What it is evidence of. PROTECT: evidence is removed through `evidence_remove`, which
     # audits the removal and deletes the blob once nothing refers to it, never as a side

@@ -125,20 +125,21 @@ class Command(BaseCommand):
         )
 
     def run_new(self) -> None:
-        from casebook.linkage.incremental import incidents_compare_new
+        from casebook.linkage.incremental import incidents_compare_waiting
 
         if services.latest_full_run() is None:
             raise CommandError("No model yet: run `casebook linkage run` once first.")
         wall = time.perf_counter()
         try:
-            run = incidents_compare_new()
+            runs = incidents_compare_waiting()
         except LinkageError as error:
             raise CommandError(str(error)) from error
-        if run is None:
+        if not runs:
             self.stdout.write("No incident is new since the last run.")
             return
+        records, kept = sum(r.records for r in runs), sum(r.pairs_kept for r in runs)
         self.stdout.write(
-            f"{run.records:,} incidents compared, {run.pairs_kept:,} pairs kept with a new one; "
+            f"{records:,} incidents compared, {kept:,} pairs kept with a new one; "
             f"time {time.perf_counter() - wall:.1f} s"
         )
 

@@ -1,0 +1,139 @@
+"""What the organisation chose to make public: which incidents, its own posts, the portal.
+
+Verified is not public. An incident is on the portal only while a `Publication` row exists
+for it (a coordinator's explicit step, audited) *and* it is still verified *and* its summary
+has an approved redaction of the summary as it is now (see `publishable.py`, the one way
+public pages read the record).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Publication(models.Model):
+    """A coordinator's decision that an incident may appear on the public portal."""
+
+    incident = models.OneToOneField(
+        "cases.Incident", on_delete=models.CASCADE, related_name="publication"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When what the public sees of the incident last changed (feeds' <updated>).
+    changed_at = models.DateTimeField(default=timezone.now)
+    # Whether the summary still has an approved redaction of the text as it is now: an
+    # edited summary takes the incident off the portal until its redaction is approved
+    # again (kept by `publication_refresh`; public values check it once more themselves).
+    summary_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["published_at"]),
+            models.Index(fields=["changed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"publication of incident {self.incident_id}"
+
+
+class PlacePrecision(models.TextChoices):
+    TOWN = "town", "Town or city"
+    REGION = "region", "Region"
+
+
+class PortalSettings(models.Model):
+    """The administrator's choices for the public portal (one row, pk 1)."""
+
+    enabled = models.BooleanField(
+        default=False,
+        help_text="Off: the site has no public pages; its address leads to the sign-in.",
+    )
+    name = models.CharField(max_length=120, default="Casebook")
+    description = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="A few sentences on the home page: who you are and what this record is.",
+    )
+    place_precision = models.CharField(
+        max_length=10,
+        choices=PlacePrecision.choices,
+        default=PlacePrecision.TOWN,
+        help_text="The finest place the public sees: never a street or an exact spot.",
+    )
+    show_statistics = models.BooleanField(default=True)
+    show_protests = models.BooleanField(default=True)
+    show_posts = models.BooleanField("show statements and news", default=True)
+    show_map = models.BooleanField(default=True)
+    show_feeds = models.BooleanField(default=True)
+    tile_url = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A map tile server ({z}/{x}/{y}); empty: no request leaves for a third "
+        "party, the map shows the outline that ships with Casebook.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "portal settings"
+        verbose_name_plural = "portal settings"
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="portal_one_row")]
+
+    def __str__(self) -> str:
+        return "portal settings"
+
+    def clean(self) -> None:
+        if self.tile_url and not self.tile_url.startswith("https://"):
+            raise ValidationError({"tile_url": "Give an https:// address, or leave it empty."})
+
+    @classmethod
+    def current(cls) -> PortalSettings:
+        found = cls.objects.filter(pk=1).first()
+        return found if found is not None else cls(pk=1)
+
+
+class PostKind(models.TextChoices):
+    STATEMENT = "statement", "Statement"
+    NEWS = "news", "News"
+
+
+class Post(models.Model):
+    """A statement or news post written by the organisation, in Markdown."""
+
+    kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.NEWS)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    body = models.TextField(help_text="Markdown; raw HTML is shown as text, never run.")
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Empty: a draft, not shown. A future date: shown from that day.",
+    )
+    incidents = models.ManyToManyField(
+        "cases.Incident",
+        blank=True,
+        related_name="posts",
+        help_text="Incidents it is about; only published ones are linked on the portal.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=PostKind.values), name="post_kind_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:post", args=[self.slug])

@@ -1,0 +1,450 @@
+"""The one way anything public reads the record: published incidents as public values.
+
+Every public page, feed, chart and dataset starts here, and gets plain frozen values
+(`PublicIncident`, `PublicAct`…), never model instances: a template cannot follow a foreign
+key to a field that was never put in the value, so nothing unpublished is reachable by
+accident. What goes in:
+
+- incidents that are verified AND published by a coordinator (`Publication`) AND whose
+  summary has an approved redaction of the summary as it is now (an edited summary takes
+  the incident off the portal until its new redaction is approved);
+- the summary only as that approved redaction; the title as its approved redaction where
+  one is current, else a title made from the coded facts (act types, force, date): never the
+  title as typed;
+- places no finer than the portal's published precision (a town, or a region): coordinates
+  rounded to a grid, and of the place's words only the town (the part after the last comma
+  of a street or exact place);
+- acts by their coded facts (type, number, provision, trigger, force) and outcomes by type
+  and date; never wordings or notes, which are free text;
+- people never by name or reference: only the roles of people who agreed to publication
+  (`Person.objects.publishable()`), for a count;
+- sources only of namable kinds (news articles, police statements, court records) reached
+  through channels that are not our own (hotline, legal observers, partners): title (its
+  approved redaction where one is current, else the kind, publisher and date), publisher,
+  date and, for news and police statements, their public address; never testimonies, never
+  texts or authors;
+- images only as their approved, current redaction (`approved_image_for`); never captions or
+  file names, and only of evidence not tied to a person who did not agree to publication.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from casebook.cases.models import Act, Incident, IncidentStatus, Outcome
+from casebook.cases.models.incident import CoordinatePrecision, DatePrecision
+from casebook.people.models import Involvement, Person
+from casebook.publishing.models import PlacePrecision, PortalSettings, Publication
+from casebook.redaction.approved import approved_image_for
+from casebook.redaction.models import DerivativeKind, DerivativeStatus, RedactedDerivative
+from casebook.redaction.shown import approved_current, approved_redactions
+from casebook.sources.models import EvidenceFile, IncidentSource, Source
+
+NAMABLE_KINDS = (
+    Source.Kind.NEWS_ARTICLE,
+    Source.Kind.POLICE_STATEMENT,
+    Source.Kind.COURT_RECORD,
+)
+# Kinds whose address may be linked: a court record's address may name a defendant.
+LINKABLE_KINDS = (Source.Kind.NEWS_ARTICLE, Source.Kind.POLICE_STATEMENT)
+# Channels that are the organisation's own or its partners': what came through them is
+# internal, whatever its kind.
+INTERNAL_CHANNELS = ("hotline", "legal-observers", "partner")
+
+# Degrees of latitude/longitude coordinates are rounded to, by published precision: about
+# 5 km for a town, 50 km for a region.
+GRID = {PlacePrecision.TOWN: Decimal("0.05"), PlacePrecision.REGION: Decimal("0.5")}
+_COARSER = {
+    PlacePrecision.TOWN: (CoordinatePrecision.TOWN, CoordinatePrecision.REGION),
+    PlacePrecision.REGION: (CoordinatePrecision.REGION,),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A codebook entry as the public sees it."""
+
+    slug: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PublicOutcome:
+    outcome: Term
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class PublicAct:
+    act_type: Term
+    number_affected: int | None
+    number_text: str  # "3 people", "about 2 items", "number unknown"
+    provision: Term | None
+    trigger: Term | None
+    perpetrator: Term | None
+    outcomes: tuple[PublicOutcome, ...]
+    # Roles (arrested, affected, witness) of the people who agreed to publication.
+    consenting_roles: tuple[str, ...]
+
+    @property
+    def latest_outcome(self) -> PublicOutcome | None:
+        return self.outcomes[-1] if self.outcomes else None
+
+
+@dataclass(frozen=True)
+class PublicSource:
+    kind: str
+    kind_label: str
+    title: str
+    publisher: str
+    url: str
+    published_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PublicProtest:
+    pk: int
+    name: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class PublicIncident:
+    reference: str
+    title: str
+    summary: str
+    date: dt.date
+    date_precision: str
+    date_text: str
+    place: str
+    country: str
+    latitude: float | None
+    longitude: float | None
+    force: Term | None
+    protest: PublicProtest | None
+    acts: tuple[PublicAct, ...]
+    sources: tuple[PublicSource, ...]
+    image_ids: tuple[int, ...]
+    published_at: dt.datetime
+    changed_at: dt.datetime
+
+    @property
+    def act_types(self) -> tuple[Term, ...]:
+        seen: dict[str, Term] = {}
+        for act in self.acts:
+            seen.setdefault(act.act_type.slug, act.act_type)
+        return tuple(seen.values())
+
+
+def published_incidents() -> QuerySet[Incident]:
+    """Incidents that may be on the portal, as far as the database can tell.
+
+    Verified, published, with an approved summary redaction. Whether that redaction is of the
+    summary *as it is now* is checked per incident by `public_incidents` (the database does
+    not hold the summary's hash); `publication_refresh` takes an incident whose summary
+    changed off the portal, so this query and the public values agree.
+    """
+    approved_summary = RedactedDerivative.objects.filter(
+        incident_id=OuterRef("pk"), field="summary", status=DerivativeStatus.APPROVED
+    )
+    return Incident.objects.filter(
+        Exists(approved_summary),
+        status=IncidentStatus.VERIFIED,
+        publication__summary_current=True,
+    )
+
+
+def publication_problems(incident: Incident) -> list[str]:
+    """Why this incident cannot be published now (empty: it can)."""
+    problems = []
+    if incident.status != IncidentStatus.VERIFIED:
+        problems.append("Only a verified incident can be published: verify it first.")
+    summary = incident.summary or ""
+    approved = approved_redactions("cases.incident", [incident.pk])
+    if not summary.strip():
+        problems.append("The incident has no summary to publish: write one, then redact it.")
+    elif approved_current(approved, incident.pk, "summary", summary) is None:
+        problems.append(
+            "Its summary has no approved redaction of the text as it is now: propose one "
+            "and have a coordinator approve it (Redaction queue)."
+        )
+    return problems
+
+
+def _round(value: Decimal | None, grid: Decimal) -> float | None:
+    if value is None:
+        return None
+    return float((value / grid).quantize(Decimal("1")) * grid)
+
+
+def public_place(place: str, precision: str, *, published: str = PlacePrecision.TOWN) -> str:
+    """The words of a place as far as the published precision allows.
+
+    >>> public_place("Parliament Square, London", "street")
+    'London'
+    >>> public_place("12 Acacia Avenue", "exact"), public_place("Leeds", "town")
+    ('', 'Leeds')
+    >>> public_place("Leeds", "town", published="region")
+    ''
+    """
+    place = (place or "").strip()
+    if published == PlacePrecision.REGION:
+        return place if precision == CoordinatePrecision.REGION else ""
+    if precision in _COARSER[PlacePrecision.TOWN]:
+        return place
+    head, comma, town = place.rpartition(",")
+    return town.strip() if comma and head.strip() else ""
+
+
+def _public_coordinates(incident: Incident, published: str) -> tuple[float | None, float | None]:
+    if incident.latitude is None or incident.longitude is None:
+        return None, None
+    grid = GRID[PlacePrecision(published)]
+    if incident.coordinate_precision == CoordinatePrecision.REGION:
+        grid = GRID[PlacePrecision.REGION]
+    return _round(incident.latitude, grid), _round(incident.longitude, grid)
+
+
+def _date_text(date: dt.date, precision: str) -> str:
+    if precision == DatePrecision.YEAR:
+        return f"{date:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
+
+
+def _term(obj, label_field: str = "label") -> Term | None:
+    return Term(obj.slug, getattr(obj, label_field)) if obj is not None else None
+
+
+def _number_text(act: Act) -> str:
+    if act.number_affected is None:
+        return "number unknown"
+    return act.number_with_noun
+
+
+def _made_title(acts: Sequence[PublicAct], incident: Incident, date_text: str) -> str:
+    kinds = list(dict.fromkeys(act.act_type.label for act in acts)) or ["Police action"]
+    force = f", {incident.force.name}" if incident.force_id and incident.force else ""
+    return f"{' and '.join(kinds)}{force}, {date_text}"
+
+
+def _loaded(ids: Sequence[int]) -> list[Incident]:
+    return list(
+        published_incidents()
+        .filter(pk__in=ids)
+        .select_related("force", "protest", "publication")
+        .prefetch_related(
+            Prefetch(
+                "acts",
+                to_attr="public_acts",
+                queryset=Act.objects.select_related(
+                    "act_type", "legal_provision", "trigger_type", "perpetrator"
+                )
+                .order_by("position", "id")
+                .prefetch_related(
+                    Prefetch(
+                        "outcomes",
+                        to_attr="public_outcomes",
+                        queryset=Outcome.objects.select_related("outcome_type"),
+                    ),
+                    Prefetch(
+                        "involvements",
+                        to_attr="public_involvements",
+                        queryset=Involvement.objects.filter(
+                            person__in=Person.objects.publishable()
+                        ).order_by("id"),
+                    ),
+                ),
+            ),
+            Prefetch(
+                "source_links",
+                to_attr="public_links",
+                queryset=IncidentSource.objects.filter(
+                    source__kind__in=NAMABLE_KINDS,
+                )
+                .exclude(source__channel__slug__in=INTERNAL_CHANNELS)
+                .select_related("source")
+                .order_by("source__published_at", "id"),
+            ),
+        )
+    )
+
+
+def _public_acts(incident: Incident) -> tuple[PublicAct, ...]:
+    acts = []
+    for act in incident.public_acts:  # type: ignore[attr-defined]
+        acts.append(
+            PublicAct(
+                act_type=Term(act.act_type.slug, act.act_type.label),
+                number_affected=act.number_affected,
+                number_text=_number_text(act),
+                provision=(
+                    Term(act.legal_provision.slug, act.legal_provision.citation)
+                    if act.legal_provision
+                    else None
+                ),
+                trigger=_term(act.trigger_type),
+                perpetrator=_term(act.perpetrator or incident.force, "name"),
+                outcomes=tuple(
+                    PublicOutcome(Term(o.outcome_type.slug, o.outcome_type.label), o.date)
+                    for o in act.public_outcomes
+                ),
+                consenting_roles=tuple(i.role for i in act.public_involvements),
+            )
+        )
+    return tuple(acts)
+
+
+def _public_sources(incident: Incident, source_titles: dict) -> tuple[PublicSource, ...]:
+    sources = []
+    for link in incident.public_links:  # type: ignore[attr-defined]
+        source = link.source
+        published_on = source.published_at.date() if source.published_at else None
+        title = approved_current(source_titles, source.pk, "title", source.title)
+        if title is None:
+            parts = [source.get_kind_display(), source.publisher]
+            if published_on:
+                parts.append(_date_text(published_on, DatePrecision.DAY))
+            title = ", ".join(p for p in parts if p)
+        sources.append(
+            PublicSource(
+                kind=source.kind,
+                kind_label=source.get_kind_display(),
+                title=title,
+                publisher=source.publisher,
+                url=source.url if source.kind in LINKABLE_KINDS else "",
+                published_on=published_on,
+            )
+        )
+    return tuple(sources)
+
+
+def _image_ids(incident_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Evidence with an approved image redaction (maybe stale: `public_image` checks)."""
+    withheld_people = Person.objects.exclude(pk__in=Person.objects.publishable().values("pk"))
+    rows = (
+        EvidenceFile.objects.filter(
+            incident_id__in=incident_ids,
+            redacted_derivatives__kind=DerivativeKind.IMAGE,
+            redacted_derivatives__status=DerivativeStatus.APPROVED,
+        )
+        .exclude(person__in=withheld_people)
+        .order_by("added_at", "id")
+        .values_list("incident_id", "pk")
+        .distinct()
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    for incident_id, pk in rows:
+        found[incident_id].append(pk)
+    return found
+
+
+def public_incidents(
+    incidents: Iterable[Incident] | QuerySet[Incident],
+    *,
+    portal: PortalSettings | None = None,
+) -> list[PublicIncident]:
+    """These incidents as the public sees them, in the given order, leaving out any that
+    is not (or no longer) publishable. A queryset is narrowed to published incidents."""
+    portal = portal or PortalSettings.current()
+    if isinstance(incidents, QuerySet):
+        order = list(incidents.values_list("pk", flat=True))
+    else:
+        order = [i.pk for i in incidents]
+    loaded = _loaded(order)
+    by_id = {i.pk: i for i in loaded}
+    ids = list(by_id)
+    texts = approved_redactions("cases.incident", ids)
+    source_ids = {link.source_id for i in loaded for link in i.public_links}  # type: ignore[attr-defined]
+    source_titles = approved_redactions("sources.source", source_ids)
+    images = _image_ids(ids)
+    result = []
+    for pk in order:
+        incident = by_id.get(pk)
+        if incident is None:
+            continue
+        summary = approved_current(texts, pk, "summary", incident.summary)
+        if summary is None or not incident.summary.strip():
+            continue  # its summary changed since the approval: not public until re-approved
+        date_text = _date_text(incident.date, incident.date_precision)
+        acts = _public_acts(incident)
+        title = approved_current(texts, pk, "title", incident.title)
+        publication = incident.publication  # type: ignore[attr-defined]
+        lat, lon = _public_coordinates(incident, portal.place_precision)
+        result.append(
+            PublicIncident(
+                reference=incident.reference,
+                title=title or _made_title(acts, incident, date_text),
+                summary=summary,
+                date=incident.date,
+                date_precision=incident.date_precision,
+                date_text=date_text,
+                place=public_place(
+                    incident.place, incident.coordinate_precision, published=portal.place_precision
+                ),
+                country=incident.country,
+                latitude=lat,
+                longitude=lon,
+                force=_term(incident.force, "name"),
+                protest=(
+                    PublicProtest(incident.protest.pk, incident.protest.name, incident.protest.date)
+                    if incident.protest
+                    else None
+                ),
+                acts=acts,
+                sources=_public_sources(incident, source_titles),
+                image_ids=tuple(images.get(pk, ())),
+                published_at=publication.published_at,
+                changed_at=publication.changed_at,
+            )
+        )
+    return result
+
+
+def public_incident(reference: str) -> PublicIncident | None:
+    """One published incident by its reference, or None (unknown or not public)."""
+    found = public_incidents(Incident.objects.filter(reference=reference))
+    return found[0] if found else None
+
+
+def public_neighbours(reference: str) -> tuple[str | None, str | None]:
+    """References of the published incidents just before and just after this one in date
+    order (ties broken by id): (previous, next)."""
+    row = published_incidents().filter(reference=reference).values("pk", "date").first()
+    if row is None:
+        return None, None
+    base = published_incidents()
+    earlier = (
+        base.filter(Q(date__lt=row["date"]) | Q(date=row["date"], pk__lt=row["pk"]))
+        .order_by("-date", "-pk")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    later = (
+        base.filter(Q(date__gt=row["date"]) | Q(date=row["date"], pk__gt=row["pk"]))
+        .order_by("date", "pk")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    return earlier, later
+
+
+def public_image(reference: str, evidence_id: int) -> bytes | None:
+    """The approved redacted image of an evidence file of a published incident, or None."""
+    incident = public_incident(reference)
+    if incident is None or evidence_id not in incident.image_ids:
+        return None
+    evidence = EvidenceFile.objects.filter(pk=evidence_id).first()
+    return approved_image_for(evidence) if evidence is not None else None
+
+
+def publications_changed_since(moment: dt.datetime) -> QuerySet[Publication]:
+    """Publications whose public values may have changed since `moment` (feeds, releases)."""
+    return Publication.objects.filter(changed_at__gte=moment)
