@@ -44,7 +44,7 @@ def call(client: TokenClient, operation, world):
     return getattr(client, operation.method.lower())(url, json=body, headers=operation.headers)
 
 
-def test_every_operation_answers_every_role_as_the_matrix_says(personas):
+def test_every_operation_answers_every_role_as_the_matrix_says(personas, evidence_dir):
     world = World()
     clients = token_clients(personas)
     failures = []

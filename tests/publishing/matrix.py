@@ -73,6 +73,15 @@ PUBLISHING_MATRIX = {
     "publishing:statistics-chart": ("GET", _public("publishing:statistics-chart"), EVERYONE),
     "publishing:post-list": ("GET", _public("publishing:post-list"), EVERYONE),
     "publishing:post": ("GET", lambda w: _post(w), EVERYONE),
+    "publishing:map": ("GET", _public("publishing:map"), EVERYONE),
+    "publishing:feed": ("GET", _public("publishing:feed"), EVERYONE),
+    "publishing:feed-force": (
+        "GET",
+        _public("publishing:feed-force", "metropolitan-police-service"),
+        EVERYONE,
+    ),
+    "publishing:feed-act-type": ("GET", _public("publishing:feed-act-type", "arrest"), EVERYONE),
+    "publishing:feed-news": ("GET", _public("publishing:feed-news"), EVERYONE),
     "publishing:queue": ("GET", _public("publishing:queue"), COORDINATORS),
     "publishing:decide": (
         "POST",
@@ -93,6 +102,11 @@ PUBLISHING_NOT_REDIRECTED = {
     "publishing:statistics-chart",
     "publishing:post-list",
     "publishing:post",
+    "publishing:feed",
+    "publishing:map",
+    "publishing:feed-force",
+    "publishing:feed-act-type",
+    "publishing:feed-news",
 }
 
 

@@ -5,13 +5,15 @@ decomposable graphs): it takes well under a second for a handful of lists, where
 sampler takes tens of seconds and belongs on the command line (`casebook analysis mse
 --method lcmcr`, `casebook report --method lcmcr`). The estimate is cached like the page's
 other figures (analysis/freshness.py): keyed by the incident list's filters and the data
-version, so any change to the record computes it afresh.
+version, and by which channels are on which list, so any change to the record or to the
+lists computes it afresh.
 """
 
 from __future__ import annotations
 
 from casebook.analysis.capture import CaptureReport, capture_estimate
 from casebook.analysis.freshness import cached, data_version
+from casebook.analysis.lists.models import ListChannel
 from casebook.cases.search import search_scope
 from casebook.cases.selectors import incidents_filtered
 
@@ -40,4 +42,17 @@ def undercount_compute(
     if key is None:
         return compute()
     scope = search_scope(reader) if filters.get("q") else ""
-    return cached("undercount", [key, scope, method], compute, version=data_version())
+    return cached(
+        "undercount", [key, scope, method, lists_signature()], compute, version=data_version()
+    )
+
+
+def lists_signature() -> list:
+    """Which channels are on which list, in order: an administrator changing the lists
+    changes every capture history, so the estimate is cached under this too (one small
+    query, read on every request like the data version)."""
+    return list(
+        ListChannel.objects.order_by(
+            "capture_list__position", "capture_list_id", "channel_id"
+        ).values_list("capture_list_id", "capture_list__position", "channel_id")
+    )

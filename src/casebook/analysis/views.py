@@ -13,6 +13,7 @@ from casebook.analysis import charts, freshness, pages
 from casebook.analysis.forms import StatisticsForm
 from casebook.analysis.reports import report_make
 from casebook.analysis.services import statistics_compute
+from casebook.analysis.undercount import undercount_compute
 
 # Analysts, coordinators, administrators and caseworkers: everyone with a role.
 statistics_gate = role_required(
@@ -56,6 +57,10 @@ def statistics(request):
         context |= _context(form, reader=request.user, versions=versions)
         context["query"] = request.GET.urlencode()
         context["small_cell_threshold"] = settings.SMALL_CELL_THRESHOLD
+        # dga, cached until the record or the lists change: never LCMCR in a request.
+        context["undercount"] = undercount_compute(
+            filters=form.filters(), key=["filters", form.list_query()], reader=request.user
+        )
     return render(request, "analysis/statistics.html", context)
 
 

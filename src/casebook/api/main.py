@@ -10,7 +10,17 @@ from ninja import NinjaAPI, Swagger
 
 from casebook.api import problems
 from casebook.api.auth import READ, TokenThrottle
-from casebook.api.endpoints import account, codebook
+from casebook.api.endpoints import (
+    account,
+    audit,
+    codebook,
+    evidence,
+    incidents,
+    monitor,
+    people,
+    protests,
+    statistics,
+)
 
 DESCRIPTION = """\
 Casebook's API: the same records, rules and roles as the pages.
@@ -30,7 +40,27 @@ unchanged) or, when updating, in `If-Match` (412 when someone changed it meanwhi
 **Lists** are paged with an opaque `cursor`: pass `next` from one page to get the following.
 """
 
-api = NinjaAPI(
+
+class CasebookAPI(NinjaAPI):
+    def get_operation_id(self, operation) -> str:
+        # The function's name ("incident_list"), not its module path: what clients see.
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document, with every error answer served as `application/problem+json`."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        answer["content"] = {
+                            "application/problem+json": content["application/json"]
+                        }
+        return schema
+
+
+api = CasebookAPI(
     title="Casebook API",
     version="1",
     description=DESCRIPTION,
@@ -41,5 +71,16 @@ api = NinjaAPI(
 )
 problems.install(api)
 
-for module in (account, codebook):
+# Evidence before incidents: /incidents/{reference}/evidence must not fall to another pattern.
+for module in (
+    account,
+    codebook,
+    evidence,
+    incidents,
+    protests,
+    people,
+    monitor,
+    statistics,
+    audit,
+):
     api.add_router("/", module.router)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -57,7 +58,7 @@ class MissingScope(Exception):
 
 
 # The documented answers every operation may give besides its own.
-COMMON = {401: Problem, 403: Problem, 429: Problem}
+COMMON = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
 READ_ONE = {**COMMON, 404: Problem}
 WRITE = {**COMMON, 404: Problem, 409: Problem, 412: Problem, 422: Problem}
 
@@ -79,6 +80,21 @@ def problem_response(
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="casebook"'
     return response
+
+
+def form_problem(form) -> ApiProblem:
+    """A query checked by one of the pages' forms (same names, same words): its errors."""
+    return ApiProblem(
+        422,
+        "invalid-fields",
+        "Some filters are not valid",
+        "Fix the filters named.",
+        [
+            {"field": field if field != "__all__" else "query", "detail": message}
+            for field, messages in form.errors.items()
+            for message in messages
+        ],
+    )
 
 
 def validation_errors(error: DjangoValidationError, *, prefix: str = "") -> list[dict]:
@@ -202,7 +218,19 @@ def install(api) -> None:
             )
             response["Retry-After"] = "5"
             return response
-        raise exc
+        # The message of an unexpected error can quote what it choked on (a name, a note):
+        # the log gets its type and where it was raised, never its words.
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+        logger.error("API error %s at %s on %s", type(exc).__name__, where, request.path)
+        return problem_response(
+            request,
+            500,
+            "internal-error",
+            "Something went wrong",
+            "Casebook could not answer this request. The administrators find the error in "
+            "the server's log, by its time and address.",
+        )
 
     for kind, handler in (
         (NinjaValidationError, invalid),

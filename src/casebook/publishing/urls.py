@@ -18,8 +18,13 @@ urlpatterns = [
     ),
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics/chart.svg", views.statistics_chart, name="statistics-chart"),
+    path("map/", views.map_page, name="map"),
     path("news/", views.post_list, name="post-list"),
     path("news/<slug:slug>/", views.post_detail, name="post"),
+    path("feeds/cases.atom", views.feed_cases, name="feed"),
+    path("feeds/forces/<slug:slug>.atom", views.feed_force, name="feed-force"),
+    path("feeds/acts/<slug:slug>.atom", views.feed_act_type, name="feed-act-type"),
+    path("feeds/news.atom", views.feed_posts, name="feed-news"),
     # Staff: what is public, and the portal's settings.
     path("publishing/", views.publication_queue, name="queue"),
     path(

@@ -22,9 +22,11 @@ from casebook.accounts import roles
 from casebook.accounts.access import role_required
 from casebook.analysis.charts import chart_svg
 from casebook.cases.models import Incident, IncidentStatus
-from casebook.publishing import caching, listing, statistics
+from casebook.codebook.models import ActType, Organisation
+from casebook.publishing import caching, feeds, listing, statistics
 from casebook.publishing.forms import PortalSettingsForm, PublicSearchForm
 from casebook.publishing.listing import PublicFilters
+from casebook.publishing.mapping import map_drawing
 from casebook.publishing.markdown import markdown_html
 from casebook.publishing.models import PortalSettings, Post, Publication
 from casebook.publishing.publishable import (
@@ -32,6 +34,7 @@ from casebook.publishing.publishable import (
     public_incident,
     public_incidents,
     public_neighbours,
+    public_points,
     published_incidents,
 )
 from casebook.publishing.services import (
@@ -180,6 +183,14 @@ def statistics_chart(request):
     return HttpResponse(chart_svg(statistics.year_chart(tables[0])), content_type="image/svg+xml")
 
 
+@portal_page("map")
+def map_page(request):
+    points = public_points(portal=request.portal)
+    return _render(
+        request, "publishing/map.html", {"points": points, "drawing": map_drawing(points)}
+    )
+
+
 def _visible_posts():
     return Post.objects.filter(published_on__isnull=False, published_on__lte=timezone.localdate())
 
@@ -198,6 +209,38 @@ def post_detail(request, slug: str):
         "publishing/post_detail.html",
         {"post": post, "body": markdown_html(post.body), "linked": linked},
     )
+
+
+@portal_page("feeds")
+def feed_cases(request):
+    return _cases_feed(request)
+
+
+@portal_page("feeds")
+def feed_force(request, slug: str):
+    return _cases_feed(request, force=get_object_or_404(Organisation, slug=slug))
+
+
+@portal_page("feeds")
+def feed_act_type(request, slug: str):
+    return _cases_feed(request, act_type=get_object_or_404(ActType, slug=slug))
+
+
+def _cases_feed(request, *, force=None, act_type=None):
+    body = feeds.cases_feed(
+        portal=request.portal,
+        absolute=request.build_absolute_uri,
+        force=force,
+        act_type=act_type,
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@portal_page("feeds")
+def feed_posts(request):
+    posts = list(_visible_posts()[:50]) if request.portal.show_posts else []
+    body = feeds.posts_feed(portal=request.portal, absolute=request.build_absolute_uri, posts=posts)
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
 
 
 # Staff pages: deciding what is public, and the portal's settings.

@@ -1,7 +1,5 @@
 """Who the token is: its user, role and scopes."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from ninja import Router, Schema

@@ -3,8 +3,6 @@
 Slugs are what the write operations take (`force`, `act_type`, …), as imports do.
 """
 
-from __future__ import annotations
-
 from ninja import Router, Schema
 
 from casebook.accounts.access import staff_required
