@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "casebook.linkage",
     "casebook.sample",
     "casebook.publishing",
+    "casebook.releases",
     "casebook.installation",
     "casebook.web",
     "casebook.api",
@@ -228,6 +229,11 @@ if TRUSTED_PROXIES:
 INCIDENTS_PER_PAGE = env_int("CASEBOOK_INCIDENTS_PER_PAGE", 50)
 # Counts from 1 to this − 1 are shown as "<N" in statistics for outside use (exports).
 SMALL_CELL_THRESHOLD = env_int("CASEBOOK_SMALL_CELL_THRESHOLD", 5)
+# The licence open data releases are published under (`casebook release`; its
+# datapackage.json and README say it).
+RELEASE_LICENCE = env_str("CASEBOOK_RELEASE_LICENCE", "CC-BY-4.0")
+# Where releases made from the Releases page are kept (CLI releases go where -o says).
+RELEASES_DIR = Path(env_str("CASEBOOK_RELEASES_DIR") or DATA_DIR / "releases")
 # Requests a minute one API token may make (api/auth.py); past it, 429 and Retry-After.
 API_REQUESTS_PER_MINUTE = env_int("CASEBOOK_API_RATE", 300)
 

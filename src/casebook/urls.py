@@ -22,6 +22,7 @@ urlpatterns = [
     path("monitor/", include("casebook.monitor.urls")),
     path("transfer/", include("casebook.transfer.urls")),
     path("bundles/", include("casebook.bundles.urls")),
+    path("releases/", include("casebook.releases.urls")),
     path("linkage/", include("casebook.linkage.urls")),
     path("analysis/", include("casebook.analysis.urls")),
     path("", include("casebook.casework.urls")),

@@ -335,6 +335,22 @@ def command_exports(users: dict) -> list[Exhibit]:
     return exhibits
 
 
+def release_files(world: CanaryWorld, folder) -> list[Exhibit]:
+    """`casebook release`: every file of an open data release, which leaves like an export,
+    with the canaries' incident verified and published (its summary's redaction approved)."""
+    from tests.publishing.world import approve, publish
+
+    Incident.objects.filter(pk=world.incident.pk).update(status=IncidentStatus.VERIFIED)
+    incident = Incident.objects.get(pk=world.incident.pk)
+    approve(incident, "summary", "An approved summary without anybody in it.")
+    publish(incident)
+    call_command("release", "-o", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+    return [
+        Exhibit(f"casebook release: {path.name}", "export", as_text(path.read_bytes()))
+        for path in sorted(folder.iterdir())
+    ]
+
+
 # Free-text fields in an incident's search document (cases/search.py): searching a name typed
 # into one finds the incident only for those who may see its people.
 SEARCHED = (
@@ -422,7 +438,13 @@ def _client(user) -> Client:
 
 
 def test_every_canary_appears_only_where_its_kind_may_be_seen(
-    personas, make_user, evidence_dir, capsys, recwarn, django_capture_on_commit_callbacks
+    personas,
+    make_user,
+    evidence_dir,
+    capsys,
+    recwarn,
+    django_capture_on_commit_callbacks,
+    tmp_path,
 ):
     users = {
         **personas,
@@ -448,6 +470,7 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
         requests += from_api
         wrong_finds += api_search_findings(world, tokens)
         exhibits += command_exports(users)
+        exhibits += release_files(world, tmp_path / "release")
     exhibits = [exhibit.with_picture_metadata() for exhibit in exhibits]
     exhibits += log_exhibits(recorder)
     exhibits += audit_exhibits()

@@ -73,6 +73,7 @@ PUBLISHING_MATRIX = {
     "publishing:statistics-chart": ("GET", _public("publishing:statistics-chart"), EVERYONE),
     "publishing:post-list": ("GET", _public("publishing:post-list"), EVERYONE),
     "publishing:post": ("GET", lambda w: _post(w), EVERYONE),
+    "publishing:map": ("GET", _public("publishing:map"), EVERYONE),
     "publishing:feed": ("GET", _public("publishing:feed"), EVERYONE),
     "publishing:feed-force": (
         "GET",
@@ -102,6 +103,7 @@ PUBLISHING_NOT_REDIRECTED = {
     "publishing:post-list",
     "publishing:post",
     "publishing:feed",
+    "publishing:map",
     "publishing:feed-force",
     "publishing:feed-act-type",
     "publishing:feed-news",

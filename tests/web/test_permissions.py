@@ -199,7 +199,10 @@ def test_every_url_pattern_has_an_expected_status_for_every_persona(client_for, 
                 if not location.startswith(reverse("accounts:login")):
                     failures.append(f"anonymous {method} {url} is not sent to sign in")
             if persona in ("caseworker", "analyst", "outsider", "anonymous"):
-                body = response.content.decode(errors="replace")
+                raw = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                body = raw.decode(errors="replace")
                 leaked = [canary for canary in CANARIES if canary in body]
                 if leaked:
                     failures.append(f"{persona} {method} {url} shows personal data")

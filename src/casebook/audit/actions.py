@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "sources.evidence.detached": "detached an evidence file from an erased person",
     # Evidence bundles (bundles/) and open data releases (releases/)
     "bundles.bundle.made": "made a court-ready evidence bundle of the incident",
+    "releases.release.written": "wrote an open data release of the published incidents",
     # Redaction
     "redaction.derivative.proposed": "proposed a redaction",
     "redaction.derivative.edited": "edited a proposed redaction",
@@ -77,6 +78,8 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    "linkage.person.merged": "merged two records of one person",
+    "linkage.person.unmerged": "undid a merge of two records of one person",
     # The public portal (publishing)
     "publishing.incident.published": "published the incident on the public portal",
     "publishing.incident.withdrawn": "took the incident off the public portal",

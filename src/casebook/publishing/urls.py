@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics/chart.svg", views.statistics_chart, name="statistics-chart"),
+    path("map/", views.map_page, name="map"),
     path("news/", views.post_list, name="post-list"),
     path("news/<slug:slug>/", views.post_detail, name="post"),
     path("feeds/cases.atom", views.feed_cases, name="feed"),

@@ -26,6 +26,7 @@ from casebook.codebook.models import ActType, Organisation
 from casebook.publishing import caching, feeds, listing, statistics
 from casebook.publishing.forms import PortalSettingsForm, PublicSearchForm
 from casebook.publishing.listing import PublicFilters
+from casebook.publishing.mapping import map_drawing
 from casebook.publishing.markdown import markdown_html
 from casebook.publishing.models import PortalSettings, Post, Publication
 from casebook.publishing.publishable import (
@@ -33,6 +34,7 @@ from casebook.publishing.publishable import (
     public_incident,
     public_incidents,
     public_neighbours,
+    public_points,
     published_incidents,
 )
 from casebook.publishing.services import (
@@ -179,6 +181,14 @@ def statistics_chart(request):
     if not tables[0].rows:
         raise Http404("Nothing is published yet.")
     return HttpResponse(chart_svg(statistics.year_chart(tables[0])), content_type="image/svg+xml")
+
+
+@portal_page("map")
+def map_page(request):
+    points = public_points(portal=request.portal)
+    return _render(
+        request, "publishing/map.html", {"points": points, "drawing": map_drawing(points)}
+    )
 
 
 def _visible_posts():
