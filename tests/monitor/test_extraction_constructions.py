@@ -285,27 +285,29 @@ def test_an_act_done_by_the_police_in_a_passive_sentence_is_kept(extractor):
 
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen_gold.jsonl"
-# A third batch of invented articles (issue 14, third round): written and labelled before the
-# extractor ran on them, in the untidy shapes real pages take (publication lines, URLs with a year
-# only, lists of sections, background figures). Scores when written: relevance 0.90, force 0.79,
-# place 0.83, date 0.82, total 0.79, acts 0.83, trigger 0.64; the floors sit below those reached
-# after the round's rules.
+# A third set of invented articles (issue 14, third session), in two batches each written and
+# labelled before the extractor ran on it, in the untidy shapes real pages take (publication
+# lines, URLs with a year only, lists of sections, background figures, outcomes). Scores when
+# written: un-01..28 relevance 0.90, force 0.79, place 0.83, date 0.82, total 0.79, acts 0.83,
+# trigger 0.64; un-29..48 (written after the first batch's rules) relevance 1.00, force 1.00,
+# place 0.95, date 1.00, total 1.00, acts 0.90, trigger 0.77. The floors sit below the scores
+# reached after the rules each batch prompted.
 UNSEEN_FLOORS = {
-    "relevance": ("balanced_accuracy", 0.90),
-    "acts": ("f1", 0.88),
-    "acts_basis": ("f1", 0.88),
-    "force": ("accuracy", 0.84),
-    "location": ("accuracy", 0.84),
-    "date": ("accuracy", 0.84),
-    "total_arrests": ("accuracy", 0.80),
-    "trigger": ("f1", 0.78),
+    "relevance": ("balanced_accuracy", 0.93),
+    "acts": ("f1", 0.93),
+    "acts_basis": ("f1", 0.93),
+    "force": ("accuracy", 0.89),
+    "location": ("accuracy", 0.87),
+    "date": ("accuracy", 0.89),
+    "total_arrests": ("accuracy", 0.87),
+    "trigger": ("f1", 0.83),
 }
 
 
 @pytest.fixture(scope="module")
 def unseen_scores(extractor):
     records = [json.loads(line) for line in UNSEEN.read_text(encoding="utf-8").splitlines()]
-    assert len({r["id"] for r in records}) == len(records) >= 28
+    assert len({r["id"] for r in records}) == len(records) >= 48
     for record in records:
         assert ".example.test/" in record["url"] and record["construction"]
         assert record["relevant"] == bool(record["events"])
@@ -413,3 +415,111 @@ def test_a_university_named_after_its_town_places_the_protest(extractor):
         "Police said 9 people were arrested on Thursday.",
     )
     assert event["location"] == "Exeter"
+
+
+def test_the_rest_of_a_breakdown_is_an_act_without_a_number(extractor):
+    event = only_event(
+        extractor,
+        "Of the 23 people arrested at the protest in Bristol on Monday, 15 were held on suspicion "
+        "of obstructing the highway, five for assaulting officers and the rest for public order "
+        "offences.",
+    )
+    assert event["total_arrests"] == 23
+    assert sorted((a["count"] or 0, a["offence"]) for a in event["acts"]) == [
+        (0, "public order offences"),
+        (5, "assaulting officers"),
+        (15, "suspicion of obstructing the highway"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Twelve of those arrested have since been charged with obstructing the highway.",
+        "12 of the people arrested were later charged with obstructing the highway.",
+    ],
+)
+def test_n_of_those_arrested_counts_the_charge(extractor, second):
+    event = only_event(
+        extractor, f"Gwent Police made 40 arrests at the protest in Newport on Saturday. {second}"
+    )
+    assert sorted((a["type"], a["count"]) for a in event["acts"]) == [
+        ("arrest", 40),
+        ("charge", 12),
+    ]
+
+
+@pytest.mark.parametrize(
+    "powers",
+    [
+        "a section 60 and section 60AA authorisation under the Criminal Justice and Public Order "
+        "Act 1994",
+        "section 60 and 60AA orders under the Criminal Justice and Public Order Act 1994",
+    ],
+)
+def test_a_list_of_sections_before_the_act_is_one_power_each(extractor, powers):
+    event = only_event(
+        extractor,
+        f"Cleveland Police put {powers} in place in Middlesbrough on Friday after a protest "
+        "turned violent.",
+    )
+    assert sorted(a["legal_basis"] for a in event["acts"] if a["type"] == "stop_search") == [
+        "Criminal Justice and Public Order Act 1994 s60",
+        "Criminal Justice and Public Order Act 1994 s60AA",
+    ]
+
+
+def test_trying_to_disperse_with_water_cannon_is_force_and_dispersal(extractor):
+    event = only_event(
+        extractor,
+        "Police used water cannon and tear gas to try to disperse thousands of protesters outside "
+        "parliament in Tbilisi on Sunday night.",
+    )
+    assert sorted({a["type"] for a in event["acts"]}) == ["dispersal", "force"]
+
+
+def test_what_a_post_said_is_not_the_posters_conduct(extractor):
+    event = only_event(
+        extractor,
+        "North Yorkshire Police arrested a woman in York on Sunday over an online post "
+        "encouraging people to attack a hotel during a protest.",
+    )
+    assert [a["trigger"] for a in event["acts"]] == ["online_post"]
+
+
+def test_taken_to_a_station_to_check_identities_is_other(extractor):
+    event = only_event(
+        extractor,
+        "French police took 18 climate activists to a station to check their identities after "
+        "they occupied the lobby of an energy company in Paris on Saturday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("other", 18)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 19-year-old man has been charged with violent disorder following a protest in "
+        "Darlington on 3 August. Durham Constabulary said he was arrested on Tuesday and will "
+        "appear before magistrates next week.",
+        "Durham Constabulary said a man was arrested on Tuesday over a protest in Darlington on "
+        "3 August.",
+    ],
+)
+def test_a_later_arrest_for_a_protest_carries_the_protests_date(extractor, text):
+    result = extractor.extract(article_id="t", text=text, published="2024-10-02")
+    assert [(e["date"], a["type"]) for e in result["events"] for a in e["acts"]][-1] == (
+        "2024-08-03",
+        "arrest",
+    )
+    assert {e["date"] for e in result["events"]} == {"2024-08-03"}
+
+
+def test_the_remainder_of_a_breakdown_takes_no_trigger_from_its_siblings(extractor):
+    event = only_event(
+        extractor,
+        "Protesters glued themselves to the road in Bristol on Monday. Of the 23 people arrested, "
+        "15 were held on suspicion of obstructing the highway and the rest for public order "
+        "offences.",
+    )
+    assert {a["count"]: a["trigger"] for a in event["acts"]} == {15: "obstruction", None: None}

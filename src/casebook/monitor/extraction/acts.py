@@ -64,7 +64,9 @@ _ITEM = re.compile(
     r"(?:[,;:–—]\s*(?:and\s+|while\s+|with\s+|plus\s+|but\s+)?|\s+-\s+|"
     r"\s+(?:and|while|with|plus|but)\s+)"
     r"(?P<add>(?:a\s+further|another|an\s+additional|additional|further)\s+)?"
-    rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|another(?=\s+(?:for|on\s+suspicion|over|"
+    # "... and the rest for public order offences": the remainder, without a number
+    rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|the\s+(?:rest|remainder|others)(?=\s+for\b)|"
+    r"another(?=\s+(?:for|on\s+suspicion|over|"
     r"was|who|in\s+connection)\b)|an?\s+\d{1,2}-year-old(?:\s+(?:man|woman|boy|girl|"
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
@@ -187,11 +189,14 @@ def find_acts(
     sentence = sentences[index]
     if after_unrelated_crime(sentences, index):
         return []
-    anchors = [
-        (m.lastgroup, m)
-        for m in anchors_in(text, sentence.start, sentence.end, low)
-        if keep_anchor(m.lastgroup or "", m, text, sentence)
-    ]
+    anchors = _without_participles_of_reference(
+        [
+            (m.lastgroup, m)
+            for m in anchors_in(text, sentence.start, sentence.end, low)
+            if keep_anchor(m.lastgroup or "", m, text, sentence)
+        ],
+        text,
+    )
     reading = _SentenceReading(text, sentence, index, anchors)
     for number, (kind, m) in enumerate(anchors):
         if m.start() in reading.consumed or kind is None:
@@ -217,6 +222,32 @@ def find_acts(
         reading.add(act)
     # "arrested on suspicion of theft": a crime of its own, whoever it was done to.
     return [a for a in reading.acts if not (a.offence and SERIOUS_CRIME.search(a.offence))]
+
+
+# "Twelve of those arrested have since been charged": "arrested" names who the twelve are; the
+# act told is the charge, and the twelve are its count.
+_OF_WHOM_BEFORE = re.compile(r"\bof\s+(?:those|the\s+\w+|them|these|all)\s+$", re.IGNORECASE)
+_THEN_PASSIVE = re.compile(
+    r"\s+(?:(?:have|has|had|were|was|are|is)\s+)(?:(?:since|later|now|also|subsequently|all)\s+)?"
+    r"(?:been\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[Anchor]:
+    kept = []
+    for number, (kind, m) in enumerate(anchors):
+        following = anchors[number + 1][1] if number + 1 < len(anchors) else None
+        if (
+            kind == "arrest"
+            and following is not None
+            and anchors[number + 1][0] != "arrest"
+            and _OF_WHOM_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            and _THEN_PASSIVE.fullmatch(text, m.end(), following.start())
+        ):
+            continue
+        kept.append((kind, m))
+    return kept
 
 
 _IDENTITY_CHECK = re.compile(

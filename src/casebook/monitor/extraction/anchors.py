@@ -68,7 +68,7 @@ _PERSON_BEFORE = re.compile(
 
 _USED_TO = re.compile(
     r"\b(?:used|using|fired|firing|deployed|deploying|tried|trying|attempted|attempting|sought|"
-    r"moved\s+in)\s+(?:[\w-]+\s+){0,3}?to\s+$|"
+    r"moved\s+in)\s+(?:[\w-]+\s+){0,5}?to\s+(?:(?:try|attempt)\s+to\s+)?$|"
     r"\b(?:were|was)\s+used\s+to\s+$|\bhad\s+to\s+$",
     re.IGNORECASE,
 )
@@ -168,8 +168,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
             r"\bhad\s+to\s*$|\b(?:used|using|deployed|deploying|were\s+used|was\s+used|formed|"
             r"fired|firing|tried|trying|attempted|attempting|sought|"
             r"forming|set\s+up|drafted\s+in|brought\s+in|moved\s+in|stepped\s+in)\s+"
-            r"(?:[\w-]+\s+){0,3}?to\s*$",
-            text[max(sentence.start, anchor[0] - 60) : anchor[0]],
+            r"(?:[\w-]+\s+){0,5}?to\s+(?:(?:try|attempt)\s+to\s*)?$",
+            text[max(sentence.start, anchor[0] - 80) : anchor[0]],
         )
         and not (
             kind in {"stop_search", "dispersal"}
@@ -198,7 +198,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         text, max(sentence.start, anchor[0] - 30), anchor[0]
     ):
         return True  # "at protests where a Section 60 order is in force": a general rule
-    comma_clause = _comma_clause(text, anchor, sentence)
+    # "... and will appear before magistrates next week": a hearing to come, not a court's act
+    comma_clause = _FUTURE_HEARING.sub(" ", _comma_clause(text, anchor, sentence))
     if lx.COURT.search(comma_clause) and kind != "charge":
         return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
@@ -209,6 +210,13 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         lx.UNRELATED_CRIME.search(comma_clause)
         and not lx.protest_beyond_disorder(text, *_comma_clause_span(text, anchor, sentence))
     )
+
+
+_FUTURE_HEARING = re.compile(
+    r"\b(?:will|(?:is|are)\s+(?:due|expected|set)\s+to|bailed\s+to|remanded\s+to)\s+"
+    r"(?:next\s+)?appear\b[^,.;]*",
+    re.IGNORECASE,
+)
 
 
 SERIOUS_CRIME = re.compile(

@@ -34,8 +34,10 @@ _OF_AN_ORDER = re.compile(
 )
 
 
+# "a Section 14 order under the Act", "section 60 and section 60AA authorisations under ...".
 _SECTION_BEFORE_ACT = re.compile(
-    r"\b(?:section|s\.?)\s*(?P<number>\d+[A-Z]{0,2})\s+(?:orders?|conditions?|notices?|"
+    r"\b(?:sections?|s\.?)\s*(?P<numbers>\d+[A-Z]{0,2}(?:\s*(?:,|and|&|or)\s*(?:sections?\s*|"
+    r"s\.?\s*)?\d+[A-Z]{0,2})*)\s+(?:orders?|conditions?|notices?|"
     r"directions?|authori[sz]ations?|powers?|restrictions?)\s+(?:\w+\s+){0,2}?(?:under|of)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
@@ -217,10 +219,15 @@ def attach_legal_bases(
                     sentence.text, max(0, citation.start - 80), citation.start
                 )
             )
+            more: list[str] = []  # the further sections of a list: one order each
             if section:  # "a Section 14 order under the Public Order Act 1986"
-                slug = provisions.resolve(f"section {section.group('number')} of the {cited}")
-                if slug:
-                    cited = provisions.citation(slug)
+                resolved = [
+                    provisions.resolve(f"section {number} of the {cited}")
+                    for number in re.findall(r"\d+[A-Z]{0,2}", section.group("numbers"))
+                ]
+                found = [provisions.citation(slug) for slug in resolved if slug]
+                if found:
+                    cited, more = found[0], found[1:]
                     start = sentence.start + section.start()
             holders = [a for a in here if a.segment[0] <= start < a.segment[1]] or (
                 here if len({a.anchor for a in here}) == 1 else []
@@ -250,6 +257,10 @@ def attach_legal_bases(
                 if holder.legal_basis is None:
                     holder.legal_basis = cited
                     holder.legal_basis_span = (start, end)
+                    if holder.type in {"dispersal", "stop_search"}:
+                        acts.extend(
+                            dataclasses.replace(holder, legal_basis=c, children=[]) for c in more
+                        )
                 elif (
                     citation.listed
                     and holder.type in {"dispersal", "stop_search"}

@@ -66,7 +66,7 @@ PREFILTER_ACTION = trie_regex(
         "knelt kneeling beaten checkpoint contained separat appeal released published posted "
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
         "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
-        "mounted projectile aep"
+        "mounted projectile aep identities"
     )
     + [
         "break up",
@@ -198,13 +198,17 @@ _ANCHOR_SOURCE = (
     r"(?P<arrest>\barrest(?:ed|s|ing)\b|\bre-arrested\b|\bdetain(?:ed|ees|ing)\b|"
     r"\bdetentions\b|\bheld\b|\btaken\s+into\s+(?:police\s+)?custody\b|\bapprehended\b|"
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
+    # custody for an identity check (retyped "other" in acts.py)
+    r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"
     r"|(?P<seizure>\bseiz(?:ed|ing)\b|\bseizures?\b|\bconfiscat(?:ed|ing)\b|\bimpounded\b|"
     r"\btowed\b)"
     r"|(?P<stop_search>\bstop(?:ped)?[- ]and[- ]search(?:ed|es)?\b|"
-    r"\b(?:section|s\.?)\s*60(?:AA)?\s+(?:order|authorisation|authorization|powers?)\b|"
+    r"\b(?:sections?|ss?\.?)\s*60(?:AA)?(?:\s*(?:and|&|,)\s*(?:sections?\s*|s\.?\s*)?60(?:AA)?)?"
+    r"\s+(?:orders?|authorisations?|authorizations?|powers?)\b|"
     r"\b(?:authorisations?|authorizations?|orders?|powers?)\s+under\s+(?:sections?|ss?\.?)\s*"
     r"(?:60(?:AA)?|44|47A)\b)"
     r"|(?P<dispersal>\bdispers(?:ed|al\s+(?:order|notice|zone|powers?|direction)s?|ing|e)\b|"
@@ -252,7 +256,7 @@ _ANCHOR_SOURCE = (
     r"\bflash[- ]?bangs?\b|\bstun\s+grenades?\b|\btasered\b|\bCS\s+spray\b|\bPAVA\b|"
     r"\bpushed\s+(?:[\w-]+\s+){0,3}?(?:protest[eo]rs|demonstrators|people|crowds?|activists)\b|"
     r"\bdragg(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|activists|"
-    r"away)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b)"
+    r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b)"
     r"|(?P<image_appeal>\b(?:released|issued|published|shared|posted|circulated|put\s+out)\s+"
     r"(?:[\w-]+\s+){0,4}?(?:images?|pictures?|photos?|photographs?|footage|stills|CCTV|"
     r"e-?fits?)\b|"

@@ -37,11 +37,21 @@ def set_trigger(act: Act, text: str) -> None:
         where = (where[0], where[0] + including.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
-    if act.offence_span and not found and not including:
-        # An offence that names no trigger: look at the rest of the clause.
+    if act.offence_span and not found and not including and not act.item:
+        # An offence that names no trigger: look at the rest of the clause (not for an
+        # elliptical item, "... and the rest for public order offences", whose clause is
+        # its siblings').
         found = _trigger_words(act, text, act.segment)
         _drop_inner_obstruction(found, text)
     specific = [name for name in found if name != "other"]
+    if (
+        "online_post" in specific
+        and found["online_post"][0] >= act.anchor[1]
+        and all(found["online_post"][0] <= found[name][0] for name in specific)
+    ):
+        # "over an online post encouraging people to attack a hotel": what the post said is no
+        # conduct of the poster's
+        specific = ["online_post"]
     if "other" in found and not specific:
         act.trigger, act.trigger_span = "other", found["other"]
     elif len(specific) == 1:
@@ -97,7 +107,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
             r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwanted\s+on\s+(?:a|an)\s+warrant\b|"
             r"\boutstanding\s+warrant\b|\bsit-ins?\s+"
-            r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
+            r"(?:protest\s+)?(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
             r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
         ),
         ("placard", r"\bplacards?\b|\bsigns?\b(?!\s+of)|\bposters?\b|\bwriting\s+or\s+signs?\b"),
@@ -196,7 +206,8 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "other",
             r"\boccupied\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
-            r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?(?:at|in|inside)\s+"
+            r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?"
+            r"(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+"
             r"(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|hall|lobby|station|headquarters|"
             r"reception|bank|shop|store|factory)",
         ),
@@ -229,6 +240,8 @@ def set_context_triggers(
     for act in acts:
         if act.trigger is not None or act.mixed or act.type not in _ANSWER_CONDUCT:
             continue
+        if act.item and act.offence:
+            continue  # a part of a breakdown with its own offence: that offence says it all
         if act.kind_of in {"identity"}:
             continue
         if act.sentence not in cache:
