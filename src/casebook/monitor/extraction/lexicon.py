@@ -66,7 +66,7 @@ PREFILTER_ACTION = trie_regex(
         "knelt kneeling beaten checkpoint contained separat appeal released published posted "
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
         "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
-        "mounted projectile aep"
+        "mounted projectile aep identities"
     )
     + [
         "break up",
@@ -198,6 +198,9 @@ _ANCHOR_SOURCE = (
     r"(?P<arrest>\barrest(?:ed|s|ing)\b|\bre-arrested\b|\bdetain(?:ed|ees|ing)\b|"
     r"\bdetentions\b|\bheld\b|\btaken\s+into\s+(?:police\s+)?custody\b|\bapprehended\b|"
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
+    # custody for an identity check (retyped "other" in acts.py)
+    r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"

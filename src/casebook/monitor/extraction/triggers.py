@@ -37,8 +37,10 @@ def set_trigger(act: Act, text: str) -> None:
         where = (where[0], where[0] + including.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
-    if act.offence_span and not found and not including:
-        # An offence that names no trigger: look at the rest of the clause.
+    if act.offence_span and not found and not including and not act.item:
+        # An offence that names no trigger: look at the rest of the clause (not for an
+        # elliptical item, "... and the rest for public order offences", whose clause is
+        # its siblings').
         found = _trigger_words(act, text, act.segment)
         _drop_inner_obstruction(found, text)
     specific = [name for name in found if name != "other"]
@@ -238,6 +240,8 @@ def set_context_triggers(
     for act in acts:
         if act.trigger is not None or act.mixed or act.type not in _ANSWER_CONDUCT:
             continue
+        if act.item and act.offence:
+            continue  # a part of a breakdown with its own offence: that offence says it all
         if act.kind_of in {"identity"}:
             continue
         if act.sentence not in cache:
