@@ -124,6 +124,19 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "people": ("shared_people",),
 }
 
+def level_name(comparison: str, gamma: int) -> str:
+    """The name of splink's level `gamma` of `comparison`: one of LEVELS, "else" (gamma 0)
+    or "not known" (-1).
+
+    >>> level_name("force", 1), level_name("force", 0), level_name("evidence", 1)
+    ('same_force', 'else', 'same_photo')
+    """
+    if gamma < 0:
+        return "not known"
+    names = LEVELS[comparison]
+    return "else" if gamma == 0 else names[len(names) - gamma]
+
+
 # Where expectation-maximisation starts: how often two reports of one event fall in each
 # level (strongest first, "else" last); EM moves them to fit the data.
 STARTING_M: dict[str, tuple[float, ...]] = {
@@ -265,18 +278,24 @@ def blocking_rules() -> list:
     of a force with every other one first.
     """
     either_vague = "(l.date_precision <> 'day' or r.date_precision <> 'day')"
+    no_force = "(l.force is null or r.force is null)"
     return [
         "l.force = r.force and l.day = r.day",
         "l.force = r.force and l.day = r.day + 1",
         "l.force = r.force and l.day + 1 = r.day",
-        # Reports that leave the force out (or name it wrongly) meet on place or wording.
-        "l.place_key = r.place_key and l.day = r.day",
+        # Reports that leave the force out (or name another) meet on the town, the wording,
+        # or, when the force is not known, on the day and the kind of act.
+        "l.town_key = r.town_key and l.day = r.day",
         "l.trigger_words = r.trigger_words and l.day = r.day",
+        f"{no_force} and l.day = r.day and l.main_act = r.main_act",
+        f"{no_force} and l.day = r.day + 1 and l.main_act = r.main_act",
+        f"{no_force} and l.day + 1 = r.day and l.main_act = r.main_act",
         # A date known only to the month meets the same force's reports of that month that
         # name the same kind of act.
         "l.force = r.force and l.month_key = r.month_key "
         f"and l.main_act = r.main_act and {either_vague}",
         block_on("protest"),
+        block_on("people_hashes", arrays_to_explode=["people_hashes"]),
         block_on("evidence_sha256", arrays_to_explode=["evidence_sha256"]),
         # Copies of one photo share a band of their perceptual hashes (records.phash_bands).
         block_on("phash_bands", arrays_to_explode=["phash_bands"]),
