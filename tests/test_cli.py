@@ -64,6 +64,11 @@ def test_demo_sets_up_sample_data_and_prints_the_logins(tmp_path):
         "from casebook.cases.models import Incident; print(Incident.objects.count())",
     )
     assert counts.stdout.strip().splitlines()[-1] == "25"
+    # The public side: the portal is on, with part of the verified sample published.
+    status = run_casebook(tmp_path, "portal", "status")
+    assert "The portal is on" in status.stdout, status.stdout + status.stderr
+    public = int(status.stdout.split(":", 1)[1].split()[0])
+    assert public > 0
 
 
 def test_production_settings_pass_djangos_deployment_checks(tmp_path):

@@ -67,12 +67,17 @@ INSTALLED_APPS = [
     "casebook.redaction",
     "casebook.monitor",
     "casebook.transfer",
+    "casebook.bundles",
     "casebook.analysis",
     "casebook.linkage",
     "casebook.sample",
     "casebook.publishing",
+    "casebook.releases",
     "casebook.installation",
     "casebook.web",
+    "casebook.api",
+    # django-ninja's own static files: without the app, its docs page loads Swagger from a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +229,13 @@ if TRUSTED_PROXIES:
 INCIDENTS_PER_PAGE = env_int("CASEBOOK_INCIDENTS_PER_PAGE", 50)
 # Counts from 1 to this − 1 are shown as "<N" in statistics for outside use (exports).
 SMALL_CELL_THRESHOLD = env_int("CASEBOOK_SMALL_CELL_THRESHOLD", 5)
+# The licence open data releases are published under (`casebook release`; its
+# datapackage.json and README say it).
+RELEASE_LICENCE = env_str("CASEBOOK_RELEASE_LICENCE", "CC-BY-4.0")
+# Where releases made from the Releases page are kept (CLI releases go where -o says).
+RELEASES_DIR = Path(env_str("CASEBOOK_RELEASES_DIR") or DATA_DIR / "releases")
+# Requests a minute one API token may make (api/auth.py); past it, 429 and Retry-After.
+API_REQUESTS_PER_MINUTE = env_int("CASEBOOK_API_RATE", 300)
 
 # Personal data is never logged: only warnings and errors, without request bodies.
 LOGGING = {
@@ -343,6 +355,12 @@ KEYRING_PATH = Path(env_str("CASEBOOK_KEYRING_PATH") or DATA_DIR / "keyring.sqli
 AUDIT_KEY_FILE = Path(env_str("CASEBOOK_AUDIT_KEY_FILE") or MASTER_KEY_FILE.parent / "audit.key")
 AUDIT_CHECKPOINT_FILE = Path(
     env_str("CASEBOOK_AUDIT_CHECKPOINT_FILE") or KEYRING_PATH.parent / "audit-checkpoint.json"
+)
+# Ed25519 key that signs the manifests of evidence bundles and open data releases
+# (lib/signing.py); made at the first signature. Its public key is published
+# (`casebook keys public-key`); back the file up with the master key.
+SIGNING_KEY_FILE = Path(
+    env_str("CASEBOOK_SIGNING_KEY_FILE") or MASTER_KEY_FILE.parent / "signing.key"
 )
 # Personal details are erased this many months after a person's case closes
 # (`casebook retention run`); 0 turns the rule off.

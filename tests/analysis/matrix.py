@@ -48,3 +48,6 @@ LISTS_MATRIX = {
 }
 
 ANALYSIS_MATRIX["analysis:export"] = ("GET", lambda w: reverse("analysis:export"), STAFF_READ)
+
+# The statistics report (a PDF for outside use): the page's readers, the page's gate.
+ANALYSIS_MATRIX["analysis:report"] = ("GET", lambda w: reverse("analysis:report"), STAFF_READ)

@@ -58,6 +58,22 @@ def _merge(w):
     return w.linkage_merge
 
 
+def _fresh_person_merge(w):
+    from casebook.linkage.people import person_merge
+    from tests.factories import PersonFactory
+
+    details = {"full_name": "Matrix Person Twice", "contact": f"twice{w_count(w)}@x.test"}
+    return person_merge(
+        survivor=PersonFactory(**details), merged=PersonFactory(**details), actor=None
+    )
+
+
+def w_count(w) -> int:
+    """A number new each call, so each persona's pair of people is a pair of its own."""
+    w.linkage_people = getattr(w, "linkage_people", 0) + 1
+    return w.linkage_people
+
+
 LINKAGE_MATRIX = {
     "linkage:queue": ("GET", lambda w: reverse("linkage:queue"), COORDINATORS),
     "linkage:pair-detail": (
@@ -85,4 +101,12 @@ LINKAGE_MATRIX = {
     ),
     "linkage:settings": ("GET", lambda w: reverse("linkage:settings"), ADMINISTRATORS),
     "linkage:people": ("GET", lambda w: reverse("linkage:people"), COORDINATORS),
+    # The matrix names no people: the page says to choose two and goes back to the list.
+    "linkage:people-merge": ("POST", lambda w: reverse("linkage:people-merge"), COORDINATORS_POST),
+    # A fresh merge each time, so each persona asks to undo one still in force.
+    "linkage:people-unmerge": (
+        "POST",
+        lambda w: reverse("linkage:people-unmerge", args=[_fresh_person_merge(w).pk]),
+        COORDINATORS_POST,
+    ),
 }

@@ -93,3 +93,24 @@ def full_export() -> str:
     out = io.StringIO()
     incidents_export(stream=out, actor=None, format="json", personal_data=True)
     return out.getvalue()
+
+
+# Every table of the record: incidents, acts, outcomes, tags, protests (cases); people and
+# involvements; sources, links and evidence files. Search documents are rebuilt from these.
+RECORD_APPS = ("cases", "people", "sources")
+
+
+def record_dump() -> dict[str, list[dict]]:
+    """Every row of the record's tables, by model, as Django serialises them (keys, foreign
+    keys, many-to-many links and timestamps included): what a round trip must give back."""
+    from django.apps import apps
+    from django.core import serializers
+
+    dump = {}
+    for label in RECORD_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label_lower == "cases.searchdocument":
+                continue
+            rows = model._base_manager.order_by("pk")
+            dump[model._meta.label_lower] = serializers.serialize("python", rows)
+    return dump

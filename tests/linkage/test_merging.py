@@ -10,7 +10,7 @@ from casebook.linkage.merging import MergeError, incident_merge, incident_unmerg
 from casebook.linkage.models import ActClaim
 from casebook.people.models import Involvement
 from casebook.sources.models import EvidenceFile, IncidentSource
-from tests.linkage.merge_support import full_export, two_reports_of_one_arrest
+from tests.linkage.merge_support import full_export, record_dump, two_reports_of_one_arrest
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +50,18 @@ def test_a_merged_incident_keeps_every_source_act_person_and_piece_of_evidence(r
 
 
 def test_merge_then_unmerge_leaves_the_export_as_it_was(reports):
-    before = full_export()
+    before, rows_before = full_export(), record_dump()
     merge = incident_merge(survivor=reports.survivor, merged=reports.merged, actor=None)
     assert full_export() != before
     restored = incident_unmerge(merge=merge, actor=None)
     assert restored.reference == reports.merged.reference
     assert full_export() == before
+    # Row for row too: evidence files, tags, outcome histories, involvements, source links
+    # with their channels and keys, as they were.
+    rows_after = record_dump()
+    for model in ("sources.evidencefile", "cases.outcome", "people.involvement", "cases.tag"):
+        assert rows_before[model], f"the reports hold no {model}: the check would be empty"
+    assert rows_after == rows_before
     assert not ActClaim.objects.exists()
     assert merged_into(restored.reference) is None
 

@@ -162,3 +162,33 @@ def test_the_queue_says_which_sources_were_found_by_searching(coordinator):
     page = coordinator.get(reverse("linkage:queue")).content.decode()
     assert "Searched-for article" in page and "found by searching for this incident" in page
     assert page.count("found by searching") == 1
+
+
+def test_the_incident_page_shows_the_range_and_each_report_with_its_sources(
+    coordinator, client_for, evidence_dir
+):
+    reports = two_reports_of_one_arrest()
+    merged_reference = reports.merged.reference
+    pair = pair_of(reports.survivor, reports.merged, 0.97, 5.0)
+    coordinator.post(reverse("linkage:pair-decide", args=[pair.pk]), {"verdict": "same"})
+    address = reverse("casework:incident-detail", args=[reports.survivor.reference])
+
+    page = coordinator.get(address).content.decode()
+
+    assert "52–54 people" in page and "(the reports differ)" in page
+    assert "52 per Gazette: arrests at the vigil (News monitor)" in page
+    assert "about 54 per " in page and "Hotline call 17 (Our hotline)" in page
+    # An analyst reads the range and the channels; a source's title can name someone.
+    analyst = client_for("analyst").get(address).content.decode()
+    assert "52–54 people" in analyst
+    assert "about 54 per News monitor; Our hotline" in analyst
+    assert "about 54 per Gazette" not in analyst
+    # The merged-away reference's pages lead to the survivor's.
+    evidence = coordinator.get(reverse("sources:incident-evidence", args=[merged_reference]))
+    assert evidence["Location"] == reverse(
+        "sources:incident-evidence", args=[reports.survivor.reference]
+    )
+    # Undone, the survivor's act shows its own figure again and no claim.
+    coordinator.post(reverse("linkage:merge-undo", args=[IncidentMerge.objects.get().pk]))
+    page = coordinator.get(address).content.decode()
+    assert "As reported" not in page and "52 people" in page

@@ -282,3 +282,206 @@ def test_an_act_done_by_the_police_in_a_passive_sentence_is_kept(extractor):
     )
     assert event["force"] == "West Yorkshire Police"
     assert [act["type"] for act in event["acts"]] == ["arrest"]
+
+
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen_gold.jsonl"
+# A third set of invented articles (issue 14, third session), in two batches each written and
+# labelled before the extractor ran on it, in the untidy shapes real pages take (publication
+# lines, URLs with a year only, lists of sections, background figures, outcomes). Scores when
+# written: un-01..28 relevance 0.90, force 0.79, place 0.83, date 0.82, total 0.79, acts 0.83,
+# trigger 0.64; un-29..48 (written after the first batch's rules) relevance 1.00, force 1.00,
+# place 0.95, date 1.00, total 1.00, acts 0.90, trigger 0.77. The floors sit below the scores
+# reached after the rules each batch prompted.
+UNSEEN_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.93),
+    "acts": ("f1", 0.93),
+    "acts_basis": ("f1", 0.93),
+    "force": ("accuracy", 0.89),
+    "location": ("accuracy", 0.87),
+    "date": ("accuracy", 0.89),
+    "total_arrests": ("accuracy", 0.87),
+    "trigger": ("f1", 0.83),
+}
+
+
+@pytest.fixture(scope="module")
+def unseen_scores(extractor):
+    records = [json.loads(line) for line in UNSEEN.read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in records}) == len(records) >= 48
+    for record in records:
+        assert ".example.test/" in record["url"] and record["construction"]
+        assert record["relevant"] == bool(record["events"])
+    predictions, _ = extract_records(records, extractor)
+    return score_extractions(records, predictions)
+
+
+@pytest.mark.parametrize("field", sorted(UNSEEN_FLOORS))
+def test_scores_on_the_third_invented_batch_stay_above_their_floors(unseen_scores, field):
+    measure, floor = UNSEEN_FLOORS[field]
+    value = getattr(unseen_scores[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_the_force_refers_back_to_the_force_named_before(extractor):
+    result = extractor.extract(
+        article_id="t",
+        published="2024-08-12",
+        text=(
+            "Kent Police arrested a man in Dover on Friday after he held up a sign at a protest. "
+            "The force also arrested a woman in Folkestone on Saturday for chanting at officers "
+            "during a counter-protest."
+        ),
+    )
+    assert {e["location"]: e["force"] for e in result["events"]} == {
+        "Dover": "Kent Police",
+        "Folkestone": "Kent Police",
+    }
+
+
+def test_a_misspelt_act_without_its_year_is_read_by_its_section(extractor):
+    event = only_event(
+        extractor,
+        "Police Scotland arrested six people at the demonstration in Dundee on Saturday. The "
+        "arrests were made under section 13 of the Terrorisim Act.",
+    )
+    assert event["acts"][0]["legal_basis"] == "Terrorism Act 2000 s13"
+
+
+def test_an_arrest_for_breaking_a_condition_takes_the_section_that_made_it(extractor):
+    event = only_event(
+        extractor,
+        "A woman holding a one-person protest in Leeds was arrested on Monday for failing to "
+        "comply with a condition imposed under section 14ZA of the Public Order Act 1986.",
+    )
+    assert [(a["type"], a["legal_basis"]) for a in event["acts"]] == [
+        ("arrest", "Public Order Act 1986 s14ZA")
+    ]
+
+
+def test_an_arrest_and_the_charge_of_the_same_people_share_their_trigger(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested five people at a protest outside the town hall in Derby on Sunday. "
+        "Derbyshire Police said on Monday that the five had been charged with assaulting an "
+        "emergency worker.",
+    )
+    assert {a["type"]: a["trigger"] for a in event["acts"]} == {
+        "arrest": "violence",
+        "charge": "violence",
+    }
+
+
+def test_people_holding_signs_are_expression(extractor):
+    event = only_event(
+        extractor,
+        "Forty people sat outside the cathedral in Exeter on Saturday holding signs backing a "
+        "banned group. Devon and Cornwall Police said 12 people were arrested.",
+    )
+    assert event["acts"][0]["trigger"] == "placard"
+
+
+@pytest.mark.parametrize(
+    "offence",
+    [
+        "various public order offences",
+        "a range of offences",
+        "offences including assaulting an emergency worker",
+    ],
+)
+def test_an_offence_that_mixes_kinds_of_conduct_gives_no_trigger(extractor, offence):
+    event = only_event(
+        extractor,
+        f"Essex Police said 20 people were arrested for {offence} after the protest in "
+        "Colchester on Saturday turned violent.",
+    )
+    assert [(a["count"], a["trigger"]) for a in event["acts"]] == [(20, None)]
+
+
+def test_a_stated_total_stays_the_act_beside_a_bounded_restatement(extractor):
+    event = only_event(
+        extractor,
+        "More than 90 protesters refused to leave the camp in Leeds on Thursday and were later "
+        "arrested by West Yorkshire Police. The force said a total of 96 people were arrested "
+        "on suspicion of failing to leave.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 96)]
+    assert event["total_arrests"] == 96
+
+
+def test_a_university_named_after_its_town_places_the_protest(extractor):
+    event = only_event(
+        extractor,
+        "Students staged a sit-in at one of Exeter University's buildings. Devon and Cornwall "
+        "Police said 9 people were arrested on Thursday.",
+    )
+    assert event["location"] == "Exeter"
+
+
+def test_the_rest_of_a_breakdown_is_an_act_without_a_number(extractor):
+    event = only_event(
+        extractor,
+        "Of the 23 people arrested at the protest in Bristol on Monday, 15 were held on suspicion "
+        "of obstructing the highway, five for assaulting officers and the rest for public order "
+        "offences.",
+    )
+    assert event["total_arrests"] == 23
+    assert sorted((a["count"] or 0, a["offence"]) for a in event["acts"]) == [
+        (0, "public order offences"),
+        (5, "assaulting officers"),
+        (15, "suspicion of obstructing the highway"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Twelve of those arrested have since been charged with obstructing the highway.",
+        "12 of the people arrested were later charged with obstructing the highway.",
+    ],
+)
+def test_n_of_those_arrested_counts_the_charge(extractor, second):
+    event = only_event(
+        extractor, f"Gwent Police made 40 arrests at the protest in Newport on Saturday. {second}"
+    )
+    assert sorted((a["type"], a["count"]) for a in event["acts"]) == [
+        ("arrest", 40),
+        ("charge", 12),
+    ]
+
+
+@pytest.mark.parametrize(
+    "powers",
+    [
+        "a section 60 and section 60AA authorisation under the Criminal Justice and Public Order "
+        "Act 1994",
+        "section 60 and 60AA orders under the Criminal Justice and Public Order Act 1994",
+    ],
+)
+def test_a_list_of_sections_before_the_act_is_one_power_each(extractor, powers):
+    event = only_event(
+        extractor,
+        f"Cleveland Police put {powers} in place in Middlesbrough on Friday after a protest "
+        "turned violent.",
+    )
+    assert sorted(a["legal_basis"] for a in event["acts"] if a["type"] == "stop_search") == [
+        "Criminal Justice and Public Order Act 1994 s60",
+        "Criminal Justice and Public Order Act 1994 s60AA",
+    ]
+
+
+def test_trying_to_disperse_with_water_cannon_is_force_and_dispersal(extractor):
+    event = only_event(
+        extractor,
+        "Police used water cannon and tear gas to try to disperse thousands of protesters outside "
+        "parliament in Tbilisi on Sunday night.",
+    )
+    assert sorted({a["type"] for a in event["acts"]}) == ["dispersal", "force"]
+
+
+def test_what_a_post_said_is_not_the_posters_conduct(extractor):
+    event = only_event(
+        extractor,
+        "North Yorkshire Police arrested a woman in York on Sunday over an online post "
+        "encouraging people to attack a hotel during a protest.",
+    )
+    assert [a["trigger"] for a in event["acts"]] == ["online_post"]

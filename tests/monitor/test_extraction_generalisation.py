@@ -157,3 +157,30 @@ def test_negated_actions_joined_by_or_are_dropped(extractor):
     event = extractor.extract(article_id="t", text=text)["events"][0]
     assert [act["type"] for act in event["acts"]] == ["home_visit"]
     assert event["acts"][0]["count"] == 1
+
+
+@pytest.mark.parametrize(
+    "head, expected",
+    [
+        ("Title\n\nAugust 5, 2024 at 4:46 pm\n\nPolice said", dt.date(2024, 8, 5)),
+        ("Title\n4 Aug 2024 — Police arrested six people", dt.date(2024, 8, 4)),
+        ("Title\nJo Bloggs · Sun 4 Aug 2024 · 3 min read\nBody", dt.date(2024, 8, 4)),
+    ],
+)
+def test_search_snippets_and_bylines_give_the_publication_date(head, expected):
+    assert infer_published(head)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://paper.example.test/news/20240804-march-arrests",
+        "https://paper.example.test/news/march-arrests-2024-08-04",
+    ],
+)
+def test_a_date_written_whole_in_the_url_gives_the_publication_date(url):
+    assert infer_published("", url)[0] == dt.date(2024, 8, 4)
+
+
+def test_a_date_in_a_sentence_is_no_publication_line():
+    assert infer_published("Police said on 4 Aug 2024 - six were held")[0] is None

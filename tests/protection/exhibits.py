@@ -4,6 +4,7 @@ table, a file), how each kind is collected, and where a canary in one is a leak.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections import defaultdict
@@ -44,6 +45,15 @@ class Exhibit:
 
 def as_text(content: bytes) -> str:
     return content.decode("utf-8", "replace").lower()
+
+
+def pdf_text(content: bytes) -> str:
+    """Every page's text and the document's metadata, as a reader of the PDF sees them."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    metadata = " ".join(str(value) for value in (reader.metadata or {}).values())
+    return metadata + "\n" + "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
 # --- What is written down ----------------------------------------------------------------------

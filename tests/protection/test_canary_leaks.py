@@ -47,6 +47,7 @@ from tests.protection.exhibits import (
     log_exhibits,
     mail_and_console_exhibits,
     missing_sightings,
+    pdf_text,
 )
 from tests.web.test_permissions import ADMIN_SAMPLES, MATRIX, World
 
@@ -300,8 +301,12 @@ def fetch(client: Client, viewer: str, request: Request) -> Exhibit:
     # Reading a streamed body to its end closes the response, as a WSGI server would (closing
     # it again here would close the database connection inside the test's transaction).
     body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        body = pdf_text(body).encode()  # a PDF's text is compressed: search what it shows
     text = as_text(body) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.items()).lower()
     place, picture = request.place_for(viewer), None
+    if request.label.startswith("analysis:report"):
+        place = "export"  # a report is for outside use: nothing personal or narrative in it
     if response.get("Content-Type", "").startswith("image/"):
         picture = body
         place = (
@@ -328,6 +333,22 @@ def command_exports(users: dict) -> list[Exhibit]:
                 Exhibit(command, "export", out.getvalue().lower(), who or "server shell")
             )
     return exhibits
+
+
+def release_files(world: CanaryWorld, folder) -> list[Exhibit]:
+    """`casebook release`: every file of an open data release, which leaves like an export,
+    with the canaries' incident verified and published (its summary's redaction approved)."""
+    from tests.publishing.world import approve, publish
+
+    Incident.objects.filter(pk=world.incident.pk).update(status=IncidentStatus.VERIFIED)
+    incident = Incident.objects.get(pk=world.incident.pk)
+    approve(incident, "summary", "An approved summary without anybody in it.")
+    publish(incident)
+    call_command("release", "-o", str(folder), stdout=io.StringIO(), stderr=io.StringIO())
+    return [
+        Exhibit(f"casebook release: {path.name}", "export", as_text(path.read_bytes()))
+        for path in sorted(folder.iterdir())
+    ]
 
 
 # Free-text fields in an incident's search document (cases/search.py): searching a name typed
@@ -371,7 +392,13 @@ def _client(user) -> Client:
 
 
 def test_every_canary_appears_only_where_its_kind_may_be_seen(
-    personas, make_user, evidence_dir, capsys, recwarn, django_capture_on_commit_callbacks
+    personas,
+    make_user,
+    evidence_dir,
+    capsys,
+    recwarn,
+    django_capture_on_commit_callbacks,
+    tmp_path,
 ):
     users = {
         **personas,
@@ -390,6 +417,7 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
             fetch(clients[viewer], viewer, request) for request in requests for viewer in c.VIEWERS
         ]
         exhibits += command_exports(users)
+        exhibits += release_files(world, tmp_path / "release")
     exhibits = [exhibit.with_picture_metadata() for exhibit in exhibits]
     exhibits += log_exhibits(recorder)
     exhibits += audit_exhibits()

@@ -8,7 +8,9 @@ from django import forms
 
 from casebook.analysis.counts import DIMENSIONS
 from casebook.analysis.growth import MEASURES
+from casebook.cases.models import IncidentStatus
 from casebook.casework.forms import IncidentFilterForm
+from casebook.lib.countries import country_name
 
 UNIT_CHOICES = [("week", "Week"), ("month", "Month"), ("quarter", "Quarter"), ("year", "Year")]
 DEFAULT_UNIT = "month"
@@ -78,3 +80,28 @@ class StatisticsForm(IncidentFilterForm):
         }
         params.update({k: v for k, v in extra.items() if v})
         return urlencode(sorted(params.items()))
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters as a report names them for its reader: (what, value).
+
+        A protest is named by its number (its name is free text, which a report for outside
+        use never carries), and words searched are not printed: they may be a name."""
+        described = []
+        for name, value in self.filters().items():
+            label = self.fields[name].label or name.replace("_", " ").capitalize()
+            if name == "q":
+                text = "a text search (its words are not printed in a report)"
+            elif name == "period":
+                label, text = "Period", value.phrase
+            elif name == "country":
+                label, text = "Country", country_name(value) or value
+            elif name == "protest":
+                label, text = "Protest", f"protest number {value.pk}"
+            elif name == "status":
+                text = str(IncidentStatus(value).label)
+            elif hasattr(value, "isoformat"):
+                text = value.isoformat()
+            else:
+                text = str(value)
+            described.append((str(label), text))
+        return described

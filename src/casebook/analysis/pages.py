@@ -89,7 +89,9 @@ def breakdown_lines(tables: CountTables, links: Links, limit: int | None = None)
     if tables.unrecorded is not None and (
         tables.unrecorded.total.incidents or tables.unrecorded.total.acts
     ):
-        lines.append(links.line(tables.unrecorded.label, tables.unrecorded.total, None))
+        # The list's `unrecorded` filter finds exactly these (cases.selectors.UNRECORDED).
+        url = links.url(unrecorded=tables.dimension.slug) if tables.dimension else None
+        lines.append(links.line(tables.unrecorded.label, tables.unrecorded.total, url))
     return lines
 
 
@@ -210,6 +212,7 @@ def statistics_context(figures, links: Links) -> dict:
         "unit": tables.unit,
         "overall": links.line("All matching incidents", tables.total.total, links.url()),
         "coarse": tables.total.coarse,
+        "coarse_url": links.url(coarse=tables.unit) if tables.unit != "year" else None,
         "series": series,
         "breakdown": breakdown,
         "cross": cross_rows(tables, links) if tables.dimension else [],

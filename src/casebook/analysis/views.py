@@ -10,7 +10,9 @@ from casebook.accounts.access import role_required
 from casebook.accounts.roles import is_staff_member
 from casebook.analysis import charts, pages
 from casebook.analysis.forms import StatisticsForm
+from casebook.analysis.reports import report_make
 from casebook.analysis.services import statistics_compute
+from casebook.analysis.undercount import undercount_compute
 
 # Analysts, coordinators, administrators and caseworkers: everyone with a role.
 statistics_gate = role_required(
@@ -39,6 +41,10 @@ def statistics(request):
         context |= _context(form, reader=request.user)
         context["query"] = request.GET.urlencode()
         context["small_cell_threshold"] = settings.SMALL_CELL_THRESHOLD
+        # dga, cached until the record or the lists change: never LCMCR in a request.
+        context["undercount"] = undercount_compute(
+            filters=form.filters(), key=["filters", form.list_query()], reader=request.user
+        )
     return render(request, "analysis/statistics.html", context)
 
 
@@ -67,3 +73,26 @@ def chart(request, name: str):
     if spec is None:
         raise Http404("The page has no such chart for these parameters.")
     return HttpResponse(charts.chart_svg(spec), content_type="image/svg+xml")
+
+
+@statistics_gate
+def report(request):
+    """The page's figures as a PDF report for outside use (small cells suppressed), for the
+    same filters. The undercount estimate is dga's, cached: never LCMCR in a request."""
+    form = StatisticsForm(request.GET)
+    if not form.is_valid():
+        raise Http404("These filters need a correction; the statistics page says which.")
+    made = report_make(
+        filters=form.filters(),
+        unit=form.cleaned_data["unit"],
+        measure=form.cleaned_data["measure"],
+        seasonal=form.cleaned_data["seasonal"],
+        method="dga",
+        reader=request.user,
+        actor=request.user,
+        key=form.cache_key(),
+        described=form.described(),
+    )
+    response = HttpResponse(made.content, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response

@@ -44,6 +44,9 @@ ACTIONS: dict[str, str] = {
     "sources.evidence.downloaded": "downloaded an original evidence file",
     "sources.evidence.removed": "removed an evidence file",
     "sources.evidence.detached": "detached an evidence file from an erased person",
+    # Evidence bundles (bundles/) and open data releases (releases/)
+    "bundles.bundle.made": "made a court-ready evidence bundle of the incident",
+    "releases.release.written": "wrote an open data release of the published incidents",
     # Redaction
     "redaction.derivative.proposed": "proposed a redaction",
     "redaction.derivative.edited": "edited a proposed redaction",
@@ -53,11 +56,15 @@ ACTIONS: dict[str, str] = {
     "accounts.invitation.issued": "invited the user to set up an authenticator app",
     "accounts.authenticator.enrolled": "set up an authenticator app",
     "accounts.password.changed": "chose a new password",
+    # API access tokens (the token itself is never recorded, only its owner and scopes)
+    "api.token.created": "created an API access token",
+    "api.token.revoked": "revoked an API access token",
     # The news monitor
     # Lists of channels for the undercount estimate (analysis/lists)
     "analysis.list.created": "made a list of channels for the undercount estimate",
     "analysis.list.updated": "changed a list of channels for the undercount estimate",
     "analysis.list.deleted": "removed a list of channels for the undercount estimate",
+    "analysis.report.made": "made a statistics report for outside use",
     "monitor.feed.added": "added a news feed",
     "monitor.feed.paused": "paused a news feed",
     "monitor.feed.resumed": "resumed a news feed",
@@ -71,6 +78,8 @@ ACTIONS: dict[str, str] = {
     "linkage.incident.merged": "merged two incidents describing one event",
     "linkage.incident.unmerged": "undid a merge of two incidents",
     "linkage.settings.changed": "changed linkage's automatic merging",
+    "linkage.person.merged": "merged two records of one person",
+    "linkage.person.unmerged": "undid a merge of two records of one person",
     # The public portal (publishing)
     "publishing.incident.published": "published the incident on the public portal",
     "publishing.incident.withdrawn": "took the incident off the public portal",

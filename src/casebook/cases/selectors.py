@@ -31,7 +31,7 @@ from casebook.codebook.models import (
     OutcomeType,
     TriggerType,
 )
-from casebook.lib.periods import Period
+from casebook.lib.periods import PLACEABLE, Period
 
 # Every order ends on a unique column so that pages never overlap or skip rows.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -44,6 +44,20 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SORT = "-date"
 COUNT_LIMIT = 10_000
+
+# The list's `unrecorded` filter: incidents with nothing recorded for a breakdown of the
+# statistics page (its "Not recorded" row). A property of the incident, or of an act, in
+# which case one act that matches the act filters must lack it.
+UNRECORDED_INCIDENT = {
+    "force": Q(force__isnull=True),
+    "protest": Q(protest__isnull=True),
+    "country": Q(country=""),
+}
+UNRECORDED_ACT = {
+    "provision": Q(legal_provision__isnull=True),
+    "trigger": Q(trigger_type__isnull=True),
+}
+UNRECORDED = (*UNRECORDED_INCIDENT, *UNRECORDED_ACT)
 
 # The columns the list shows: the rest (summary, coordinates…) stays on disk.
 LIST_COLUMNS = (
@@ -159,6 +173,8 @@ def incidents_filtered(
     status: str = "",
     protest: Protest | None = None,
     tag: Tag | None = None,
+    unrecorded: str = "",
+    coarse: str = "",
     sort: str = DEFAULT_SORT,
     reader=None,
 ) -> QuerySet[Incident]:
@@ -168,8 +184,12 @@ def incidents_filtered(
     `act_type=arrest, provision=s5` finds incidents with an arrest under s5, not an arrest
     and some other act under s5; `outcome` finds acts that reached that outcome at some step.
     `period` keeps incidents dated in it whose date is precise enough to be placed there
-    (lib/periods.py): the statistics page counts by the same rule. The text `q` is searched
-    as `reader` may search it; without a reader (commands, benchmarks), as written.
+    (lib/periods.py): the statistics page counts by the same rule; `coarse` (a unit) keeps
+    those whose date is too coarse to be placed in any period of it. `unrecorded` (a
+    breakdown: force, protest, country, provision or trigger) keeps incidents with nothing
+    recorded for it; for a property of an act, an act matching the act filters lacks it.
+    The text `q` is searched as `reader` may search it; without a reader (commands,
+    benchmarks), as written.
     """
     incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
@@ -182,6 +202,10 @@ def incidents_filtered(
         incidents = incidents.filter(
             date__gte=period.start, date__lte=period.end, date_precision__in=period.precisions
         )
+    if coarse:
+        incidents = incidents.exclude(date_precision__in=PLACEABLE[coarse])
+    if unrecorded in UNRECORDED_INCIDENT:
+        incidents = incidents.filter(UNRECORDED_INCIDENT[unrecorded])
     if force:
         incidents = incidents.filter(force_id=force.pk)
     if country:
@@ -193,6 +217,8 @@ def incidents_filtered(
     act_conditions = acts_matching(
         act_type=act_type, provision=provision, trigger=trigger, outcome=outcome
     )
+    if unrecorded in UNRECORDED_ACT:
+        act_conditions &= UNRECORDED_ACT[unrecorded]
     if act_conditions:
         incidents = incidents.filter(
             Exists(Act.objects.filter(act_conditions, incident_id=OuterRef("pk")))

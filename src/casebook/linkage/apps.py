@@ -20,3 +20,8 @@ class LinkageConfig(AppConfig):
             receivers.incidents_imported, dispatch_uid="linkage.incidents_imported"
         )
         receivers.monitor_ranking_join()
+        # Erasing or exporting a person reaches the records merged into them.
+        from casebook.linkage.people import MergedRecordsHolder
+        from casebook.people.duties.holders import holder_register
+
+        holder_register(MergedRecordsHolder())

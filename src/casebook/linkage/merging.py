@@ -17,9 +17,13 @@ redirects to the survivor (`merged_into`) for as long as the merge stands.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -64,13 +68,18 @@ def merged_external_ids() -> dict[str, str]:
 def merged_into(reference: str) -> str | None:
     """The reference a merged-away incident now lives under (following later merges), or
     None when `reference` was not merged away."""
+    return follow_merges(IncidentMerge.objects.in_force(), reference)
+
+
+def follow_merges(merges: models.QuerySet, reference: str) -> str | None:
+    """Where `reference` lives now through `merges` (rows with survivor_reference and
+    merged_reference, in force), following later merges; None when it was not merged."""
     seen: set[str] = set()
     current = reference
     while current not in seen:
         seen.add(current)
         survivor = (
-            IncidentMerge.objects.in_force()
-            .filter(merged_reference=current)
+            merges.filter(merged_reference=current)
             .values_list("survivor_reference", flat=True)
             .first()
         )
@@ -101,13 +110,25 @@ def _relations(model: type[models.Model]) -> list[models.ForeignObjectRel]:
     ]
 
 
+class _FullPrecision(DjangoJSONEncoder):
+    """Times to the microsecond: Django's JSON encoder cuts them to the millisecond, and a
+    row brought back by an undo must be the row that was set aside, timestamps included."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _serialised(instance: models.Model) -> str:
     concrete = [f.name for f in instance._meta.concrete_fields if not f.primary_key]
-    return serializers.serialize("json", [instance], fields=concrete)
+    rows = serializers.serialize("python", [instance], fields=concrete)
+    return json.dumps(rows, cls=_FullPrecision)
 
 
 def _restore(serialised: str) -> None:
-    for item in serializers.deserialize("json", serialised):
+    # Rows written by Django's "json" serialiser (older merges) read the same way.
+    for item in serializers.deserialize("python", json.loads(serialised)):
         item.save()
 
 

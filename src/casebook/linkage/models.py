@@ -274,3 +274,54 @@ class ActClaim(models.Model):
             return "number unknown"
         prefix = "about " if self.number_precision == "approximate" else ""
         return f"{prefix}{self.number_affected}"
+
+
+class PersonMergeQuerySet(models.QuerySet):
+    def in_force(self) -> PersonMergeQuerySet:
+        return self.filter(unmerged_at__isnull=True)
+
+
+class PersonMerge(models.Model):
+    """One person recorded twice, folded into the other record, undoably.
+
+    The merged-away person is not deleted (that would destroy their data key, and with it
+    any undo): their involvements and evidence move to the survivor, their row stays with
+    its sealed details, its pages lead to the survivor's, and erasing or exporting the
+    survivor reaches it (linkage registers a holder). `undo` lists the moves, as for
+    incidents.
+    """
+
+    survivor_reference = models.CharField(max_length=20, db_index=True)
+    merged_reference = models.CharField(max_length=20, db_index=True)
+    undo = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonMergeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(survivor_reference=models.F("merged_reference")),
+                name="linkage_person_merge_two_people",
+            ),
+            models.UniqueConstraint(
+                fields=["merged_reference"],
+                condition=models.Q(unmerged_at__isnull=True),
+                name="linkage_person_merged_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merged_reference} merged into {self.survivor_reference}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.unmerged_at is None

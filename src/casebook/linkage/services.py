@@ -481,19 +481,6 @@ def pair_sides(pair: SuggestedPair) -> tuple[IncidentSide, IncidentSide] | None:
     return incident_side(found[pair.left_reference]), incident_side(found[pair.right_reference])
 
 
-def claim_range(claims) -> str:
-    """The span of the figures a merged act's reports gave, e.g. "52–54".
-
-    >>> from types import SimpleNamespace as C
-    >>> claim_range([C(number_affected=54), C(number_affected=52), C(number_affected=None)])
-    '52–54'
-    """
-    numbers = sorted({c.number_affected for c in claims if c.number_affected is not None})
-    if not numbers:
-        return ""
-    return str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
-
-
 def decisions_score() -> PairwiseScore:
     """The current runs' proposals scored against coordinators' decisions as labels.
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("merges/<int:pk>/undo/", views.merge_undo, name="merge-undo"),
     path("settings/", views.settings_edit, name="settings"),
     path("people/", views.people_twice, name="people"),
+    path("people/merge/", views.people_merge, name="people-merge"),
+    path("people/merges/<int:pk>/undo/", views.people_unmerge, name="people-unmerge"),
 ]

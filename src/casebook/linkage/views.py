@@ -14,9 +14,9 @@ from casebook.accounts import roles
 from casebook.accounts.access import role_required
 from casebook.audit.models import AuditEntry
 from casebook.cases.models import Incident
-from casebook.linkage import merging, people, services
+from casebook.linkage import claims, merging, people, services
 from casebook.linkage.forms import DecisionForm, SettingsForm
-from casebook.linkage.models import IncidentMerge, LinkageSettings, SuggestedPair
+from casebook.linkage.models import IncidentMerge, LinkageSettings, PersonMerge, SuggestedPair
 
 coordinator_required = role_required(
     roles.can_verify, "Only coordinators and administrators judge and merge reports."
@@ -111,9 +111,8 @@ def merge_list(request):
 def merge_detail(request, pk: int):
     merge = get_object_or_404(IncidentMerge, pk=pk)
     survivor = Incident.objects.filter(reference=merge.survivor_reference).first()
-    claims = list(merge.claims.select_related("act__act_type").order_by("act_id", "id"))
     acts: dict = {}
-    for claim in claims:
+    for claim in merge.claims.select_related("act__act_type").order_by("act_id", "id"):
         acts.setdefault(claim.act, []).append(claim)
     history = AuditEntry.objects.filter(
         incident_reference__in=[merge.survivor_reference, merge.merged_reference]
@@ -125,7 +124,10 @@ def merge_detail(request, pk: int):
             "current": "linkage-merges",
             "merge": merge,
             "survivor": survivor,
-            "acts": [(act, group, services.claim_range(group)) for act, group in acts.items()],
+            "acts": [
+                (act, group, claims.figure_range(c.number_affected for c in group))
+                for act, group in acts.items()
+            ],
             "history": history[:200],
         },
     )
@@ -173,5 +175,43 @@ def people_twice(request):
     return render(
         request,
         "linkage/people.html",
-        {"current": "linkage-people", "groups": people.people_recorded_twice()},
+        {
+            "current": "linkage-people",
+            "groups": people.people_recorded_twice(),
+            "merges": PersonMerge.objects.select_related("merged_by", "unmerged_by")[:50],
+        },
     )
+
+
+@require_POST
+@people_required
+def people_merge(request):
+    """Merge a group of people recorded twice into its first (oldest) record."""
+    try:
+        merges = people.people_group_merge(
+            references=request.POST.getlist("reference"), actor=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("linkage:people")
+    merged = ", ".join(m.merged_reference for m in merges)
+    messages.success(
+        request,
+        f"{merged} merged into {merges[0].survivor_reference} (it can be undone below).",
+    )
+    return redirect("linkage:people")
+
+
+@require_POST
+@people_required
+def people_unmerge(request, pk: int):
+    merge = get_object_or_404(PersonMerge, pk=pk)
+    try:
+        restored = people.person_unmerge(merge=merge, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("linkage:people")
+    messages.success(request, f"{restored.reference} is a record of its own again.")
+    return redirect("linkage:people")

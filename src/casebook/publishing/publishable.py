@@ -202,13 +202,48 @@ def public_place(place: str, precision: str, *, published: str = PlacePrecision.
     return town.strip() if comma and head.strip() else ""
 
 
-def _public_coordinates(incident: Incident, published: str) -> tuple[float | None, float | None]:
-    if incident.latitude is None or incident.longitude is None:
+def public_coordinates(
+    latitude: Decimal | None, longitude: Decimal | None, precision: str, *, published: str
+) -> tuple[float | None, float | None]:
+    """Coordinates rounded to the published precision's grid (or coarser, if recorded so).
+
+    >>> public_coordinates(Decimal("51.512345"), Decimal("-0.123456"), "exact", published="town")
+    (51.5, -0.1)
+    """
+    if latitude is None or longitude is None:
         return None, None
     grid = GRID[PlacePrecision(published)]
-    if incident.coordinate_precision == CoordinatePrecision.REGION:
+    if precision == CoordinatePrecision.REGION:
         grid = GRID[PlacePrecision.REGION]
-    return _round(incident.latitude, grid), _round(incident.longitude, grid)
+    return _round(latitude, grid), _round(longitude, grid)
+
+
+@dataclass(frozen=True)
+class PublicPoint:
+    latitude: float
+    longitude: float
+    places: tuple[str, ...]
+    incidents: int
+
+
+def public_points(*, portal: PortalSettings | None = None) -> list[PublicPoint]:
+    """Published incidents grouped by their blurred coordinates, for the map."""
+    portal = portal or PortalSettings.current()
+    groups: dict[tuple[float, float], list[str]] = defaultdict(list)
+    rows = published_incidents().values_list(
+        "latitude", "longitude", "coordinate_precision", "place"
+    )
+    for latitude, longitude, precision, place in rows:
+        lat, lon = public_coordinates(
+            latitude, longitude, precision, published=portal.place_precision
+        )
+        if lat is None or lon is None:
+            continue
+        groups[(lat, lon)].append(public_place(place, precision, published=portal.place_precision))
+    return [
+        PublicPoint(lat, lon, tuple(sorted({p for p in places if p})), len(places))
+        for (lat, lon), places in sorted(groups.items())
+    ]
 
 
 def _date_text(date: dt.date, precision: str) -> str:
@@ -377,7 +412,12 @@ def public_incidents(
         acts = _public_acts(incident)
         title = approved_current(texts, pk, "title", incident.title)
         publication = incident.publication  # type: ignore[attr-defined]
-        lat, lon = _public_coordinates(incident, portal.place_precision)
+        lat, lon = public_coordinates(
+            incident.latitude,
+            incident.longitude,
+            incident.coordinate_precision,
+            published=portal.place_precision,
+        )
         result.append(
             PublicIncident(
                 reference=incident.reference,

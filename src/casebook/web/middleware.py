@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve
 
 from casebook.accounts.security import needs_second_factor
 
@@ -10,10 +11,19 @@ class LoginRequiredMiddleware:
     administrators also need their second factor before anything else, and then everyone
     whose password someone else chose must choose their own.
 
-    Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES.
+    Deny by default: a new view is private unless it is added to PUBLIC_PREFIXES, or is
+    marked public itself with Django's `login_not_required` (the public portal's pages). The
+    API (/api/) signs in with a personal access token on every request instead of a session:
+    it answers a missing token itself (401, api/auth.py); its document and docs page are public.
     """
 
-    PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/invitation/", "/static/", "/healthz")
+    PUBLIC_PREFIXES = (
+        "/accounts/login/",
+        "/accounts/invitation/",
+        "/static/",
+        "/healthz",
+        "/api/",
+    )
     SECOND_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
     PASSWORD_CHANGE_EXEMPT = ("/accounts/password/", *SECOND_FACTOR_EXEMPT)
 
@@ -22,9 +32,11 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        if path.startswith("/api/"):
+            return self.get_response(request)  # tokens, never the session (see above)
         user = request.user
         if not user.is_authenticated:
-            if not path.startswith(self.PUBLIC_PREFIXES):
+            if not path.startswith(self.PUBLIC_PREFIXES) and not _public_view(path):
                 return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
         elif (
             needs_second_factor(user)
@@ -40,6 +52,15 @@ class LoginRequiredMiddleware:
                 request.get_full_path(), resolve_url("accounts:password-change")
             )
         return self.get_response(request)
+
+
+def _public_view(path: str) -> bool:
+    """Is the view at `path` marked `login_not_required`? (An unknown path: no.)"""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "login_required", True) is False
 
 
 class SecurityHeadersMiddleware:

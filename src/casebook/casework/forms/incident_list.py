@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from casebook.cases.models import IncidentStatus, Protest, Tag
-from casebook.cases.selectors import DEFAULT_SORT
+from casebook.cases.selectors import DEFAULT_SORT, UNRECORDED
 from casebook.casework.forms.fields import (
     PlainLabels,
     ProvisionChoiceField,
@@ -16,6 +16,14 @@ from casebook.casework.forms.fields import (
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 from casebook.lib.countries import country_name, is_country_code
 from casebook.lib.periods import Period, PeriodLabelError, period_from_label
+
+UNRECORDED_NAMES = {
+    "force": "police force",
+    "protest": "protest",
+    "country": "country",
+    "provision": "legal provision (on an act matching the act filters)",
+    "trigger": "trigger (on an act matching the act filters)",
+}
 
 SORT_CHOICES = [
     ("-date", "Newest first"),
@@ -91,6 +99,25 @@ class IncidentFilterForm(PlainLabels, forms.Form):
         },
     )
     tag = forms.CharField(required=False, max_length=60, label="Tag")
+    # Set by the statistics page's "Not recorded" rows and its note on dates too coarse for
+    # the unit counted: incidents lacking a breakdown's value / not placeable in a unit.
+    unrecorded = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), *((name, name) for name in UNRECORDED)],
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a breakdown that can be missing; remove it."
+        },
+    )
+    coarse = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("week", "week"), ("month", "month"), ("quarter", "quarter")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "Dates too coarse for a week, a month or a quarter (not "
+            "“%(value)s”); remove it."
+        },
+    )
     sort = forms.ChoiceField(
         required=False,
         choices=SORT_CHOICES,
@@ -135,6 +162,11 @@ class IncidentFilterForm(PlainLabels, forms.Form):
             chips.append(("period", f"Period: {period.phrase}", period.label))
         if country := data.get("country"):
             chips.append(("country", f"Country: {country_name(country)}", country))
+        if unrecorded := data.get("unrecorded"):
+            what = UNRECORDED_NAMES[unrecorded]
+            chips.append(("unrecorded", f"No {what} recorded", unrecorded))
+        if coarse := data.get("coarse"):
+            chips.append(("coarse", f"Date too coarse to place in a {coarse}", coarse))
         return chips
 
     def clean_sort(self) -> str:

@@ -28,6 +28,7 @@ from casebook.cases.services import (
     incident_status_choices,
 )
 from casebook.casework.forms import IncidentFilterForm
+from casebook.linkage.claims import act_figures
 from casebook.people.duties.access import people_viewed
 from casebook.people.services import (
     incident_involvements_by_act,
@@ -116,8 +117,12 @@ def incident_detail(request, reference: str):
     )
     show_people = people_visible_to(user=request.user, incident=incident)
     involvements = incident_involvements_by_act(incident=incident) if show_people else {}
+    # After a merge, what each report said of an act (52 arrests, 54): titles only for those
+    # who read the sources unredacted.
+    figures = act_figures(acts=acts, with_titles=show_people)
     for act in acts:
         act.people = involvements.get(act.pk, [])
+        act.figures = figures.get(act.pk)
     source_links = list(
         incident.source_links.select_related("source__channel").order_by(
             "source__published_at", "id"

@@ -52,6 +52,7 @@ class Act:
     legal_basis_span: Span | None = None
     trigger: str | None = None
     trigger_span: Span | None = None
+    mixed: bool = False  # its offence names several kinds of conduct: no trigger, not guessed
     outcomes: list[Any] = field(default_factory=list)  # outcomes.Outcome, as the text states
     parent: Act | None = field(default=None, repr=False)
     sibling: Act | None = field(default=None, repr=False)  # shares its parent

@@ -64,7 +64,9 @@ _ITEM = re.compile(
     r"(?:[,;:–—]\s*(?:and\s+|while\s+|with\s+|plus\s+|but\s+)?|\s+-\s+|"
     r"\s+(?:and|while|with|plus|but)\s+)"
     r"(?P<add>(?:a\s+further|another|an\s+additional|additional|further)\s+)?"
-    rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|another(?=\s+(?:for|on\s+suspicion|over|"
+    # "... and the rest for public order offences": the remainder, without a number
+    rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|the\s+(?:rest|remainder|others)(?=\s+for\b)|"
+    r"another(?=\s+(?:for|on\s+suspicion|over|"
     r"was|who|in\s+connection)\b)|an?\s+\d{1,2}-year-old(?:\s+(?:man|woman|boy|girl|"
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
@@ -187,11 +189,14 @@ def find_acts(
     sentence = sentences[index]
     if after_unrelated_crime(sentences, index):
         return []
-    anchors = [
-        (m.lastgroup, m)
-        for m in anchors_in(text, sentence.start, sentence.end, low)
-        if keep_anchor(m.lastgroup or "", m, text, sentence)
-    ]
+    anchors = _without_participles_of_reference(
+        [
+            (m.lastgroup, m)
+            for m in anchors_in(text, sentence.start, sentence.end, low)
+            if keep_anchor(m.lastgroup or "", m, text, sentence)
+        ],
+        text,
+    )
     reading = _SentenceReading(text, sentence, index, anchors)
     for number, (kind, m) in enumerate(anchors):
         if m.start() in reading.consumed or kind is None:
@@ -217,6 +222,32 @@ def find_acts(
         reading.add(act)
     # "arrested on suspicion of theft": a crime of its own, whoever it was done to.
     return [a for a in reading.acts if not (a.offence and SERIOUS_CRIME.search(a.offence))]
+
+
+# "Twelve of those arrested have since been charged": "arrested" names who the twelve are; the
+# act told is the charge, and the twelve are its count.
+_OF_WHOM_BEFORE = re.compile(r"\bof\s+(?:those|the\s+\w+|them|these|all)\s+$", re.IGNORECASE)
+_THEN_PASSIVE = re.compile(
+    r"\s+(?:(?:have|has|had|were|was|are|is)\s+)(?:(?:since|later|now|also|subsequently|all)\s+)?"
+    r"(?:been\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[Anchor]:
+    kept = []
+    for number, (kind, m) in enumerate(anchors):
+        following = anchors[number + 1][1] if number + 1 < len(anchors) else None
+        if (
+            kind == "arrest"
+            and following is not None
+            and anchors[number + 1][0] != "arrest"
+            and _OF_WHOM_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            and _THEN_PASSIVE.fullmatch(text, m.end(), following.start())
+        ):
+            continue
+        kept.append((kind, m))
+    return kept
 
 
 _IDENTITY_CHECK = re.compile(
@@ -296,6 +327,14 @@ def _share_count_with_previous(act: Act, acts: list[Act], text: str) -> None:
         act.count, act.count_span = previous.count, previous.count_span
 
 
+# "The arrests were made under section 13 ...": what the arrests told of before were for.
+_WHAT_THEY_WERE_FOR = re.compile(
+    r"\s+(?:were|was|have\s+been|had\s+been)\s+(?:(?:all|also|made|carried\s+out)\s+){0,2}"
+    r"(?:under|for|on\s+suspicion|in\s+connection)\b",
+    re.IGNORECASE,
+)
+
+
 def _mark_reference(act: Act, text: str, sentence: Sentence, noun: bool) -> bool:
     """Mark an act whose subject points back to people counted before ("the arrests were for
     ...", "Those arrested were held on suspicion of ..."); False when the act is no news at all
@@ -307,7 +346,10 @@ def _mark_reference(act: Act, text: str, sentence: Sentence, noun: bool) -> bool
         and not act.vague
         and re.search(r"\b(?:the|these|those)\s+$", text[max(0, start - 8) : start], re.IGNORECASE)
     ):
-        if not lx.POLICE_AGENT.search(text, sentence.start, sentence.end):
+        if not (
+            lx.POLICE_AGENT.search(text, sentence.start, sentence.end)
+            or _WHAT_THEY_WERE_FOR.match(text, act.anchor[1], sentence.end)
+        ):
             return False
         act.reference = True
     if (

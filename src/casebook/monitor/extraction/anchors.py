@@ -68,7 +68,7 @@ _PERSON_BEFORE = re.compile(
 
 _USED_TO = re.compile(
     r"\b(?:used|using|fired|firing|deployed|deploying|tried|trying|attempted|attempting|sought|"
-    r"moved\s+in)\s+(?:[\w-]+\s+){0,3}?to\s+$|"
+    r"moved\s+in)\s+(?:[\w-]+\s+){0,5}?to\s+(?:(?:try|attempt)\s+to\s+)?$|"
     r"\b(?:were|was)\s+used\s+to\s+$|\bhad\s+to\s+$",
     re.IGNORECASE,
 )
@@ -168,8 +168,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
             r"\bhad\s+to\s*$|\b(?:used|using|deployed|deploying|were\s+used|was\s+used|formed|"
             r"fired|firing|tried|trying|attempted|attempting|sought|"
             r"forming|set\s+up|drafted\s+in|brought\s+in|moved\s+in|stepped\s+in)\s+"
-            r"(?:[\w-]+\s+){0,3}?to\s*$",
-            text[max(sentence.start, anchor[0] - 60) : anchor[0]],
+            r"(?:[\w-]+\s+){0,5}?to\s+(?:(?:try|attempt)\s+to\s*)?$",
+            text[max(sentence.start, anchor[0] - 80) : anchor[0]],
         )
         and not (
             kind in {"stop_search", "dispersal"}

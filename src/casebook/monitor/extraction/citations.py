@@ -14,6 +14,7 @@ act of its own.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,8 +34,10 @@ _OF_AN_ORDER = re.compile(
 )
 
 
+# "a Section 14 order under the Act", "section 60 and section 60AA authorisations under ...".
 _SECTION_BEFORE_ACT = re.compile(
-    r"\b(?:section|s\.?)\s*(?P<number>\d+[A-Z]{0,2})\s+(?:orders?|conditions?|notices?|"
+    r"\b(?:sections?|s\.?)\s*(?P<numbers>\d+[A-Z]{0,2}(?:\s*(?:,|and|&|or)\s*(?:sections?\s*|"
+    r"s\.?\s*)?\d+[A-Z]{0,2})*)\s+(?:orders?|conditions?|notices?|"
     r"directions?|authori[sz]ations?|powers?|restrictions?)\s+(?:\w+\s+){0,2}?(?:under|of)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
@@ -55,6 +58,12 @@ _NAMED_ACT = re.compile(
     r"(?P<name>(?:[A-Z][\w'’-]*,?\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?(?:\([A-Z][\w ]*\)\s+)?)"
     r"{1,8}?Act),?\s+(?:of\s+)?(?P<year>1[6-9]\d\d|20\d\d)\b"
     r"(?:,?\s+(?:section|s\.?)\s*(?P<section_after>\d{1,3}[A-Z]{0,3})\b)?"
+)
+# A section of an Act named without its year: "section 13 of the Terrorisim Act".
+_SECTION_OF_ACT = re.compile(
+    r"(?:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})\s+of\s+(?:the\s+)?"
+    r"(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?){1,6}?Act)\b"
+    r"(?!,?\s+(?:of\s+)?(?:1[6-9]|20)\d\d)"
 )
 _NAME_WORD = re.compile(r"[A-Za-z]{4,}")
 _LISTED = re.compile(r"\s*(?:,|and|or|&|/)\s*(?:sections?\s*|s\.?\s*)?")
@@ -98,7 +107,25 @@ class CitationFinder:
             cited = self._named(m)
             if cited:
                 found.append(cited)
+        for m in _SECTION_OF_ACT.finditer(sentence):
+            if any(c.start < m.end() and m.start() < c.end for c in found):
+                continue
+            cited = self._misspelt(m)
+            if cited:
+                found.append(cited)
         return sorted(found, key=lambda c: c.start)
+
+    def _misspelt(self, m: re.Match[str]) -> Cited | None:
+        """A section of a codebook Act misspelt and named without its year: the section decides
+        the year, as for the Act spelt right."""
+        name = re.sub(r"^(?:The|A)\s+", "", re.sub(r"\s+", " ", m.group("name")).strip())
+        known = {n for n, _ in self._statutes if n != name and _misspells(name, n)}
+        if len(known) != 1:
+            return None
+        slug = self.provisions.resolve(f"section {m.group('section')} of the {known.pop()}")
+        if not slug:
+            return None
+        return Cited(self.provisions.citation(slug), m.start(), m.end(), m.group("section"))
 
     def _named(self, m: re.Match[str]) -> Cited | None:
         name = re.sub(r"\s+", " ", m.group("name")).strip(" ,")
@@ -117,12 +144,13 @@ class CitationFinder:
             return None  # "Act 1986" alone names nothing
         return Cited(canonical_citation(name, year, section), m.start(), m.end(), section)
 
-    def _nearly(self, name: str, year: int) -> str | None:
-        """The codebook's Act of *year* whose name *name* nearly spells ("Terrorist Act")."""
+    def _nearly(self, name: str, year: int | None) -> str | None:
+        """The codebook's Act of *year* (of any year when None) whose name *name* nearly spells
+        ("Terrorist Act")."""
         stems = {w[:5].lower() for w in _NAME_WORD.findall(name)}
         best, best_share = None, 0.0
         for known, known_year in self._statutes:
-            if known_year != year:
+            if year is not None and known_year != year:
                 continue
             known_stems = {w[:5].lower() for w in _NAME_WORD.findall(known)}
             if not known_stems or not stems:
@@ -131,6 +159,44 @@ class CitationFinder:
             if share > best_share:
                 best, best_share = known, share
         return best if best_share >= 0.5 else None
+
+
+# "arrested for failing to comply with a condition imposed under section 14ZA": the offence is
+# the breach, and the section that made the condition makes the breach an offence.
+_BREACH = re.compile(
+    r"\b(?:breach\w*|fail\w*\s+to\s+comply|not\s+complying|contraven\w*|defy\w*|flout\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _misspells(name: str, known: str) -> bool:
+    """Whether *name* is *known* with a letter or two wrong in its words.
+
+    >>> _misspells("Terrorisim Act", "Terrorism Act")
+    True
+    >>> _misspells("Public Meeting Act", "Public Order Act")
+    False
+    """
+    words, known_words = name.lower().split(), known.lower().split()
+    return len(words) == len(known_words) and all(
+        difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+        for a, b in zip(words, known_words, strict=True)
+    )
+
+
+def _holders_of_an_order(holders: list[Act], text: str, start: int) -> list[Act]:
+    """Who a citation of an order's power belongs to: the order, else an arrest for breaking it
+    when the sentence tells of no order of its own."""
+    orders = [a for a in holders if a.type in {"dispersal", "stop_search"}]
+    if orders:
+        return orders
+    return [
+        a
+        for a in holders
+        if a.type in {"arrest", "charge"}
+        and a.anchor[1] <= start
+        and _BREACH.search(text, a.anchor[1], start)
+    ]
 
 
 def attach_legal_bases(
@@ -153,16 +219,21 @@ def attach_legal_bases(
                     sentence.text, max(0, citation.start - 80), citation.start
                 )
             )
+            more: list[str] = []  # the further sections of a list: one order each
             if section:  # "a Section 14 order under the Public Order Act 1986"
-                slug = provisions.resolve(f"section {section.group('number')} of the {cited}")
-                if slug:
-                    cited = provisions.citation(slug)
+                resolved = [
+                    provisions.resolve(f"section {number} of the {cited}")
+                    for number in re.findall(r"\d+[A-Z]{0,2}", section.group("numbers"))
+                ]
+                found = [provisions.citation(slug) for slug in resolved if slug]
+                if found:
+                    cited, more = found[0], found[1:]
                     start = sentence.start + section.start()
             holders = [a for a in here if a.segment[0] <= start < a.segment[1]] or (
                 here if len({a.anchor for a in here}) == 1 else []
             )
             if _OF_AN_ORDER.search(sentence.text, 0, citation.start):
-                holders = [a for a in holders if a.type in {"dispersal", "stop_search"}]
+                holders = _holders_of_an_order(holders, text, start)
             # "27 arrests, including 12 for breaching conditions under section 12": the
             # citation describes the subset, which is no act of its own.
             holders = [
@@ -186,6 +257,10 @@ def attach_legal_bases(
                 if holder.legal_basis is None:
                     holder.legal_basis = cited
                     holder.legal_basis_span = (start, end)
+                    if holder.type in {"dispersal", "stop_search"}:
+                        acts.extend(
+                            dataclasses.replace(holder, legal_basis=c, children=[]) for c in more
+                        )
                 elif (
                     citation.listed
                     and holder.type in {"dispersal", "stop_search"}

@@ -245,9 +245,10 @@ _PRONOUN_OBJECT = re.compile(r"\s*\b(?:him|her)\b(?!\s+(?:home|house|flat|addres
 # "One woman was arrested" writes its number; "a woman was arrested" does not.
 _WRITTEN_ONE = re.compile(r"one\b", re.IGNORECASE)
 
+# "the home of a retired teacher": one person, whatever the noun ("a family" is several).
 _ONE_PERSON_VISITED = re.compile(
-    r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|person|pensioner|teenager|activist|"
-    r"student|mother|father|grandmother|grandfather|councillor|journalist|boy|girl)\b",
+    r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?!(?:family|couple|group|household)\b)"
+    r"[a-z][a-z-]*[^s\W]\b(?!['’]s)",
     re.IGNORECASE,
 )
 

@@ -218,7 +218,11 @@ def parse_published(value: object) -> dt.date | None:
     return None
 
 
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|-|$|\?|\.)")
+_URL_DATE = re.compile(
+    r"[/_-]((?:19|20)\d\d)([/-])([01]?\d)\2([0-3]?\d)(?:/|-|_|$|\?|\.)"
+    # "/20240804-story", "story-20240804.html"
+    r"|[/_-]((?:19|20)\d\d)()([01]\d)([0-3]\d)(?:/|-|_|$|\?|\.)"
+)
 _TIME = (
     r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*"
     r"(?:gmt|bst|utc|[ecmp][sd]?t|aes?t|aedt|hkt|cet|cest|ist)?"
@@ -246,9 +250,12 @@ _ALONE_BEFORE = re.compile(
     r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s*)?"
 )
 _ALONE_AFTER = re.compile(
-    rf"\s*(?:[,|·•—–-]?\s*{_TIME})?\s*[.,|]?\s*(?:[|·•]\s*[A-Z][\w &'’-]{{0,30}})?\s*",
+    rf"\s*(?:(?:[,|·•—–-]|\s+at)?\s*{_TIME})?\s*[.,|]?\s*"
+    r"(?:[|·•]\s*(?:[A-Z][\w &'’-]{0,30}|\d{1,2}\s+min(?:ute)?s?\s+read))?\s*",
     re.IGNORECASE,
 )
+# A search index's snippet opens with the page's date: "4 Aug 2024 — Police arrested ...".
+_SNIPPET_AFTER = re.compile(r"\s+(?:—|–|-{1,2}|\.{3}|…)\s+\S")
 
 
 def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int, int] | None]:
@@ -263,9 +270,9 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
     >>> infer_published("PUBLISHED: 09:41 14 March 2021 | UPDATED")[0]
     datetime.date(2021, 3, 14)
     """
-    match = _URL_DATE.search(url or "")
-    if match:
-        date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    for match in _URL_DATE.finditer(url or ""):
+        year, _, month, day = (g for g in match.groups() if g is not None)
+        date = _make(int(year), int(month), int(day))
         if date:
             return date, None
     match = _URL_MONTH_DATE.search(url or "")  # "/2024/jun/12/"
@@ -285,9 +292,9 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
         line_end = text.find("\n", end)
         after = text[end : line_end if line_end >= 0 else len(text)]
         labelled = _PUBLISHED_LABEL_END.search(before) is not None
-        alone = (
-            _ALONE_BEFORE.fullmatch(before) is not None
-            and _ALONE_AFTER.fullmatch(after) is not None
+        alone = _ALONE_BEFORE.fullmatch(before) is not None and (
+            _ALONE_AFTER.fullmatch(after) is not None
+            or (not before.strip() and _SNIPPET_AFTER.match(after) is not None)
         )
         if labelled or alone:
             return date, (start, end)

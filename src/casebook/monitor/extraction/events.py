@@ -235,7 +235,12 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         rest = [
             a
             for a in arrests
-            if a is not total_act and (a.count is not None or a.offence or a.trigger)
+            if a is not total_act
+            and (
+                a.count is not None
+                or a.offence
+                or (a.trigger is not None and a.trigger != total_act.trigger)
+            )
         ]
         if rest:
             acts = [a for a in acts if a is not total_act]
@@ -320,4 +325,20 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                 _merge(act, vague_twin)
                 continue
         settled.append(act)
+    _share_triggers(settled)
     return settled, total, total_act
+
+
+def _share_triggers(acts: list[Act]) -> None:
+    """ "Four were arrested ... the four have been charged with assaulting an officer": an
+    arrest and a charge of the same people answer the same conduct, so one that names it tells
+    the other's trigger. Same people: the only arrest and the only charge of that count."""
+    for count in {a.count for a in acts if a.type == "charge" and a.count is not None}:
+        pair = [a for a in acts if a.type in {"arrest", "charge"} and a.count == count]
+        arrests = [a for a in pair if a.type == "arrest"]
+        if len(pair) != 2 or len(arrests) != 1:
+            continue
+        told = [a for a in pair if a.trigger is not None]
+        if len(told) == 1:
+            other = next(a for a in pair if a.trigger is None)
+            other.trigger, other.trigger_span = told[0].trigger, told[0].trigger_span

@@ -104,6 +104,9 @@ PROTEST = re.compile(
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
     r"wrote|published|made|put\s+online)|"
     r"rioters|looting|unrest|clash(?:es|ed)|dissent|free speech|freedom of expression|"
+    # signs held up are expression ("sat holding signs"), road signs are not
+    r"(?:holding|held|carrying|carried|displaying|displayed|waving|waved)\s+(?:up\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}?signs?(?!\s+of\b)|"
     r"slow[- ]march\w*|glued|superglued|far[- ]right|hooligan\w*|thugs|coronation|"
     r"anti-(?:war|racis\w*|fascis\w*|government|monarch\w*|immigration|Brexit|vaccine|vax|"
     r"mask|capitalis\w*|nuclear|Israel|Zionis\w*|austerity|cuts|fees|abortion|lockdown)|"
@@ -120,7 +123,8 @@ PROTEST_START = trie_regex(
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem "
-        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker"
+        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
+        "holding held carrying carried displaying displayed waving waved"
     )
 )
 
@@ -200,7 +204,8 @@ _ANCHOR_SOURCE = (
     r"|(?P<seizure>\bseiz(?:ed|ing)\b|\bseizures?\b|\bconfiscat(?:ed|ing)\b|\bimpounded\b|"
     r"\btowed\b)"
     r"|(?P<stop_search>\bstop(?:ped)?[- ]and[- ]search(?:ed|es)?\b|"
-    r"\b(?:section|s\.?)\s*60(?:AA)?\s+(?:order|authorisation|authorization|powers?)\b|"
+    r"\b(?:sections?|ss?\.?)\s*60(?:AA)?(?:\s*(?:and|&|,)\s*(?:sections?\s*|s\.?\s*)?60(?:AA)?)?"
+    r"\s+(?:orders?|authorisations?|authorizations?|powers?)\b|"
     r"\b(?:authorisations?|authorizations?|orders?|powers?)\s+under\s+(?:sections?|ss?\.?)\s*"
     r"(?:60(?:AA)?|44|47A)\b)"
     r"|(?P<dispersal>\bdispers(?:ed|al\s+(?:order|notice|zone|powers?|direction)s?|ing|e)\b|"
@@ -248,7 +253,7 @@ _ANCHOR_SOURCE = (
     r"\bflash[- ]?bangs?\b|\bstun\s+grenades?\b|\btasered\b|\bCS\s+spray\b|\bPAVA\b|"
     r"\bpushed\s+(?:[\w-]+\s+){0,3}?(?:protest[eo]rs|demonstrators|people|crowds?|activists)\b|"
     r"\bdragg(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|activists|"
-    r"away)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b)"
+    r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b)"
     r"|(?P<image_appeal>\b(?:released|issued|published|shared|posted|circulated|put\s+out)\s+"
     r"(?:[\w-]+\s+){0,4}?(?:images?|pictures?|photos?|photographs?|footage|stills|CCTV|"
     r"e-?fits?)\b|"

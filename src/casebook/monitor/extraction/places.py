@@ -206,6 +206,8 @@ _NOT_A_PLACE_AFTER = re.compile(
     r"Common|Heath|Central|Institute|School|Hospital|Prison|Jail|Gaol|Harbour|Port|Bay|Sheriff|"
     r"Mets)\b"
 )
+_UNIVERSITY_AFTER = re.compile(r"\s+University\b(?!\s+(?:Hospital|Press)\b)")
+_UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+$")
 _NOT_A_PLACE_BEFORE = re.compile(
     r"(?:\bfrom|\bUniversity of|\bDuke of|\bDuchess of|\bBishop of|\bBattle of|\bMayor of|"
     r"\bEarl of|\bLord|\bSiege of|\bTreaty of)\s+$"
@@ -426,8 +428,11 @@ class Gazetteer:
         if not readings:
             return None
         if surface in _REGIONS and not (
-            # "in Durham": the city, when a British town has the county's name
-            readings[0][1] == "GB" and _IN_TOWN.search(before) and not _COUNTY_AFTER.match(text, b)
+            # "in Durham", "Durham University": the city, when a British town has the county's
+            # name
+            readings[0][1] == "GB"
+            and (_IN_TOWN.search(before) or _UNIVERSITY_AFTER.match(text, b))
+            and not _COUNTY_AFTER.match(text, b)
         ):
             return None
         # "the Cenotaph", "the Bronx": the article belongs to the landmark's name.
@@ -435,7 +440,10 @@ class Gazetteer:
             self._landmarks
         ):
             a -= len(re.search(r"the\s+$", before, re.IGNORECASE).group())
-        if _NOT_A_PLACE_BEFORE.search(before) or _NOT_A_PLACE_AFTER.match(text, b):
+        # "Oxford University", "the University of Leeds": a university is in the town it is
+        # named after; the town counts when nothing placed is named (see placing).
+        campus = bool(_UNIVERSITY_AFTER.match(text, b) or _UNIVERSITY_BEFORE.search(before))
+        if not campus and (_NOT_A_PLACE_BEFORE.search(before) or _NOT_A_PLACE_AFTER.match(text, b)):
             return None
         if surface in self.countries and surface != "Hong Kong":
             return None
@@ -453,9 +461,9 @@ class Gazetteer:
             )
         )
         large = population >= 200_000 and surface not in _COMMON_WORDS
-        if not (landmark or large or placed):
+        if not (landmark or large or placed or campus):
             return None
-        if surface in _COMMON_WORDS and not placed:
+        if surface in _COMMON_WORDS and not (placed or campus):
             return None
         if surface in _MONTH_NAMES and not _TOWN_OF.search(before):
             return None  # "In March, nine were arrested": the month, not the Fenland town

@@ -276,10 +276,25 @@ def _acting_force(
             return nearest_after
     before = [f for f in _within(forces, sentence.start, act.anchor[0]) if f.end <= act.anchor[0]]
     if not before:
-        return None
+        return _force_referred_to(act, forces, text, sentence)
     nearest = max(before, key=lambda f: f.end)
     if _FORCE_DID.fullmatch(text, nearest.end, act.anchor[0]):
         return nearest
+    return None
+
+
+# "The force also arrested ...", "the same force said it had arrested ...": the force named last.
+_THE_FORCE = re.compile(r"\b(?:the|that|this)\s+(?:same\s+)?force\b", re.IGNORECASE)
+
+
+def _force_referred_to(
+    act: Act, forces: list[ForceMention], text: str, sentence: Sentence
+) -> ForceMention | None:
+    """The force a sentence names as "the force" just before the act, when it did the act."""
+    for m in _THE_FORCE.finditer(text, sentence.start, act.anchor[0]):
+        if _FORCE_DID.fullmatch(text, m.end(), act.anchor[0]):
+            named = [f for f in forces if f.end <= m.start()]
+            return max(named, key=lambda f: f.end) if named else None
     return None
 
 

@@ -26,21 +26,43 @@ def set_trigger(act: Act, text: str) -> None:
     """Fill the act's trigger from its offence, or else from its clause."""
     if act.type == "stop_search":
         return  # an authorisation answers no one person's conduct
+    if act.offence and _MIXED_OFFENCES.search(act.offence):
+        act.mixed = True  # "various public order offences": several kinds, none told
+        return
     where = act.offence_span or act.segment
-    if act.offence and ", including" in act.offence:
-        # A nested subset ("other offences, including 17 assaults") does not set the trigger.
-        where = (where[0], where[0] + act.offence.index(", including"))
+    including = _INCLUDING.search(act.offence) if act.offence else None
+    if including:
+        # A nested subset ("other offences, including 17 assaults") or a sample of a list
+        # ("offences including assaults on officers") does not set the trigger.
+        where = (where[0], where[0] + including.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
-    if act.offence_span and not found and not (act.offence and ", including" in act.offence):
+    if act.offence_span and not found and not including:
         # An offence that names no trigger: look at the rest of the clause.
         found = _trigger_words(act, text, act.segment)
         _drop_inner_obstruction(found, text)
     specific = [name for name in found if name != "other"]
+    if (
+        "online_post" in specific
+        and found["online_post"][0] >= act.anchor[1]
+        and all(found["online_post"][0] <= found[name][0] for name in specific)
+    ):
+        # "over an online post encouraging people to attack a hotel": what the post said is no
+        # conduct of the poster's
+        specific = ["online_post"]
     if "other" in found and not specific:
         act.trigger, act.trigger_span = "other", found["other"]
     elif len(specific) == 1:
         act.trigger, act.trigger_span = specific[0], found[specific[0]]
+
+
+# An offence phrase that names several kinds of conduct without telling them apart.
+_MIXED_OFFENCES = re.compile(
+    r"\b(?:various|a\s+range\s+of|a\s+variety\s+of|a\s+number\s+of|a\s+series\s+of|"
+    r"a\s+mix\s+of|several|multiple|different|mixed)\s+(?:[\w-]+\s+){0,2}?offences\b",
+    re.IGNORECASE,
+)
+_INCLUDING = re.compile(r",?\s+including\b", re.IGNORECASE)
 
 
 def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
@@ -83,7 +105,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
             r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwanted\s+on\s+(?:a|an)\s+warrant\b|"
             r"\boutstanding\s+warrant\b|\bsit-ins?\s+"
-            r"(?:protest\s+)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
+            r"(?:protest\s+)?(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
             r"hall|lobby|station|headquarters|reception|bank|shop|store|factory)",
         ),
         ("placard", r"\bplacards?\b|\bsigns?\b(?!\s+of)|\bposters?\b|\bwriting\s+or\s+signs?\b"),
@@ -116,7 +138,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bblock\w*|\bobstruct\w*|\bslow[- ]march\w*|\block(?:ed|ing)?[- ]on\b|"
             r"\blocking\s+devices?\b|\bglued\b|\bsuperglued\b|\bsat\s+in\s+the\s+road\b|"
             r"\bsitting\s+(?:down\s+)?in\s+the\s+road\b|\bmotorway\b|\bhighways?\b|"
-            r"\bstay[- ]off[- ]the[- ]road\b|\bpublic\s+nuisance\b|\bdisrupt\w*",
+            r"\bstay[- ]off[- ]the[- ]road\b|\bpublic\s+nuisance\b|\bdisrupt\w*|"
+            r"\bkey\s+national\s+infrastructure\b",
         ),
         (
             "violence",
@@ -124,7 +147,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\briot\w*(?!\s+(?:police|officers|gear|squad|shields?|vans?|units?|act|cops))|"
             r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|"
             r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
-            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid)|"
+            r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid|bombs)|"
             r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
             r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
@@ -175,13 +198,14 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "violence",
             r"\b(?:threw|thrown|throwing|hurled|hurling|launched)\s+(?:[\w'’-]+\s+){0,3}?"
             r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
-            r"flares)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
+            r"flares|(?:petrol\s+)?bombs)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
             r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b",
         ),
         (
             "other",
             r"\boccupied\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
-            r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?(?:at|in|inside)\s+"
+            r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?"
+            r"(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+"
             r"(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|hall|lobby|station|headquarters|"
             r"reception|bank|shop|store|factory)",
         ),
@@ -212,7 +236,7 @@ def set_context_triggers(
     # The headline and first sentence tell what the story is about.
     lede = _conduct(text, 0, sentences[min(1, len(sentences) - 1)].end) if sentences else {}
     for act in acts:
-        if act.trigger is not None or act.type not in _ANSWER_CONDUCT:
+        if act.trigger is not None or act.mixed or act.type not in _ANSWER_CONDUCT:
             continue
         if act.kind_of in {"identity"}:
             continue

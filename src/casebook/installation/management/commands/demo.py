@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from rich.console import Console
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             )
         # Invented news pages through the monitor, so candidates wait in the review queue.
         monitor_demo_load()
+        # The public side: part of the verified sample redacted, approved and published.
+        call_command("portal", "demo", "--as", "coordinator", "--count", str(min(40, size // 5)))
         if connection.vendor == "sqlite":
             console.print(
                 f"Demo data lives in {settings.DATA_DIR} (delete it to start afresh).\n"

@@ -3,11 +3,13 @@ import fcntl
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from casebook.lib.signing import SigningKeyError, signing_key
 from casebook.people.duties.erasure import person_erase
 from casebook.people.keys import cipher
 from casebook.people.keys.keyring import UNUSED_GRACE_DAYS, keyring
@@ -56,7 +58,7 @@ class Command(BaseCommand):
         "Master and data keys: `casebook keys status`, `rotate` (new master key, every data "
         "key re-wrapped, old key retired), `generate` (print a new key for "
         f"{ENV_VAR}), `backup FILE` (the keyring), `reconcile` and `reindex` (after restoring "
-        "a backup)."
+        "a backup), `public-key` (the key that signs bundles and releases, to publish)."
     )
 
     def add_arguments(self, parser):
@@ -77,6 +79,12 @@ class Command(BaseCommand):
             help="Rebuild the search index in the keyring from this database (after "
             "restoring a backup).",
         )
+        public = verbs.add_parser(
+            "public-key",
+            help="Print the public half of the key that signs evidence bundles and open "
+            "data releases (made if there is none yet), with its fingerprint.",
+        )
+        public.add_argument("-o", "--output", type=Path, help="Also write the PEM to this file.")
         reconcile.add_argument("--dry-run", action="store_true")
         reconcile.add_argument(
             "--destroy-unused",
@@ -87,9 +95,19 @@ class Command(BaseCommand):
     def handle(self, *args, verb, **options):
         self.console = Console(soft_wrap=True)
         try:
-            getattr(self, f"_{verb}")(**options)
+            getattr(self, f"_{verb.replace('-', '_')}")(**options)
         except MasterKeyError as error:
             raise CommandError(str(error)) from None
+
+    def _public_key(self, *, output=None, **options):
+        try:
+            key = signing_key(settings.SIGNING_KEY_FILE)
+        except SigningKeyError as error:
+            raise CommandError(str(error)) from None
+        if output:
+            output.write_text(key.public_pem(), encoding="ascii")
+        self.stdout.write(key.public_pem(), ending="")
+        self.stdout.write(f"Fingerprint (SHA-256 of the raw key): {key.fingerprint}")
 
     def _status(self, **options):
         ring = keyring()

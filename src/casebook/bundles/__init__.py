@@ -1,0 +1,1 @@
+"""Court-ready evidence bundles: an incident's evidence with the means to show it is unaltered."""

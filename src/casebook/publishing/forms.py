@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
+from casebook.publishing.listing import PublicFilters
+from casebook.publishing.models import PortalSettings
+
+
+class _SlugChoice(forms.ModelChoiceField):
+    def __init__(self, queryset, label, label_field="label"):
+        super().__init__(
+            queryset=queryset,
+            to_field_name="slug",
+            required=False,
+            label=label,
+            empty_label=_("Any"),
+        )
+        self.label_field = label_field
+
+    def label_from_instance(self, obj) -> str:
+        return getattr(obj, self.label_field)
+
+
+class PublicSearchForm(forms.Form):
+    """The public list's filters: the inside list's, as GET parameters with slugs."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    force = _SlugChoice(
+        Organisation.objects.exclude(kind=Organisation.Kind.NON_POLICE).order_by("name"),
+        _("Police force"),
+        "name",
+    )
+    act_type = _SlugChoice(ActType.objects.all(), _("What police did"))
+    provision = _SlugChoice(LegalProvision.objects.all(), _("Law used"), "citation")
+    trigger = _SlugChoice(TriggerType.objects.all(), _("Trigger"))
+    outcome = _SlugChoice(OutcomeType.objects.all(), _("Outcome reached"))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.ChoiceField(label=_("Place"), required=False)
+
+    def __init__(self, *args, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = [("", _("Any"))] + [(p, p) for p in places]
+
+    def filters(self) -> PublicFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return PublicFilters(
+            q=(data.get("q") or "").strip(),
+            force=data.get("force"),
+            act_type=data.get("act_type"),
+            provision=data.get("provision"),
+            trigger=data.get("trigger"),
+            outcome=data.get("outcome"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            place=data.get("place") or "",
+        )
+
+
+class PortalSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PortalSettings
+        fields = [
+            "enabled",
+            "name",
+            "description",
+            "place_precision",
+            "show_statistics",
+            "show_protests",
+            "show_posts",
+            "show_map",
+            "show_feeds",
+            "tile_url",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from casebook.publishing import views
+
+app_name = "publishing"
+
+# The public portal: its home is the site's address, its pages have words of their own
+# (cases, news, statistics) beside the casework's (incidents, protests, analysis).
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cases/", views.incident_list, name="incident-list"),
+    path("cases/protests/<int:pk>/", views.protest_detail, name="protest"),
+    path("cases/<str:reference>/", views.incident_detail, name="incident"),
+    path(
+        "cases/<str:reference>/images/<int:evidence>/",
+        views.incident_image,
+        name="incident-image",
+    ),
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics/chart.svg", views.statistics_chart, name="statistics-chart"),
+    path("map/", views.map_page, name="map"),
+    path("news/", views.post_list, name="post-list"),
+    path("news/<slug:slug>/", views.post_detail, name="post"),
+    path("feeds/cases.atom", views.feed_cases, name="feed"),
+    path("feeds/forces/<slug:slug>.atom", views.feed_force, name="feed-force"),
+    path("feeds/acts/<slug:slug>.atom", views.feed_act_type, name="feed-act-type"),
+    path("feeds/news.atom", views.feed_posts, name="feed-news"),
+    # Staff: what is public, and the portal's settings.
+    path("publishing/", views.publication_queue, name="queue"),
+    path(
+        "publishing/<str:reference>/<str:decision>/",
+        views.publication_decide,
+        name="decide",
+    ),
+    path("publishing/settings/", views.portal_settings, name="settings"),
+]

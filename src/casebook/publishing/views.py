@@ -1,0 +1,309 @@
+"""The public portal's pages (anonymous readers) and the staff's publishing pages.
+
+Public pages read the record only through `publishable.py` and its callers (`listing.py`,
+`statistics.py`): they get public values, never model instances. Each is cached per address
+and portal version (`caching.py`) and answers 404 while the portal, or its section, is off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from casebook.accounts import roles
+from casebook.accounts.access import role_required
+from casebook.analysis.charts import chart_svg
+from casebook.cases.models import Incident, IncidentStatus
+from casebook.codebook.models import ActType, Organisation
+from casebook.publishing import caching, feeds, listing, statistics
+from casebook.publishing.forms import PortalSettingsForm, PublicSearchForm
+from casebook.publishing.listing import PublicFilters
+from casebook.publishing.mapping import map_drawing
+from casebook.publishing.markdown import markdown_html
+from casebook.publishing.models import PortalSettings, Post, Publication
+from casebook.publishing.publishable import (
+    public_image,
+    public_incident,
+    public_incidents,
+    public_neighbours,
+    public_points,
+    published_incidents,
+)
+from casebook.publishing.services import (
+    PublicationRefused,
+    portal_settings_update,
+    publication_publish,
+    publication_withdraw,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def portal_page(section: str = "") -> Callable[[View], View]:
+    """A public page: no sign-in, 404 while the portal (or `section`) is off, cached."""
+
+    def wrap(view: View) -> View:
+        @login_not_required
+        @require_GET
+        @wraps(view)
+        def page(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            portal = PortalSettings.current()
+            if not portal.enabled or (section and not getattr(portal, f"show_{section}")):
+                raise Http404("This page is not public.")
+            request.portal = portal  # type: ignore[attr-defined]
+
+            def compute() -> tuple[bytes, str, int]:
+                response = view(request, *args, **kwargs)
+                return response.content, response["Content-Type"], response.status_code
+
+            key = f"{request.LANGUAGE_CODE if hasattr(request, 'LANGUAGE_CODE') else ''}"
+            content, content_type, status = caching.cached(
+                f"page:{key}:{request.get_full_path()}", compute, version=caching.portal_version()
+            )
+            return HttpResponse(content, content_type=content_type, status=status)
+
+        return page
+
+    return wrap
+
+
+def _render(request, template: str, context: dict) -> HttpResponse:
+    portal = request.portal
+    context = {"portal": portal, "public_post_url": Post.get_absolute_url, **context}
+    return render(request, template, context)
+
+
+@login_not_required
+@require_GET
+def home(request):
+    """The site's front door: the portal for readers; staff go on to their casework."""
+    portal = PortalSettings.current()
+    if roles.is_staff_member(request.user) or not portal.enabled:
+        return redirect("casework:incident-list")
+    return _home(request)
+
+
+@portal_page()
+def _home(request):
+    posts = _visible_posts()[:3] if request.portal.show_posts else []
+    return _render(
+        request,
+        "publishing/home.html",
+        {
+            "latest": listing.latest_published(8),
+            "figures": statistics.headline_figures(),
+            "posts": posts,
+        },
+    )
+
+
+@portal_page()
+def incident_list(request):
+    place_index = listing.places(portal=request.portal)
+    form = PublicSearchForm(request.GET or None, places=list(place_index))
+    filters = form.filters() if form.is_bound else PublicFilters()
+    page, incidents = listing.public_page(filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return _render(
+        request,
+        "publishing/incident_list.html",
+        {"form": form, "page": page, "incidents": incidents, "query": query.urlencode()},
+    )
+
+
+@portal_page()
+def incident_detail(request, reference: str):
+    incident = public_incident(reference)
+    if incident is None:
+        raise Http404("No published incident has this reference.")
+    previous, following = public_neighbours(reference)
+    posts = (
+        _visible_posts().filter(incidents__reference=reference) if request.portal.show_posts else []
+    )
+    return _render(
+        request,
+        "publishing/incident_detail.html",
+        {"incident": incident, "previous": previous, "next": following, "posts": posts},
+    )
+
+
+@login_not_required
+@require_GET
+def incident_image(request, reference: str, evidence: int):
+    """An approved redacted photo of a published incident (never the original)."""
+    if not PortalSettings.current().enabled:
+        raise Http404("This page is not public.")
+    content = public_image(reference, evidence)
+    if content is None:
+        raise Http404("No such public image.")
+    content_type = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@portal_page("protests")
+def protest_detail(request, pk: int):
+    # A protest is public only through its published incidents: no other protest is named.
+    ids = list(published_incidents().filter(protest_id=pk).order_by("date", "id"))
+    incidents = public_incidents(ids, portal=request.portal)
+    if not incidents:
+        raise Http404("No published incident belongs to this protest.")
+    return _render(
+        request,
+        "publishing/protest_detail.html",
+        {"protest": incidents[0].protest, "incidents": incidents},
+    )
+
+
+@portal_page("statistics")
+def statistics_page(request):
+    tables = statistics.public_statistics()
+    return _render(
+        request,
+        "publishing/statistics.html",
+        {"tables": tables, "chart": statistics.year_chart(tables[0]) if tables[0].rows else None},
+    )
+
+
+@portal_page("statistics")
+def statistics_chart(request):
+    tables = statistics.public_statistics()
+    if not tables[0].rows:
+        raise Http404("Nothing is published yet.")
+    return HttpResponse(chart_svg(statistics.year_chart(tables[0])), content_type="image/svg+xml")
+
+
+@portal_page("map")
+def map_page(request):
+    points = public_points(portal=request.portal)
+    return _render(
+        request, "publishing/map.html", {"points": points, "drawing": map_drawing(points)}
+    )
+
+
+def _visible_posts():
+    return Post.objects.filter(published_on__isnull=False, published_on__lte=timezone.localdate())
+
+
+@portal_page("posts")
+def post_list(request):
+    return _render(request, "publishing/post_list.html", {"posts": _visible_posts()[:100]})
+
+
+@portal_page("posts")
+def post_detail(request, slug: str):
+    post = get_object_or_404(_visible_posts(), slug=slug)
+    linked = public_incidents(post.incidents.order_by("-date", "-id"), portal=request.portal)
+    return _render(
+        request,
+        "publishing/post_detail.html",
+        {"post": post, "body": markdown_html(post.body), "linked": linked},
+    )
+
+
+@portal_page("feeds")
+def feed_cases(request):
+    return _cases_feed(request)
+
+
+@portal_page("feeds")
+def feed_force(request, slug: str):
+    return _cases_feed(request, force=get_object_or_404(Organisation, slug=slug))
+
+
+@portal_page("feeds")
+def feed_act_type(request, slug: str):
+    return _cases_feed(request, act_type=get_object_or_404(ActType, slug=slug))
+
+
+def _cases_feed(request, *, force=None, act_type=None):
+    body = feeds.cases_feed(
+        portal=request.portal,
+        absolute=request.build_absolute_uri,
+        force=force,
+        act_type=act_type,
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@portal_page("feeds")
+def feed_posts(request):
+    posts = list(_visible_posts()[:50]) if request.portal.show_posts else []
+    body = feeds.posts_feed(portal=request.portal, absolute=request.build_absolute_uri, posts=posts)
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+
+
+# Staff pages: deciding what is public, and the portal's settings.
+
+may_publish = role_required(
+    roles.can_verify, "Only coordinators and administrators publish incidents."
+)
+
+
+@may_publish
+@require_GET
+def publication_queue(request):
+    """Verified incidents ready to publish, and those published."""
+    ready = (
+        Incident.objects.filter(status=IncidentStatus.VERIFIED, publication__isnull=True)
+        .filter(redacted_derivatives__field="summary", redacted_derivatives__status="approved")
+        .distinct()
+        .order_by("-date", "-id")[:50]
+    )
+    published = Publication.objects.select_related("incident").order_by("-published_at")[:50]
+    return render(
+        request,
+        "publishing/queue.html",
+        {
+            "ready": ready,
+            "published": published,
+            "published_count": Publication.objects.count(),
+            "portal": PortalSettings.current(),
+        },
+    )
+
+
+@may_publish
+@require_POST
+def publication_decide(request, reference: str, decision: str):
+    incident = get_object_or_404(Incident, reference=reference)
+    if decision == "publish":
+        try:
+            publication_publish(incident=incident, actor=request.user)
+        except PublicationRefused as refused:
+            for message in refused.messages:
+                messages.error(request, f"{reference}: {message}")
+        else:
+            messages.success(request, f"{reference} is now on the public portal.")
+    elif decision == "withdraw":
+        if publication_withdraw(incident=incident, actor=request.user):
+            messages.success(request, f"{reference} is no longer on the public portal.")
+    else:
+        raise Http404("Publish or withdraw.")
+    return redirect("publishing:queue")
+
+
+@role_required(roles.is_administrator, "Only administrators change the portal's settings.")
+def portal_settings(request):
+    current = PortalSettings.current()
+    form = PortalSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            portal_settings_update(actor=request.user, **values)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, "The portal's settings are saved.")
+            return redirect("publishing:settings")
+    return render(request, "publishing/settings.html", {"form": form})

@@ -1,0 +1,1 @@
+"""Open data releases: published incidents as a signed, versioned Frictionless data package."""

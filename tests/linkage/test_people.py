@@ -1,0 +1,105 @@
+"""The same person recorded twice: suggested by their keyed hashes, merged by a coordinator
+(audited, undoable), their old page leading to the survivor, erasure reaching both."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from casebook.audit.models import AuditEntry
+from casebook.linkage.models import PersonMerge
+from casebook.linkage.people import MergedRecordsHolder, people_recorded_twice
+from casebook.people.duties.erasure import person_erase
+from casebook.people.models import Involvement, Person
+from tests.factories import InvolvementFactory
+from tests.linkage.merge_support import full_export, record_dump
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def twice():
+    """One invented person recorded on two incidents' acts, spelt a little differently."""
+    first = InvolvementFactory(person__full_name="Testperson Twice", person__contact="t@x.test")
+    second = InvolvementFactory(person__full_name="testperson  twice", person__contact="T@x.test")
+    InvolvementFactory(person__full_name="Someone Else", person__contact="e@x.test")
+    return first.person, second.person
+
+
+def test_a_coordinator_merges_a_person_recorded_twice_and_undoes_it(twice, client_for):
+    survivor, merged = twice
+    before, rows_before = full_export(), record_dump()
+    coordinator = client_for("coordinator")
+
+    response = coordinator.post(
+        reverse("linkage:people-merge"), {"reference": [merged.reference, survivor.reference]}
+    )
+
+    assert response.status_code == 302
+    assert Involvement.objects.filter(person=survivor).count() == 2
+    assert not Involvement.objects.filter(person=merged).exists()
+    assert people_recorded_twice() == []
+    for person in (survivor, merged):
+        assert AuditEntry.objects.filter(
+            action="linkage.person.merged", object_id=str(person.pk)
+        ).exists()
+    old_page = coordinator.get(reverse("people:person-detail", args=[merged.reference]))
+    assert old_page["Location"] == reverse("people:person-detail", args=[survivor.reference])
+    page = coordinator.get(reverse("linkage:people")).content.decode()
+    assert f"{merged.reference} into {survivor.reference}" in page
+    assert "Testperson" not in page and "testperson" not in page
+
+    merge = PersonMerge.objects.get()
+    coordinator.post(reverse("linkage:people-unmerge", args=[merge.pk]))
+
+    assert Involvement.objects.filter(person=merged).count() == 1
+    assert full_export() == before
+    assert record_dump() == rows_before
+    assert AuditEntry.objects.filter(action="linkage.person.unmerged").count() == 2
+    assert (
+        coordinator.get(reverse("people:person-detail", args=[merged.reference])).status_code == 200
+    )
+
+
+def test_people_with_other_details_are_not_merged(client_for):
+    one = InvolvementFactory(person__full_name="Testperson One", person__contact="1@x.test").person
+    two = InvolvementFactory(person__full_name="Testperson Two", person__contact="2@x.test").person
+    page = client_for("coordinator").post(
+        reverse("linkage:people-merge"),
+        {"reference": [one.reference, two.reference]},
+        follow=True,
+    )
+    assert "are not recorded with the same name and contact" in page.content.decode()
+    assert not PersonMerge.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["caseworker", "analyst"])
+def test_only_those_who_see_every_person_merge_people(twice, client_for, persona):
+    survivor, merged = twice
+    response = client_for(persona).post(
+        reverse("linkage:people-merge"), {"reference": [survivor.reference, merged.reference]}
+    )
+    assert response.status_code == 403
+    assert not PersonMerge.objects.exists()
+    # Nor are they told which records were merged: the old address is refused, not redirected.
+    client_for("coordinator").post(
+        reverse("linkage:people-merge"), {"reference": [survivor.reference, merged.reference]}
+    )
+    if persona == "analyst":
+        old = client_for(persona).get(reverse("people:person-detail", args=[merged.reference]))
+        assert old.status_code == 403
+
+
+def test_erasing_the_survivor_erases_the_record_merged_into_it(twice, client_for):
+    survivor, merged = twice
+    client_for("coordinator").post(
+        reverse("linkage:people-merge"), {"reference": [survivor.reference, merged.reference]}
+    )
+    held = MergedRecordsHolder().held(person=survivor)
+    assert [r["reference"] for r in held.records] == [merged.reference]
+    assert held.records[0]["details"]["full_name"] == "testperson  twice"
+
+    person_erase(person=survivor, reason="subject's request")
+
+    merged = Person.objects.get(pk=merged.pk)
+    assert merged.is_erased and merged.erasure_reason.startswith("merged into")
