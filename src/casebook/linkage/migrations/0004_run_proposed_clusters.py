@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("linkage", "0002_run_up_to_incident"),
+        ("linkage", "0003_person_merge"),
     ]
 
     operations = [
