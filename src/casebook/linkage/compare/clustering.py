@@ -20,6 +20,60 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
+class _Clusters:
+    """Union of records into clusters, with the two rules of the module's docstring."""
+
+    def __init__(self, ids: Iterable[str], kept_apart, cohesion: float):
+        self.members: dict[str, list[str]] = {}
+        self.cluster_of: dict[str, str] = {}
+        for record in ids:
+            self.add(record)
+        self.apart: dict[str, set[str]] = {}  # cluster -> records that may not join it
+        for pair in kept_apart or ():
+            left, right = tuple(pair)
+            self.apart.setdefault(left, set()).add(right)
+            self.apart.setdefault(right, set()).add(left)
+        self.cohesion = cohesion
+        self.scored: dict[str, dict[str, float]] = {}
+
+    def add(self, record: str) -> None:
+        if record not in self.cluster_of:
+            self.cluster_of[record], self.members[record] = record, [record]
+
+    def score(self, left: str, right: str, probability: float) -> None:
+        self.scored.setdefault(left, {})[right] = probability
+        self.scored.setdefault(right, {})[left] = probability
+
+    def may_join(self, a: str, b: str) -> bool:
+        if self.apart.get(a) and not self.apart[a].isdisjoint(self.members[b]):
+            return False
+        group_a, group_b = self.members[a], self.members[b]
+        if not self.cohesion or len(group_a) * len(group_b) == 1:
+            return True
+        total = sum(self.scored.get(x, {}).get(y, 0.0) for x in group_a for y in group_b)
+        return total / (len(group_a) * len(group_b)) >= self.cohesion
+
+    def join(self, left: str, right: str) -> None:
+        self.add(left)
+        self.add(right)
+        a, b = self.cluster_of[left], self.cluster_of[right]
+        if a == b:
+            return
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a  # b, the smaller, moves into a
+        if not self.may_join(a, b):
+            return
+        for record in self.members[b]:
+            self.cluster_of[record] = a
+        self.members[a] += self.members.pop(b)
+        if b in self.apart:
+            self.apart.setdefault(a, set()).update(self.apart.pop(b))
+
+    def named(self) -> dict[str, str]:
+        names = {cluster: min(group) for cluster, group in self.members.items()}
+        return {record: names[cluster] for record, cluster in self.cluster_of.items()}
+
+
 def clusters_at(
     *,
     ids: Iterable[str],
@@ -45,48 +99,13 @@ def clusters_at(
     ...             cohesion=0.5)
     {'a': 'a', 'b': 'a', 'c': 'c'}
     """
-    members: dict[str, list[str]] = {}
-    cluster_of: dict[str, str] = {}
-    for record in ids:
-        cluster_of[record] = record
-        members[record] = [record]
-    apart: dict[str, set[str]] = {}  # cluster -> records that may not join it
-    for pair in kept_apart or ():
-        left, right = tuple(pair)
-        apart.setdefault(left, set()).add(right)
-        apart.setdefault(right, set()).add(left)
-    scored: dict[str, dict[str, float]] = {}
+    clusters = _Clusters(ids, kept_apart, cohesion)
     joining = []
     for left, right, probability in pairs:
         if cohesion:
-            scored.setdefault(left, {})[right] = probability
-            scored.setdefault(right, {})[left] = probability
+            clusters.score(left, right, probability)
         if probability >= threshold:
             joining.append((left, right, probability))
-    joining.sort(key=lambda p: (-p[2], p[0], p[1]))
-
-    def mean_across(a: list[str], b: list[str]) -> float:
-        total = sum(scored.get(x, {}).get(y, 0.0) for x in a for y in b)
-        return total / (len(a) * len(b))
-
-    for left, right, _ in joining:
-        for record in (left, right):
-            if record not in cluster_of:
-                cluster_of[record], members[record] = record, [record]
-        a, b = cluster_of[left], cluster_of[right]
-        if a == b:
-            continue
-        if len(members[a]) < len(members[b]):
-            a, b = b, a  # b, the smaller, moves into a
-        if apart.get(a) and not apart[a].isdisjoint(members[b]):
-            continue
-        if cohesion and len(members[a]) * len(members[b]) > 1:
-            if mean_across(members[a], members[b]) < cohesion:
-                continue
-        for record in members[b]:
-            cluster_of[record] = a
-        members[a] += members.pop(b)
-        if b in apart:
-            apart.setdefault(a, set()).update(apart.pop(b))
-    named = {cluster: min(group) for cluster, group in members.items()}
-    return {record: named[cluster] for record, cluster in cluster_of.items()}
+    for left, right, _ in sorted(joining, key=lambda p: (-p[2], p[0], p[1])):
+        clusters.join(left, right)
+    return clusters.named()

@@ -30,12 +30,10 @@ BACKENDS = ("duckdb", "spark")
 COMMON_WORDS_KEY = "casebook_common_words"  # in a saved model, beside splink's settings
 # Pairs below this are not kept at all; between it and the threshold they are "unsure".
 KEEP_FROM = 0.05
-# Pairs the model scored below this are kept apart when clustering: no chain of likely
-# pairs puts them in one cluster (see clustering.py).
-APART_BELOW = 0.01
 # Two groups of records join only when the model holds the pairs across them this likely on
-# average (see clustering.py). On synthetic reports at 100,000, without it one report dated
-# only to the month joined several incidents of that month in one town.
+# average, a pair it scored below KEEP_FROM or never compared counting as 0 (see
+# clustering.py). On synthetic reports at 100,000, without it one report dated only to the
+# month joined several incidents of that month in one town.
 COHESION = 0.5
 DEFAULT_THRESHOLD = 0.9
 # Rules precise enough that their pairs are almost all true matches, and the share of true
@@ -146,9 +144,9 @@ def records_link(
     predictions = linker.inference.predict()
     model_json = linker.misc.save_model_to_json()
     model_json[COMMON_WORDS_KEY] = common.as_dict()
-    kept, apart, scored = _split_predictions(predictions)
+    kept, scored = _kept_predictions(predictions)
     pairs = _scored_pairs(kept, model_level_weights(model_json))
-    apart += [(p.left, p.right) for p in pairs if another_incident_of_the_occasion(p)]
+    apart = [(p.left, p.right) for p in pairs if another_incident_of_the_occasion(p)]
     seconds["predict"] = time.perf_counter() - clock
     clock = time.perf_counter()
     step("clustering")
@@ -197,24 +195,18 @@ def another_incident_of_the_occasion(pair: ScoredPair) -> bool:
     )
 
 
-def _split_predictions(predictions) -> tuple[list[dict], list[tuple[str, str]], int]:
-    """(rows of the pairs kept, the pairs to keep apart, how many pairs were scored), read
-    from the backend without turning every scored pair into a Python dict."""
+def _kept_predictions(predictions) -> tuple[list[dict], int]:
+    """(rows of the pairs kept, how many pairs were scored), read from the backend without
+    turning every scored pair into a Python dict."""
     keep = f"match_probability >= {KEEP_FROM}"
-    apart = f"match_probability < {APART_BELOW}"
-    ids = ["unique_id_l", "unique_id_r"]
     if hasattr(predictions, "as_duckdbpyrelation"):
         relation = predictions.as_duckdbpyrelation()
         scored = int(relation.aggregate("count(*)").fetchall()[0][0])
         columns = relation.columns
-        kept = [dict(zip(columns, row, strict=True)) for row in relation.filter(keep).fetchall()]
-        far = relation.filter(apart).select(*ids).fetchall()
-    else:
-        frame = predictions.as_spark_dataframe()
-        scored = int(frame.count())
-        kept = [row.asDict() for row in frame.filter(keep).collect()]
-        far = [tuple(row) for row in frame.filter(apart).select(*ids).collect()]
-    return kept, [(str(left), str(right)) for left, right in far], scored
+        rows = relation.filter(keep).fetchall()
+        return [dict(zip(columns, row, strict=True)) for row in rows], scored
+    frame = predictions.as_spark_dataframe()
+    return [row.asDict() for row in frame.filter(keep).collect()], int(frame.count())
 
 
 def _db_api(backend: str, spark_session):
@@ -269,7 +261,9 @@ def _u_floored(linker, table):
     return Linker(table, model, log_level=None) if floored else linker
 
 
-def _scored_pairs(predictions: list[dict], level_weights: dict[str, dict[int, float]]) -> list[ScoredPair]:
+def _scored_pairs(
+    predictions: list[dict], level_weights: dict[str, dict[int, float]]
+) -> list[ScoredPair]:
     """The kept pairs, each comparison's level recovered from the weight it added.
 
     splink returns each comparison's weight (`mw_<name>`) but not its level unless it also

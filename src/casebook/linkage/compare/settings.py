@@ -74,6 +74,16 @@ def _jaccard(column: str, dialect: str) -> str:
     return f"{common} / greatest({both} - {common}, 1)"
 
 
+def _overlap(column: str, dialect: str) -> str:
+    """Share of the shorter array's items found in the other (the overlap coefficient), as
+    SQL: a headline alone, or a short police statement, wholly inside a long article counts
+    as agreeing, where the Jaccard share would count the article's other words against it.
+    """
+    common = _common(column, dialect)
+    shorter = f"least({_size(column + '_l', dialect)}, {_size(column + '_r', dialect)})"
+    return f"{common} / greatest({shorter}, 1)"
+
+
 def _shared(column: str, dialect: str, at_least: int = 1) -> str:
     return f"{_common(column, dialect)} >= {at_least}"
 
@@ -123,6 +133,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "evidence": ("same_file", "same_photo"),
     "people": ("shared_people",),
 }
+
 
 def level_name(comparison: str, gamma: int) -> str:
     """The name of splink's level `gamma` of `comparison`: one of LEVELS, "else" (gamma 0)
@@ -244,9 +255,9 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
         _comparison(
             "text",
             [
-                _raw(f"{_jaccard('text_words', d)} >= 0.5", "texts very similar"),
-                _raw(f"{_jaccard('text_words', d)} >= 0.3", "texts similar"),
-                _raw(f"{_jaccard('text_words', d)} >= 0.15", "texts somewhat similar"),
+                _raw(f"{_overlap('text_words', d)} >= 0.8", "texts very similar"),
+                _raw(f"{_overlap('text_words', d)} >= 0.55", "texts similar"),
+                _raw(f"{_overlap('text_words', d)} >= 0.3", "texts somewhat similar"),
             ],
             ("text_words",),
         ),
