@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench browser clean
+.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench browser axe clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,7 +29,18 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create the virtual environment and install Casebook (starts nothing)
 
-install-test: $(VENV)/.installed-test browser ## Install the test dependencies too
+install-test: $(VENV)/.installed-test browser axe ## Install the test dependencies too
+
+# axe-core (Deque, MPL-2.0), the accessibility checker the portal's browser test injects.
+AXE := $(VENV)/share/axe-core/axe.min.js
+axe: $(AXE) ## Fetch axe-core from npm for the accessibility test (skipped without it)
+$(AXE):
+	@mkdir -p $(dir $@)
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd $(dir $@) && npm pack -q axe-core@4.11.0 >/dev/null && tar -xzf axe-core-4.11.0.tgz \
+	   --strip-components=1 package/axe.min.js package/LICENSE && rm axe-core-4.11.0.tgz) \
+	  && echo "Installed axe-core 4.11.0"; \
+	else echo "npm is missing: the accessibility test will be skipped"; fi
 
 browser: ## Install Debian's Chromium for the browser test (needs root; skipped otherwise)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -85,11 +85,28 @@ def test_a_fresh_bundle_verifies_under_bare_python(bundle):
     assert "audit entries" in result.stdout
 
 
-def test_without_any_package_the_verifier_says_the_signature_was_not_checked(bundle):
+def test_without_any_package_the_verifier_checks_the_signature_with_its_own_code(bundle):
     _made, folder = bundle
     result = verify(folder, "-S")  # no site-packages at all: no cryptography
     assert result.returncode == 0, result.stdout
-    assert "SIGNATURE NOT CHECKED" in result.stdout
+    assert "this script's own Ed25519 code" in result.stdout
+    path = folder / "manifest.json"
+    path.write_text(path.read_text().replace('"redacted": false', '"redacted": true'))
+    result = verify(folder, "-S")
+    assert result.returncode == 1 and "signature does not verify" in result.stdout
+
+
+def test_the_verifiers_own_ed25519_passes_rfc_8032s_first_test_vector():
+    from casebook.bundles.verifier import ed25519_verify
+
+    public = bytes.fromhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+    signature = bytes.fromhex(
+        "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e"
+        "39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+    )
+    assert ed25519_verify(public, b"", signature)
+    assert not ed25519_verify(public, b"x", signature)
+    assert not ed25519_verify(public, b"", signature[:63] + b"\x0c")
 
 
 def test_the_bundle_holds_the_originals_byte_for_byte_and_the_custody(bundle, incident):

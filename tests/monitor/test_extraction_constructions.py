@@ -485,3 +485,61 @@ def test_what_a_post_said_is_not_the_posters_conduct(extractor):
         "encouraging people to attack a hotel during a protest.",
     )
     assert [a["trigger"] for a in event["acts"]] == ["online_post"]
+
+
+def test_taken_to_a_station_to_check_identities_is_other(extractor):
+    event = only_event(
+        extractor,
+        "French police took 18 climate activists to a station to check their identities after "
+        "they occupied the lobby of an energy company in Paris on Saturday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("other", 18)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 19-year-old man has been charged with violent disorder following a protest in "
+        "Darlington on 3 August. Durham Constabulary said he was arrested on Tuesday and will "
+        "appear before magistrates next week.",
+        "Durham Constabulary said a man was arrested on Tuesday over a protest in Darlington on "
+        "3 August.",
+    ],
+)
+def test_a_later_arrest_for_a_protest_carries_the_protests_date(extractor, text):
+    result = extractor.extract(article_id="t", text=text, published="2024-10-02")
+    assert [(e["date"], a["type"]) for e in result["events"] for a in e["acts"]][-1] == (
+        "2024-08-03",
+        "arrest",
+    )
+    assert {e["date"] for e in result["events"]} == {"2024-08-03"}
+
+
+def test_the_remainder_of_a_breakdown_takes_no_trigger_from_its_siblings(extractor):
+    event = only_event(
+        extractor,
+        "Protesters glued themselves to the road in Bristol on Monday. Of the 23 people arrested, "
+        "15 were held on suspicion of obstructing the highway and the rest for public order "
+        "offences.",
+    )
+    assert {a["count"]: a["trigger"] for a in event["acts"]} == {15: "obstruction", None: None}
+
+
+def test_the_powers_over_assemblies_name_a_protest(extractor):
+    event = only_event(
+        extractor,
+        "The Metropolitan Police arrested 40 people in London on Saturday. The arrests were made "
+        "under section 14 of the Public Order Act after the group refused to move.",
+    )
+    assert [(a["count"], a["legal_basis"]) for a in event["acts"]] == [
+        (40, "Public Order Act 1986 s14")
+    ]
+
+
+def test_people_barricaded_inside_a_building_occupied_it(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested 57 people on Sunday night after protesters barricaded themselves inside "
+        "a library building at a college in Manchester.",
+    )
+    assert [a["trigger"] for a in event["acts"]] == ["other"]

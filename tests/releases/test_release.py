@@ -290,3 +290,11 @@ def test_the_releases_page_writes_one_and_the_public_list_follows_the_portal(
     assert anonymous.get(reverse("releases:file", args=[version, "settings.py"])).status_code == 404
     archive = anonymous.get(reverse("releases:zip", args=[version]))
     assert archive["Content-Type"] == "application/zip"
+
+
+def test_the_portal_links_to_the_releases(world, client_for):
+    from tests.publishing.world import portal_on
+
+    portal_on()
+    page = client_for("anonymous").get("/")
+    assert reverse("releases:list").encode() in page.content

@@ -14,7 +14,7 @@ from casebook.audit.models import AuditEntry
 from casebook.cases.models import Incident, Protest, Tag
 from casebook.codebook.models import ActType, OutcomeType
 from casebook.people.models import Person
-from casebook.sources.models import Source
+from casebook.sources.models import IncidentSource, Source
 from casebook.transfer.formats.acled import COLUMNS as ACLED_COLUMNS
 from casebook.transfer.formats.casebook_csv import COLUMNS
 from casebook.transfer.services import import_template, incidents_export, incidents_import
@@ -64,7 +64,8 @@ def casebook():
         offence_wording="",
     )
     IncidentSourceFactory(incident=first)
-    IncidentSourceFactory(incident=first, supports="seizure")
+    # Found by searching for the incident once it was known: no capture (analysis/capture.py).
+    IncidentSourceFactory(incident=first, supports="seizure", found_independently=False)
     InvolvementFactory(
         act=arrest, person__full_name="Testperson Canaryname", person__contact="canary@example.test"
     )
@@ -111,6 +112,30 @@ def test_json_export_imports_back_with_people_linked_by_reference(casebook):
     assert report.ok, report.problems
     assert export("json") == exported
     assert Person.objects.get().involvements.count() == 1
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_a_source_found_by_searching_stays_so_through_a_round_trip(casebook, format):
+    def flags() -> list[tuple[str, bool]]:
+        return sorted(IncidentSource.objects.values_list("supports", "found_independently"))
+
+    before = flags()
+    assert before == [("arrest count", True), ("seizure", False)]
+    exported = export(format)
+    assert ("false" if format == "csv" else '"found_independently": false') in exported
+    _forget_incidents()
+    assert incidents_import(file=exported.encode(), actor=None).ok
+    assert flags() == before
+
+
+def test_an_unreadable_found_independently_is_named(reference_data):
+    from tests.transfer.conftest import csv_bytes, incident_row
+
+    report = incidents_import(
+        file=csv_bytes([incident_row(source_found_independently="perhaps")]), actor=None
+    )
+    assert not report.ok
+    assert "source_found_independently" in str(report.problems[0])
 
 
 def test_csv_has_one_row_per_act_or_source_and_dates_keep_their_precision(casebook):

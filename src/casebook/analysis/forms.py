@@ -71,13 +71,17 @@ class StatisticsForm(IncidentFilterForm):
             (name, str(value)) for name, value in self.data.items() if name in self.fields and value
         )
 
-    def list_query(self, **extra: str) -> str:
-        """The incident list's query string for these filters and `extra` ones."""
-        params = {
+    def list_params(self) -> dict[str, str]:
+        """The incident list's parameters for these filters."""
+        return {
             name: value
             for name, value in self.data.items()
             if name in self.fields and name not in OWN_FIELDS and value
         }
+
+    def list_query(self, **extra: str) -> str:
+        """The incident list's query string for these filters and `extra` ones."""
+        params = self.list_params()
         params.update({k: v for k, v in extra.items() if v})
         return urlencode(sorted(params.items()))
 

@@ -1,14 +1,21 @@
 """Caching the statistics page's figures, and forgetting them as soon as the record changes.
 
-A cached figure is keyed by what it was computed from: the page's parameters and the data
-version below. The version has two parts, so that no change is missed:
-- a generation number, bumped by a signal whenever an incident, act, outcome, source or
-  source link is saved or deleted through the ORM (the editor, the admin, the monitor);
-- the highest id of each of those tables, read from the database on every request (one
-  primary-key index lookup each: counting rows cost 0.5 s at 100,000 incidents), which
-  catches rows written in bulk without signals (imports, the sample generator) and rows
-  written by another process (a Celery worker). Deletions send signals (with receivers
-  connected, Django never deletes these rows without them).
+A cached figure is keyed by what it was computed from: its own parameters and the version
+of the data it reads. There are two such versions, so that a change forgets only what it
+can change: the monitor adding sources all day long must not throw away the counts.
+- `record`: incidents, acts, outcomes, protests (whose names label a breakdown) and tags
+  (a filter): the counts, the breakdowns and the outcome funnel;
+- `sources`: sources and their links to incidents: the recording coverage;
+- `codebook`: forces, provisions and the other codebook terms: the filter form's choices.
+  Their labels also name a breakdown's rows, so the record's version includes them too.
+Each version has two parts, so that no change is missed:
+- a generation number, bumped by a signal whenever a row of those tables is saved or
+  deleted through the ORM (the editor, the admin, the monitor);
+- the highest id of each of those tables, read from the database on every request in one
+  statement (a primary-key index lookup each: counting rows cost 0.5 s at 100,000
+  incidents), which catches rows written in bulk without signals (imports, the sample
+  generator) and rows written by another process (a Celery worker). Deletions send signals
+  (with receivers connected, Django never deletes these rows without them).
 Entries also expire after CACHE_SECONDS, a backstop for bulk updates that change neither.
 """
 
@@ -19,32 +26,78 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from casebook.cases.models import Act, Incident, Outcome
+from casebook.cases.models import Act, Incident, Outcome, Protest
+from casebook.codebook.models import (
+    ActType,
+    Jurisdiction,
+    LegalProvision,
+    Organisation,
+    OutcomeType,
+    TriggerType,
+)
 from casebook.sources.models import IncidentSource, Source
 
-GENERATION_KEY = "analysis:generation"
 CACHE_SECONDS = 600
-WATCHED = (Incident, Act, Outcome, Source, IncidentSource)
+CODEBOOK = (Jurisdiction, Organisation, LegalProvision, ActType, TriggerType, OutcomeType)
+RECORD = (Incident, Act, Outcome, Protest, *CODEBOOK)
+SOURCES = (Source, IncidentSource)
+PARTS = ("record", "sources", "codebook")
+GENERATION_KEYS = {part: f"analysis:generation:{part}" for part in PARTS}
 # The last results in this process, unpickled: reading a breakdown by protest back from the
 # cache (tens of thousands of rows) cost more than a second per request at 100,000 incidents.
 # Keyed like the shared cache, so the data version keeps them just as fresh.
-LOCAL_ENTRIES = 16
+LOCAL_ENTRIES = 96  # about a dozen pages: each has up to seven parts
 _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class DataVersion:
+    record: str
+    sources: str
+    codebook: str
+
+    def __str__(self) -> str:
+        return f"{self.record}/{self.sources}"
+
+
+def data_versions() -> DataVersion:
+    """The versions of the record, the sources and the codebook: one cache read and one
+    statement."""
+    quote = connection.ops.quote_name
+    models = (*RECORD, *SOURCES)
+    highest = ", ".join(
+        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"  # noqa: S608
+        for m in models
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {highest}")
+        ids = dict(zip(models, (str(n) for n in cursor.fetchone()), strict=True))
+    generations = cache.get_many(GENERATION_KEYS.values())
+
+    def version(part: str, watched: tuple) -> str:
+        generation = str(generations.get(GENERATION_KEYS[part], 0))
+        return "-".join([generation, *(ids[m] for m in watched)])
+
+    return DataVersion(
+        # A codebook change bumps both generations, so the record's stays one number.
+        record=version("record", RECORD),
+        sources=version("sources", SOURCES),
+        codebook=version("codebook", CODEBOOK),
+    )
+
+
 def data_version() -> str:
-    parts = [str(cache.get(GENERATION_KEY, 0))]
-    for model in WATCHED:
-        parts.append(str(model.objects.order_by().aggregate(last=Max("pk"))["last"]))
-    return "/".join(parts)
+    """Both versions as one text: it changes whenever anything the page shows may have."""
+    return str(data_versions())
 
 
 def cached(kind: str, params: object, compute: Callable[[], T], *, version: str) -> T:
@@ -68,16 +121,44 @@ def cached(kind: str, params: object, compute: Callable[[], T], *, version: str)
     return found
 
 
-def _bump(**_kwargs) -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+def forget_local() -> None:
+    """Empty this process's copies (benchmarks time a computation with it)."""
+    with _local_lock:
+        _local.clear()
+
+
+def _bumper(part: str) -> Callable[..., None]:
+    key = GENERATION_KEYS[part]
+
+    def bump(**_kwargs) -> None:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, None)
+
+    return bump
+
+
+_bump_record = _bumper("record")
+_bump_sources = _bumper("sources")
+_bump_codebook_only = _bumper("codebook")
+
+
+def _bump_codebook(**kwargs) -> None:
+    _bump_codebook_only(**kwargs)
+    _bump_record(**kwargs)
 
 
 def freshness_connect() -> None:
     """Called once from the app's ready()."""
-    for model in WATCHED:
-        post_save.connect(_bump, sender=model, dispatch_uid=f"analysis-{model.__name__}-save")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"analysis-{model.__name__}-del")
-    m2m_changed.connect(_bump, sender=Incident.tags.through, dispatch_uid="analysis-tags")
+    watched = (
+        (RECORD[: -len(CODEBOOK)], _bump_record),
+        (SOURCES, _bump_sources),
+        (CODEBOOK, _bump_codebook),
+    )
+    for models, bump in watched:
+        for model in models:
+            uid = f"analysis-{model.__name__}"
+            post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-del")
+    m2m_changed.connect(_bump_record, sender=Incident.tags.through, dispatch_uid="analysis-tags")

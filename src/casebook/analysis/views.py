@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from casebook.accounts.access import role_required
 from casebook.accounts.roles import is_staff_member
-from casebook.analysis import charts, pages
+from casebook.analysis import charts, freshness, pages
 from casebook.analysis.forms import StatisticsForm
 from casebook.analysis.reports import report_make
 from casebook.analysis.services import statistics_compute
@@ -20,8 +21,9 @@ statistics_gate = role_required(
 )
 
 
-def _context(form: StatisticsForm, *, reader) -> dict:
+def _context(form: StatisticsForm, *, reader, versions=None) -> dict:
     figures = statistics_compute(
+        versions=versions,
         filters=form.filters(),
         unit=form.cleaned_data["unit"],
         by=form.cleaned_data["by"],
@@ -33,12 +35,26 @@ def _context(form: StatisticsForm, *, reader) -> dict:
     return pages.statistics_context(figures, pages.Links(form))
 
 
+def _filters_html(form: StatisticsForm, versions) -> str:
+    """The filter form as HTML: its codebook selects hold hundreds of options, and Django's
+    widgets render each field through a template, so a valid form's HTML is kept for its
+    parameters until the codebook changes."""
+
+    def render() -> str:
+        return render_to_string("analysis/_filters.html", {"form": form})
+
+    if not form.is_valid():
+        return render()
+    return freshness.cached("filters", form.cache_key(), render, version=versions.codebook)
+
+
 @statistics_gate
 def statistics(request):
     form = StatisticsForm(request.GET)
-    context: dict = {"form": form}
+    versions = freshness.data_versions()
+    context: dict = {"form": form, "filters": _filters_html(form, versions)}
     if form.is_valid():
-        context |= _context(form, reader=request.user)
+        context |= _context(form, reader=request.user, versions=versions)
         context["query"] = request.GET.urlencode()
         context["small_cell_threshold"] = settings.SMALL_CELL_THRESHOLD
         # dga, cached until the record or the lists change: never LCMCR in a request.

@@ -9,8 +9,9 @@ an audit key file named on the command line. What it checks:
    read in chunks, so a video of several gigabytes needs little memory), and no file was
    added beside them;
 2. the manifest's Ed25519 signature (`manifest.sig`) against the public key in the bundle,
-   or against one you obtained from the organisation (`--public-key FILE`). This step needs
-   the `cryptography` package; without it the verifier says so and skips only this step;
+   or against one you obtained from the organisation (`--public-key FILE`): with the
+   `cryptography` package where it is installed, otherwise with the plain-Python RFC 8032
+   verification below (it says which it used);
 3. the audit entries (`audit/entries.jsonl`): each entry's readable fields are those its
    hash covers, each entry's content hashes to the digest the manifest lists, and the
    entries and the chain links between them (`audit/links.jsonl`) join up: every entry names
@@ -102,6 +103,91 @@ def check_files(folder, manifest, report):
         report.ok(f"all {len(listed)} files are present and unaltered (SHA-256)")
 
 
+# Ed25519 (RFC 8032) verification in plain Python, for machines without `cryptography`:
+# slow (a fraction of a second) but only one signature is checked. Twisted Edwards curve
+# -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255 - 19), points in extended coordinates (X, Y, Z, T).
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+# DER prefix of an Ed25519 SubjectPublicKeyInfo: what precedes the raw 32-byte key.
+_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+
+
+def _add(one, two):
+    x1, y1, z1, t1 = one
+    x2, y2, z2, t2 = two
+    a = (y1 - x1) * (y2 - x2) % _P
+    b = (y1 + x1) * (y2 + x2) % _P
+    c = t1 * 2 * _D * t2 % _P
+    d = z1 * 2 * z2 % _P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % _P, g * h % _P, f * g % _P, e * h % _P)
+
+
+def _multiply(scalar, point):
+    result = (0, 1, 1, 0)
+    while scalar:
+        if scalar & 1:
+            result = _add(result, point)
+        point = _add(point, point)
+        scalar >>= 1
+    return result
+
+
+def _same(one, two):
+    return (one[0] * two[2] - two[0] * one[2]) % _P == 0 and (
+        one[1] * two[2] - two[1] * one[2]
+    ) % _P == 0
+
+
+def _decode_point(data):
+    if len(data) != 32:
+        return None
+    y = int.from_bytes(data, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P) % _P
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P or (x == 0 and sign):
+        return None
+    if x & 1 != sign:
+        x = _P - x
+    return (x, y, 1, x * y % _P)
+
+
+_BASE = _decode_point((4 * pow(5, _P - 2, _P) % _P).to_bytes(32, "little"))
+
+
+def ed25519_verify(public_key, message, signature):
+    """Does `signature` (64 bytes) sign `message` under the raw 32-byte `public_key`?"""
+    if len(signature) != 64:
+        return False
+    point_a, point_r = _decode_point(public_key), _decode_point(signature[:32])
+    s = int.from_bytes(signature[32:], "little")
+    if point_a is None or point_r is None or s >= _L:
+        return False
+    digest = hashlib.sha512(signature[:32] + public_key + message).digest()
+    h = int.from_bytes(digest, "little") % _L
+    return _same(_multiply(s, _BASE), _add(point_r, _multiply(h, point_a)))
+
+
+def raw_public_key(pem):
+    """The raw 32-byte key of an Ed25519 public key in PEM, or None."""
+    lines = [line.strip() for line in pem.decode("ascii", "replace").splitlines()]
+    body = "".join(line for line in lines if line and not line.startswith("-----"))
+    try:
+        der = base64.b64decode(body, validate=True)
+    except ValueError:
+        return None
+    if len(der) != 44 or not der.startswith(_SPKI_PREFIX):
+        return None
+    return der[len(_SPKI_PREFIX) :]
+
+
 def check_signature(folder, manifest_bytes, manifest, public_key_file, report):
     signature_path = os.path.join(folder, "manifest.sig")
     key_path = public_key_file or os.path.join(folder, "public-key.pem")
@@ -111,29 +197,11 @@ def check_signature(folder, manifest_bytes, manifest, public_key_file, report):
     if not os.path.isfile(key_path):
         report.fail(f"{key_path}: no public key to check the signature with")
         return
-    try:
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-    except ImportError:
-        report.note(
-            "SIGNATURE NOT CHECKED: the Python package `cryptography` is not installed here. "
-            "The files and the audit entries were checked against the manifest, but nothing "
-            "here shows who wrote the manifest. Run again where `cryptography` is installed "
-            "(pip install cryptography), or compare the manifest's SHA-256 printed below "
-            "with the one the organisation's audit trail recorded for this bundle."
-        )
-        return
     with open(key_path, "rb") as handle:
-        try:
-            public = serialization.load_pem_public_key(handle.read())
-        except ValueError:
-            report.fail(f"{key_path}: not a PEM public key")
-            return
-    if not isinstance(public, Ed25519PublicKey):
-        report.fail(f"{key_path}: not an Ed25519 public key")
+        raw = raw_public_key(handle.read())
+    if raw is None:
+        report.fail(f"{key_path}: not an Ed25519 public key in PEM")
         return
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     fingerprint = hashlib.sha256(raw).hexdigest()
     with open(signature_path, "rb") as handle:
         try:
@@ -141,9 +209,8 @@ def check_signature(folder, manifest_bytes, manifest, public_key_file, report):
         except ValueError:
             report.fail("manifest.sig: not a base64 signature")
             return
-    try:
-        public.verify(signature, manifest_bytes)
-    except InvalidSignature:
+    valid, how = _verify_signature(raw, manifest_bytes, signature)
+    if not valid:
         report.fail(
             "manifest.json: its signature does not verify (the manifest was edited, or "
             "signed with another key)"
@@ -153,13 +220,29 @@ def check_signature(folder, manifest_bytes, manifest, public_key_file, report):
         report.fail("manifest.json: names another signing key than the one it verifies with")
         return
     whose = "the public key you gave" if public_key_file else "the public key in the bundle"
-    report.ok(f"the manifest's Ed25519 signature verifies with {whose} ({fingerprint})")
+    report.ok(f"the manifest's Ed25519 signature verifies with {whose} ({fingerprint}){how}")
     if not public_key_file:
         report.note(
             f"The signing key's fingerprint is {fingerprint}: compare it with the one the "
             "organisation publishes, or run with --public-key FILE, since a key inside the "
             "bundle proves only that the bundle is consistent, not who made it."
         )
+
+
+def _verify_signature(raw, message, signature):
+    """(valid, how it was checked): with `cryptography` where it is installed, else with
+    this file's own RFC 8032 code."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        how = " (checked by this script's own Ed25519 code: `cryptography` is not installed)"
+        return ed25519_verify(raw, message, signature), how
+    try:
+        Ed25519PublicKey.from_public_bytes(raw).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False, ""
+    return True, " (checked with `cryptography`)"
 
 
 def read_audit_key(path):

@@ -26,6 +26,7 @@ from casebook.linkage.compare.explain import pair_explanation, pair_reasons
 from casebook.linkage.compare.records import LinkageRecord
 from casebook.linkage.compare.settings import LEVELS
 from casebook.linkage.models import (
+    ComparisonDue,
     IncidentMerge,
     LinkageRun,
     LinkageSettings,
@@ -139,6 +140,8 @@ def linkage_run(
         for row in rows:
             row.run = run
         SuggestedPair.objects.bulk_create(rows, batch_size=1000)
+        # This run compared them all with each other: none waits for an incremental one.
+        ComparisonDue.objects.filter(incident_id__lte=newest, added_at__lte=started).delete()
         audit_record(
             action="linkage.run.finished",
             instance=run,

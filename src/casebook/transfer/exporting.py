@@ -208,6 +208,7 @@ def incident_record(
                 credibility=source.credibility,
                 text=source.text if personal_data else "",
                 supports=redact(link.supports),
+                found_independently=link.found_independently,
             )
         )
     return record

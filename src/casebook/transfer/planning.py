@@ -81,7 +81,7 @@ class IncidentPlan:
     changes: dict
     protest_name: str
     acts: list[ActPlan]
-    sources: list[tuple[Source, str]]
+    sources: list[tuple[Source, str, bool]]  # source, what it supports, found independently
 
     @property
     def changes_anything(self) -> bool:
@@ -570,14 +570,14 @@ class Planner:
 
     def _plan_sources(
         self, record: IncidentRecord, linked: set[int], existing: dict[str, Source]
-    ) -> list[tuple[Source, str]]:
+    ) -> list[tuple[Source, str, bool]]:
         planned = []
         for source_record in record.sources:
             source = self._find_source(source_record, linked, existing)
             if source is None:
                 source = self._new_source(source_record)
             if source is not None and (source.pk is None or source.pk not in linked):
-                planned.append((source, source_record.supports))
+                planned.append((source, source_record.supports, source_record.found_independently))
         return planned
 
     def _find_source(

@@ -103,6 +103,9 @@ class SourceRecord:
     credibility: str = ""
     text: str = ""
     supports: str = ""
+    # The link's flag (sources.IncidentSource): False when the source was found by searching
+    # for the incident once it was known, so that its channel does not count as a capture.
+    found_independently: bool = True
 
     @property
     def identity(self) -> str:

@@ -161,7 +161,7 @@ class ChunkWriter:
         """New sources and the links to them; returns the links by incident key."""
         new: list[Source] = []
         for plan in plans:
-            for source, _ in plan.sources:
+            for source, _supports, _independently in plan.sources:
                 # One new source may be cited by several incidents: created once.
                 if source.pk is None:
                     # Its channel may have been saved only now (save_new_channels): assigning
@@ -175,13 +175,15 @@ class ChunkWriter:
         links = defaultdict(list)
         for plan in plans:
             # A file may cite one source twice for an incident; it is linked once.
-            for source, supports in {s.pk: (s, sup) for s, sup in plan.sources}.values():
+            cited = {source.pk: (source, sup, ind) for source, sup, ind in plan.sources}
+            for source, supports, independently in cited.values():
                 links[plan.incident.pk].append(
                     IncidentSource(
                         pk=self.keys.take(IncidentSource),
                         incident=plan.incident,
                         source=source,
                         supports=supports[:500],
+                        found_independently=independently,
                     )
                 )
         insert_rows(self.connection, [link for group in links.values() for link in group])

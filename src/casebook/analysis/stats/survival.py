@@ -64,9 +64,10 @@ def kaplan_meier(
         raise ValueError("one observed flag per duration")
     if np.any(t < 0) or not np.all(np.isfinite(t)):
         raise ValueError("durations must be finite and non-negative")
-    times = np.unique(t[d])
-    at_risk = np.array([np.sum(t >= time) for time in times], dtype=float)
-    events = np.array([np.sum((t == time) & d) for time in times], dtype=float)
+    times, event_counts = np.unique(t[d], return_counts=True)
+    # Sorted once, rather than a pass over every duration per event time.
+    at_risk = (len(t) - np.searchsorted(np.sort(t), times, side="left")).astype(float)
+    events = event_counts.astype(float)
     survival = np.cumprod(1 - events / at_risk)
     with np.errstate(divide="ignore", invalid="ignore"):
         greenwood = np.cumsum(events / (at_risk * (at_risk - events)))

@@ -198,7 +198,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         text, max(sentence.start, anchor[0] - 30), anchor[0]
     ):
         return True  # "at protests where a Section 60 order is in force": a general rule
-    comma_clause = _comma_clause(text, anchor, sentence)
+    # "... and will appear before magistrates next week": a hearing to come, not a court's act
+    comma_clause = _FUTURE_HEARING.sub(" ", _comma_clause(text, anchor, sentence))
     if lx.COURT.search(comma_clause) and kind != "charge":
         return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
@@ -209,6 +210,13 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         lx.UNRELATED_CRIME.search(comma_clause)
         and not lx.protest_beyond_disorder(text, *_comma_clause_span(text, anchor, sentence))
     )
+
+
+_FUTURE_HEARING = re.compile(
+    r"\b(?:will|(?:is|are)\s+(?:due|expected|set)\s+to|bailed\s+to|remanded\s+to)\s+"
+    r"(?:next\s+)?appear\b[^,.;]*",
+    re.IGNORECASE,
+)
 
 
 SERIOUS_CRIME = re.compile(

@@ -101,8 +101,11 @@ def url_year(url: str) -> int | None:
 
 # Between a weekday and the calendar date it names: "Saturday 13 February", "Monday, 5 Aug".
 _WEEKDAY_JOIN = re.compile(r"(?:['’]s)?,?\s{1,3}(?:the\s+)?")
+# "Saturday's march", "on Sunday at a rally"; not "arrested on Tuesday over a protest": a date
+# joined to the protest by "over" or "after" is of something that answered it.
 _PROTEST_AFTER = re.compile(
-    r"\s*(?:['’]s\s+)?(?:[\w-]+\s+){0,3}?(?:march|protest|demonstration|rally|riot|disorder|"
+    r"\s*(?:['’]s\s+)?(?:(?!(?:over|after|following|for|about)\b)[\w-]+\s+){0,3}?"
+    r"(?:march|protest|demonstration|rally|riot|disorder|"
     r"sit-in|vigil|clashes|unrest|action|event)",
     re.IGNORECASE,
 )

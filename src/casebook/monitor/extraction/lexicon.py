@@ -66,7 +66,7 @@ PREFILTER_ACTION = trie_regex(
         "knelt kneeling beaten checkpoint contained separat appeal released published posted "
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
         "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
-        "mounted projectile aep"
+        "mounted projectile aep identities"
     )
     + [
         "break up",
@@ -104,6 +104,9 @@ PROTEST = re.compile(
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
     r"wrote|published|made|put\s+online)|"
     r"rioters|looting|unrest|clash(?:es|ed)|dissent|free speech|freedom of expression|"
+    # the powers over processions and assemblies name a protest ("arrested under section 14 of
+    # the Public Order Act")
+    r"sections?\s+1[1-4](?:ZA|A)?\s+(?:and\s+1[1-4](?:ZA|A)?\s+)?of\s+the\s+Public\s+Order\s+Act|"
     # signs held up are expression ("sat holding signs"), road signs are not
     r"(?:holding|held|carrying|carried|displaying|displayed|waving|waved)\s+(?:up\s+)?"
     r"(?:[\w'’-]+\s+){0,2}?signs?(?!\s+of\b)|"
@@ -124,7 +127,7 @@ PROTEST_START = trie_regex(
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem "
         "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
-        "holding held carrying carried displaying displayed waving waved"
+        "holding held carrying carried displaying displayed waving waved section"
     )
 )
 
@@ -198,6 +201,9 @@ _ANCHOR_SOURCE = (
     r"(?P<arrest>\barrest(?:ed|s|ing)\b|\bre-arrested\b|\bdetain(?:ed|ees|ing)\b|"
     r"\bdetentions\b|\bheld\b|\btaken\s+into\s+(?:police\s+)?custody\b|\bapprehended\b|"
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
+    # custody for an identity check (retyped "other" in acts.py)
+    r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"

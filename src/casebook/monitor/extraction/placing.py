@@ -158,6 +158,8 @@ def place_acts(
                 in_sentence = [p for p in in_sentence if p.placed]
             own_places = in_sentence if len(in_sentence) == 1 else []
         date = _act_date(act, dates, sentences, default_date)
+        if _later_arrest_of_someone_told(act, date, default_date, protest):
+            date = default_date
         in_segment = {f.name: f for f in _within(forces, *act.segment)}
         in_sentence = {f.name: f for f in _within(forces, sentence.start, sentence.end)}
         nationwide = not own_places and (
@@ -206,6 +208,25 @@ def place_acts(
             )
     _number_operations(placed, text)
     return drop_cross_event_sums(_credit_the_acting_force(placed))
+
+
+def _later_arrest_of_someone_told(
+    act: Act, date: DateMention | None, protest_date: DateMention | None, protest: list[bool]
+) -> bool:
+    """ "A man has been charged over the protest on 3 August. He was arrested on Tuesday": the
+    arrest of someone the story has told of, days after the protest, away from any protest
+    words, is a follow-up and carries the protest's date."""
+    return (
+        act.type == "arrest"
+        and act.definite
+        and act.implicit_one
+        and not protest[act.sentence]
+        and date is not None
+        and protest_date is not None
+        and date.value is not None
+        and protest_date.value is not None
+        and date.value > protest_date.value
+    )
 
 
 # "A further spontaneous protest occurred ...", "In a separate incident, ...": what follows is
@@ -490,7 +511,9 @@ def _act_date(
         )
     ]
     if own:
-        return own[0]
+        # "arrested on Tuesday over the protest on 3 August": a later arrest (like a charge)
+        # carries the date of the protest it answers
+        return next((d for d in own if d.protest), own[0])
     if _OVERNIGHT.search(sentences[act.sentence].text):
         # "arrested 875 people overnight": the action spans two dates
         return DateMention(act.anchor[0], act.anchor[1], "?overnight", None)

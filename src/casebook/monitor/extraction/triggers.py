@@ -37,8 +37,10 @@ def set_trigger(act: Act, text: str) -> None:
         where = (where[0], where[0] + including.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
-    if act.offence_span and not found and not including:
-        # An offence that names no trigger: look at the rest of the clause.
+    if act.offence_span and not found and not including and not act.item:
+        # An offence that names no trigger: look at the rest of the clause (not for an
+        # elliptical item, "... and the rest for public order offences", whose clause is
+        # its siblings').
         found = _trigger_words(act, text, act.segment)
         _drop_inner_obstruction(found, text)
     specific = [name for name in found if name != "other"]
@@ -204,6 +206,7 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "other",
             r"\boccupied\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
+            r"\bbarricaded\s+themselves\b|"
             r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?"
             r"(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+"
             r"(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|hall|lobby|station|headquarters|"
@@ -238,6 +241,8 @@ def set_context_triggers(
     for act in acts:
         if act.trigger is not None or act.mixed or act.type not in _ANSWER_CONDUCT:
             continue
+        if act.item and act.offence:
+            continue  # a part of a breakdown with its own offence: that offence says it all
         if act.kind_of in {"identity"}:
             continue
         if act.sentence not in cache:

@@ -35,6 +35,7 @@ from casebook.transfer.records import (
     Problem,
     SourceRecord,
     ValueProblem,
+    parse_bool,
     parse_coordinate,
     parse_count,
     parse_date,
@@ -85,6 +86,7 @@ SOURCE_COLUMNS = (
     "source_reliability",
     "source_credibility",
     "source_supports",
+    "source_found_independently",
 )
 COLUMNS = INCIDENT_COLUMNS + ACT_COLUMNS + SOURCE_COLUMNS
 REQUIRED_COLUMNS = ("title", "date")
@@ -98,6 +100,7 @@ TEXT_COLUMNS = frozenset(COLUMNS) - {
     "number_affected",
     "outcome_date",
     "source_published_at",
+    "source_found_independently",
 }
 
 
@@ -250,6 +253,11 @@ def _read_source(
         credibility=values.get("source_credibility", ""),
         supports=values.get("source_supports", ""),
     )
+    if found := values.get("source_found_independently", "").strip():
+        try:
+            source.found_independently = parse_bool(found)
+        except ValueProblem as error:
+            problems.append(Problem(where, "source_found_independently", str(error)))
     if published := values.get("source_published_at"):
         try:
             source.published_at = parse_datetime(published)
@@ -434,4 +442,5 @@ def _source_columns(source: SourceRecord) -> dict[str, str]:
         "source_reliability": source.reliability,
         "source_credibility": source.credibility,
         "source_supports": source.supports,
+        "source_found_independently": "true" if source.found_independently else "false",
     }

@@ -148,6 +148,7 @@ def _read_source(where: str, data: Any, problems: list[Problem]) -> SourceRecord
         credibility=r.text("credibility"),
         text=r.text("text"),
         supports=r.text("supports"),
+        found_independently=r.convert("found_independently", parse_bool, True),
     )
 
 
@@ -440,5 +441,6 @@ def _source_json(source: SourceRecord) -> dict:
             "credibility": source.credibility,
             "text": source.text,
             "supports": source.supports,
+            "found_independently": source.found_independently,
         }
     )
