@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("linkage", "0003_person_merge"),
+        ("linkage", "0004_comparison_due"),
     ]
 
     operations = [
