@@ -83,6 +83,8 @@ PUBLISHING_MATRIX = {
     ),
     "publishing:feed-act-type": ("GET", _public("publishing:feed-act-type", "arrest"), EVERYONE),
     "publishing:feed-news": ("GET", _public("publishing:feed-news"), EVERYONE),
+    # Sets the language cookie and goes back: a redirect for everyone.
+    "publishing:language": ("GET", _public("publishing:language", "ar"), (302,) * 6),
     "publishing:submit": ("GET", _public("publishing:submit"), EVERYONE),
     "publishing:correct": ("GET", _public("publishing:correct", _reference), EVERYONE),
     "publishing:receipt": ("GET", lambda w: _receipt(w), EVERYONE),
@@ -115,6 +117,7 @@ PUBLISHING_NOT_REDIRECTED = {
     "publishing:feed",
     "publishing:map",
     "publishing:submit",
+    "publishing:language",
     "publishing:correct",
     "publishing:receipt",
     "publishing:feed-force",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics/chart.svg", views.statistics_chart, name="statistics-chart"),
     path("map/", views.map_page, name="map"),
+    path("language/<str:code>/", views.language, name="language"),
     path("tell-us/", views.submit, name="submit"),
     path("tell-us/<str:code>/", views.receipt, name="receipt"),
     path("cases/<str:reference>/correct/", views.submit, name="correct"),

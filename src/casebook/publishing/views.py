@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from casebook.accounts import roles
@@ -255,6 +257,22 @@ def feed_posts(request):
     posts = list(_visible_posts()[:50]) if request.portal.show_posts else []
     body = feeds.posts_feed(portal=request.portal, absolute=request.build_absolute_uri, posts=posts)
     return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@login_not_required
+@require_GET
+def language(request, code: str):
+    """Read the portal in another language: remembered in a cookie, nothing else."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax"
+    )
+    return response
 
 
 # Staff pages: deciding what is public, and the portal's settings.
