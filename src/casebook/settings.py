@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "casebook.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language (the portal's language links set its cookie, else the browser's).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The public portal's languages (publishing/locale/): Arabic for communities most affected
+# by these cases, and because it proves the right-to-left layout. Casework stays in English.
+LANGUAGES = [("en-gb", "English"), ("ar", "العربية")]
 TIME_ZONE = env_str("CASEBOOK_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

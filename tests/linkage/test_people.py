@@ -45,6 +45,9 @@ def test_a_coordinator_merges_a_person_recorded_twice_and_undoes_it(twice, clien
         ).exists()
     old_page = coordinator.get(reverse("people:person-detail", args=[merged.reference]))
     assert old_page["Location"] == reverse("people:person-detail", args=[survivor.reference])
+    listed = coordinator.get(reverse("people:person-list")).content.decode()
+    assert survivor.get_absolute_url() in listed
+    assert merged.get_absolute_url() not in listed
     page = coordinator.get(reverse("linkage:people")).content.decode()
     assert f"{merged.reference} into {survivor.reference}" in page
     assert "Testperson" not in page and "testperson" not in page
@@ -59,6 +62,8 @@ def test_a_coordinator_merges_a_person_recorded_twice_and_undoes_it(twice, clien
     assert (
         coordinator.get(reverse("people:person-detail", args=[merged.reference])).status_code == 200
     )
+    listed = coordinator.get(reverse("people:person-list")).content.decode()
+    assert merged.get_absolute_url() in listed
 
 
 def test_people_with_other_details_are_not_merged(client_for):
@@ -103,3 +108,37 @@ def test_erasing_the_survivor_erases_the_record_merged_into_it(twice, client_for
 
     merged = Person.objects.get(pk=merged.pk)
     assert merged.is_erased and merged.erasure_reason.startswith("merged into")
+
+
+def test_two_reports_naming_one_person_become_one_record_on_one_act(client_for, evidence_dir):
+    """Two reports of one arrest each recorded the same arrested person: merging the
+    incidents puts both records on one act; merging the people leaves one involvement."""
+    from casebook.linkage.merging import incident_merge
+    from tests.linkage.merge_support import two_reports_of_one_arrest
+
+    reports = two_reports_of_one_arrest()
+    details = {"person__full_name": "Testperson Arrested", "person__contact": "a@x.test"}
+    arrests = {
+        r.pk: r.acts.get(act_type__slug="arrest") for r in (reports.survivor, reports.merged)
+    }
+    first = InvolvementFactory(act=arrests[reports.survivor.pk], role="arrested", **details)
+    second = InvolvementFactory(act=arrests[reports.merged.pk], role="arrested", **details)
+    incident_merge(survivor=reports.survivor, merged=reports.merged, actor=None)
+    assert [[p.pk for p in group] for group in people_recorded_twice()] == [
+        [first.person.pk, second.person.pk]
+    ]
+
+    client_for("coordinator").post(
+        reverse("linkage:people-merge"),
+        {"reference": [first.person.reference, second.person.reference]},
+    )
+
+    on_the_act = Involvement.objects.filter(act=arrests[reports.survivor.pk], role="arrested")
+    assert [
+        i.person_id for i in on_the_act if i.person_id in (first.person.pk, second.person.pk)
+    ] == [first.person.pk]
+    # Undone, both records are on the act again.
+    client_for("coordinator").post(
+        reverse("linkage:people-unmerge", args=[PersonMerge.objects.get().pk])
+    )
+    assert {first.person.pk, second.person.pk} <= set(on_the_act.values_list("person", flat=True))

@@ -523,3 +523,42 @@ def test_the_remainder_of_a_breakdown_takes_no_trigger_from_its_siblings(extract
         "offences.",
     )
     assert {a["count"]: a["trigger"] for a in event["acts"]} == {15: "obstruction", None: None}
+
+
+def test_the_powers_over_assemblies_name_a_protest(extractor):
+    event = only_event(
+        extractor,
+        "The Metropolitan Police arrested 40 people in London on Saturday. The arrests were made "
+        "under section 14 of the Public Order Act after the group refused to move.",
+    )
+    assert [(a["count"], a["legal_basis"]) for a in event["acts"]] == [
+        (40, "Public Order Act 1986 s14")
+    ]
+
+
+def test_people_barricaded_inside_a_building_occupied_it(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested 57 people on Sunday night after protesters barricaded themselves inside "
+        "a library building at a college in Manchester.",
+    )
+    assert [a["trigger"] for a in event["acts"]] == ["other"]
+
+
+def test_an_earlier_figure_gives_way_to_the_arrests_told_since(extractor):
+    event = only_event(
+        extractor,
+        "Victoria Police released images of 13 people over the protest in Melbourne on Sunday. "
+        "At the time, 89 arrests were made. Two more men were arrested last week.",
+    )
+    assert 89 not in {a["count"] for a in event["acts"]}
+    assert event["total_arrests"] != 89
+
+
+def test_an_earlier_figure_alone_is_the_events_figure(extractor):
+    event = only_event(
+        extractor,
+        "Police released images of 13 people over the protest in Melbourne on Sunday. At the "
+        "time, 89 arrests were made.",
+    )
+    assert 89 in {a["count"] for a in event["acts"]}

@@ -386,6 +386,52 @@ def search_findings(world: CanaryWorld, clients: dict[str, Client]) -> tuple[int
     return searches, problems
 
 
+def api_clients(users: dict) -> dict[str, Client]:
+    """A client per viewer sending an API token with every scope the viewer's role may hold
+    (no token for the anonymous viewer): the API must hide what the pages hide."""
+    from casebook.accounts.roles import may_see_people
+    from tests.api.conftest import ALL_SCOPES, raw_token_for
+
+    clients = {}
+    for viewer in c.VIEWERS:
+        user = users[viewer]
+        if user is None:
+            clients[viewer] = Client(raise_request_exception=False)
+            continue
+        scopes = ALL_SCOPES if may_see_people(user) else ("read", "write")
+        header = f"Bearer {raw_token_for(user, scopes)}"
+        clients[viewer] = Client(raise_request_exception=False, HTTP_AUTHORIZATION=header)
+    return clients
+
+
+def api_requests(world: CanaryWorld) -> list[Request]:
+    """Every read operation of the API (tests/api/operations.py) for this world."""
+    from tests.api.operations import OPERATIONS
+
+    return [
+        Request(f"API {operation}", "GET", operation.build(world))
+        for operation in OPERATIONS
+        if operation.method == "GET"
+    ]
+
+
+def api_search_findings(world: CanaryWorld, clients: dict[str, Client]) -> list[str]:
+    """Each typed name searched through the API's incident list: found only by those who may."""
+    problems = []
+    for field in SEARCHED:
+        token = c.FREE[field][0]
+        for viewer in c.VIEWERS:
+            response = clients[viewer].get("/api/v1/incidents", {"q": token})
+            if response.status_code != 200:
+                continue
+            found = world.incident.reference in response.content.decode()
+            if found and viewer not in c.MAY_SEE[c.FREE_TEXT]:
+                problems.append(f"{viewer} finds the incident through the API by {field}")
+            elif not found and viewer in c.MAY_SEE[c.FREE_TEXT]:
+                problems.append(f"{viewer} no longer finds the incident through the API by {field}")
+    return problems
+
+
 def _client(user) -> Client:
     client = Client(raise_request_exception=False)  # a 500 is recorded, not raised
     return client if user is None else sign_in(client, user)
@@ -416,6 +462,13 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
         exhibits = [
             fetch(clients[viewer], viewer, request) for request in requests for viewer in c.VIEWERS
         ]
+        tokens = api_clients(users)
+        from_api = api_requests(world)
+        exhibits += [
+            fetch(tokens[viewer], viewer, request) for request in from_api for viewer in c.VIEWERS
+        ]
+        requests += from_api
+        wrong_finds += api_search_findings(world, tokens)
         exhibits += command_exports(users)
         exhibits += release_files(world, tmp_path / "release")
     exhibits = [exhibit.with_picture_metadata() for exhibit in exhibits]
@@ -426,6 +479,12 @@ def test_every_canary_appears_only_where_its_kind_may_be_seen(
     exhibits += mail_and_console_exhibits(capsys, recwarn)
 
     found, crashed, unseen = leaks(exhibits), crashes(exhibits), missing_sightings(exhibits)
+    # The API's absences prove something only if it shows the person to those who may see.
+    name = c.PERSON["full_name"][0].lower()
+    if not any(
+        e.viewer == "coordinator" and "(API GET" in e.where and name in e.text for e in exhibits
+    ):
+        unseen.append("the coordinator's token never saw the person through the API")
     summary = (
         f"{len(requests)} requests x {len(c.VIEWERS)} viewers, {len(c.CANARIES)} "
         f"canaries, {len(recorder.records)} log records, {searches} searches"

@@ -12,6 +12,7 @@ from django.urls import reverse
 EVERYONE = (200,) * 6
 COORDINATORS = (200, 200, 403, 403, 403, 302)
 ADMINISTRATORS = (200, 403, 403, 403, 403, 302)
+CASE_EDITORS = (200, 200, 200, 403, 403, 302)
 
 
 def _published(w):
@@ -82,6 +83,17 @@ PUBLISHING_MATRIX = {
     ),
     "publishing:feed-act-type": ("GET", _public("publishing:feed-act-type", "arrest"), EVERYONE),
     "publishing:feed-news": ("GET", _public("publishing:feed-news"), EVERYONE),
+    # Sets the language cookie and goes back: a redirect for everyone.
+    "publishing:language": ("GET", _public("publishing:language", "ar"), (302,) * 6),
+    "publishing:submit": ("GET", _public("publishing:submit"), EVERYONE),
+    "publishing:correct": ("GET", _public("publishing:correct", _reference), EVERYONE),
+    "publishing:receipt": ("GET", lambda w: _receipt(w), EVERYONE),
+    "publishing:intake": ("GET", _public("publishing:intake"), CASE_EDITORS),
+    "publishing:intake-detail": (
+        "GET",
+        lambda w: reverse("publishing:intake-detail", args=[_submission(w)[0].pk]),
+        CASE_EDITORS,
+    ),
     "publishing:queue": ("GET", _public("publishing:queue"), COORDINATORS),
     "publishing:decide": (
         "POST",
@@ -104,6 +116,10 @@ PUBLISHING_NOT_REDIRECTED = {
     "publishing:post",
     "publishing:feed",
     "publishing:map",
+    "publishing:submit",
+    "publishing:language",
+    "publishing:correct",
+    "publishing:receipt",
     "publishing:feed-force",
     "publishing:feed-act-type",
     "publishing:feed-news",
@@ -125,3 +141,17 @@ def _post(w) -> str:
         },
     )
     return reverse("publishing:post", args=[post.slug])
+
+
+def _submission(w):
+    """An account from the public (made once), and its receipt code."""
+    if not hasattr(w, "submission"):
+        from casebook.publishing.intake import submission_receive
+
+        _published(w)
+        w.submission = submission_receive(account="An invented account.", consent_use=True)
+    return w.submission
+
+
+def _receipt(w) -> str:
+    return reverse("publishing:receipt", args=[_submission(w)[1]])

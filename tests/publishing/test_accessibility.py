@@ -22,6 +22,7 @@ NOT_PAGES = {
     "publishing:feed-news",
     "publishing:statistics-chart",
     "publishing:incident-image",
+    "publishing:language",
 }
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

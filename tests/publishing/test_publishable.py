@@ -15,7 +15,7 @@ from casebook.publishing.publishable import (
     public_neighbours,
     published_incidents,
 )
-from tests.factories import IncidentFactory
+from tests.factories import IncidentFactory, ProtestFactory
 from tests.publishing.world import (
     APPROVED_SUMMARY,
     APPROVED_TITLE,
@@ -136,3 +136,17 @@ def test_order_of_the_given_incidents_is_kept(world):
     publish(other)
     refs = [p.reference for p in public_incidents([other, world.incident])]
     assert refs == [other.reference, world.incident.reference]
+
+
+def test_a_name_typed_into_a_publisher_or_a_protest_name_never_reaches_the_public(world):
+    # Free text without an approval step of its own leaves only as the machine's redaction.
+    world.incident.protest = ProtestFactory(name="Vigil for Mr Ansel Canaryprotestzq")
+    world.incident.save()
+    world.article.publisher = "Blog of Mr Ansel Canarypublisherzq"
+    world.article.save()
+    public = public_incident(world.incident.reference)
+    text = _everything(public)
+    assert "Canaryprotestzq" not in text
+    assert "Canarypublisherzq" not in text
+    assert public.protest.name.startswith("Vigil for")
+    assert public.sources[0].title.startswith("News article, Blog of")

@@ -57,7 +57,8 @@ class TokenThrottle(BaseThrottle):
         limit = settings.API_REQUESTS_PER_MINUTE
         now = time.time()
         window = int(now // 60)
-        key = f"casebook-api-throttle:{token.pk}:{window}"
+        # By hash, not id: an id can come back (a rolled-back insert), a token cannot.
+        key = f"casebook-api-throttle:{token.token_hash[:24]}:{window}"
         cache.add(key, 0, timeout=120)
         try:
             count = cache.incr(key)

@@ -60,7 +60,7 @@ class MissingScope(Exception):
 # The documented answers every operation may give besides its own.
 COMMON = {401: Problem, 403: Problem, 422: Problem, 429: Problem}
 READ_ONE = {**COMMON, 404: Problem}
-WRITE = {**COMMON, 404: Problem, 409: Problem, 412: Problem, 422: Problem}
+WRITE = {**COMMON, 400: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem}
 
 
 def problem_response(
@@ -202,6 +202,16 @@ def install(api) -> None:
         )
 
     def http_error(request, exc: HttpError):
+        if exc.status_code == 400:
+            return problem_response(
+                request,
+                400,
+                "unreadable-body",
+                "The body cannot be read",
+                "Send the body as the operation's document says: JSON with "
+                "`Content-Type: application/json` (evidence: multipart/form-data).",
+                [{"field": "body", "detail": str(exc)}],
+            )
         return problem_response(request, exc.status_code, "http-error", str(exc), str(exc))
 
     def own(request, exc: ApiProblem):

@@ -87,6 +87,11 @@ ACTIONS: dict[str, str] = {
     "publishing.post.created": "wrote a statement or news post for the portal",
     "publishing.post.updated": "changed a statement or news post of the portal",
     "publishing.post.deleted": "removed a statement or news post of the portal",
+    "publishing.submission.received": "received an account through the public form",
+    "publishing.submission.added_to": "received an addition to an account from its sender",
+    "publishing.submission.withdrawn": "saw an account withdrawn by its sender",
+    "publishing.submission.accepted": "turned an account from the public form into a source",
+    "publishing.submission.discarded": "set aside an account from the public form",
     # The audit trail itself and synthetic data
     "audit.trail.rekeyed": "keyed the audit trail's chain (on upgrade)",
     "audit.checkpoint.reanchored": "moved the audit checkpoint back after restoring a backup",

@@ -28,10 +28,11 @@ MONTH_NAMES = (
 )
 ORDINALS = ("first", "second", "third", "fourth")
 
+# Written as people write them too: "2024-3" for March, "2024Q1", "2024W5".
 _YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
 class PeriodLabelError(ValueError):
@@ -119,12 +120,14 @@ class Period:
 
 
 def period_from_label(label: str) -> Period:
-    """Read `2024`, `2024-03`, `2024-Q1` or `2024-W05`.
+    """Read `2024`, `2024-03`, `2024-Q1` or `2024-W05` (also `2024-3`, `2024Q1`, `2024W5`).
 
     >>> period_from_label("2024-w05").phrase
     'the week of 29 January 2024'
+    >>> period_from_label("2024-3").label, period_from_label("2024W5").label
+    ('2024-03', '2024-W05')
     """
-    text = label.strip()
+    text = str(label).strip()
     if match := _YEAR.match(text):
         return Period("year", int(match[1]), 0)
     if match := _MONTH.match(text):

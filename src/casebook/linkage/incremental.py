@@ -3,9 +3,10 @@
 A new incident (from the editor, an import, an accepted monitor candidate) is compared, in a
 background task, with the incidents it could be: those near its date, at its place or
 protest, or sharing a file with it. The model of the latest whole-casebook run scores them
-untrained, so this takes a second, not a retraining. Incidents are "new" when their id is
-above the last one a run covered (`LinkageRun.up_to_incident`): whatever created them,
-bulk imports included, the next comparison takes them all in.
+untrained, so this takes a second, not a retraining. Incidents wait to be compared when a
+save or an import marked them (`ComparisonDue`, written with the incident, so one whose
+transaction commits late is not passed over) or when their id is above the last one a run
+covered (`LinkageRun.up_to_incident`: whatever wrote them, the next comparison takes them).
 
 The monitor's review queue asks the same model to rank the incidents a candidate may
 already be (`proposal_rank`), so there is one way of finding duplicates.
@@ -27,7 +28,7 @@ from casebook.cases.models import Incident, IncidentStatus
 from casebook.linkage import services
 from casebook.linkage.compare.engine import LinkageError, records_link
 from casebook.linkage.compare.records import ActSummary, LinkageRecord
-from casebook.linkage.models import LinkageRun, SuggestedPair
+from casebook.linkage.models import ComparisonDue, LinkageRun, SuggestedPair
 from casebook.linkage.records import incidents_as_records
 from casebook.sources.models import EvidenceFile
 
@@ -74,11 +75,7 @@ def incidents_compare_new(*, actor=None) -> LinkageRun | None:
     latest = services.latest_full_run()
     if latest is None or not latest.model:
         return None
-    new = list(
-        Incident.objects.filter(id__gt=_watermark())
-        .order_by("id")
-        .select_related("force")[:MOST_NEW]
-    )
+    new = list(Incident.objects.filter(pk__in=_due_ids()).order_by("id").select_related("force"))
     if not new:
         return None
     started = timezone.now()
@@ -113,8 +110,26 @@ def incidents_compare_new(*, actor=None) -> LinkageRun | None:
         for row in rows:
             row.run = run
         SuggestedPair.objects.bulk_create(rows)
+        ComparisonDue.objects.filter(incident_id__in=[i.pk for i in new]).delete()
     services.merges_automatic(run=run)
     return run
+
+
+def _due_ids() -> list[int]:
+    """The next `MOST_NEW` incidents to compare, lowest id first: those marked due (saved,
+    imported) and those above the watermark (written by anything that marks none)."""
+    above = Incident.objects.filter(id__gt=_watermark()).order_by("id")
+    due = ComparisonDue.objects.order_by("incident_id")
+    ids = set(above.values_list("id", flat=True)[:MOST_NEW])
+    ids |= set(due.values_list("incident_id", flat=True)[:MOST_NEW])
+    return sorted(ids)[:MOST_NEW]
+
+
+def comparison_due(incident_ids: list[int]) -> None:
+    """Mark incidents to be compared (in the caller's transaction)."""
+    ComparisonDue.objects.bulk_create(
+        [ComparisonDue(incident_id=pk) for pk in incident_ids], ignore_conflicts=True
+    )
 
 
 def incidents_waiting() -> bool:
@@ -122,7 +137,7 @@ def incidents_waiting() -> bool:
     latest = services.latest_full_run()
     if latest is None or not latest.model:
         return False
-    return Incident.objects.filter(id__gt=_watermark()).exists()
+    return ComparisonDue.objects.exists() or Incident.objects.filter(id__gt=_watermark()).exists()
 
 
 def incidents_compare_waiting(*, actor=None) -> list[LinkageRun]:

@@ -41,8 +41,9 @@ STATUS_RANK = {
     IncidentStatus.ARCHIVED: 3,
     IncidentStatus.REJECTED: 4,
 }
-# Rows rebuilt from the incident's own content, not moved.
-REBUILT = {"cases.searchdocument"}
+# Rows rebuilt from the incident's own content, or linkage's note that it waits to be
+# compared (it goes with the merged-away incident): not moved.
+REBUILT = {"cases.searchdocument", "linkage.comparisondue"}
 
 
 class MergeError(ValidationError):

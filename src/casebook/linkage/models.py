@@ -51,6 +51,11 @@ class LinkageRun(models.Model):
     )
     # Incidents with a larger id are new to linkage: the next incremental run compares them.
     up_to_incident = models.PositiveBigIntegerField(default=0)
+    # reference -> cluster, for the incidents a full run put in a cluster with others. The
+    # clustering keeps apart pairs the model scored clearly apart (compare/clustering.py),
+    # which are not kept as pairs: without this, the clusters could not be told again.
+    # None for runs made before it was kept.
+    proposed = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -320,3 +325,24 @@ class PersonMerge(models.Model):
     @property
     def in_force(self) -> bool:
         return self.unmerged_at is None
+
+
+class ComparisonDue(models.Model):
+    """An incident created or changed since the last comparison, waiting to be compared.
+
+    Written in the transaction that writes the incident (a save) or right after an import's
+    batches, so an incident whose transaction commits late is not passed over: on
+    PostgreSQL an import takes its keys in blocks, and another writer's higher key can be
+    compared before the import's lower ones are in.
+    """
+
+    incident = models.OneToOneField(
+        "cases.Incident", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["incident_id"]
+
+    def __str__(self) -> str:
+        return f"incident {self.incident_id} to compare"

@@ -3,18 +3,21 @@ monitor's duplicate ranking."""
 
 from __future__ import annotations
 
-from casebook.linkage.incremental import compare_when_committed
+from casebook.linkage.incremental import compare_when_committed, comparison_due
 
 
 def incident_created(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
     # raw: an incident brought back whole (an undone merge, a fixture), not a new report.
     if created and not raw:
+        comparison_due([instance.pk])
         compare_when_committed(instance.pk)
 
 
 def incidents_imported(sender, incident_ids: list[int], created: int = 0, **kwargs) -> None:
     # An import writes in bulk (no post_save): it says so once, when its batches are in.
-    if created:
+    # Changed incidents too: what made them differ from their twin may be gone.
+    if incident_ids:
+        comparison_due(incident_ids)
         compare_when_committed()
 
 

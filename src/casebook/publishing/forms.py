@@ -79,3 +79,55 @@ class PortalSettingsForm(forms.ModelForm):
             "tile_url",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class SubmissionForm(forms.Form):
+    """The public form: plain words, every question optional but the account itself."""
+
+    account = forms.CharField(
+        label=_("What happened to you, or what you saw"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Where and when, what police did, and what came of it. Up to 10,000 characters."
+        ),
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=_("A phone number or e-mail address to reach you (optional)"),
+        max_length=300,
+        required=False,
+    )
+    consent_contact = forms.BooleanField(
+        label=_("You may keep my name and contact details to get in touch with me about this."),
+        required=False,
+    )
+    consent_use = forms.BooleanField(
+        label=_("You may use what I wrote to document this case (your details are never shown)."),
+        required=False,
+    )
+    consent_publish = forms.BooleanField(
+        label=_(
+            "You may publish what I wrote, once names and details that identify anyone are removed."
+        ),
+        required=False,
+    )
+    # Abuse resistance (publishing/intake.py): a field people never see, the form's signed
+    # token and the browser's proof of work.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    token = forms.CharField(widget=forms.HiddenInput)
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
+
+class SubmissionAddForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add to what you sent"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class IntakeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "Turn into a source"), ("discard", "Discard")])
+    reference = forms.CharField(
+        label="On incident (reference; empty: a new draft incident)", required=False, max_length=20
+    )
+    reason = forms.CharField(label="Why it is not used", required=False, max_length=300)

@@ -137,3 +137,81 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("publishing:post", args=[self.slug])
+
+
+class SubmissionKind(models.TextChoices):
+    TESTIMONY = "testimony", "What happened"
+    CORRECTION = "correction", "A correction"
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", "Waiting for a caseworker"
+    ACCEPTED = "accepted", "Added to the casebook as a source"
+    DISCARDED = "discarded", "Not used"
+    WITHDRAWN = "withdrawn", "Withdrawn by the person who sent it"
+
+
+class Submission(models.Model):
+    """An account or a correction sent through the public form: never published as it is.
+
+    It waits in the intake queue until a caseworker turns it into a source (channel "public
+    form") on an incident, or discards it with a reason. Contact details are never kept
+    here: they are sealed in a `people.Person` from the moment they arrive (so erasure and
+    subject access reach them). The submitter holds a receipt code; only its hash is kept.
+    """
+
+    receipt_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    kind = models.CharField(
+        max_length=10, choices=SubmissionKind.choices, default=SubmissionKind.TESTIMONY
+    )
+    incident = models.ForeignKey(
+        "cases.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="public_submissions",
+        help_text="The published incident a correction is about.",
+    )
+    account = models.TextField(max_length=10_000)
+    additions = models.TextField(blank=True, help_text="What the sender added later, dated.")
+    language = models.CharField(max_length=10, blank=True)
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="public_submissions",
+        help_text="Where the sender's contact details are sealed, if they gave any.",
+    )
+    consent_contact = models.BooleanField(default=False)
+    consent_use = models.BooleanField(default=False)
+    consent_publish = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
+    )
+    decision_reason = models.CharField(max_length=300, blank=True)
+    source = models.ForeignKey(
+        "sources.Source", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=SubmissionStatus.values),
+                name="submission_status_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SubmissionKind.values), name="submission_kind_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the account or anything of the sender's: str() ends up in logs and the audit.
+        return f"submission {self.pk}"

@@ -23,6 +23,9 @@ accident. What goes in:
   approved redaction where one is current, else the kind, publisher and date), publisher,
   date and, for news and police statements, their public address; never testimonies, never
   texts or authors;
+- the free text that has no approval step of its own (a source's publisher, a protest's
+  name) only as the machine's redaction of it (`automatic_redactions`): a name typed there
+  never reaches the public;
 - images only as their approved, current redaction (`approved_image_for`); never captions or
   file names, and only of evidence not tied to a person who did not agree to publication.
 """
@@ -43,7 +46,7 @@ from casebook.people.models import Involvement, Person
 from casebook.publishing.models import PlacePrecision, PortalSettings, Publication
 from casebook.redaction.approved import approved_image_for
 from casebook.redaction.models import DerivativeKind, DerivativeStatus, RedactedDerivative
-from casebook.redaction.shown import approved_current, approved_redactions
+from casebook.redaction.shown import approved_current, approved_redactions, automatic_redactions
 from casebook.sources.models import EvidenceFile, IncidentSource, Source
 
 NAMABLE_KINDS = (
@@ -337,14 +340,17 @@ def _public_acts(incident: Incident) -> tuple[PublicAct, ...]:
     return tuple(acts)
 
 
-def _public_sources(incident: Incident, source_titles: dict) -> tuple[PublicSource, ...]:
+def _public_sources(
+    incident: Incident, source_titles: dict, shown: dict[str, str]
+) -> tuple[PublicSource, ...]:
     sources = []
     for link in incident.public_links:  # type: ignore[attr-defined]
         source = link.source
         published_on = source.published_at.date() if source.published_at else None
+        publisher = shown.get(source.publisher, source.publisher)
         title = approved_current(source_titles, source.pk, "title", source.title)
         if title is None:
-            parts = [source.get_kind_display(), source.publisher]
+            parts = [source.get_kind_display(), publisher]
             if published_on:
                 parts.append(_date_text(published_on, DatePrecision.DAY))
             title = ", ".join(p for p in parts if p)
@@ -353,7 +359,7 @@ def _public_sources(incident: Incident, source_titles: dict) -> tuple[PublicSour
                 kind=source.kind,
                 kind_label=source.get_kind_display(),
                 title=title,
-                publisher=source.publisher,
+                publisher=publisher,
                 url=source.url if source.kind in LINKABLE_KINDS else "",
                 published_on=published_on,
             )
@@ -381,6 +387,14 @@ def _image_ids(incident_ids: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
+def _unapproved_free_text(incidents: Sequence[Incident]) -> dict[str, str]:
+    """Typed text -> the machine's redaction, for the free text published without an
+    approval of its own: publishers and protest names (stored once per text)."""
+    texts = {i.protest.name for i in incidents if i.protest}
+    texts |= {link.source.publisher for i in incidents for link in i.public_links}  # type: ignore[attr-defined]
+    return automatic_redactions(texts)
+
+
 def public_incidents(
     incidents: Iterable[Incident] | QuerySet[Incident],
     *,
@@ -399,6 +413,7 @@ def public_incidents(
     texts = approved_redactions("cases.incident", ids)
     source_ids = {link.source_id for i in loaded for link in i.public_links}  # type: ignore[attr-defined]
     source_titles = approved_redactions("sources.source", source_ids)
+    shown = _unapproved_free_text(loaded)
     images = _image_ids(ids)
     result = []
     for pk in order:
@@ -434,12 +449,16 @@ def public_incidents(
                 longitude=lon,
                 force=_term(incident.force, "name"),
                 protest=(
-                    PublicProtest(incident.protest.pk, incident.protest.name, incident.protest.date)
+                    PublicProtest(
+                        incident.protest.pk,
+                        shown.get(incident.protest.name, incident.protest.name),
+                        incident.protest.date,
+                    )
                     if incident.protest
                     else None
                 ),
                 acts=acts,
-                sources=_public_sources(incident, source_titles),
+                sources=_public_sources(incident, source_titles, shown),
                 image_ids=tuple(images.get(pk, ())),
                 published_at=publication.published_at,
                 changed_at=publication.changed_at,

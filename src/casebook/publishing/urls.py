@@ -19,6 +19,10 @@ urlpatterns = [
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics/chart.svg", views.statistics_chart, name="statistics-chart"),
     path("map/", views.map_page, name="map"),
+    path("language/<str:code>/", views.language, name="language"),
+    path("tell-us/", views.submit, name="submit"),
+    path("tell-us/<str:code>/", views.receipt, name="receipt"),
+    path("cases/<str:reference>/correct/", views.submit, name="correct"),
     path("news/", views.post_list, name="post-list"),
     path("news/<slug:slug>/", views.post_detail, name="post"),
     path("feeds/cases.atom", views.feed_cases, name="feed"),
@@ -27,10 +31,12 @@ urlpatterns = [
     path("feeds/news.atom", views.feed_posts, name="feed-news"),
     # Staff: what is public, and the portal's settings.
     path("publishing/", views.publication_queue, name="queue"),
+    path("publishing/settings/", views.portal_settings, name="settings"),
+    path("publishing/intake/", views.intake_queue, name="intake"),
+    path("publishing/intake/<int:pk>/", views.intake_detail, name="intake-detail"),
     path(
         "publishing/<str:reference>/<str:decision>/",
         views.publication_decide,
         name="decide",
     ),
-    path("publishing/settings/", views.portal_settings, name="settings"),
 ]

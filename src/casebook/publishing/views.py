@@ -10,25 +10,41 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from casebook.accounts import roles
 from casebook.accounts.access import role_required
+from casebook.accounts.security import client_address
 from casebook.analysis.charts import chart_svg
 from casebook.cases.models import Incident, IncidentStatus
 from casebook.codebook.models import ActType, Organisation
-from casebook.publishing import caching, feeds, listing, statistics
-from casebook.publishing.forms import PortalSettingsForm, PublicSearchForm
+from casebook.publishing import caching, feeds, intake, listing, statistics
+from casebook.publishing.forms import (
+    IntakeDecisionForm,
+    PortalSettingsForm,
+    PublicSearchForm,
+    SubmissionAddForm,
+    SubmissionForm,
+)
 from casebook.publishing.listing import PublicFilters
 from casebook.publishing.mapping import map_drawing
 from casebook.publishing.markdown import markdown_html
-from casebook.publishing.models import PortalSettings, Post, Publication
+from casebook.publishing.models import (
+    PortalSettings,
+    Post,
+    Publication,
+    Submission,
+    SubmissionKind,
+    SubmissionStatus,
+)
 from casebook.publishing.publishable import (
     public_image,
     public_incident,
@@ -243,6 +259,22 @@ def feed_posts(request):
     return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
 
 
+@login_not_required
+@require_GET
+def language(request, code: str):
+    """Read the portal in another language: remembered in a cookie, nothing else."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404("No such language.")
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax"
+    )
+    return response
+
+
 # Staff pages: deciding what is public, and the portal's settings.
 
 may_publish = role_required(
@@ -307,3 +339,146 @@ def portal_settings(request):
             messages.success(request, "The portal's settings are saved.")
             return redirect("publishing:settings")
     return render(request, "publishing/settings.html", {"form": form})
+
+
+# Accounts from the public: the form, the sender's private page, the caseworkers' queue.
+
+
+def _portal_or_404() -> PortalSettings:
+    portal = PortalSettings.current()
+    if not portal.enabled:
+        raise Http404("This page is not public.")
+    return portal
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # A form with a token, a receipt: never kept by a browser's or a proxy's cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+def submit(request, reference: str = ""):
+    """The public form: an account of what happened, or a correction of a published case."""
+    portal = _portal_or_404()
+    incident = None
+    if reference:
+        if public_incident(reference) is None:
+            raise Http404("No published incident has this reference.")
+        incident = Incident.objects.get(reference=reference)
+    form = SubmissionForm(request.POST or None, initial={"token": intake.form_token()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        problem = intake.form_problems(
+            token=data["token"],
+            nonce=data.get("nonce") or "",
+            honeypot=data.get("website") or "",
+            address=client_address(request) or "",
+            form="correction" if incident else "testimony",
+        )
+        if problem == "drop":
+            return _private(_render_plain(request, portal, "publishing/thanks.html", {}))
+        if not problem:
+            submission, code = intake.submission_receive(
+                account=data["account"],
+                kind=SubmissionKind.CORRECTION if incident else SubmissionKind.TESTIMONY,
+                incident=incident,
+                name=data["name"],
+                contact=data["contact"],
+                consent_contact=data["consent_contact"],
+                consent_use=data["consent_use"],
+                consent_publish=data["consent_publish"],
+                language=getattr(request, "LANGUAGE_CODE", ""),
+            )
+            return _private(
+                _render_plain(
+                    request,
+                    portal,
+                    "publishing/thanks.html",
+                    {"code": code, "submission": submission},
+                )
+            )
+        form.add_error(None, problem)
+        # A fresh token: the refused one may have expired.
+        form.data = form.data.copy()
+        form.data["token"] = intake.form_token()
+    context = {
+        "form": form,
+        "incident_reference": reference,
+        "limits": {
+            "minutes": intake.RATE_WINDOW // 60,
+            "per_hour": intake.RATE_LIMIT,
+        },
+    }
+    return _private(_render_plain(request, portal, "publishing/submit.html", context))
+
+
+@login_not_required
+def receipt(request, code: str):
+    """The sender's private page: the state of their account; add to it or withdraw it."""
+    portal = _portal_or_404()
+    submission = intake.submission_by_receipt(code)
+    if submission is None:
+        raise Http404("No account has this receipt code.")
+    form = SubmissionAddForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if "withdraw" in request.POST:
+                intake.submission_withdraw(submission=submission)
+            elif form.is_valid():
+                intake.submission_add(submission=submission, text=form.cleaned_data["text"])
+                form = SubmissionAddForm()
+        except intake.IntakeRefused as refused:
+            form.add_error(None, str(refused))
+    context = {"submission": submission, "form": form, "code": code}
+    return _private(_render_plain(request, portal, "publishing/receipt.html", context))
+
+
+def _render_plain(request, portal, template: str, context: dict) -> HttpResponse:
+    return render(request, template, {"portal": portal, **context})
+
+
+may_read_intake = role_required(
+    intake.intake_may_read, "Only caseworkers, coordinators and administrators read the intake."
+)
+
+
+@may_read_intake
+@require_GET
+def intake_queue(request):
+    waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED).select_related("incident")
+    decided = Submission.objects.exclude(status=SubmissionStatus.RECEIVED).order_by(
+        "-decided_at", "-id"
+    )[:30]
+    return render(request, "publishing/intake.html", {"waiting": waiting[:100], "decided": decided})
+
+
+@may_read_intake
+def intake_detail(request, pk: int):
+    submission = get_object_or_404(Submission, pk=pk)
+    form = IntakeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                target = None
+                if data["reference"]:
+                    target = Incident.objects.filter(reference=data["reference"].strip()).first()
+                    if target is None:
+                        raise intake.IntakeRefused(f"No incident {data['reference']}.")
+                intake.submission_accept(submission=submission, actor=request.user, incident=target)
+                messages.success(request, "The account is now a source of the incident.")
+            else:
+                intake.submission_discard(
+                    submission=submission, actor=request.user, reason=data["reason"]
+                )
+                messages.success(request, "The account is set aside.")
+            return redirect("publishing:intake")
+        except intake.IntakeRefused as refused:
+            form.add_error(None, str(refused))
+    context = {
+        "submission": submission,
+        "form": form,
+        "sees_contact": roles.sees_all_people(request.user),
+    }
+    return render(request, "publishing/intake_detail.html", context)

@@ -1,8 +1,8 @@
 """Published incidents (the publishing app's public values) as the rows of a release.
 
 Everything here starts from `publishing.publishable.PublicIncident`: a release can carry
-nothing the portal could not show. `release_chunks` is the one query; the free text the
-public values still carry as typed (publishers, protest names) leaves machine-redacted.
+nothing the portal could not show (free text included: publishers and protest names come
+machine-redacted from there). `release_chunks` is the one query.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from casebook.publishing.publishable import (
     public_incidents,
     published_incidents,
 )
-from casebook.redaction.shown import automatic_redactions
 from casebook.transfer.formats.acled import acled_row
 from casebook.transfer.records import ActRecord, IncidentRecord, OutcomeRecord, SourceRecord
 
@@ -50,28 +49,11 @@ def release_chunks(
         yield public_incidents(chunk, portal=portal)
 
 
-def free_text_shown(chunk: list[PublicIncident]) -> dict[str, str]:
-    """The machine's redaction of the free text the public values still carry as typed (a
-    source's publisher and the title made from it, a protest's name): a name typed there must
-    not leave in a release. Stored once per text (redaction/shown.py)."""
-    texts = set()
-    for incident in chunk:
-        if incident.protest:
-            texts.add(incident.protest.name)
-        for source in incident.sources:
-            texts.update((source.publisher, source.title))
-    return automatic_redactions(texts)
-
-
-def _shown(text: str, shown: dict[str, str]) -> str:
-    return shown.get(text, text) if text else text
-
-
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def incident_row(incident: PublicIncident, place_precision: str, shown: dict[str, str]) -> list:
+def incident_row(incident: PublicIncident, place_precision: str) -> list:
     return [
         incident.reference,
         incident.title,
@@ -85,7 +67,7 @@ def incident_row(incident: PublicIncident, place_precision: str, shown: dict[str
         _number(incident.longitude),
         incident.force.slug if incident.force else "",
         incident.force.label if incident.force else "",
-        _shown(incident.protest.name, shown) if incident.protest else "",
+        incident.protest.name if incident.protest else "",
         len(incident.acts),
         incident.published_at.isoformat(timespec="seconds"),
         incident.changed_at.isoformat(timespec="seconds"),
@@ -122,28 +104,26 @@ def outcome_rows(incident: PublicIncident) -> Iterator[list]:
             ]
 
 
-def source_rows(incident: PublicIncident, shown: dict[str, str]) -> Iterator[list]:
+def source_rows(incident: PublicIncident) -> Iterator[list]:
     for source in incident.sources:
         yield [
             incident.reference,
             source.kind,
-            _shown(source.title, shown),
-            _shown(source.publisher, shown),
+            source.title,
+            source.publisher,
             source.url,
             source.published_on.isoformat() if source.published_on else "",
         ]
 
 
-def fingerprint(incident: PublicIncident, shown: dict[str, str]) -> str:
+def fingerprint(incident: PublicIncident) -> str:
     """A hash of everything the release says about an incident: a new one is a correction."""
-    rows = [incident_row(incident, "", shown), *act_rows(incident), *outcome_rows(incident)]
-    rows += list(source_rows(incident, shown))
+    rows = [incident_row(incident, ""), *act_rows(incident), *outcome_rows(incident)]
+    rows += list(source_rows(incident))
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()[:32]
 
 
-def acled_record(
-    incident: PublicIncident, place_precision: str, shown: dict[str, str]
-) -> IncidentRecord:
+def acled_record(incident: PublicIncident, place_precision: str) -> IncidentRecord:
     """The public values in the neutral record ACLED's layout is written from."""
 
     def decimal(value: float | None) -> Decimal | None:
@@ -163,7 +143,7 @@ def acled_record(
         coordinate_precision=place_precision,
         force=incident.force.slug if incident.force else "",
         force_name=incident.force.label if incident.force else "",
-        protest=_shown(incident.protest.name, shown) if incident.protest else "",
+        protest=incident.protest.name if incident.protest else "",
         acts=[
             ActRecord(
                 "",
@@ -175,12 +155,12 @@ def acled_record(
             )
             for act in incident.acts
         ],
-        sources=[SourceRecord("", publisher=_shown(s.publisher, shown)) for s in incident.sources],
+        sources=[SourceRecord("", publisher=s.publisher) for s in incident.sources],
     )
 
 
-def acled_values(incident: PublicIncident, place_precision: str, shown: dict[str, str]) -> list:
-    return acled_row(acled_record(incident, place_precision, shown))
+def acled_values(incident: PublicIncident, place_precision: str) -> list:
+    return acled_row(acled_record(incident, place_precision))
 
 
 # --- Aggregates ---------------------------------------------------------------------------------

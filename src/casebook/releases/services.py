@@ -123,14 +123,12 @@ class _Writers:
         writer.writerow(header)
         return writer
 
-    def add(self, incident, shown: dict[str, str]) -> None:
-        self.csv["incidents"].writerow(
-            release_rows.incident_row(incident, self.place_precision, shown)
-        )
+    def add(self, incident) -> None:
+        self.csv["incidents"].writerow(release_rows.incident_row(incident, self.place_precision))
         self.csv["acts"].writerows(release_rows.act_rows(incident))
         self.csv["outcomes"].writerows(release_rows.outcome_rows(incident))
-        self.csv["sources"].writerows(release_rows.source_rows(incident, shown))
-        acled = release_rows.acled_values(incident, self.place_precision, shown)
+        self.csv["sources"].writerows(release_rows.source_rows(incident))
+        acled = release_rows.acled_values(incident, self.place_precision)
         self.csv["acled"].writerow(acled)
         by_column = dict(zip(ACLED_COLUMNS, acled, strict=True))
         self.csv["hxl"].writerow([by_column[column] for column in HXL_COLUMNS])
@@ -262,11 +260,10 @@ def release_write(
         counts, fingerprints = release_rows.MonthlyCounts(), {}
         try:
             for chunk in release_rows.release_chunks(date_from=date_from, date_to=date_to):
-                shown = release_rows.free_text_shown(chunk)
                 for incident in chunk:
-                    writers.add(incident, shown)
+                    writers.add(incident)
                     counts.add(incident)
-                    fingerprints[incident.reference] = release_rows.fingerprint(incident, shown)
+                    fingerprints[incident.reference] = release_rows.fingerprint(incident)
                 if progress:
                     progress(len(chunk))
         finally:

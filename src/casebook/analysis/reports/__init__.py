@@ -116,7 +116,6 @@ def _compute(
     progress: Progress,
 ) -> tuple[bytes, DataVersion]:
     progress("Counting")
-    incidents = incidents_filtered(**{k: v for k, v in filters.items() if k != "sort"})
     figures = statistics_compute(
         filters=filters, unit=unit, measure=measure, seasonal=seasonal, key=key, reader=reader
     )
@@ -133,10 +132,9 @@ def _compute(
         undercount=undercount,
         generated=timezone.now(),
     )
+    progress("Hashing the records")
     version = data_version_of(
         incidents_filtered(**{k: v for k, v in filters.items() if k != "sort"}, reader=reader)
-        if filters.get("q")
-        else incidents
     )
     progress("Drawing the charts and the pages")
     html = report_html(

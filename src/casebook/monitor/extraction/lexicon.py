@@ -104,6 +104,9 @@ PROTEST = re.compile(
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
     r"wrote|published|made|put\s+online)|"
     r"rioters|looting|unrest|clash(?:es|ed)|dissent|free speech|freedom of expression|"
+    # the powers over processions and assemblies name a protest ("arrested under section 14 of
+    # the Public Order Act")
+    r"sections?\s+1[1-4](?:ZA|A)?\s+(?:and\s+1[1-4](?:ZA|A)?\s+)?of\s+the\s+Public\s+Order\s+Act|"
     # signs held up are expression ("sat holding signs"), road signs are not
     r"(?:holding|held|carrying|carried|displaying|displayed|waving|waved)\s+(?:up\s+)?"
     r"(?:[\w'’-]+\s+){0,2}?signs?(?!\s+of\b)|"
@@ -124,7 +127,7 @@ PROTEST_START = trie_regex(
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem "
         "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
-        "holding held carrying carried displaying displayed waving waved"
+        "holding held carrying carried displaying displayed waving waved section"
     )
 )
 

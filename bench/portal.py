@@ -1,0 +1,268 @@
+"""How fast the public portal answers a burst of readers: p95 per page, cached and uncached,
+and requests per second with concurrent readers.
+
+    .venv/bin/python bench/portal.py --size 100000 --published 10000            # SQLite
+    .venv/bin/python bench/portal.py --size 100000 --published 10000 --reuse    # keep the data
+    .venv/bin/python bench/portal.py --size 100000 --database-url \\
+        postgres://postgres@127.0.0.1:5432/casebook_bench                        # PostgreSQL
+
+The database is built (and reused) as `bench/incident_list.py` builds it. Then up to
+`--published` verified incidents get an approved summary redaction and a publication (written
+in bulk: the bench times reading, not the coordinators' clicks), and the portal is turned on.
+Anonymous readers request the home page, the case list (plain, filtered, searched, deep
+pages), case pages, a protest page, the statistics, the map and the feed through Django's
+test client: uncached (the portal's cache emptied before every request) and cached, then
+`--readers` threads (50 by default) request the same mix for `--seconds` to count requests
+per second. Floors from the issue: p95 under 100 ms cached, under 300 ms uncached.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import incident_list as base  # noqa: E402  (the bench next door builds the database)
+
+CACHED_FLOOR_MS = 100.0
+UNCACHED_FLOOR_MS = 300.0
+
+
+def publish(target: int, console) -> int:
+    """Publish up to `target` verified incidents in bulk; returns how many are published."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from casebook.cases.models import Incident
+    from casebook.publishing.models import PortalSettings, Publication
+    from casebook.redaction.models import RedactedDerivative, sha256_text
+
+    portal = PortalSettings.current()
+    portal.enabled, portal.name = True, "Bench watch"
+    portal.save()
+    have = Publication.objects.count()
+    if have >= target:
+        return have
+    rows = list(
+        Incident.objects.filter(status="verified", publication__isnull=True)
+        .exclude(summary="")
+        .order_by("?")
+        .values_list("pk", "summary")[: target - have]
+    )
+    now = timezone.now()
+    with console.status(f"Publishing {len(rows):,} incidents…"), transaction.atomic():
+        RedactedDerivative.objects.bulk_create(
+            [
+                RedactedDerivative(
+                    kind="text",
+                    field="summary",
+                    incident_id=pk,
+                    original_sha256=sha256_text(summary),
+                    text=summary,  # the bench's stand-in for a reviewed redaction
+                    status="approved",
+                    proposed_at=now,
+                    decided_at=now,
+                )
+                for pk, summary in rows
+            ],
+            batch_size=1000,
+        )
+        Publication.objects.bulk_create(
+            [Publication(incident_id=pk, published_at=now, changed_at=now) for pk, _ in rows],
+            batch_size=1000,
+        )
+    return Publication.objects.count()
+
+
+def request_mix(count: int, seed: int) -> dict[str, list[str]]:
+    from django.db.models import Count
+
+    from casebook.publishing.publishable import published_incidents
+
+    rng = random.Random(seed)
+    published = published_incidents()
+    references = list(published.values_list("reference", flat=True)[:5000])
+    protests = list(
+        published.exclude(protest__isnull=True)
+        .values("protest_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("protest_id", flat=True)[:50]
+    )
+    forces = list(
+        published.values("force__slug")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("force__slug", flat=True)[:6]
+    )
+    pages = max(1, published.count() // 25)
+
+    def many(make) -> list[str]:
+        return [make() for _ in range(count)]
+
+    return {
+        "home": ["/"],
+        "list": ["/cases/"],
+        "list, deep page": many(lambda: f"/cases/?page={rng.randint(2, pages)}"),
+        "list, force + act type": many(
+            lambda: f"/cases/?force={rng.choice(forces)}&act_type=arrest"
+        ),
+        "list, search": many(lambda: f"/cases/?q={rng.choice(['arrest', 'placard', 'march'])}"),
+        "case page": many(lambda: f"/cases/{rng.choice(references)}/"),
+        "protest page": many(lambda: f"/cases/protests/{rng.choice(protests)}/"),
+        "statistics": ["/statistics/"],
+        "map": ["/map/"],
+        "feed": ["/feeds/cases.atom"],
+    }
+
+
+def timed(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        sys.exit(f"{url}: status {response.status_code}")
+    return elapsed
+
+
+def run(mix: dict[str, list[str]], rounds: int, *, cold: bool) -> dict[str, list[float]]:
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    times: dict[str, list[float]] = {kind: [] for kind in mix}
+    for urls in mix.values():  # warm-up: every address once, so "cached" is cached
+        for url in dict.fromkeys(urls):
+            client.get(url)
+    for number in range(rounds):
+        for kind, urls in mix.items():
+            if cold:
+                cache.clear()
+            times[kind].append(timed(client, urls[number % len(urls)]))
+    return times
+
+
+def throughput(mix: dict[str, list[str]], readers: int, seconds: float) -> tuple[int, float]:
+    """Requests answered by `readers` threads in `seconds`, and their p95 in ms."""
+    from django.db import connections
+    from django.test import Client
+
+    every = [url for urls in mix.values() for url in urls]
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+    done: list[float] = []
+
+    def reader(number: int) -> None:
+        client, rng = Client(), random.Random(number)
+        try:
+            while time.monotonic() < stop:
+                elapsed = timed(client, rng.choice(every))
+                with lock:
+                    done.append(elapsed)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(done), base.p95(done)
+
+
+def main() -> None:
+    published_target, readers, seconds = 10_000, 50, 20.0
+    for flag in ("--published", "--readers", "--seconds"):
+        if flag in sys.argv:
+            index = sys.argv.index(flag)
+            value = sys.argv[index + 1]
+            del sys.argv[index : index + 2]
+            if flag == "--published":
+                published_target = int(value)
+            elif flag == "--readers":
+                readers = int(value)
+            else:
+                seconds = float(value)
+    args = base.parse_args()
+    os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
+    os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
+    os.environ.pop("CASEBOOK_DEBUG", None)
+    description, needs_data = base.prepare_database(args)
+
+    import django
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    django.setup()
+    from django.core.management import call_command
+
+    from casebook.cases.models import Incident
+    from casebook.installation.bootstrap import bootstrap_reference_data
+
+    call_command("migrate", interactive=False, verbosity=0)
+    bootstrap_reference_data()
+    if needs_data:
+        base.load(args, console)
+    published = publish(published_target, console)
+    if needs_data and not args.no_analyze:
+        base.analyze()
+    incidents = Incident.objects.count()
+    console.print(
+        f"{description}, Python {platform.python_version()}, Django {django.get_version()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {incidents:,} "
+        f"incidents, {published:,} published"
+    )
+    mix = request_mix(args.requests, args.seed)
+    with console.status("Requesting, uncached…"):
+        cold = run(mix, args.requests, cold=True)
+    with console.status("Requesting, cached…"):
+        warm = run(mix, args.requests, cold=False)
+    table = Table(title=f"Anonymous readers: {published:,} of {incidents:,} published")
+    for column in ("page", "uncached median", "uncached p95", "cached median", "cached p95"):
+        table.add_column(column, justify="left" if column == "page" else "right")
+    for kind in mix:
+        table.add_row(
+            kind,
+            f"{statistics.median(cold[kind]):.1f}",
+            f"{base.p95(cold[kind]):.1f}",
+            f"{statistics.median(warm[kind]):.1f}",
+            f"{base.p95(warm[kind]):.1f}",
+        )
+    every_cold = [t for times in cold.values() for t in times]
+    every_warm = [t for times in warm.values() for t in times]
+    table.add_section()
+    table.add_row(
+        "overall",
+        f"{statistics.median(every_cold):.1f}",
+        f"{base.p95(every_cold):.1f}",
+        f"{statistics.median(every_warm):.1f}",
+        f"{base.p95(every_warm):.1f}",
+        style="bold",
+    )
+    console.print(table)
+    with console.status(f"{readers} readers for {seconds:.0f} s…"):
+        answered, burst_p95 = throughput(mix, readers, seconds)
+    warm_p95, cold_p95 = base.p95(every_warm), base.p95(every_cold)
+    console.print(
+        f"Cached p95 {warm_p95:.1f} ms against the floor of {CACHED_FLOOR_MS:.0f} ms "
+        f"(ratio {warm_p95 / CACHED_FLOOR_MS:.2f}); uncached p95 {cold_p95:.1f} ms against "
+        f"{UNCACHED_FLOOR_MS:.0f} ms (ratio {cold_p95 / UNCACHED_FLOOR_MS:.2f}).\n"
+        f"{readers} concurrent readers, {seconds:.0f} s, one process: {answered:,} requests, "
+        f"{answered / seconds:.0f} per second, p95 {burst_p95:.0f} ms (threads share the GIL "
+        "and the test client: a floor for one waitress process, not a ceiling)."
+    )
+
+
+if __name__ == "__main__":
+    main()

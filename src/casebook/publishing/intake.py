@@ -1,0 +1,275 @@
+"""Accounts and corrections from the public: receiving them, their senders' own changes, and
+the caseworkers' decision. Nothing here is ever published: an accepted submission becomes
+a source of kind "testimony" (channel "public form"), which the public layer never shows.
+
+Abuse resistance, without third parties or tracking (`form_problems`):
+- a honeypot field people do not see; a form with it filled is thanked and dropped;
+- a minimum time between the form being shown and sent (a signed timestamp in the form):
+  MIN_SECONDS with the browser's proof of work, MIN_SECONDS_WITHOUT_SCRIPT without it;
+- a proof of work: the form carries a signed random challenge, and our own script finds a
+  number whose SHA-256 with it starts with WORK_BITS zero bits (about a second of a phone's
+  time, nothing for one person, costly for thousands of forms);
+- a rate limit per address and per form: the address is kept only as a keyed hash in the
+  cache, for RATE_WINDOW seconds, never in the database;
+- size limits on every field (the model's and the form's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from casebook.accounts import roles
+from casebook.audit.services import audit_record
+from casebook.cases.models import Incident
+from casebook.cases.services import reference_block
+from casebook.people.models import Person
+from casebook.publishing.models import Submission, SubmissionKind, SubmissionStatus
+from casebook.sources.models import Channel, IncidentSource, Source
+
+MIN_SECONDS = 4
+MIN_SECONDS_WITHOUT_SCRIPT = 15
+MAX_AGE_SECONDS = 6 * 3600
+WORK_BITS = 16
+RATE_LIMIT = 5  # submissions per address and form
+RATE_WINDOW = 3600  # seconds
+SALT = "casebook.publishing.intake"
+PUBLIC_FORM_CHANNEL = ("public-form", "Public form", "Accounts sent through the public portal.")
+
+
+class IntakeRefused(Exception):
+    """A submission or a decision that cannot be made; the message says why."""
+
+
+def form_token() -> str:
+    """What a new form carries: when it was shown, and a challenge for the proof of work."""
+    return signing.TimestampSigner(salt=SALT).sign(secrets.token_hex(8))
+
+
+def work_done(token: str, nonce: str) -> bool:
+    """Does SHA-256 of "token:nonce" start with WORK_BITS zero bits?"""
+    if not nonce or len(nonce) > 20 or not nonce.isdigit():
+        return False
+    digest = hashlib.sha256(f"{token}:{nonce}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") >> (32 - WORK_BITS) == 0
+
+
+def _rate_key(address: str, form: str) -> str:
+    hour = int(timezone.now().timestamp()) // RATE_WINDOW
+    keyed = hmac.new(settings.SECRET_KEY.encode(), f"{hour}:{address}".encode(), "sha256")
+    return f"publishing:rate:{form}:{keyed.hexdigest()}"
+
+
+def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: str) -> str:
+    """Why this submission is refused ("" when it is not). "drop" for the honeypot: the
+    sender is thanked as if it had worked."""
+    if honeypot:
+        return "drop"
+    signer = signing.TimestampSigner(salt=SALT)
+    try:
+        signer.unsign(token, max_age=MAX_AGE_SECONDS)
+        age = timezone.now().timestamp() - signing.b62_decode(token.split(":")[1])
+    except (signing.BadSignature, IndexError, ValueError):
+        return "The form has expired: here it is again. Your words are kept below."
+    least = MIN_SECONDS if work_done(token, nonce) else MIN_SECONDS_WITHOUT_SCRIPT
+    if age < least:
+        return (
+            f"That was quicker than a person can fill in the form: wait {least} seconds "
+            "after opening it, then send it again."
+        )
+    key = _rate_key(address, form)
+    count = cache.get_or_set(key, 0, RATE_WINDOW)
+    if count >= RATE_LIMIT:
+        return "Too many forms were sent from your connection in the last hour: try later."
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, RATE_WINDOW)
+    return ""
+
+
+def receipt_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace(" ", "").encode()).hexdigest()
+
+
+def _new_receipt() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over a phone
+    raw = "".join(secrets.choice(alphabet) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def submission_receive(
+    *,
+    account: str,
+    kind: str = SubmissionKind.TESTIMONY,
+    incident: Incident | None = None,
+    name: str = "",
+    contact: str = "",
+    consent_contact: bool = False,
+    consent_use: bool = False,
+    consent_publish: bool = False,
+    language: str = "",
+) -> tuple[Submission, str]:
+    """Keep an account from the public; returns it and its receipt code (shown once)."""
+    code = _new_receipt()
+    with transaction.atomic():
+        person = None
+        if (name or contact) and consent_contact:
+            # Sealed from the moment it arrives, like anyone's details in the casebook.
+            person = Person(
+                full_name=name[:200],
+                contact=contact[:300],
+                consent_record=True,
+                consent_publish=False,
+                consent_given_at=timezone.now(),
+            )
+            person.full_clean()
+            person.save()
+            audit_record(action="people.person.created", instance=person, changes={})
+        submission = Submission(
+            receipt_sha256=receipt_hash(code),
+            kind=kind,
+            incident=incident,
+            account=account,
+            language=language[:10],
+            person=person,
+            consent_contact=consent_contact,
+            consent_use=consent_use,
+            consent_publish=consent_publish,
+        )
+        submission.full_clean()
+        submission.save()
+        audit_record(
+            action="publishing.submission.received",
+            instance=submission,
+            changes={"kind": [None, kind], "account": None},
+            incident=incident,
+        )
+    return submission, code
+
+
+def submission_by_receipt(code: str) -> Submission | None:
+    return Submission.objects.filter(receipt_sha256=receipt_hash(code)).first()
+
+
+def submission_add(*, submission: Submission, text: str) -> Submission:
+    """The sender adds to their account (until it is decided)."""
+    if submission.status != SubmissionStatus.RECEIVED:
+        raise IntakeRefused("This account was already dealt with: send a new one instead.")
+    with transaction.atomic():
+        stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+        submission.additions = f"{submission.additions}\n\n[{stamp}]\n{text}".strip()
+        submission.full_clean()
+        submission.save(update_fields=["additions"])
+        audit_record(
+            action="publishing.submission.added_to",
+            instance=submission,
+            changes={"additions": None},
+        )
+    return submission
+
+
+def submission_withdraw(*, submission: Submission) -> Submission:
+    """The sender takes their account back: its words and their details are erased."""
+    from casebook.people.duties.erasure import person_erase
+
+    with transaction.atomic():
+        submission.status = SubmissionStatus.WITHDRAWN
+        submission.account, submission.additions = "", ""
+        submission.save(update_fields=["status", "account", "additions"])
+        if submission.person_id and not submission.person.is_erased:
+            person_erase(person=submission.person, reason="Withdrawn through the public form.")
+        audit_record(
+            action="publishing.submission.withdrawn",
+            instance=submission,
+            changes={"status": [SubmissionStatus.RECEIVED, SubmissionStatus.WITHDRAWN]},
+        )
+    return submission
+
+
+def intake_may_read(user) -> bool:
+    return roles.can_edit_cases(user)
+
+
+def submission_accept(*, submission: Submission, actor, incident: Incident | None) -> Source:
+    """Turn an account into a source (a testimony through the public form) on `incident`,
+    or on a new draft incident when none is given."""
+    if not intake_may_read(actor):
+        raise PermissionDenied("Only caseworkers, coordinators and administrators decide.")
+    if submission.status != SubmissionStatus.RECEIVED:
+        raise IntakeRefused("This account was already dealt with.")
+    if not submission.consent_use:
+        raise IntakeRefused("The sender did not agree that their account be used: discard it.")
+    with transaction.atomic():
+        channel, _ = Channel.objects.get_or_create(
+            slug=PUBLIC_FORM_CHANNEL[0],
+            defaults={"name": PUBLIC_FORM_CHANNEL[1], "description": PUBLIC_FORM_CHANNEL[2]},
+        )
+        received = submission.received_at.date()
+        if incident is None:
+            incident = Incident(
+                title="Account from the public form",
+                date=received,
+                date_precision="day",
+                created_by=actor,
+            )
+            incident.reference = reference_block(year=received.year)[0]
+            incident.full_clean()
+            incident.save()
+            audit_record(
+                action="cases.incident.created", instance=incident, actor=actor, incident=incident
+            )
+        text = submission.account
+        if submission.additions:
+            text += "\n\n" + submission.additions
+        source = Source(
+            kind=Source.Kind.TESTIMONY,
+            channel=channel,
+            title=f"Account from the public form, received {received:%-d %B %Y}",
+            text=text,
+            retrieved_at=submission.received_at,
+        )
+        source.full_clean()
+        source.save()
+        IncidentSource.objects.create(incident=incident, source=source, supports="")
+        submission.status = SubmissionStatus.ACCEPTED
+        submission.source = source
+        submission.decided_by, submission.decided_at = actor, timezone.now()
+        submission.save(update_fields=["status", "source", "decided_by", "decided_at"])
+        audit_record(
+            action="publishing.submission.accepted",
+            instance=submission,
+            actor=actor,
+            changes={"status": [SubmissionStatus.RECEIVED, SubmissionStatus.ACCEPTED]},
+            incident=incident,
+        )
+    return source
+
+
+def submission_discard(*, submission: Submission, actor, reason: str) -> Submission:
+    if not intake_may_read(actor):
+        raise PermissionDenied("Only caseworkers, coordinators and administrators decide.")
+    if submission.status != SubmissionStatus.RECEIVED:
+        raise IntakeRefused("This account was already dealt with.")
+    if not reason.strip():
+        raise IntakeRefused("Say why it is not used (the sender sees this status).")
+    with transaction.atomic():
+        submission.status = SubmissionStatus.DISCARDED
+        submission.decision_reason = reason.strip()[:300]
+        submission.decided_by, submission.decided_at = actor, timezone.now()
+        submission.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        audit_record(
+            action="publishing.submission.discarded",
+            instance=submission,
+            actor=actor,
+            changes={"status": [SubmissionStatus.RECEIVED, SubmissionStatus.DISCARDED]},
+        )
+    return submission

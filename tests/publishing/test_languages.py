@@ -1,0 +1,54 @@
+"""The portal in Arabic: every public string translated, laid out right to left."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.publishing.world import PublishedWorld, portal_on
+
+pytestmark = pytest.mark.django_db
+PO = Path(__file__).resolve().parents[2] / "src/casebook/publishing/locale/ar/LC_MESSAGES"
+
+
+@pytest.fixture
+def world(reference_data):
+    portal_on()
+    return PublishedWorld()
+
+
+def test_choosing_arabic_turns_the_portal_right_to_left(client, world):
+    response = client.get(reverse("publishing:language", args=["ar"]) + "?next=/cases/")
+    assert response.status_code == 302 and response["Location"] == "/cases/"
+    page = client.get("/cases/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "الحالات" in page and "ابحث في الحالات" in page
+    form = client.get(reverse("publishing:submit")).content.decode()
+    assert "ما الذي حدث لك، أو ما الذي رأيته" in form
+    english = client.get(reverse("publishing:language", args=["en-gb"]) + "?next=/cases/")
+    assert english.status_code == 302
+    assert '<html lang="en-gb">' in client.get("/cases/").content.decode()
+
+
+def test_a_browser_asking_for_arabic_gets_it(client, world):
+    page = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in page
+
+
+def test_the_language_link_goes_nowhere_else(client, world):
+    response = client.get(
+        reverse("publishing:language", args=["ar"]) + "?next=https://elsewhere.example.test/"
+    )
+    assert response["Location"] == "/"
+    assert client.get(reverse("publishing:language", args=["xx"])).status_code == 404
+
+
+def test_every_public_string_has_its_arabic_and_the_catalogue_is_compiled():
+    po = (PO / "django.po").read_text()
+    empty = re.findall(r'msgid "(.+)"\nmsgstr ""\n\n', po)
+    assert not empty, empty
+    assert "#, fuzzy" not in po
+    assert (PO / "django.mo").stat().st_mtime >= (PO / "django.po").stat().st_mtime - 1
