@@ -543,3 +543,22 @@ def test_people_barricaded_inside_a_building_occupied_it(extractor):
         "a library building at a college in Manchester.",
     )
     assert [a["trigger"] for a in event["acts"]] == ["other"]
+
+
+def test_an_earlier_figure_gives_way_to_the_arrests_told_since(extractor):
+    event = only_event(
+        extractor,
+        "Victoria Police released images of 13 people over the protest in Melbourne on Sunday. "
+        "At the time, 89 arrests were made. Two more men were arrested last week.",
+    )
+    assert 89 not in {a["count"] for a in event["acts"]}
+    assert event["total_arrests"] != 89
+
+
+def test_an_earlier_figure_alone_is_the_events_figure(extractor):
+    event = only_event(
+        extractor,
+        "Police released images of 13 people over the protest in Melbourne on Sunday. At the "
+        "time, 89 arrests were made.",
+    )
+    assert 89 in {a["count"] for a in event["acts"]}

@@ -126,7 +126,9 @@ def _fold_references(acts: list[Act]) -> list[Act]:
 
 
 def _drop_superseded(acts: list[Act]) -> list[Act]:
-    """ "Initially, 132 arrests were reported ... a total of 210": the earlier figure goes."""
+    """ "Initially, 132 arrests were reported ... a total of 210": the earlier figure goes, and so
+    does "At the time, 89 arrests were made" beside later arrests told as they stand now; alone,
+    it is the only figure the event has."""
     largest = max(
         (a.count or 0 for a in acts if a.type == "arrest" and not a.earlier_figure), default=0
     )
@@ -134,7 +136,11 @@ def _drop_superseded(acts: list[Act]) -> list[Act]:
         a
         for a in acts
         if not (
-            a.type == "arrest" and a.earlier_figure and a.count is not None and a.count < largest
+            a.type == "arrest"
+            and a.earlier_figure
+            and a.count is not None
+            and largest > 0
+            and a.count != largest
         )
     ]
 
