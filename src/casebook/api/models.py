@@ -68,3 +68,72 @@ class AccessToken(models.Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if self.expires_at > timezone.now() else "expired"
+
+
+class WebhookEvent(models.TextChoices):
+    INCIDENT_CREATED = "incident.created", "an incident was recorded"
+    INCIDENT_UPDATED = "incident.updated", "an incident was changed"
+    INCIDENT_VERIFIED = "incident.verified", "an incident was verified"
+    INCIDENT_PUBLISHED = "incident.published", "an incident was published on the portal"
+    CANDIDATE_WAITING = "candidate.waiting", "a news monitor candidate waits for review"
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's address that is told when something happens, signed with its secret.
+
+    Administrators manage them in the admin. The secret must be kept to sign; it is shown
+    there for the partner to verify signatures with (Standard Webhooks).
+    """
+
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    # Comma-separated WebhookEvent values; empty: every event.
+    events = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Comma-separated: " + ", ".join(WebhookEvent.values) + ". Empty: all of them.",
+    )
+    secret = models.CharField(max_length=80, help_text="Standard Webhooks secret (whsec_…).")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event: str) -> bool:
+        wanted = {e.strip() for e in self.events.split(",") if e.strip()}
+        return not wanted or event in wanted
+
+
+class WebhookDelivery(models.Model):
+    """One message to one endpoint and what became of it: the delivery log.
+
+    The payload names records by reference and address only, never a person's details or
+    free text; the log keeps the answer's status code, never its body.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        DELIVERED = "delivered", "delivered"
+        FAILED = "failed", "failed (no more retries)"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message_id = models.CharField(max_length=40, unique=True)
+    event = models.CharField(max_length=40, choices=WebhookEvent.choices)
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint} ({self.status})"
