@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from casebook.linkage.compare.clustering import clusters_at
@@ -94,6 +94,24 @@ class LinkageRun:
         """comparison -> gamma -> match weight (log2 of m/u), from the trained model."""
         return model_level_weights(self.model)
 
+    def clusters_at(self, threshold: float) -> dict[str, str]:
+        """The clusters these pairs make at another threshold, clustered as the run was."""
+        return pairs_clustered(ids=self.clusters, pairs=self.pairs, threshold=threshold)
+
+
+def pairs_clustered(
+    *, ids: Iterable[str], pairs: Sequence[ScoredPair], threshold: float
+) -> dict[str, str]:
+    """Scored pairs as clusters: strongest first, groups joining only when likely on average,
+    reports of one protest with no kind of act in common kept apart (clustering.py)."""
+    return clusters_at(
+        ids=ids,
+        pairs=[(p.left, p.right, p.probability) for p in pairs],
+        threshold=threshold,
+        kept_apart=[(p.left, p.right) for p in pairs if another_incident_of_the_occasion(p)],
+        cohesion=COHESION,
+    )
+
 
 def records_link(
     *,
@@ -146,19 +164,12 @@ def records_link(
     model_json[COMMON_WORDS_KEY] = common.as_dict()
     kept, scored = _kept_predictions(predictions)
     pairs = _scored_pairs(kept, model_level_weights(model_json))
-    apart = [(p.left, p.right) for p in pairs if another_incident_of_the_occasion(p)]
     seconds["predict"] = time.perf_counter() - clock
     clock = time.perf_counter()
     step("clustering")
     # In Python for both backends: splink's clustering is plain connected components, and
     # the pairs (not the records squared) fit in one process.
-    clusters = clusters_at(
-        ids=[r.record_id for r in records],
-        pairs=[(p.left, p.right, p.probability) for p in pairs],
-        threshold=threshold,
-        kept_apart=apart,
-        cohesion=COHESION,
-    )
+    clusters = pairs_clustered(ids=[r.record_id for r in records], pairs=pairs, threshold=threshold)
     seconds["cluster"] = time.perf_counter() - clock
     return LinkageRun(
         backend=backend,
