@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from casebook.installation.backup import BackupError, backup_vault
+from casebook.installation.backup import BackupError, backup_settings, backup_vault
 from casebook.sources.evidence.services import evidence_add
 from casebook.sources.models import EvidenceFile
 from tests.factories import IncidentFactory
@@ -40,8 +40,20 @@ def test_the_vault_backup_copies_only_new_files_and_checks_each_hash(
         evidence_add(content=_photo(colour), filename="a.png", actor=None, incident=incident)
     folder = tmp_path / "vault-backup"
 
-    call_command("backup", str(tmp_path / "db.backup"), "--evidence", str(folder))
-    assert "2 new files, 0 already there" in capsys.readouterr().out
+    settings_file = tmp_path / "settings.env"
+    call_command(
+        "backup",
+        str(tmp_path / "db.backup"),
+        "--evidence",
+        str(folder),
+        "--settings-file",
+        str(settings_file),
+    )
+    out = capsys.readouterr().out
+    assert "2 new files, 0 already there" in out
+    from django.conf import settings
+
+    assert settings.SECRET_KEY not in settings_file.read_text()
     stored = dict(EvidenceFile.objects.values_list("sha256", "storage_name"))
     # Every blob, under the vault's own name, with the bytes its name promises.
     assert _hashes(folder) == {sha: sha for sha in stored}
@@ -69,3 +81,25 @@ def test_a_vault_blob_that_changed_stops_the_backup(reference_data, evidence_dir
     with pytest.raises(BackupError, match="evidence verify"):
         backup_vault(folder=tmp_path / "vault-backup")
     assert not [p for p in (tmp_path / "vault-backup").rglob("*") if p.is_file()]
+
+
+def test_the_settings_backup_leaves_secrets_out(tmp_path):
+    output = tmp_path / "settings.env"
+    left_out = backup_settings(
+        output=output,
+        environ={
+            "CASEBOOK_SECRET_KEY": "s3cret-value",
+            "CASEBOOK_MASTER_KEY": "m4ster-value",
+            "CASEBOOK_METRICS_TOKEN": "t0ken-value",
+            "CASEBOOK_ALLOWED_HOSTS": "casebook.example.org",
+            "DATABASE_URL": "postgres://casebook:pa55word@db.example.org:5432/casebook",
+            "HOME": "/home/someone",
+        },
+    )
+    text = output.read_text()
+    assert output.stat().st_mode & 0o077 == 0
+    assert left_out == ["CASEBOOK_MASTER_KEY", "CASEBOOK_METRICS_TOKEN", "CASEBOOK_SECRET_KEY"]
+    assert "CASEBOOK_ALLOWED_HOSTS=casebook.example.org" in text
+    assert "DATABASE_URL=postgres://casebook:***@db.example.org:5432/casebook" in text
+    for secret in ("s3cret", "m4ster", "t0ken", "pa55word", "HOME"):
+        assert secret not in text

@@ -163,3 +163,38 @@ def backup_vault(*, folder: Path) -> VaultBackupReport:
         partial.replace(target)
         copied += 1
     return VaultBackupReport(copied=copied, kept=kept)
+
+
+# Settings whose values are secrets: never written by `backup_settings` (kept apart, as the
+# keyring and the master key are).
+_SECRET_WORDS = ("SECRET", "KEY", "TOKEN", "PASSWORD")
+
+
+def _without_password(value: str) -> str:
+    """A URL's password replaced by `***` (`postgres://user:***@host/db`)."""
+    scheme, separator, rest = value.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in credentials:
+        return value
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def backup_settings(*, output: Path, environ: dict[str, str] | None = None) -> list[str]:
+    """Write the installation's settings (CASEBOOK_* and DATABASE_URL) in `.env` form,
+    without secrets: names holding a secret are listed as comments, passwords in URLs are
+    masked. Returns the names left out."""
+    environ = dict(os.environ if environ is None else environ)
+    lines = ["# Casebook settings at backup time, secrets left out (restore them apart)."]
+    left_out = []
+    for name in sorted(environ):
+        if not (name.startswith("CASEBOOK_") or name == "DATABASE_URL"):
+            continue
+        if any(word in name for word in _SECRET_WORDS):
+            left_out.append(name)
+            lines.append(f"# {name}= (a secret: restore it from where you keep it)")
+            continue
+        lines.append(f"{name}={_without_password(environ[name])}")
+    _private_file(output)
+    output.write_text("\n".join(lines) + "\n")
+    return left_out
