@@ -157,3 +157,13 @@ def test_a_restricted_readers_report_names_nobody(reference_data, client_for, tm
     text = "\n".join(pages_of(searched)).lower()
     assert "zqxwvy" not in text
     assert "its words are not printed" in text
+
+
+def test_shares_of_a_hidden_number_of_arrests_are_hidden(reference_data, tmp_path):
+    ActFactory(incident=IncidentFactory(date=dt.date(2024, 3, 1)), number_affected=1)
+    ActFactory(incident=IncidentFactory(date=dt.date(2024, 3, 2)), number_affected=1)
+    html = report(tmp_path, "--html", name="few.html").decode()
+    funnel = html[html.index("What became of the people arrested") :]
+    funnel = funnel[: funnel.index("Time from arrest to outcome")]
+    assert "Of &lt;5 arrest records" in funnel
+    assert "%" not in funnel.split("<tbody>")[1]  # no share, no interval (0 of n would tell n)

@@ -79,7 +79,7 @@ def outside_use(
         }
         extra = {"text": {"field": MARK}}
     else:
-        mark = {"type": "point", "filled": True, "size": 12, "color": HIDDEN_COLOUR}
+        mark = {"type": "point", "filled": True, "size": 30, "color": HIDDEN_COLOUR}
         extra = {}
     spec["layer"].append(
         {

@@ -157,8 +157,10 @@ class Content:
 def _funnel(content: Content, funnel, threshold: int) -> None:
     content.arrests = suppress_value(funnel.arrests, threshold=threshold)
     content.arrest_people = suppress_value(funnel.people, threshold=threshold)
+    # Shares of a hidden total would give it away (0 of n has an interval that names n).
+    few = 0 < funnel.arrests < threshold
     for step in funnel.steps:
-        hidden = 0 < step.arrests < threshold
+        hidden = few or 0 < step.arrests < threshold
         if hidden:
             content.funnel_hidden.add(step.label)
         share = step.share
