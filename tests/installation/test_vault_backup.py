@@ -103,3 +103,25 @@ def test_the_settings_backup_leaves_secrets_out(tmp_path):
     assert "DATABASE_URL=postgres://casebook:***@db.example.org:5432/casebook" in text
     for secret in ("s3cret", "m4ster", "t0ken", "pa55word", "HOME"):
         assert secret not in text
+
+
+def test_a_wiped_vault_comes_back_from_its_backup(reference_data, evidence_dir, tmp_path):
+    import shutil
+
+    from casebook.installation.backup import restore_vault
+    from casebook.sources.evidence.services import evidence_verify
+
+    incident = IncidentFactory()
+    for colour in [(1, 2, 3), (4, 5, 6)]:
+        evidence_add(content=_photo(colour), filename="d.png", actor=None, incident=incident)
+    before = _hashes(evidence_dir)
+    folder = tmp_path / "vault-backup"
+    backup_vault(folder=folder)
+    shutil.rmtree(evidence_dir)
+    assert evidence_verify().problems
+
+    report = restore_vault(folder=folder)
+    assert (report.copied, report.kept) == (2, 0)
+    assert _hashes(evidence_dir) == before
+    assert evidence_verify().problems == []
+    assert restore_vault(folder=folder).kept == 2

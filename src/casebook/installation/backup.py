@@ -198,3 +198,27 @@ def backup_settings(*, output: Path, environ: dict[str, str] | None = None) -> l
     _private_file(output)
     output.write_text("\n".join(lines) + "\n")
     return left_out
+
+
+def restore_vault(*, folder: Path) -> VaultBackupReport:
+    """Put back into the evidence vault every blob the database names and the vault lacks,
+    from a folder written by `backup_vault`; each copy's hash is checked before it is stored.
+    Run `evidence_verify` afterwards (the `restore` command does)."""
+    from casebook.sources.models import EvidenceFile
+
+    storage = storages["evidence"]
+    copied = kept = 0
+    for sha256, name in EvidenceFile.objects.blobs():
+        if storage.exists(name):
+            kept += 1
+            continue
+        copy = folder / name
+        if not copy.exists() or _file_sha256(copy) != sha256:
+            raise BackupError(
+                f"Evidence blob {sha256[:12]} is missing or damaged in {folder}: "
+                "restore from another backup of the vault."
+            )
+        with copy.open("rb") as handle:
+            storage.save(name, handle)
+        copied += 1
+    return VaultBackupReport(copied=copied, kept=kept)
