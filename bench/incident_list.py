@@ -312,17 +312,45 @@ def run_requests(kinds: dict[str, list[dict]], console, reader: str) -> dict[str
         results[kind]["queries"] = len(queries)
         results[kind]["matches"] = matches(param_sets[0])
         results[kind]["example"] = urlencode(param_sets[0])
+        results[kind]["floor"] = []
     rounds = max(len(p) for p in kinds.values())
     with console.status("Requesting…") as status:
         for round_number in range(rounds):
             status.update(f"Requesting: round {round_number + 1} of {rounds}")
             for kind, param_sets in kinds.items():
                 params = param_sets[round_number % len(param_sets)]
-                started = time.perf_counter()
-                response = client.get(url, params)
-                results[kind]["times"].append((time.perf_counter() - started) * 1000)
+                statements: list[tuple[str, object]] = []
+                with connection.execute_wrapper(recorder(statements)):
+                    started = time.perf_counter()
+                    response = client.get(url, params)
+                    results[kind]["times"].append((time.perf_counter() - started) * 1000)
                 results[kind]["statuses"].add(response.status_code)
+                results[kind]["floor"].append(replay(connection, statements))
     return results
+
+
+def recorder(statements: list):
+    """An execute wrapper noting each statement and its parameters (no timing added)."""
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    return record
+
+
+def replay(connection, statements: list) -> float:
+    """The floor: the request's reads run again on the driver's cursor, rows fetched, in ms."""
+    reads = [
+        (sql, params) for sql, params in statements if sql.lstrip().upper().startswith("SELECT")
+    ]
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # the backend's own cursor, under Django's wrapper
+        started = time.perf_counter()
+        for sql, params in reads:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
 
 
 def p95(values: list[float]) -> float:
@@ -345,9 +373,12 @@ def print_report(results: dict[str, dict], *, console, title: str) -> None:
         ("median ms", "right"),
         ("p95 ms", "right"),
         ("max ms", "right"),
+        ("SQL floor ms", "right"),
+        ("ratio", "right"),
     ):
         table.add_column(column, justify=justify, overflow="fold")
-    everything = []
+    everything: list[float] = []
+    floors: list[float] = []
     for kind, result in results.items():
         times = result["times"]
         everything += times
@@ -362,7 +393,10 @@ def print_report(results: dict[str, dict], *, console, title: str) -> None:
             f"{statistics.median(times):.1f}",
             f"{p95(times):.1f}",
             f"{max(times):.1f}",
+            f"{statistics.median(result['floor']):.1f}",
+            f"{statistics.median(times) / max(statistics.median(result['floor']), 0.001):.1f}×",
         )
+        floors += result["floor"]
     table.add_section()
     table.add_row(
         "overall",
@@ -374,12 +408,16 @@ def print_report(results: dict[str, dict], *, console, title: str) -> None:
         f"{statistics.median(everything):.1f}",
         f"{p95(everything):.1f}",
         f"{max(everything):.1f}",
+        f"{statistics.median(floors):.1f}",
+        f"{statistics.median(everything) / max(statistics.median(floors), 0.001):.1f}×",
         style="bold",
     )
     console.print(table)
     console.print(
         "* incidents matching the example parameters; times in milliseconds per "
-        "request, measured around the test client's call"
+        "request, measured around the test client's call; the SQL floor is the median time "
+        "of the same request's SELECTs replayed on the driver's cursor, rows fetched, and the "
+        "ratio the request's median over it"
     )
 
 

@@ -49,7 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from casebook.linkage.compare.baseline import exact_key_clusters
-    from casebook.linkage.compare.clustering import clusters_at
     from casebook.linkage.compare.engine import DEFAULT_THRESHOLD, records_link
     from casebook.linkage.compare.evaluation import pairwise_score
     from casebook.sample.reports import reports_as_records, reports_generate
@@ -89,11 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{model.f1:6.3f} {model.predicted_pairs:9,}"
     )
     for extra in filter(None, args.thresholds.split(",")):
-        clusters = clusters_at(
-            ids=truth,
-            pairs=[(p.left, p.right, p.probability) for p in run.pairs],
-            threshold=float(extra),
-        )
+        clusters = run.clusters_at(float(extra))
         score = pairwise_score(predicted=clusters, truth=truth)
         print(
             f"{'model, p >= ' + extra:28} {score.precision:9.3f} {score.recall:7.3f} "

@@ -6,7 +6,9 @@ and requests per second with concurrent readers.
     .venv/bin/python bench/portal.py --size 100000 --database-url \\
         postgres://postgres@127.0.0.1:5432/casebook_bench                        # PostgreSQL
 
-The database is built (and reused) as `bench/incident_list.py` builds it. Then up to
+The database is built (and reused) as `bench/incident_list.py` builds it, in a folder of its
+own (`portal-SIZE-seedN` in the temp folder: the list's bench may drop and rebuild its own
+while this one runs). Then up to
 `--published` verified incidents get an approved summary redaction and a publication (written
 in bulk: the bench times reading, not the coordinators' clicks), and the portal is turned on.
 Anonymous readers request the home page, the case list (plain, filtered, searched, deep
@@ -23,6 +25,7 @@ import platform
 import random
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -123,12 +126,16 @@ def request_mix(count: int, seed: int) -> dict[str, list[str]]:
     }
 
 
+class NotAnswered(RuntimeError):
+    pass
+
+
 def timed(client, url: str) -> float:
     started = time.perf_counter()
     response = client.get(url)
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
-        sys.exit(f"{url}: status {response.status_code}")
+        raise NotAnswered(f"{url}: status {response.status_code}")
     return elapsed
 
 
@@ -159,6 +166,8 @@ def throughput(mix: dict[str, list[str]], readers: int, seconds: float) -> tuple
     lock = threading.Lock()
     done: list[float] = []
 
+    failed: list[str] = []
+
     def reader(number: int) -> None:
         client, rng = Client(), random.Random(number)
         try:
@@ -166,6 +175,8 @@ def throughput(mix: dict[str, list[str]], readers: int, seconds: float) -> tuple
                 elapsed = timed(client, rng.choice(every))
                 with lock:
                     done.append(elapsed)
+        except NotAnswered as error:
+            failed.append(str(error))
         finally:
             connections.close_all()
 
@@ -174,6 +185,8 @@ def throughput(mix: dict[str, list[str]], readers: int, seconds: float) -> tuple
         thread.start()
     for thread in threads:
         thread.join()
+    if failed:
+        sys.exit(f"{len(failed)} readers stopped on an error, the first: {failed[0]}")
     return len(done), base.p95(done)
 
 
@@ -191,6 +204,13 @@ def main() -> None:
             else:
                 seconds = float(value)
     args = base.parse_args()
+    base.data_folder = lambda a: (
+        Path(tempfile.gettempdir())
+        / "casebook-bench"
+        / (  # type: ignore[assignment]
+            f"portal-{a.size}-seed{a.seed}"
+        )
+    )
     os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"

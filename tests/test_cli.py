@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.request
 
 from tests.processes import casebook_env, free_port, run_casebook, run_with_env, serving
@@ -47,7 +48,7 @@ def test_serve_answers_http_and_requires_sign_in(tmp_path):
     )
     with serving(casebook_env(tmp_path / "home", data_dir=tmp_path)) as server:
         with urllib.request.urlopen(server.base + "/healthz", timeout=5) as answer:
-            assert answer.read() == b"ok"
+            assert json.loads(answer.read())["status"] == "ok"
         page = urllib.request.urlopen(server.base + "/incidents/", timeout=5)
         assert "/accounts/login/" in page.url
         assert b"Sign in" in page.read()

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that /metrics' request latency covers the whole stack.
+    "casebook.web.health.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "casebook.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -317,6 +319,8 @@ else:
 # Without a broker every pipeline stage runs in the calling process (`make demo`, laptops);
 # with one (redis://… or amqp://…) each stage is a Celery task run by `casebook worker`.
 MONITOR_BROKER_URL = env_str("CASEBOOK_BROKER_URL").strip()
+# `/metrics` answers only `Authorization: Bearer <this>`; without it, /metrics is off (404).
+METRICS_TOKEN = env_str("CASEBOOK_METRICS_TOKEN").strip()
 CELERY_BROKER_URL = MONITOR_BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not MONITOR_BROKER_URL
 CELERY_TASK_IGNORE_RESULT = True  # stages record their outcome on the page row, not in results

@@ -1,19 +1,16 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
 from casebook.api.main import api
+from casebook.web.health import healthz, metrics
 
 # A busy database met after the view (saving the session…) gets the busy page too.
 handler500 = "casebook.web.busy.server_error"
 
 
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/tokens/", include("casebook.api.urls")),
     path("accounts/", include("casebook.accounts.urls")),
     path("api/v1/", api.urls),

@@ -192,3 +192,12 @@ def test_a_token_past_its_rate_is_told_when_to_come_back(personas, settings):
     # Another token of the same user is counted apart.
     _, other = token_create(user=personas["analyst"], name="y", scopes=["read"])
     assert TokenClient(other).get(ME).status_code == 200
+
+
+def test_the_account_menu_leads_to_the_token_page(client_for):
+    page = client_for("analyst").get(reverse("casework:incident-list")).content.decode()
+    assert reverse("api:tokens") in page
+    assert (
+        reverse("api:tokens")
+        not in client_for("outsider").get("/accounts/password/").content.decode()
+    )

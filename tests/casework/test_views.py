@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casebook.cases.models import Tag
+from casebook.cases.selectors import incidents_filtered
 from casebook.cases.services import incident_reindex
+from casebook.casework.forms import IncidentFilterForm
 from casebook.codebook.models import (
     ActType,
     LegalProvision,
@@ -446,3 +448,25 @@ def test_search_results_keep_the_requested_order(client_for, reference_data, sor
         "-date": ["Charlie ibis", "Bravo ibis", "Alpha ibis"],
     }[sort]
     assert shown == expected
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"act_type": "arrest"},
+        {"act_type": "arrest", "trigger": "placard"},
+        {"act_type": "seizure", "unrecorded": "provision"},
+        {"tag": "vigil"},
+        {"act_type": "arrest", "status": "verified"},
+    ],
+)
+def test_list_counts_act_and_tag_filters_as_incidents(two_incidents, client_for, params):
+    """Counted over the acts (or a tag's links) for act-only or tag-only filters: an incident
+    with two matching acts still counts once, as the filtered incidents do."""
+    first, _second = two_incidents
+    ActFactory(incident=first, act_type=ActType.objects.get(slug="arrest"))
+    form = IncidentFilterForm(params)
+    assert form.is_valid(), form.errors
+    expected = incidents_filtered(**form.filters()).count()
+    response = client_for("caseworker").get(LIST, params)
+    assert response.context["page"].paginator.count == expected == len(listed(response))

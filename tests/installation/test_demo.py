@@ -103,7 +103,7 @@ def test_the_demo_serves_on_the_port_it_is_given_and_ctrl_c_stops_it_quietly(tmp
     with serving(env, "demo", "--size", "3", port=port) as server:
         assert server.base.endswith(f":{port}")
         server.process.send_signal(signal.SIGINT)
-        server.process.wait(timeout=60)
+        server.process.wait(timeout=300)
     assert f"Casebook is running on http://127.0.0.1:{port}/" in server.stdout
     assert "Stopped." in server.stdout
     assert "Traceback" not in server.stderr and "KeyboardInterrupt" not in server.stderr

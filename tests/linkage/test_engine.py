@@ -101,3 +101,20 @@ def test_a_trained_model_can_be_reused_without_training(synthetic, duckdb_run):
     again = records_link(records=records, threshold=0.95, model=duckdb_run.model)
     assert "train" not in again.seconds
     assert again.clusters == duckdb_run.clusters
+
+
+def test_every_level_of_every_comparison_has_words_for_a_coordinator():
+    day = dt.date(2025, 8, 9)
+    left = LinkageRecord("a", day, force="met", acts=(ActSummary("arrest", 52),))
+    right = LinkageRecord("b", day, date_precision="month", acts=(ActSummary("arrest", 54),))
+    for name, levels in LEVELS.items():
+        for gamma in range(len(levels) + 1):
+            reasons = pair_reasons(
+                left=left,
+                right=right,
+                levels={name: gamma},
+                weights={name: 2.0 if gamma else -2.0},
+                level_names=LEVELS,
+            )
+            assert reasons and reasons[0].words.strip(), (name, gamma)
+            assert "_" not in reasons[0].words, (name, gamma)  # words, not level names

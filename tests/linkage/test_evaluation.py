@@ -53,3 +53,15 @@ def test_a_truth_file_that_gives_one_incident_two_clusters_names_the_row(tmp_pat
     path.write_text("incident_id,cluster_id\nA,1\nA,2\n")
     with pytest.raises(TruthFileError, match="row 3"):
         truth_read(path)
+
+
+def test_clusters_never_join_records_kept_apart_even_through_a_chain():
+    from casebook.linkage.compare.clustering import clusters_at
+
+    # Two arrests at one protest (a, c), each very like a vague report (b): the stronger
+    # pair wins, the other record stays out.
+    pairs = [("a", "b", 0.99), ("b", "c", 0.95), ("c", "d", 0.97)]
+    chained = clusters_at(ids="abcd", pairs=pairs, threshold=0.9)
+    assert len(set(chained.values())) == 1
+    kept = clusters_at(ids="abcd", pairs=pairs, threshold=0.9, kept_apart=[("a", "c")])
+    assert kept == {"a": "a", "b": "a", "c": "c", "d": "c"}

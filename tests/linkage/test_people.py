@@ -45,6 +45,9 @@ def test_a_coordinator_merges_a_person_recorded_twice_and_undoes_it(twice, clien
         ).exists()
     old_page = coordinator.get(reverse("people:person-detail", args=[merged.reference]))
     assert old_page["Location"] == reverse("people:person-detail", args=[survivor.reference])
+    listed = coordinator.get(reverse("people:person-list")).content.decode()
+    assert survivor.get_absolute_url() in listed
+    assert merged.get_absolute_url() not in listed
     page = coordinator.get(reverse("linkage:people")).content.decode()
     assert f"{merged.reference} into {survivor.reference}" in page
     assert "Testperson" not in page and "testperson" not in page
@@ -59,6 +62,8 @@ def test_a_coordinator_merges_a_person_recorded_twice_and_undoes_it(twice, clien
     assert (
         coordinator.get(reverse("people:person-detail", args=[merged.reference])).status_code == 200
     )
+    listed = coordinator.get(reverse("people:person-list")).content.decode()
+    assert merged.get_absolute_url() in listed
 
 
 def test_people_with_other_details_are_not_merged(client_for):

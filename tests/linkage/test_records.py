@@ -86,3 +86,23 @@ def test_an_all_empty_column_keeps_its_type_in_the_table():
     assert table.num_rows == 2
     assert str(table.schema.field("people_hashes").type) == "list<item: string>"
     assert str(table.schema.field("text_words").type) == "list<item: int64>"
+
+
+def test_words_most_records_use_are_left_out_of_the_texts_compared():
+    from casebook.linkage.compare.records import (
+        COMMON_WORDS_FROM,
+        CommonWords,
+        common_words,
+        word_hashes,
+    )
+
+    records = [
+        LinkageRecord(str(n), None, summary=f"A spokesperson said it happened on street{n}")
+        for n in range(COMMON_WORDS_FROM)
+    ]
+    common = common_words(records)
+    assert set(word_hashes(["spokesperson", "happened"])) <= common.text
+    row = record_row(records[7], common)
+    assert row["text_words"] == word_hashes(["street7"])
+    assert CommonWords.from_dict(common.as_dict()) == common
+    assert common_words(records[:10]) == CommonWords()  # too few to tell

@@ -32,6 +32,8 @@ ADMIN_ONLY = (200, 302, 302, 302, 302, 302)  # the admin sends non-administrator
 # URL name -> (method, how to build the URL from the test's world, expected statuses).
 MATRIX = {
     "healthz": ("GET", lambda w: reverse("healthz"), (200,) * 6),
+    # Its own bearer token, never a session: off (404) unless CASEBOOK_METRICS_TOKEN is set.
+    "metrics": ("GET", lambda w: reverse("metrics"), (404,) * 6),
     "accounts:login": ("GET", lambda w: reverse("accounts:login"), (302,) * 5 + (200,)),
     "accounts:logout": ("POST", lambda w: reverse("accounts:logout"), (302,) * 6),
     # Signed-in personas need no (more) second factor here, so it sends them on.
@@ -130,7 +132,7 @@ ADMIN_SAMPLES = {
         ADMIN_ONLY,
     ),
 }
-PUBLIC = {"healthz", "accounts:login"}
+PUBLIC = {"healthz", "metrics", "accounts:login"}
 SESSION_ENDING = {"accounts:logout"}
 
 CANARIES = ("Canaryname Zqxwv", "canary-zqxwv@example.test", "7 Canary Row, Zqxwvton")

@@ -102,10 +102,7 @@ def data_version() -> str:
 
 def cached(kind: str, params: object, compute: Callable[[], T], *, version: str) -> T:
     """`compute()`, or its result from the cache for the same kind, params and version."""
-    digest = hashlib.sha256(
-        json.dumps([kind, params, version], sort_keys=True, default=str).encode()
-    ).hexdigest()
-    key = f"analysis:{kind}:{digest}"
+    key = _key(kind, params, version)
     with _local_lock:
         if key in _local:
             _local.move_to_end(key)
@@ -114,11 +111,35 @@ def cached(kind: str, params: object, compute: Callable[[], T], *, version: str)
     if found is None:
         found = compute()
         cache.set(key, found, CACHE_SECONDS)
+    _keep(key, found)
+    return found
+
+
+def cached_here(kind: str, params: object, compute: Callable[[], T], *, version: str) -> T:
+    """Like `cached`, in this process only: for what cannot be pickled (a page's context
+    holds callables) or is quick enough to make again in another process."""
+    key = _key(kind, params, version)
+    with _local_lock:
+        if key in _local:
+            _local.move_to_end(key)
+            return _local[key]  # type: ignore[return-value]
+    found = compute()
+    _keep(key, found)
+    return found
+
+
+def _key(kind: str, params: object, version: str) -> str:
+    digest = hashlib.sha256(
+        json.dumps([kind, params, version], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    return f"analysis:{kind}:{digest}"
+
+
+def _keep(key: str, found: object) -> None:
     with _local_lock:
         _local[key] = found
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
-    return found
 
 
 def forget_local() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 from urllib.parse import quote_plus
 
@@ -136,9 +136,10 @@ class CrossRow:
     cells: list[Figure]
     total: Figure
 
-    @property
+    @cached_property
     def cells_td(self) -> SafeString:
-        """Every cell of the row, written in one go rather than by a template loop."""
+        """Every cell of the row, written in one go rather than by a template loop (and
+        once: the page's context is kept between requests, analysis/views.py)."""
         return mark_safe("".join(figure.td for figure in self.cells))  # noqa: S308 (escaped)
 
 
@@ -167,7 +168,7 @@ class CoverageRow:
     first: str
     last: str
 
-    @property
+    @cached_property
     def cells_td(self) -> SafeString:
         return mark_safe("".join(f'<td class="num">{n}</td>' for n in self.cells))  # noqa: S308
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,7 @@ from casebook.analysis.forms import StatisticsForm
 from casebook.analysis.reports import report_make
 from casebook.analysis.services import statistics_compute
 from casebook.analysis.undercount import undercount_compute
+from casebook.cases.search import search_scope
 
 # Analysts, coordinators, administrators and caseworkers: everyone with a role.
 statistics_gate = role_required(
@@ -22,17 +25,27 @@ statistics_gate = role_required(
 
 
 def _context(form: StatisticsForm, *, reader, versions=None) -> dict:
-    figures = statistics_compute(
-        versions=versions,
-        filters=form.filters(),
-        unit=form.cleaned_data["unit"],
-        by=form.cleaned_data["by"],
-        measure=form.cleaned_data["measure"],
-        seasonal=form.cleaned_data["seasonal"],
-        key=form.cache_key(),
-        reader=reader,
-    )
-    return pages.statistics_context(figures, pages.Links(form))
+    """The template's context for the page's figures, kept in this process for the same
+    parameters, way of searching, day and data: building it (thousands of linked cells for a
+    weekly table by value) cost more than reading the figures from the cache."""
+    versions = versions or freshness.data_versions()
+
+    def build() -> dict:
+        figures = statistics_compute(
+            versions=versions,
+            filters=form.filters(),
+            unit=form.cleaned_data["unit"],
+            by=form.cleaned_data["by"],
+            measure=form.cleaned_data["measure"],
+            seasonal=form.cleaned_data["seasonal"],
+            key=form.cache_key(),
+            reader=reader,
+        )
+        return pages.statistics_context(figures, pages.Links(form))
+
+    scope = search_scope(reader) if form.cleaned_data.get("q") else ""
+    params = [form.cache_key(), scope, str(dt.date.today())]
+    return freshness.cached_here("page", params, build, version=str(versions))
 
 
 def _filters_html(form: StatisticsForm, versions) -> str:

@@ -1,4 +1,5 @@
-"""Backups of the MAIN database only (`casebook backup FILE`).
+"""Backups of the main database (`casebook backup FILE`) and, with `--evidence FOLDER`, of
+the evidence vault (incrementally, by hash).
 
 People's details are sealed in it; their data keys are not (they live in the keyring), so
 this file alone reveals nobody, and erasing someone later makes their details unreadable in
@@ -6,12 +7,15 @@ it too. Back up the keyring with `casebook keys backup` (keeping only its newest
 the master key and the audit key offline, each apart from the others.
 """
 
+import hashlib
 import os
 import shutil
 import sqlite3
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import connection
 
@@ -108,3 +112,113 @@ def backup_write(*, output: Path, format: str = "auto") -> str:
     chosen = backup_format_for(format)
     {"sqlite": backup_sqlite, "pg_dump": backup_pg_dump, "json": backup_json}[chosen](output)
     return chosen
+
+
+@dataclass(frozen=True)
+class VaultBackupReport:
+    copied: int  # files new to the backup folder
+    kept: int  # files the folder already held (same name, same hash)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def backup_vault(*, folder: Path) -> VaultBackupReport:
+    """Copy the evidence vault into `folder`, incrementally: blobs are named by their SHA-256,
+    so a file already there with the right hash is kept and only new ones are copied.
+
+    Each copy is hashed as it is written and renamed into place only when its hash matches,
+    so an interrupted backup never leaves a wrong file under a good name. The layout is the
+    vault's own (`ab/cd/abcd…`): restoring is copying the folder back.
+    """
+    from casebook.sources.models import EvidenceFile
+
+    storage = storages["evidence"]
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    copied = kept = 0
+    for sha256, name in EvidenceFile.objects.blobs():
+        target = folder / name
+        if target.exists() and _file_sha256(target) == sha256:
+            kept += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        partial = target.with_name(target.name + ".partial")
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as source, partial.open("wb") as copy:
+            for block in iter(lambda: source.read(1024 * 1024), b""):
+                digest.update(block)
+                copy.write(block)
+        if digest.hexdigest() != sha256:
+            partial.unlink()
+            raise BackupError(
+                f"Evidence blob {sha256[:12]} does not match its hash in the vault: "
+                "run `casebook evidence verify` before backing up."
+            )
+        partial.chmod(0o400)
+        partial.replace(target)
+        copied += 1
+    return VaultBackupReport(copied=copied, kept=kept)
+
+
+# Settings whose values are secrets: never written by `backup_settings` (kept apart, as the
+# keyring and the master key are).
+_SECRET_WORDS = ("SECRET", "KEY", "TOKEN", "PASSWORD")
+
+
+def _without_password(value: str) -> str:
+    """A URL's password replaced by `***` (`postgres://user:***@host/db`)."""
+    scheme, separator, rest = value.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not separator or not at or ":" not in credentials:
+        return value
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def backup_settings(*, output: Path, environ: dict[str, str] | None = None) -> list[str]:
+    """Write the installation's settings (CASEBOOK_* and DATABASE_URL) in `.env` form,
+    without secrets: names holding a secret are listed as comments, passwords in URLs are
+    masked. Returns the names left out."""
+    environ = dict(os.environ if environ is None else environ)
+    lines = ["# Casebook settings at backup time, secrets left out (restore them apart)."]
+    left_out = []
+    for name in sorted(environ):
+        if not (name.startswith("CASEBOOK_") or name == "DATABASE_URL"):
+            continue
+        if any(word in name for word in _SECRET_WORDS):
+            left_out.append(name)
+            lines.append(f"# {name}= (a secret: restore it from where you keep it)")
+            continue
+        lines.append(f"{name}={_without_password(environ[name])}")
+    _private_file(output)
+    output.write_text("\n".join(lines) + "\n")
+    return left_out
+
+
+def restore_vault(*, folder: Path) -> VaultBackupReport:
+    """Put back into the evidence vault every blob the database names and the vault lacks,
+    from a folder written by `backup_vault`; each copy's hash is checked before it is stored.
+    Run `evidence_verify` afterwards (the `restore` command does)."""
+    from casebook.sources.models import EvidenceFile
+
+    storage = storages["evidence"]
+    copied = kept = 0
+    for sha256, name in EvidenceFile.objects.blobs():
+        if storage.exists(name):
+            kept += 1
+            continue
+        copy = folder / name
+        if not copy.exists() or _file_sha256(copy) != sha256:
+            raise BackupError(
+                f"Evidence blob {sha256[:12]} is missing or damaged in {folder}: "
+                "restore from another backup of the vault."
+            )
+        with copy.open("rb") as handle:
+            storage.save(name, handle)
+        copied += 1
+    return VaultBackupReport(copied=copied, kept=kept)

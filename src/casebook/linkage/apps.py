@@ -21,7 +21,9 @@ class LinkageConfig(AppConfig):
         )
         receivers.monitor_ranking_join()
         # Erasing or exporting a person reaches the records merged into them.
-        from casebook.linkage.people import MergedRecordsHolder
+        from casebook.linkage.people import MergedRecordsHolder, merged_away_references
         from casebook.people.duties.holders import holder_register
+        from casebook.people.services import folded_records_register
 
         holder_register(MergedRecordsHolder())
+        folded_records_register(merged_away_references)

@@ -51,6 +51,11 @@ class LinkageRun(models.Model):
     )
     # Incidents with a larger id are new to linkage: the next incremental run compares them.
     up_to_incident = models.PositiveBigIntegerField(default=0)
+    # reference -> cluster, for the incidents a full run put in a cluster with others. The
+    # clustering keeps apart pairs the model scored clearly apart (compare/clustering.py),
+    # which are not kept as pairs: without this, the clusters could not be told again.
+    # None for runs made before it was kept.
+    proposed = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -130,6 +130,11 @@ def linkage_run(
             seconds={name: round(value, 3) for name, value in result.seconds.items()},
             model=result.model,
             up_to_incident=newest,
+            proposed={
+                reference: cluster
+                for reference, cluster in result.clusters.items()
+                if sizes[cluster] > 1
+            },
         )
         LinkageRun.objects.filter(pk=run.pk).update(started_at=started, finished_at=timezone.now())
         for row in rows:
@@ -370,7 +375,21 @@ def proposed_clusters(references: Iterable[str]) -> dict[str, str]:
     run = latest_full_run()
     if run is None:
         raise EvaluationError("No linkage run yet: run `casebook linkage run` first.")
-    pairs = [(p.left_reference, p.right_reference, p.probability) for p in current_pairs()]
+    proposed = run.proposed
+
+    def clustered_by_the_run(pair: SuggestedPair) -> bool:
+        # The full run's own clustering held some likely pairs apart; later runs' pairs
+        # (new incidents) join as they come.
+        if pair.run_id != run.pk or proposed is None:
+            return True
+        cluster = proposed.get(pair.left_reference)
+        return cluster is not None and cluster == proposed.get(pair.right_reference)
+
+    pairs = [
+        (p.left_reference, p.right_reference, p.probability)
+        for p in current_pairs()
+        if clustered_by_the_run(p)
+    ]
     verdicts = latest_verdicts()
     pairs += [(*key, 1.0) for key, verdict in verdicts.items() if verdict == Verdict.SAME]
     pairs += [(*key, 1.0) for key in merged_pairs()]

@@ -8,6 +8,7 @@ Every page that shows a person goes through `people_visible_to`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from casebook.accounts import roles
 from casebook.cases.models import Incident
@@ -48,20 +49,38 @@ def incident_involvements_by_act(*, incident: Incident) -> dict[int, list[Involv
     return dict(by_act)
 
 
+# Records kept only so that a merge can be undone (linkage folds a person recorded twice
+# into one record and keeps the other): lists, pages and the API leave them out. Apps above
+# `people` register a finder of their references from their AppConfig.ready().
+_folded_finders: list[Callable[[], Iterable[str]]] = []
+
+
+def folded_records_register(finder: Callable[[], Iterable[str]]) -> None:
+    if finder not in _folded_finders:
+        _folded_finders.append(finder)
+
+
+def folded_references() -> set[str]:
+    """References of the people folded into another record (none until an app says)."""
+    return {reference for finder in _folded_finders for reference in finder()}
+
+
 def people_visible(*, user):
     """The people whose details `user` may see, as a queryset (none for analysts).
 
     Administrators and coordinators: everyone; caseworkers: the people of the incidents they
-    work on; everybody else: nobody. The people list and person pages start from this.
+    work on; everybody else: nobody; records folded into another left out. The people list,
+    person pages and the API start from this.
     """
     from casebook.people.models import Person
 
-    if roles.sees_all_people(user):
-        return Person.objects.all()
     if not roles.may_see_people(user):
         return Person.objects.none()
+    people = Person.objects.exclude(reference__in=folded_references())
+    if roles.sees_all_people(user):
+        return people
     worked_on = Incident.objects.worked_on_by(user).values("pk")
-    return Person.objects.filter(
+    return people.filter(
         pk__in=Involvement.objects.filter(act__incident__in=worked_on).values("person_id")
     )
 

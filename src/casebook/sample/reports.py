@@ -353,9 +353,10 @@ NOISE_KINDS = (
     "place typo",
     "town only",
     "place left out",
-    "wording shortened",
+    "wording changed",
     "wording left out",
     "act left out",
+    "main act left out",
     "photo re-encoded",
     "photo resized",
     "own photo",
@@ -367,6 +368,13 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
     force = event.place.force
     date, precision = _reported_date(rng, event.date, channel)
     acts = [a for i, a in enumerate(event.acts) if i == 0 or rng.random() < 0.7]
+    # A court list knows the charge, not the arrest; now and then another source too
+    # reports only what followed.
+    main_left_out = len(event.acts) > 1 and rng.random() < (
+        0.5 if channel == "court-lists" else 0.05
+    )
+    if main_left_out:
+        acts = event.acts[1:]
     summaries = [
         ActSummary(a.act_type, number, approximate)
         for a in acts
@@ -413,8 +421,9 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
         *_count_noise(summaries[0], first.number),
         *_place_noise(place, event.place),
         *(["wording left out"] if not wording else []),
-        *(["wording shortened"] if wording and wording != first.wording else []),
-        *(["act left out"] if len(acts) < len(event.acts) else []),
+        *(["wording changed"] if wording and wording != first.wording else []),
+        *(["main act left out"] if main_left_out else []),
+        *(["act left out"] if len(acts) < len(event.acts) and not main_left_out else []),
         *sorted({f"photo {p.variant}" for p in photos if p.variant != "original"}),
         *noise_photo,
     ]
@@ -536,15 +545,31 @@ def _typo(rng, text: str) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
+# How a report may frame the words it quotes ("a sign reading 'Ceasefire now'").
+WORDING_FRAMES = (
+    "a sign reading",
+    "holding up",
+    "words to the effect of",
+    "what officers called",
+    "a message saying",
+)
+
+
 def _written_wording(rng, wording: str) -> str:
+    """The trigger as a report words it: quoted whole, a word short (some in capitals),
+    framed in the report's own words, only its start, or not at all."""
     draw = rng.random()
-    if draw < 0.55:
+    if draw < 0.45:
         return wording
-    if draw < 0.75:
-        kept = wording.split()
+    kept = wording.split()
+    if draw < 0.6:
         if len(kept) > 3:
             del kept[rng.randrange(len(kept))]
         return " ".join(kept).upper() if rng.random() < 0.3 else " ".join(kept)
+    if draw < 0.72:
+        return f"{rng.choice(WORDING_FRAMES)} '{wording}'"
+    if draw < 0.8:
+        return " ".join(kept[: max(2, len(kept) // 2)])
     return ""
 
 

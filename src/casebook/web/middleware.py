@@ -22,9 +22,16 @@ class LoginRequiredMiddleware:
         "/accounts/invitation/",
         "/static/",
         "/healthz",
+        "/metrics",  # its own token (web/health.py)
         "/api/",
     )
-    SECOND_FACTOR_EXEMPT = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
+    SECOND_FACTOR_EXEMPT = (
+        "/accounts/two-factor/",
+        "/accounts/logout/",
+        "/static/",
+        "/healthz",
+        "/metrics",
+    )
     PASSWORD_CHANGE_EXEMPT = ("/accounts/password/", *SECOND_FACTOR_EXEMPT)
 
     def __init__(self, get_response):

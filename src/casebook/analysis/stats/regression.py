@@ -176,7 +176,12 @@ def _fit_nb2(y, X, offset, start):
         params = np.asarray(result.params)
         mu = np.asarray(result.mu)
         loglik = nb2_log_likelihood(y, mu, alpha)
-        if abs(loglik - previous) < 1e-9 * max(1.0, abs(loglik)):
+        change = abs(loglik - previous) / max(1.0, abs(loglik))
+        if change < 1e-9:
+            return result, alpha
+        # No overdispersion: alpha sits at its lower end, where the likelihood is flat to the
+        # last digits and alpha wanders; the fit is the Poisson one and has settled.
+        if alpha * float(np.max(mu)) < 1e-5 and change < 1e-6:
             return result, alpha
         previous = loglik
     raise Refused("The negative-binomial model did not converge, so it gives no trend to report.")

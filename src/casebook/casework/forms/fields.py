@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -48,6 +49,39 @@ class FastSelect(forms.Select):
         )
 
 
+class ColumnChoiceIterator(ModelChoiceIterator):
+    """A codebook select's options read as plain columns: no model instance per option.
+
+    The incident list's filter selects hold hundreds of forces, act types and provisions;
+    building a model instance for each cost more than the page's queries. The field names
+    the columns it shows (`label_columns`); the option value is the slug, as before.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        columns = self.field.label_columns
+        for row in self.queryset.values_list("slug", *columns, named=True):
+            yield self.choice(row)
+
+    def choice(self, row):
+        return (ModelChoiceIteratorValue(row.slug, row), self.field.label_from_row(row))
+
+
+class ColumnChoiceField(forms.ModelChoiceField):
+    """A codebook choice whose options are read as columns (`ColumnChoiceIterator`); what is
+    chosen is still looked up and returned as a model instance."""
+
+    iterator = ColumnChoiceIterator
+
+    def __init__(self, *args, label_columns: tuple[str, ...] = ("label",), **kwargs):
+        self.label_columns = label_columns
+        super().__init__(*args, **kwargs)
+
+    def label_from_row(self, row) -> str:
+        return str(getattr(row, self.label_columns[0]))
+
+
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -69,8 +103,10 @@ def codebook_choice(
     required: bool = False,
     empty_label: str = "—",
     field_class=forms.ModelChoiceField,
+    **extra,
 ):
     return field_class(
+        **extra,
         queryset=queryset,
         to_field_name="slug",
         required=required,
@@ -179,3 +215,14 @@ class ProvisionChoiceField(forms.ModelChoiceField):
         raise ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
         )
+
+
+class ProvisionColumnChoiceField(ColumnChoiceField, ProvisionChoiceField):
+    """`ProvisionChoiceField` whose suggestions are read as columns (the incident list's)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_columns", ("citation", "title", "short_citation", "aliases"))
+        super().__init__(*args, **kwargs)
+
+    def label_from_row(self, row) -> str:
+        return f"{row.citation} — {row.title}" if row.title else row.citation

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from casebook.cases.models import IncidentStatus, Protest, Tag
 from casebook.cases.selectors import DEFAULT_SORT, UNRECORDED
 from casebook.casework.forms.fields import (
+    ColumnChoiceField,
     PlainLabels,
-    ProvisionChoiceField,
+    ProvisionColumnChoiceField,
     codebook_choice,
     date_field,
 )
@@ -55,31 +56,36 @@ class IncidentFilterForm(PlainLabels, forms.Form):
         label="Police force",
         what="police force",
         empty_label="Any force",
+        field_class=ColumnChoiceField,
+        label_columns=("name",),
     )
     act_type = codebook_choice(
         ActType.objects.only("slug", "label"),
         label="Act",
         what="type of act",
         empty_label="Any act",
+        field_class=ColumnChoiceField,
     )
     provision = codebook_choice(
         LegalProvision.objects.only("slug", "citation", "short_citation", "title", "aliases"),
         label="Legal provision",
         what="legal provision",
         empty_label="Any provision",
-        field_class=ProvisionChoiceField,
+        field_class=ProvisionColumnChoiceField,
     )
     trigger = codebook_choice(
         TriggerType.objects.only("slug", "label"),
         label="Trigger",
         what="trigger",
         empty_label="Any trigger",
+        field_class=ColumnChoiceField,
     )
     outcome = codebook_choice(
         OutcomeType.objects.only("slug", "label"),
         label="Outcome",
         what="outcome",
         empty_label="Any outcome",
+        field_class=ColumnChoiceField,
     )
     # A two-letter code, set by the statistics page's links (almost every incident is GB).
     country = forms.CharField(required=False, max_length=2, widget=forms.HiddenInput)

@@ -13,16 +13,28 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from casebook.linkage.compare.clustering import clusters_at
-from casebook.linkage.compare.records import LinkageRecord, records_table
-from casebook.linkage.compare.settings import LEVELS, linkage_settings
+from casebook.linkage.compare.records import (
+    CommonWords,
+    LinkageRecord,
+    RecordWords,
+    common_words,
+    records_table,
+)
+from casebook.linkage.compare.settings import LEVELS, level_name, linkage_settings
 
 BACKENDS = ("duckdb", "spark")
+COMMON_WORDS_KEY = "casebook_common_words"  # in a saved model, beside splink's settings
 # Pairs below this are not kept at all; between it and the threshold they are "unsure".
 KEEP_FROM = 0.05
+# Two groups of records join only when the model holds the pairs across them this likely on
+# average, a pair it scored below KEEP_FROM or never compared counting as 0 (see
+# clustering.py). On synthetic reports at 100,000, without it one report dated only to the
+# month joined several incidents of that month in one town.
+COHESION = 0.5
 DEFAULT_THRESHOLD = 0.9
 # Rules precise enough that their pairs are almost all true matches, and the share of true
 # matches they are assumed to find; together they fix the prior before EM.
@@ -34,13 +46,16 @@ DETERMINISTIC_RULES = [
 DETERMINISTIC_RECALL = 0.3
 U_SAMPLE_PAIRS = 1e6
 # Each comparison is trained in at least one: a comparison whose columns a block joins on is
-# left out of that block's training.
+# left out of that block's training, and its m probabilities are averaged over the others.
 # Blocks are chosen to hold mostly true matches and plain non-matches, not "two incidents
-# at the same protest" (which agree on date, place and force as often as matches do, and
-# would otherwise become the class EM finds).
+# at the same protest" (which agree on date, place, force and often the wording as matches
+# do, and would otherwise become the class EM finds). So the kinds of act, which tell two
+# incidents of one protest apart, are learnt only where the pairs share a person or a file;
+# the blocks on date or force and wording join on the main act too.
 TRAINING_BLOCKS = [
     "l.people_hashes = r.people_hashes",
-    "l.date = r.date and l.trigger_words = r.trigger_words",
+    "l.evidence_sha256 = r.evidence_sha256",
+    "l.date = r.date and l.trigger_words = r.trigger_words and l.main_act = r.main_act",
     "l.trigger_words = r.trigger_words and l.main_act = r.main_act and l.force = r.force",
 ]
 
@@ -79,6 +94,24 @@ class LinkageRun:
         """comparison -> gamma -> match weight (log2 of m/u), from the trained model."""
         return model_level_weights(self.model)
 
+    def clusters_at(self, threshold: float) -> dict[str, str]:
+        """The clusters these pairs make at another threshold, clustered as the run was."""
+        return pairs_clustered(ids=self.clusters, pairs=self.pairs, threshold=threshold)
+
+
+def pairs_clustered(
+    *, ids: Iterable[str], pairs: Sequence[ScoredPair], threshold: float
+) -> dict[str, str]:
+    """Scored pairs as clusters: strongest first, groups joining only when likely on average,
+    reports of one protest with no kind of act in common kept apart (clustering.py)."""
+    return clusters_at(
+        ids=ids,
+        pairs=[(p.left, p.right, p.probability) for p in pairs],
+        threshold=threshold,
+        kept_apart=[(p.left, p.right) for p in pairs if another_incident_of_the_occasion(p)],
+        cohesion=COHESION,
+    )
+
 
 def records_link(
     *,
@@ -102,7 +135,15 @@ def records_link(
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     db_api = _db_api(backend, spark_session)
-    table = db_api.register(records_table(records))
+    # The common words belong to the model: learnt from the records it is trained on, and
+    # given back with it (a splink model has no room for them: kept beside its settings).
+    words = [RecordWords.of(record) for record in records]
+    if model is not None:
+        common = CommonWords.from_dict(model.get(COMMON_WORDS_KEY))
+        model = {key: value for key, value in model.items() if key != COMMON_WORDS_KEY}
+    else:
+        common = common_words(records, words)
+    table = db_api.register(records_table(records, common, words))
     settings = (
         model_for_backend(model, backend)
         if model is not None
@@ -114,25 +155,21 @@ def records_link(
     if model is None:
         clock = time.perf_counter()
         step("training")
-        _train(linker)
+        linker = _train(linker, table)
         seconds["train"] = time.perf_counter() - clock
     clock = time.perf_counter()
     step("scoring pairs")
-    predictions = linker.inference.predict(threshold_match_probability=KEEP_FROM)
+    predictions = linker.inference.predict()
     model_json = linker.misc.save_model_to_json()
-    pairs = _scored_pairs(predictions, model_level_weights(model_json))
+    model_json[COMMON_WORDS_KEY] = common.as_dict()
+    kept, scored = _kept_predictions(predictions)
+    pairs = _scored_pairs(kept, model_level_weights(model_json))
     seconds["predict"] = time.perf_counter() - clock
     clock = time.perf_counter()
     step("clustering")
-    clusters = (
-        _clusters(linker, predictions, threshold, [r.record_id for r in records])
-        if backend == "spark"
-        else clusters_at(
-            ids=[r.record_id for r in records],
-            pairs=[(p.left, p.right, p.probability) for p in pairs],
-            threshold=threshold,
-        )
-    )
+    # In Python for both backends: splink's clustering is plain connected components, and
+    # the pairs (not the records squared) fit in one process.
+    clusters = pairs_clustered(ids=[r.record_id for r in records], pairs=pairs, threshold=threshold)
     seconds["cluster"] = time.perf_counter() - clock
     return LinkageRun(
         backend=backend,
@@ -140,9 +177,47 @@ def records_link(
         pairs=pairs,
         clusters=clusters,
         model=model_json,
-        pairs_scored=_count_blocked_pairs(linker),
+        pairs_scored=scored,
         seconds=seconds,
     )
+
+
+# Levels at which two reports describe the same occasion: one protest, or one day and place.
+ONE_OCCASION = frozenset(
+    {"same_protest", "same_day_same_place", "same_day_same_town", "one_day_same_place"}
+)
+
+
+def another_incident_of_the_occasion(pair: ScoredPair) -> bool:
+    """Two reports of one occasion that name no kind of act in common, and share no file,
+    photo or person: another incident of the same protest.
+
+    A casebook records one incident per kind of police action at a protest (the arrests,
+    the dispersal), so such reports are kept apart when clustering, however much they agree
+    on the rest: reports of one protest share its day, place, slogans and words, which the
+    model, adding its comparisons up as if independent, counts as evidence of one incident.
+    """
+    levels = {name: level_name(name, gamma) for name, gamma in pair.levels.items()}
+    return (
+        levels["occasion"] in ONE_OCCASION
+        and levels["acts"] == "else"
+        and levels["evidence"] not in ("same_file", "same_photo")
+        and levels["people"] != "shared_people"
+    )
+
+
+def _kept_predictions(predictions) -> tuple[list[dict], int]:
+    """(rows of the pairs kept, how many pairs were scored), read from the backend without
+    turning every scored pair into a Python dict."""
+    keep = f"match_probability >= {KEEP_FROM}"
+    if hasattr(predictions, "as_duckdbpyrelation"):
+        relation = predictions.as_duckdbpyrelation()
+        scored = int(relation.aggregate("count(*)").fetchall()[0][0])
+        columns = relation.columns
+        rows = relation.filter(keep).fetchall()
+        return [dict(zip(columns, row, strict=True)) for row in rows], scored
+    frame = predictions.as_spark_dataframe()
+    return [row.asDict() for row in frame.filter(keep).collect()], int(frame.count())
 
 
 def _db_api(backend: str, spark_session):
@@ -157,7 +232,8 @@ def _db_api(backend: str, spark_session):
     return SparkAPI(spark_session=spark_session)
 
 
-def _train(linker) -> None:
+def _train(linker, table):
+    """The linker, trained on its own records (see the module's docstring)."""
     from splink.internals.exceptions import EMTrainingException
 
     # No pair may meet the strict rules (a small casebook): the starting prior stays.
@@ -166,6 +242,7 @@ def _train(linker) -> None:
             DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL
         )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
+    linker = _u_floored(linker, table)
     for rule in TRAINING_BLOCKS:
         # A casebook may hold no pair a block finds (no people recorded yet, say); the
         # comparisons it trains keep their starting m values or another block's estimate.
@@ -173,9 +250,31 @@ def _train(linker) -> None:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
+    return linker
 
 
-def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> list[ScoredPair]:
+def _u_floored(linker, table):
+    """The linker, each level that no random pair reached given a u probability.
+
+    Such a level (two reports sharing a file, in a large casebook) has none, and splink then
+    weighs it as nothing: the strongest evidence would count for naught. Not seen in that
+    many random pairs, it is at most about that rare.
+    """
+    from splink import Linker
+
+    model = linker.misc.save_model_to_json()
+    floored = False
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if not level.get("is_null_level") and not level.get("u_probability"):
+                level["u_probability"] = 1 / U_SAMPLE_PAIRS
+                floored = True
+    return Linker(table, model, log_level=None) if floored else linker
+
+
+def _scored_pairs(
+    predictions: list[dict], level_weights: dict[str, dict[int, float]]
+) -> list[ScoredPair]:
     """The kept pairs, each comparison's level recovered from the weight it added.
 
     splink returns each comparison's weight (`mw_<name>`) but not its level unless it also
@@ -184,7 +283,7 @@ def _scored_pairs(predictions, level_weights: dict[str, dict[int, float]]) -> li
     """
     names = list(LEVELS)
     pairs = []
-    for row in predictions.as_record_list():
+    for row in predictions:
         # A comparison the casebook gave no data to train (no people yet) adds nothing.
         weights = {name: float(row.get(f"mw_{name}") or 0.0) for name in names}
         pairs.append(
@@ -211,25 +310,6 @@ def level_of(levels: dict[int, float], weight: float) -> int:
     (-1, 1)
     """
     return min(levels, key=lambda gamma: (abs(levels[gamma] - weight), gamma != -1, -gamma))
-
-
-def _clusters(linker, predictions, threshold: float, ids: list[str]) -> dict[str, str]:
-    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold
-    )
-    found = {str(row["unique_id"]): str(row["cluster_id"]) for row in clustered.as_record_list()}
-    return {record_id: found.get(record_id, record_id) for record_id in ids}
-
-
-def _count_blocked_pairs(linker) -> int:
-    """How many pairs the blocking rules let through to scoring (counted by the backend:
-    the pairs themselves can run to millions)."""
-    blocked = linker.inference.compute_blocked_pairs_for_predict()
-    if hasattr(blocked, "as_duckdbpyrelation"):
-        return int(blocked.as_duckdbpyrelation().aggregate("count(*)").fetchall()[0][0])
-    if hasattr(blocked, "as_spark_dataframe"):
-        return int(blocked.as_spark_dataframe().count())
-    return len(blocked.as_record_list())
 
 
 def model_for_backend(model: dict, backend: str) -> dict:

@@ -74,6 +74,16 @@ def _jaccard(column: str, dialect: str) -> str:
     return f"{common} / greatest({both} - {common}, 1)"
 
 
+def _overlap(column: str, dialect: str) -> str:
+    """Share of the shorter array's items found in the other (the overlap coefficient), as
+    SQL: a headline alone, or a short police statement, wholly inside a long article counts
+    as agreeing, where the Jaccard share would count the article's other words against it.
+    """
+    common = _common(column, dialect)
+    shorter = f"least({_size(column + '_l', dialect)}, {_size(column + '_r', dialect)})"
+    return f"{common} / greatest({shorter}, 1)"
+
+
 def _shared(column: str, dialect: str, at_least: int = 1) -> str:
     return f"{_common(column, dialect)} >= {at_least}"
 
@@ -123,6 +133,20 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "evidence": ("same_file", "same_photo"),
     "people": ("shared_people",),
 }
+
+
+def level_name(comparison: str, gamma: int) -> str:
+    """The name of splink's level `gamma` of `comparison`: one of LEVELS, "else" (gamma 0)
+    or "not known" (-1).
+
+    >>> level_name("force", 1), level_name("force", 0), level_name("evidence", 1)
+    ('same_force', 'else', 'same_photo')
+    """
+    if gamma < 0:
+        return "not known"
+    names = LEVELS[comparison]
+    return "else" if gamma == 0 else names[len(names) - gamma]
+
 
 # Where expectation-maximisation starts: how often two reports of one event fall in each
 # level (strongest first, "else" last); EM moves them to fit the data.
@@ -231,9 +255,9 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
         _comparison(
             "text",
             [
-                _raw(f"{_jaccard('text_words', d)} >= 0.5", "texts very similar"),
-                _raw(f"{_jaccard('text_words', d)} >= 0.3", "texts similar"),
-                _raw(f"{_jaccard('text_words', d)} >= 0.15", "texts somewhat similar"),
+                _raw(f"{_overlap('text_words', d)} >= 0.8", "texts very similar"),
+                _raw(f"{_overlap('text_words', d)} >= 0.55", "texts similar"),
+                _raw(f"{_overlap('text_words', d)} >= 0.3", "texts somewhat similar"),
             ],
             ("text_words",),
         ),
@@ -265,18 +289,24 @@ def blocking_rules() -> list:
     of a force with every other one first.
     """
     either_vague = "(l.date_precision <> 'day' or r.date_precision <> 'day')"
+    no_force = "(l.force is null or r.force is null)"
     return [
         "l.force = r.force and l.day = r.day",
         "l.force = r.force and l.day = r.day + 1",
         "l.force = r.force and l.day + 1 = r.day",
-        # Reports that leave the force out (or name it wrongly) meet on place or wording.
-        "l.place_key = r.place_key and l.day = r.day",
+        # Reports that leave the force out (or name another) meet on the town, the wording,
+        # or, when the force is not known, on the day and the kind of act.
+        "l.town_key = r.town_key and l.day = r.day",
         "l.trigger_words = r.trigger_words and l.day = r.day",
+        f"{no_force} and l.day = r.day and l.main_act = r.main_act",
+        f"{no_force} and l.day = r.day + 1 and l.main_act = r.main_act",
+        f"{no_force} and l.day + 1 = r.day and l.main_act = r.main_act",
         # A date known only to the month meets the same force's reports of that month that
         # name the same kind of act.
         "l.force = r.force and l.month_key = r.month_key "
         f"and l.main_act = r.main_act and {either_vague}",
         block_on("protest"),
+        block_on("people_hashes", arrays_to_explode=["people_hashes"]),
         block_on("evidence_sha256", arrays_to_explode=["evidence_sha256"]),
         # Copies of one photo share a band of their perceptual hashes (records.phash_bands).
         block_on("phash_bands", arrays_to_explode=["phash_bands"]),

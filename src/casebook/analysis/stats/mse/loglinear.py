@@ -134,8 +134,16 @@ def loglinear_fit(table: CaptureTable, model: LoglinearModel) -> LoglinearFit:
     )
 
 
-def _xlogx(x: float) -> float:
-    return x * math.log(x) if x > 0 else 0.0
+def _stirling_remainder(x: float) -> float:
+    """log(x!) - (x log x - x), computed without cancellation: for large x both sides are
+    ~x log x, and their difference (~½ log 2πx) would keep only a few of its digits."""
+    if x < 15:
+        return float(special.gammaln(x + 1)) - (x * math.log(x) if x > 0 else 0.0) + x
+    inverse, inverse_squared = 1.0 / x, 1.0 / (x * x)
+    series = inverse * (
+        1 / 12 - inverse_squared * (1 / 360 - inverse_squared * (1 / 1260 - inverse_squared / 1680))
+    )
+    return 0.5 * math.log(2 * math.pi * x) + series
 
 
 def _profile_function(table: CaptureTable, model: LoglinearModel, start: np.ndarray):
@@ -153,13 +161,10 @@ def _profile_function(table: CaptureTable, model: LoglinearModel, start: np.ndar
                 f"The profile likelihood of {model.name} could not be computed at N = {N:.0f}."
             )
         warm["start"] = fit.coefficients
-        return (
-            -fit.deviance / 2
-            + _xlogx(missed)
-            - _xlogx(N)
-            + special.gammaln(N + 1)
-            - special.gammaln(missed + 1)
-        )
+        # log N! - log(N-n)! + (N-n) log(N-n) - N log N, written through the Stirling
+        # remainders: the terms are each ~N log N, and their sum moves by less than 1e-10 of
+        # that near the maximum, which subtracting them directly would drown in rounding.
+        return -fit.deviance / 2 + _stirling_remainder(N) - _stirling_remainder(missed) - n
 
     return loglik
 

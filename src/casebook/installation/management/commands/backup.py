@@ -7,7 +7,13 @@ from rich.console import Console
 
 from casebook.audit.anchor import AuditKeyError
 from casebook.audit.services import audit_checkpoint_now
-from casebook.installation.backup import FORMATS, BackupError, backup_write
+from casebook.installation.backup import (
+    FORMATS,
+    BackupError,
+    backup_settings,
+    backup_vault,
+    backup_write,
+)
 
 
 class Command(BaseCommand):
@@ -25,8 +31,31 @@ class Command(BaseCommand):
             default="auto",
             dest="backup_format",
         )
+        parser.add_argument(
+            "--evidence",
+            type=Path,
+            default=None,
+            metavar="FOLDER",
+            help="Also copy the evidence vault into FOLDER, only files it does not hold yet.",
+        )
+        parser.add_argument(
+            "--settings-file",
+            dest="settings_file",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="Also write the settings that are not secrets to FILE (.env form).",
+        )
 
-    def handle(self, *args, output: Path, backup_format: str, **options):
+    def handle(
+        self,
+        *args,
+        output: Path,
+        backup_format: str,
+        evidence: Path | None,
+        settings_file: Path | None,
+        **options,
+    ):
         console = Console(soft_wrap=True)
         try:
             backup_format = backup_write(output=output, format=backup_format)
@@ -36,6 +65,21 @@ class Command(BaseCommand):
             f"Backed up the database to {output} ({backup_format}, mode 600, "
             f"{output.stat().st_size:,} bytes)."
         )
+        if evidence is not None:
+            try:
+                report = backup_vault(folder=evidence)
+            except BackupError as error:
+                raise CommandError(str(error)) from error
+            console.print(
+                f"Backed up the evidence vault to {evidence}: {report.copied:,} new files, "
+                f"{report.kept:,} already there."
+            )
+        if settings_file is not None:
+            left_out = backup_settings(output=settings_file)
+            console.print(
+                f"Wrote the settings to {settings_file}, without the secrets "
+                f"({', '.join(left_out) or 'none set'}): keep those apart."
+            )
         console.print(
             "People's details in it are sealed; their keys are not in it. Back up "
             "the keyring with `casebook keys backup FILE` (keep only the newest copy) "
