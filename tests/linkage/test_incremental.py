@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trained(tmp_path):
+def trained(reference_data, tmp_path):
     """A casebook of 240 imported synthetic reports and a linkage run over it."""
     incidents, _ = reports_write(tmp_path, size=240, seed=7)
     call_command("import_incidents", str(incidents), stdout=io.StringIO())

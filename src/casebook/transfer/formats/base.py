@@ -11,6 +11,10 @@ from typing import Protocol, TextIO
 from casebook.transfer.records import IncidentRecord, Problem, Skipped, UnreadableFile
 
 ReadItem = IncidentRecord | Problem | Skipped
+# The longest CSV cell read (Python's default). The csv module's limit is one setting for the
+# whole process, which other libraries raise (frictionless sets it to ~2 GB when it reads),
+# so the importer sets its own each time it opens a file.
+CELL_LIMIT = 131_072
 
 
 class IncidentFormat(Protocol):
@@ -121,6 +125,7 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     Spreadsheets in some locales save with semicolons or tabs, so the delimiter is the one
     the header line uses most.
     """
+    csv.field_size_limit(CELL_LIMIT)
     first = stream.readline()
     delimiter = _delimiter(first)
     try:
@@ -157,7 +162,7 @@ def _csv_problem(error: csv.Error, row: int) -> Problem:
         return Problem(
             "The file",
             "",
-            f"row {row} has a cell of more than {csv.field_size_limit():,} characters, more "
+            f"row {row} has a cell of more than {CELL_LIMIT:,} characters, more "
             "than Casebook reads from a CSV cell. Shorten it, or check that every quote in the "
             "rows above it is closed (an unclosed quote runs on to the end of the file).",
         )
