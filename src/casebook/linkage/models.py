@@ -191,27 +191,18 @@ class LinkageSettings(models.Model):
         return found or cls.objects.create()
 
 
-class IncidentMergeQuerySet(models.QuerySet):
-    def in_force(self) -> IncidentMergeQuerySet:
+class MergeQuerySet(models.QuerySet):
+    def in_force(self) -> MergeQuerySet:
         return self.filter(unmerged_at__isnull=True)
 
 
-class IncidentMerge(models.Model):
-    """One incident folded into another, with everything needed to undo it exactly.
-
-    `undo` lists what the merge did, in order: rows moved from one parent to another (model,
-    primary key, field, the old value), rows set aside because the survivor already had
-    their twin (serialised whole), links added to the survivor. Unmerging replays it
-    backwards and brings back the merged-away incident (`snapshot`) under its own reference.
-    """
+class MergeRecord(models.Model):
+    """What every merge keeps: which record survived, which was folded in, the moves to undo
+    it (`undo`), and who merged and unmerged it when. Concrete merges add their own."""
 
     survivor_reference = models.CharField(max_length=20, db_index=True)
     merged_reference = models.CharField(max_length=20, db_index=True)
-    merged_external_id = models.CharField(max_length=100, null=True, blank=True)
-    snapshot = models.JSONField(help_text="The merged-away incident as it was (serialised).")
     undo = models.JSONField(default=dict)
-    probability = models.FloatField(null=True, blank=True)
-    automatic = models.BooleanField(default=False)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -221,21 +212,11 @@ class IncidentMerge(models.Model):
     )
     unmerged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = IncidentMergeQuerySet.as_manager()
+    objects = MergeQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-merged_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(survivor_reference=models.F("merged_reference")),
-                name="linkage_merge_two_incidents",
-            ),
-            models.UniqueConstraint(
-                fields=["merged_reference"],
-                condition=models.Q(unmerged_at__isnull=True),
-                name="linkage_merged_once",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.merged_reference} merged into {self.survivor_reference}"
@@ -243,6 +224,40 @@ class IncidentMerge(models.Model):
     @property
     def in_force(self) -> bool:
         return self.unmerged_at is None
+
+    @staticmethod
+    def constraints_named(two: str, once: str) -> list:
+        """Never a record merged into itself; a record merged away at most once at a time."""
+        return [
+            models.CheckConstraint(
+                condition=~models.Q(survivor_reference=models.F("merged_reference")), name=two
+            ),
+            models.UniqueConstraint(
+                fields=["merged_reference"],
+                condition=models.Q(unmerged_at__isnull=True),
+                name=once,
+            ),
+        ]
+
+
+class IncidentMerge(MergeRecord):
+    """One incident folded into another, with everything needed to undo it exactly.
+
+    `undo` lists what the merge did, in order: rows moved from one parent to another (model,
+    primary key, field, the old value), rows set aside because the survivor already had
+    their twin (serialised whole), links added to the survivor. Unmerging replays it
+    backwards and brings back the merged-away incident (`snapshot`) under its own reference.
+    """
+
+    merged_external_id = models.CharField(max_length=100, null=True, blank=True)
+    snapshot = models.JSONField(help_text="The merged-away incident as it was (serialised).")
+    probability = models.FloatField(null=True, blank=True)
+    automatic = models.BooleanField(default=False)
+
+    class Meta(MergeRecord.Meta):
+        constraints = MergeRecord.constraints_named(
+            "linkage_merge_two_incidents", "linkage_merged_once"
+        )
 
 
 class ActClaim(models.Model):
@@ -276,12 +291,7 @@ class ActClaim(models.Model):
         return f"{prefix}{self.number_affected}"
 
 
-class PersonMergeQuerySet(models.QuerySet):
-    def in_force(self) -> PersonMergeQuerySet:
-        return self.filter(unmerged_at__isnull=True)
-
-
-class PersonMerge(models.Model):
+class PersonMerge(MergeRecord):
     """One person recorded twice, folded into the other record, undoably.
 
     The merged-away person is not deleted (that would destroy their data key, and with it
@@ -291,40 +301,10 @@ class PersonMerge(models.Model):
     incidents.
     """
 
-    survivor_reference = models.CharField(max_length=20, db_index=True)
-    merged_reference = models.CharField(max_length=20, db_index=True)
-    undo = models.JSONField(default=dict)
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    merged_at = models.DateTimeField(auto_now_add=True)
-    unmerged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    unmerged_at = models.DateTimeField(null=True, blank=True)
-
-    objects = PersonMergeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-merged_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(survivor_reference=models.F("merged_reference")),
-                name="linkage_person_merge_two_people",
-            ),
-            models.UniqueConstraint(
-                fields=["merged_reference"],
-                condition=models.Q(unmerged_at__isnull=True),
-                name="linkage_person_merged_once",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.merged_reference} merged into {self.survivor_reference}"
-
-    @property
-    def in_force(self) -> bool:
-        return self.unmerged_at is None
+    class Meta(MergeRecord.Meta):
+        constraints = MergeRecord.constraints_named(
+            "linkage_person_merge_two_people", "linkage_person_merged_once"
+        )
 
 
 class ComparisonDue(models.Model):
