@@ -421,8 +421,11 @@ def print_report(results: dict[str, dict], *, console, title: str) -> None:
     )
 
 
-def main() -> None:
-    args = parse_args()
+def casebook_ready(args: argparse.Namespace, *, width: int = 150):
+    """Settings from the environment, the database made (or reused), Django set up, migrated,
+    the codebook loaded and, for a new database, the sample generated: what every bench that
+    reads this database starts with. Returns (console, description, generation), generation
+    being (seconds, CPU seconds) of the sample generated, or None for a database reused."""
     os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
@@ -434,24 +437,38 @@ def main() -> None:
 
     console = Console()
     if not console.is_terminal:
-        console = Console(width=150)  # a readable table in logs and pipes too
+        console = Console(width=width)  # a readable table in logs and pipes too
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
 
-    from casebook.cases.models import Incident
     from casebook.installation.bootstrap import bootstrap_reference_data
 
     call_command("migrate", interactive=False, verbosity=0)
     bootstrap_reference_data()
     generation = load(args, console) if needs_data else None
-    analyzed = None if args.no_analyze or not needs_data else analyze()
-    incidents = Incident.objects.count()
-    console.print(
-        f"{description}, Python {platform.python_version()}, Django "
-        f"{django.get_version()}, {os.cpu_count()} CPUs, load average "
-        f"{os.getloadavg()[0]:.1f}"
+    return console, description, generation
+
+
+def machine_line(description: str) -> str:
+    """The database and machine a figure was measured on, for the first line printed."""
+    import django
+
+    return (
+        f"{description}, Python {platform.python_version()}, Django {django.get_version()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
+
+
+def main() -> None:
+    args = parse_args()
+    console, description, generation = casebook_ready(args)
+    from django.conf import settings
+
+    from casebook.cases.models import Incident
+
+    analyzed = None if args.no_analyze or generation is None else analyze()
+    incidents = Incident.objects.count()
+    console.print(machine_line(description))
     if generation is not None:
         seconds, cpu = generation
         console.print(

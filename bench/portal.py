@@ -20,8 +20,6 @@ per second. Floors from the issue: p95 under 100 ms cached, under 300 ms uncache
 
 from __future__ import annotations
 
-import os
-import platform
 import random
 import statistics
 import sys
@@ -211,37 +209,17 @@ def main() -> None:
             f"portal-{a.size}-seed{a.seed}"
         )
     )
-    os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
-    os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
-    os.environ.pop("CASEBOOK_DEBUG", None)
-    description, needs_data = base.prepare_database(args)
-
-    import django
-    from rich.console import Console
+    console, description, generated = base.casebook_ready(args)
+    published = publish(published_target, console)
+    if generated and not args.no_analyze:
+        base.analyze()
     from rich.table import Table
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=150)
-    django.setup()
-    from django.core.management import call_command
-
     from casebook.cases.models import Incident
-    from casebook.installation.bootstrap import bootstrap_reference_data
 
-    call_command("migrate", interactive=False, verbosity=0)
-    bootstrap_reference_data()
-    if needs_data:
-        base.load(args, console)
-    published = publish(published_target, console)
-    if needs_data and not args.no_analyze:
-        base.analyze()
     incidents = Incident.objects.count()
     console.print(
-        f"{description}, Python {platform.python_version()}, Django {django.get_version()}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {incidents:,} "
-        f"incidents, {published:,} published"
+        f"{base.machine_line(description)}; {incidents:,} incidents, {published:,} published"
     )
     mix = request_mix(args.requests, args.seed)
     with console.status("Requesting, uncached…"):

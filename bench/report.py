@@ -17,8 +17,6 @@ out the same HTML alone, which no report can skip; the ratio says what the rest 
 from __future__ import annotations
 
 import io
-import os
-import platform
 import statistics
 import sys
 import time
@@ -84,37 +82,17 @@ def make(params: dict) -> tuple[dict[str, float], bytes, str]:
 
 def main() -> None:
     args = base.parse_args()
-    os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
-    os.environ.pop("CASEBOOK_DEBUG", None)
-    description, needs_data = base.prepare_database(args)
-
-    import django
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    django.setup()
-    from django.core.management import call_command
+    console, description, generated = base.casebook_ready(args, width=160)
+    if generated and not args.no_analyze:
+        base.analyze()
     from pypdf import PdfReader
+    from rich.table import Table
 
     from casebook.analysis.reports import report_pdf
     from casebook.cases.models import Incident
-    from casebook.installation.bootstrap import bootstrap_reference_data
 
-    call_command("migrate", interactive=False, verbosity=0)
-    bootstrap_reference_data()
-    if needs_data:
-        base.load(args, console)
-        if not args.no_analyze:
-            base.analyze()
     incidents = Incident.objects.count()
-    console.print(
-        f"{description}, Python {platform.python_version()}, Django {django.get_version()}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {incidents:,} incidents"
-    )
+    console.print(f"{base.machine_line(description)}; {incidents:,} incidents")
     rounds = max(1, min(args.requests, 5))
     report_pdf("<p>warm-up</p>")  # WeasyPrint's first call loads fonts
     table = Table(

@@ -21,8 +21,6 @@ request cannot avoid. The issue's target: p95 under 150 ms for counts and breakd
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import sys
 import time
@@ -231,35 +229,13 @@ def main() -> None:
         computed = int(sys.argv[at + 1])
         del sys.argv[at : at + 2]
     args = base.parse_args()
-    os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
-    os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
-    os.environ.pop("CASEBOOK_DEBUG", None)
-    description, needs_data = base.prepare_database(args)
-
-    import django
-    from rich.console import Console
-
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    django.setup()
-    from django.core.management import call_command
-
+    console, description, generated = base.casebook_ready(args, width=160)
+    if generated and not args.no_analyze:
+        base.analyze()
     from casebook.cases.models import Incident
-    from casebook.installation.bootstrap import bootstrap_reference_data
 
-    call_command("migrate", interactive=False, verbosity=0)
-    bootstrap_reference_data()
-    if needs_data:
-        base.load(args, console)
-        if not args.no_analyze:
-            base.analyze()
     incidents = Incident.objects.count()
-    console.print(
-        f"{description}, Python {platform.python_version()}, Django {django.get_version()}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {incidents:,} incidents"
-    )
+    console.print(f"{base.machine_line(description)}; {incidents:,} incidents")
     results = run(request_kinds(), requests=args.requests, computed=computed, console=console)
     print_report(results, console=console, title=f"GET /analysis/: {incidents:,} incidents")
 
