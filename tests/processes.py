@@ -4,6 +4,7 @@ none of the test run's settings. Shared by the tests of the command, the server 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,7 +80,12 @@ def serving(env: dict[str, str], *args: str, port: int | None = None) -> Iterato
     port = port or free_port()
     command = [*CASEBOOK, *(args or ("serve",)), "--port", str(port)]
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_interruptible,
     )
     served = Served(process, port)
     try:
@@ -92,6 +98,12 @@ def serving(env: dict[str, str], *args: str, port: int | None = None) -> Iterato
         except subprocess.TimeoutExpired:
             process.kill()
             served.stdout, served.stderr = process.communicate()
+
+
+def _interruptible() -> None:
+    # A suite started as a background job (`make test &`) inherits SIGINT ignored, and so
+    # would the server: give it Ctrl-C as a terminal's foreground process has it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_health(served: Served, attempts: int = 6000) -> None:
