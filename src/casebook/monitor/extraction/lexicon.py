@@ -231,7 +231,7 @@ _ANCHOR_SOURCE = (
     r"encampment|area|protesters|bridge|crowds?|junction|roundabout|motorway|station|building|"
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
-    r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
+    r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
     r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
@@ -357,6 +357,9 @@ CUMULATIVE = re.compile(
     r"\bsince\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|"
     r"May|June|July|August|September|October|November|December)\b|"
     r"\bin\s+the\s+(?:year|12\s+months|twelve\s+months)\s+to\b|"
+    # "following a week of riots", "during a fortnight of action": a figure over many days
+    r"\b(?:during|following|after|over|throughout)\s+(?:a|the|two|three|four|several|many)\s+"
+    r"(?:weeks?|months?|fortnight|days)\s+of\b|"
     r"\b(?:the\s+)?figures,?\s+(?:show|showed|shows|released|published|obtained|reveal\w*|"
     r"are\s+from|cover\w*)\b|"
     r"\baccording\s+to\s+(?:[\w-]+\s+){0,2}(?:figures|statistics)\b",
