@@ -416,7 +416,24 @@ class Gazetteer:
                 mentions.append(
                     PlaceMention(m.group("name"), "", m.start("name"), m.end("name"), 0)
                 )
-        return sorted(mentions, key=lambda x: x.start)
+        return self._without_names_placed_in_another(text, sorted(mentions, key=lambda x: x.start))
+
+    def _without_names_placed_in_another(
+        self, text: str, mentions: list[PlaceMention]
+    ) -> list[PlaceMention]:
+        """ "Victoria Park in Leicester": a name that the text puts in another town is a park,
+        square or district of that town, not the place the gazetteer knows by that name."""
+        kept = []
+        for number, mention in enumerate(mentions):
+            after = mentions[number + 1] if number + 1 < len(mentions) else None
+            if (
+                after is not None
+                and after.name != mention.name
+                and re.fullmatch(r"\s+in\s+", text[mention.end : after.start])
+            ):
+                continue
+            kept.append(mention)
+        return kept
 
     @staticmethod
     def _may_start(previous: str) -> bool:
