@@ -68,6 +68,9 @@ class Command(BaseCommand):
             console.print(problem)
 
     def _send(self, console):
+        portal = PortalSettings.current()
+        if not (portal.enabled and portal.show_newsletter):
+            raise CommandError("The newsletter is off: turn it on in the portal's settings.")
         problems = newsletter_configuration_problems()
         if problems:
             raise CommandError(" ".join(problems))
