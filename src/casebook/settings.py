@@ -244,6 +244,25 @@ RELEASES_DIR = Path(env_str("CASEBOOK_RELEASES_DIR") or DATA_DIR / "releases")
 # Requests a minute one API token may make (api/auth.py); past it, 429 and Retry-After.
 API_REQUESTS_PER_MINUTE = env_int("CASEBOOK_API_RATE", 300)
 
+# The cache holds the API's per-token request counts, the portal's pages and the statistics'
+# charts. Unset: each process keeps its own in memory, right for `casebook serve` (one
+# process). Under gunicorn every worker is a process of its own, so the workers must share
+# one cache (redis://host:6379/1), or each would count a token's requests apart and let it
+# make the allowed number once per worker.
+CACHE_URL = env_str("CASEBOOK_CACHE_URL").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CASEBOOK_CACHE_URL={CACHE_URL!r}: use a Redis address, redis://host:6379/1."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "casebook",
+        }
+    }
+
 # Personal data is never logged: only warnings and errors, without request bodies.
 LOGGING = {
     "version": 1,
