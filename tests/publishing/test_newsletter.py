@@ -365,3 +365,61 @@ def test_a_reader_of_the_arabic_portal_gets_arabic_mails(
     (mail,) = smtp.to(READER)
     assert "أكّد اشتراكك" in str(mail["Subject"])
     assert 'dir="rtl"' in html_of(mail)
+
+
+def test_a_refused_recipient_is_counted_and_the_others_still_get_the_digest(
+    newsletter, smtp, personas
+):
+    smtp.refuse(READER)
+    Subscriber.objects.create(address=READER, token="s" * 43, confirmed_at=timezone.now())
+    Subscriber.objects.create(address=OTHER, token="o" * 43, confirmed_at=timezone.now())
+    _publish_new("Published for two readers, redacted.", personas["coordinator"])
+    report = digest_send()
+    assert (report.sent, report.failed) == (1, 1)
+    assert smtp.to(READER) == [] and len(smtp.to(OTHER)) == 1
+    entry = AuditEntry.objects.get(action="publishing.digest.sent")
+    assert (entry.changes["recipients"], entry.changes["failed"]) == (1, 1)
+    assert READER not in json.dumps(entry.changes)
+
+
+def test_a_second_tick_right_after_a_digest_sends_nothing(newsletter, smtp, personas):
+    Subscriber.objects.create(address=READER, token="s" * 43, confirmed_at=timezone.now())
+    _publish_new("Published once, redacted.", personas["coordinator"])
+    assert digest_send(scheduled=True).sent == 1
+    assert digest_send(scheduled=True).digest is None  # not due again for a week
+    assert len(smtp.to(READER)) == 1
+
+
+def test_sign_ups_never_confirmed_are_forgotten_after_their_link_expires(newsletter):
+    old = Subscriber.objects.create(
+        address=READER,
+        token="s" * 43,
+        subscribed_at=timezone.now() - timezone.timedelta(days=subscriptions.CONFIRM_DAYS + 1),
+    )
+    Subscriber.objects.create(address=OTHER, token="o" * 43)
+    assert subscriptions.subscribers_unconfirmed_purge() == 1
+    assert list(Subscriber.objects.values_list("token", flat=True)) == ["o" * 43]
+    assert not Subscriber.objects.filter(pk=old.pk).exists()
+
+
+def test_the_administrator_offers_the_newsletter_and_sets_its_schedule(
+    newsletter, client_for, settings
+):
+    admin = client_for("administrator")
+    form = {
+        "enabled": "on",
+        "name": "Invented Watch",
+        "place_precision": "town",
+        "show_newsletter": "on",
+        "digest_every_days": "14",
+        "digest_hour": "18",
+    }
+    settings.PUBLIC_URL = ""
+    page = admin.post(reverse("publishing:settings"), form)
+    assert "CASEBOOK_PUBLIC_URL" in page.content.decode()
+    settings.PUBLIC_URL = PUBLIC_URL
+    assert admin.post(reverse("publishing:settings"), form).status_code == 302
+    portal = PortalSettings.current()
+    assert (portal.show_newsletter, portal.digest_every_days, portal.digest_hour) == (True, 14, 18)
+    entry = AuditEntry.objects.filter(action="publishing.settings.changed").latest("sequence")
+    assert entry.changes["digest_every_days"] == [7, 14]
