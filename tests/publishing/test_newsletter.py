@@ -441,3 +441,14 @@ def test_without_a_public_address_no_digest_is_sent_and_none_is_lost(
     settings.PUBLIC_URL = PUBLIC_URL
     assert digest_send().sent == 1
     assert "Waiting for the settings" in text_of(smtp.to(READER)[0])
+
+
+def test_a_refusal_is_said_in_the_readers_language(client, newsletter, monkeypatch):
+    monkeypatch.setattr(intake, "MIN_SECONDS_WITHOUT_SCRIPT", 600)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    page = client.post(
+        reverse("publishing:newsletter"),
+        {"address": READER, "token": intake.form_token(), "website": ""},
+    ).content.decode()
+    assert "انتظر 600 ثانية" in page
+    assert not Subscriber.objects.exists()
