@@ -225,7 +225,7 @@ def test_an_expired_or_tampered_link_is_refused_with_a_clear_page(
 
 
 def test_the_address_is_sealed_in_the_database_and_found_by_its_blind_index(
-    client, newsletter, django_capture_on_commit_callbacks
+    client, newsletter, smtp, django_capture_on_commit_callbacks
 ):
     _sign_up(client, django_capture_on_commit_callbacks)
     subscriber = Subscriber.objects.get()
@@ -235,9 +235,15 @@ def test_the_address_is_sealed_in_the_database_and_found_by_its_blind_index(
     assert READER not in raw and raw.startswith("cb1:")
     assert Subscriber.objects.get(pk=subscriber.pk).address == READER
     assert Subscriber.objects.filter(address=READER.upper()).get() == subscriber
-    # Signing up again sends a new confirmation but keeps one row.
+    # Signing up again keeps one row, and sends no second mail straight away.
     _sign_up(client, django_capture_on_commit_callbacks)
     assert Subscriber.objects.count() == 1
+    assert len(smtp.to(READER)) == 1
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        subscribed_at=timezone.now() - subscriptions.RESEND_AFTER
+    )
+    _sign_up(client, django_capture_on_commit_callbacks)
+    assert len(smtp.to(READER)) == 2 and Subscriber.objects.count() == 1
     # Nothing of the address in the audit trail.
     assert READER not in json.dumps(list(AuditEntry.objects.values()), default=str)
 
@@ -423,3 +429,26 @@ def test_the_administrator_offers_the_newsletter_and_sets_its_schedule(
     assert (portal.show_newsletter, portal.digest_every_days, portal.digest_hour) == (True, 14, 18)
     entry = AuditEntry.objects.filter(action="publishing.settings.changed").latest("sequence")
     assert entry.changes["digest_every_days"] == [7, 14]
+
+
+def test_without_a_public_address_no_digest_is_sent_and_none_is_lost(
+    newsletter, smtp, personas, settings
+):
+    Subscriber.objects.create(address=READER, token="s" * 43, confirmed_at=timezone.now())
+    _publish_new("Waiting for the settings, redacted.", personas["coordinator"])
+    settings.PUBLIC_URL = ""
+    assert digest_send().digest is None and smtp.messages == []
+    settings.PUBLIC_URL = PUBLIC_URL
+    assert digest_send().sent == 1
+    assert "Waiting for the settings" in text_of(smtp.to(READER)[0])
+
+
+def test_a_refusal_is_said_in_the_readers_language(client, newsletter, monkeypatch):
+    monkeypatch.setattr(intake, "MIN_SECONDS_WITHOUT_SCRIPT", 600)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    page = client.post(
+        reverse("publishing:newsletter"),
+        {"address": READER, "token": intake.form_token(), "website": ""},
+    ).content.decode()
+    assert "انتظر 600 ثانية" in page
+    assert not Subscriber.objects.exists()
