@@ -15,6 +15,7 @@ from casebook.publishing.listing import listed_publications, places
 from casebook.publishing.models import PlacePrecision, PortalSettings, Publication, PublicSummary
 from casebook.publishing.publishable import (
     points_compute,
+    public_neighbours,
     public_points,
     published_incident_ids,
     published_incidents,
@@ -146,3 +147,19 @@ def test_the_list_filters_by_the_place_the_public_sees(client, world):
     assert places(portal=portal) == []
     page = client.get(url + "?place=Testford").content.decode()
     assert "Testford" not in page.split("</form>")[0]
+
+
+def test_a_stale_listed_row_never_becomes_a_neighbour_link(world):
+    # A write that sent no signal leaves an unverified incident marked listed: the list may
+    # count it for a while, but no link names it.
+    earlier = IncidentFactory(status=IncidentStatus.VERIFIED, date=dt.date(2024, 1, 1))
+    approve(earlier, "summary", APPROVED_SUMMARY)
+    publish(earlier)
+    Publication.objects.filter(incident=world.unverified).update(
+        listed=True, date=dt.date(2024, 3, 1)
+    )
+    world.unverified.date = dt.date(2024, 3, 1)
+    world.unverified.save(update_fields=["date"])  # still in review
+    Publication.objects.filter(incident=world.unverified).update(listed=True)
+    previous, _ = public_neighbours(world.incident.reference)
+    assert previous == earlier.reference

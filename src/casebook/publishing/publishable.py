@@ -510,20 +510,36 @@ def public_neighbours(reference: str) -> tuple[str | None, str | None]:
     row = published_incidents().filter(reference=reference).values("pk", "date").first()
     if row is None:
         return None, None
-    base = published_incidents()
-    earlier = (
-        base.filter(Q(date__lt=row["date"]) | Q(date=row["date"], pk__lt=row["pk"]))
-        .order_by("-date", "-pk")
+    return _neighbour(row["date"], row["pk"], "lt"), _neighbour(row["date"], row["pk"], "gt")
+
+
+def _beyond(date: dt.date, pk: int, way: str, date_field: str, id_field: str) -> Q:
+    """Rows past (date, pk) in date order, ties broken by id: `way` "lt" before, "gt" after."""
+    return Q(**{f"{date_field}__{way}": date}) | Q(**{date_field: date, f"{id_field}__{way}": pk})
+
+
+def _neighbour(date: dt.date, pk: int, way: str) -> str | None:
+    # The listed publications' date index finds the neighbour in a few steps; it is then
+    # checked as every public value is. Only if it is not public (a write that sent no
+    # signal) is it looked for among the incidents themselves, the slow way.
+    sign = "-" if way == "lt" else ""
+    candidate = (
+        Publication.objects.filter(_beyond(date, pk, way, "date", "incident_id"), listed=True)
+        .order_by(f"{sign}date", f"{sign}incident_id")
+        .values_list("incident_id", flat=True)
+        .first()
+    )
+    published = published_incidents()
+    if candidate is not None:
+        found = published.filter(pk=candidate).values_list("reference", flat=True).first()
+        if found is not None:
+            return found
+    return (
+        published.filter(_beyond(date, pk, way, "date", "pk"))
+        .order_by(f"{sign}date", f"{sign}pk")
         .values_list("reference", flat=True)
         .first()
     )
-    later = (
-        base.filter(Q(date__gt=row["date"]) | Q(date=row["date"], pk__gt=row["pk"]))
-        .order_by("date", "pk")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    return earlier, later
 
 
 def public_image(reference: str, evidence_id: int) -> bytes | None:
