@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0005_search_redacted"),
         ("codebook", "0002_acttype_counts"),
-        ("publishing", "0002_submission"),
+        ("publishing", "0003_newsletter"),
         ("redaction", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
