@@ -105,6 +105,21 @@ def people_index_tokens(key_ids) -> dict[str, list[str]]:
     return keyring().index_tokens(str(key_id) for key_id in key_ids)
 
 
+def data_key_census() -> tuple[set[str], set[str]]:
+    """(key ids of people not erased whose data key is gone, keys in the keyring no person
+    uses). After restoring a backup, the first are the people erased since it was made."""
+    from casebook.people.keys.keyring import keyring
+    from casebook.people.models import Person
+
+    in_ring = set(keyring().key_ids())
+    people = {
+        str(k): erased
+        for k, erased in Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)
+    }
+    missing = {k for k, erased in people.items() if erased is None and k not in in_ring}
+    return missing, in_ring - set(people)
+
+
 def search_index_rebuild() -> tuple[int, int]:
     """Index every readable person again, and drop entries no person here uses.
 
