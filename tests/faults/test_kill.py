@@ -18,6 +18,7 @@ import pytest
 
 from tests.installations import Installation, kill_when
 from tests.linkage.casebook_support import reports_write
+from tests.monitor.pipeline_support import LocalServer, fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "tests" / "monitor" / "fixtures" / "articles.jsonl"
@@ -33,13 +34,13 @@ def site(sample_installation, tmp_path, request):
 
 
 def test_kill_during_a_monitor_run_then_the_same_run_completes_it(site, tmp_path):
-    # 500 articles: the monitor commits them in chunks of 200, so the kill comes after
+    # 300 articles: the monitor commits them in chunks of 200, so the kill comes after
     # the first chunk is in and before the last is.
     lines = ARTICLES.read_text().splitlines()
     articles = [a for a in map(json.loads, lines) if "text" in a]
     pages = tmp_path / "pages.jsonl"
     with pages.open("w", encoding="utf-8") as handle:
-        for number in range(500):
+        for number in range(300):
             article = dict(articles[number % len(articles)])
             article["id"] = f"kill-{number}"
             article["url"] = f"https://news.example.org/kill/{number}"
@@ -49,15 +50,59 @@ def test_kill_during_a_monitor_run_then_the_same_run_completes_it(site, tmp_path
     run = site.start("monitor", "ingest", str(pages))
     kill_when(run, lambda: site.count("SELECT COUNT(*) FROM monitor_page") > 0)
     kept = site.count("SELECT COUNT(*) FROM monitor_page")
-    assert 0 < kept < 500
+    assert 0 < kept < 300
 
     again = site.ok("monitor", "ingest", str(pages))
-    assert f"{500 - kept} pages processed, {kept} already seen" in again
-    assert site.count("SELECT COUNT(*) FROM monitor_page") == 500
-    assert site.count("SELECT COUNT(DISTINCT identity) FROM monitor_page") == 500
+    assert f"{300 - kept} pages processed, {kept} already seen" in again
+    assert site.count("SELECT COUNT(*) FROM monitor_page") == 300
+    assert site.count("SELECT COUNT(DISTINCT identity) FROM monitor_page") == 300
     unfinished = "SELECT COUNT(*) FROM monitor_page WHERE status IN ('new', 'failed')"
     assert site.count(unfinished) == 0
     assert "Audit trail intact" in site.ok("audit", "verify")
+
+
+def _feed_server(pages: int) -> LocalServer:
+    """A news site on 127.0.0.1: a feed of `pages` articles, answering 304 to a reader that
+    says it has the feed already (so a run that recorded the feed as read too early would
+    never see the articles it had not reached)."""
+    server = LocalServer().start()
+    article = fixture("norwich-hospital-protest.html").decode()
+    items = []
+    for number in range(pages):
+        path = f"/news/{number}"
+        server.serve(path, article.replace("</body>", f"<p>Update {number}.</p></body>"))
+        items.append(f"<item><title>Report {number}</title><link>{server.url(path)}</link></item>")
+    feed = (
+        f'<rss version="2.0"><channel><title>Invented Post</title>{"".join(items)}</channel></rss>'
+    ).encode()
+
+    def answer(request):
+        if request.headers.get("if-none-match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return 200, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}, feed
+
+    server.routes["/feed.xml"] = answer
+    return server
+
+
+def test_kill_during_a_monitor_feed_run_then_the_next_run_reads_what_was_left(site):
+    site.env.update(
+        CASEBOOK_MONITOR_ALLOW_PRIVATE_ADDRESSES="1", CASEBOOK_MONITOR_HOST_DELAY_MS="0"
+    )
+    server = _feed_server(40)
+    try:
+        site.ok("monitor", "add-feed", server.url("/feed.xml"), "--name", "Invented Post")
+        run = site.start("monitor", "run")
+        kill_when(run, lambda: site.count("SELECT COUNT(*) FROM monitor_page") > 0)
+        assert site.count("SELECT COUNT(*) FROM monitor_page") < 40
+
+        site.ok("monitor", "run")
+    finally:
+        server.stop()
+    assert site.count("SELECT COUNT(DISTINCT url) FROM monitor_page") == 40
+    unfinished = "SELECT COUNT(*) FROM monitor_page WHERE status IN ('new', 'failed')"
+    assert site.count(unfinished) == 0
+    assert site.count("SELECT COUNT(*) FROM monitor_feed WHERE last_status = 'ok'") == 1
 
 
 def _big_text(path: Path, megabytes: int) -> Path:
