@@ -92,6 +92,7 @@ ACTIONS: dict[str, str] = {
     "publishing.submission.withdrawn": "saw an account withdrawn by its sender",
     "publishing.submission.accepted": "turned an account from the public form into a source",
     "publishing.submission.discarded": "set aside an account from the public form",
+    "publishing.submission.file_viewed": "looked at a photo sent with an account from the public",
     # The audit trail itself and synthetic data
     "audit.trail.rekeyed": "keyed the audit trail's chain (on upgrade)",
     "audit.checkpoint.reanchored": "moved the audit checkpoint back after restoring a backup",

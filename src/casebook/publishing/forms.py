@@ -121,7 +121,10 @@ class SubmissionForm(forms.Form):
 
 class SubmissionAddForm(forms.Form):
     text = forms.CharField(
-        label=_("Add to what you sent"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Add to what you sent"),
+        max_length=5_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 

@@ -215,3 +215,36 @@ class Submission(models.Model):
     def __str__(self) -> str:
         # Never the account or anything of the sender's: str() ends up in logs and the audit.
         return f"submission {self.pk}"
+
+
+class SubmissionFile(models.Model):
+    """A file sent with an account (a photo, mostly), waiting with it for a caseworker.
+
+    The evidence vault checked its bytes when it arrived and keeps them (by hash, like every
+    evidence file); it is never shown on a public page. When the account is accepted the
+    file becomes evidence of the incident and the source (`evidence`), with its metadata
+    read then and restricted like any evidence file's; when the account is withdrawn or
+    discarded, the row goes and so do the bytes, unless evidence refers to them.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    media_type = models.CharField(max_length=40, editable=False)
+    # As the sender's browser gave it: shown to caseworkers only, never used as a path.
+    original_filename = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    evidence = models.ForeignKey(
+        "sources.EvidenceFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["sha256"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="submission_file_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        # Never the file name: it may name someone.
+        return f"file {self.sha256[:12]} of submission {self.submission_id}"
