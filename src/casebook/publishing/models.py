@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Publication(models.Model):
@@ -91,6 +92,14 @@ class PortalSettings(models.Model):
     def clean(self) -> None:
         if self.tile_url and not self.tile_url.startswith("https://"):
             raise ValidationError({"tile_url": "Give an https:// address, or leave it empty."})
+        if self.tile_url and not all(p in self.tile_url for p in ("{z}", "{x}", "{y}")):
+            raise ValidationError(
+                {
+                    "tile_url": "Give the address of one tile with {z}, {x} and {y} where the "
+                    "zoom and the tile's column and row go, as your tile provider documents it "
+                    "(https://tiles.example.org/{z}/{x}/{y}.png)."
+                }
+            )
 
     @classmethod
     def current(cls) -> PortalSettings:
@@ -99,8 +108,8 @@ class PortalSettings(models.Model):
 
 
 class PostKind(models.TextChoices):
-    STATEMENT = "statement", "Statement"
-    NEWS = "news", "News"
+    STATEMENT = "statement", _("Statement")
+    NEWS = "news", _("News")
 
 
 class Post(models.Model):
@@ -140,15 +149,15 @@ class Post(models.Model):
 
 
 class SubmissionKind(models.TextChoices):
-    TESTIMONY = "testimony", "What happened"
-    CORRECTION = "correction", "A correction"
+    TESTIMONY = "testimony", _("What happened")
+    CORRECTION = "correction", _("A correction")
 
 
 class SubmissionStatus(models.TextChoices):
-    RECEIVED = "received", "Waiting for a caseworker"
-    ACCEPTED = "accepted", "Added to the casebook as a source"
-    DISCARDED = "discarded", "Not used"
-    WITHDRAWN = "withdrawn", "Withdrawn by the person who sent it"
+    RECEIVED = "received", _("Waiting for a caseworker")
+    ACCEPTED = "accepted", _("Added to the casebook as a source")
+    DISCARDED = "discarded", _("Not used")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the person who sent it")
 
 
 class Submission(models.Model):

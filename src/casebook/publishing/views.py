@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -36,7 +37,7 @@ from casebook.publishing.forms import (
     SubmissionForm,
 )
 from casebook.publishing.listing import PublicFilters
-from casebook.publishing.mapping import map_drawing
+from casebook.publishing.mapping import map_drawing, tile_map, tile_origin
 from casebook.publishing.markdown import markdown_html
 from casebook.publishing.models import (
     PortalSettings,
@@ -204,12 +205,32 @@ def statistics_chart(request):
     return HttpResponse(chart_svg(statistics.year_chart(tables[0])), content_type="image/svg+xml")
 
 
+def _tiles_allowed(view: View) -> View:
+    """The administrator's tile server may send the page's pictures (and nothing else may)."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origin = tile_origin(PortalSettings.current().tile_url)
+        if origin:
+            response.csp_img_sources = [origin]  # type: ignore[attr-defined]
+        return response
+
+    return page
+
+
+@_tiles_allowed
 @portal_page("map")
 def map_page(request):
     points = public_points(portal=request.portal)
-    return _render(
-        request, "publishing/map.html", {"points": points, "drawing": map_drawing(points)}
-    )
+    context = {"points": points, "drawing": map_drawing(points)}
+    if request.portal.tile_url:
+        context["tile_map"] = tile_map(
+            points,
+            tile_url=request.portal.tile_url,
+            list_url=reverse("publishing:incident-list"),
+        )
+    return _render(request, "publishing/map.html", context)
 
 
 def _visible_posts():
