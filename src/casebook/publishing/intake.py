@@ -217,6 +217,17 @@ def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: 
     return ""
 
 
+def form_data_problems(data: dict, *, address: str, form: str) -> str:
+    """`form_problems` for a public form's cleaned data (its `token`, `nonce`, `website`)."""
+    return form_problems(
+        token=data["token"],
+        nonce=data.get("nonce") or "",
+        honeypot=data.get("website") or "",
+        address=address,
+        form=form,
+    )
+
+
 def receipt_hash(code: str) -> str:
     return hashlib.sha256(code.strip().upper().replace(" ", "").encode()).hexdigest()
 
