@@ -1,7 +1,8 @@
 """The public side end to end in a real browser (Debian's Chromium through Playwright): a
-reader reads a case and follows next and previous, sends an account in Arabic with a photo
-and gets a receipt; a caseworker signs in and turns the account into a source, the photo
-into evidence."""
+reader reads a case and follows next and previous, signs up for the newsletter (the
+confirmation read from a real SMTP server on this machine, aiosmtpd, and followed), sends an
+account in Arabic with a photo and gets a receipt; a caseworker signs in and turns the
+account into a source, the photo into evidence."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import shutil
 import pytest
 
 from tests.conftest import CHROMIUM
+from tests.publishing.smtp import LocalSMTP, text_of
 from tests.sources.conftest import CANARY_MAKE, photo_with_exif
 
 pytestmark = [
@@ -19,6 +21,7 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Debian's chromium is not installed"),
 ]
 ACCOUNT = "أوقفتني الشرطة عند البوابة وأخذت لافتتي. كنت مع أصدقائي في المسيرة."
+READER = "journey.reader.qzx@example.test"
 
 
 def _published(title: str, date: dt.date):
@@ -34,7 +37,18 @@ def _published(title: str, date: dt.date):
 
 
 @pytest.fixture
-def record(transactional_db, reference_data, make_user, monkeypatch):
+def smtp(settings, live_server):
+    with LocalSMTP() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.DEFAULT_FROM_EMAIL = "news@portal.example.test"
+        settings.PUBLIC_URL = live_server.url  # the mail's links lead to this test's server
+        yield server
+
+
+@pytest.fixture
+def record(transactional_db, reference_data, make_user, monkeypatch, smtp):
     from django.core.cache import cache
 
     from casebook.publishing import intake
@@ -44,7 +58,10 @@ def record(transactional_db, reference_data, make_user, monkeypatch):
     # The browser's proof of work runs for real; the least time to fill the form is shortened
     # so that the test need not sit still for it.
     monkeypatch.setattr(intake, "MIN_SECONDS", 1)
-    portal_on()
+    portal = portal_on()
+    portal.show_newsletter = True
+    portal.full_clean()
+    portal.save()
     world = PublishedWorld()
     approve(world.incident, "title", APPROVED_TITLE)
     earlier = _published("Invented earlier vigil", dt.date(2024, 4, 1))
@@ -53,10 +70,10 @@ def record(transactional_db, reference_data, make_user, monkeypatch):
     return world.incident, earlier, later
 
 
-def test_a_reader_sends_an_account_in_arabic_with_a_photo_and_a_caseworker_uses_it(
-    live_server, record, browser_page
+def test_a_reader_signs_up_sends_an_account_in_arabic_with_a_photo_a_caseworker_uses_it(
+    live_server, record, smtp, browser_page
 ):
-    from casebook.publishing.models import Submission
+    from casebook.publishing.models import Submission, Subscriber
     from casebook.sources.models import EvidenceFile, Source
     from tests.publishing.world import APPROVED_TITLE
 
@@ -76,6 +93,25 @@ def test_a_reader_sends_an_account_in_arabic_with_a_photo_and_a_caseworker_uses_
     page.get_by_role("link", name="Previous case").click()
     page.wait_for_url(f"**/cases/{earlier.reference}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Invented earlier vigil"
+
+    # They sign up for the newsletter: nothing is sent but the mail to confirm; its link,
+    # followed, shows a button; pressed, it confirms.
+    page.get_by_role("link", name="Newsletter").click()
+    page.wait_for_url("**/newsletter/")
+    page.get_by_label("E-mail address").fill(READER)
+    page.wait_for_function("document.querySelector('input[name=nonce]').value !== ''")
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("heading", name="Check your mail").wait_for()
+    (confirmation,) = smtp.to(READER)
+    link = re.search(re.escape(live_server.url) + r"/newsletter/confirm/\S+", text_of(confirmation))
+    assert link and READER not in link.group(0)
+    assert Subscriber.objects.get().confirmed_at is None
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("heading", name="You are signed up").wait_for()
+    assert Subscriber.objects.get().confirmed_at is not None
+    assert len(smtp.messages) == 1
+    page.goto(f"{site}/cases/{earlier.reference}/")
 
     # They read on in Arabic: right to left, dates and words in Arabic.
     page.get_by_role("link", name="العربية").click()
