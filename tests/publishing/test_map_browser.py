@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import CHROMIUM
+from tests.publishing.test_accessibility import AXE, WCAG
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,5 +64,12 @@ def test_the_map_draws_the_cases_over_the_chosen_tiles(
         re.search(r"\.tiles\.example\.test/base/\d+/\d+/\d+\.png$", u) for u in tiles
     )
     assert not elsewhere, elsewhere
+    if AXE.exists():  # the map with Leaflet's controls passes what every public page passes
+        page.evaluate(AXE.read_text())
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+        )
+        serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert not serious, serious
     page.locator("path.leaflet-interactive").click()
     page.wait_for_url("**/cases/?place=Testford")

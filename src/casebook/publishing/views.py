@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -517,7 +518,11 @@ may_read_intake = role_required(
 @may_read_intake
 @require_GET
 def intake_queue(request):
-    waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED).select_related("incident")
+    waiting = (
+        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
+        .select_related("incident")
+        .annotate(file_count=Count("files"))
+    )
     decided = Submission.objects.exclude(status=SubmissionStatus.RECEIVED).order_by(
         "-decided_at", "-id"
     )[:30]
