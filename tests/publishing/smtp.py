@@ -17,6 +17,13 @@ class _Keeper:
     def __init__(self):
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.arrived = threading.Condition()
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refused:
+            return "550 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -47,6 +54,10 @@ class LocalSMTP:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+    def refuse(self, address: str) -> None:
+        """Answer 550 to mail for `address` from now on, as a real server does."""
+        self.keeper.refused.add(address)
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for rcpt, m in self.keeper.received if address in rcpt]

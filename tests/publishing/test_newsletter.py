@@ -225,7 +225,7 @@ def test_an_expired_or_tampered_link_is_refused_with_a_clear_page(
 
 
 def test_the_address_is_sealed_in_the_database_and_found_by_its_blind_index(
-    client, newsletter, django_capture_on_commit_callbacks
+    client, newsletter, smtp, django_capture_on_commit_callbacks
 ):
     _sign_up(client, django_capture_on_commit_callbacks)
     subscriber = Subscriber.objects.get()
@@ -235,9 +235,15 @@ def test_the_address_is_sealed_in_the_database_and_found_by_its_blind_index(
     assert READER not in raw and raw.startswith("cb1:")
     assert Subscriber.objects.get(pk=subscriber.pk).address == READER
     assert Subscriber.objects.filter(address=READER.upper()).get() == subscriber
-    # Signing up again sends a new confirmation but keeps one row.
+    # Signing up again keeps one row, and sends no second mail straight away.
     _sign_up(client, django_capture_on_commit_callbacks)
     assert Subscriber.objects.count() == 1
+    assert len(smtp.to(READER)) == 1
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        subscribed_at=timezone.now() - subscriptions.RESEND_AFTER
+    )
+    _sign_up(client, django_capture_on_commit_callbacks)
+    assert len(smtp.to(READER)) == 2 and Subscriber.objects.count() == 1
     # Nothing of the address in the audit trail.
     assert READER not in json.dumps(list(AuditEntry.objects.values()), default=str)
 
@@ -365,3 +371,84 @@ def test_a_reader_of_the_arabic_portal_gets_arabic_mails(
     (mail,) = smtp.to(READER)
     assert "أكّد اشتراكك" in str(mail["Subject"])
     assert 'dir="rtl"' in html_of(mail)
+
+
+def test_a_refused_recipient_is_counted_and_the_others_still_get_the_digest(
+    newsletter, smtp, personas
+):
+    smtp.refuse(READER)
+    Subscriber.objects.create(address=READER, token="s" * 43, confirmed_at=timezone.now())
+    Subscriber.objects.create(address=OTHER, token="o" * 43, confirmed_at=timezone.now())
+    _publish_new("Published for two readers, redacted.", personas["coordinator"])
+    report = digest_send()
+    assert (report.sent, report.failed) == (1, 1)
+    assert smtp.to(READER) == [] and len(smtp.to(OTHER)) == 1
+    entry = AuditEntry.objects.get(action="publishing.digest.sent")
+    assert (entry.changes["recipients"], entry.changes["failed"]) == (1, 1)
+    assert READER not in json.dumps(entry.changes)
+
+
+def test_a_second_tick_right_after_a_digest_sends_nothing(newsletter, smtp, personas):
+    Subscriber.objects.create(address=READER, token="s" * 43, confirmed_at=timezone.now())
+    _publish_new("Published once, redacted.", personas["coordinator"])
+    assert digest_send(scheduled=True).sent == 1
+    assert digest_send(scheduled=True).digest is None  # not due again for a week
+    assert len(smtp.to(READER)) == 1
+
+
+def test_sign_ups_never_confirmed_are_forgotten_after_their_link_expires(newsletter):
+    old = Subscriber.objects.create(
+        address=READER,
+        token="s" * 43,
+        subscribed_at=timezone.now() - timezone.timedelta(days=subscriptions.CONFIRM_DAYS + 1),
+    )
+    Subscriber.objects.create(address=OTHER, token="o" * 43)
+    assert subscriptions.subscribers_unconfirmed_purge() == 1
+    assert list(Subscriber.objects.values_list("token", flat=True)) == ["o" * 43]
+    assert not Subscriber.objects.filter(pk=old.pk).exists()
+
+
+def test_the_administrator_offers_the_newsletter_and_sets_its_schedule(
+    newsletter, client_for, settings
+):
+    admin = client_for("administrator")
+    form = {
+        "enabled": "on",
+        "name": "Invented Watch",
+        "place_precision": "town",
+        "show_newsletter": "on",
+        "digest_every_days": "14",
+        "digest_hour": "18",
+    }
+    settings.PUBLIC_URL = ""
+    page = admin.post(reverse("publishing:settings"), form)
+    assert "CASEBOOK_PUBLIC_URL" in page.content.decode()
+    settings.PUBLIC_URL = PUBLIC_URL
+    assert admin.post(reverse("publishing:settings"), form).status_code == 302
+    portal = PortalSettings.current()
+    assert (portal.show_newsletter, portal.digest_every_days, portal.digest_hour) == (True, 14, 18)
+    entry = AuditEntry.objects.filter(action="publishing.settings.changed").latest("sequence")
+    assert entry.changes["digest_every_days"] == [7, 14]
+
+
+def test_without_a_public_address_no_digest_is_sent_and_none_is_lost(
+    newsletter, smtp, personas, settings
+):
+    Subscriber.objects.create(address=READER, token="s" * 43, confirmed_at=timezone.now())
+    _publish_new("Waiting for the settings, redacted.", personas["coordinator"])
+    settings.PUBLIC_URL = ""
+    assert digest_send().digest is None and smtp.messages == []
+    settings.PUBLIC_URL = PUBLIC_URL
+    assert digest_send().sent == 1
+    assert "Waiting for the settings" in text_of(smtp.to(READER)[0])
+
+
+def test_a_refusal_is_said_in_the_readers_language(client, newsletter, monkeypatch):
+    monkeypatch.setattr(intake, "MIN_SECONDS_WITHOUT_SCRIPT", 600)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    page = client.post(
+        reverse("publishing:newsletter"),
+        {"address": READER, "token": intake.form_token(), "website": ""},
+    ).content.decode()
+    assert "انتظر 600 ثانية" in page
+    assert not Subscriber.objects.exists()

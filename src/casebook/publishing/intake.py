@@ -190,8 +190,8 @@ def _rate_key(address: str, form: str) -> str:
 
 
 def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: str) -> str:
-    """Why this submission is refused ("" when it is not). "drop" for the honeypot: the
-    sender is thanked as if it had worked."""
+    """Why this submission is refused ("" when it is not), in the reader's language. "drop"
+    for the honeypot: the sender is thanked as if it had worked."""
     if honeypot:
         return "drop"
     signer = signing.TimestampSigner(salt=SALT)
@@ -203,7 +203,7 @@ def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: 
     least = MIN_SECONDS if work_done(token, nonce) else MIN_SECONDS_WITHOUT_SCRIPT
     if age < least:
         return _(
-            "That was quicker than a person can fill in the form: wait %(seconds)d seconds "
+            "That was quicker than a person can fill in the form: wait %(seconds)s seconds "
             "after opening it, then send it again."
         ) % {"seconds": least}
     key = _rate_key(address, form)

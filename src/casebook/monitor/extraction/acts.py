@@ -251,7 +251,7 @@ def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[
 
 
 _IDENTITY_CHECK = re.compile(
-    r"\bidentity\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
+    r"\b(?:identity|ID)\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
     r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b",
     re.IGNORECASE,
 )

@@ -20,7 +20,11 @@ from django.utils import timezone
 from casebook.audit.services import audit_record
 from casebook.people.models import preload_data_keys
 from casebook.publishing.models import Digest, PortalSettings, Subscriber
-from casebook.publishing.newsletter.mail import SEND_ERRORS, digest_message
+from casebook.publishing.newsletter.mail import (
+    SEND_ERRORS,
+    digest_message,
+    newsletter_configuration_problems,
+)
 from casebook.publishing.publishable import (
     PublicIncident,
     PublicPost,
@@ -99,6 +103,11 @@ def digest_send(*, now: dt.datetime | None = None, scheduled: bool = False) -> D
     """Send the digest now (`scheduled`: only if `digest_due`). Nothing when nothing was
     published; the run is recorded either way, so the next digest starts after it."""
     now = now or timezone.now()
+    problems = newsletter_configuration_problems()
+    if problems:
+        # Nothing claimed: once the settings are put right, the digest covers this time too.
+        logger.warning("The newsletter's digest is not sent: %s", " ".join(problems))
+        return DigestReport(None, None)
     digest, contents = _claim(now=now, scheduled=scheduled)
     if digest is None or contents is None:
         return DigestReport(None, None)

@@ -16,7 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from casebook.publishing.models import PortalSettings, Subscriber
-from casebook.publishing.newsletter.subscriptions import confirm_token, unsubscribe_token
+from casebook.publishing.newsletter.subscriptions import (
+    CONFIRM_DAYS,
+    confirm_token,
+    unsubscribe_token,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +68,7 @@ def confirmation_message(subscriber: Subscriber, portal: PortalSettings) -> Emai
         context = {
             "portal": portal,
             "confirm_url": public_url("publishing:newsletter-confirm", confirm_token(subscriber)),
-            "days": 7,
+            "days": CONFIRM_DAYS,
         }
         subject = _("Confirm your subscription to the newsletter of %(name)s") % {
             "name": portal.name

@@ -21,6 +21,9 @@ from casebook.audit.services import audit_record
 from casebook.publishing.models import Subscriber
 
 CONFIRM_DAYS = 7
+# A sign-up waiting for confirmation gets its mail again only after this long: signing up
+# someone else's address over and over does not flood their inbox.
+RESEND_AFTER = timezone.timedelta(minutes=15)
 CONFIRM_SALT = "casebook.publishing.newsletter.confirm"
 UNSUBSCRIBE_SALT = "casebook.publishing.newsletter.unsubscribe"
 
@@ -71,8 +74,9 @@ def address_clean(address: str) -> str:
 
 def newsletter_subscribe(*, address: str, language: str = "") -> Subscriber | None:
     """Ask to receive the newsletter: a confirmation mail goes out, nothing else until the
-    link in it is followed. Returns the subscriber written to, or None when the address is
-    confirmed already (nothing is sent: the page must not tell either case apart)."""
+    link in it is followed (and again only RESEND_AFTER later). Returns the subscriber, or
+    None when the address is confirmed already (nothing is sent: the page must not tell the
+    cases apart)."""
     from casebook.publishing.tasks import newsletter_confirmation_send
 
     address = address_clean(address)
@@ -81,6 +85,8 @@ def newsletter_subscribe(*, address: str, language: str = "") -> Subscriber | No
         existing = Subscriber.objects.filter(address=address).order_by("id").first()
         if existing is not None and existing.confirmed_at is not None:
             return None
+        if existing is not None and timezone.now() - existing.subscribed_at < RESEND_AFTER:
+            return existing  # its mail went out a moment ago
         subscriber = existing or Subscriber(address=address, token=secrets.token_urlsafe(32))
         subscriber.language = (language or "")[:10]
         subscriber.subscribed_at = timezone.now()
