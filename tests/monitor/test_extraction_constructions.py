@@ -689,3 +689,24 @@ def test_police_acts_told_in_other_words(extractor, text, expected):
     assert sorted((a["type"], a["count"]) for a in event["acts"]) == sorted(
         expected, key=lambda pair: (pair[0], pair[1] or 0)
     )
+
+
+def test_a_force_press_release_on_its_own_site_is_that_force(extractor):
+    text = (
+        "Published 3 August 2024\n\nOur officers dispersed a group at a protest in Castle Park "
+        "in Bristol this evening and arrested two people for violent disorder."
+    )
+    result = extractor.extract(
+        article_id="t", text=text, url="https://www.avonandsomerset.police.uk/news/2024/08/protest/"
+    )
+    assert [e["force"] for e in result["events"]] == ["Avon and Somerset Constabulary"]
+    other = extractor.extract(article_id="t", text=text, url="https://news.example.test/protest")
+    assert [e["force"] for e in other["events"]] == [None]
+
+
+def test_students_occupying_a_building_are_protesting(extractor):
+    event = only_event(
+        extractor,
+        "Students occupying the main hall of the university in Leeds were arrested on Saturday.",
+    )
+    assert [a["type"] for a in event["acts"]] == ["arrest"]
