@@ -180,3 +180,30 @@ def test_no_file_from_the_public_reaches_a_public_page(client, portal, client_fo
     assert f"/images/{evidence.pk}/" not in page.content.decode()
     image = reverse("publishing:incident-image", args=[world.incident.reference, evidence.pk])
     assert client.get(image).status_code == 404
+
+
+def test_waiting_files_outlive_removed_evidence_and_go_into_the_vaults_backup(
+    client, portal, evidence_dir, tmp_path, django_capture_on_commit_callbacks
+):
+    from casebook.installation.backup import backup_vault, restore_vault
+    from casebook.sources.evidence.services import evidence_add, evidence_remove
+    from tests.factories import IncidentFactory
+
+    photo = photo_with_exif()
+    _send(client, files=[_photo(data=photo)])
+    waiting = SubmissionFile.objects.get()
+    # A caseworker happens to have the same photo as evidence, then removes it.
+    same = evidence_add(
+        content=io.BytesIO(photo), filename="x.jpg", actor=None, incident=IncidentFactory()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_remove(evidence=same.evidence, actor=None)
+    assert stored_files(evidence_dir)  # the waiting file's bytes are still there
+
+    folder = tmp_path / "vault-backup"
+    assert backup_vault(folder=folder).copied == 1
+    (evidence_dir / stored_files(evidence_dir)[0]).chmod(0o600)
+    (evidence_dir / stored_files(evidence_dir)[0]).unlink()
+    assert restore_vault(folder=folder).copied == 1
+    assert stored_files(evidence_dir) == [stored_files(folder)[0]]
+    assert waiting.sha256 in stored_files(folder)[0]

@@ -136,12 +136,12 @@ def backup_vault(*, folder: Path) -> VaultBackupReport:
     so an interrupted backup never leaves a wrong file under a good name. The layout is the
     vault's own (`ab/cd/abcd…`): restoring is copying the folder back.
     """
-    from casebook.sources.models import EvidenceFile
+    from casebook.sources.evidence.references import blobs_needed
 
     storage = storages["evidence"]
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     copied = kept = 0
-    for sha256, name in EvidenceFile.objects.blobs():
+    for sha256, name in blobs_needed():
         target = folder / name
         if target.exists() and _file_sha256(target) == sha256:
             kept += 1
@@ -204,11 +204,11 @@ def restore_vault(*, folder: Path) -> VaultBackupReport:
     """Put back into the evidence vault every blob the database names and the vault lacks,
     from a folder written by `backup_vault`; each copy's hash is checked before it is stored.
     Run `evidence_verify` afterwards (the `restore` command does)."""
-    from casebook.sources.models import EvidenceFile
+    from casebook.sources.evidence.references import blobs_needed
 
     storage = storages["evidence"]
     copied = kept = 0
-    for sha256, name in EvidenceFile.objects.blobs():
+    for sha256, name in blobs_needed():
         if storage.exists(name):
             kept += 1
             continue

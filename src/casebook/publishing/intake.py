@@ -49,10 +49,11 @@ from casebook.publishing.models import (
     SubmissionStatus,
 )
 from casebook.sources.evidence.metadata import stripped_image
+from casebook.sources.evidence.references import blob_needed
 from casebook.sources.evidence.services import EvidenceRefused, evidence_add
 from casebook.sources.evidence.sniffing import human_size, sniff
 from casebook.sources.evidence.storage import blob_delete, blob_open, blob_store, sha256_of
-from casebook.sources.models import Channel, EvidenceFile, IncidentSource, Source
+from casebook.sources.models import Channel, IncidentSource, Source
 from casebook.sources.models.evidence import blob_name
 
 MIN_SECONDS = 4
@@ -154,11 +155,7 @@ def _files_keep(submission: Submission, files: Sequence[CheckedFile], written: l
 def _blobs_forget(sha256s: Iterable[str]) -> None:
     """Delete the bytes nothing refers to any more (evidence or another account's file)."""
     for sha256 in set(sha256s):
-        in_use = (
-            EvidenceFile.objects.filter(sha256=sha256).exists()
-            or SubmissionFile.objects.filter(sha256=sha256).exists()
-        )
-        if not in_use:
+        if not blob_needed(sha256):
             blob_delete(blob_name(sha256))
 
 
