@@ -710,3 +710,12 @@ def test_students_occupying_a_building_are_protesting(extractor):
         "Students occupying the main hall of the university in Leeds were arrested on Saturday.",
     )
     assert [a["type"] for a in event["acts"]] == ["arrest"]
+
+
+def test_the_day_a_statement_was_made_does_not_date_the_protest(extractor):
+    text = (
+        "Hundreds of protesters marched through Leeds on Saturday. On Sunday, West Yorkshire "
+        "Police said five people had been arrested."
+    )
+    event = only_event(extractor, text, published="2024-07-15")
+    assert event["date"] == "2024-07-13"
