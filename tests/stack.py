@@ -177,24 +177,29 @@ def production_stack(
             stack.processes[name] = _start(
                 command, web_env if name == "web" else env, logs / f"{name}.log"
             )
-        _wait_for_health(stack)
+        _wait_for_health(stack, logs)
         yield stack
     finally:
         _stop(stack, logs)
 
 
-def _wait_for_health(stack: Stack, attempts: int = 3000) -> None:
-    for _ in range(attempts):
+def _wait_for_health(stack: Stack, logs: Path, seconds: float = 900) -> None:
+    """Until /healthz answers 200; a process that stops, or no answer within `seconds` (a
+    busy machine starts slowly; a server that answers 500 never will), fails with its log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         for name, process in stack.processes.items():
             if process.poll() is not None:
-                raise AssertionError(f"{name} stopped at start ({process.returncode})")
+                log = (logs / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise AssertionError(f"{name} stopped at start ({process.returncode}):\n{log}")
         try:
             with urllib.request.urlopen(stack.base + "/healthz", timeout=5) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.2)
-    raise AssertionError("the stack never answered /healthz")
+    log = (logs / "web.log").read_text(errors="replace")[-3000:]
+    raise AssertionError(f"the stack never answered /healthz:\n{log}")
 
 
 def _stop(stack: Stack, logs: Path) -> None:

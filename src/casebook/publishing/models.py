@@ -21,6 +21,8 @@ from django.utils import timezone
 from casebook.people.keys.fields import DataKeyIdField, EncryptedCharField
 from casebook.people.keys.sealed import SealedRecord, data_key_destroy_on_delete
 
+LISTED = models.Q(listed=True)
+
 
 class Publication(models.Model):
     """A coordinator's decision that an incident may appear on the public portal."""
@@ -38,16 +40,63 @@ class Publication(models.Model):
     # edited summary takes the incident off the portal until its redaction is approved
     # again (kept by `publication_refresh`; public values check it once more themselves).
     summary_current = models.BooleanField(default=True)
+    # What the portal's list sorts, filters and counts by, copied from the incident by
+    # `publication_refresh` (on publishing, and after every change to the incident, its acts
+    # or its redactions), so that a list page and its count read this small table instead of
+    # joining every incident. `listed`: verified and `summary_current`, the list's condition;
+    # the public values of each incident shown are still checked against the record itself.
+    listed = models.BooleanField(default=False)
+    date = models.DateField(null=True, blank=True)
+    force = models.ForeignKey(
+        "codebook.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The place's words as the public sees them at each published precision (`public_place`):
+    # never a street, so never more than the portal shows.
+    place_town = models.CharField(max_length=200, blank=True)
+    place_region = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["published_at"]),
             models.Index(fields=["changed_at"]),
+            # Partial: only listed rows, so a page walks the index in date order and stops, and
+            # a count reads no more entries than are listed.
+            models.Index(
+                fields=["date", "incident"], condition=LISTED, name="publishing_listed_date"
+            ),
+            models.Index(
+                fields=["force", "date", "incident"],
+                condition=LISTED,
+                name="publishing_listed_force",
+            ),
+            models.Index(
+                fields=["published_at", "incident"],
+                condition=LISTED,
+                name="publishing_listed_published",
+            ),
+            models.Index(fields=["place_town"], condition=LISTED, name="publishing_listed_town"),
+            models.Index(
+                fields=["place_region"], condition=LISTED, name="publishing_listed_region"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"publication of incident {self.incident_id}"
+
+
+class PublicSummary(models.Model):
+    """A figure computed from every published incident (the statistics, the map's points),
+    kept for the version of the publications it was computed from (`summaries.py`): the first
+    reader after a change pays for it, the others read one row."""
+
+    key = models.CharField(max_length=100, unique=True)
+    version = models.CharField(max_length=200)
+    value = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"public summary {self.key}"
 
 
 class PlacePrecision(models.TextChoices):

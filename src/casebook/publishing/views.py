@@ -114,7 +114,7 @@ def _home(request):
         request,
         "publishing/home.html",
         {
-            "latest": listing.latest_published(8),
+            "latest": listing.latest_published(8, portal=request.portal),
             "figures": statistics.headline_figures(),
             "posts": posts,
         },
@@ -123,10 +123,9 @@ def _home(request):
 
 @portal_page()
 def incident_list(request):
-    place_index = listing.places(portal=request.portal)
-    form = PublicSearchForm(request.GET or None, places=list(place_index))
+    form = PublicSearchForm(request.GET or None, places=listing.places(portal=request.portal))
     filters = form.filters() if form.is_bound else PublicFilters()
-    page, incidents = listing.public_page(filters, request.GET.get("page"))
+    page, incidents = listing.public_page(filters, request.GET.get("page"), portal=request.portal)
     query = request.GET.copy()
     query.pop("page", None)
     return _render(
