@@ -7,11 +7,15 @@ filters on every request, the largest part of the list's time once its queries w
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from casebook.cases.models import IncidentStatus
 
 DASH = "—"
 UNREVIEWED = (
@@ -32,29 +36,46 @@ ROW = (
 )
 
 
+STATUS_LABELS = {value: str(label) for value, label in IncidentStatus.choices}
+# A reference made of these characters goes into its page's address as it is (`reverse`
+# would not quote any of them); any other is left to `get_absolute_url`.
+PLAIN_REFERENCE = re.compile(r"[A-Za-z0-9_.-]+")
+_MARK = "REFERENCE-MARK"
+
+
 def _text(value) -> str:
-    # As the template wrote a value: localised (numbers), then escaped unless safe.
-    return conditional_escape(value if isinstance(value, str) else localize(value))
+    """A value as the template wrote it: localised (numbers), then escaped unless it is
+    safe HTML already (django.utils.html.conditional_escape, without its lazy wrappers)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(value if isinstance(value, str) else str(localize(value)))
 
 
 def incident_rows_html(rows: Iterable[tuple]) -> SafeString:
     """The list's table rows for (incident, act summary, number of sources) triples."""
+    head, _mark, tail = reverse("casework:incident-detail", args=[_MARK]).partition(_MARK)
     written = []
     for incident, acts, sources in rows:
         protest = incident.protest
         force = incident.force
+        reference = incident.reference
+        if PLAIN_REFERENCE.fullmatch(reference):
+            url = f"{head}{reference}{tail}"
+        else:
+            url = incident.get_absolute_url()
+        status = incident.status
         written.append(
             ROW.format(
-                url=_text(incident.get_absolute_url()),
-                reference=_text(incident.reference),
+                url=_text(url),
+                reference=_text(reference),
                 date=_text(incident.date_display),
                 title=_text(incident.title),
                 unreviewed=UNREVIEWED if getattr(incident.title, "unreviewed", False) else "",
                 protest=PROTEST.format(_text(protest.name)) if protest else "",
                 force=_text((force.name if force else "") or DASH),
                 place=_text(incident.place or DASH),
-                status=_text(incident.status),
-                status_display=_text(incident.get_status_display()),
+                status=_text(status),
+                status_display=_text(STATUS_LABELS.get(status, status)),
                 acts=_text(acts or DASH),
                 sources=_text(sources),
             )
