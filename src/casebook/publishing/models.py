@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from casebook.people.keys.fields import DataKeyIdField, EncryptedCharField
 from casebook.people.keys.sealed import SealedRecord, data_key_destroy_on_delete
@@ -174,6 +175,14 @@ class PortalSettings(models.Model):
     def clean(self) -> None:
         if self.tile_url and not self.tile_url.startswith("https://"):
             raise ValidationError({"tile_url": "Give an https:// address, or leave it empty."})
+        if self.tile_url and not all(p in self.tile_url for p in ("{z}", "{x}", "{y}")):
+            raise ValidationError(
+                {
+                    "tile_url": "Give the address of one tile with {z}, {x} and {y} where the "
+                    "zoom and the tile's column and row go, as your tile provider documents it "
+                    "(https://tiles.example.org/{z}/{x}/{y}.png)."
+                }
+            )
         if self.show_newsletter:
             from casebook.publishing.newsletter.mail import newsletter_configuration_problems
 
@@ -188,8 +197,8 @@ class PortalSettings(models.Model):
 
 
 class PostKind(models.TextChoices):
-    STATEMENT = "statement", "Statement"
-    NEWS = "news", "News"
+    STATEMENT = "statement", _("Statement")
+    NEWS = "news", _("News")
 
 
 class Post(models.Model):
@@ -229,15 +238,15 @@ class Post(models.Model):
 
 
 class SubmissionKind(models.TextChoices):
-    TESTIMONY = "testimony", "What happened"
-    CORRECTION = "correction", "A correction"
+    TESTIMONY = "testimony", _("What happened")
+    CORRECTION = "correction", _("A correction")
 
 
 class SubmissionStatus(models.TextChoices):
-    RECEIVED = "received", "Waiting for a caseworker"
-    ACCEPTED = "accepted", "Added to the casebook as a source"
-    DISCARDED = "discarded", "Not used"
-    WITHDRAWN = "withdrawn", "Withdrawn by the person who sent it"
+    RECEIVED = "received", _("Waiting for a caseworker")
+    ACCEPTED = "accepted", _("Added to the casebook as a source")
+    DISCARDED = "discarded", _("Not used")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the person who sent it")
 
 
 class Submission(models.Model):
@@ -304,6 +313,39 @@ class Submission(models.Model):
     def __str__(self) -> str:
         # Never the account or anything of the sender's: str() ends up in logs and the audit.
         return f"submission {self.pk}"
+
+
+class SubmissionFile(models.Model):
+    """A file sent with an account (a photo, mostly), waiting with it for a caseworker.
+
+    The evidence vault checked its bytes when it arrived and keeps them (by hash, like every
+    evidence file); it is never shown on a public page. When the account is accepted the
+    file becomes evidence of the incident and the source (`evidence`), with its metadata
+    read then and restricted like any evidence file's; when the account is withdrawn or
+    discarded, the row goes and so do the bytes, unless evidence refers to them.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    media_type = models.CharField(max_length=40, editable=False)
+    # As the sender's browser gave it: shown to caseworkers only, never used as a path.
+    original_filename = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    evidence = models.ForeignKey(
+        "sources.EvidenceFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["sha256"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="submission_file_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        # Never the file name: it may name someone.
+        return f"file {self.sha256[:12]} of submission {self.submission_id}"
 
 
 class Subscriber(SealedRecord, models.Model):

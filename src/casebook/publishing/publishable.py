@@ -41,7 +41,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from casebook.cases.models import Act, Incident, IncidentStatus, Outcome
+from casebook.cases.models import Act, Incident, IncidentStatus, NumberPrecision, Outcome
 from casebook.cases.models.incident import CoordinatePrecision, DatePrecision
 from casebook.people.models import Involvement, Person
 from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
@@ -90,6 +90,8 @@ class PublicAct:
     act_type: Term
     number_affected: int | None
     number_text: str  # "3 people", "about 2 items", "number unknown"
+    counts: str  # what the number counts: "people" or "items" (pages say it in their language)
+    approximate: bool
     provision: Term | None
     trigger: Term | None
     perpetrator: Term | None
@@ -123,6 +125,7 @@ class PublicProtest:
 class PublicIncident:
     reference: str
     title: str
+    title_made: bool  # no approved title: `title` was made from its acts, force and date
     summary: str
     date: dt.date
     date_precision: str
@@ -350,6 +353,8 @@ def _public_acts(incident: Incident) -> tuple[PublicAct, ...]:
                 act_type=Term(act.act_type.slug, act.act_type.label),
                 number_affected=act.number_affected,
                 number_text=_number_text(act),
+                counts=act.act_type.counts,
+                approximate=act.number_precision == NumberPrecision.APPROXIMATE,
                 provision=(
                     Term(act.legal_provision.slug, act.legal_provision.citation)
                     if act.legal_provision
@@ -469,6 +474,7 @@ def public_incidents(
             PublicIncident(
                 reference=incident.reference,
                 title=title or _made_title(acts, incident, date_text),
+                title_made=not title,
                 summary=summary,
                 date=incident.date,
                 date_precision=incident.date_precision,

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_noop
 
 from casebook.analysis.stats.suppression import DEFAULT_THRESHOLD, suppress_table
 from casebook.cases.models import Act, Incident, Outcome
@@ -91,7 +92,7 @@ def statistics_compute() -> list[PublicTable]:
     people_year = _people_by(acts.annotate(year=ExtractYear("incident__date")), "year")
     tables.append(
         _suppressed(
-            "By year",
+            gettext_noop("By year"),
             "",
             [(str(r["year"]), "", r["n"], people_year.get(r["year"], 0)) for r in years],
         )
@@ -104,7 +105,7 @@ def statistics_compute() -> list[PublicTable]:
     )
     tables.append(
         _suppressed(
-            "By act",
+            gettext_noop("By act"),
             "act_type",
             [(r["label"], r["slug"], r["n"], r["people"] or 0) for r in by_type],
         )
@@ -119,7 +120,7 @@ def statistics_compute() -> list[PublicTable]:
     )
     tables.append(
         _suppressed(
-            "By police force",
+            gettext_noop("By police force"),
             "force",
             [(r["label"], r["slug"], r["n"], people_force.get(r["force_id"], 0)) for r in by_force],
         )
@@ -136,7 +137,7 @@ def statistics_compute() -> list[PublicTable]:
     )
     tables.append(
         _suppressed(
-            "By outcome reached",
+            gettext_noop("By outcome reached"),
             "outcome",
             [(r["label"], r["slug"], r["n"], r["people"] or 0) for r in outcomes],
         )
