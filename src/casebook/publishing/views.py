@@ -57,6 +57,7 @@ from casebook.publishing.publishable import (
     public_points,
     published_incidents,
 )
+from casebook.publishing.rendering import portal_renderer
 from casebook.publishing.services import (
     PublicationRefused,
     portal_settings_update,
@@ -130,7 +131,11 @@ def _home(request):
 
 @portal_page()
 def incident_list(request):
-    form = PublicSearchForm(request.GET or None, places=listing.places(portal=request.portal))
+    form = PublicSearchForm(
+        request.GET or None,
+        places=listing.places(portal=request.portal),
+        renderer=portal_renderer,  # the same HTML, selects written without a template each
+    )
     filters = form.filters() if form.is_bound else PublicFilters()
     page, incidents = listing.public_page(filters, request.GET.get("page"), portal=request.portal)
     query = request.GET.copy()
