@@ -195,6 +195,15 @@ class ProvisionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: LegalProvision) -> str:
         return f"{obj.citation} — {obj.title}" if obj.title else obj.citation
 
+    def candidates(self) -> list:
+        """What typed text is matched against, in the queryset's order: objects with the
+        provision's slug, citation, short citation, title and aliases."""
+        return list(self.queryset)
+
+    def chosen(self, candidate) -> LegalProvision:
+        """The provision a matched candidate stands for."""
+        return candidate
+
     def prepare_value(self, value):
         instance = getattr(value, "instance", value)
         if isinstance(instance, LegalProvision):
@@ -212,7 +221,7 @@ class ProvisionChoiceField(forms.ModelChoiceField):
         if not text:
             return None
         wanted = _key(text.split(" — ", 1)[0])  # "citation — title", as a suggestion reads
-        provisions = list(self.queryset)
+        provisions = self.candidates()
         for provision in provisions:
             names = (
                 provision.slug,
@@ -221,22 +230,30 @@ class ProvisionChoiceField(forms.ModelChoiceField):
                 *provision.aliases,
             )
             if any(name and _key(name) == wanted for name in names):
-                return provision
+                return self.chosen(provision)
         # A title typed in full ("Riot") names a provision when no other has that title.
         titled = [p for p in provisions if p.title and _key(p.title) == _key(text)]
         if len(titled) == 1:
-            return titled[0]
+            return self.chosen(titled[0])
         raise ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
         )
 
 
 class ProvisionColumnChoiceField(ColumnChoiceField, ProvisionChoiceField):
-    """`ProvisionChoiceField` whose suggestions are read as columns (the incident list's)."""
+    """`ProvisionChoiceField` whose suggestions are read as columns (the incident list's);
+    what is typed is matched against those columns too, and only the provision it names is
+    loaded as a model instance."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_columns", ("citation", "title", "short_citation", "aliases"))
         super().__init__(*args, **kwargs)
+
+    def candidates(self) -> list:
+        return self.rows()
+
+    def chosen(self, candidate) -> LegalProvision:
+        return self.queryset.get(slug=candidate.slug)
 
     def label_from_row(self, row) -> str:
         return f"{row.citation} — {row.title}" if row.title else row.citation
