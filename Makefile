@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench browser axe clean
+.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench smoke browser axe clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL or
 	else echo "PostgreSQL run skipped: no server answers at $$url"; fi
 
 test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL
+
+smoke: install-test ## Start the production stack (gunicorn, Celery worker and beat, PostgreSQL, Redis), use it, stop it
+	DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_production_stack.py
 
 bench: install-test ## Run the benchmarks (prints figures; see bench/README.md)
 	$(BIN)/python bench/incident_list.py --size 100000

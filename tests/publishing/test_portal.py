@@ -147,8 +147,11 @@ def test_a_cached_page_is_forgotten_when_an_incident_is_withdrawn(client, world,
     assert "0 cases" in _page(client, url)
 
 
-def test_no_public_page_or_feed_shows_anything_kept_inside(client, reference_data):
-    """Every public URL of the permission matrix, and searches for the canaries' words."""
+def test_no_public_page_feed_or_mail_shows_anything_kept_inside(
+    client, reference_data, mailoutbox, settings
+):
+    """Every public URL of the permission matrix, searches for the canaries' words, and the
+    newsletter's mails (its confirmation and its digest)."""
     from types import SimpleNamespace
 
     from tests.publishing.matrix import PUBLISHING_MATRIX, PUBLISHING_NOT_REDIRECTED
@@ -163,3 +166,20 @@ def test_no_public_page_or_feed_shows_anything_kept_inside(client, reference_dat
         leaked = [c for c in CANARIES if c.lower() in page]
         assert not leaked, (url, leaked)
     assert len(urls) >= 14
+
+    from django.utils import timezone
+
+    from casebook.publishing.models import Subscriber
+    from casebook.publishing.newsletter.digest import digest_send
+    from casebook.publishing.newsletter.mail import confirmation_send
+
+    settings.PUBLIC_URL = "https://portal.example.test"
+    reader = Subscriber.objects.create(address="reader@example.test", token="c" * 43)
+    confirmation_send(subscriber_id=reader.pk)
+    Subscriber.objects.filter(pk=reader.pk).update(confirmed_at=timezone.now())
+    assert digest_send().sent == 1
+    assert len(mailoutbox) == 2
+    for mail in mailoutbox:
+        whole = " ".join([mail.subject, mail.body, *(part for part, _ in mail.alternatives)])
+        leaked = [c for c in CANARIES if c.lower() in whole.lower()]
+        assert not leaked, (mail.subject, leaked)

@@ -77,6 +77,9 @@ class PortalSettingsForm(forms.ModelForm):
             "show_map",
             "show_feeds",
             "tile_url",
+            "show_newsletter",
+            "digest_every_days",
+            "digest_hour",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -131,3 +134,12 @@ class IntakeDecisionForm(forms.Form):
         label="On incident (reference; empty: a new draft incident)", required=False, max_length=20
     )
     reason = forms.CharField(label="Why it is not used", required=False, max_length=300)
+
+
+class NewsletterForm(forms.Form):
+    """Signing up for the newsletter, with the public form's abuse resistance (intake.py)."""
+
+    address = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    token = forms.CharField(widget=forms.HiddenInput)
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
@@ -69,8 +70,8 @@ def _rate_key(address: str, form: str) -> str:
 
 
 def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: str) -> str:
-    """Why this submission is refused ("" when it is not). "drop" for the honeypot: the
-    sender is thanked as if it had worked."""
+    """Why this submission is refused ("" when it is not), in the reader's language. "drop"
+    for the honeypot: the sender is thanked as if it had worked."""
     if honeypot:
         return "drop"
     signer = signing.TimestampSigner(salt=SALT)
@@ -78,22 +79,33 @@ def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: 
         signer.unsign(token, max_age=MAX_AGE_SECONDS)
         age = timezone.now().timestamp() - signing.b62_decode(token.split(":")[1])
     except (signing.BadSignature, IndexError, ValueError):
-        return "The form has expired: here it is again. Your words are kept below."
+        return _("The form has expired: here it is again. Your words are kept below.")
     least = MIN_SECONDS if work_done(token, nonce) else MIN_SECONDS_WITHOUT_SCRIPT
     if age < least:
-        return (
-            f"That was quicker than a person can fill in the form: wait {least} seconds "
+        return _(
+            "That was quicker than a person can fill in the form: wait %(seconds)s seconds "
             "after opening it, then send it again."
-        )
+        ) % {"seconds": least}
     key = _rate_key(address, form)
     count = cache.get_or_set(key, 0, RATE_WINDOW)
     if count >= RATE_LIMIT:
-        return "Too many forms were sent from your connection in the last hour: try later."
+        return _("Too many forms were sent from your connection in the last hour: try later.")
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, RATE_WINDOW)
     return ""
+
+
+def form_data_problems(data: dict, *, address: str, form: str) -> str:
+    """`form_problems` for a public form's cleaned data (its `token`, `nonce`, `website`)."""
+    return form_problems(
+        token=data["token"],
+        nonce=data.get("nonce") or "",
+        honeypot=data.get("website") or "",
+        address=address,
+        form=form,
+    )
 
 
 def receipt_hash(code: str) -> str:

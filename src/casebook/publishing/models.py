@@ -8,11 +8,18 @@ public pages read the record).
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils import timezone
+
+from casebook.people.keys.fields import DataKeyIdField, EncryptedCharField
+from casebook.people.keys.sealed import SealedRecord, data_key_destroy_on_delete
 
 
 class Publication(models.Model):
@@ -72,6 +79,24 @@ class PortalSettings(models.Model):
     show_posts = models.BooleanField("show statements and news", default=True)
     show_map = models.BooleanField(default=True)
     show_feeds = models.BooleanField(default=True)
+    show_newsletter = models.BooleanField(
+        "offer the newsletter",
+        default=False,
+        help_text="A sign-up form on the portal and a digest of what was published. Needs "
+        "CASEBOOK_EMAIL_HOST and CASEBOOK_PUBLIC_URL.",
+    )
+    digest_every_days = models.PositiveSmallIntegerField(
+        "send the digest every (days)",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="7: weekly. Nothing is sent when nothing was published.",
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "at (hour of the day)",
+        default=9,
+        validators=[MaxValueValidator(23)],
+        help_text="In the casebook's time zone.",
+    )
     tile_url = models.CharField(
         max_length=300,
         blank=True,
@@ -83,7 +108,16 @@ class PortalSettings(models.Model):
     class Meta:
         verbose_name = "portal settings"
         verbose_name_plural = "portal settings"
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="portal_one_row")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="portal_one_row"),
+            models.CheckConstraint(
+                condition=models.Q(digest_every_days__gte=1, digest_every_days__lte=31),
+                name="portal_digest_every_days_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__lte=23), name="portal_digest_hour_range"
+            ),
+        ]
 
     def __str__(self) -> str:
         return "portal settings"
@@ -91,6 +125,12 @@ class PortalSettings(models.Model):
     def clean(self) -> None:
         if self.tile_url and not self.tile_url.startswith("https://"):
             raise ValidationError({"tile_url": "Give an https:// address, or leave it empty."})
+        if self.show_newsletter:
+            from casebook.publishing.newsletter.mail import newsletter_configuration_problems
+
+            problems = newsletter_configuration_problems()
+            if problems:
+                raise ValidationError({"show_newsletter": problems})
 
     @classmethod
     def current(cls) -> PortalSettings:
@@ -215,3 +255,62 @@ class Submission(models.Model):
     def __str__(self) -> str:
         # Never the account or anything of the sender's: str() ends up in logs and the audit.
         return f"submission {self.pk}"
+
+
+class Subscriber(SealedRecord, models.Model):
+    """Someone who asked for the newsletter. Their address is personal data: sealed with a
+    data key of its own in the keyring, like people's details (people/keys), found only
+    through the blind index (`Subscriber.objects.filter(address=…)`), and destroyed with
+    its key when they unsubscribe or are erased: the row is deleted, never kept.
+
+    Nothing is sent before `confirmed_at` (double opt-in); an address never confirmed is
+    deleted after `newsletter.CONFIRM_DAYS`. Links in mails carry a signed `token` (random,
+    never the address or the row's id).
+    """
+
+    PERSONAL_FIELDS = ("address",)
+
+    key_id = DataKeyIdField(default=uuid.uuid4, unique=True, editable=False)
+    address = EncryptedCharField(max_length=254, blind_index="contact")
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    language = models.CharField(max_length=10, blank=True)
+    subscribed_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A subscriber is deleted, not erased: the sealed field needs to know it never is.
+    erased_at = None
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["confirmed_at"])]
+
+    def __str__(self) -> str:
+        # Never the address: str() ends up in logs and the audit trail.
+        return f"subscriber {self.pk}"
+
+
+post_delete.connect(
+    data_key_destroy_on_delete, sender=Subscriber, dispatch_uid="publishing.subscriber.key"
+)
+
+
+class Digest(models.Model):
+    """One run of the newsletter's digest: what it covered and how many it was sent to.
+
+    A run with nothing published is kept too (nothing sent): the next digest starts where
+    this one ended, `through`.
+    """
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    since = models.DateTimeField(null=True, blank=True)
+    through = models.DateTimeField()
+    incidents = models.PositiveIntegerField(default=0)
+    posts = models.PositiveIntegerField(default=0)
+    recipients = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-through", "-id"]
+        get_latest_by = "through"
+
+    def __str__(self) -> str:
+        return f"digest {self.pk}"

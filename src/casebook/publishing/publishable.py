@@ -39,11 +39,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from casebook.cases.models import Act, Incident, IncidentStatus, Outcome
 from casebook.cases.models.incident import CoordinatePrecision, DatePrecision
 from casebook.people.models import Involvement, Person
-from casebook.publishing.models import PlacePrecision, PortalSettings, Publication
+from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
 from casebook.redaction.approved import approved_image_for
 from casebook.redaction.models import DerivativeKind, DerivativeStatus, RedactedDerivative
 from casebook.redaction.shown import approved_current, approved_redactions, automatic_redactions
@@ -507,3 +508,44 @@ def public_image(reference: str, evidence_id: int) -> bytes | None:
 def publications_changed_since(moment: dt.datetime) -> QuerySet[Publication]:
     """Publications whose public values may have changed since `moment` (feeds, releases)."""
     return Publication.objects.filter(changed_at__gte=moment)
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    slug: str
+    title: str
+    kind: str
+    kind_label: str
+    published_on: dt.date
+
+
+def public_incidents_published(
+    *, since: dt.datetime | None, through: dt.datetime, portal: PortalSettings | None = None
+) -> list[PublicIncident]:
+    """Incidents published after `since` up to `through` and public now (the digest)."""
+    published = published_incidents().filter(publication__published_at__lte=through)
+    if since is not None:
+        published = published.filter(publication__published_at__gt=since)
+    return public_incidents(published.order_by("publication__published_at", "id"), portal=portal)
+
+
+def public_posts_published(*, since: dt.datetime | None, through: dt.datetime) -> list[PublicPost]:
+    """Statements and news that became visible after `since`, up to `through` (the digest).
+
+    Visible at `through`: dated on or before its day and written by then. New: dated after
+    `since`'s day (a post dated ahead shows from its day), or written after `since` (a post
+    dated back). Each is in one digest, whichever way it became visible.
+    """
+    posts = Post.objects.filter(
+        published_on__isnull=False,
+        published_on__lte=timezone.localdate(through),
+        created_at__lte=through,
+    )
+    if since is not None:
+        posts = posts.filter(
+            Q(published_on__gt=timezone.localdate(since)) | Q(created_at__gt=since)
+        )
+    return [
+        PublicPost(p.slug, p.title, p.kind, p.get_kind_display(), p.published_on)
+        for p in posts.order_by("published_on", "id")
+    ]

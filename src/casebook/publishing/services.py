@@ -109,6 +109,9 @@ PORTAL_FIELDS = (
     "show_map",
     "show_feeds",
     "tile_url",
+    "show_newsletter",
+    "digest_every_days",
+    "digest_hour",
 )
 
 

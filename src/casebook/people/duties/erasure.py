@@ -53,15 +53,17 @@ def person_erase(
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         already = person.is_erased
+        # Holders first, while the details still open: some find what they keep about the
+        # person by those details (a newsletter subscription by the contact address).
+        counts: dict[str, int] = {}
+        for holder in holders():
+            counts |= holder.erase(person=person, actor=actor, ip_address=ip_address)
         if not already:
             person.erased_at = timezone.now()
             person.erasure_reason = reason[:300]
         for name in Person.PERSONAL_FIELDS:
             setattr(person, name, None if name == "date_of_birth" else "")
         person.save()  # sealed columns blank, index entries gone (keys/fields.py)
-        counts: dict[str, int] = {}
-        for holder in holders():
-            counts |= holder.erase(person=person, actor=actor, ip_address=ip_address)
         audit_record(
             action="people.person.erased",
             instance=person,

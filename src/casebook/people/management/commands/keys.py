@@ -20,6 +20,7 @@ from casebook.people.keys.master import (
     encode_key,
     retire_master_keys,
 )
+from casebook.people.keys.sealed import sealed_models
 from casebook.people.models import Person
 from casebook.people.services import search_index_rebuild
 
@@ -42,15 +43,23 @@ def _exclusive(path: Path):
 
 
 def _key_census() -> tuple[set[str], set[str]]:
-    """(people not erased whose data key is gone, keys in the keyring with no person)."""
+    """(people not erased whose data key is gone, keys in the keyring with no person).
+
+    A key is in use when any sealed record holds it: a person, or another app's row with
+    sealed details of its own (a newsletter subscriber; `people.keys.sealed`)."""
     ring = keyring()
     in_ring = set(ring.key_ids())
     people = {
         str(k): erased
         for k, erased in Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)
     }
+    used = set(people)
+    for model in sealed_models():
+        if model is not Person:
+            keys = model._default_manager.values_list("key_id", flat=True)
+            used.update(str(k) for k in keys.iterator(chunk_size=5000))
     missing = {k for k, erased in people.items() if erased is None and k not in in_ring}
-    return missing, in_ring - set(people)
+    return missing, in_ring - used
 
 
 class Command(BaseCommand):
