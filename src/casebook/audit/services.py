@@ -148,7 +148,8 @@ def audit_record_many(
     chain, the same write as `audit_record`, under one lock instead of a locked round trip
     per entry.
     """
-    return len(_append(entries, actor=actor, ip_address=ip_address))
+    _append(entries, actor=actor, ip_address=ip_address)
+    return len(entries)
 
 
 # The columns an entry is written with, in order (all but its key).
@@ -171,7 +172,7 @@ _COLUMNS = (
 def _append(entries: list[PendingEntry], *, actor, ip_address: str | None) -> list[AuditEntry]:
     """The one way entries reach the trail: hashed in order under the head's lock and
     inserted with one prepared statement (the ORM's per-value compiling cost an import
-    more than its own rows did)."""
+    more than its own rows did). Returns the entry of a single one (for `audit_record`)."""
     if not entries:
         return []
     for pending in entries:
@@ -201,37 +202,44 @@ def _append(entries: list[PendingEntry], *, actor, ip_address: str | None) -> li
                 "ip_address": ip_address,
             }
             digest = entry_digest(key=key, previous_hash=previous, **fields)
-            written.append(AuditEntry(previous_hash=previous, entry_hash=digest, **fields))
+            fields["previous_hash"], fields["entry_hash"] = previous, digest
+            written.append(fields)
             previous = digest
-        _insert(connection, written)
+        key_of_one = _insert(connection, written)
         head.sequence, head.entry_hash = sequence, previous
         head.save(update_fields=["sequence", "entry_hash"])
         _anchor_after_commit(key, sequence, previous)
-    return written
+    if key_of_one is None:
+        return []
+    entry = AuditEntry(pk=key_of_one, **written[0])
+    entry._state.adding, entry._state.db = False, connection.alias
+    return [entry]
 
 
-def _insert(connection, entries: list[AuditEntry]) -> None:
+def _insert(connection, entries: list[dict[str, Any]]) -> int | None:
+    """INSERT the entries' fields; returns the key of a single entry."""
     fields = [cast(models.Field, AuditEntry._meta.get_field(name)) for name in _COLUMNS]
     quote = connection.ops.quote_name
-    at, changes, address = (fields[_COLUMNS.index(n)] for n in ("at", "changes", "ip_address"))
     sql = (
         f"INSERT INTO {quote(AuditEntry._meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    # Every entry of one append has the same time, actor and address: converted once.
+    converted = {
+        name: cast(models.Field, AuditEntry._meta.get_field(name)).get_db_prep_save(
+            entries[0][name], connection
+        )
+        for name in ("at", "ip_address")
+    }
+    changes = cast(models.Field, AuditEntry._meta.get_field("changes"))
     rows = [
-        (
-            entry.sequence,
-            at.get_db_prep_save(entry.at, connection),
-            entry.actor_id,
-            entry.actor_name,
-            entry.action,
-            entry.object_type,
-            entry.object_id,
-            entry.incident_reference,
-            changes.get_db_prep_save(entry.changes, connection),
-            address.get_db_prep_save(entry.ip_address, connection),
-            entry.previous_hash,
-            entry.entry_hash,
+        tuple(
+            converted[name]
+            if name in converted
+            else changes.get_db_prep_save(entry[name], connection)
+            if name == "changes"
+            else entry[name]
+            for name in _COLUMNS
         )
         for entry in entries
     ]
@@ -239,11 +247,9 @@ def _insert(connection, entries: list[AuditEntry]) -> None:
         if len(rows) == 1:
             # One entry (a page's action) gets its key back, as `audit_record` returns it.
             cursor.execute(f"{sql} RETURNING {quote(AuditEntry._meta.pk.column)}", rows[0])
-            entries[0].pk = cursor.fetchone()[0]
-        else:
-            cursor.executemany(sql, rows)
-    for entry in entries:
-        entry._state.adding, entry._state.db = False, connection.alias
+            return cursor.fetchone()[0]
+        cursor.executemany(sql, rows)
+    return None
 
 
 @dataclass

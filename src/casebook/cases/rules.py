@@ -148,10 +148,11 @@ NUL_MESSAGE = (
 
 def fields_with_nul(instance: models.Model) -> list[str]:
     """The text fields of an instance that hold a NUL character (which PostgreSQL refuses)."""
+    values = instance.__dict__
     return [
         name
         for name, attname in _text_fields(type(instance))
-        if isinstance(value := getattr(instance, attname, None), str) and NUL in value
+        if isinstance(value := values.get(attname), str) and NUL in value
     ]
 
 

@@ -22,7 +22,7 @@ from casebook.audit.services import PendingEntry, audit_record_many
 from casebook.cases.bulk import KeyPool, insert_rows, insert_values
 from casebook.cases.models import Act, Incident, Outcome, Protest, SearchDocument, Tag
 from casebook.cases.search import incident_document_body
-from casebook.cases.services import incident_reindex, reference_block
+from casebook.cases.services import incident_reindex, reference_blocks
 from casebook.people.models import Involvement, Person
 from casebook.sources.models import IncidentSource, Source
 from casebook.transfer.planning import IncidentPlan
@@ -73,9 +73,9 @@ class ChunkWriter:
         by_year: dict[int, list[IncidentPlan]] = defaultdict(list)
         for plan in new:
             by_year[plan.incident.date.year].append(plan)
+        references = reference_blocks({year: len(group) for year, group in by_year.items()})
         for year, year_plans in by_year.items():
-            references = reference_block(year=year, count=len(year_plans))
-            for plan, reference in zip(year_plans, references, strict=True):
+            for plan, reference in zip(year_plans, references[year], strict=True):
                 plan.incident.reference = reference
         for plan in new:
             plan.incident.pk = self.keys.take(Incident)
