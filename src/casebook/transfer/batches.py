@@ -67,6 +67,7 @@ BATCH_SECONDS = 0.5
 FIRST_BATCH = 100
 MIN_BATCH = 25
 BATCH_PATIENCE_MS = 10 * 60 * 1000
+FORGET_BATCH = 2000  # job-list rows deleted a transaction (SQLite's parameter limit is above)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -111,12 +112,25 @@ def plans_write(
                 ImportJob.objects.filter(pk=job.pk).update(
                     status=ImportJob.Status.FINISHED, heartbeat=timezone.now()
                 )
-                ImportJobWrite.objects.filter(job=job).delete()
     except BaseException:
         import_writes_undo(job, actor=writer.actor)
         raise
+    # The list of what it wrote is forgotten after, in short batches: deleting a large
+    # import's list in its last transaction held the lock for seconds. A finished job's
+    # list is never read (only running jobs are taken back).
+    _writes_forget(job)
     if progress:
         progress("writing", len(plans), len(plans))
+
+
+def _writes_forget(job: ImportJob) -> None:
+    ids = list(ImportJobWrite.objects.filter(job=job).values_list("pk", flat=True))
+    for batch in _chunks(ids, FORGET_BATCH):
+        call_when_free(partial(_forget, batch))
+
+
+def _forget(ids: list[int]) -> None:
+    ImportJobWrite.objects.filter(pk__in=ids).delete()
 
 
 def _alive_path(job_id: int):
