@@ -6,6 +6,7 @@ Every variable is listed in `.env.example`; `tests/test_docs.py` fails when one 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import secrets
 from pathlib import Path
 
@@ -150,7 +151,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its signed-in user read with their roles in one query.
+    "casebook.accounts.backends.RolesReadBackend",
     # Administrators manage users, the codebook and the record in the admin by their role.
     "casebook.accounts.backends.AdministratorRoleBackend",
 ]
@@ -191,6 +193,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Leaflet, from django-leaflet's own static files, for the portal's map over an administrator's
+# tile server (so that no script comes from a third party). Only its files: as an installed
+# app django-leaflet would pull in GeoDjango, which needs the GDAL library.
+_LEAFLET = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = (
+    [("leaflet", Path(_LEAFLET.submodule_search_locations[0]) / "static" / "leaflet")]
+    if _LEAFLET and _LEAFLET.submodule_search_locations
+    else []
+)
 # Serve straight from the app folders: `casebook serve` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -689,3 +689,41 @@ def test_police_acts_told_in_other_words(extractor, text, expected):
     assert sorted((a["type"], a["count"]) for a in event["acts"]) == sorted(
         expected, key=lambda pair: (pair[0], pair[1] or 0)
     )
+
+
+def test_a_force_press_release_on_its_own_site_is_that_force(extractor):
+    text = (
+        "Published 3 August 2024\n\nOur officers dispersed a group at a protest in Castle Park "
+        "in Bristol this evening and arrested two people for violent disorder."
+    )
+    result = extractor.extract(
+        article_id="t", text=text, url="https://www.avonandsomerset.police.uk/news/2024/08/protest/"
+    )
+    assert [e["force"] for e in result["events"]] == ["Avon and Somerset Constabulary"]
+    other = extractor.extract(article_id="t", text=text, url="https://news.example.test/protest")
+    assert [e["force"] for e in other["events"]] == [None]
+
+
+def test_students_occupying_a_building_are_protesting(extractor):
+    event = only_event(
+        extractor,
+        "Students occupying the main hall of the university in Leeds were arrested on Saturday.",
+    )
+    assert [a["type"] for a in event["acts"]] == ["arrest"]
+
+
+def test_the_day_a_statement_was_made_does_not_date_the_protest(extractor):
+    text = (
+        "Hundreds of protesters marched through Leeds on Saturday. On Sunday, West Yorkshire "
+        "Police said five people had been arrested."
+    )
+    event = only_event(extractor, text, published="2024-07-15")
+    assert event["date"] == "2024-07-13"
+
+
+def test_people_told_without_a_number_are_counted_but_state_no_total(extractor):
+    event = only_event(
+        extractor, "A man and a woman were arrested at the protest in Leeds on Saturday."
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
+    assert event["total_arrests"] is None

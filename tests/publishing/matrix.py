@@ -94,6 +94,8 @@ PUBLISHING_MATRIX = {
         lambda w: reverse("publishing:intake-detail", args=[_submission(w)[0].pk]),
         CASE_EDITORS,
     ),
+    # A photo sent with an account, without its metadata, for those deciding.
+    "publishing:intake-file": ("GET", lambda w: _submission_file(w), CASE_EDITORS),
     "publishing:queue": ("GET", _public("publishing:queue"), COORDINATORS),
     "publishing:decide": (
         "POST",
@@ -170,6 +172,23 @@ def _submission(w):
 
 def _receipt(w) -> str:
     return reverse("publishing:receipt", args=[_submission(w)[1]])
+
+
+def _submission_file(w) -> str:
+    """A photo sent with an account from the public (made once)."""
+    if not hasattr(w, "submission_file"):
+        import io
+
+        from casebook.publishing.intake import files_check, submission_receive
+        from tests.sources.conftest import photo_with_exif
+
+        _published(w)
+        files = files_check([("invented.jpg", io.BytesIO(photo_with_exif()))])
+        submission, _ = submission_receive(account="With a photo.", consent_use=True, files=files)
+        w.submission_file = submission.files.get()
+    return reverse(
+        "publishing:intake-file", args=[w.submission_file.submission_id, w.submission_file.pk]
+    )
 
 
 def _newsletter(w, name: str) -> str:

@@ -95,6 +95,13 @@ def token(stack, *scopes: str) -> str:
     )
 
 
+def test_healthz_sees_the_database_the_broker_the_shared_cache_and_the_vault(stack):
+    body = httpx.get(stack.base + "/healthz", timeout=120).json()
+    assert body["parts"] == {
+        part: {"status": "ok"} for part in ("database", "broker", "cache", "vault")
+    }
+
+
 def test_a_person_signs_in_and_sees_the_incident_list(stack):
     with httpx.Client(timeout=120, base_url=stack.base) as browser:
         form = browser.get("/accounts/login/")

@@ -92,6 +92,7 @@ ACTIONS: dict[str, str] = {
     "publishing.submission.withdrawn": "saw an account withdrawn by its sender",
     "publishing.submission.accepted": "turned an account from the public form into a source",
     "publishing.submission.discarded": "set aside an account from the public form",
+    "publishing.submission.file_viewed": "looked at a photo sent with an account from the public",
     # Never the address: a subscriber is named by their row only.
     "publishing.subscriber.confirmed": "confirmed a newsletter subscription (double opt-in)",
     "publishing.subscriber.unsubscribed": "unsubscribed from the newsletter; address destroyed",

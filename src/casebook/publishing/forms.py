@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
@@ -20,7 +21,8 @@ class _SlugChoice(forms.ModelChoiceField):
         self.label_field = label_field
 
     def label_from_instance(self, obj) -> str:
-        return getattr(obj, self.label_field)
+        # Codebook words in the reader's language where the portal has them (terms.py).
+        return gettext(getattr(obj, self.label_field))
 
 
 class PublicSearchForm(forms.Form):
@@ -124,7 +126,10 @@ class SubmissionForm(forms.Form):
 
 class SubmissionAddForm(forms.Form):
     text = forms.CharField(
-        label=_("Add to what you sent"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Add to what you sent"),
+        max_length=5_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 

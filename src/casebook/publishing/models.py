@@ -17,9 +17,12 @@ from django.db import models
 from django.db.models.signals import post_delete
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from casebook.people.keys.fields import DataKeyIdField, EncryptedCharField
 from casebook.people.keys.sealed import SealedRecord, data_key_destroy_on_delete
+
+LISTED = models.Q(listed=True)
 
 
 class Publication(models.Model):
@@ -38,16 +41,63 @@ class Publication(models.Model):
     # edited summary takes the incident off the portal until its redaction is approved
     # again (kept by `publication_refresh`; public values check it once more themselves).
     summary_current = models.BooleanField(default=True)
+    # What the portal's list sorts, filters and counts by, copied from the incident by
+    # `publication_refresh` (on publishing, and after every change to the incident, its acts
+    # or its redactions), so that a list page and its count read this small table instead of
+    # joining every incident. `listed`: verified and `summary_current`, the list's condition;
+    # the public values of each incident shown are still checked against the record itself.
+    listed = models.BooleanField(default=False)
+    date = models.DateField(null=True, blank=True)
+    force = models.ForeignKey(
+        "codebook.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The place's words as the public sees them at each published precision (`public_place`):
+    # never a street, so never more than the portal shows.
+    place_town = models.CharField(max_length=200, blank=True)
+    place_region = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [
             models.Index(fields=["published_at"]),
             models.Index(fields=["changed_at"]),
+            # Partial: only listed rows, so a page walks the index in date order and stops, and
+            # a count reads no more entries than are listed.
+            models.Index(
+                fields=["date", "incident"], condition=LISTED, name="publishing_listed_date"
+            ),
+            models.Index(
+                fields=["force", "date", "incident"],
+                condition=LISTED,
+                name="publishing_listed_force",
+            ),
+            models.Index(
+                fields=["published_at", "incident"],
+                condition=LISTED,
+                name="publishing_listed_published",
+            ),
+            models.Index(fields=["place_town"], condition=LISTED, name="publishing_listed_town"),
+            models.Index(
+                fields=["place_region"], condition=LISTED, name="publishing_listed_region"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"publication of incident {self.incident_id}"
+
+
+class PublicSummary(models.Model):
+    """A figure computed from every published incident (the statistics, the map's points),
+    kept for the version of the publications it was computed from (`summaries.py`): the first
+    reader after a change pays for it, the others read one row."""
+
+    key = models.CharField(max_length=100, unique=True)
+    version = models.CharField(max_length=200)
+    value = models.JSONField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"public summary {self.key}"
 
 
 class PlacePrecision(models.TextChoices):
@@ -125,6 +175,14 @@ class PortalSettings(models.Model):
     def clean(self) -> None:
         if self.tile_url and not self.tile_url.startswith("https://"):
             raise ValidationError({"tile_url": "Give an https:// address, or leave it empty."})
+        if self.tile_url and not all(p in self.tile_url for p in ("{z}", "{x}", "{y}")):
+            raise ValidationError(
+                {
+                    "tile_url": "Give the address of one tile with {z}, {x} and {y} where the "
+                    "zoom and the tile's column and row go, as your tile provider documents it "
+                    "(https://tiles.example.org/{z}/{x}/{y}.png)."
+                }
+            )
         if self.show_newsletter:
             from casebook.publishing.newsletter.mail import newsletter_configuration_problems
 
@@ -139,8 +197,8 @@ class PortalSettings(models.Model):
 
 
 class PostKind(models.TextChoices):
-    STATEMENT = "statement", "Statement"
-    NEWS = "news", "News"
+    STATEMENT = "statement", _("Statement")
+    NEWS = "news", _("News")
 
 
 class Post(models.Model):
@@ -180,15 +238,15 @@ class Post(models.Model):
 
 
 class SubmissionKind(models.TextChoices):
-    TESTIMONY = "testimony", "What happened"
-    CORRECTION = "correction", "A correction"
+    TESTIMONY = "testimony", _("What happened")
+    CORRECTION = "correction", _("A correction")
 
 
 class SubmissionStatus(models.TextChoices):
-    RECEIVED = "received", "Waiting for a caseworker"
-    ACCEPTED = "accepted", "Added to the casebook as a source"
-    DISCARDED = "discarded", "Not used"
-    WITHDRAWN = "withdrawn", "Withdrawn by the person who sent it"
+    RECEIVED = "received", _("Waiting for a caseworker")
+    ACCEPTED = "accepted", _("Added to the casebook as a source")
+    DISCARDED = "discarded", _("Not used")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the person who sent it")
 
 
 class Submission(models.Model):
@@ -255,6 +313,39 @@ class Submission(models.Model):
     def __str__(self) -> str:
         # Never the account or anything of the sender's: str() ends up in logs and the audit.
         return f"submission {self.pk}"
+
+
+class SubmissionFile(models.Model):
+    """A file sent with an account (a photo, mostly), waiting with it for a caseworker.
+
+    The evidence vault checked its bytes when it arrived and keeps them (by hash, like every
+    evidence file); it is never shown on a public page. When the account is accepted the
+    file becomes evidence of the incident and the source (`evidence`), with its metadata
+    read then and restricted like any evidence file's; when the account is withdrawn or
+    discarded, the row goes and so do the bytes, unless evidence refers to them.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="files")
+    sha256 = models.CharField(max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    media_type = models.CharField(max_length=40, editable=False)
+    # As the sender's browser gave it: shown to caseworkers only, never used as a path.
+    original_filename = models.CharField(max_length=255, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    evidence = models.ForeignKey(
+        "sources.EvidenceFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["sha256"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="submission_file_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        # Never the file name: it may name someone.
+        return f"file {self.sha256[:12]} of submission {self.submission_id}"
 
 
 class Subscriber(SealedRecord, models.Model):

@@ -44,6 +44,11 @@ urlpatterns = [
     path("publishing/intake/", views.intake_queue, name="intake"),
     path("publishing/intake/<int:pk>/", views.intake_detail, name="intake-detail"),
     path(
+        "publishing/intake/<int:pk>/files/<int:file>/",
+        views.intake_file,
+        name="intake-file",
+    ),
+    path(
         "publishing/<str:reference>/<str:decision>/",
         views.publication_decide,
         name="decide",

@@ -6,8 +6,8 @@ reference) and by monitor stage.
 
 Metrics counted in the web process (request latency, failed sign-ins) live in that process.
 Under gunicorn, with several workers, prometheus_client's multiprocess mode adds them up:
-PROMETHEUS_MULTIPROC_DIR names a folder where every worker writes its values (the gunicorn
-configuration, casebook/web/gunicorn.py, makes and empties it), and a scrape, whichever worker
+PROMETHEUS_MULTIPROC_DIR names a folder where every worker writes its values
+(casebook/web/gunicorn_config.py makes and empties it), and a scrape, whichever worker
 answers it, reads all of them. Queue depth and the monitor's stage timings are read at scrape
 time from the broker and the database, so they are the same whichever process answers.
 """
@@ -54,6 +54,18 @@ def _broker() -> str:
     return "ok"
 
 
+def _cache() -> str:
+    if not settings.CACHE_URL:
+        return "in-process"  # each process's own memory: nothing to reach
+    from django.core.cache import cache
+
+    # A write and a read: the API's throttle does both on every request.
+    cache.set("casebook-healthz", "ok", timeout=10)
+    if cache.get("casebook-healthz") != "ok":
+        raise LookupError("the cache did not keep a value")
+    return "ok"
+
+
 def _vault() -> str:
     storage = storages["evidence"]
     if isinstance(storage, FileSystemStorage):
@@ -74,12 +86,13 @@ def _vault() -> str:
 CHECKS: dict[str, Callable[[], str]] = {
     "database": _database,
     "broker": _broker,
+    "cache": _cache,
     "vault": _vault,
 }
 
 
 def health_report() -> tuple[bool, dict[str, dict[str, str]]]:
-    """Each part's state: `ok` (or `in-process` for tasks without a broker) or `down`, with
+    """Each part's state: `ok` (or `in-process` without a broker or a shared cache) or `down`, with
     the kind of error (its class name only: messages can carry hosts or paths)."""
     parts: dict[str, dict[str, str]] = {}
     for name, check in CHECKS.items():
@@ -93,7 +106,8 @@ def health_report() -> tuple[bool, dict[str, dict[str, str]]]:
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database, the broker and the evidence vault answer, 503 otherwise."""
+    """200 when the database, the broker, the cache and the evidence vault answer, 503
+    otherwise."""
     healthy, parts = health_report()
     return JsonResponse(
         {"status": "ok" if healthy else "down", "parts": parts},

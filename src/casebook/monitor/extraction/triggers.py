@@ -209,7 +209,7 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "other",
-            r"\boccupied\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
+            r"\boccup(?:ied|ying)\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
             r"\bbarricaded\s+themselves\b|"
             r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?"
             r"(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+"
