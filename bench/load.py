@@ -475,9 +475,13 @@ def main() -> None:
     names, tokens = people(args)
     mix = browsing_mix(args)
     # Each person edits incidents of their own: two people saving one incident would be a
-    # real conflict the editor reports, not a fault of the server.
+    # real conflict the editor reports, not a fault of the server. Never a published one:
+    # a changed summary takes it off the portal until its redaction is approved again, and
+    # the portal's readers would rightly get 404 for it.
     pool = list(
-        Incident.objects.order_by("-pk").values_list("reference", flat=True)[: 20 * len(names)]
+        Incident.objects.filter(publication__isnull=True)
+        .order_by("-pk")
+        .values_list("reference", flat=True)[: 20 * len(names)]
     )
     owned = {n: pool[n * 20 : (n + 1) * 20] for n in range(len(names))}
     example = api_example()

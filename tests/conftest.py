@@ -57,6 +57,16 @@ def _own_audit_checkpoint(settings, tmp_path):
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoint.json"
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """What a process keeps for the codebook's version (the list's options and filter fields)
+    starts empty: a rolled-back test's rows leave the revision and the ids as they were, so
+    the next test's codebook could match its version."""
+    from casebook.analysis.freshness import forget_local
+
+    forget_local()
+
+
 @pytest.fixture
 def evidence_dir(settings, tmp_path):
     """A fresh evidence folder for the test (Django resets the storage when STORAGES changes)."""
@@ -213,3 +223,20 @@ def browser_page(monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def sample_installation(tmp_path_factory):
+    """An installation (`casebook init`, then a sample of 8 incidents) in a folder and, on
+    PostgreSQL, a database of its own; made once, for the tests that run `casebook` as
+    separate processes on copies of it (`Installation.copy`): restore, faults."""
+    from tests.installations import Installation
+
+    installation = Installation.create(
+        tmp_path_factory.mktemp("installation") / "casebook", "casebook_sample"
+    )
+    try:
+        installation.ok("load_sample", "--size", "8")
+        yield installation
+    finally:
+        installation.drop()

@@ -719,3 +719,11 @@ def test_the_day_a_statement_was_made_does_not_date_the_protest(extractor):
     )
     event = only_event(extractor, text, published="2024-07-15")
     assert event["date"] == "2024-07-13"
+
+
+def test_people_told_without_a_number_are_counted_but_state_no_total(extractor):
+    event = only_event(
+        extractor, "A man and a woman were arrested at the protest in Leeds on Saturday."
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
+    assert event["total_arrests"] is None

@@ -46,8 +46,10 @@ def backup_sqlite(output: Path) -> None:
         target.close()
 
 
-def backup_pg_dump(output: Path) -> None:
-    """pg_dump's custom format (restore with pg_restore)."""
+def postgres_program(program: str, *arguments: str) -> str | None:
+    """Run one of PostgreSQL's own programs (pg_dump, pg_restore) on this installation's
+    database; what it said on failure, or None. The connection settings go to it as libpq's
+    variables, the password never on a command line."""
     settings = connection.settings_dict
     environment = {
         **os.environ,
@@ -56,24 +58,29 @@ def backup_pg_dump(output: Path) -> None:
         "PGUSER": str(settings.get("USER") or ""),
         "PGPASSWORD": str(settings.get("PASSWORD") or ""),
     }
-    environment = {k: v for k, v in environment.items() if v != ""}
-    _private_file(output)
     # The program is found on PATH; the arguments are our own settings, no shell involved.
     result = subprocess.run(  # noqa: S603
-        [
-            shutil.which("pg_dump") or "pg_dump",
-            "--format=custom",
-            "--no-owner",
-            f"--file={output}",
-            settings["NAME"],
-        ],
-        env=environment,
+        [shutil.which(program) or program, *arguments],
+        env={k: v for k, v in environment.items() if v != ""},
         capture_output=True,
         text=True,
         check=False,
     )
-    if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+    return result.stderr.strip() if result.returncode != 0 else None
+
+
+def backup_pg_dump(output: Path) -> None:
+    """pg_dump's custom format (restore with pg_restore)."""
+    _private_file(output)
+    failure = postgres_program(
+        "pg_dump",
+        "--format=custom",
+        "--no-owner",
+        f"--file={output}",
+        connection.settings_dict["NAME"],
+    )
+    if failure is not None:
+        raise BackupError(f"pg_dump failed: {failure}")
 
 
 def backup_json(output: Path) -> None:

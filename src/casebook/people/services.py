@@ -105,6 +105,30 @@ def people_index_tokens(key_ids) -> dict[str, list[str]]:
     return keyring().index_tokens(str(key_id) for key_id in key_ids)
 
 
+def data_key_census() -> tuple[set[str], set[str]]:
+    """(key ids of people not erased whose data key is gone, keys in the keyring nothing
+    uses). After restoring a backup, the first are the people erased since it was made.
+
+    A key is in use when any sealed record holds it: a person, or another app's row with
+    sealed details of its own (a newsletter subscriber; `people.keys.sealed`)."""
+    from casebook.people.keys.keyring import keyring
+    from casebook.people.keys.sealed import sealed_models
+    from casebook.people.models import Person
+
+    in_ring = set(keyring().key_ids())
+    people = {
+        str(k): erased
+        for k, erased in Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)
+    }
+    used = set(people)
+    for model in sealed_models():
+        if model is not Person:
+            keys = model._default_manager.values_list("key_id", flat=True)
+            used.update(str(k) for k in keys.iterator(chunk_size=5000))
+    missing = {k for k, erased in people.items() if erased is None and k not in in_ring}
+    return missing, in_ring - used
+
+
 def search_index_rebuild() -> tuple[int, int]:
     """Index every readable person (and every other sealed record with searchable fields,
     such as a newsletter subscriber) again, and drop entries no row here uses.
