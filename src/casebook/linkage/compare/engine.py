@@ -411,7 +411,14 @@ def model_for_backend(model: dict, backend: str) -> dict:
     if model.get("sql_dialect") == target["sql_dialect"]:
         return model
     target["probability_two_random_records_match"] = model["probability_two_random_records_match"]
-    for trained, comparison in zip(model["comparisons"], target["comparisons"], strict=True):
+    # Matched by name: a model trained on records that never had a value for a comparison
+    # (no evidence files at all) comes back from splink without it.
+    trained_by_name = {c["output_column_name"]: c for c in model["comparisons"]}
+    target["comparisons"] = [
+        c for c in target["comparisons"] if c["output_column_name"] in trained_by_name
+    ]
+    for comparison in target["comparisons"]:
+        trained = trained_by_name[comparison["output_column_name"]]
         levels = zip(trained["comparison_levels"], comparison["comparison_levels"], strict=True)
         for trained_level, level in levels:
             for key in ("m_probability", "u_probability"):
