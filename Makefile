@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench browser axe clean
+.PHONY: help install install-test demo serve test test-sqlite test-postgres lint format bench smoke browser axe deploy-tools clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,7 +29,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed ## Create the virtual environment and install Casebook (starts nothing)
 
-install-test: $(VENV)/.installed-test browser axe ## Install the test dependencies too
+install-test: $(VENV)/.installed-test browser axe deploy-tools ## Install the test dependencies too
 
 # axe-core (Deque, MPL-2.0), the accessibility checker the portal's browser test injects.
 AXE := $(VENV)/share/axe-core/axe.min.js
@@ -49,6 +49,14 @@ browser: ## Install Debian's Chromium for the browser test (needs root; skipped 
 	     (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)) \
 	    && echo "Installed chromium"; \
 	  else echo "chromium is missing: the browser test will be skipped (apt-get install chromium)"; fi; }
+
+deploy-tools: ## Install nginx and docker-compose from Debian to check deploy/ (needs root; skipped otherwise)
+	@command -v nginx >/dev/null 2>&1 && command -v docker-compose >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq nginx docker-compose >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq nginx docker-compose >/dev/null)) \
+	    && echo "Installed nginx and docker-compose"; \
+	  else echo "nginx or docker-compose is missing: their checks of deploy/ will be skipped"; fi; }
 
 demo: install ## Set up a demo with synthetic data and serve it on http://127.0.0.1:8000 (another port: PORT=8080)
 	$(BIN)/casebook demo --port $(PORT)
@@ -75,6 +83,9 @@ test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL or
 	else echo "PostgreSQL run skipped: no server answers at $$url"; fi
 
 test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL
+
+smoke: install-test ## Start the production stack (gunicorn, Celery worker and beat, PostgreSQL, Redis), use it, stop it
+	DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/python -m pytest -q -p no:cacheprovider tests/web/test_production_stack.py
 
 bench: install-test ## Run the benchmarks (prints figures; see bench/README.md)
 	$(BIN)/python bench/incident_list.py --size 100000

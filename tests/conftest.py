@@ -213,3 +213,20 @@ def browser_page(monkeypatch):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def sample_installation(tmp_path_factory):
+    """An installation (`casebook init`, then a sample of 8 incidents) in a folder and, on
+    PostgreSQL, a database of its own; made once, for the tests that run `casebook` as
+    separate processes on copies of it (`Installation.copy`): restore, faults."""
+    from tests.installations import Installation
+
+    installation = Installation.create(
+        tmp_path_factory.mktemp("installation") / "casebook", "casebook_sample"
+    )
+    try:
+        installation.ok("load_sample", "--size", "8")
+        yield installation
+    finally:
+        installation.drop()

@@ -6,6 +6,7 @@ Every variable is listed in `.env.example`; `tests/test_docs.py` fails when one 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import secrets
 from pathlib import Path
 
@@ -191,6 +192,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Leaflet, from django-leaflet's own static files, for the portal's map over an administrator's
+# tile server (so that no script comes from a third party). Only its files: as an installed
+# app django-leaflet would pull in GeoDjango, which needs the GDAL library.
+_LEAFLET = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS = (
+    [("leaflet", Path(_LEAFLET.submodule_search_locations[0]) / "static" / "leaflet")]
+    if _LEAFLET and _LEAFLET.submodule_search_locations
+    else []
+)
 # Serve straight from the app folders: `casebook serve` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -243,6 +253,25 @@ RELEASE_LICENCE = env_str("CASEBOOK_RELEASE_LICENCE", "CC-BY-4.0")
 RELEASES_DIR = Path(env_str("CASEBOOK_RELEASES_DIR") or DATA_DIR / "releases")
 # Requests a minute one API token may make (api/auth.py); past it, 429 and Retry-After.
 API_REQUESTS_PER_MINUTE = env_int("CASEBOOK_API_RATE", 300)
+
+# The cache holds the API's per-token request counts, the portal's pages and the statistics'
+# charts. Unset: each process keeps its own in memory, right for `casebook serve` (one
+# process). Under gunicorn every worker is a process of its own, so the workers must share
+# one cache (redis://host:6379/1), or each would count a token's requests apart and let it
+# make the allowed number once per worker.
+CACHE_URL = env_str("CASEBOOK_CACHE_URL").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CASEBOOK_CACHE_URL={CACHE_URL!r}: use a Redis address, redis://host:6379/1."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "casebook",
+        }
+    }
 
 # Personal data is never logged: only warnings and errors, without request bodies.
 LOGGING = {
@@ -315,6 +344,21 @@ else:
     )
 # --- end of the evidence vault block ----------------------------------------------------------
 
+# --- E-mail: the newsletter (publishing/newsletter/) -------------------------------------------
+# The SMTP server that sends the newsletter; empty: no mail is sent and the newsletter cannot
+# be turned on. STARTTLS by default (port 587); CASEBOOK_EMAIL_SSL=1 for implicit TLS (465).
+EMAIL_HOST = env_str("CASEBOOK_EMAIL_HOST").strip()
+EMAIL_PORT = env_int("CASEBOOK_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("CASEBOOK_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("CASEBOOK_EMAIL_PASSWORD")
+EMAIL_USE_SSL = env_bool("CASEBOOK_EMAIL_SSL", False)
+EMAIL_USE_TLS = env_bool("CASEBOOK_EMAIL_STARTTLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("CASEBOOK_EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env_str("CASEBOOK_EMAIL_FROM", "casebook@localhost")
+# The portal's public address (https://casebook.example.org): links in mails are made from
+# it, never from a request's Host header. Empty: the newsletter cannot be turned on.
+PUBLIC_URL = env_str("CASEBOOK_PUBLIC_URL").strip().rstrip("/")
+
 # --- News monitor (monitor/: feeds, pipeline, review queue) ----------------------------------
 # Without a broker every pipeline stage runs in the calling process (`make demo`, laptops);
 # with one (redis://… or amqp://…) each stage is a Celery task run by `casebook worker`.
@@ -331,8 +375,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING above: article text is 
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-stage leaves the task for another
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery beat (`casebook worker --beat`) asks every minute which feeds are due.
+# The newsletter's digest is asked every quarter of an hour whether it is due: its schedule
+# (every N days, at an hour) is the administrator's, in the portal's settings.
 CELERY_BEAT_SCHEDULE = {
     "monitor-poll-due-feeds": {"task": "monitor.feeds_poll_due", "schedule": 60.0},
+    "publishing-newsletter-digest-due": {
+        "task": "publishing.newsletter_digest_due",
+        "schedule": 900.0,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")  # not the current folder
 # Fetching: whole-request timeout, largest body read (streamed, aborted past it), pause

@@ -94,6 +94,8 @@ PUBLISHING_MATRIX = {
         lambda w: reverse("publishing:intake-detail", args=[_submission(w)[0].pk]),
         CASE_EDITORS,
     ),
+    # A photo sent with an account, without its metadata, for those deciding.
+    "publishing:intake-file": ("GET", lambda w: _submission_file(w), CASE_EDITORS),
     "publishing:queue": ("GET", _public("publishing:queue"), COORDINATORS),
     "publishing:decide": (
         "POST",
@@ -101,6 +103,18 @@ PUBLISHING_MATRIX = {
         (302, 302, 403, 403, 403, 302),
     ),
     "publishing:settings": ("GET", _public("publishing:settings"), ADMINISTRATORS),
+    # The newsletter: signing up, and the links of its mails (valid tokens here).
+    "publishing:newsletter": ("GET", lambda w: _newsletter(w, "publishing:newsletter"), EVERYONE),
+    "publishing:newsletter-confirm": (
+        "GET",
+        lambda w: _newsletter(w, "publishing:newsletter-confirm"),
+        EVERYONE,
+    ),
+    "publishing:newsletter-unsubscribe": (
+        "GET",
+        lambda w: _newsletter(w, "publishing:newsletter-unsubscribe"),
+        EVERYONE,
+    ),
 }
 
 # Names whose anonymous answer is the page itself, not a redirect to sign in.
@@ -123,6 +137,9 @@ PUBLISHING_NOT_REDIRECTED = {
     "publishing:feed-force",
     "publishing:feed-act-type",
     "publishing:feed-news",
+    "publishing:newsletter",
+    "publishing:newsletter-confirm",
+    "publishing:newsletter-unsubscribe",
 }
 
 
@@ -155,3 +172,39 @@ def _submission(w):
 
 def _receipt(w) -> str:
     return reverse("publishing:receipt", args=[_submission(w)[1]])
+
+
+def _submission_file(w) -> str:
+    """A photo sent with an account from the public (made once)."""
+    if not hasattr(w, "submission_file"):
+        import io
+
+        from casebook.publishing.intake import files_check, submission_receive
+        from tests.sources.conftest import photo_with_exif
+
+        _published(w)
+        files = files_check([("invented.jpg", io.BytesIO(photo_with_exif()))])
+        submission, _ = submission_receive(account="With a photo.", consent_use=True, files=files)
+        w.submission_file = submission.files.get()
+    return reverse(
+        "publishing:intake-file", args=[w.submission_file.submission_id, w.submission_file.pk]
+    )
+
+
+def _newsletter(w, name: str) -> str:
+    """The newsletter offered, one sign-up waiting (made once), and the page `name` of it."""
+    from casebook.publishing.models import PortalSettings, Subscriber
+    from casebook.publishing.newsletter import subscriptions
+
+    _published(w)
+    portal = PortalSettings.current()
+    if not portal.show_newsletter:
+        portal.show_newsletter = True
+        portal.save()
+    if not hasattr(w, "subscriber"):
+        w.subscriber = Subscriber.objects.create(address="matrix@example.test", token="m" * 43)
+    token = {
+        "publishing:newsletter-confirm": subscriptions.confirm_token,
+        "publishing:newsletter-unsubscribe": subscriptions.unsubscribe_token,
+    }.get(name)
+    return reverse(name, args=[token(w.subscriber)] if token else [])

@@ -52,3 +52,32 @@ def test_every_public_string_has_its_arabic_and_the_catalogue_is_compiled():
     assert not empty, empty
     assert "#, fuzzy" not in po
     assert (PO / "django.mo").stat().st_mtime >= (PO / "django.po").stat().st_mtime - 1
+
+
+def test_arabic_pages_give_dates_codebook_words_and_numbers_in_arabic(client, world):
+    url = reverse("publishing:incident", args=[world.incident.reference])
+    english = client.get(url).content.decode()
+    assert "4 May 2024" in english and "Arrest" in english and "3 people" in english
+    client.get(reverse("publishing:language", args=["ar"]))
+    page = client.get(url).content.decode()
+    assert "4 مايو، 2024" in page  # Django's Arabic date format and month
+    assert "اعتقال" in page and "3 أشخاص" in page
+    assert "4 May 2024" not in page and "3 people" not in page
+    listed = client.get(reverse("publishing:incident-list")).content.decode()
+    assert "<option" in listed and ">اعتقال</option>" in listed  # the filter's choices
+
+
+def test_every_codebook_word_the_public_reads_is_listed_and_translated(reference_data):
+    from django.utils import translation
+
+    from casebook.codebook.models import ActType, OutcomeType, TriggerType
+    from casebook.publishing.terms import PUBLIC_TERMS
+    from casebook.sources.models import Source
+
+    words = {str(label) for label in Source.Kind.labels}
+    for model in (ActType, TriggerType, OutcomeType):
+        words |= set(model.objects.values_list("label", flat=True))
+    assert words <= PUBLIC_TERMS, sorted(words - PUBLIC_TERMS)
+    with translation.override("ar"):
+        untranslated = [w for w in PUBLIC_TERMS if translation.gettext(w) == w]
+    assert not untranslated, untranslated

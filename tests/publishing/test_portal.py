@@ -147,19 +147,63 @@ def test_a_cached_page_is_forgotten_when_an_incident_is_withdrawn(client, world,
     assert "0 cases" in _page(client, url)
 
 
-def test_no_public_page_or_feed_shows_anything_kept_inside(client, reference_data):
-    """Every public URL of the permission matrix, and searches for the canaries' words."""
+def test_no_public_page_feed_or_mail_shows_anything_kept_inside(
+    client, reference_data, mailoutbox, settings, evidence_dir, personas
+):
+    """Every public URL of the permission matrix, searches for the canaries' words, and the
+    newsletter's mails (its confirmation and its digest); a photo with canaries in its
+    metadata and name sent through the public form, one waiting and one accepted as
+    evidence of the published incident."""
+    import io
     from types import SimpleNamespace
 
+    from casebook.publishing import intake
     from tests.publishing.matrix import PUBLISHING_MATRIX, PUBLISHING_NOT_REDIRECTED
+    from tests.sources.conftest import (
+        CANARY_FILENAME,
+        CANARY_MAKE,
+        CANARY_MODEL,
+        image_bytes,
+        photo_with_exif,
+    )
 
     world = SimpleNamespace()
     urls = [PUBLISHING_MATRIX[name][1](world) for name in sorted(PUBLISHING_NOT_REDIRECTED)]
     urls += [reverse("publishing:incident-list") + "?q=Qvxz", "/?q=Qvxz"]
+    accepted, _waiting = (
+        intake.submission_receive(
+            account=" ".join(CANARIES),
+            consent_use=True,
+            files=intake.files_check([(CANARY_FILENAME, io.BytesIO(photo))]),
+        )[0]
+        for photo in (photo_with_exif(), image_bytes("PNG"))
+    )
+    incident = world.published.incident
+    intake.submission_accept(submission=accepted, actor=personas["coordinator"], incident=incident)
+    assert incident.evidence_files.get().device_make == CANARY_MAKE
+    assert client.get(reverse("publishing:incident", args=[incident.reference])).status_code == 200
+    canaries = [*CANARIES, CANARY_MAKE, CANARY_MODEL, CANARY_FILENAME, "51.507", "0.1275"]
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 302, 404), url
         page = response.content.decode(errors="replace").lower()
-        leaked = [c for c in CANARIES if c.lower() in page]
+        leaked = [c for c in canaries if c.lower() in page]
         assert not leaked, (url, leaked)
     assert len(urls) >= 14
+
+    from django.utils import timezone
+
+    from casebook.publishing.models import Subscriber
+    from casebook.publishing.newsletter.digest import digest_send
+    from casebook.publishing.newsletter.mail import confirmation_send
+
+    settings.PUBLIC_URL = "https://portal.example.test"
+    reader = Subscriber.objects.create(address="reader@example.test", token="c" * 43)
+    confirmation_send(subscriber_id=reader.pk)
+    Subscriber.objects.filter(pk=reader.pk).update(confirmed_at=timezone.now())
+    assert digest_send().sent == 1
+    assert len(mailoutbox) == 2
+    for mail in mailoutbox:
+        whole = " ".join([mail.subject, mail.body, *(part for part, _ in mail.alternatives)])
+        leaked = [c for c in CANARIES if c.lower() in whole.lower()]
+        assert not leaked, (mail.subject, leaked)

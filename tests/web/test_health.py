@@ -32,6 +32,7 @@ def test_healthz_answers_anonymous_visitors_with_each_part(evidence_dir, setting
         "parts": {
             "database": {"status": "ok"},
             "broker": {"status": "in-process"},
+            "cache": {"status": "in-process"},
             "vault": {"status": "ok"},
         },
     }
@@ -46,6 +47,7 @@ def test_healthz_checks_a_configured_broker(evidence_dir, settings):
             "parts": {
                 "database": {"status": "ok"},
                 "broker": {"status": "ok"},
+                "cache": {"status": "in-process"},
                 "vault": {"status": "ok"},
             },
         },
@@ -56,6 +58,27 @@ def test_healthz_checks_a_configured_broker(evidence_dir, settings):
     assert body["status"] == "down"
     assert body["parts"]["broker"]["status"] == "down"
     assert body["parts"]["database"] == {"status": "ok"}
+
+
+def test_healthz_checks_a_configured_shared_cache(evidence_dir, settings):
+    settings.MONITOR_BROKER_URL = ""
+    settings.CACHE_URL = "redis://127.0.0.1:6379/14"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.CACHE_URL,
+        }
+    }
+    assert _health(Client())[1]["parts"]["cache"] == {"status": "ok"}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens
+        }
+    }
+    status, body = _health(Client())
+    assert status == 503
+    assert body["parts"]["cache"] == {"status": "down", "error": "ConnectionError"}
 
 
 def test_healthz_reports_a_vault_that_cannot_be_written(settings, tmp_path):

@@ -46,8 +46,10 @@ def backup_sqlite(output: Path) -> None:
         target.close()
 
 
-def backup_pg_dump(output: Path) -> None:
-    """pg_dump's custom format (restore with pg_restore)."""
+def postgres_program(program: str, *arguments: str) -> str | None:
+    """Run one of PostgreSQL's own programs (pg_dump, pg_restore) on this installation's
+    database; what it said on failure, or None. The connection settings go to it as libpq's
+    variables, the password never on a command line."""
     settings = connection.settings_dict
     environment = {
         **os.environ,
@@ -56,24 +58,29 @@ def backup_pg_dump(output: Path) -> None:
         "PGUSER": str(settings.get("USER") or ""),
         "PGPASSWORD": str(settings.get("PASSWORD") or ""),
     }
-    environment = {k: v for k, v in environment.items() if v != ""}
-    _private_file(output)
     # The program is found on PATH; the arguments are our own settings, no shell involved.
     result = subprocess.run(  # noqa: S603
-        [
-            shutil.which("pg_dump") or "pg_dump",
-            "--format=custom",
-            "--no-owner",
-            f"--file={output}",
-            settings["NAME"],
-        ],
-        env=environment,
+        [shutil.which(program) or program, *arguments],
+        env={k: v for k, v in environment.items() if v != ""},
         capture_output=True,
         text=True,
         check=False,
     )
-    if result.returncode != 0:
-        raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+    return result.stderr.strip() if result.returncode != 0 else None
+
+
+def backup_pg_dump(output: Path) -> None:
+    """pg_dump's custom format (restore with pg_restore)."""
+    _private_file(output)
+    failure = postgres_program(
+        "pg_dump",
+        "--format=custom",
+        "--no-owner",
+        f"--file={output}",
+        connection.settings_dict["NAME"],
+    )
+    if failure is not None:
+        raise BackupError(f"pg_dump failed: {failure}")
 
 
 def backup_json(output: Path) -> None:
@@ -136,12 +143,12 @@ def backup_vault(*, folder: Path) -> VaultBackupReport:
     so an interrupted backup never leaves a wrong file under a good name. The layout is the
     vault's own (`ab/cd/abcd…`): restoring is copying the folder back.
     """
-    from casebook.sources.models import EvidenceFile
+    from casebook.sources.evidence.references import blobs_needed
 
     storage = storages["evidence"]
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     copied = kept = 0
-    for sha256, name in EvidenceFile.objects.blobs():
+    for sha256, name in blobs_needed():
         target = folder / name
         if target.exists() and _file_sha256(target) == sha256:
             kept += 1
@@ -204,11 +211,11 @@ def restore_vault(*, folder: Path) -> VaultBackupReport:
     """Put back into the evidence vault every blob the database names and the vault lacks,
     from a folder written by `backup_vault`; each copy's hash is checked before it is stored.
     Run `evidence_verify` afterwards (the `restore` command does)."""
-    from casebook.sources.models import EvidenceFile
+    from casebook.sources.evidence.references import blobs_needed
 
     storage = storages["evidence"]
     copied = kept = 0
-    for sha256, name in EvidenceFile.objects.blobs():
+    for sha256, name in blobs_needed():
         if storage.exists(name):
             kept += 1
             continue

@@ -1,7 +1,9 @@
 """People affected by, arrested in, or witnessing acts.
 
-Personal data lives only in `Person`, so that it can be encrypted, redacted and erased in one
-place. Everything else refers to people by their pseudonymous reference.
+People's personal data lives only in `Person`, so that it can be encrypted, redacted and
+erased in one place. Everything else refers to people by their pseudonymous reference. (The
+one other personal value, a newsletter subscriber's address, is sealed the same way by
+publishing: `people/keys/sealed.py`.)
 """
 
 from __future__ import annotations
@@ -10,9 +12,8 @@ import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.urls import reverse
 
 from casebook.people.keys import blind_index
@@ -21,9 +22,9 @@ from casebook.people.keys.fields import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedTextField,
-    Sealed,
 )
 from casebook.people.keys.keyring import keyring
+from casebook.people.keys.sealed import SealedRecord, data_key_destroy_on_delete
 
 _NOT_LOADED = object()
 
@@ -54,7 +55,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(key_id__among=keyring().index_find(every=words, either=contact))
 
 
-class Person(models.Model):
+class Person(SealedRecord, models.Model):
     """Someone in the record. Their details are sealed in the database (see people/keys).
 
     Each person has a data key of their own, kept in the keyring outside the database and
@@ -125,11 +126,6 @@ class Person(models.Model):
         # Never the name: str() ends up in logs, admin messages and audit entries.
         return self.reference
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_data_key", None)  # a pickled person never carries key material
-        return state
-
     def save(self, *args, **kwargs) -> None:
         if not self.reference:
             super().save(*args, **kwargs)
@@ -141,44 +137,6 @@ class Person(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:person-detail", args=[self.reference])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        data = instance.__dict__
-        for name in cls.PERSONAL_FIELDS:
-            raw = data.get(name)
-            if isinstance(raw, str) and raw:
-                data[name] = Sealed(raw)  # opened on first access (keys/fields.py)
-        return instance
-
-    def personal_data_key(self) -> bytes | None:
-        """This person's data key from the keyring; None once it has been destroyed."""
-        cached = self.__dict__.get("_data_key")
-        if cached is None or cached[0] != self.key_id:
-            cached = (self.key_id, keyring().data_key(str(self.key_id)))
-            self.__dict__["_data_key"] = cached
-        return cached[1]
-
-    def attach_new_data_key(self) -> None:
-        """Give a person being inserted a fresh, already stored key (and its id)."""
-        cached = self.__dict__.get("_data_key")
-        if cached is not None and cached[0] == self.key_id and cached[1] is not None:
-            return  # attached already (Django may call pre_save twice for one insert)
-        key_id, key = keyring().take_new_data_key()
-        self.key_id = uuid.UUID(key_id)
-        self.__dict__["_data_key"] = (self.key_id, key)
-
-    def data_key_for_writing(self, *, add: bool) -> bytes:
-        """The key to seal new details with: made for a new person, never for an old one."""
-        # `_state.adding`: built in Python, not loaded, even when Django first tries an
-        # UPDATE because a primary key was given.
-        if add or self._state.adding:
-            self.attach_new_data_key()
-        key = self.personal_data_key()
-        if key is None:
-            raise DetailsErased(self.reference)
-        return key
 
     @property
     def is_erased(self) -> bool:
@@ -202,30 +160,17 @@ class Person(models.Model):
             )
 
 
-class DetailsErased(RuntimeError):
-    """A person whose data key was destroyed cannot be given new details."""
-
-    def __init__(self, reference: str):
-        super().__init__(
-            f"The details of {reference or 'this person'} were erased; their "
-            "data key is gone and none is made for an existing person."
-        )
-
-
-def preload_data_keys(people: Iterable[Person]) -> None:
-    """Fetch the data keys of many people in one keyring query (for lists)."""
-    waiting = [p for p in people if "_data_key" not in p.__dict__ and not p.is_erased]
+def preload_data_keys(people: Iterable[SealedRecord]) -> None:
+    """Fetch the data keys of many people (or other sealed rows) in one keyring query."""
+    waiting = [p for p in people if "_data_key" not in p.__dict__ and p.erased_at is None]
     found = keyring().data_keys(str(p.key_id) for p in waiting)
-    for person in waiting:
-        person.__dict__["_data_key"] = (person.key_id, found.get(str(person.key_id)))
+    for row in waiting:
+        row.__dict__["_data_key"] = (row.key_id, found.get(str(row.key_id)))
 
 
-@receiver(post_delete, sender=Person, dispatch_uid="people.person.destroy_data_key")
-def _destroy_data_key(sender, instance: Person, **kwargs) -> None:
-    # A deleted person must be as unreadable in old backups as an erased one; only once
-    # the deletion is committed, or a rolled-back delete would lose the details.
-    key_id = str(instance.key_id)
-    transaction.on_commit(lambda: keyring().destroy_data_keys([key_id]), robust=True)
+post_delete.connect(
+    data_key_destroy_on_delete, sender=Person, dispatch_uid="people.person.destroy_data_key"
+)
 
 
 class Involvement(models.Model):

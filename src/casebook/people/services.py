@@ -105,42 +105,76 @@ def people_index_tokens(key_ids) -> dict[str, list[str]]:
     return keyring().index_tokens(str(key_id) for key_id in key_ids)
 
 
+def data_key_census() -> tuple[set[str], set[str]]:
+    """(key ids of people not erased whose data key is gone, keys in the keyring nothing
+    uses). After restoring a backup, the first are the people erased since it was made.
+
+    A key is in use when any sealed record holds it: a person, or another app's row with
+    sealed details of its own (a newsletter subscriber; `people.keys.sealed`)."""
+    from casebook.people.keys.keyring import keyring
+    from casebook.people.keys.sealed import sealed_models
+    from casebook.people.models import Person
+
+    in_ring = set(keyring().key_ids())
+    people = {
+        str(k): erased
+        for k, erased in Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)
+    }
+    used = set(people)
+    for model in sealed_models():
+        if model is not Person:
+            keys = model._default_manager.values_list("key_id", flat=True)
+            used.update(str(k) for k in keys.iterator(chunk_size=5000))
+    missing = {k for k, erased in people.items() if erased is None and k not in in_ring}
+    return missing, in_ring - used
+
+
 def search_index_rebuild() -> tuple[int, int]:
-    """Index every readable person again, and drop entries no person here uses.
+    """Index every readable person (and every other sealed record with searchable fields,
+    such as a newsletter subscriber) again, and drop entries no row here uses.
 
     For a database restored from a backup (its people may have changed since the keyring's
-    entries were made), after a power cut, or to be sure. Returns (people indexed, people
-    whose stale entries were removed). Nobody is decrypted beyond their name and contact.
+    entries were made), after a power cut, or to be sure. Returns (rows indexed, key ids
+    whose stale entries were removed). Nothing is decrypted beyond the indexed fields.
     """
-    from casebook.people.keys import blind_index
     from casebook.people.keys.keyring import keyring
-    from casebook.people.models import Person
+    from casebook.people.keys.sealed import sealed_models
 
     ring = keyring()
     indexed: set[str] = set()
-    people = Person.objects.not_erased().order_by("pk")
-    batch: list[Person] = []
-    for person in people.iterator(chunk_size=500):
-        batch.append(person)
-        if len(batch) == 500:
-            indexed |= _index_people(ring, batch, blind_index)
-            batch = []
-    indexed |= _index_people(ring, batch, blind_index)
+    for model in sealed_models():
+        fields = [f for f in model._meta.concrete_fields if getattr(f, "blind_index", None)]
+        if not fields:
+            continue
+        rows = model._default_manager.order_by("pk")
+        if any(f.name == "erased_at" for f in model._meta.concrete_fields):
+            rows = rows.filter(erased_at__isnull=True)
+        batch: list = []
+        for row in rows.iterator(chunk_size=500):
+            batch.append(row)
+            if len(batch) == 500:
+                indexed |= _index_rows(ring, batch, fields)
+                batch = []
+        indexed |= _index_rows(ring, batch, fields)
     stale = ring.index_key_ids() - indexed
     ring.index_forget(stale)
     return len(indexed), len(stale)
 
 
-def _index_people(ring, people: list, blind_index) -> set[str]:
+def _index_rows(ring, rows: list, fields: list) -> set[str]:
+    from casebook.people.keys import blind_index
     from casebook.people.models import preload_data_keys
 
-    preload_data_keys(people)
+    preload_data_keys(rows)
     done = set()
-    for person in people:
-        if not person.details_readable:
+    for row in rows:
+        if getattr(row, "erased_at", None) is not None or row.personal_data_key() is None:
             continue
-        key_id = str(person.key_id)
-        ring.index_set(key_id, "name", blind_index.field_tokens("name", person.full_name))
-        ring.index_set(key_id, "contact", blind_index.field_tokens("contact", person.contact))
+        key_id = str(row.key_id)
+        for field in fields:
+            value = getattr(row, field.name)
+            ring.index_set(
+                key_id, field.blind_index, blind_index.field_tokens(field.blind_index, value)
+            )
         done.add(key_id)
     return done

@@ -7,6 +7,22 @@ class PublishingConfig(AppConfig):
     verbose_name = "Public portal"
 
     def ready(self) -> None:
+        from casebook.people.duties.holders import holder_register
         from casebook.publishing.caching import invalidation_connect
+        from casebook.publishing.newsletter.holder import NewsletterHolder
 
         invalidation_connect()
+        holder_register(NewsletterHolder())
+        _files_kept_in_the_vault()
+
+
+def _files_kept_in_the_vault() -> None:
+    """Files sent with accounts wait in the evidence vault: removing evidence must not delete
+    their bytes, and backups of the vault carry them."""
+    from casebook.publishing.models import SubmissionFile
+    from casebook.sources.evidence.references import blob_keeper_register
+
+    blob_keeper_register(
+        every=lambda: SubmissionFile.objects.values_list("sha256", flat=True).distinct(),
+        keeps=lambda sha256: SubmissionFile.objects.filter(sha256=sha256).exists(),
+    )

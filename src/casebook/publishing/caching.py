@@ -116,6 +116,15 @@ def _publishing_changed(sender, **kwargs) -> None:
     portal_changed()
 
 
+def _publication_created(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    # However a publication is made (the service, the command, a fixture), the values the
+    # list reads are filled at once: a new row is not listed until they are.
+    if created and not raw:
+        from casebook.publishing.services import publication_refresh
+
+        publication_refresh(incident_ids=[instance.incident_id])
+
+
 def invalidation_connect() -> None:
     """Called once from the app's ready()."""
     from casebook.cases.models import Act, Incident, Outcome, Protest
@@ -142,6 +151,9 @@ def invalidation_connect() -> None:
         uid = f"publishing.changed.{model._meta.label_lower}"
         post_save.connect(_publishing_changed, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_publishing_changed, sender=model, dispatch_uid=uid + ".delete")
+    post_save.connect(
+        _publication_created, sender=Publication, dispatch_uid="publishing.publication.created"
+    )
     m2m_changed.connect(
         _publishing_changed, sender=Post.incidents.through, dispatch_uid="publishing.post.m2m"
     )

@@ -10,8 +10,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import feedgenerator
 
 from casebook.cases.models import Act, Incident
+from casebook.publishing.listing import listed_publications
 from casebook.publishing.models import PortalSettings, Post
-from casebook.publishing.publishable import PublicIncident, public_incidents, published_incidents
+from casebook.publishing.publishable import PublicIncident, public_incidents
 
 ENTRIES = 50
 
@@ -32,21 +33,21 @@ def _incident_entries(feed, incidents: list[PublicIncident], absolute) -> None:
 
 def cases_feed(*, portal: PortalSettings, absolute, force=None, act_type=None) -> bytes:
     """The newest published cases (by publication), optionally of one force or act type."""
-    incidents = published_incidents()
+    listed = listed_publications()
     title = f"{portal.name}: newly published cases"
     path = "/feeds/cases.atom"
     if force is not None:
-        incidents = incidents.filter(force_id=force.pk)
+        listed = listed.filter(force_id=force.pk)
         title += f" ({force.name})"
         path = f"/feeds/forces/{force.slug}.atom"
     if act_type is not None:
-        incidents = incidents.filter(
-            Exists(Act.objects.filter(incident_id=OuterRef("pk"), act_type_id=act_type.pk))
+        listed = listed.filter(
+            Exists(Act.objects.filter(incident_id=OuterRef("incident_id"), act_type_id=act_type.pk))
         )
         title += f" ({act_type.label})"
         path = f"/feeds/acts/{act_type.slug}.atom"
     ids = list(
-        incidents.order_by("-publication__published_at", "-id").values_list("pk", flat=True)[
+        listed.order_by("-published_at", "-incident_id").values_list("incident_id", flat=True)[
             :ENTRIES
         ]
     )

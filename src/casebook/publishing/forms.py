@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
@@ -20,7 +21,8 @@ class _SlugChoice(forms.ModelChoiceField):
         self.label_field = label_field
 
     def label_from_instance(self, obj) -> str:
-        return getattr(obj, self.label_field)
+        # Codebook words in the reader's language where the portal has them (terms.py).
+        return gettext(getattr(obj, self.label_field))
 
 
 class PublicSearchForm(forms.Form):
@@ -77,6 +79,9 @@ class PortalSettingsForm(forms.ModelForm):
             "show_map",
             "show_feeds",
             "tile_url",
+            "show_newsletter",
+            "digest_every_days",
+            "digest_hour",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -121,7 +126,10 @@ class SubmissionForm(forms.Form):
 
 class SubmissionAddForm(forms.Form):
     text = forms.CharField(
-        label=_("Add to what you sent"), max_length=5_000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Add to what you sent"),
+        max_length=5_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
 
 
@@ -131,3 +139,12 @@ class IntakeDecisionForm(forms.Form):
         label="On incident (reference; empty: a new draft incident)", required=False, max_length=20
     )
     reason = forms.CharField(label="Why it is not used", required=False, max_length=300)
+
+
+class NewsletterForm(forms.Form):
+    """Signing up for the newsletter, with the public form's abuse resistance (intake.py)."""
+
+    address = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    token = forms.CharField(widget=forms.HiddenInput)
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)

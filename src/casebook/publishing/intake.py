@@ -11,7 +11,13 @@ Abuse resistance, without third parties or tracking (`form_problems`):
   time, nothing for one person, costly for thousands of forms);
 - a rate limit per address and per form: the address is kept only as a keyed hash in the
   cache, for RATE_WINDOW seconds, never in the database;
-- size limits on every field (the model's and the form's).
+- size limits on every field (the model's and the form's) and on files (FILE_MAX_BYTES each,
+  at most FILES_MAX an account).
+
+Files (photos, mostly) go through the evidence vault's own checks (`sniff`: nothing the vault
+refuses is taken) and are kept in the vault by hash, never shown publicly; accepting the
+account makes them evidence of its incident (`evidence_add`, which reads and restricts
+their metadata as for any evidence; derivatives never carry it).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core import signing
@@ -26,14 +35,26 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.cases.services import reference_block
 from casebook.people.models import Person
-from casebook.publishing.models import Submission, SubmissionKind, SubmissionStatus
+from casebook.publishing.models import (
+    Submission,
+    SubmissionFile,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from casebook.sources.evidence.metadata import stripped_image
+from casebook.sources.evidence.references import blob_needed
+from casebook.sources.evidence.services import EvidenceRefused, evidence_add
+from casebook.sources.evidence.sniffing import human_size, sniff
+from casebook.sources.evidence.storage import blob_delete, blob_open, blob_store, sha256_of
 from casebook.sources.models import Channel, IncidentSource, Source
+from casebook.sources.models.evidence import blob_name
 
 MIN_SECONDS = 4
 MIN_SECONDS_WITHOUT_SCRIPT = 15
@@ -42,11 +63,108 @@ WORK_BITS = 16
 RATE_LIMIT = 5  # submissions per address and form
 RATE_WINDOW = 3600  # seconds
 SALT = "casebook.publishing.intake"
+FILE_MAX_BYTES = 20 * 1024 * 1024  # each file: a phone's photo, a short clip
+FILES_MAX = 5  # files an account may carry, added later ones included
 PUBLIC_FORM_CHANNEL = ("public-form", "Public form", "Accounts sent through the public portal.")
 
 
 class IntakeRefused(Exception):
     """A submission or a decision that cannot be made; the message says why."""
+
+
+class FileRefused(IntakeRefused):
+    """A file the public form does not take; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An uploaded file the vault's checks accepted, not stored yet."""
+
+    content: BinaryIO
+    filename: str
+    media_type: str
+    sha256: str
+    size: int
+
+
+def files_check(uploads: Iterable[tuple[str, BinaryIO]], *, already: int = 0) -> list[CheckedFile]:
+    """Put each file through the evidence vault's checks and the form's limits; nothing is
+    stored. Raises FileRefused for the first file refused (or when there are too many)."""
+    uploads = list(uploads)
+    limit = file_limit()
+    if already + len(uploads) > FILES_MAX:
+        raise FileRefused(
+            _(
+                "You can send at most %(count)d files with an account. "
+                "Choose the ones that show most."
+            )
+            % {"count": FILES_MAX}
+        )
+    checked = []
+    for filename, content in uploads:
+        name = "".join(char for char in filename if char.isprintable())[:255]
+        sha256, size = sha256_of(content)
+        if size > limit:
+            raise FileRefused(file_too_large(name))
+        try:
+            sniffed = sniff(content, size=size, max_bytes=limit)
+        except EvidenceRefused as refusal:
+            raise FileRefused(
+                _(
+                    "“%(name)s” was not accepted: %(reason)s Photos (JPEG, PNG, WebP, HEIC), "
+                    "videos (MP4, MOV), sound recordings and PDF files are accepted. Send it "
+                    "in one of these forms, or send your account without it."
+                )
+                % {"name": name, "reason": refusal.reason}
+            ) from None
+        checked.append(CheckedFile(content, name, sniffed.media_type, sha256, size))
+    return checked
+
+
+def file_limit() -> int:
+    """The largest file the public form takes, in bytes (never more than the vault takes)."""
+    return min(FILE_MAX_BYTES, settings.EVIDENCE_MAX_BYTES)
+
+
+def file_too_large(name: str) -> str:
+    """What the sender of a file larger than `file_limit()` reads."""
+    limit = human_size(file_limit())
+    return _(
+        "“%(name)s” is larger than the limit of %(limit)s for each file. Send a smaller copy "
+        "(a phone can share a photo at a smaller size), or send your account without it."
+    ) % {"name": name, "limit": limit}
+
+
+def _files_keep(submission: Submission, files: Sequence[CheckedFile], written: list[str]) -> None:
+    """Store the files' bytes in the vault and note them on the submission."""
+    for checked in files:
+        _, wrote = blob_store(checked.content, sha256=checked.sha256, size=checked.size)
+        if wrote:
+            written.append(checked.sha256)
+        row = SubmissionFile(
+            submission=submission,
+            sha256=checked.sha256,
+            size=checked.size,
+            media_type=checked.media_type,
+            original_filename=checked.filename,
+        )
+        row.full_clean()
+        row.save()
+
+
+def _blobs_forget(sha256s: Iterable[str]) -> None:
+    """Delete the bytes nothing refers to any more (evidence or another account's file)."""
+    for sha256 in set(sha256s):
+        if not blob_needed(sha256):
+            blob_delete(blob_name(sha256))
+
+
+def _files_remove(submission: Submission) -> None:
+    """Remove the files still waiting with the submission; their bytes go after commit."""
+    waiting = submission.files.filter(evidence__isnull=True)
+    sha256s = list(waiting.values_list("sha256", flat=True))
+    waiting.delete()
+    transaction.on_commit(lambda: _blobs_forget(sha256s))
 
 
 def form_token() -> str:
@@ -69,8 +187,8 @@ def _rate_key(address: str, form: str) -> str:
 
 
 def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: str) -> str:
-    """Why this submission is refused ("" when it is not). "drop" for the honeypot: the
-    sender is thanked as if it had worked."""
+    """Why this submission is refused ("" when it is not), in the reader's language. "drop"
+    for the honeypot: the sender is thanked as if it had worked."""
     if honeypot:
         return "drop"
     signer = signing.TimestampSigner(salt=SALT)
@@ -78,22 +196,33 @@ def form_problems(*, token: str, nonce: str, honeypot: str, address: str, form: 
         signer.unsign(token, max_age=MAX_AGE_SECONDS)
         age = timezone.now().timestamp() - signing.b62_decode(token.split(":")[1])
     except (signing.BadSignature, IndexError, ValueError):
-        return "The form has expired: here it is again. Your words are kept below."
+        return _("The form has expired: here it is again. Your words are kept below.")
     least = MIN_SECONDS if work_done(token, nonce) else MIN_SECONDS_WITHOUT_SCRIPT
     if age < least:
-        return (
-            f"That was quicker than a person can fill in the form: wait {least} seconds "
+        return _(
+            "That was quicker than a person can fill in the form: wait %(seconds)s seconds "
             "after opening it, then send it again."
-        )
+        ) % {"seconds": least}
     key = _rate_key(address, form)
     count = cache.get_or_set(key, 0, RATE_WINDOW)
     if count >= RATE_LIMIT:
-        return "Too many forms were sent from your connection in the last hour: try later."
+        return _("Too many forms were sent from your connection in the last hour: try later.")
     try:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, RATE_WINDOW)
     return ""
+
+
+def form_data_problems(data: dict, *, address: str, form: str) -> str:
+    """`form_problems` for a public form's cleaned data (its `token`, `nonce`, `website`)."""
+    return form_problems(
+        token=data["token"],
+        nonce=data.get("nonce") or "",
+        honeypot=data.get("website") or "",
+        address=address,
+        form=form,
+    )
 
 
 def receipt_hash(code: str) -> str:
@@ -117,9 +246,35 @@ def submission_receive(
     consent_use: bool = False,
     consent_publish: bool = False,
     language: str = "",
+    files: Sequence[CheckedFile] = (),
 ) -> tuple[Submission, str]:
-    """Keep an account from the public; returns it and its receipt code (shown once)."""
+    """Keep an account from the public, with its files (checked by `files_check`); returns
+    it and its receipt code (shown once)."""
     code = _new_receipt()
+    written: list[str] = []
+    try:
+        submission = _receive(
+            code=code,
+            account=account,
+            kind=kind,
+            incident=incident,
+            name=name,
+            contact=contact,
+            consents=(consent_contact, consent_use, consent_publish),
+            language=language,
+            files=list(files),
+            written=written,
+        )
+    except BaseException:
+        _blobs_forget(written)  # what this call wrote, if nothing kept it
+        raise
+    return submission, code
+
+
+def _receive(
+    *, code, account, kind, incident, name, contact, consents, language, files, written
+) -> Submission:
+    consent_contact, consent_use, consent_publish = consents
     with transaction.atomic():
         person = None
         if (name or contact) and consent_contact:
@@ -147,33 +302,55 @@ def submission_receive(
         )
         submission.full_clean()
         submission.save()
+        _files_keep(submission, files, written)
+        changes = {"kind": [None, kind], "account": None}
+        if files:
+            # The hashes, never the names: the chain of custody starts here.
+            changes["files"] = [None, ", ".join(checked.sha256 for checked in files)]
         audit_record(
             action="publishing.submission.received",
             instance=submission,
-            changes={"kind": [None, kind], "account": None},
+            changes=changes,
             incident=incident,
         )
-    return submission, code
+    return submission
 
 
 def submission_by_receipt(code: str) -> Submission | None:
     return Submission.objects.filter(receipt_sha256=receipt_hash(code)).first()
 
 
-def submission_add(*, submission: Submission, text: str) -> Submission:
-    """The sender adds to their account (until it is decided)."""
+def submission_add(
+    *,
+    submission: Submission,
+    text: str = "",
+    files: Sequence[CheckedFile] = (),
+) -> Submission:
+    """The sender adds words or files (checked by `files_check`) to their account, until
+    it is decided."""
     if submission.status != SubmissionStatus.RECEIVED:
-        raise IntakeRefused("This account was already dealt with: send a new one instead.")
-    with transaction.atomic():
-        stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
-        submission.additions = f"{submission.additions}\n\n[{stamp}]\n{text}".strip()
-        submission.full_clean()
-        submission.save(update_fields=["additions"])
-        audit_record(
-            action="publishing.submission.added_to",
-            instance=submission,
-            changes={"additions": None},
-        )
+        raise IntakeRefused(_("This account was already dealt with: send a new one instead."))
+    if not text.strip() and not files:
+        raise IntakeRefused(_("Write something to add, or choose a file."))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            changes: dict = {}
+            if text.strip():
+                stamp = timezone.now().strftime("%Y-%m-%d %H:%M UTC")
+                submission.additions = f"{submission.additions}\n\n[{stamp}]\n{text}".strip()
+                submission.full_clean()
+                submission.save(update_fields=["additions"])
+                changes["additions"] = None
+            _files_keep(submission, list(files), written)
+            if files:
+                changes["files"] = [None, ", ".join(checked.sha256 for checked in files)]
+            audit_record(
+                action="publishing.submission.added_to", instance=submission, changes=changes
+            )
+    except BaseException:
+        _blobs_forget(written)  # what this call wrote, if nothing kept it
+        raise
     return submission
 
 
@@ -185,6 +362,7 @@ def submission_withdraw(*, submission: Submission) -> Submission:
         submission.status = SubmissionStatus.WITHDRAWN
         submission.account, submission.additions = "", ""
         submission.save(update_fields=["status", "account", "additions"])
+        _files_remove(submission)
         if submission.person_id and not submission.person.is_erased:
             person_erase(person=submission.person, reason="Withdrawn through the public form.")
         audit_record(
@@ -197,6 +375,31 @@ def submission_withdraw(*, submission: Submission) -> Submission:
 
 def intake_may_read(user) -> bool:
     return roles.can_edit_cases(user)
+
+
+def intake_may_see_files(user) -> bool:
+    """Pictures may show people: their previews are for those who may see people."""
+    return intake_may_read(user) and roles.may_see_people(user)
+
+
+PREVIEW_SIDE = 640
+
+
+def submission_file_preview(*, waiting: SubmissionFile, actor) -> bytes:
+    """A copy of a photo sent with an account, re-encoded without any metadata (as every
+    derivative from the vault is), for the caseworker deciding; the viewing is audited.
+    Raises ValueError for files that are not pictures."""
+    if not intake_may_see_files(actor):
+        raise PermissionDenied("Only those who may see people see files from the public.")
+    with blob_open(blob_name(waiting.sha256)) as stored:
+        picture = stripped_image(stored, waiting.media_type, max_side=PREVIEW_SIDE)
+    audit_record(
+        action="publishing.submission.file_viewed",
+        instance=waiting.submission,
+        actor=actor,
+        changes={"file": [None, waiting.sha256]},
+    )
+    return picture
 
 
 def submission_accept(*, submission: Submission, actor, incident: Incident | None) -> Source:
@@ -240,6 +443,7 @@ def submission_accept(*, submission: Submission, actor, incident: Incident | Non
         source.full_clean()
         source.save()
         IncidentSource.objects.create(incident=incident, source=source, supports="")
+        _files_to_evidence(submission, actor=actor, incident=incident, source=source)
         submission.status = SubmissionStatus.ACCEPTED
         submission.source = source
         submission.decided_by, submission.decided_at = actor, timezone.now()
@@ -266,6 +470,9 @@ def submission_discard(*, submission: Submission, actor, reason: str) -> Submiss
         submission.decision_reason = reason.strip()[:300]
         submission.decided_by, submission.decided_at = actor, timezone.now()
         submission.save(update_fields=["status", "decision_reason", "decided_by", "decided_at"])
+        # Photos may show people: a set-aside account keeps its words for the record of the
+        # decision, not its files.
+        _files_remove(submission)
         audit_record(
             action="publishing.submission.discarded",
             instance=submission,
@@ -273,3 +480,31 @@ def submission_discard(*, submission: Submission, actor, reason: str) -> Submiss
             changes={"status": [SubmissionStatus.RECEIVED, SubmissionStatus.DISCARDED]},
         )
     return submission
+
+
+def _files_to_evidence(
+    submission: Submission, *, actor, incident: Incident, source: Source
+) -> None:
+    """The account's files become evidence of the incident and of its new source, through
+    the vault's own `evidence_add` (checked again, metadata read and restricted, audited)."""
+    for waiting in submission.files.filter(evidence__isnull=True):
+        try:
+            with blob_open(blob_name(waiting.sha256)) as stored:
+                added = evidence_add(
+                    content=stored,
+                    filename=waiting.original_filename,
+                    actor=actor,
+                    incident=incident,
+                    source=source,
+                    via="public form",
+                )
+        except PermissionDenied:
+            raise IntakeRefused(
+                f"You may not add evidence to {incident.reference}: choose an incident you "
+                "work on, or ask a coordinator."
+            ) from None
+        except (EvidenceRefused, FileNotFoundError) as problem:
+            reason = getattr(problem, "reason", "its bytes are missing from the evidence vault.")
+            raise IntakeRefused(f"A file sent with it cannot become evidence: {reason}") from None
+        waiting.evidence = added.evidence
+        waiting.save(update_fields=["evidence"])

@@ -12,7 +12,6 @@ Two differ, because only public values may be searched:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -21,13 +20,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from casebook.cases.models import Act, Incident
 from casebook.cases.selectors import acts_matching
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
-from casebook.publishing.models import PortalSettings
-from casebook.publishing.publishable import (
-    PublicIncident,
-    public_incidents,
-    public_place,
-    published_incidents,
-)
+from casebook.publishing.models import PlacePrecision, PortalSettings, Publication
+from casebook.publishing.publishable import PublicIncident, public_incidents
 from casebook.redaction.models import DerivativeStatus, RedactedDerivative
 
 PER_PAGE = 25
@@ -48,37 +42,54 @@ class PublicFilters:
     extra: dict = field(default_factory=dict)
 
 
-def places(*, portal: PortalSettings | None = None) -> dict[str, list[int]]:
-    """Each place the public sees -> ids of the published incidents there."""
+def listed_publications() -> QuerySet[Publication]:
+    """The publications the list shows: one row each, with the values it sorts and filters by
+    (`Publication.listed`, kept by `publication_refresh`). A list page and its count read
+    this table and its indexes, never every incident; the incidents of the page shown are
+    then read, and checked once more, by `public_incidents`."""
+    return Publication.objects.filter(listed=True)
+
+
+def _place_field(portal: PortalSettings | None) -> str:
     portal = portal or PortalSettings.current()
-    found: dict[str, list[int]] = defaultdict(list)
-    rows = published_incidents().values_list("pk", "place", "coordinate_precision")
-    for pk, place, precision in rows:
-        shown = public_place(place, precision, published=portal.place_precision)
-        if shown:
-            found[shown].append(pk)
-    return dict(sorted(found.items(), key=lambda item: item[0].lower()))
+    return "place_region" if portal.place_precision == PlacePrecision.REGION else "place_town"
 
 
-def public_filtered(filters: PublicFilters) -> QuerySet[Incident]:
-    """Published incidents matching every filter, newest first."""
-    incidents = published_incidents()
+def places(*, portal: PortalSettings | None = None) -> list[str]:
+    """The places the public sees (`public_place`) of the listed incidents, A to Z."""
+    field = _place_field(portal)
+    found = (
+        listed_publications()
+        .exclude(**{field: ""})
+        .order_by()
+        .values_list(field, flat=True)
+        .distinct()
+    )
+    return sorted(found, key=str.lower)
+
+
+def public_filtered(
+    filters: PublicFilters, *, portal: PortalSettings | None = None
+) -> QuerySet[Publication]:
+    """Publications of the listed incidents matching every filter, newest incident first."""
+    listed = listed_publications()
     if filters.q:
+        # The approved texts are searched once, as a list, not once per listed incident.
         matching = RedactedDerivative.objects.filter(
-            incident_id=OuterRef("pk"),
             status=DerivativeStatus.APPROVED,
             field__in=("summary", "title"),
             text__icontains=filters.q,
+            incident_id__isnull=False,
         )
-        incidents = incidents.filter(Exists(matching))
+        listed = listed.filter(incident_id__in=matching.values("incident_id"))
     if filters.force:
-        incidents = incidents.filter(force_id=filters.force.pk)
+        listed = listed.filter(force_id=filters.force.pk)
     if filters.date_from:
-        incidents = incidents.filter(date__gte=filters.date_from)
+        listed = listed.filter(date__gte=filters.date_from)
     if filters.date_to:
-        incidents = incidents.filter(date__lte=filters.date_to)
+        listed = listed.filter(date__lte=filters.date_to)
     if filters.protest_id:
-        incidents = incidents.filter(protest_id=filters.protest_id)
+        listed = listed.filter(incident__protest_id=filters.protest_id)
     condition = acts_matching(
         act_type=filters.act_type,
         provision=filters.provision,
@@ -86,22 +97,28 @@ def public_filtered(filters: PublicFilters) -> QuerySet[Incident]:
         outcome=filters.outcome,
     )
     if condition:
-        incidents = incidents.filter(
-            Exists(Act.objects.filter(condition, incident_id=OuterRef("pk")))
+        listed = listed.filter(
+            Exists(Act.objects.filter(condition, incident_id=OuterRef("incident_id")))
         )
     if filters.place:
-        incidents = incidents.filter(pk__in=places().get(filters.place, []))
-    return incidents.order_by("-date", "-id")
+        listed = listed.filter(**{_place_field(portal): filters.place})
+    return listed.order_by("-date", "-incident_id")
 
 
-def public_page(filters: PublicFilters, number) -> tuple[Page, list[PublicIncident]]:
+def public_page(
+    filters: PublicFilters, number, *, portal: PortalSettings | None = None
+) -> tuple[Page, list[PublicIncident]]:
     """The requested page of matching published incidents, as public values."""
-    ids = public_filtered(filters).values_list("pk", flat=True)
+    ids = public_filtered(filters, portal=portal).values_list("incident_id", flat=True)
     page = Paginator(ids, PER_PAGE).get_page(number)
-    return page, public_incidents(Incident(pk=pk) for pk in page.object_list)
+    return page, public_incidents([Incident(pk=pk) for pk in page.object_list], portal=portal)
 
 
-def latest_published(count: int = 10) -> list[PublicIncident]:
+def latest_published(
+    count: int = 10, *, portal: PortalSettings | None = None
+) -> list[PublicIncident]:
     """The most recently published incidents."""
-    ids = published_incidents().order_by("-publication__published_at", "-id")[:count]
-    return public_incidents(list(ids))
+    ids = listed_publications().order_by("-published_at", "-incident_id")[:count]
+    return public_incidents(
+        [Incident(pk=pk) for pk in ids.values_list("incident_id", flat=True)], portal=portal
+    )

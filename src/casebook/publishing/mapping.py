@@ -13,6 +13,9 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from django.utils.translation import gettext, ngettext
 
 from casebook.publishing.publishable import PublicPoint
 
@@ -77,6 +80,62 @@ class MapDrawing:
     outside: int  # published incidents with coordinates outside the frame
 
 
+def _radius(point: PublicPoint) -> float:
+    return round(3 + 2.5 * math.sqrt(point.incidents), 1)
+
+
+def _label(point: PublicPoint) -> str:
+    # Made for each request (the page is cached per language): in the reader's words.
+    names = ", ".join(point.places) or gettext("Place not named")
+    cases = ngettext("%(count)d case", "%(count)d cases", point.incidents) % {
+        "count": point.incidents
+    }
+    return gettext("%(places)s: %(cases)s") % {"places": names, "cases": cases}
+
+
+def tile_origin(tile_url: str) -> str:
+    """Where a tile server's pictures come from, as a content security policy names it.
+
+    >>> tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    'https://*.tile.example.org'
+    >>> tile_origin("https://tiles.example.org/base/{z}/{x}/{y}.png?key=k")
+    'https://tiles.example.org'
+    >>> tile_origin("")
+    ''
+    """
+    if not tile_url:
+        return ""
+    host = urlsplit(tile_url).netloc.split("@")[-1]
+    if host.startswith("{s}."):
+        host = "*." + host[4:]
+    return f"https://{host}"
+
+
+def tile_map(points: list[PublicPoint], *, tile_url: str, list_url: str) -> dict:
+    """What the page's script needs to draw the points over the administrator's tiles:
+    the same circles as the drawing, at the same published precision."""
+    frame, _rings = _outline()
+    markers = [
+        {
+            "lat": point.latitude,
+            "lon": point.longitude,
+            "r": _radius(point),
+            "label": _label(point),
+            "href": list_url
+            + (f"?place={quote(point.places[0])}" if len(point.places) == 1 else ""),
+        }
+        for point in points
+    ]
+    return {
+        "tiles": tile_url,
+        "attribution": gettext("Map tiles: %(host)s") % {"host": urlsplit(tile_url).hostname},
+        "frame": [[frame.south, frame.west], [frame.north, frame.east]],
+        # Places are published no finer than a town: zooming in further shows nothing more.
+        "max_zoom": 11,
+        "markers": markers,
+    }
+
+
 def map_drawing(points: list[PublicPoint]) -> MapDrawing:
     frame, rings = _outline()
     paths = []
@@ -92,14 +151,12 @@ def map_drawing(points: list[PublicPoint]) -> MapDrawing:
             outside += point.incidents
             continue
         x, y = frame.project(point.longitude, point.latitude)
-        names = ", ".join(point.places) or "Place not named"
-        cases = "1 case" if point.incidents == 1 else f"{point.incidents} cases"
         circles.append(
             MapCircle(
                 x=round(x, 1),
                 y=round(y, 1),
-                r=round(3 + 2.5 * math.sqrt(point.incidents), 1),
-                label=f"{names}: {cases}",
+                r=_radius(point),
+                label=_label(point),
                 place=point.places[0] if len(point.places) == 1 else "",
             )
         )

@@ -39,11 +39,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from casebook.cases.models import Act, Incident, IncidentStatus, Outcome
+from casebook.cases.models import Act, Incident, IncidentStatus, NumberPrecision, Outcome
 from casebook.cases.models.incident import CoordinatePrecision, DatePrecision
 from casebook.people.models import Involvement, Person
-from casebook.publishing.models import PlacePrecision, PortalSettings, Publication
+from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
+from casebook.publishing.summaries import public_summary
 from casebook.redaction.approved import approved_image_for
 from casebook.redaction.models import DerivativeKind, DerivativeStatus, RedactedDerivative
 from casebook.redaction.shown import approved_current, approved_redactions, automatic_redactions
@@ -88,6 +90,8 @@ class PublicAct:
     act_type: Term
     number_affected: int | None
     number_text: str  # "3 people", "about 2 items", "number unknown"
+    counts: str  # what the number counts: "people" or "items" (pages say it in their language)
+    approximate: bool
     provision: Term | None
     trigger: Term | None
     perpetrator: Term | None
@@ -121,6 +125,7 @@ class PublicProtest:
 class PublicIncident:
     reference: str
     title: str
+    title_made: bool  # no approved title: `title` was made from its acts, force and date
     summary: str
     date: dt.date
     date_precision: str
@@ -151,7 +156,9 @@ def published_incidents() -> QuerySet[Incident]:
     Verified, published, with an approved summary redaction. Whether that redaction is of the
     summary *as it is now* is checked per incident by `public_incidents` (the database does
     not hold the summary's hash); `publication_refresh` takes an incident whose summary
-    changed off the portal, so this query and the public values agree.
+    changed off the portal (`Publication.listed` false), so this query and the public values
+    agree. The status and the approval are checked here too, not only through `listed`: a
+    write that sent no signal cannot put anything on the portal.
     """
     approved_summary = RedactedDerivative.objects.filter(
         incident_id=OuterRef("pk"), field="summary", status=DerivativeStatus.APPROVED
@@ -159,8 +166,20 @@ def published_incidents() -> QuerySet[Incident]:
     return Incident.objects.filter(
         Exists(approved_summary),
         status=IncidentStatus.VERIFIED,
-        publication__summary_current=True,
+        publication__listed=True,
     )
+
+
+def published_incident_ids() -> QuerySet[Publication]:
+    """The ids of `published_incidents()` (the same three conditions), as a subquery read from
+    the publications' side: for whole-set figures (statistics, the map), where starting from
+    every verified incident would read ten times the rows. Use as `pk__in=`."""
+    approved_summary = RedactedDerivative.objects.filter(
+        incident_id=OuterRef("incident_id"), field="summary", status=DerivativeStatus.APPROVED
+    )
+    return Publication.objects.filter(
+        Exists(approved_summary), listed=True, incident__status=IncidentStatus.VERIFIED
+    ).values("incident_id")
 
 
 def publication_problems(incident: Incident) -> list[str]:
@@ -230,10 +249,23 @@ class PublicPoint:
 
 
 def public_points(*, portal: PortalSettings | None = None) -> list[PublicPoint]:
-    """Published incidents grouped by their blurred coordinates, for the map."""
+    """Published incidents grouped by their blurred coordinates, for the map (computed once
+    per version of the publications and published precision: `summaries.py`)."""
     portal = portal or PortalSettings.current()
+    kept = public_summary(
+        f"points:{portal.place_precision}",
+        lambda: [
+            [p.latitude, p.longitude, list(p.places), p.incidents]
+            for p in points_compute(portal=portal)
+        ],
+    )
+    return [PublicPoint(lat, lon, tuple(places), n) for lat, lon, places, n in kept]
+
+
+def points_compute(*, portal: PortalSettings) -> list[PublicPoint]:
+    """The points of `public_points`, computed from the record now."""
     groups: dict[tuple[float, float], list[str]] = defaultdict(list)
-    rows = published_incidents().values_list(
+    rows = Incident.objects.filter(pk__in=published_incident_ids()).values_list(
         "latitude", "longitude", "coordinate_precision", "place"
     )
     for latitude, longitude, precision, place in rows:
@@ -295,9 +327,7 @@ def _loaded(ids: Sequence[int]) -> list[Incident]:
                     Prefetch(
                         "involvements",
                         to_attr="public_involvements",
-                        queryset=Involvement.objects.filter(
-                            person__in=Person.objects.publishable()
-                        ).order_by("id"),
+                        queryset=Involvement.objects.filter(_person_publishable()).order_by("id"),
                     ),
                 ),
             ),
@@ -323,6 +353,8 @@ def _public_acts(incident: Incident) -> tuple[PublicAct, ...]:
                 act_type=Term(act.act_type.slug, act.act_type.label),
                 number_affected=act.number_affected,
                 number_text=_number_text(act),
+                counts=act.act_type.counts,
+                approximate=act.number_precision == NumberPrecision.APPROXIMATE,
                 provision=(
                     Term(act.legal_provision.slug, act.legal_provision.citation)
                     if act.legal_provision
@@ -367,16 +399,21 @@ def _public_sources(
     return tuple(sources)
 
 
+def _person_publishable() -> Exists:
+    # Asked per row (a few per page), not as the list of every consenting person.
+    return Exists(Person.objects.publishable().filter(pk=OuterRef("person_id")))
+
+
 def _image_ids(incident_ids: Sequence[int]) -> dict[int, list[int]]:
-    """Evidence with an approved image redaction (maybe stale: `public_image` checks)."""
-    withheld_people = Person.objects.exclude(pk__in=Person.objects.publishable().values("pk"))
+    """Evidence with an approved image redaction (maybe stale: `public_image` checks), not
+    tied to a person who did not agree to publication."""
     rows = (
         EvidenceFile.objects.filter(
+            Q(person__isnull=True) | _person_publishable(),
             incident_id__in=incident_ids,
             redacted_derivatives__kind=DerivativeKind.IMAGE,
             redacted_derivatives__status=DerivativeStatus.APPROVED,
         )
-        .exclude(person__in=withheld_people)
         .order_by("added_at", "id")
         .values_list("incident_id", "pk")
         .distinct()
@@ -437,6 +474,7 @@ def public_incidents(
             PublicIncident(
                 reference=incident.reference,
                 title=title or _made_title(acts, incident, date_text),
+                title_made=not title,
                 summary=summary,
                 date=incident.date,
                 date_precision=incident.date_precision,
@@ -479,20 +517,36 @@ def public_neighbours(reference: str) -> tuple[str | None, str | None]:
     row = published_incidents().filter(reference=reference).values("pk", "date").first()
     if row is None:
         return None, None
-    base = published_incidents()
-    earlier = (
-        base.filter(Q(date__lt=row["date"]) | Q(date=row["date"], pk__lt=row["pk"]))
-        .order_by("-date", "-pk")
+    return _neighbour(row["date"], row["pk"], "lt"), _neighbour(row["date"], row["pk"], "gt")
+
+
+def _beyond(date: dt.date, pk: int, way: str, date_field: str, id_field: str) -> Q:
+    """Rows past (date, pk) in date order, ties broken by id: `way` "lt" before, "gt" after."""
+    return Q(**{f"{date_field}__{way}": date}) | Q(**{date_field: date, f"{id_field}__{way}": pk})
+
+
+def _neighbour(date: dt.date, pk: int, way: str) -> str | None:
+    # The listed publications' date index finds the neighbour in a few steps; it is then
+    # checked as every public value is. Only if it is not public (a write that sent no
+    # signal) is it looked for among the incidents themselves, the slow way.
+    sign = "-" if way == "lt" else ""
+    candidate = (
+        Publication.objects.filter(_beyond(date, pk, way, "date", "incident_id"), listed=True)
+        .order_by(f"{sign}date", f"{sign}incident_id")
+        .values_list("incident_id", flat=True)
+        .first()
+    )
+    published = published_incidents()
+    if candidate is not None:
+        found = published.filter(pk=candidate).values_list("reference", flat=True).first()
+        if found is not None:
+            return found
+    return (
+        published.filter(_beyond(date, pk, way, "date", "pk"))
+        .order_by(f"{sign}date", f"{sign}pk")
         .values_list("reference", flat=True)
         .first()
     )
-    later = (
-        base.filter(Q(date__gt=row["date"]) | Q(date=row["date"], pk__gt=row["pk"]))
-        .order_by("date", "pk")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    return earlier, later
 
 
 def public_image(reference: str, evidence_id: int) -> bytes | None:
@@ -507,3 +561,44 @@ def public_image(reference: str, evidence_id: int) -> bytes | None:
 def publications_changed_since(moment: dt.datetime) -> QuerySet[Publication]:
     """Publications whose public values may have changed since `moment` (feeds, releases)."""
     return Publication.objects.filter(changed_at__gte=moment)
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    slug: str
+    title: str
+    kind: str
+    kind_label: str
+    published_on: dt.date
+
+
+def public_incidents_published(
+    *, since: dt.datetime | None, through: dt.datetime, portal: PortalSettings | None = None
+) -> list[PublicIncident]:
+    """Incidents published after `since` up to `through` and public now (the digest)."""
+    published = published_incidents().filter(publication__published_at__lte=through)
+    if since is not None:
+        published = published.filter(publication__published_at__gt=since)
+    return public_incidents(published.order_by("publication__published_at", "id"), portal=portal)
+
+
+def public_posts_published(*, since: dt.datetime | None, through: dt.datetime) -> list[PublicPost]:
+    """Statements and news that became visible after `since`, up to `through` (the digest).
+
+    Visible at `through`: dated on or before its day and written by then. New: dated after
+    `since`'s day (a post dated ahead shows from its day), or written after `since` (a post
+    dated back). Each is in one digest, whichever way it became visible.
+    """
+    posts = Post.objects.filter(
+        published_on__isnull=False,
+        published_on__lte=timezone.localdate(through),
+        created_at__lte=through,
+    )
+    if since is not None:
+        posts = posts.filter(
+            Q(published_on__gt=timezone.localdate(since)) | Q(created_at__gt=since)
+        )
+    return [
+        PublicPost(p.slug, p.title, p.kind, p.get_kind_display(), p.published_on)
+        for p in posts.order_by("published_on", "id")
+    ]

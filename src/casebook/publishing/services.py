@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.models import Incident
+from casebook.cases.models import Incident, IncidentStatus
 from casebook.publishing import caching
-from casebook.publishing.models import PortalSettings, Post, Publication
-from casebook.publishing.publishable import publication_problems
+from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
+from casebook.publishing.publishable import public_place, publication_problems
 from casebook.redaction.models import sha256_text
 from casebook.redaction.shown import approved_redactions
 
@@ -79,22 +79,47 @@ def publication_withdraw(*, incident: Incident, actor) -> bool:
 
 def publication_refresh(*, incident_ids) -> int:
     """After a change to these incidents (or their acts, sources, redactions): mark when their
-    public values changed, and whether each summary's approval is still current. Returns how
-    many publications were touched. Not audited: it records no one's decision."""
+    public values changed, whether each summary's approval is still current, and the values
+    the portal's list reads (`Publication.listed` and the copies beside it). Returns how many
+    publications were touched. Not audited: it records no one's decision."""
+    ids = list(incident_ids)
+    touched = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        touched += _refresh_batch(ids[start : start + REFRESH_BATCH])
+    if touched:
+        caching.portal_changed()
+    return touched
+
+
+REFRESH_BATCH = 500
+LISTING_FIELDS = ("summary_current", "listed", "date", "force", "place_town", "place_region")
+
+
+def _refresh_batch(incident_ids: list[int]) -> int:
     publications = list(
-        Publication.objects.filter(incident_id__in=list(incident_ids)).select_related("incident")
+        Publication.objects.filter(incident_id__in=incident_ids).select_related("incident")
     )
     if not publications:
         return 0
     approved = approved_redactions("cases.incident", [p.incident_id for p in publications])
     now = timezone.now()
     for publication in publications:
-        summary = publication.incident.summary or ""
+        incident = publication.incident
+        summary = incident.summary or ""
         by_hash = approved.get((publication.incident_id, "summary"), {})
         publication.summary_current = bool(summary.strip()) and sha256_text(summary) in by_hash
+        publication.listed = (
+            publication.summary_current and incident.status == IncidentStatus.VERIFIED
+        )
+        publication.date = incident.date
+        publication.force_id = incident.force_id
+        precision = incident.coordinate_precision
+        publication.place_town = public_place(incident.place, precision)
+        publication.place_region = public_place(
+            incident.place, precision, published=PlacePrecision.REGION
+        )
         publication.changed_at = now
-    Publication.objects.bulk_update(publications, ["summary_current", "changed_at"])
-    caching.portal_changed()
+    Publication.objects.bulk_update(publications, [*LISTING_FIELDS, "changed_at"])
     return len(publications)
 
 
@@ -109,6 +134,9 @@ PORTAL_FIELDS = (
     "show_map",
     "show_feeds",
     "tile_url",
+    "show_newsletter",
+    "digest_every_days",
+    "digest_hour",
 )
 
 

@@ -8,15 +8,17 @@ to 4 shown as "<5", and more cells hidden ("[c]") where a total would give one a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_noop
 
 from casebook.analysis.stats.suppression import DEFAULT_THRESHOLD, suppress_table
-from casebook.cases.models import Act, Outcome
-from casebook.publishing.publishable import published_incidents
+from casebook.cases.models import Act, Incident, Outcome
+from casebook.publishing.publishable import published_incident_ids
+from casebook.publishing.summaries import public_summary
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,24 @@ def _people_by(acts, key: str) -> dict:
 
 
 def public_statistics() -> list[PublicTable]:
-    """Tables of published incidents and people affected: by year, act type, force, outcome."""
-    incidents = published_incidents().order_by()
-    acts = Act.objects.filter(incident__in=incidents.values("pk"))
+    """Tables of published incidents and people affected: by year, act type, force, outcome
+    (computed once per version of the publications: `summaries.py`)."""
+    kept = public_summary("statistics", lambda: [asdict(t) for t in statistics_compute()])
+    return [
+        PublicTable(
+            t["title"],
+            t["dimension"],
+            tuple(PublicRow(**row) for row in t["rows"]),
+            PublicRow(**t["total"]),
+        )
+        for t in kept
+    ]
+
+
+def statistics_compute() -> list[PublicTable]:
+    """The tables of `public_statistics`, computed from the record now."""
+    incidents = Incident.objects.filter(pk__in=published_incident_ids()).order_by()
+    acts = Act.objects.filter(incident_id__in=published_incident_ids())
     tables = []
 
     years = (
@@ -75,7 +92,7 @@ def public_statistics() -> list[PublicTable]:
     people_year = _people_by(acts.annotate(year=ExtractYear("incident__date")), "year")
     tables.append(
         _suppressed(
-            "By year",
+            gettext_noop("By year"),
             "",
             [(str(r["year"]), "", r["n"], people_year.get(r["year"], 0)) for r in years],
         )
@@ -88,7 +105,7 @@ def public_statistics() -> list[PublicTable]:
     )
     tables.append(
         _suppressed(
-            "By act",
+            gettext_noop("By act"),
             "act_type",
             [(r["label"], r["slug"], r["n"], r["people"] or 0) for r in by_type],
         )
@@ -103,7 +120,7 @@ def public_statistics() -> list[PublicTable]:
     )
     tables.append(
         _suppressed(
-            "By police force",
+            gettext_noop("By police force"),
             "force",
             [(r["label"], r["slug"], r["n"], people_force.get(r["force_id"], 0)) for r in by_force],
         )
@@ -120,7 +137,7 @@ def public_statistics() -> list[PublicTable]:
     )
     tables.append(
         _suppressed(
-            "By outcome reached",
+            gettext_noop("By outcome reached"),
             "outcome",
             [(r["label"], r["slug"], r["n"], r["people"] or 0) for r in outcomes],
         )
@@ -129,9 +146,14 @@ def public_statistics() -> list[PublicTable]:
 
 
 def headline_figures() -> dict[str, str]:
-    """The home page's few numbers, suppressed like the tables."""
-    incidents = published_incidents().order_by()
-    acts = Act.objects.filter(incident__in=incidents.values("pk"))
+    """The home page's few numbers, suppressed like the tables (kept as the tables are)."""
+    return public_summary("headline", headline_compute)
+
+
+def headline_compute() -> dict[str, str]:
+    """The numbers of `headline_figures`, computed from the record now."""
+    incidents = Incident.objects.filter(pk__in=published_incident_ids()).order_by()
+    acts = Act.objects.filter(incident_id__in=published_incident_ids())
     n = incidents.count()
     people = acts.aggregate(p=Sum("number_affected"))["p"] or 0
     forces = incidents.exclude(force__isnull=True).values("force_id").distinct().count()

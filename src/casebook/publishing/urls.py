@@ -1,6 +1,7 @@
 from django.urls import path
 
 from casebook.publishing import views
+from casebook.publishing.newsletter import views as newsletter
 
 app_name = "publishing"
 
@@ -29,11 +30,24 @@ urlpatterns = [
     path("feeds/forces/<slug:slug>.atom", views.feed_force, name="feed-force"),
     path("feeds/acts/<slug:slug>.atom", views.feed_act_type, name="feed-act-type"),
     path("feeds/news.atom", views.feed_posts, name="feed-news"),
+    # The newsletter: links carry signed random tokens, never an address.
+    path("newsletter/", newsletter.signup, name="newsletter"),
+    path("newsletter/confirm/<str:token>/", newsletter.confirm, name="newsletter-confirm"),
+    path(
+        "newsletter/unsubscribe/<str:token>/",
+        newsletter.unsubscribe,
+        name="newsletter-unsubscribe",
+    ),
     # Staff: what is public, and the portal's settings.
     path("publishing/", views.publication_queue, name="queue"),
     path("publishing/settings/", views.portal_settings, name="settings"),
     path("publishing/intake/", views.intake_queue, name="intake"),
     path("publishing/intake/<int:pk>/", views.intake_detail, name="intake-detail"),
+    path(
+        "publishing/intake/<int:pk>/files/<int:file>/",
+        views.intake_file,
+        name="intake-file",
+    ),
     path(
         "publishing/<str:reference>/<str:decision>/",
         views.publication_decide,

@@ -14,10 +14,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from casebook.accounts import roles
@@ -35,13 +38,14 @@ from casebook.publishing.forms import (
     SubmissionForm,
 )
 from casebook.publishing.listing import PublicFilters
-from casebook.publishing.mapping import map_drawing
+from casebook.publishing.mapping import map_drawing, tile_map, tile_origin
 from casebook.publishing.markdown import markdown_html
 from casebook.publishing.models import (
     PortalSettings,
     Post,
     Publication,
     Submission,
+    SubmissionFile,
     SubmissionKind,
     SubmissionStatus,
 )
@@ -53,12 +57,16 @@ from casebook.publishing.publishable import (
     public_points,
     published_incidents,
 )
+from casebook.publishing.rendering import portal_renderer
 from casebook.publishing.services import (
     PublicationRefused,
     portal_settings_update,
     publication_publish,
     publication_withdraw,
 )
+from casebook.sources.evidence.sniffing import human_size
+from casebook.sources.evidence.uploads import SizeLimitUploadHandler, with_size_limit
+from casebook.sources.models.evidence import IMAGE_TYPES, MediaType
 
 View = Callable[..., HttpResponse]
 
@@ -114,7 +122,7 @@ def _home(request):
         request,
         "publishing/home.html",
         {
-            "latest": listing.latest_published(8),
+            "latest": listing.latest_published(8, portal=request.portal),
             "figures": statistics.headline_figures(),
             "posts": posts,
         },
@@ -123,10 +131,13 @@ def _home(request):
 
 @portal_page()
 def incident_list(request):
-    place_index = listing.places(portal=request.portal)
-    form = PublicSearchForm(request.GET or None, places=list(place_index))
+    form = PublicSearchForm(
+        request.GET or None,
+        places=listing.places(portal=request.portal),
+        renderer=portal_renderer,  # the same HTML, selects written without a template each
+    )
     filters = form.filters() if form.is_bound else PublicFilters()
-    page, incidents = listing.public_page(filters, request.GET.get("page"))
+    page, incidents = listing.public_page(filters, request.GET.get("page"), portal=request.portal)
     query = request.GET.copy()
     query.pop("page", None)
     return _render(
@@ -199,12 +210,32 @@ def statistics_chart(request):
     return HttpResponse(chart_svg(statistics.year_chart(tables[0])), content_type="image/svg+xml")
 
 
+def _tiles_allowed(view: View) -> View:
+    """The administrator's tile server may send the page's pictures (and nothing else may)."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origin = tile_origin(PortalSettings.current().tile_url)
+        if origin:
+            response.csp_img_sources = [origin]  # type: ignore[attr-defined]
+        return response
+
+    return page
+
+
+@_tiles_allowed
 @portal_page("map")
 def map_page(request):
     points = public_points(portal=request.portal)
-    return _render(
-        request, "publishing/map.html", {"points": points, "drawing": map_drawing(points)}
-    )
+    context = {"points": points, "drawing": map_drawing(points)}
+    if request.portal.tile_url:
+        context["tile_map"] = tile_map(
+            points,
+            tile_url=request.portal.tile_url,
+            list_url=reverse("publishing:incident-list"),
+        )
+    return _render(request, "publishing/map.html", context)
 
 
 def _visible_posts():
@@ -358,8 +389,15 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @login_not_required
+@csrf_exempt  # the files' size limit must be in place before the CSRF check reads the body
 def submit(request, reference: str = ""):
     """The public form: an account of what happened, or a correction of a published case."""
+    handler = with_size_limit(request, intake.file_limit()) if request.method == "POST" else None
+    return _submit(request, reference, handler)
+
+
+@csrf_protect
+def _submit(request, reference: str, handler: SizeLimitUploadHandler | None):
     portal = _portal_or_404()
     incident = None
     if reference:
@@ -378,7 +416,13 @@ def submit(request, reference: str = ""):
         )
         if problem == "drop":
             return _private(_render_plain(request, portal, "publishing/thanks.html", {}))
-        if not problem:
+        try:
+            if problem:
+                raise intake.IntakeRefused(problem)
+            files = _checked_files(request, handler)
+        except intake.IntakeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
             submission, code = intake.submission_receive(
                 account=data["account"],
                 kind=SubmissionKind.CORRECTION if incident else SubmissionKind.TESTIMONY,
@@ -389,16 +433,10 @@ def submit(request, reference: str = ""):
                 consent_use=data["consent_use"],
                 consent_publish=data["consent_publish"],
                 language=getattr(request, "LANGUAGE_CODE", ""),
+                files=files,
             )
-            return _private(
-                _render_plain(
-                    request,
-                    portal,
-                    "publishing/thanks.html",
-                    {"code": code, "submission": submission},
-                )
-            )
-        form.add_error(None, problem)
+            context = {"code": code, "submission": submission}
+            return _private(_render_plain(request, portal, "publishing/thanks.html", context))
         # A fresh token: the refused one may have expired.
         form.data = form.data.copy()
         form.data["token"] = intake.form_token()
@@ -409,28 +447,66 @@ def submit(request, reference: str = ""):
             "minutes": intake.RATE_WINDOW // 60,
             "per_hour": intake.RATE_LIMIT,
         },
+        "files": _files_context(request, handler),
     }
     return _private(_render_plain(request, portal, "publishing/submit.html", context))
 
 
+def _checked_files(request, handler: SizeLimitUploadHandler | None, *, already: int = 0):
+    """The uploaded files, each through the vault's checks; FileRefused names the first
+    one refused. Reading request.FILES here fills handler.oversized."""
+    uploads = request.FILES.getlist("files")
+    if handler is not None and handler.oversized:
+        raise intake.FileRefused(intake.file_too_large(handler.oversized[0]))
+    return intake.files_check(((u.name, u) for u in uploads), already=already)
+
+
+def _files_context(request, handler: SizeLimitUploadHandler | None) -> dict:
+    sent = handler is not None and bool(request.FILES.getlist("files") or handler.oversized)
+    return {
+        "count": intake.FILES_MAX,
+        "size": human_size(intake.file_limit()),
+        "bytes": intake.file_limit(),
+        # A browser never fills a file field again: say so when the form comes back.
+        "dropped": sent,
+    }
+
+
 @login_not_required
+@csrf_exempt  # as `submit`: the size limit first, then the CSRF check
 def receipt(request, code: str):
     """The sender's private page: the state of their account; add to it or withdraw it."""
+    handler = with_size_limit(request, intake.file_limit()) if request.method == "POST" else None
+    return _receipt(request, code, handler)
+
+
+@csrf_protect
+def _receipt(request, code: str, handler: SizeLimitUploadHandler | None):
     portal = _portal_or_404()
     submission = intake.submission_by_receipt(code)
     if submission is None:
         raise Http404("No account has this receipt code.")
-    form = SubmissionAddForm(request.POST or None)
+    # Bound even when only files came: request.POST is then empty.
+    form = SubmissionAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             if "withdraw" in request.POST:
                 intake.submission_withdraw(submission=submission)
             elif form.is_valid():
-                intake.submission_add(submission=submission, text=form.cleaned_data["text"])
+                files = _checked_files(request, handler, already=submission.files.count())
+                intake.submission_add(
+                    submission=submission, text=form.cleaned_data["text"], files=files
+                )
                 form = SubmissionAddForm()
         except intake.IntakeRefused as refused:
             form.add_error(None, str(refused))
-    context = {"submission": submission, "form": form, "code": code}
+    context = {
+        "submission": submission,
+        "form": form,
+        "code": code,
+        "sent_files": submission.files.count(),
+        "files": _files_context(request, handler if form.errors else None),
+    }
     return _private(_render_plain(request, portal, "publishing/receipt.html", context))
 
 
@@ -446,7 +522,11 @@ may_read_intake = role_required(
 @may_read_intake
 @require_GET
 def intake_queue(request):
-    waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED).select_related("incident")
+    waiting = (
+        Submission.objects.filter(status=SubmissionStatus.RECEIVED)
+        .select_related("incident")
+        .annotate(file_count=Count("files"))
+    )
     decided = Submission.objects.exclude(status=SubmissionStatus.RECEIVED).order_by(
         "-decided_at", "-id"
     )[:30]
@@ -480,5 +560,22 @@ def intake_detail(request, pk: int):
         "submission": submission,
         "form": form,
         "sees_contact": roles.sees_all_people(request.user),
+        "files": [
+            (waiting, MediaType(waiting.media_type).label, waiting.media_type in IMAGE_TYPES)
+            for waiting in submission.files.select_related("evidence")
+        ],
+        "sees_files": intake.intake_may_see_files(request.user),
     }
     return render(request, "publishing/intake_detail.html", context)
+
+
+@may_read_intake
+@require_GET
+def intake_file(request, pk: int, file: int):
+    """A photo sent with an account, without its metadata, for the caseworker deciding."""
+    waiting = get_object_or_404(SubmissionFile, pk=file, submission_id=pk)
+    if waiting.media_type not in IMAGE_TYPES:
+        raise Http404("Only pictures are shown here; it becomes evidence when accepted.")
+    picture = intake.submission_file_preview(waiting=waiting, actor=request.user)
+    content_type = "image/png" if picture.startswith(b"\x89PNG") else "image/jpeg"
+    return _private(HttpResponse(picture, content_type=content_type))

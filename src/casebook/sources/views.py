@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,44 +31,11 @@ from casebook.sources.evidence.services import (
     evidence_may_add,
 )
 from casebook.sources.evidence.sniffing import human_size
+from casebook.sources.evidence.uploads import SizeLimitUploadHandler, with_size_limit
 from casebook.sources.models import EvidenceFile
 
 THUMBNAIL_SIDE = 320
 MAX_CAPTION = 300
-
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops reading a file as soon as it passes the size limit, instead of after 10 GB.
-
-    The rest of that file is skipped (its partial temporary file is closed, which deletes
-    it) and its name is remembered so that the page can say why it was refused.
-    """
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.limit = settings.EVIDENCE_MAX_BYTES
-        self.oversized: list[str] = []
-        self.received = 0
-
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
-        self.received = 0
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.oversized.append(self.file_name or "file")
-            raise SkipFile()
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-def _with_size_limit(request) -> SizeLimitUploadHandler:
-    handler = SizeLimitUploadHandler(request)
-    request.upload_handlers.insert(0, handler)
-    return handler
 
 
 def _too_large(name: str) -> dict:
@@ -131,7 +97,7 @@ def _caption(request) -> str:
 @staff_required
 def incident_evidence(request, reference: str):
     if request.method == "POST":
-        handler = _with_size_limit(request)
+        handler = with_size_limit(request)
         return _incident_evidence_post(request, reference, handler)
     incident = get_object_or_404(Incident, reference=reference)
     return _evidence_page(request, incident, results=None)
@@ -185,7 +151,7 @@ def _evidence_page(request, incident: Incident, *, results, status: int = 200):
 @require_POST
 @staff_required
 def evidence_upload(request, reference: str):
-    handler = _with_size_limit(request)
+    handler = with_size_limit(request)
     return _evidence_upload(request, reference, handler)
 
 

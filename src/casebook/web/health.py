@@ -4,10 +4,12 @@ Neither says anything about a person: the health check names parts and their sta
 metrics are counts and timings labelled by URL *name* (never the path, which can hold a
 reference) and by monitor stage.
 
-Metrics counted in the web process (request latency, failed sign-ins) are per process: with
-several gunicorn workers, each scrape reads the worker that answered it. Queue depth and the
-monitor's stage timings are read at scrape time from the broker and the database, so they
-are the same whichever process answers.
+Metrics counted in the web process (request latency, failed sign-ins) live in that process.
+Under gunicorn, with several workers, prometheus_client's multiprocess mode adds them up:
+PROMETHEUS_MULTIPROC_DIR names a folder where every worker writes its values (the gunicorn
+configuration, casebook/web/gunicorn.py, makes and empties it), and a scrape, whichever worker
+answers it, reads all of them. Queue depth and the monitor's stage timings are read at scrape
+time from the broker and the database, so they are the same whichever process answers.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
@@ -52,6 +54,18 @@ def _broker() -> str:
     return "ok"
 
 
+def _cache() -> str:
+    if not settings.CACHE_URL:
+        return "in-process"  # each process's own memory: nothing to reach
+    from django.core.cache import cache
+
+    # A write and a read: the API's throttle does both on every request.
+    cache.set("casebook-healthz", "ok", timeout=10)
+    if cache.get("casebook-healthz") != "ok":
+        raise LookupError("the cache did not keep a value")
+    return "ok"
+
+
 def _vault() -> str:
     storage = storages["evidence"]
     if isinstance(storage, FileSystemStorage):
@@ -72,12 +86,13 @@ def _vault() -> str:
 CHECKS: dict[str, Callable[[], str]] = {
     "database": _database,
     "broker": _broker,
+    "cache": _cache,
     "vault": _vault,
 }
 
 
 def health_report() -> tuple[bool, dict[str, dict[str, str]]]:
-    """Each part's state: `ok` (or `in-process` for tasks without a broker) or `down`, with
+    """Each part's state: `ok` (or `in-process` without a broker or a shared cache) or `down`, with
     the kind of error (its class name only: messages can carry hosts or paths)."""
     parts: dict[str, dict[str, str]] = {}
     for name, check in CHECKS.items():
@@ -91,7 +106,8 @@ def health_report() -> tuple[bool, dict[str, dict[str, str]]]:
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the database, the broker and the evidence vault answer, 503 otherwise."""
+    """200 when the database, the broker, the cache and the evidence vault answer, 503
+    otherwise."""
     healthy, parts = health_report()
     return JsonResponse(
         {"status": "ok" if healthy else "down", "parts": parts},
@@ -110,7 +126,7 @@ REQUEST_SECONDS = Histogram(
 )
 FAILED_SIGN_INS = Counter(
     "casebook_failed_sign_ins",
-    "Sign-ins refused for a wrong username or password (this process).",
+    "Sign-ins refused for a wrong username or password.",
     registry=REGISTRY,
 )
 
@@ -192,6 +208,18 @@ def _stage_means() -> dict[str, float]:
 REGISTRY.register(_ReadAtScrape())
 
 
+def _scrape_registry() -> CollectorRegistry:
+    """What a scrape reads: this process's registry, or, in multiprocess mode, every
+    process's values from the shared folder (this process's included) and the values read
+    at scrape time."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    registry.register(_ReadAtScrape())
+    return registry
+
+
 class RequestTimingMiddleware:
     """Times every request into casebook_request_seconds (first in the stack: all of it)."""
 
@@ -220,4 +248,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), expected.encode()):
         return HttpResponse("A valid metrics token is needed.", status=403)
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(_scrape_registry()), content_type=CONTENT_TYPE_LATEST)

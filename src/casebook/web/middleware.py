@@ -87,6 +87,13 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = self.ADMIN_POLICY if request.path_info.startswith("/admin/") else self.POLICY
+        # A page that shows pictures from elsewhere names their origins (the portal's map,
+        # when an administrator chose a tile server); nothing else is loosened.
+        extra = " ".join(getattr(response, "csp_img_sources", ()))
+        if extra:
+            policy = policy.replace(
+                "img-src 'self' data: blob:", f"img-src 'self' data: blob: {extra}"
+            )
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"

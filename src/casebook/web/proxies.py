@@ -115,3 +115,24 @@ def trusted_proxies_application(
         return from_anyone_else(environ, start_response)
 
     return choose
+
+
+def served_application(application: WSGIApp) -> WSGIApp:
+    """`application` as any WSGI server other than waitress should serve it (gunicorn):
+    forwarded headers read from CASEBOOK_TRUSTED_PROXIES' peers, removed from everyone else's.
+
+    gunicorn only reads the scheme from a proxy, and keeps the client's X-Forwarded-For in the
+    request where nothing uses it; this puts the client's address in REMOTE_ADDR, as
+    `casebook serve` does, so the sign-in throttle and the audit trail see the client.
+    """
+    from django.conf import settings
+    from waitress.proxy_headers import proxy_headers_middleware
+
+    if settings.TRUSTED_PROXIES:
+        return trusted_proxies_application(
+            application,
+            proxies=settings.TRUSTED_PROXIES,
+            count=settings.PROXY_COUNT,
+            headers=settings.PROXY_HEADERS,
+        )
+    return proxy_headers_middleware(application, trusted_proxy=None)

@@ -211,6 +211,9 @@ def find_acts(
         count_act(
             act, text, clause_start=act.segment[0], limit=act.segment[1], noun=noun, passive=passive
         )
+        if act.type == "force":
+            # force is told of a crowd: "one demonstrator was wrestled to the ground" counts no act
+            act.count, act.count_span = None, None
         _mark_nested(act, text, sentence)
         act.earlier_figure = bool(_EARLIER.search(text, act.segment[0], act.anchor[0]))
         _share_count_with_previous(act, reading.acts, text)
@@ -251,7 +254,7 @@ def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[
 
 
 _IDENTITY_CHECK = re.compile(
-    r"\bidentity\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
+    r"\b(?:identity|ID)\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
     r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b",
     re.IGNORECASE,
 )
@@ -389,6 +392,8 @@ def _items(
         verb = re.search(r"\b(held|arrested|detained|charged)\b", m.group("tail") or "", re.I)
         if verb and (verb.group(1).lower() == "charged") != (act.type == "charge"):
             break  # "nine arrested and six of them charged": the charge is an act of its own
+        if verb and act.type not in {"arrest", "charge"}:
+            break  # "ended the sit-in, and 16 students were arrested": an arrest of its own
         for _, a in anchors:
             if m.start() <= a.start() < m.end() + 3:
                 consumed.add(a.start())

@@ -181,7 +181,7 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     if _TO_IMPOSE.search(before):
         return True  # "whether to impose conditions under section 14": a decision not yet taken
     sentence_text = text[sentence.start : sentence.end]
-    cumulative = lx.CUMULATIVE.search(text, clause[0], clause[1])
+    cumulative = lx.CUMULATIVE.search(text, clause[0], _own_clause_end(text, anchor, clause))
     if cumulative and not (
         re.fullmatch(r"so\s+far", cumulative.group(), re.IGNORECASE)
         and lx.ONE_EVENT_FOLLOW_UP.search(sentence_text)
@@ -189,6 +189,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     ):
         # "so far" is a running total, except for one protest's follow-up arrests ("nine have
         # so far been arrested in connection with the disorder"), which belong to its event
+        return True
+    if lx.COUNTRYWIDE_AFTER_DAYS.search(text, clause[0], clause[1]):
         return True
     if lx.RUNNING_TOTAL.search(text, clause[0], clause[1]) and lx.SEVERAL_PROTESTS.search(
         sentence_text
@@ -200,7 +202,7 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         return True  # "at protests where a Section 60 order is in force": a general rule
     # "... and will appear before magistrates next week": a hearing to come, not a court's act
     comma_clause = _FUTURE_HEARING.sub(" ", _comma_clause(text, anchor, sentence))
-    if lx.COURT.search(comma_clause) and kind != "charge":
+    if lx.COURT.search(_REMANDED_AFTER.sub(" ", comma_clause)) and kind != "charge":
         return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
         text, sentence.start, sentence.end
@@ -212,6 +214,24 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     )
 
 
+# "..., bringing the total since June to 130", "..., which takes the number arrested to 90": a
+# running total hung on the act's clause is not the act's.
+_TALLY_AFTER = re.compile(
+    r",\s+(?:bringing|taking|making|pushing|which\s+(?:brings|takes|makes))\b", re.IGNORECASE
+)
+
+
+def _own_clause_end(text: str, anchor: Span, clause: Span) -> int:
+    m = _TALLY_AFTER.search(text, anchor[1], clause[1])
+    return m.start() if m else clause[1]
+
+
+# "arrested ... and remanded in custody": what the court did next, not the act's own words.
+_REMANDED_AFTER = re.compile(
+    r"(?<=\S)\s+(?:and\s+)?(?:(?:was|were|has\s+been|have\s+been)\s+)?(?:later\s+)?"
+    r"remanded\s+in\s+custody\b",
+    re.IGNORECASE,
+)
 _FUTURE_HEARING = re.compile(
     r"\b(?:will|(?:is|are)\s+(?:due|expected|set)\s+to|bailed\s+to|remanded\s+to)\s+"
     r"(?:next\s+)?appear\b[^,.;]*",

@@ -257,6 +257,8 @@ _ALONE_AFTER = re.compile(
     r"(?:[|·•]\s*(?:[A-Z][\w &'’-]{0,30}|\d{1,2}\s+min(?:ute)?s?\s+read))?\s*",
     re.IGNORECASE,
 )
+# A wire story's dateline before its date: "PARIS, March 9, 2025 — French police ...".
+_DATELINE_PLACE = re.compile(r"\s*[A-Z][A-Za-z .'’-]{1,40},\s*")
 # A search index's snippet opens with the page's date: "4 Aug 2024 — Police arrested ...".
 _SNIPPET_AFTER = re.compile(r"\s+(?:—|–|-{1,2}|\.{3}|…)\s+\S")
 
@@ -297,7 +299,10 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
         labelled = _PUBLISHED_LABEL_END.search(before) is not None
         alone = _ALONE_BEFORE.fullmatch(before) is not None and (
             _ALONE_AFTER.fullmatch(after) is not None
-            or (not before.strip() and _SNIPPET_AFTER.match(after) is not None)
+            or (
+                (not before.strip() or _DATELINE_PLACE.fullmatch(before) is not None)
+                and _SNIPPET_AFTER.match(after) is not None
+            )
         )
         if labelled or alone:
             return date, (start, end)
@@ -373,6 +378,8 @@ def find_dates(
             told = _WEEKDAY_BEFORE.search(text, max(start, a - 14), a)
             if value and told and _WEEKDAYS.index(told.group(1).lower()) != value.weekday():
                 value = None  # the weekday says the year is another one
+        if _FUTURE_CLAUSE.search(text, _clause_start(text, start, a), a):
+            continue  # "... and will appear in court on 18 July": a day to come, no action's
         key = value.isoformat() if value else f"?{month:02d}-{day:02d}"
         mentions.append(
             DateMention(
@@ -388,9 +395,27 @@ def find_dates(
             for x in mentions
         ):
             continue
+        if _FUTURE_CLAUSE.search(text, _clause_start(text, start, m.start()), m.start()):
+            continue
         mentions.append(_relative(m, text, end, published, full_dates))
     mentions.sort(key=lambda x: x.start)
     return mentions
+
+
+# A clause about what is still to come: "four will appear at the sheriff court on Monday".
+_FUTURE_CLAUSE = re.compile(
+    r"\b(?:will|shall|due\s+to|(?:is|are)\s+due|(?:expected|set|scheduled)\s+to|bailed\s+to|"
+    r"remanded\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause_start(text: str, start: int, position: int) -> int:
+    """Where the clause holding *position* starts: after the last comma, semicolon or "and"."""
+    found = start
+    for m in re.finditer(r"[,;]|\band\b", text[start:position]):
+        found = start + m.end()
+    return found
 
 
 def _relative(

@@ -115,7 +115,7 @@ class Extractor:
         if not (protest_word and lx.PREFILTER_ACTION.search(low)):
             result["relevance_score"] = 0.05 if protest_word else 0.0
             return result
-        events, score = self._events(full, low, given, published_span, url_year(url))
+        events, score = self._events(full, low, given, published_span, url)
         result["relevance_score"] = round(score, 3)
         if score >= _RELEVANT and events:
             result["relevant"] = True
@@ -131,8 +131,9 @@ class Extractor:
         low: str,
         published: dt.date | None,
         published_span: tuple[int, int] | None,
-        year_of_url: int | None = None,
+        url: str = "",
     ) -> tuple[list[dict[str, Any]], float]:
+        year_of_url = url_year(url)
         sentences = split_sentences(text)
         starts = [s.start for s in sentences]
         protest = [False] * len(sentences)
@@ -155,6 +156,8 @@ class Extractor:
         attach_legal_bases(text, sentences, acts, self.citations)
         attach_outcomes(text, sentences, acts)
         forces = self.forces.find(text)
+        if not forces and (publisher := self.forces.publisher(url)) is not None:
+            forces = [publisher]  # a force's own press release, which says "we"
         act_sentences = sorted({a.sentence for a in acts})
         places = find_places(self.gazetteer, text, sentences, act_sentences, protest)
         skip = [span for span in (published_span, dateline_span(text)) if span]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from casebook.codebook.matching import NameIndex
 from casebook.monitor.extraction.places import COUNTRY_OF_DEMONYM, Gazetteer
@@ -101,6 +102,10 @@ _AREA_TOWNS = {
 _FORCE_OF_TOWN = {town: slug for slug, towns in _AREA_TOWNS.items() for town in towns.split("|")}
 
 
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
+
+
 def polices(slug: str | None, town: str) -> bool:
     """Whether the force *slug* polices *town* (as far as the table of main towns knows)."""
     return slug is not None and _FORCE_OF_TOWN.get(town) == slug
@@ -178,6 +183,12 @@ class ForceFinder:
     def __init__(self, organisations: list[dict], gazetteer: Gazetteer) -> None:
         police = [o for o in organisations if o.get("kind") in _POLICE_KINDS]
         self._index = NameIndex.from_organisations(police)
+        # squashed names and aliases ("avonandsomersetconstabulary", "metpolice") -> slug
+        self._squashed = {
+            _squash(name): o["slug"]
+            for o in police
+            for name in (o["name"], *(o.get("aliases") or ()))
+        }
         self._country = {o["slug"]: o.get("country") for o in police}
         self._gazetteer = gazetteer
 
@@ -226,6 +237,24 @@ class ForceFinder:
         name = re.sub(r"\s+", " ", text[start : m.end()])
         country = readings[0][1] if readings else None
         return ForceMention(name, None, country, start, m.end())
+
+    def publisher(self, url: str) -> ForceMention | None:
+        """The force whose own website published the page ("avonandsomerset.police.uk/news/..."):
+        a force's press release tells what its officers did, often as "we" and "our officers".
+        The mention has no span: the text does not name it."""
+        host = (urlsplit(url or "").hostname or "").lower()
+        if not re.search(r"(?:^|\.)police\.(?:uk|scot)$", host):
+            return None
+        labels = [x for x in host.split(".") if x not in {"www", "news"}]
+        label = _squash(labels[0]) if len(labels) > 2 else ""
+        for suffix in ("", "police", "constabulary", "policeservice", "policeforce"):
+            for key in (label + suffix, suffix + label) if label else ():
+                slug = self._squashed.get(key)
+                if slug is not None:
+                    return ForceMention(
+                        self._index.name(slug), slug, self._country.get(slug), -1, -1
+                    )
+        return None
 
     def demonym_countries(self, text: str, start: int = 0, end: int | None = None) -> list[str]:
         """Countries told by generic wording such as "French police" or "Iranian authorities"."""

@@ -68,11 +68,12 @@ def _event_dict(
             spans["country"] = [[place.start, place.end]]
     if country is None and force is not None and force.country:
         country = force.country
-        spans["country"] = [[force.start, force.end]]
+        if force.start >= 0:
+            spans["country"] = [[force.start, force.end]]
     if country is None:
         sentence_text_countries = forces_finder.demonym_countries(text)
         country = sentence_text_countries[0] if sentence_text_countries else None
-    if force is not None:
+    if force is not None and force.start >= 0:
         spans["force"] = [[force.start, force.end]]
     if date is not None and date.value is not None:
         spans["date"] = [[date.start, date.end]]

@@ -66,7 +66,8 @@ PREFILTER_ACTION = trie_regex(
         "knelt kneeling beaten checkpoint contained separat appeal released published posted "
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
         "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
-        "mounted projectile aep identities"
+        "mounted projectile aep identities evict dismantl fired beat knock spoke tackled "
+        "wrestled pinned halted"
     )
     + [
         "break up",
@@ -87,6 +88,15 @@ PREFILTER_ACTION = trie_regex(
         "rounded up",
         "brought in",
         "unlawful assembly",
+        "opened fire",
+        "took down",
+        "taken down",
+        "shut down",
+        "closed down",
+        "ended the",
+        "stopped the march",
+        "blocked the march",
+        "to the ground",
     ]
 )
 """Police-action words: an article (or sentence) without one reports no police action."""
@@ -99,7 +109,8 @@ PROTEST = re.compile(
     r"Extinction Rebellion|Just Stop Oil|Palestine Action|Insulate Britain|Animal Rebellion|"
     r"Black Lives Matter|Youth Demand|Stop the War|Palestine Solidarity Campaign|"
     r"proscribed|unlawful assembly|anti-lockdown|lockdown protest\w*|tweets?|tweeted|"
-    r"social media posts?|online posts?|Facebook (?:post|event)s?|walkouts?|occup(?:y|ied|ation)|"
+    r"social media posts?|online posts?|Facebook (?:post|event)s?|walkouts?|"
+    r"occup(?:y|ied|ying|ation)|"
     r"posts?\s+on\s+(?:X|Twitter|Facebook|Instagram|TikTok|Telegram|social\s+media)|"
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
     r"wrote|published|made|put\s+online)|"
@@ -203,12 +214,16 @@ _ANCHOR_SOURCE = (
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
     # custody for an identity check (retyped "other" in acts.py)
     r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
-    r"(?=to\s+(?:check|establish|verify|confirm)\b)|"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"
     r"|(?P<seizure>\bseiz(?:ed|ing)\b|\bseizures?\b|\bconfiscat(?:ed|ing)\b|\bimpounded\b|"
-    r"\btowed\b)"
+    r"\btowed\b|"
+    # "took down a banner", "removed several placards"
+    r"\b(?:took|taken|tore|torn|pulled)\s+down\s+(?:[\w'’-]+\s+){0,2}?(?:banners?|flags?|"
+    r"placards?|signs?|posters?)\b|\bremoved\s+(?:[\w'’-]+\s+){0,2}?(?:banners?|flags?|"
+    r"placards?|signs?|posters?)\b)"
     r"|(?P<stop_search>\bstop(?:ped)?[- ]and[- ]search(?:ed|es)?\b|"
     r"\b(?:sections?|ss?\.?)\s*60(?:AA)?(?:\s*(?:and|&|,)\s*(?:sections?\s*|s\.?\s*)?60(?:AA)?)?"
     r"\s+(?:orders?|authorisations?|authorizations?|powers?)\b|"
@@ -231,7 +246,7 @@ _ANCHOR_SOURCE = (
     r"encampment|area|protesters|bridge|crowds?|junction|roundabout|motorway|station|building|"
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
-    r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
+    r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
     r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
@@ -245,7 +260,16 @@ _ANCHOR_SOURCE = (
     r"(?:who|to|away)\b|"
     r"\bforc(?:ing|ed)\s+(?:people|protesters|the\s+crowd|them|demonstrators)\s+"
     r"(?:back|away|out)\b|"
-    r"\bpushed\s+(?:\w+\s+){0,2}?away\b)"
+    r"\bpushed\s+(?:\w+\s+){0,2}?away\b|"
+    # an occupation or a camp ended by the police
+    r"\bevict(?:ed|ing)\b|\beviction\s+of\b|"
+    r"\bremoved\s+(?:[\w-]+\s+){0,2}?(?:protest[eo]rs|demonstrators|activists|campaigners|"
+    r"students|marchers)\b|"
+    r"\b(?:shut|closed|broke)\s+down\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:protest|"
+    r"demonstration|rally|camp|encampment|sit-in|occupation|blockade|march)\b|"
+    r"\bended\s+(?:the\s+|a\s+)(?:[\w-]+\s+){0,2}?(?:sit-in|occupation|blockade|encampment|"
+    r"protest)\b|\bdismantl(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:camp|camps|encampments?|tents|blockades?|barricades?)\b)"
     r"|(?P<force>\btear[- ]?gas\b|\bpepper[- ]spray(?:ed)?\b|\bwater[- ]cannons?\b|"
     r"\b(?:rubber|plastic|sponge|foam|baton)\s+(?:bullets|rounds|baton\s+rounds)\b|"
     r"\bAEPs?\b|\bless[- ]lethal\b|\bfoam\s+projectiles\b|\bpepper[- ]balls?\b|"
@@ -259,7 +283,12 @@ _ANCHOR_SOURCE = (
     r"\bflash[- ]?bangs?\b|\bstun\s+grenades?\b|\btasered\b|\bCS\s+spray\b|\bPAVA\b|"
     r"\bpushed\s+(?:[\w-]+\s+){0,3}?(?:protest[eo]rs|demonstrators|people|crowds?|activists)\b|"
     r"\bdragg(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|activists|"
-    r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b)"
+    r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b|"
+    r"\bopened\s+fire\b|\bcharged\s+(?:at|into)\s+(?:the\s+)?(?:crowds?|protest[eo]rs|"
+    r"demonstrators|marchers|students|people)\b|"
+    r"\b(?:tackled|wrestled|pinned|forced|thrown|pushed)\s+(?:\w+\s+)?to\s+the\s+ground\b|\bfired\s+(?:live|warning)\s+(?:rounds|shots|ammunition|bullets)\b|"
+    r"\bbeat\s+(?:[\w-]+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|others|them|students|"
+    r"activists|marchers)\b)"
     r"|(?P<image_appeal>\b(?:released|issued|published|shared|posted|circulated|put\s+out)\s+"
     r"(?:[\w-]+\s+){0,4}?(?:images?|pictures?|photos?|photographs?|footage|stills|CCTV|"
     r"e-?fits?)\b|"
@@ -269,12 +298,17 @@ _ANCHOR_SOURCE = (
     r"|(?P<home_visit>\b(?:visited|called\s+(?:round\s+)?(?:at|to)|called\s+round|"
     r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+to|went\s+to|"
     r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
-    r"(?:[\w'’-]+\s+){0,3}?(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b)"
+    r"(?:[\w'’-]+\s+){0,3}?(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
+    # "was visited by officers", "a knock on the door from police", "spoke to her at her home"
+    r"\bvisited\s+by\s+(?:the\s+)?(?:police|officers|detectives|two\s+officers)\b|"
+    r"\bknock\s+on\s+(?:the|his|her|their)\s+door\s+from\s+(?:the\s+)?(?:police|officers)\b|"
+    r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
     r"\btickets\b|\bsummonses\b|\bcitations\b|"
     r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|"
     r"\bcontained\s+(?:\w+\s+){0,2}?(?:protesters|demonstrators|group|crowd)\b|"
-    r"\bcheckpoints?\b|\bseparat(?:ed|ing)\s+(?:the\s+)?(?:two\s+)?(?:groups|rival|sides)\b|"
+    r"\bcheckpoints?\b|\b(?:stopped|blocked|halted)\s+(?:the\s+)?(?:march|marchers|procession|"
+    r"convoy)\b|\bseparat(?:ed|ing)\s+(?:the\s+)?(?:two\s+)?(?:groups|rival|sides)\b|"
     r"\bkept\s+(?:the\s+)?(?:two\s+|rival\s+|opposing\s+)*(?:groups|sides|factions|camps)\s+"
     r"(?:\w+\s+){0,2}?apart\b|\bkeep\s+(?:the\s+)?(?:two\s+|rival\s+|opposing\s+)*"
     r"(?:groups|sides|factions|camps)\s+apart\b)"
@@ -297,6 +331,8 @@ _ANCHOR_FIRST_WORDS = words(
     "knocked came home infringement fixed penalty fined fines intercept kettl contained "
     "tickets summonses citations used break "
     "checkpoint separat took attended went arrived showed powers powers orders conditions "
+    "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
+    "tackled wrestled pinned thrown stopped blocked halted "
     "restrictions notices directions authorisations authorizations invoked invoking using"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
@@ -357,9 +393,21 @@ CUMULATIVE = re.compile(
     r"\bsince\s+(?:the\s+)?[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:January|February|March|April|"
     r"May|June|July|August|September|October|November|December)\b|"
     r"\bin\s+the\s+(?:year|12\s+months|twelve\s+months)\s+to\b|"
+    # "during a week of action": a figure over many days
+    r"\b(?:during|over|throughout)\s+(?:a|the|two|three|four|several|many)\s+"
+    r"(?:weeks?|months?|fortnight|days)\s+of\b|"
     r"\b(?:the\s+)?figures,?\s+(?:show|showed|shows|released|published|obtained|reveal\w*|"
     r"are\s+from|cover\w*)\b|"
     r"\baccording\s+to\s+(?:[\w-]+\s+){0,2}(?:figures|statistics)\b",
+    _I,
+)
+# "more than 400 people were arrested across England following a week of riots": a country's
+# figure after many days is a tally; "50 arrested on Saturday after three days of protests" in
+# one town is not.
+COUNTRYWIDE_AFTER_DAYS = re.compile(
+    r"\b(?:across|around|throughout)\s+(?:the\s+)?(?:country|nation|UK|Britain|England|Scotland|"
+    r"Wales|United\s+States|US)\b(?=.*\b(?:following|after)\s+(?:a|the|two|three|four|several|"
+    r"many)\s+(?:weeks?|months?|fortnight|days)\s+of\b)",
     _I,
 )
 RUNNING_TOTAL = re.compile(

@@ -206,6 +206,13 @@ _NOT_A_PLACE_AFTER = re.compile(
     r"Common|Heath|Central|Institute|School|Hospital|Prison|Jail|Gaol|Harbour|Port|Bay|Sheriff|"
     r"Mets)\b"
 )
+# "Halifax Climate Network said", "Bristol Against Arms": a town that names a group.
+_GROUP_NAME_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w'’-]+){0,3}?\s+(?:Network|Group|Alliance|Coalition|Campaign|Collective|"
+    r"Action|Solidarity|Society|Association|Union|Trust|Committee|Forum|Movement|Party|"
+    r"Rebellion|Friends|Defence|Resistance|Community|Residents|Tenants)\b|"
+    r"\s+(?:Against|for|4)\s+[A-Z]"
+)
 _UNIVERSITY_AFTER = re.compile(r"\s+University\b(?!\s+(?:Hospital|Press)\b)")
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+$")
 _NOT_A_PLACE_BEFORE = re.compile(
@@ -409,7 +416,24 @@ class Gazetteer:
                 mentions.append(
                     PlaceMention(m.group("name"), "", m.start("name"), m.end("name"), 0)
                 )
-        return sorted(mentions, key=lambda x: x.start)
+        return self._without_names_placed_in_another(text, sorted(mentions, key=lambda x: x.start))
+
+    def _without_names_placed_in_another(
+        self, text: str, mentions: list[PlaceMention]
+    ) -> list[PlaceMention]:
+        """ "Victoria Park in Leicester": a name that the text puts in another town is a park,
+        square or district of that town, not the place the gazetteer knows by that name."""
+        kept = []
+        for number, mention in enumerate(mentions):
+            after = mentions[number + 1] if number + 1 < len(mentions) else None
+            if (
+                after is not None
+                and after.name != mention.name
+                and re.fullmatch(r"\s+in\s+", text[mention.end : after.start])
+            ):
+                continue
+            kept.append(mention)
+        return kept
 
     @staticmethod
     def _may_start(previous: str) -> bool:
@@ -443,7 +467,11 @@ class Gazetteer:
         # "Oxford University", "the University of Leeds": a university is in the town it is
         # named after; the town counts when nothing placed is named (see placing).
         campus = bool(_UNIVERSITY_AFTER.match(text, b) or _UNIVERSITY_BEFORE.search(before))
-        if not campus and (_NOT_A_PLACE_BEFORE.search(before) or _NOT_A_PLACE_AFTER.match(text, b)):
+        if not campus and (
+            _NOT_A_PLACE_BEFORE.search(before)
+            or _NOT_A_PLACE_AFTER.match(text, b)
+            or _GROUP_NAME_AFTER.match(text, b)
+        ):
             return None
         if surface in self.countries and surface != "Hong Kong":
             return None

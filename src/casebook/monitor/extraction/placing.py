@@ -469,9 +469,23 @@ def _reported_on(sentences: list[Sentence], date: DateMention) -> bool:
     if index < 0 or date.protest:
         return False
     before = sentences[index].text[: date.start - sentences[index].start]
-    return bool(_REPORTED_ON.search(before) or _STATEMENT_ON.search(before))
+    return bool(
+        _REPORTED_ON.search(before)
+        or _STATEMENT_ON.search(before)
+        or (
+            _OPENING_ON.fullmatch(before) is not None
+            and _SAID_AFTER.match(sentences[index].text, date.end - sentences[index].start)
+            is not None
+        )
+    )
 
 
+# "On Sunday, West Yorkshire Police said five people had been arrested": the day of the words.
+_SAID_AFTER = re.compile(
+    r",\s*(?:[\w'’-]+\s+){1,5}?(?:said|says|confirmed|announced|revealed|reported)\b",
+    re.IGNORECASE,
+)
+_OPENING_ON = re.compile(r"\s*(?:(?:late|early|later)\s+)?(?:on\s+)?", re.IGNORECASE)
 _STATEMENT_ON = re.compile(
     r"\b(?:statement|update|press\s+conference|briefing|post|tweet)\s+(?:\w+\s+){0,2}?(?:on|late\s+on)\s+$",
     re.IGNORECASE,
@@ -509,6 +523,7 @@ def _act_date(
         and not _REPORTED_ON.search(
             _sentence_text(sentences, act), 0, d.start - sentences[act.sentence].start
         )
+        and not (not d.protest and _reported_on(sentences, d))
     ]
     if own:
         # "arrested on Tuesday over the protest on 3 August": a later arrest (like a charge)
@@ -521,7 +536,9 @@ def _act_date(
     in_sentence = [
         d
         for d in _within(dates, sentence.start, sentence.end)
-        if not _after_until(sentences, d) and (d.protest or not follow_up)
+        if not _after_until(sentences, d)
+        and (d.protest or not follow_up)
+        and not _reported_on(sentences, d)
     ]
     if len({d.key for d in in_sentence}) == 1:
         return in_sentence[0]

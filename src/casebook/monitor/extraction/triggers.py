@@ -201,11 +201,15 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:threw|thrown|throwing|hurled|hurling|launched)\s+(?:[\w'’-]+\s+){0,3}?"
             r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
             r"flares|(?:petrol\s+)?bombs)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
-            r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b",
+            r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b|"
+            # "Bottles and eggs were thrown at officers"
+            r"\b(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
+            r"flares|bombs)\s+(?:[\w'’-]+\s+){0,4}?(?:were|was|had\s+been)\s+(?:\w+\s+)?"
+            r"(?:thrown|hurled|launched)\b",
         ),
         (
             "other",
-            r"\boccupied\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
+            r"\boccup(?:ied|ying)\b|\boccupation\b|\bstormed\b|\bbroke\s+into\b|\bgained\s+access\b|"
             r"\bbarricaded\s+themselves\b|"
             r"\bclimbed\s+(?:onto|on\s+to|up)\b|\bsit-ins?\s+(?:protest\s+)?"
             r"(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+"
@@ -234,8 +238,11 @@ def set_context_triggers(
     acts: list[Act], text: str, sentences: list[Sentence], protest: list[bool]
 ) -> None:
     """Give acts without a trigger the one kind of conduct told around them: in their sentence,
-    else the protest sentence just before it in the same paragraph, else the story's lede."""
+    else the protest sentence just before it in the same paragraph, else the sentence just after
+    it when that one reports no act (in the same paragraph, or anywhere in the opening), else the
+    story's lede."""
     cache: dict[int, dict[str, Span]] = {}
+    told = {a.sentence for a in acts}  # a sentence with acts of its own tells its own story
     # The headline and first sentence tell what the story is about.
     lede = _conduct(text, 0, sentences[min(1, len(sentences) - 1)].end) if sentences else {}
     for act in acts:
@@ -253,6 +260,13 @@ def set_context_triggers(
                     previous.paragraph == sentences[act.sentence].paragraph or act.sentence <= 2
                 ):
                     context = _conduct(text, previous.start, previous.end)
+            if not context and act.sentence + 1 < len(sentences):
+                # "Police used batons to push the crowd back. Bricks were thrown at officers."
+                following = sentences[act.sentence + 1]
+                if act.sentence + 1 not in told and (
+                    following.paragraph == sentences[act.sentence].paragraph or act.sentence <= 2
+                ):
+                    context = _conduct(text, following.start, following.end)
             cache[act.sentence] = context or {
                 name: span for name, span in lede.items() if name in _FORM_OF_PROTEST
             }

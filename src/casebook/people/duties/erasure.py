@@ -39,6 +39,27 @@ class ErasureReport:
     evidence_detached: int = 0
 
 
+MISSING_KEY_REASON = "data key missing: erased after the backup this database came from"
+
+
+def erasures_finish() -> list[str]:
+    """After restoring a backup: erase the people whose data key is gone from the keyring.
+
+    They were erased after the backup was made. Their sealed details cannot be read anyway;
+    this also takes away what they held outside them (evidence files attached to them) and
+    marks them erased. Returns their references.
+    """
+    from casebook.people.services import data_key_census
+
+    missing, _ = data_key_census()
+    people = Person.objects.filter(key_id__in=missing).order_by("reference")
+    references = []
+    for person in people:
+        person_erase(person=person, reason=MISSING_KEY_REASON)
+        references.append(person.reference)
+    return references
+
+
 def person_erase(
     *, person: Person, reason: str, actor=None, ip_address: str | None = None
 ) -> ErasureReport:
@@ -53,15 +74,17 @@ def person_erase(
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         already = person.is_erased
+        # Holders first, while the details still open: some find what they keep about the
+        # person by those details (a newsletter subscription by the contact address).
+        counts: dict[str, int] = {}
+        for holder in holders():
+            counts |= holder.erase(person=person, actor=actor, ip_address=ip_address)
         if not already:
             person.erased_at = timezone.now()
             person.erasure_reason = reason[:300]
         for name in Person.PERSONAL_FIELDS:
             setattr(person, name, None if name == "date_of_birth" else "")
         person.save()  # sealed columns blank, index entries gone (keys/fields.py)
-        counts: dict[str, int] = {}
-        for holder in holders():
-            counts |= holder.erase(person=person, actor=actor, ip_address=ip_address)
         audit_record(
             action="people.person.erased",
             instance=person,

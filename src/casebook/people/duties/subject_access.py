@@ -34,7 +34,8 @@ README = """\
 Everything Casebook holds about {reference}, written on {written}.
 
 person.json   the details, consent, involvements (acts, incidents, roles, outcomes),
-              evidence records and the audit entries about this person.
+              evidence records, newsletter subscriptions of their contact address and
+              the audit entries about this person.
 evidence/     the original evidence files attached to this person, named by their SHA-256.
 """
 

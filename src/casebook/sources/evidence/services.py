@@ -26,6 +26,7 @@ from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit, incident_worked_on_by
 from casebook.people.models import Involvement, Person
 from casebook.sources.evidence.metadata import perceptual_hash, read_metadata, stripped_image
+from casebook.sources.evidence.references import blob_needed
 from casebook.sources.evidence.sniffing import EvidenceRefused, sniff
 from casebook.sources.evidence.storage import (
     blob_delete,
@@ -216,7 +217,7 @@ def evidence_add(
                 },
             )
     except BaseException:
-        if wrote_blob and not EvidenceFile.objects.filter(sha256=sha256).exists():
+        if wrote_blob and not blob_needed(sha256):
             blob_delete(storage_name)
         raise
     return EvidenceAdded(evidence, created=True)
@@ -319,7 +320,7 @@ def evidence_remove(*, evidence: EvidenceFile, actor, ip_address: str | None = N
         evidence.delete()
 
         def delete_unreferenced_blob() -> None:
-            if not EvidenceFile.objects.filter(sha256=sha256).exists():
+            if not blob_needed(sha256):
                 blob_delete(storage_name)
 
         transaction.on_commit(delete_unreferenced_blob)

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from casebook.lib.signing import SigningKeyError, signing_key
-from casebook.people.duties.erasure import person_erase
+from casebook.people.duties.erasure import MISSING_KEY_REASON, person_erase
 from casebook.people.keys import cipher
 from casebook.people.keys.keyring import UNUSED_GRACE_DAYS, keyring
 from casebook.people.keys.master import (
@@ -21,9 +21,7 @@ from casebook.people.keys.master import (
     retire_master_keys,
 )
 from casebook.people.models import Person
-from casebook.people.services import search_index_rebuild
-
-MISSING_KEY_REASON = "data key missing: erased after the backup this database came from"
+from casebook.people.services import data_key_census, search_index_rebuild
 
 
 @contextlib.contextmanager
@@ -39,18 +37,6 @@ def _exclusive(path: Path):
         yield
     finally:
         os.close(descriptor)
-
-
-def _key_census() -> tuple[set[str], set[str]]:
-    """(people not erased whose data key is gone, keys in the keyring with no person)."""
-    ring = keyring()
-    in_ring = set(ring.key_ids())
-    people = {
-        str(k): erased
-        for k, erased in Person.objects.values_list("key_id", "erased_at").iterator(chunk_size=5000)
-    }
-    missing = {k for k, erased in people.items() if erased is None and k not in in_ring}
-    return missing, in_ring - set(people)
 
 
 class Command(BaseCommand):
@@ -128,7 +114,7 @@ class Command(BaseCommand):
         self.console.print(table)
         self.console.print(f"Master key from: {master.source}")
         self.console.print(f"Keyring: {ring.path} ({ring.count()} data keys)")
-        missing, unused = _key_census()
+        missing, unused = data_key_census()
         people = Person.objects.count()
         erased = Person.objects.erased().count()
         self.console.print(
@@ -211,7 +197,7 @@ class Command(BaseCommand):
                 self.console.print(f"Retired old master keys: {', '.join(retired)}.")
 
     def _reconcile(self, dry_run: bool, destroy_unused: bool, **options):
-        missing, unused = _key_census()
+        missing, unused = data_key_census()
         people = Person.objects.filter(key_id__in=missing).order_by("reference")
         for person in people:
             self.console.print(
