@@ -361,7 +361,7 @@ async def signed_in_load(args, stack, mix, own, tokens, example) -> tuple[Tally,
 
     await asyncio.gather(*(signed(c, n) for c, n in zip(clients, people_names, strict=True)))
     tally = Tally()
-    cpu = stack_cpu_seconds(stack)
+    before = cpu_ticks(stack)
     started = time.perf_counter()
     until = started + args.minutes * 60
     await asyncio.gather(
@@ -369,7 +369,7 @@ async def signed_in_load(args, stack, mix, own, tokens, example) -> tuple[Tally,
         *(api_client(client, n, example, tally, until) for n, client in enumerate(api)),
     )
     elapsed = time.perf_counter() - started
-    cpu = stack_cpu_seconds(stack) - cpu
+    cpu = cpu_seconds_since(stack, before)
     for client in clients + api:
         await client.aclose()
     return tally, elapsed, cpu
@@ -394,22 +394,35 @@ async def reader_load(args, base_url: str, mix) -> tuple[Tally, float]:
     return tally, elapsed
 
 
-def stack_cpu_seconds(stack) -> float:
-    """CPU time used so far by the stack's processes (each started in a process group of its
-    own: gunicorn's master and workers, the Celery worker and its children, beat)."""
+def cpu_ticks(stack) -> dict[int, int]:
+    """CPU ticks used so far by each process of the stack (each started in a process group of
+    its own: gunicorn's master and workers, the Celery worker and its children, beat) and, on
+    PostgreSQL, by the server's processes for the stack's database."""
     groups = {process.pid for process in stack.processes.values()}
-    ticks = 0
+    database = urlsplit(stack.env.get("DATABASE_URL", "")).path.lstrip("/")
+    ticks = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue  # ended meanwhile
-        # After the command: state, ppid, pgrp, …, utime (12th), stime (13th).
-        if int(fields[2]) in groups:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+        # A PostgreSQL backend's title: "postgres: USER DATABASE ADDRESS(PORT) STATE".
+        ours = int(fields[2]) in groups or (
+            bool(database) and title.startswith("postgres: ") and f" {database} " in title
+        )
+        if ours:  # after the command: state, ppid, pgrp, …, utime (12th), stime (13th)
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def cpu_seconds_since(stack, before: dict[int, int]) -> float:
+    """CPU seconds the stack used since `before` (a process that ended meanwhile is missed)."""
+    now = cpu_ticks(stack)
+    spent = sum(ticks - before.get(pid, 0) for pid, ticks in now.items())
+    return spent / os.sysconf("SC_CLK_TCK")
 
 
 def capacity_line(requests: int, cpu: float) -> str:
@@ -417,7 +430,7 @@ def capacity_line(requests: int, cpu: float) -> str:
     per_request = cpu / max(requests, 1)
     cores = os.cpu_count() or 1
     return (
-        f"Server CPU (gunicorn, worker, beat): {cpu:.0f} s for {requests:,} requests, "
+        f"Server CPU (gunicorn, worker, beat, PostgreSQL): {cpu:.0f} s for {requests:,} requests, "
         f"{per_request * 1000:.0f} ms a request: {cores} idle cores would answer at most "
         f"~{cores / per_request:.0f} requests/s"
     )
@@ -475,9 +488,13 @@ def main() -> None:
     names, tokens = people(args)
     mix = browsing_mix(args)
     # Each person edits incidents of their own: two people saving one incident would be a
-    # real conflict the editor reports, not a fault of the server.
+    # real conflict the editor reports, not a fault of the server. Never a published one:
+    # a changed summary takes it off the portal until its redaction is approved again, and
+    # the portal's readers would rightly get 404 for it.
     pool = list(
-        Incident.objects.order_by("-pk").values_list("reference", flat=True)[: 20 * len(names)]
+        Incident.objects.filter(publication__isnull=True)
+        .order_by("-pk")
+        .values_list("reference", flat=True)[: 20 * len(names)]
     )
     owned = {n: pool[n * 20 : (n + 1) * 20] for n in range(len(names))}
     example = api_example()
@@ -522,10 +539,10 @@ def main() -> None:
                 f"load average now {os.getloadavg()[0]:.1f}"
             )
             if args.readers:
-                cpu = stack_cpu_seconds(stack)
+                before = cpu_ticks(stack)
                 tally, elapsed = asyncio.run(reader_load(args, stack.base, readers_mix))
                 report(console, f"{args.readers} anonymous portal readers", tally, elapsed)
-                console.print(capacity_line(tally.count(), stack_cpu_seconds(stack) - cpu))
+                console.print(capacity_line(tally.count(), cpu_seconds_since(stack, before)))
                 console.print(f"load average now {os.getloadavg()[0]:.1f}")
     console.print("Stopped: " + ", ".join(f"{k} {v}" for k, v in stack.exit_codes.items()))
 

@@ -324,6 +324,13 @@ def report(mix, cold, floors, warm, *, console, title: str) -> None:
     for kind in mix:
         row(kind, cold[kind], floors[kind], warm[kind])
     table.add_section()
+    kept = [kind for kind in mix if not kind.endswith(RECOMPUTED)]
+    row(
+        "overall, figures kept",
+        [t for kind in kept for t in cold[kind]],
+        [t for kind in kept for t in floors[kind]],
+        [t for kind in kept for t in warm[kind]],
+    )
     row(
         "overall",
         [t for times in cold.values() for t in times],

@@ -57,6 +57,16 @@ def _own_audit_checkpoint(settings, tmp_path):
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoint.json"
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """What a process keeps for the codebook's version (the list's options and filter fields)
+    starts empty: a rolled-back test's rows leave the revision and the ids as they were, so
+    the next test's codebook could match its version."""
+    from casebook.analysis.freshness import forget_local
+
+    forget_local()
+
+
 @pytest.fixture
 def evidence_dir(settings, tmp_path):
     """A fresh evidence folder for the test (Django resets the storage when STORAGES changes)."""

@@ -25,20 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-CASEBOOK = [sys.executable, "-m", "casebook.cli"]
+from tests.processes import CASEBOOK, free_port, run_with_env
+
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "python:casebook.web.gunicorn_config"]
 REDIS_SERVER = "redis://127.0.0.1:6379"
 # Redis databases a stack may take (0 and the suite's 14 and 15 are left alone); an empty
 # one is chosen, so that two stacks on one machine never take each other's tasks.
 REDIS_DATABASES = range(2, 14)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -107,15 +100,7 @@ def stack_env(data_dir: Path, *, database_url: str, redis_url: str, **extra: str
 
 def casebook(env: dict[str, str], *args: str, stdin: str = "", timeout: int = 600) -> str:
     """Run one `casebook` command in the stack's environment; its output, or a clear failure."""
-    result = subprocess.run(  # noqa: S603 (our own interpreter and command)
-        [*CASEBOOK, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
+    result = run_with_env(env, *args, stdin=stdin, timeout=timeout)
     if result.returncode != 0:
         raise AssertionError(f"casebook {' '.join(args)}: {result.stdout}\n{result.stderr}")
     return result.stdout

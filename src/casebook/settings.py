@@ -151,7 +151,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its signed-in user read with their roles in one query.
+    "casebook.accounts.backends.RolesReadBackend",
     # Administrators manage users, the codebook and the record in the admin by their role.
     "casebook.accounts.backends.AdministratorRoleBackend",
 ]

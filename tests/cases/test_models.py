@@ -111,7 +111,10 @@ def test_full_text_search_finds_words_from_acts_and_source_texts():
     found = lambda q: list(filter_by_text(Incident.objects.all(), q))  # noqa: E731
     assert found("paperclip") == [incident]
     assert found("marmalade") == [incident]
-    assert found("marma") == [incident]  # prefix while typing
+    # A search submitted matches whole (stemmed) words; one sent while typing also the
+    # start of its last word.
+    assert found("marma") == []
+    assert list(filter_by_text(Incident.objects.all(), "marma", typing=True)) == [incident]
     assert found("vigil paperclip") == [incident]
     assert found("vigil nonexistentword") == []
 

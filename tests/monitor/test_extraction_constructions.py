@@ -306,8 +306,13 @@ UNSEEN_FLOORS = {
 
 @pytest.fixture(scope="module")
 def unseen_scores(extractor):
-    records = [json.loads(line) for line in UNSEEN.read_text(encoding="utf-8").splitlines()]
-    assert len({r["id"] for r in records}) == len(records) >= 48
+    return _scores_of_invented_set(UNSEEN, extractor, at_least=48)
+
+
+def _scores_of_invented_set(path: Path, extractor: Extractor, *, at_least: int):
+    """Scores on a set of invented articles, after checking that it is well formed."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in records}) == len(records) >= at_least
     for record in records:
         assert ".example.test/" in record["url"] and record["construction"]
         assert record["relevant"] == bool(record["events"])
@@ -588,13 +593,7 @@ PAGES_FLOORS = {
 
 @pytest.fixture(scope="module")
 def pages_scores(extractor):
-    records = [json.loads(line) for line in PAGES.read_text(encoding="utf-8").splitlines()]
-    assert len({r["id"] for r in records}) == len(records) >= 26
-    for record in records:
-        assert ".example.test/" in record["url"] and record["construction"]
-        assert record["relevant"] == bool(record["events"])
-    predictions, _ = extract_records(records, extractor)
-    return score_extractions(records, predictions)
+    return _scores_of_invented_set(PAGES, extractor, at_least=26)
 
 
 @pytest.mark.parametrize("field", sorted(PAGES_FLOORS))
@@ -719,3 +718,11 @@ def test_the_day_a_statement_was_made_does_not_date_the_protest(extractor):
     )
     event = only_event(extractor, text, published="2024-07-15")
     assert event["date"] == "2024-07-13"
+
+
+def test_people_told_without_a_number_are_counted_but_state_no_total(extractor):
+    event = only_event(
+        extractor, "A man and a woman were arrested at the protest in Leeds on Saturday."
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
+    assert event["total_arrests"] is None

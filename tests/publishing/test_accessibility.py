@@ -58,10 +58,18 @@ def phone(monkeypatch):
         browser.close()
 
 
+@pytest.mark.parametrize("language", ["en-gb", "ar"])
 def test_every_public_page_passes_axe_at_390_px_and_reads_without_javascript(
-    live_server, public_urls, phone
+    live_server, public_urls, phone, language
 ):
+    """In English, and in Arabic: right to left, nothing may spill off the screen either."""
+    from django.conf import settings
+
     page, without_js = phone
+    for context in (page.context, without_js.context):
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
     axe = AXE.read_text()
     problems = []
     requests: list[str] = []
@@ -80,6 +88,8 @@ def test_every_public_page_passes_axe_at_390_px_and_reads_without_javascript(
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 390:
             problems.append(f"{name}: {width} px wide at 390 px")
+        if page.locator("html").get_attribute("lang") != language:
+            problems.append(f"{name}: not in {language}")
         without_js.goto(live_server.url + url)
         if without_js.locator("h1").count() != 1:
             problems.append(f"{name}: no heading without JavaScript")

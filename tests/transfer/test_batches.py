@@ -22,6 +22,7 @@ from casebook.sources.models import Source
 from casebook.transfer import batches
 from casebook.transfer.models import ImportJob, ImportJobWrite
 from casebook.transfer.services import incidents_import
+from tests.casework.test_editing import ARREST, CREATE, INCIDENT, SOURCE, editor_data
 from tests.factories import InvolvementFactory
 from tests.transfer.conftest import csv_bytes, incident_row
 from tests.transfer.test_views import IMPORT, finished, upload
@@ -201,3 +202,72 @@ def test_a_job_cut_off_mid_import_is_taken_back_when_found(client_for, personas)
     cut.refresh_from_db()
     assert cut.status == ImportJob.Status.FAILED
     nothing_of_the_file_is_left()
+
+
+@pytest.fixture
+def two_a_batch(monkeypatch):
+    """Two incidents a batch, with the import's own pause after each: a long import."""
+    monkeypatch.setattr(batches, "CHUNK", 2)
+
+
+def save_incidents_while(importing: threading.Thread, client) -> list[int]:
+    """Record incidents through the editor, one after another, for as long as the import
+    runs (and once more after it); returns the status of each save."""
+    statuses = []
+    importing.start()
+    try:
+        while importing.is_alive() or not statuses:
+            title = f"Invented incident saved during an import {len(statuses)}"
+            data = editor_data({**INCIDENT, "title": title}, acts=[ARREST], sources=[SOURCE])
+            statuses.append(client.post(CREATE, data).status_code)
+    finally:
+        importing.join()
+    return statuses
+
+
+def in_a_thread(work) -> tuple[threading.Thread, list]:
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except Exception as error:  # noqa: BLE001 (handed to the test to look at)
+            outcome.append(error)
+        finally:
+            connection.close()  # the thread's own connection
+
+    return threading.Thread(target=run), outcome
+
+
+def test_people_saving_incidents_during_a_long_import_get_every_save_through(
+    two_a_batch, client_for
+):
+    client = client_for("coordinator")
+    importing, outcome = in_a_thread(lambda: incidents_import(file=csv_bytes(rows(60)), actor=None))
+
+    statuses = save_incidents_while(importing, client)
+
+    assert set(statuses) == {302}, statuses
+    assert outcome[0].ok and outcome[0].created == 60
+    saved = Incident.objects.filter(title__startswith="Invented incident saved during")
+    assert saved.count() == len(statuses)
+    assert Incident.objects.filter(external_id__startswith="batch-").count() == 60
+
+
+def test_an_import_failing_at_its_end_while_people_save_leaves_only_their_incidents(
+    two_a_batch, refusing_database, client_for
+):
+    client = client_for("coordinator")
+    importing, outcome = in_a_thread(
+        lambda: incidents_import(file=csv_bytes(rows(60, refused_at=59)), actor=None)
+    )
+
+    statuses = save_incidents_while(importing, client)
+
+    assert set(statuses) == {302}, statuses
+    assert isinstance(outcome[0], DatabaseError)
+    assert not Incident.objects.filter(external_id__startswith="batch-").exists()
+    assert not Protest.objects.filter(name__startswith="Invented batch protest").exists()
+    assert not ImportJobWrite.objects.exists()
+    saved = Incident.objects.filter(title__startswith="Invented incident saved during")
+    assert saved.count() == len(statuses) == Incident.objects.count()

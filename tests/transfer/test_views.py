@@ -53,8 +53,12 @@ def streamed(response) -> str:
 # --- Import ---------------------------------------------------------------------------
 
 
-def finished(client, response, *, timeout: float = 120.0):
-    """Follow an import's job page (as htmx polls it) until the job has ended; the page."""
+def finished(client, response, *, timeout: float = 900.0):
+    """Follow an import's job page (as htmx polls it) until the job has ended; the page.
+
+    The job runs in a process of its own, which starts Django and its apps: on a machine
+    busy with other work that alone took two minutes, so the deadline only catches a hang.
+    """
     assert response.status_code == 302, response.content[:500]
     url = response["Location"]
     assert url.startswith("/transfer/import/jobs/")

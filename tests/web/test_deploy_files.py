@@ -57,31 +57,39 @@ def test_every_service_runs_as_its_own_user_in_a_read_only_system():
         assert settings["CapabilityBoundingSet"] == ""
 
 
-@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is missing (apt-get install nginx)")
-def test_the_nginx_site_passes_nginxs_configuration_test(tmp_path):
-    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+def nginx_configuration(folder: Path, *, replace: dict[str, str] | None = None) -> Path:
+    """The site as installed, in `folder`: a test certificate, the static files' and logs'
+    folders there, `replace`d parts (ports, the upstream); returns the main nginx.conf."""
     made = run(
         "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-subj", "/CN=casebook.example.org", "-keyout", str(key), "-out", str(certificate),
-        cwd=tmp_path,
+        "-subj", "/CN=casebook.example.org", "-keyout", str(folder / "key.pem"),
+        "-out", str(folder / "cert.pem"), cwd=folder,
     )  # fmt: skip
     assert made.returncode == 0, made.stderr
-    (tmp_path / "static").mkdir()
-    site = (
-        (DEPLOY / "nginx" / "casebook.conf")
-        .read_text()
-        .replace("/etc/letsencrypt/live/casebook.example.org/fullchain.pem", str(certificate))
-        .replace("/etc/letsencrypt/live/casebook.example.org/privkey.pem", str(key))
-        .replace("/var/lib/casebook/static/", f"{tmp_path}/static/")
-        .replace("/var/log/nginx/", f"{tmp_path}/")
+    (folder / "static").mkdir()
+    site = (DEPLOY / "nginx" / "casebook.conf").read_text()
+    for old, new in {
+        **(replace or {}),
+        "/etc/letsencrypt/live/casebook.example.org/fullchain.pem": str(folder / "cert.pem"),
+        "/etc/letsencrypt/live/casebook.example.org/privkey.pem": str(folder / "key.pem"),
+        "/var/lib/casebook/static/": f"{folder}/static/",
+        "/var/log/nginx/": f"{folder}/",
+    }.items():
+        site = site.replace(old, new)
+    (folder / "casebook").write_text(site)
+    shutil.copy(DEPLOY / "nginx" / "casebook_proxy.conf", folder)
+    # root: the test's folders are private to it (installed, nginx reads as www-data).
+    (folder / "nginx.conf").write_text(
+        f"user root;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        "events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include casebook;\n"
+        f"    client_body_temp_path {folder}/body;\n    proxy_temp_path {folder}/proxy;\n}}\n"
     )
-    (tmp_path / "casebook").write_text(site)
-    shutil.copy(DEPLOY / "nginx" / "casebook_proxy.conf", tmp_path)
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        "http {\n    include /etc/nginx/mime.types;\n    include casebook;\n}\n"
-    )
-    result = run("nginx", "-t", "-c", str(tmp_path / "nginx.conf"), cwd=tmp_path)
+    return folder / "nginx.conf"
+
+
+@pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is missing (apt-get install nginx)")
+def test_the_nginx_site_passes_nginxs_configuration_test(tmp_path):
+    result = run("nginx", "-t", "-c", str(nginx_configuration(tmp_path)), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
 
@@ -142,39 +150,19 @@ def nginx_site(tmp_path):
     backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
     threading.Thread(target=backend.serve_forever, daemon=True).start()
     plain, tls = free_port(), free_port()
-    run(
-        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-subj", "/CN=casebook.example.org", "-keyout", str(tmp_path / "key.pem"),
-        "-out", str(tmp_path / "cert.pem"), cwd=tmp_path,
-    )  # fmt: skip
-    (tmp_path / "static").mkdir()
+    configuration = nginx_configuration(
+        tmp_path,
+        replace={
+            "listen [::]:80;\n": "",
+            "listen [::]:443 ssl http2;\n": "",
+            "listen 80;": f"listen 127.0.0.1:{plain};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{tls} ssl http2;",
+            "server 127.0.0.1:8000": f"server 127.0.0.1:{backend.server_address[1]}",
+        },
+    )
     (tmp_path / "static" / "site.css").write_text("body { margin: 0 }\n")
-    site = (
-        (DEPLOY / "nginx" / "casebook.conf")
-        .read_text()
-        .replace("listen [::]:80;\n", "")
-        .replace("listen [::]:443 ssl http2;\n", "")
-        .replace("listen 80;", f"listen 127.0.0.1:{plain};")
-        .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{tls} ssl http2;")
-        .replace("server 127.0.0.1:8000", f"server 127.0.0.1:{backend.server_address[1]}")
-        .replace(
-            "/etc/letsencrypt/live/casebook.example.org/fullchain.pem", str(tmp_path / "cert.pem")
-        )
-        .replace(
-            "/etc/letsencrypt/live/casebook.example.org/privkey.pem", str(tmp_path / "key.pem")
-        )
-        .replace("/var/lib/casebook/static/", f"{tmp_path}/static/")
-        .replace("/var/log/nginx/", f"{tmp_path}/")
-    )
-    (tmp_path / "casebook").write_text(site)
-    shutil.copy(DEPLOY / "nginx" / "casebook_proxy.conf", tmp_path)
-    (tmp_path / "nginx.conf").write_text(
-        f"user root;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-        "events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include casebook;\n"
-        f"    client_body_temp_path {tmp_path}/body;\n    proxy_temp_path {tmp_path}/proxy;\n}}\n"
-    )
     server = subprocess.Popen(  # noqa: S603 (nginx with the file written above)
-        ["nginx", "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+        ["nginx", "-c", str(configuration), "-g", "daemon off;"],
         stderr=subprocess.PIPE,
     )
 

@@ -28,12 +28,17 @@ def roles_of(user) -> set[Role]:
         return set()
     cached = getattr(user, "_casebook_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = {role for role in Role if role.value in names}
-        if user.is_superuser:
-            cached.add(Role.ADMINISTRATOR)
-        user._casebook_roles = cached
+        roles_remember(user, set(user.groups.values_list("name", flat=True)))
+        cached = user._casebook_roles
     return cached
+
+
+def roles_remember(user, group_names: set[str]) -> None:
+    """Keep on this user instance (one request's) the roles its groups give it, read once."""
+    roles = {role for role in Role if role.value in group_names}
+    if user.is_superuser:
+        roles.add(Role.ADMINISTRATOR)
+    user._casebook_roles = roles
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -6,11 +6,14 @@ can change: the monitor adding sources all day long must not throw away the coun
 - `record`: incidents, acts, outcomes, protests (whose names label a breakdown) and tags
   (a filter): the counts, the breakdowns and the outcome funnel;
 - `sources`: sources and their links to incidents: the recording coverage;
-- `codebook`: forces, provisions and the other codebook terms: the filter form's choices.
-  Their labels also name a breakdown's rows, so the record's version includes them too.
+- `codebook`: forces, provisions and the other codebook terms: the filter form's choices
+  (the statistics page's, the incident list's). Their labels also name a breakdown's rows,
+  so the record's version includes them too.
 Each version has two parts, so that no change is missed:
 - a generation number, bumped by a signal whenever a row of those tables is saved or
-  deleted through the ORM (the editor, the admin, the monitor);
+  deleted through the ORM (the editor, the admin, the monitor); for the codebook, the
+  database's own revision number (codebook.models.Revision), which every process reads
+  alike even without a shared cache (the generations live in the cache);
 - the highest id of each of those tables, read from the database on every request in one
   statement (a primary-key index lookup each: counting rows cost 0.5 s at 100,000
   incidents), which catches rows written in bulk without signals (imports, the sample
@@ -40,6 +43,7 @@ from casebook.codebook.models import (
     LegalProvision,
     Organisation,
     OutcomeType,
+    Revision,
     TriggerType,
 )
 from casebook.sources.models import IncidentSource, Source
@@ -48,7 +52,7 @@ CACHE_SECONDS = 600
 CODEBOOK = (Jurisdiction, Organisation, LegalProvision, ActType, TriggerType, OutcomeType)
 RECORD = (Incident, Act, Outcome, Protest, *CODEBOOK)
 SOURCES = (Source, IncidentSource)
-PARTS = ("record", "sources", "codebook")
+PARTS = ("record", "sources")
 GENERATION_KEYS = {part: f"analysis:generation:{part}" for part in PARTS}
 # The last results in this process, unpickled: reading a breakdown by protest back from the
 # cache (tens of thousands of rows) cost more than a second per request at 100,000 incidents.
@@ -69,18 +73,24 @@ class DataVersion:
         return f"{self.record}/{self.sources}"
 
 
-def data_versions() -> DataVersion:
-    """The versions of the record, the sources and the codebook: one cache read and one
-    statement."""
+def _highest_ids(models: tuple) -> tuple[str, dict]:
+    """The highest id of each model's table, and the codebook's revision, in one statement."""
     quote = connection.ops.quote_name
-    models = (*RECORD, *SOURCES)
     highest = ", ".join(
         f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"  # noqa: S608
         for m in models
     )
+    revision = f"(SELECT number FROM {quote(Revision._meta.db_table)} WHERE id = 1)"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {highest}")
-        ids = dict(zip(models, (str(n) for n in cursor.fetchone()), strict=True))
+        cursor.execute(f"SELECT {revision}, {highest}")  # noqa: S608 (constants)
+        found = [str(n) for n in cursor.fetchone()]
+    return found[0], dict(zip(models, found[1:], strict=True))
+
+
+def data_versions() -> DataVersion:
+    """The versions of the record, the sources and the codebook: one cache read and one
+    statement."""
+    revision, ids = _highest_ids((*RECORD, *SOURCES))
     generations = cache.get_many(GENERATION_KEYS.values())
 
     def version(part: str, watched: tuple) -> str:
@@ -88,11 +98,21 @@ def data_versions() -> DataVersion:
         return "-".join([generation, *(ids[m] for m in watched)])
 
     return DataVersion(
-        # A codebook change bumps both generations, so the record's stays one number.
-        record=version("record", RECORD),
+        # The revision too: a label renamed in another process changes a breakdown's rows.
+        record=f"{version('record', RECORD)}-r{revision}",
         sources=version("sources", SOURCES),
-        codebook=version("codebook", CODEBOOK),
+        codebook=_codebook_version(revision, ids),
     )
+
+
+def codebook_version() -> str:
+    """The codebook's version alone (`DataVersion.codebook`), in one statement: for pages
+    that keep only what the codebook decides (the incident list's select options)."""
+    return _codebook_version(*_highest_ids(CODEBOOK))
+
+
+def _codebook_version(revision: str, ids: dict) -> str:
+    return "-".join([f"r{revision}", *(ids[m] for m in CODEBOOK)])
 
 
 def data_version() -> str:
@@ -162,12 +182,8 @@ def _bumper(part: str) -> Callable[..., None]:
 
 _bump_record = _bumper("record")
 _bump_sources = _bumper("sources")
-_bump_codebook_only = _bumper("codebook")
-
-
-def _bump_codebook(**kwargs) -> None:
-    _bump_codebook_only(**kwargs)
-    _bump_record(**kwargs)
+# A codebook write raises the codebook's revision (codebook.apps) and the record's generation.
+_bump_codebook = _bump_record
 
 
 def freshness_connect() -> None:

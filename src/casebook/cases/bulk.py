@@ -11,8 +11,10 @@ field's `pre_save()` and `get_db_prep_save()`, exactly as in `Model.save()`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from collections.abc import Sequence
+from typing import cast
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -75,24 +77,133 @@ class KeyPool:
             return cursor.fetchone()[0] or 0
 
 
+# Fields whose `pre_save()` and `get_db_prep_save()` hand back a value of these exact types
+# unchanged on every backend: no `auto_now`, no adapter, no encryption. Only the exact
+# classes: a subclass (a sealed field) may convert in its own way.
+_PLAIN: dict[type[models.Field], tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.SlugField: (str,),
+    models.URLField: (str,),
+    models.EmailField: (str,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+    models.AutoField: (int,),
+    models.BigAutoField: (int,),
+    models.BooleanField: (bool,),
+    models.ForeignKey: (int,),
+    models.OneToOneField: (int,),
+}
+_NULLABLE_PLAIN = frozenset(_PLAIN) - {models.BooleanField}
+_UNSET = object()
+_compiled: dict[tuple[type[models.Model], str], tuple[str, list]] = {}
+
+
+def _converter(field: models.Field, connection: BaseDatabaseWrapper):
+    """The field's value as `save()` would send it: cheaply when the value is already one
+    the field sends unchanged, else through the field itself (dates, decimals, JSON…)."""
+    plain = _PLAIN.get(type(field), ())
+    if isinstance(field, models.ForeignKey) and not isinstance(
+        field.target_field, models.AutoField | models.BigAutoField | models.IntegerField
+    ):
+        plain = ()
+    nullable = type(field) in _NULLABLE_PLAIN and bool(plain)
+    attname = field.attname
+    if type(field) is models.DateField and not (field.auto_now or field.auto_now_add):
+        return _date_converter(field, connection)
+    if type(field) is models.DateTimeField:
+        return _datetime_converter(field, connection)
+
+    def convert(obj: models.Model):
+        value = obj.__dict__.get(attname, _UNSET)
+        if type(value) in plain or (value is None and nullable):
+            return value
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    return convert
+
+
+def _date_converter(field: models.DateField, connection: BaseDatabaseWrapper):
+    adapt, attname = connection.ops.adapt_datefield_value, field.attname
+
+    def convert(obj: models.Model):
+        value = obj.__dict__.get(attname, _UNSET)
+        if type(value) is dt.date:
+            return adapt(value)
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    return convert
+
+
+def _datetime_converter(field: models.DateTimeField, connection: BaseDatabaseWrapper):
+    # pre_save() stamps auto_now fields, object by object, as save() does; an aware value
+    # needs no more than the backend's adapter (a naive one goes the long way, with its
+    # warning).
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def convert(obj: models.Model):
+        value = field.pre_save(obj, True)
+        if type(value) is dt.datetime and value.tzinfo is not None:
+            return adapt(value)
+        return field.get_db_prep_save(value, connection)
+
+    return convert
+
+
+def _insert_plan(model: type[models.Model], connection: BaseDatabaseWrapper) -> tuple[str, list]:
+    """The INSERT statement of a model and a converter per column, compiled once."""
+    key = (model, connection.vendor)
+    if key not in _compiled:
+        opts = model._meta
+        fields = opts.local_concrete_fields
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(opts.db_table)} "  # noqa: S608
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        _compiled[key] = (sql, [_converter(f, connection) for f in fields])
+    return _compiled[key]
+
+
 def insert_rows(connection: BaseDatabaseWrapper, objects: Sequence[models.Model]) -> int:
     """INSERT objects of one model whose keys (and foreign keys) are already set."""
     if not objects:
         return 0
-    opts = type(objects[0])._meta
-    fields = opts.local_concrete_fields
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-        for obj in objects
-    ]
+    sql, converters = _insert_plan(type(objects[0]), connection)
+    rows = [[convert(obj) for convert in converters] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+    alias = connection.alias
     for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        state = obj._state
+        state.adding = False
+        state.db = alias
     return len(objects)
+
+
+def insert_values(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+) -> int:
+    """INSERT rows given as tuples of plain values (ints, text, booleans, None) for these
+    columns: for link and bookkeeping rows, where a model instance each would cost more
+    than the row. Dates and other values a field converts must go through `insert_rows`."""
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    names = [cast(models.Field, model._meta.get_field(c)).column for c in columns]
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(name) for name in names)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)

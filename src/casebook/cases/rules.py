@@ -10,6 +10,7 @@ outcome's date against its incident's) is a function here that both call.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -147,13 +148,22 @@ NUL_MESSAGE = (
 
 def fields_with_nul(instance: models.Model) -> list[str]:
     """The text fields of an instance that hold a NUL character (which PostgreSQL refuses)."""
+    values = instance.__dict__
     return [
-        field.name
-        for field in instance._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField)
-        and isinstance(value := getattr(instance, field.attname, None), str)
-        and NUL in value
+        name
+        for name, attname in _text_fields(type(instance))
+        if isinstance(value := values.get(attname), str) and NUL in value
     ]
+
+
+@functools.cache
+def _text_fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    # Asked for every instance an import checks: the model's fields do not change.
+    return tuple(
+        (field.name, field.attname)
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+    )
 
 
 def raise_problems(problems: Iterable[tuple[str, str | None]]) -> None:

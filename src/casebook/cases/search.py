@@ -42,23 +42,28 @@ def query_terms(query: str) -> list[str]:
     return [t.lower() for t in _TERM.findall(query or "")][:20]
 
 
-def _sqlite_match(terms: list[str]) -> str:
-    # Every term must match; the last one as a prefix so results appear while typing.
+def _sqlite_match(terms: list[str], *, typing: bool = False) -> str:
+    # Every term must match; while typing, the last one as a prefix (a word being typed).
     quoted = [f'"{t}"' for t in terms]
-    quoted[-1] += "*"
+    if typing:
+        quoted[-1] += "*"
     return " ".join(quoted)
 
 
-def _postgres_tsquery(terms: list[str]) -> str:
+def _postgres_tsquery(terms: list[str], *, typing: bool = False) -> str:
     parts = [f"'{t}'" for t in terms]
-    parts[-1] += ":*"
+    if typing:
+        parts[-1] += ":*"
     return " & ".join(parts)
 
 
-def matching_ids_sql(query: str, *, redacted: bool = False) -> RawSQL | None:
+def matching_ids_sql(query: str, *, redacted: bool = False, typing: bool = False) -> RawSQL | None:
     """A subquery of incident ids matching `query`, or None when the query has no words.
 
-    `redacted` searches the redacted documents (readers who may not see people).
+    `redacted` searches the redacted documents (readers who may not see people). Words
+    match whole (as the index stems them: "arrest" finds "arrested"); with `typing` (a
+    search sent while the words are typed) the last one also matches the start of a word,
+    which costs the database about twice as much.
     """
     terms = query_terms(query)
     if not terms:
@@ -68,23 +73,26 @@ def matching_ids_sql(query: str, *, redacted: bool = False) -> RawSQL | None:
         return RawSQL(  # noqa: S611 (the query is a bound parameter)
             f"SELECT incident_id FROM cases_searchdocument "  # noqa: S608 (constant)
             f"WHERE {column} @@ to_tsquery('english', %s)",
-            [_postgres_tsquery(terms)],
+            [_postgres_tsquery(terms, typing=typing)],
         )
     table = REDACTED_FTS_TABLE if redacted else FTS_TABLE
     return RawSQL(  # noqa: S611 (the query is a bound parameter)
         f"SELECT rowid FROM {table} WHERE {table} MATCH %s",  # noqa: S608 (constant)
-        [_sqlite_match(terms)],
+        [_sqlite_match(terms, typing=typing)],
     )
 
 
-def text_condition(query: str, *, reader, pk: Expression | str = "pk") -> Q | None:
+def text_condition(
+    query: str, *, reader, pk: Expression | str = "pk", typing: bool = False
+) -> Q | None:
     """Incidents matching `query` as `reader` may search them, or None for no words.
 
     Administrators and coordinators (and `reader=None`: commands, benchmarks) search the
     text as written; a caseworker searches it in the incidents they work on and the redacted
-    text of the others; analysts and everyone else the redacted text only.
+    text of the others; analysts and everyone else the redacted text only. `typing`: see
+    `matching_ids_sql`.
     """
-    written = matching_ids_sql(query)
+    written = matching_ids_sql(query, typing=typing)
     if written is None:
         return None
 
@@ -93,7 +101,7 @@ def text_condition(query: str, *, reader, pk: Expression | str = "pk") -> Q | No
 
     if reader is None or roles.sees_all_people(reader):
         return within(written)
-    redacted = within(matching_ids_sql(query, redacted=True))
+    redacted = within(matching_ids_sql(query, redacted=True, typing=typing))
     if not roles.may_see_people(reader):
         return redacted
     own = Incident.objects.worked_on_by(reader).values("pk")
@@ -109,8 +117,10 @@ def search_scope(reader) -> str:
     return f"redacted, and as written for user {reader.pk}"
 
 
-def filter_by_text(queryset: QuerySet, query: str, *, reader=None) -> QuerySet:
-    condition = text_condition(query, reader=reader)
+def filter_by_text(
+    queryset: QuerySet, query: str, *, reader=None, typing: bool = False
+) -> QuerySet:
+    condition = text_condition(query, reader=reader, typing=typing)
     return queryset if condition is None else queryset.filter(condition)
 
 

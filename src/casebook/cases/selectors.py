@@ -140,14 +140,15 @@ class _Unindexed(Func):
     template = "+%(expressions)s"
 
 
-def incident_page(*, filters: dict, number, per_page: int, reader) -> Page:
+def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool = False) -> Page:
     """The requested page of the incident list for these filters (see `incidents_filtered`),
-    its text searched as `reader` may search it (cases.search.text_condition)."""
-    incidents = incidents_filtered(**filters, reader=reader)
+    its text searched as `reader` may search it (cases.search.text_condition); `typing`: a
+    search sent while its words are typed (its last word also matches a word's start)."""
+    incidents = incidents_filtered(**filters, reader=reader, typing=typing)
     ids = incidents
     q = filters.get("q")
     if q and connection.vendor == "sqlite":
-        text = text_condition(q, reader=reader, pk=_Unindexed(F("pk")))
+        text = text_condition(q, reader=reader, pk=_Unindexed(F("pk")), typing=typing)
         if text is not None:
             others = {k: v for k, v in filters.items() if k != "q"}
             ids = incidents_filtered(**others).filter(text)
@@ -210,6 +211,7 @@ def incidents_filtered(
     coarse: str = "",
     sort: str = DEFAULT_SORT,
     reader=None,
+    typing: bool = False,
 ) -> QuerySet[Incident]:
     """Incidents matching every given filter, in the given order, ready to paginate.
 
@@ -222,11 +224,12 @@ def incidents_filtered(
     breakdown: force, protest, country, provision or trigger) keeps incidents with nothing
     recorded for it; for a property of an act, an act matching the act filters lacks it.
     The text `q` is searched as `reader` may search it; without a reader (commands,
-    benchmarks), as written.
+    benchmarks), as written. Its words match whole words (stemmed); with `typing` (a search
+    sent while it is typed) the last one also the start of a word.
     """
     incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
-        incidents = filter_by_text(incidents, q, reader=reader)
+        incidents = filter_by_text(incidents, q, reader=reader, typing=typing)
     if date_from:
         incidents = incidents.filter(date__gte=date_from)
     if date_to:

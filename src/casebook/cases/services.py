@@ -29,12 +29,31 @@ def reference_block(*, year: int, count: int = 1) -> list[str]:
 
     The counter row is locked, so two writers never get the same number.
     """
+    return reference_blocks({year: count})[year]
+
+
+def reference_blocks(counts: dict[int, int]) -> dict[int, list[str]]:
+    """`reference_block` for several years at once (a batch of an import spans many): the
+    counters are locked in one query, in year order (two writers never wait on each other
+    in a circle), and moved on in one."""
+    years = sorted(counts)
     with transaction.atomic():
-        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-        first = counter.last + 1
-        counter.last += count
-        counter.save(update_fields=["last"])
-    return [f"CB-{year}-{n:06d}" for n in range(first, first + count)]
+        counters = {
+            c.year: c for c in ReferenceCounter.objects.select_for_update().filter(year__in=years)
+        }
+        for year in years:
+            if year not in counters:
+                counters[year], _ = ReferenceCounter.objects.select_for_update().get_or_create(
+                    year=year
+                )
+        handed: dict[int, list[str]] = {}
+        for year in years:
+            counter = counters[year]
+            first = counter.last + 1
+            counter.last += counts[year]
+            handed[year] = [f"CB-{year}-{n:06d}" for n in range(first, first + counts[year])]
+        ReferenceCounter.objects.bulk_update(list(counters.values()), ["last"])
+    return handed
 
 
 def _search_document_body(incident: Incident) -> str:

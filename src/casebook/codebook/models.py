@@ -125,3 +125,25 @@ class TriggerType(Term):
 
 class OutcomeType(Term):
     final = models.BooleanField(default=False, help_text="Closes the case for this act.")
+
+
+class Revision(models.Model):
+    """One row whose number every write to the codebook through the ORM raises, in the
+    write's own transaction (`codebook.apps`): every process reads the same number, so what
+    is kept while the codebook stays as it is (the list's select options, the statistics'
+    filter form) is forgotten by all of them at the first request after a change."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"codebook revision {self.number}"
+
+
+# The models whose writes raise the revision: everything a select or a label shows.
+REVISED = (Jurisdiction, Organisation, Statute, LegalProvision, ActType, TriggerType, OutcomeType)
+
+
+def revision_bump(**_kwargs) -> None:
+    """Raise the codebook's revision (a signal receiver: any keyword arguments)."""
+    if not Revision.objects.filter(pk=1).update(number=models.F("number") + 1):
+        Revision.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -23,8 +23,13 @@ the database itself (a file that changes many existing incidents holds the lock 
 
 If anything fails after the first batch (the database refuses a row, the disk fills, a
 concurrent change makes a row invalid), `import_writes_undo` deletes what the job's batches
-created, batch by batch, and records that in the audit trail; a job whose process died
-mid-import (kill -9, a restart) is taken back the same way when it is found
+created, batch by batch, and records that in the audit trail. A job whose process died
+mid-import (kill -9, a restart) is taken back the same way when it is found: while it
+writes, its process holds a lock on a small file of its own (`job_alive`), which the system
+lets go of when the process ends, however it ends; the next import (any import: the command,
+the web, the API) and the Import page find a running job whose lock is free, take back what
+it wrote and mark it failed (`cut_off_jobs_undo`), before they read anything. A job with no
+such file (a worker on another machine) is taken back once silent for long
 (`jobs.import_jobs_recover`). Meanwhile the new incidents of the running import are visible
 to others as they are written: that is the price of letting them in.
 """
@@ -32,6 +37,7 @@ to others as they are written: that is the price of letting them in.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -42,11 +48,12 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from casebook.audit.services import audit_record
-from casebook.cases.bulk import insert_rows
+from casebook.cases.bulk import insert_values
 from casebook.cases.models import Incident, Protest
 from casebook.lib.busy import call_when_free
 from casebook.people.models import Involvement, Person
 from casebook.sources.models import IncidentSource, Source
+from casebook.transfer.downloads import held_folder
 from casebook.transfer.models import ImportJob, ImportJobWrite
 from casebook.transfer.planning import IncidentPlan
 from casebook.transfer.writing import CHUNK, ChunkWriter
@@ -60,6 +67,7 @@ BATCH_SECONDS = 0.5
 FIRST_BATCH = 100
 MIN_BATCH = 25
 BATCH_PATIENCE_MS = 10 * 60 * 1000
+FORGET_BATCH = 2000  # job-list rows deleted a transaction (SQLite's parameter limit is above)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -84,7 +92,7 @@ def plans_write(
     connection = writer.connection
     done = 0
     try:
-        with patient_writes():
+        with job_alive(job), patient_writes():
             size = min(FIRST_BATCH, CHUNK)
             while done < len(new):
                 batch = new[done : done + size]
@@ -104,12 +112,81 @@ def plans_write(
                 ImportJob.objects.filter(pk=job.pk).update(
                     status=ImportJob.Status.FINISHED, heartbeat=timezone.now()
                 )
-                ImportJobWrite.objects.filter(job=job).delete()
     except BaseException:
         import_writes_undo(job, actor=writer.actor)
         raise
+    # The list of what it wrote is forgotten after, in short batches: deleting a large
+    # import's list in its last transaction held the lock for seconds. A finished job's
+    # list is never read (only running jobs are taken back).
+    _writes_forget(job)
     if progress:
         progress("writing", len(plans), len(plans))
+
+
+def _writes_forget(job: ImportJob) -> None:
+    ids = list(ImportJobWrite.objects.filter(job=job).values_list("pk", flat=True))
+    for batch in _chunks(ids, FORGET_BATCH):
+        call_when_free(partial(_forget, batch))
+
+
+def _forget(ids: list[int]) -> None:
+    ImportJobWrite.objects.filter(pk__in=ids).delete()
+
+
+def _alive_path(job_id: int):
+    return held_folder() / f"job-{job_id}.alive"
+
+
+@contextlib.contextmanager
+def job_alive(job: ImportJob) -> Iterator[None]:
+    """Hold the job's lock file while it writes: the lock ends with the process, kill -9
+    included, which is how `cut_off_jobs_undo` knows a running job is no longer running."""
+    path = _alive_path(job.pk)
+    with open(path, "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def cut_off_jobs_undo(*, silent_for_long: Callable[[ImportJob], bool] | None = None) -> list:
+    """Take back the running jobs whose process is gone; returns them, marked failed.
+
+    Gone: its lock file is there and nobody holds the lock. A job without a lock file (not
+    writing yet, or writing on another machine) counts as gone only if `silent_for_long`
+    says so. The lock is held while the job is taken back, so that two finders do not both
+    take it back.
+    """
+    undone = []
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
+        path = _alive_path(job.pk)
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 (closed below, after the undo)
+        except FileNotFoundError:
+            if silent_for_long is not None and silent_for_long(job):
+                _cut_off_undo(job)
+                undone.append(job)
+            continue
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # its process is writing
+            job.refresh_from_db()
+            if job.status == ImportJob.Status.RUNNING:
+                _cut_off_undo(job)
+                undone.append(job)
+            path.unlink(missing_ok=True)
+    return undone
+
+
+def _cut_off_undo(job: ImportJob) -> None:
+    import_writes_undo(job)
+    job.status = ImportJob.Status.FAILED
+    job.error = "The import stopped when Casebook was restarted; nothing of it was kept."
+    job.finished_at, job.file_key = timezone.now(), ""
+    call_when_free(lambda: job.save(update_fields=["status", "error", "finished_at", "file_key"]))
 
 
 def _next_size(size: int, took: float) -> int:
@@ -160,12 +237,12 @@ def _write_batch(writer: ChunkWriter, job: ImportJob, batch: list[IncidentPlan])
     with transaction.atomic():
         writer.keys.start()
         writer.write(batch)
-        insert_rows(
+        insert_values(
             writer.connection,
+            ImportJobWrite,
+            ("id", "job", "kind", "row_id"),
             [
-                ImportJobWrite(
-                    pk=writer.keys.take(ImportJobWrite), job=job, kind=kind, row_id=row_id
-                )
+                (writer.keys.take(ImportJobWrite), job.pk, kind, row_id)
                 for kind, ids in writer.created.items()
                 for row_id in ids
             ],

@@ -27,7 +27,7 @@ from django.utils import timezone
 from casebook.accounts import roles
 from casebook.lib.busy import call_when_free
 from casebook.redaction.searching import redacted_search_fill
-from casebook.transfer.batches import import_writes_undo
+from casebook.transfer.batches import cut_off_jobs_undo
 from casebook.transfer.downloads import (
     file_forget,
     file_seal,
@@ -240,23 +240,20 @@ def import_job_rejects(job: ImportJob) -> tuple[str, str, str] | None:
 
 
 def import_jobs_recover() -> int:
-    """Take back the jobs whose process died (a restart, kill -9): running, and silent for
-    STALE_SECONDS. What their batches wrote is deleted; the job is marked failed."""
+    """Take back the jobs whose process died (a restart, kill -9): running, and either
+    holding no lock any more (`batches.cut_off_jobs_undo`) or silent for STALE_SECONDS.
+    What their batches wrote is deleted; the job is marked failed."""
     oldest = time.time() - STALE_SECONDS
-    recovered = 0
-    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
+
+    def silent_for_long(job: ImportJob) -> bool:
         path = _progress_path(job.pk)
         heard = (job.heartbeat or job.started_at or job.created_at).timestamp()
         if path.exists():
             heard = max(heard, path.stat().st_mtime)
-        if heard >= oldest:
-            continue
-        import_writes_undo(job)
-        job.status = ImportJob.Status.FAILED
-        job.error = "The import stopped when Casebook was restarted; nothing of it was kept."
-        job.finished_at, job.file_key = timezone.now(), ""
+        return heard < oldest
+
+    undone = cut_off_jobs_undo(silent_for_long=silent_for_long)
+    for job in undone:
         file_forget(_upload_name(job))
-        path.unlink(missing_ok=True)
-        job.save(update_fields=["status", "error", "finished_at", "file_key"])
-        recovered += 1
-    return recovered
+        _progress_path(job.pk).unlink(missing_ok=True)
+    return len(undone)

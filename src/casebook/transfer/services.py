@@ -29,7 +29,7 @@ from casebook.audit.services import audit_record
 from casebook.cases.models import Incident
 from casebook.people.models import Involvement
 from casebook.redaction.approved import incidents_with_approved_text
-from casebook.transfer.batches import patient_writes, plans_write
+from casebook.transfer.batches import cut_off_jobs_undo, patient_writes, plans_write
 from casebook.transfer.exporting import (
     IncidentExport,
     export_queryset,
@@ -162,6 +162,13 @@ def incidents_import(
     text = _decode(file)
     incident_format = _format_of(text, filename=filename, format=format)
     report = ImportReport(format=incident_format.name, dry_run=dry_run, skip_invalid=skip_invalid)
+    # An import whose process died half way (kill -9) is taken back before this one reads
+    # the casebook: else its half-written incidents would be planned as ones to update.
+    for cut_off in cut_off_jobs_undo():
+        report.notes.append(
+            f"An earlier import (job {cut_off.pk}, {cut_off.filename}) had been cut off "
+            "half way; what it had written was taken back first."
+        )
     records, problems, duplicates = _read(
         incident_format, text, report, skip_invalid=skip_invalid, progress=progress
     )

@@ -8,6 +8,7 @@ then goes to the codebook's own resolver, so imports and the news monitor agree 
 from __future__ import annotations
 
 import difflib
+import functools
 
 from casebook.codebook.areas import force_of_area
 from casebook.codebook.matching import NameIndex, ProvisionIndex
@@ -32,6 +33,7 @@ def _index_or_none(build):
         return None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a file names the same few terms on every row
 def _key(text: str) -> str:
     """Case, spacing, hyphens and underscores do not matter when naming a term.
 

@@ -14,19 +14,28 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db import transaction
 
 from casebook.audit.services import PendingEntry, audit_record_many
-from casebook.cases.bulk import KeyPool, insert_rows
+from casebook.cases.bulk import KeyPool, insert_rows, insert_values
 from casebook.cases.models import Act, Incident, Outcome, Protest, SearchDocument, Tag
 from casebook.cases.search import incident_document_body
-from casebook.cases.services import incident_reindex, reference_block
+from casebook.cases.services import incident_reindex, reference_blocks
 from casebook.people.models import Involvement, Person
 from casebook.sources.models import IncidentSource, Source
 from casebook.transfer.planning import IncidentPlan
 from casebook.transfer.records import ImportReport, PersonRecord
 from casebook.transfer.vocabulary import Vocabulary
+
+
+class SourceLink(NamedTuple):
+    """A new source link as the search document reads it (`incident_document_body`)."""
+
+    source: Source
+    supports: str
+
 
 CHUNK = 500  # incidents planned and written at a time: bounds memory and query size
 TagLink = Incident.tags.through
@@ -64,9 +73,9 @@ class ChunkWriter:
         by_year: dict[int, list[IncidentPlan]] = defaultdict(list)
         for plan in new:
             by_year[plan.incident.date.year].append(plan)
+        references = reference_blocks({year: len(group) for year, group in by_year.items()})
         for year, year_plans in by_year.items():
-            references = reference_block(year=year, count=len(year_plans))
-            for plan, reference in zip(year_plans, references, strict=True):
+            for plan, reference in zip(year_plans, references[year], strict=True):
                 plan.incident.reference = reference
         for plan in new:
             plan.incident.pk = self.keys.take(Incident)
@@ -118,10 +127,13 @@ class ChunkWriter:
             if old
             else set()
         )
-        insert_rows(
+        take = self.keys.take
+        insert_values(
             self.connection,
+            TagLink,
+            ("id", "incident", "tag"),
             [
-                TagLink(pk=self.keys.take(TagLink), incident_id=p.incident.pk, tag_id=tags[name])
+                (take(TagLink), p.incident.pk, tags[name])
                 for p in plans
                 for name in dict.fromkeys(p.record.tags)
                 if (p.incident.pk, tags[name]) not in linked
@@ -157,7 +169,7 @@ class ChunkWriter:
         insert_rows(self.connection, outcomes)
         return created
 
-    def _write_sources(self, plans: list[IncidentPlan]) -> dict[int, list[IncidentSource]]:
+    def _write_sources(self, plans: list[IncidentPlan]) -> dict[int, list[SourceLink]]:
         """New sources and the links to them; returns the links by incident key."""
         new: list[Source] = []
         for plan in plans:
@@ -172,21 +184,29 @@ class ChunkWriter:
                     new.append(source)
         insert_rows(self.connection, new)
         self._new_sources = [source.pk for source in new]
-        links = defaultdict(list)
+        links: dict[int, list[SourceLink]] = defaultdict(list)
+        rows = []
         for plan in plans:
             # A file may cite one source twice for an incident; it is linked once.
             cited = {source.pk: (source, sup, ind) for source, sup, ind in plan.sources}
             for source, supports, independently in cited.values():
-                links[plan.incident.pk].append(
-                    IncidentSource(
-                        pk=self.keys.take(IncidentSource),
-                        incident=plan.incident,
-                        source=source,
-                        supports=supports[:500],
-                        found_independently=independently,
+                link = SourceLink(source, supports[:500])
+                links[plan.incident.pk].append(link)
+                rows.append(
+                    (
+                        self.keys.take(IncidentSource),
+                        plan.incident.pk,
+                        source.pk,
+                        link.supports,
+                        bool(independently),
                     )
                 )
-        insert_rows(self.connection, [link for group in links.values() for link in group])
+        insert_values(
+            self.connection,
+            IncidentSource,
+            ("id", "incident", "source", "supports", "found_independently"),
+            rows,
+        )
         return links
 
     def _audit(self, plans: list[IncidentPlan], people: list[tuple[Person, Incident]]) -> None:
@@ -235,21 +255,26 @@ class ChunkWriter:
     def _index(
         self,
         new: list[IncidentPlan],
-        links: dict[int, list[IncidentSource]],
+        links: dict[int, list[SourceLink]],
         changed: list[IncidentPlan],
     ) -> None:
         # A new incident's acts, tags and sources are all in its plan: no query needed.
-        insert_rows(
+        # A new document waits for its redacted body (redaction.searching), as save() leaves it.
+        insert_values(
             self.connection,
+            SearchDocument,
+            ("incident", "body", "redacted_body", "redacted_with"),
             [
-                SearchDocument(
-                    incident_id=plan.incident.pk,
-                    body=incident_document_body(
+                (
+                    plan.incident.pk,
+                    incident_document_body(
                         plan.incident,
                         tags=list(dict.fromkeys(plan.record.tags)),
                         acts=[a.act for a in plan.acts],
                         source_links=links.get(plan.incident.pk, []),
                     ),
+                    None,
+                    None,
                 )
                 for plan in new
             ],

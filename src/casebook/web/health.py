@@ -6,8 +6,8 @@ reference) and by monitor stage.
 
 Metrics counted in the web process (request latency, failed sign-ins) live in that process.
 Under gunicorn, with several workers, prometheus_client's multiprocess mode adds them up:
-PROMETHEUS_MULTIPROC_DIR names a folder where every worker writes its values (the gunicorn
-configuration, casebook/web/gunicorn.py, makes and empties it), and a scrape, whichever worker
+PROMETHEUS_MULTIPROC_DIR names a folder where every worker writes its values
+(casebook/web/gunicorn_config.py makes and empties it), and a scrape, whichever worker
 answers it, reads all of them. Queue depth and the monitor's stage timings are read at scrape
 time from the broker and the database, so they are the same whichever process answers.
 """

@@ -9,6 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from casebook.analysis.freshness import cached_here
 from casebook.codebook.models import LegalProvision
 
 DATE_HELP = "YYYY-MM-DD, e.g. 2024-05-04"
@@ -60,8 +61,7 @@ class ColumnChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        columns = self.field.label_columns
-        for row in self.queryset.values_list("slug", *columns, named=True):
+        for row in self.field.rows():
             yield self.choice(row)
 
     def choice(self, row):
@@ -73,10 +73,24 @@ class ColumnChoiceField(forms.ModelChoiceField):
     chosen is still looked up and returned as a model instance."""
 
     iterator = ColumnChoiceIterator
+    # The codebook's version (analysis.freshness.codebook_version) when the form's owner
+    # read it: the options are then kept in this process until the codebook changes.
+    codebook_version: str | None = None
 
     def __init__(self, *args, label_columns: tuple[str, ...] = ("label",), **kwargs):
         self.label_columns = label_columns
         super().__init__(*args, **kwargs)
+
+    def rows(self) -> list:
+        """The options' columns, read or kept for the codebook's version."""
+
+        def read() -> list:
+            return list(self.queryset.values_list("slug", *self.label_columns, named=True))
+
+        if self.codebook_version is None:
+            return read()
+        params = [type(self).__name__, self.queryset.model._meta.label, self.label_columns]
+        return cached_here("choices", params, read, version=self.codebook_version)
 
     def label_from_row(self, row) -> str:
         return str(getattr(row, self.label_columns[0]))

@@ -133,6 +133,14 @@ class IncidentFilterForm(PlainLabels, forms.Form):
         },
     )
 
+    def __init__(self, *args, codebook_version: str | None = None, **kwargs):
+        """`codebook_version` (analysis.freshness.codebook_version): the selects' options
+        are kept in this process for it rather than read on every request."""
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ColumnChoiceField):
+                field.codebook_version = codebook_version
+
     def clean_tag(self) -> Tag | None:
         name = self.cleaned_data["tag"].strip()
         if not name:

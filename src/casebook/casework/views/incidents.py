@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from casebook.accounts.access import staff_required
 from casebook.accounts.security import client_address
+from casebook.analysis.freshness import cached_here, codebook_version
 from casebook.audit.services import incident_history
 from casebook.cases.models import Incident, IncidentStatus, Outcome
 from casebook.cases.reading import (
@@ -28,6 +31,7 @@ from casebook.cases.services import (
     incident_status_choices,
 )
 from casebook.casework.forms import IncidentFilterForm
+from casebook.casework.views.rows import incident_rows_html
 from casebook.linkage.claims import act_figures
 from casebook.people.duties.access import people_viewed
 from casebook.people.services import (
@@ -39,6 +43,7 @@ from casebook.redaction.searching import redacted_search_pending
 from casebook.sources.models import IncidentSource
 
 RESULTS_ID = "results"
+RESULTS = "casework/_incident_results.html"
 
 
 def _wants_results_only(request) -> bool:
@@ -47,15 +52,42 @@ def _wants_results_only(request) -> bool:
     return bool(htmx) and not htmx.history_restore_request and htmx.target == RESULTS_ID
 
 
+def _filter_fields_html(form: IncidentFilterForm, version: str) -> str:
+    """The filter fields but the search box, as HTML: a valid form's is kept in this process
+    for the same values until the codebook changes (their widgets render through templates, and the
+    selects hold hundreds of options); an invalid one marks its fields, so is made anew."""
+
+    def render() -> str:
+        html = render_to_string("casework/_incident_filters.html", {"form": form})
+        return html.removesuffix("\n")  # the file's last newline
+
+    if not form.is_valid():
+        return mark_safe(render())  # noqa: S308 (a template's output)
+    values = [[name, form.data.getlist(name)] for name in form.fields if name != "q"]
+    return mark_safe(cached_here("list-filters", values, render, version=version))  # noqa: S308
+
+
+TYPING_HEADER = "X-Casebook-Typing"
+
+
+def _sent_while_typing(request) -> bool:
+    """A search sent by the search box as its words are typed (casebook.js marks it): its
+    last word may be unfinished. A search submitted (Enter, a link, a reload) is not."""
+    return bool(getattr(request, "htmx", None)) and request.headers.get(TYPING_HEADER) == "true"
+
+
 @staff_required
 def incident_list(request):
-    form = IncidentFilterForm(request.GET)
+    # The selects' options and fields are kept until the codebook changes (in any process).
+    version = codebook_version()
+    form = IncidentFilterForm(request.GET, codebook_version=version)
     if form.is_valid():
         page = incident_page(
             filters=form.filters(),
             number=request.GET.get("page"),
             per_page=settings.INCIDENTS_PER_PAGE,
             reader=request.user,
+            typing=_sent_while_typing(request),
         )
     else:
         page = Paginator(Incident.objects.none(), settings.INCIDENTS_PER_PAGE).get_page(1)
@@ -80,11 +112,7 @@ def incident_list(request):
         (incident, summaries.get(incident.pk, ""), sources.get(incident.pk, 0))
         for incident in page_incidents
     ]
-    template = (
-        "casework/_incident_results.html"
-        if _wants_results_only(request)
-        else ("casework/incident_list.html")
-    )
+    template = RESULTS if _wants_results_only(request) else "casework/incident_list.html"
     response = render(
         request,
         template,
@@ -92,6 +120,8 @@ def incident_list(request):
             "form": form,
             "page": page,
             "rows": rows,
+            "rows_html": incident_rows_html(rows),
+            "filter_fields": _filter_fields_html(form, version) if template != RESULTS else "",
             "results_id": RESULTS_ID,
             "protest": protest,
             "redacted_rows": bool(redacted),
@@ -99,7 +129,7 @@ def incident_list(request):
             "search_pending": redacted_search_pending() if searching and redacted_search else 0,
         },
     )
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", TYPING_HEADER])
     return response
 
 

@@ -29,6 +29,9 @@ class Act:
     # The count is a single person told without a number ("a woman was arrested"): the act
     # counts one, but no total is stated.
     implicit_one: bool = False
+    # The count was told by people words alone ("a man and a woman were arrested"): it counts
+    # them, but the text writes no number, so it states no total either.
+    unwritten: bool = False
     headline: bool = False  # told in a headline, which restates the story below it
     vague: bool = False
     bound: int | None = None  # the number of a vague count ("more than 200" -> 200)

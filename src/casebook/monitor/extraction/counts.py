@@ -184,6 +184,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
         act.count = count
         act.count_span = (singles[0].start(), singles[-1].end())
         act.implicit_one = count == 1 and not _WRITTEN_ONE.match(singles[0].group())
+        act.unwritten = count > 1 and not any(_WRITTEN_ONE.match(s.group()) for s in singles)
         act.definite = count == 1 and singles[0].group().lower().startswith("the ")
         return True
     pronoun = _PRONOUN_SUBJECT.search(prefix)

@@ -273,7 +273,8 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
         alone = only is not None and (
             not only.additive or only.sibling is None or id(only.sibling) not in present
         )
-        if only is not None and only.count is not None and alone and not only.implicit_one:
+        told = only is not None and not (only.implicit_one or only.unwritten)
+        if only is not None and only.count is not None and alone and told:
             total, total_act = only.count, only
 
     # "Three men were charged ... Two with X and one with Y": the three is the sum of its parts.

@@ -22,11 +22,15 @@ document.addEventListener("click", (event) => {
 });
 
 // Filters sent by htmx leave out empty fields, so the address bar shows only the filters used
-// (/incidents/?act_type=arrest rather than ten empty parameters).
+// (/incidents/?act_type=arrest rather than ten empty parameters). A search sent as its words
+// are typed says so: its last word may be unfinished and also matches the start of a word.
 document.addEventListener("htmx:configRequest", (event) => {
   const data = event.detail.formData;
   if (!data || event.detail.verb !== "get") return;
   for (const [name, value] of [...data.entries()]) {
     if (value === "") data.delete(name);
+  }
+  if (event.detail.triggeringEvent?.type === "keyup") {
+    event.detail.headers["X-Casebook-Typing"] = "true";
   }
 });
