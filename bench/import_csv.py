@@ -141,14 +141,23 @@ def _new_rows_since(before: dict) -> dict:
 
 def highest_keys() -> dict:
     from django.apps import apps
-    from django.db import connection
+    from django.db import connection, models
     from django.db.models import Max
+
+    def numbered(model) -> bool:
+        # Tables keyed by a number only (a session's key is text; nothing imported is).
+        key = model._meta.pk
+        key = key.target_field if key.is_relation else key
+        return isinstance(key, models.AutoField | models.BigAutoField | models.IntegerField)
 
     tables = set(connection.introspection.table_names())
     return {
         model: model.objects.aggregate(top=Max("pk"))["top"] or 0
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.db_table in tables
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.db_table in tables
+        and numbered(model)
     }
 
 
