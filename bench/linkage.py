@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import sys
 import time
@@ -31,6 +32,33 @@ SECONDS_CEILING = 60.0
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def waiting_for_a_core() -> float:
+    """Seconds this thread was ready to run but no core was free (Linux schedstat; 0
+    elsewhere): on a shared machine, most of the wall time that is not CPU time."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def bytes_read_and_written() -> tuple[int, int]:
+    """Bytes this process read from and wrote to storage (Linux /proc/self/io; 0 elsewhere)."""
+    try:
+        with open("/proc/self/io") as io:
+            fields = dict(line.split(": ") for line in io.read().splitlines())
+        return int(fields["read_bytes"]), int(fields["write_bytes"])
+    except (OSError, KeyError, ValueError):
+        return 0, 0
+
+
+def load_average() -> str:
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,15 +90,28 @@ def main(argv: list[str] | None = None) -> int:
         f"in {time.perf_counter() - wall:.1f} s (cpu {cpu_seconds() - cpu:.1f} s)"
     )
 
-    wall, cpu = time.perf_counter(), cpu_seconds()
+    print(f"load average before linkage (1, 5, 15 min): {load_average()}")
+    wall, cpu, waited = time.perf_counter(), cpu_seconds(), waiting_for_a_core()
+    read, written = bytes_read_and_written()
     records = reports_as_records(reports)
-    flattened = time.perf_counter() - wall
+    flattened, flattened_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
     run = records_link(records=records, backend=args.backend, threshold=threshold)
     linkage_wall, linkage_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
-    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in run.seconds.items())
+    waited = waiting_for_a_core() - waited
+    read_after, written_after = bytes_read_and_written()
+    steps = ", ".join(
+        f"{name} {seconds:.1f}/{run.cpu_seconds.get(name, 0):.1f}"
+        for name, seconds in run.seconds.items()
+    )
     print(
-        f"linkage ({args.backend}): {linkage_wall:.1f} s wall (cpu {linkage_cpu:.1f} s): "
-        f"flatten {flattened:.1f} s, {steps}"
+        f"linkage ({args.backend}): {linkage_wall:.1f} s wall, {linkage_cpu:.1f} s CPU "
+        f"(all threads of this process)"
+    )
+    print(f"  steps, wall/CPU s: flatten {flattened:.1f}/{flattened_cpu:.1f}, {steps}")
+    print(
+        f"  the main thread waited {waited:.1f} s for a free core; storage read "
+        f"{(read_after - read) / 1e6:.0f} MB, written {(written_after - written) / 1e6:.0f} MB; "
+        f"load average after (1, 5, 15 min): {load_average()}"
     )
     print(
         f"{run.pairs_scored:,} pairs scored, {len(run.pairs):,} kept (p >= 0.05), "
@@ -160,7 +201,8 @@ def errors_print(reports, run, threshold: float) -> None:
 
 def _relation(a, b) -> str:
     if a.event_protest and a.event_protest == b.event_protest:
-        return "one protest, other kinds of act"
+        kinds = {act.act_type for act in a.acts} & {act.act_type for act in b.acts}
+        return f"one protest, {'a kind of act in common' if kinds else 'other kinds of act'}"
     days = abs((a.event_date - b.event_date).days)
     town_a, town_b = (r.event_place.rpartition(",")[2].strip() for r in (a, b))
     where = (

@@ -583,6 +583,49 @@ def test_evidence_verify_names_a_changed_byte_and_a_missing_file(evidence_dir, c
     assert f"evidence #{changed.pk}" in err and incident.reference in err
 
 
+def test_backfill_gives_older_images_the_hash_an_upload_would_and_runs_again_harmlessly(
+    evidence_dir, capsys
+):
+    first, second = IncidentFactory(), IncidentFactory()
+    photo = image_bytes("JPEG", picture(size=(96, 64), colour=(200, 40, 40)))
+    shared = [add(first, photo).evidence, add(second, photo).evidence]  # one blob, two records
+    png = add(first, image_bytes("PNG", picture(colour=(10, 200, 90)))).evidence
+    document = add(first, pdf_bytes()).evidence
+    expected = {e.pk: e.perceptual_hash for e in [*shared, png]}
+    assert all(expected.values()) and not document.perceptual_hash
+    # As they were before perceptual hashes existed.
+    EvidenceFile.objects.update(perceptual_hash="")
+
+    call_command("evidence", "backfill-hashes")
+    out = capsys.readouterr().out
+    assert "2 images given a perceptual hash (3 evidence records)" in out
+    hashes = dict(EvidenceFile.objects.values_list("pk", "perceptual_hash"))
+    assert hashes == {**expected, document.pk: ""}
+
+    call_command("evidence", "backfill-hashes")
+    assert "0 images given a perceptual hash (0 evidence records)" in capsys.readouterr().out
+    assert dict(EvidenceFile.objects.values_list("pk", "perceptual_hash")) == hashes
+
+
+def test_backfill_names_a_changed_file_and_leaves_it_without_a_hash(evidence_dir, capsys):
+    incident = IncidentFactory()
+    changed = add(incident, image_bytes("PNG", picture(colour=(0, 0, 255)))).evidence
+    intact = add(incident, image_bytes("PNG", picture(colour=(255, 255, 0)))).evidence
+    EvidenceFile.objects.update(perceptual_hash="")
+    path = evidence_dir / changed.storage_name
+    path.chmod(0o640)
+    raw = bytearray(path.read_bytes())
+    raw[-20] ^= 0x01
+    path.write_bytes(bytes(raw))
+
+    with pytest.raises(CommandError, match="1 stored files are missing or changed"):
+        call_command("evidence", "backfill-hashes")
+    assert "no longer matches its hash" in capsys.readouterr().err
+    changed.refresh_from_db()
+    intact.refresh_from_db()
+    assert changed.perceptual_hash == "" and len(intact.perceptual_hash) == 16
+
+
 # --- The permission matrix's rows for these pages ------------------------------------------------
 
 

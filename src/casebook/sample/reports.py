@@ -41,10 +41,15 @@ FIRST_DAY = dt.date(2019, 1, 1)
 LAST_DAY = dt.date(2026, 10, 31)
 # How many reports an event gets: many are reported once, a few by five channels or more.
 REPORTS_PER_EVENT = {1: 30, 2: 26, 3: 20, 4: 12, 5: 7, 6: 5}
-# Incidents at one protest: most protests have one. As in a casebook, one incident holds all
-# the acts of one kind at a protest (twelve arrests are one incident with an act of 12), so
-# the incidents of one protest differ in the kind of police action.
+# Incidents at one protest: most protests have one. A casebook mostly records one incident
+# per kind of police action at a protest (twelve arrests are one incident with an act of
+# 12), but not always: arrests at the start of a march and at its end, by other officers,
+# of other people over other placards, are often two incidents. So a later incident of a
+# protest repeats a kind already recorded there this often, and linkage has to tell such
+# incidents apart by what else their reports say (the street, the people, the wording, the
+# numbers, the photos), not by the kind of act alone.
 EVENTS_PER_PROTEST = {1: 70, 2: 18, 3: 8, 4: 4}
+SAME_KIND_AGAIN = 0.25
 AT_PROTEST = 0.65
 WITH_PHOTO = 0.2
 WITH_PEOPLE = 0.45
@@ -252,7 +257,10 @@ def _event(rng, number: int, date, place, cause, protest, taken=frozenset()) -> 
     at_protest = protest is not None
     kinds = coding.ACTS_AT_PROTEST if at_protest else coding.ACTS_AWAY_FROM_PROTEST
     free = {kind: weight for kind, weight in kinds.items() if kind not in taken}
-    first = _Weighted(free).pick(rng) if taken and free else _pick(rng, kinds)
+    if taken and (not free or rng.random() < SAME_KIND_AGAIN):
+        first = rng.choice(sorted(taken))
+    else:
+        first = _Weighted(free).pick(rng) if taken else _pick(rng, kinds)
     acts = [_act(rng, cause, place, at_protest=at_protest, act_type=first)]
     follow = coding.FOLLOW_UP_ACTS.get(acts[0].act_type)
     if follow and rng.random() < 0.4:

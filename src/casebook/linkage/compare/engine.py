@@ -84,7 +84,8 @@ class LinkageRun:
     clusters: dict[str, str]  # record id -> cluster id (a record alone is its own cluster)
     model: dict  # the trained splink model, JSON-ready
     pairs_scored: int
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # CPU time of each step
 
     @property
     def cluster_count(self) -> int:
@@ -129,48 +130,103 @@ def records_link(
         raise LinkageError("The threshold is a probability between 0 and 1, e.g. 0.9.")
     if len(records) < 2:
         raise LinkageError("Linkage needs at least two records.")
+
+    with _collector_paused():
+        return _records_link(
+            records=records,
+            backend=backend,
+            threshold=threshold,
+            model=model,
+            spark_session=spark_session,
+            progress=progress or (lambda message: None),
+        )
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off while a run builds its objects.
+
+    A run makes hundreds of thousands of rows, pairs and cluster lists that all live until it
+    ends, and none of them cycles; the collector would walk them again and again as they pile
+    up, which took about half the Python time of a run at 100,000 records.
+    """
+    import gc
+
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+class _Steps:
+    """Wall and CPU seconds of each step of a run (CPU of every thread of this process: the
+    backend's own threads included, a Spark executor's JVM not)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def timed(self, name: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = time.perf_counter() - wall
+            self.cpu[name] = time.process_time() - cpu
+
+
+def _records_link(
+    *,
+    records: Sequence[LinkageRecord],
+    backend: str,
+    threshold: float,
+    model: dict | None,
+    spark_session,
+    progress: Callable[[str], None],
+) -> LinkageRun:
     from splink import Linker
 
-    step = progress or (lambda message: None)
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-    db_api = _db_api(backend, spark_session)
-    # The common words belong to the model: learnt from the records it is trained on, and
-    # given back with it (a splink model has no room for them: kept beside its settings).
-    words = [RecordWords.of(record) for record in records]
-    if model is not None:
-        common = CommonWords.from_dict(model.get(COMMON_WORDS_KEY))
-        model = {key: value for key, value in model.items() if key != COMMON_WORDS_KEY}
-    else:
-        common = common_words(records, words)
-    table = db_api.register(records_table(records, common, words))
-    settings = (
-        model_for_backend(model, backend)
-        if model is not None
-        else linkage_settings(dialect=backend)
-    )
-    linker = Linker(table, settings, log_level=None)
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    seconds["load"] = time.perf_counter() - clock
+    steps = _Steps()
+    with steps.timed("load"):
+        db_api = _db_api(backend, spark_session)
+        # The common words belong to the model: learnt from the records it is trained on,
+        # and given back with it (a splink model has no room for them: kept beside its
+        # settings).
+        words = [RecordWords.of(record) for record in records]
+        if model is not None:
+            common = CommonWords.from_dict(model.get(COMMON_WORDS_KEY))
+            model = {key: value for key, value in model.items() if key != COMMON_WORDS_KEY}
+        else:
+            common = common_words(records, words)
+        table = db_api.register(records_table(records, common, words))
+        settings = (
+            model_for_backend(model, backend)
+            if model is not None
+            else linkage_settings(dialect=backend)
+        )
+        linker = Linker(table, settings, log_level=None)
+        logging.getLogger("splink").setLevel(logging.ERROR)
     if model is None:
-        clock = time.perf_counter()
-        step("training")
-        linker = _train(linker, table)
-        seconds["train"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    step("scoring pairs")
-    predictions = linker.inference.predict()
-    model_json = linker.misc.save_model_to_json()
-    model_json[COMMON_WORDS_KEY] = common.as_dict()
-    kept, scored = _kept_predictions(predictions)
-    pairs = _scored_pairs(kept, model_level_weights(model_json))
-    seconds["predict"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    step("clustering")
-    # In Python for both backends: splink's clustering is plain connected components, and
-    # the pairs (not the records squared) fit in one process.
-    clusters = pairs_clustered(ids=[r.record_id for r in records], pairs=pairs, threshold=threshold)
-    seconds["cluster"] = time.perf_counter() - clock
+        progress("training")
+        with steps.timed("train"):
+            linker = _train(linker, table)
+    progress("scoring pairs")
+    with steps.timed("predict"):
+        predictions = linker.inference.predict()
+        model_json = linker.misc.save_model_to_json()
+        model_json[COMMON_WORDS_KEY] = common.as_dict()
+        kept, scored = _kept_predictions(predictions)
+        pairs = _scored_pairs(kept, model_level_weights(model_json))
+    progress("clustering")
+    with steps.timed("cluster"):
+        # In Python for both backends: splink's clustering is plain connected components,
+        # and the pairs (not the records squared) fit in one process.
+        ids = [r.record_id for r in records]
+        clusters = pairs_clustered(ids=ids, pairs=pairs, threshold=threshold)
     return LinkageRun(
         backend=backend,
         threshold=threshold,
@@ -178,7 +234,8 @@ def records_link(
         clusters=clusters,
         model=model_json,
         pairs_scored=scored,
-        seconds=seconds,
+        seconds=steps.seconds,
+        cpu_seconds=steps.cpu,
     )
 
 
@@ -197,27 +254,44 @@ def another_incident_of_the_occasion(pair: ScoredPair) -> bool:
     on the rest: reports of one protest share its day, place, slogans and words, which the
     model, adding its comparisons up as if independent, counts as evidence of one incident.
     """
-    levels = {name: level_name(name, gamma) for name, gamma in pair.levels.items()}
+    levels = pair.levels
     return (
-        levels["occasion"] in ONE_OCCASION
-        and levels["acts"] == "else"
-        and levels["evidence"] not in ("same_file", "same_photo")
-        and levels["people"] != "shared_people"
+        level_name("acts", levels["acts"]) == "else"
+        and level_name("occasion", levels["occasion"]) in ONE_OCCASION
+        and level_name("evidence", levels["evidence"]) not in ("same_file", "same_photo")
+        and level_name("people", levels["people"]) != "shared_people"
     )
 
 
-def _kept_predictions(predictions) -> tuple[list[dict], int]:
-    """(rows of the pairs kept, how many pairs were scored), read from the backend without
-    turning every scored pair into a Python dict."""
+# The columns of a scored pair that a run keeps, in this order (see _scored_pairs).
+KEPT_COLUMNS = (
+    "unique_id_l",
+    "unique_id_r",
+    "match_probability",
+    "match_weight",
+    *(f"mw_{name}" for name in LEVELS),
+)
+
+
+def _kept_predictions(predictions) -> tuple[list[tuple], int]:
+    """(rows of the pairs kept, as tuples of KEPT_COLUMNS; how many pairs were scored), read
+    from the backend without turning every scored pair into a Python object."""
     keep = f"match_probability >= {KEEP_FROM}"
     if hasattr(predictions, "as_duckdbpyrelation"):
         relation = predictions.as_duckdbpyrelation()
         scored = int(relation.aggregate("count(*)").fetchall()[0][0])
-        columns = relation.columns
-        rows = relation.filter(keep).fetchall()
-        return [dict(zip(columns, row, strict=True)) for row in rows], scored
+        present = set(relation.columns)
+        columns = [c if c in present else "null" for c in KEPT_COLUMNS]
+        return relation.filter(keep).select(", ".join(columns)).fetchall(), scored
     frame = predictions.as_spark_dataframe()
-    return [row.asDict() for row in frame.filter(keep).collect()], int(frame.count())
+    from pyspark.sql import functions
+
+    columns = [
+        functions.col(c) if c in frame.columns else functions.lit(None).alias(c)
+        for c in KEPT_COLUMNS
+    ]
+    rows = frame.filter(keep).select(*columns).collect()
+    return [tuple(row) for row in rows], int(frame.count())
 
 
 def _db_api(backend: str, spark_session):
@@ -273,33 +347,47 @@ def _u_floored(linker, table):
 
 
 def _scored_pairs(
-    predictions: list[dict], level_weights: dict[str, dict[int, float]]
+    predictions: list[tuple], level_weights: dict[str, dict[int, float]]
 ) -> list[ScoredPair]:
-    """The kept pairs, each comparison's level recovered from the weight it added.
+    """The kept pairs (rows of KEPT_COLUMNS), each comparison's level recovered from the
+    weight it added.
 
     splink returns each comparison's weight (`mw_<name>`) but not its level unless it also
     copies every compared column into the output; the level whose trained weight equals the
-    one added is the level that fired.
+    one added is the level that fired. Weights are looked up (rounded: the backend's
+    arithmetic may differ in the last digits), the nearest level found only for the rare
+    weight not in the table.
     """
     names = list(LEVELS)
+    tables = {name: level_weights.get(name, {-1: 0.0}) for name in names}
+    lookups = {name: _weight_lookup(table) for name, table in tables.items()}
     pairs = []
-    for row in predictions:
+    for left, right, probability, weight, *added in predictions:
         # A comparison the casebook gave no data to train (no people yet) adds nothing.
-        weights = {name: float(row.get(f"mw_{name}") or 0.0) for name in names}
+        weights = {name: float(w or 0.0) for name, w in zip(names, added, strict=True)}
+        levels = {}
+        for name, w in weights.items():
+            gamma = lookups[name].get(round(w, 6))
+            levels[name] = level_of(tables[name], w) if gamma is None else gamma
         pairs.append(
             ScoredPair(
-                left=str(row["unique_id_l"]),
-                right=str(row["unique_id_r"]),
-                probability=float(row["match_probability"]),
-                weight=float(row["match_weight"]),
+                left=str(left),
+                right=str(right),
+                probability=float(probability),
+                weight=float(weight),
                 weights=weights,
-                levels={
-                    name: level_of(level_weights.get(name, {-1: 0.0}), weights[name])
-                    for name in names
-                },
+                levels=levels,
             )
         )
     return pairs
+
+
+def _weight_lookup(levels: dict[int, float]) -> dict[float, int]:
+    """Rounded weight -> level, the level `level_of` prefers where two weigh the same."""
+    lookup: dict[float, int] = {}
+    for gamma in sorted(levels, key=lambda g: (g != -1, -g)):
+        lookup.setdefault(round(levels[gamma], 6), gamma)
+    return lookup
 
 
 def level_of(levels: dict[int, float], weight: float) -> int:
@@ -323,7 +411,14 @@ def model_for_backend(model: dict, backend: str) -> dict:
     if model.get("sql_dialect") == target["sql_dialect"]:
         return model
     target["probability_two_random_records_match"] = model["probability_two_random_records_match"]
-    for trained, comparison in zip(model["comparisons"], target["comparisons"], strict=True):
+    # Matched by name: a model trained on records that never had a value for a comparison
+    # (no evidence files at all) comes back from splink without it.
+    trained_by_name = {c["output_column_name"]: c for c in model["comparisons"]}
+    target["comparisons"] = [
+        c for c in target["comparisons"] if c["output_column_name"] in trained_by_name
+    ]
+    for comparison in target["comparisons"]:
+        trained = trained_by_name[comparison["output_column_name"]]
         levels = zip(trained["comparison_levels"], comparison["comparison_levels"], strict=True)
         for trained_level, level in levels:
             for key in ("m_probability", "u_probability"):

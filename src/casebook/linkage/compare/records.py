@@ -9,6 +9,7 @@ of the blind index (`people.keys.blind_index`), never as names: linkage never de
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 import zlib
@@ -32,19 +33,23 @@ STOPWORDS = frozenset(
 )
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, no apostrophes: how names and words are compared.
-
-    >>> fold("  King’s Cross STATION ")
-    'kings cross station'
-    """
+def _words(text: str) -> list[str]:
     text = text or ""
     if text.isascii():  # most text: nothing to take apart (ten times faster)
         plain = text
     else:
         decomposed = unicodedata.normalize("NFKD", text)
         plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(plain.translate(_APOSTROPHES).casefold()))
+    return _WORD.findall(plain.translate(_APOSTROPHES).casefold())
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, no apostrophes: how names and words are compared.
+
+    >>> fold("  King’s Cross STATION ")
+    'kings cross station'
+    """
+    return " ".join(_words(text))
 
 
 def content_words(text: str) -> list[str]:
@@ -56,8 +61,7 @@ def content_words(text: str) -> list[str]:
     >>> content_words("Police arrested 3 people over a placard reading 'Free speech'")
     ['arrested', 'placard', 'reading', 'free', 'speech']
     """
-    words = [w for w in fold(text).split() if w not in STOPWORDS and not w.isdigit()]
-    return list(dict.fromkeys(words))
+    return list(dict.fromkeys(w for w in _words(text) if w not in STOPWORDS and not w.isdigit()))
 
 
 def word_hashes(words: list[str]) -> list[int]:
@@ -67,9 +71,16 @@ def word_hashes(words: list[str]) -> list[int]:
     >>> word_hashes(["placard", "placard"]) == word_hashes(["placard"]) * 2
     True
     """
-    return [zlib.crc32(word.encode()) for word in words]
+    return [_word_hash(word) for word in words]
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _word_hash(word: str) -> int:
+    # Texts share most of their words: each is hashed once (a casebook's vocabulary is small).
+    return zlib.crc32(word.encode())
+
+
+@functools.lru_cache(maxsize=1 << 14)
 def place_key(place: str) -> str:
     """A place name as blocking and comparison see it: folded, the town kept.
 
@@ -79,6 +90,7 @@ def place_key(place: str) -> str:
     return fold(place)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def town_of(place: str) -> str:
     """The town of a place written 'spot, town' (or the place itself).
 
@@ -295,38 +307,46 @@ def record_row(
     common = common or CommonWords()
     words = words or RecordWords.of(record)
     date = record.date
-    day = (date - EPOCH).days if date else None
     main = record.main_act
-    bands = sorted({band for phash in record.evidence_phash for band in phash_bands(phash)})
-    approximate = bool(main and main.number is not None and main.approximate)
+    phashes = record.evidence_phash
     # A month- or year-precise date is the first of its month; it has no day number (it
     # would meet the wrong days), only the month.
     precise = date is not None and record.date_precision == "day"
+    place = record.place
     return {
         "unique_id": record.record_id,
         "force": record.force or None,
         "date": date,
         "date_precision": record.date_precision if date else None,
-        "month_key": f"{date:%Y-%m}" if date and record.date_precision != "year" else None,
-        "day": day if precise else None,
-        "place_key": place_key(record.place) or None,
-        "town_key": town_of(record.place) or None,
+        "month_key": f"{date.year:04d}-{date.month:02d}"
+        if date and record.date_precision != "year"
+        else None,
+        "day": (date - EPOCH).days if precise else None,
+        "place_key": (place_key(place) or None) if place else None,
+        "town_key": (town_of(place) or None) if place else None,
         "latitude": record.latitude,
         "longitude": record.longitude,
         "protest": record.protest or None,
         "act_types": record.act_types or None,
         "main_act": main.act_type if main else None,
-        "headline_count": record.headline_count,
-        "count_approximate": approximate,
-        "provisions": sorted(set(record.provisions)) or None,
+        "headline_count": main.number if main else None,
+        "count_approximate": bool(main and main.number is not None and main.approximate),
+        "provisions": _distinct(record.provisions),
         "trigger_words": [w for w in words.trigger if w not in common.trigger] or None,
         "text_words": [w for w in words.text if w not in common.text] or None,
-        "evidence_sha256": sorted(set(record.evidence_sha256)) or None,
-        "evidence_phash": sorted(set(record.evidence_phash)) or None,
-        "phash_values": sorted({phash_value(p) for p in record.evidence_phash}) or None,
-        "phash_bands": bands or None,
-        "people_hashes": sorted(set(record.people_hashes)) or None,
+        "evidence_sha256": _distinct(record.evidence_sha256),
+        "evidence_phash": _distinct(phashes),
+        "phash_values": sorted({phash_value(p) for p in phashes}) if phashes else None,
+        "phash_bands": sorted({band for p in phashes for band in phash_bands(p)})
+        if phashes
+        else None,
+        "people_hashes": _distinct(record.people_hashes),
     }
+
+
+def _distinct(values: Sequence[str]) -> list[str] | None:
+    """Sorted and distinct, or None for none (splink's "not known")."""
+    return sorted(set(values)) if values else None
 
 
 def records_table(
@@ -369,4 +389,6 @@ def records_table(
     )
     found = words or [RecordWords.of(record) for record in records]
     rows = [record_row(r, common, w) for r, w in zip(records, found, strict=True)]
-    return pa.Table.from_pylist(rows, schema=schema)
+    return pa.Table.from_pydict(
+        {name: [row[name] for row in rows] for name in schema.names}, schema=schema
+    )

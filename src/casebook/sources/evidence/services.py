@@ -36,6 +36,7 @@ from casebook.sources.evidence.storage import (
     sha256_of,
 )
 from casebook.sources.models import EvidenceFile, IncidentSource, Source
+from casebook.sources.models.evidence import IMAGE_TYPES
 
 __all__ = [
     "EvidenceAdded",
@@ -47,6 +48,8 @@ __all__ = [
     "evidence_details_visible_to",
     "evidence_download",
     "evidence_may_add",
+    "evidence_perceptual_hashes_backfill",
+    "evidence_perceptual_hashes_missing",
     "evidence_remove",
     "evidence_verify",
 ]
@@ -380,6 +383,67 @@ def evidence_verify(*, progress: Callable[[int], None] | None = None) -> Evidenc
                 )
             )
         report.checked += 1
+        if progress:
+            progress(1)
+    return report
+
+
+# --- Perceptual hashes of older images -----------------------------------------------------------
+
+
+@dataclass
+class PerceptualHashBackfill:
+    hashed: int = 0  # stored files (blobs) given a perceptual hash
+    updated: int = 0  # evidence records that got it (one file may be attached several times)
+    unreadable: int = 0  # images that could not be decoded: they stay without one
+    problems: list[str] = field(default_factory=list)  # files missing or changed
+
+
+def _images_without_perceptual_hash():
+    return EvidenceFile.objects.filter(media_type__in=IMAGE_TYPES, perceptual_hash="")
+
+
+def evidence_perceptual_hashes_missing() -> int:
+    """How many stored image files (blobs) have no perceptual hash yet."""
+    return _images_without_perceptual_hash().values("sha256").distinct().count()
+
+
+def evidence_perceptual_hashes_backfill(
+    *, progress: Callable[[int], None] | None = None
+) -> PerceptualHashBackfill:
+    """Give every image evidence file added before perceptual hashes existed its hash.
+
+    Each stored file is read once, after checking that its bytes still match its SHA-256
+    (a file that went missing or changed is named, not hashed), and every record of it gets
+    the hash. Running it again does nothing more: only images without a hash are read
+    (those that cannot be decoded stay without one and are counted each time). The hash is
+    derived from bytes already recorded, like the search index, so it is not audited.
+    """
+    report = PerceptualHashBackfill()
+    blobs = (
+        _images_without_perceptual_hash()
+        .values_list("sha256", "media_type")
+        .distinct()
+        .order_by("sha256")
+    )
+    for sha256, media_type in blobs:
+        evidence = _images_without_perceptual_hash().filter(sha256=sha256).first()
+        if evidence is not None:
+            try:
+                with _open_verified(evidence) as stored:
+                    photo_hash = perceptual_hash(stored, media_type)
+            except EvidenceIntegrityError as error:
+                report.problems.append(str(error))
+                photo_hash = None
+            if photo_hash:
+                report.hashed += 1
+                report.updated += (
+                    _images_without_perceptual_hash()
+                    .filter(sha256=sha256)
+                    .update(perceptual_hash=photo_hash)
+                )
+            elif photo_hash == "":
+                report.unreadable += 1
         if progress:
             progress(1)
     return report

@@ -1,4 +1,5 @@
-"""`casebook evidence add FILE... --incident CB-...` and `casebook evidence verify`."""
+"""`casebook evidence add FILE... --incident CB-...`, `casebook evidence verify` and
+`casebook evidence backfill-hashes`."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from casebook.sources.evidence.services import (
     EvidenceRefused,
     evidence_add,
     evidence_blob_count,
+    evidence_perceptual_hashes_backfill,
+    evidence_perceptual_hashes_missing,
     evidence_verify,
 )
 from casebook.sources.models import Source
@@ -24,11 +27,14 @@ from casebook.sources.models import Source
 class Command(BaseCommand):
     help = (
         "Evidence files: `add` checks files and stores them unaltered, attached to an "
-        "incident, a source or a person; `verify` re-hashes every stored file."
+        "incident, a source or a person; `verify` re-hashes every stored file; "
+        "`backfill-hashes` gives older images their perceptual hash."
     )
 
     def add_arguments(self, parser):
-        verbs = parser.add_subparsers(dest="verb", required=True, metavar="{add,verify}")
+        verbs = parser.add_subparsers(
+            dest="verb", required=True, metavar="{add,verify,backfill-hashes}"
+        )
         add = verbs.add_parser("add", help="Add evidence files.")
         add.add_argument("files", nargs="+", metavar="FILE")
         add.add_argument("--incident", help="Incident reference, e.g. CB-2024-000123.")
@@ -42,10 +48,17 @@ class Command(BaseCommand):
         verbs.add_parser(
             "verify", help="Re-hash every stored file; name any that changed or went missing."
         )
+        verbs.add_parser(
+            "backfill-hashes",
+            help="Give images added before perceptual hashes existed their hash, so that "
+            "linkage finds re-encoded or resized copies of them (safe to run again).",
+        )
 
     def handle(self, *args, verb, **options):
         if verb == "add":
             return self.add(**options)
+        if verb == "backfill-hashes":
+            return self.backfill_hashes()
         return self.verify()
 
     def add(self, *, files, incident, source, person, caption, user, **options):
@@ -112,3 +125,26 @@ class Command(BaseCommand):
                 "or changed."
             )
         console.print(f"Evidence intact: {report.checked} stored files match their hashes.")
+
+    def backfill_hashes(self):
+        console = Console(file=self.stdout, highlight=False)
+        with Progress(console=Console(file=self.stderr), transient=True) as progress:
+            task = progress.add_task(
+                "Hashing older images", total=evidence_perceptual_hashes_missing()
+            )
+            report = evidence_perceptual_hashes_backfill(
+                progress=lambda n: progress.advance(task, n)
+            )
+        for problem in report.problems:
+            self.stderr.write(f"  {problem}")
+        console.print(
+            f"{report.hashed} images given a perceptual hash ({report.updated} evidence "
+            f"records); {report.unreadable} could not be read as images."
+        )
+        if report.hashed:
+            console.print("Run `casebook linkage run` to compare incidents by these photos.")
+        if report.problems:
+            raise CommandError(
+                f"{len(report.problems)} stored files are missing or changed: not hashed "
+                "(`casebook evidence verify` names them all)."
+            )
