@@ -135,17 +135,18 @@ def webhooks_connect() -> None:
     """Listen to the audit trail and the review queue (called once, by the app's ready())."""
     from django.db.models.signals import post_save
 
-    from casebook.audit.models import AuditEntry
+    from casebook.audit.signals import entry_recorded
     from casebook.monitor.models import Candidate
 
-    post_save.connect(_on_audit_entry, sender=AuditEntry, dispatch_uid="api-webhooks-audit")
+    # Audit entries are inserted as plain rows: the trail sends its own signal, not post_save.
+    entry_recorded.connect(_on_audit_entry, dispatch_uid="api-webhooks-audit")
     post_save.connect(_on_candidate, sender=Candidate, dispatch_uid="api-webhooks-candidate")
 
 
-def _on_audit_entry(sender, instance, created, **kwargs) -> None:
-    event = FROM_AUDIT.get(instance.action) if created else None
-    if event and instance.incident_reference:
-        webhook_emit(event, webhook_payload(event, reference=instance.incident_reference))
+def _on_audit_entry(sender, entry, **kwargs) -> None:
+    event = FROM_AUDIT.get(entry.action)
+    if event and entry.incident_reference:
+        webhook_emit(event, webhook_payload(event, reference=entry.incident_reference))
 
 
 def _on_candidate(sender, instance, created, **kwargs) -> None:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from casebook.audit import anchor
 from casebook.audit.actions import action_check
 from casebook.audit.models import AuditEntry, AuditHead
+from casebook.audit.signals import entry_recorded
 
 GENESIS = "0" * 64
 # Records whose presence means the casebook is in use: its trail cannot be empty.
@@ -123,7 +124,9 @@ def audit_record(
     Called inside the caller's transaction, the entry is written or rolled back with it.
     """
     pending = PendingEntry(action=action, instance=instance, changes=changes, incident=incident)
-    return _append([pending], actor=actor, ip_address=ip_address)[0]
+    entry = _append([pending], actor=actor, ip_address=ip_address)[0]
+    entry_recorded.send(sender=AuditEntry, entry=entry)
+    return entry
 
 
 @dataclass
