@@ -84,6 +84,7 @@ def _phrase(
         "text_very_similar": "very similar accounts",
         "text_similar": "similar accounts",
         "text_somewhat": "accounts with words in common",
+        "same_street": "the same street",
         "same_file": "the same file",
         "same_photo": "the same photo (a re-encoded or resized copy)",
         "shared_people": "a person in common",
@@ -96,6 +97,7 @@ def _phrase(
         "provisions": "different laws named",
         "trigger": "different trigger wording",
         "text": "accounts with little in common",
+        "street": "different streets",
         "evidence": "different evidence files",
         "people": "no person in common",
     }

@@ -100,6 +100,26 @@ def town_of(place: str) -> str:
     return fold(place.rpartition(",")[2]) if place else ""
 
 
+# A street as reports name one: up to three capitalised words and a kind of street ("Mill
+# Lane", "Upper Brook Street"). Where within a town an incident happened tells apart two
+# incidents of one protest, which agree on the day, the place given and the town.
+_STREET = re.compile(
+    r"\b(?:[A-Z][\w’'-]*\s+){1,3}?(?:Road|Street|Lane|Close|Avenue|Terrace|Gardens|Row|Way|"
+    r"Place|Square|Drive|Crescent|Walk|Hill|Grove|Parade|Circus|Embankment)\b"
+)
+# Words quoted from a placard, chant or post ('Hands off our High Street'), not a place.
+_QUOTED = re.compile(r"(?<!\w)['‘\"“][^'’\"”]+['’\"”](?!\w)")
+
+
+def streets_named(text: str) -> list[str]:
+    """The streets a text names (folded, distinct, in order), quotations left out.
+
+    >>> streets_named("Arrests near Upper Brook Street; a sign read 'Save our High Street'.")
+    ['upper brook street']
+    """
+    return list(dict.fromkeys(fold(m.group(0)) for m in _STREET.finditer(_QUOTED.sub(" ", text))))
+
+
 @dataclass(frozen=True)
 class ActSummary:
     """One act as linkage sees it: its type, and how many people when a source says."""
@@ -221,6 +241,7 @@ COLUMNS = (
     "provisions",
     "trigger_words",
     "text_words",
+    "streets",
     "evidence_sha256",
     "evidence_phash",
     "phash_values",
@@ -334,6 +355,7 @@ def record_row(
         "provisions": _distinct(record.provisions),
         "trigger_words": [w for w in words.trigger if w not in common.trigger] or None,
         "text_words": [w for w in words.text if w not in common.text] or None,
+        "streets": _distinct(streets_named(f"{record.title} {record.summary}")),
         "evidence_sha256": _distinct(record.evidence_sha256),
         "evidence_phash": _distinct(phashes),
         "phash_values": sorted({phash_value(p) for p in phashes}) if phashes else None,
@@ -380,6 +402,7 @@ def records_table(
             ("provisions", strings),
             ("trigger_words", numbers),
             ("text_words", numbers),
+            ("streets", strings),
             ("evidence_sha256", strings),
             ("evidence_phash", strings),
             ("phash_values", numbers),

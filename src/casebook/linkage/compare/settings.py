@@ -140,6 +140,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "provisions": ("same_provisions", "shared_provision"),
     "trigger": ("same_trigger", "similar_trigger"),
     "text": ("text_very_similar", "text_similar", "text_somewhat"),
+    "street": ("same_street",),
     "evidence": ("same_file", "same_photo"),
     "people": ("shared_people",),
 }
@@ -168,6 +169,7 @@ STARTING_M: dict[str, tuple[float, ...]] = {
     "provisions": (0.8, 0.15, 0.05),
     "trigger": (0.75, 0.2, 0.05),
     "text": (0.3, 0.35, 0.25, 0.1),
+    "street": (0.9, 0.1),
     "evidence": (0.5, 0.45, 0.05),
     "people": (0.9, 0.1),
 }
@@ -278,6 +280,12 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
                 _raw(f"{_overlap('text_words', d)} >= 0.3", "texts somewhat similar"),
             ],
             ("text_words",),
+        ),
+        # Both name where it happened: the same street, or only different ones.
+        _comparison(
+            "street",
+            [_raw(_shared("streets", d), "a street in common")],
+            ("streets",),
         ),
         _comparison(
             "evidence",
