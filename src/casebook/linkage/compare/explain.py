@@ -70,6 +70,8 @@ def _phrase(
         "one_day": days,
         "few_days_same_town": f"{days}, the same town",
         "within_a_week": f"{days}" if a.date_precision == b.date_precision else "the same month",
+        "same_time": "the same time of day",
+        "close_time": "times of day close",
         "same_force": "same force",
         "same_acts": "the same kinds of act",
         "same_main_act": "the same main act",
@@ -91,6 +93,7 @@ def _phrase(
     }
     disagreeing = {
         "occasion": "different dates or places",
+        "time": "different times of day",
         "force": "different forces",
         "acts": "different kinds of act",
         "count": _count_words(a, b, "different numbers", "different numbers of people"),

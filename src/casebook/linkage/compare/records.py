@@ -156,6 +156,7 @@ class LinkageRecord:
     evidence_phash: Sequence[str] = ()
     people_hashes: Sequence[str] = ()
     channels: Sequence[str] = field(default=())
+    time: dt.time | None = None  # of day, when the source says
 
     @property
     def main_act(self) -> ActSummary | None:
@@ -229,6 +230,7 @@ COLUMNS = (
     "date_precision",
     "month_key",
     "day",
+    "minute",
     "place_key",
     "town_key",
     "latitude",
@@ -343,6 +345,9 @@ def record_row(
         if date and record.date_precision != "year"
         else None,
         "day": (date - EPOCH).days if precise else None,
+        # The time of day as minutes after midnight: two incidents of one protest (arrests
+        # as the march set off, more at its end) differ in it where little else does.
+        "minute": record.time.hour * 60 + record.time.minute if record.time else None,
         "place_key": (place_key(place) or None) if place else None,
         "town_key": (town_of(place) or None) if place else None,
         "latitude": record.latitude,
@@ -390,6 +395,7 @@ def records_table(
             ("date_precision", pa.string()),
             ("month_key", pa.string()),
             ("day", pa.int64()),
+            ("minute", pa.int64()),
             ("place_key", pa.string()),
             ("town_key", pa.string()),
             ("latitude", pa.float64()),
