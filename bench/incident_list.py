@@ -15,6 +15,13 @@ to /incidents/ through Django's test client (no network, no browser): each kind
 `--requests` times, interleaved, after one warm-up round. Times are measured around the
 whole request (middleware, session, queries, template). `--reuse` keeps a database that
 already holds `--size` incidents from an earlier run and skips the generation.
+
+Beyond `--generate` (100,000) incidents the sample is not generated but copied in SQL
+(bench/growth.py): a million incidents in minutes. `--grow-from 100000` (SQLite) or
+`--grow-from postgres://…/casebook_bench_100k` starts from an earlier run's database
+instead of generating at all:
+
+    .venv/bin/python bench/incident_list.py --size 1000000 --grow-from 100000 --reuse
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+# Beyond this the sample is copied in SQL (bench/growth.py) rather than generated.
+GENERATED_AT_MOST = 100_000
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -47,6 +57,20 @@ def parse_args() -> argparse.Namespace:
         "--reuse",
         action="store_true",
         help="reuse the database of an earlier run if it holds --size incidents",
+    )
+    parser.add_argument(
+        "--generate",
+        type=int,
+        default=GENERATED_AT_MOST,
+        help="generate at most this many incidents with the sample generator and copy them "
+        "in SQL up to --size (bench/growth.py)",
+    )
+    parser.add_argument(
+        "--grow-from",
+        default="",
+        metavar="SOURCE",
+        help="start from the database of an earlier run instead of generating: its --size on "
+        "SQLite, its --database-url on PostgreSQL (used as a template); then copy up to --size",
     )
     parser.add_argument(
         "--no-analyze",
@@ -106,14 +130,23 @@ def incidents_in_postgres(url: str) -> int:
         return -1
 
 
-def postgres_recreate(url: str, *, create: bool = True) -> None:
+def postgres_recreate(url: str, *, create: bool = True, template: str = "") -> None:
+    """Drop the bench database and (`create`) make it again, empty or as a copy of the
+    `template` database (a name or a URL on the same server)."""
     import psycopg
     from psycopg import sql
 
     admin, name = postgres_admin(url)
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        if create:
+        if create and template:
+            source = urlsplit(template).path.lstrip("/") if "://" in template else template
+            db.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(source)
+                )
+            )
+        elif create:
             db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -127,7 +160,7 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, bool]:
         postgres_admin(args.database_url)  # checks the name before anything is dropped
         reuse = args.reuse and incidents_in_postgres(args.database_url) == args.size
         if not reuse:
-            postgres_recreate(args.database_url)
+            postgres_recreate(args.database_url, template=getattr(args, "grow_from", ""))
         description = f"PostgreSQL {urlsplit(args.database_url).path.lstrip('/')}"
         os.environ["DATABASE_URL"] = args.database_url
     else:
@@ -137,30 +170,71 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, bool]:
         os.environ.pop("DATABASE_URL", None)
     if not reuse:
         shutil.rmtree(folder, ignore_errors=True)
+        if getattr(args, "grow_from", ""):
+            # The earlier run's keys (its people's) and, on SQLite, its database file.
+            shutil.copytree(data_folder(_earlier(args)), folder)
+            if not args.database_url:
+                with sqlite3.connect(folder / "casebook.sqlite3") as db:
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     folder.mkdir(parents=True, exist_ok=True)
     return description, not reuse
 
 
-def load(args: argparse.Namespace, console) -> tuple[float, float]:
-    """Write the sample data; returns the generation time and this process's CPU time."""
+def _earlier(args: argparse.Namespace) -> argparse.Namespace:
+    """The arguments of the run named by --grow-from (whose database this one starts from)."""
+    if args.database_url:
+        source = (
+            args.grow_from
+            if "://" in args.grow_from
+            else (urlunsplit(urlsplit(args.database_url)._replace(path=f"/{args.grow_from}")))
+        )
+        return argparse.Namespace(**{**vars(args), "database_url": source, "grow_from": ""})
+    return argparse.Namespace(**{**vars(args), "size": int(args.grow_from), "grow_from": ""})
+
+
+def load(args: argparse.Namespace, console) -> tuple[float, float, str]:
+    """Write the sample data: generated up to --generate incidents (unless the database
+    started as an earlier run's), copied in SQL beyond (bench/growth.py). Returns the time,
+    this process's CPU time and what was done, in words."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from casebook.cases.models import Incident
     from casebook.sample.generator import sample_generate
+    from growth import casebook_grow
 
+    started, cpu = time.perf_counter(), time.process_time()
+    done = []
     with Progress(
-        "Generating",
+        "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("incidents", total=args.size)
-        cpu = time.process_time()
-        report = sample_generate(
-            size=args.size, seed=args.seed, progress=lambda n: progress.advance(task, n)
-        )
-    return report.seconds, time.process_time() - cpu
+        if not getattr(args, "grow_from", ""):
+            generated = min(args.size, getattr(args, "generate", None) or args.size)
+            task = progress.add_task("Generating incidents", total=generated)
+            report = sample_generate(
+                size=generated, seed=args.seed, progress=lambda n: progress.advance(task, n)
+            )
+            done.append(f"generated {generated:,} in {report.seconds:.1f} s")
+        else:
+            done.append(f"started from the {args.grow_from} run's database")
+        if Incident.objects.count() < args.size:
+            copying = progress.add_task("Copying", total=None)
+
+            def copied(table: str, copy: int, copies: int) -> None:
+                progress.update(
+                    copying, description=f"Copying ({table})", completed=copy - 1, total=copies
+                )
+
+            grown = casebook_grow(args.size, progress=copied)
+            done.append(
+                f"copied {grown['copies']} times up to {args.size:,} in {grown['seconds']:.1f} s"
+                + (f" (indexes made again {grown['indexes']:.1f} s)" if grown["indexes"] else "")
+            )
+    return time.perf_counter() - started, time.process_time() - cpu, "; ".join(done)
 
 
 def analyze() -> tuple[str, float]:
@@ -434,7 +508,8 @@ def casebook_ready(args: argparse.Namespace, *, width: int = 150):
     """Settings from the environment, the database made (or reused), Django set up, migrated,
     the codebook loaded and, for a new database, the sample generated: what every bench that
     reads this database starts with. Returns (console, description, generation), generation
-    being (seconds, CPU seconds) of the sample generated, or None for a database reused."""
+    being (seconds, CPU seconds, what was done) of the sample written, or None for a database
+    reused."""
     os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
@@ -479,10 +554,10 @@ def main() -> None:
     incidents = Incident.objects.count()
     console.print(machine_line(description))
     if generation is not None:
-        seconds, cpu = generation
+        seconds, cpu, done = generation
         console.print(
-            f"Generated {incidents:,} incidents in {seconds:.1f} s "
-            f"({incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
+            f"Wrote {incidents:,} incidents in {seconds:.1f} s ({done}; "
+            f"{incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
             + (f"; {analyzed[0]} {analyzed[1]:.1f} s" if analyzed else "")
         )
     else:
