@@ -73,6 +73,14 @@ def parse_args() -> argparse.Namespace:
         "SQLite, its --database-url on PostgreSQL (used as a template); then copy up to --size",
     )
     parser.add_argument(
+        "--sizes",
+        default="",
+        help="comma-separated sizes (e.g. 10000,100000,1000000): run each (with --reuse) in a "
+        "process of its own and print one table of all; on PostgreSQL each size's database "
+        "is the URL's name with _<size> added",
+    )
+    parser.add_argument("--json", default="", help=argparse.SUPPRESS)  # a --sizes child's
+    parser.add_argument(
         "--no-analyze",
         action="store_true",
         help="skip ANALYZE after loading (planner without statistics)",
@@ -543,8 +551,97 @@ def machine_line(description: str) -> str:
     )
 
 
+def summary(results: dict[str, dict]) -> dict[str, dict]:
+    """Each kind's figures, as a --sizes child hands them to its parent."""
+    return {
+        kind: {
+            "median": statistics.median(r["times"]),
+            "p95": p95(r["times"]),
+            "cpu": statistics.median(r["cpu"]),
+            "floor": statistics.median(r["floor"]),
+            "matches": r["matches"],
+            "statuses": sorted(r["statuses"]),
+        }
+        for kind, r in results.items()
+    }
+
+
+def run_sizes(args: argparse.Namespace) -> None:
+    """Each size in a process of its own (Django sets up one database a process), then one
+    table: p95, CPU and the ratio to the SQL floor at every size, and the growth of the
+    CPU a request (steadier than its time on a busy machine) from the smallest size to the
+    largest beside that of log(size)."""
+    import json
+    import math
+    import subprocess
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    figures: dict[int, dict] = {}
+    cpu_before = os.times()
+    for size in sizes:
+        out = Path(tempfile.gettempdir()) / f"casebook-bench-list-{size}-{os.getpid()}.json"
+        command = [sys.executable, __file__, "--size", str(size), "--reuse", "--json", str(out)]
+        command += ["--seed", str(args.seed), "--requests", str(args.requests)]
+        command += ["--reader", args.reader, "--generate", str(args.generate)]
+        if args.database_url:
+            parts = urlsplit(args.database_url)
+            named = parts._replace(path=f"{parts.path.rstrip('/')}_{size}")
+            command += ["--database-url", urlunsplit(named)]
+        console.print(f"[bold]{size:,} incidents[/]: {' '.join(command[1:])}")
+        subprocess.run(command, check=True)  # noqa: S603 (this script, our arguments)
+        figures[size] = json.loads(out.read_text())
+        out.unlink()
+    cpu = os.times()
+    loads = ", ".join(f"{figures[size]['load']:.1f}" for size in sizes)
+    table = Table(
+        title=f"GET /incidents/ at {', '.join(f'{s:,}' for s in sizes)} incidents "
+        f"({'PostgreSQL' if args.database_url else 'SQLite'}; load average {loads})",
+        title_justify="left",
+    )
+    table.add_column("request")
+    for size in sizes:
+        table.add_column(f"{size:,}: p95 ms", justify="right")
+        table.add_column("CPU ms", justify="right")
+        table.add_column("SQL ms", justify="right")
+        table.add_column("ratio", justify="right")
+    table.add_column(f"CPU ×\n{sizes[0]:,}→{sizes[-1]:,}", justify="right")
+    table.add_column("log ×", justify="right")
+    growth_of_log = math.log(sizes[-1]) / math.log(sizes[0])
+    for kind in figures[sizes[0]]["kinds"]:
+        row = [kind]
+        for size in sizes:
+            f = figures[size]["kinds"][kind]
+            row += [
+                f"{f['p95']:.1f}",
+                f"{f['cpu']:.1f}",
+                f"{f['floor']:.1f}",
+                f"{f['median'] / max(f['floor'], 0.001):.1f}×",
+            ]
+        first, last = figures[sizes[0]]["kinds"][kind], figures[sizes[-1]]["kinds"][kind]
+        row += [f"{last['cpu'] / first['cpu']:.2f}", f"{growth_of_log:.2f}"]
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        "p95 and the median in wall milliseconds per request; CPU ms the median CPU of the "
+        "bench's process per request (on SQLite it includes the SQL); SQL ms the median of "
+        "the request's SELECTs replayed on the driver's cursor; ratio the median request "
+        f"over it. CPU of the runs: {children_cpu(cpu) - children_cpu(cpu_before):.0f} s"
+    )
+
+
+def children_cpu(times: os.times_result) -> float:
+    return times.children_user + times.children_system
+
+
 def main() -> None:
     args = parse_args()
+    if args.sizes:
+        run_sizes(args)
+        return
     console, description, generation = casebook_ready(args)
     from django.conf import settings
 
@@ -573,6 +670,12 @@ def main() -> None:
             f"({time.process_time() - cpu:.1f} s CPU); the list as {args.reader}"
         )
     results = run_requests(request_kinds(args.requests, args.seed), console, args.reader)
+    if args.json:
+        import json
+
+        Path(args.json).write_text(
+            json.dumps({"load": os.getloadavg()[0], "kinds": summary(results)})
+        )
     print_report(
         results,
         console=console,
