@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -248,17 +248,25 @@ class PublicPoint:
     incidents: int
 
 
-def public_points(*, portal: PortalSettings | None = None) -> list[PublicPoint]:
-    """Published incidents grouped by their blurred coordinates, for the map (computed once
-    per version of the publications and published precision: `summaries.py`)."""
-    portal = portal or PortalSettings.current()
-    kept = public_summary(
-        f"points:{portal.place_precision}",
-        lambda: [
+def points_keep(*, portal: PortalSettings) -> tuple[str, Callable[[], list]]:
+    """The key the map's points are kept under at the portal's precision, and their JSON."""
+
+    def compute() -> list:
+        return [
             [p.latitude, p.longitude, list(p.places), p.incidents]
             for p in points_compute(portal=portal)
-        ],
-    )
+        ]
+
+    return f"points:{portal.place_precision}", compute
+
+
+def public_points(*, portal: PortalSettings | None = None) -> list[PublicPoint] | None:
+    """Published incidents grouped by their blurred coordinates, for the map (computed after
+    every change to the publications, per published precision: `summaries.py`); None while
+    they are being updated."""
+    kept = public_summary(*points_keep(portal=portal or PortalSettings.current()))
+    if kept is None:
+        return None
     return [PublicPoint(lat, lon, tuple(places), n) for lat, lon, places, n in kept]
 
 

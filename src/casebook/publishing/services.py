@@ -17,6 +17,7 @@ from casebook.cases.models import Incident, IncidentStatus
 from casebook.publishing import caching
 from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
 from casebook.publishing.publishable import public_place, publication_problems
+from casebook.publishing.summaries import figures_changed, figures_removed
 from casebook.redaction.models import sha256_text
 from casebook.redaction.shown import approved_redactions
 
@@ -88,6 +89,7 @@ def publication_refresh(*, incident_ids) -> int:
         touched += _refresh_batch(ids[start : start + REFRESH_BATCH])
     if touched:
         caching.portal_changed()
+        figures_changed()
     return touched
 
 
@@ -103,6 +105,7 @@ def _refresh_batch(incident_ids: list[int]) -> int:
         return 0
     approved = approved_redactions("cases.incident", [p.incident_id for p in publications])
     now = timezone.now()
+    was_listed = {p.pk for p in publications if p.listed}
     for publication in publications:
         incident = publication.incident
         summary = incident.summary or ""
@@ -120,6 +123,8 @@ def _refresh_batch(incident_ids: list[int]) -> int:
         )
         publication.changed_at = now
     Publication.objects.bulk_update(publications, [*LISTING_FIELDS, "changed_at"])
+    if any(p.pk in was_listed and not p.listed for p in publications):
+        figures_removed()  # off the list now: figures computed before may count it
     return len(publications)
 
 
@@ -158,6 +163,8 @@ def portal_settings_update(*, actor, **values) -> PortalSettings:
                 setattr(current, field, value)
         current.full_clean()
         current.save()
+        if "place_precision" in changes:
+            figures_changed()  # the map's points at the new precision
         if changes:
             audit_record(
                 action="publishing.settings.changed",
