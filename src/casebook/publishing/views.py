@@ -184,7 +184,8 @@ def incident_image(request, reference: str, evidence: int):
 @portal_page("protests")
 def protest_detail(request, pk: int):
     # A protest is public only through its published incidents: no other protest is named.
-    ids = list(published_incidents().filter(protest_id=pk).order_by("date", "id"))
+    published = published_incidents().filter(protest_id=pk).order_by("date", "id")
+    ids = list(published.values_list("pk", flat=True))
     incidents = public_incidents(ids, portal=request.portal)
     if not incidents:
         raise Http404("No published incident belongs to this protest.")
