@@ -38,11 +38,12 @@ def _null(*columns: str, unless: str = "", also: str = "") -> cll.CustomLevel:
     return _level(condition, "not known").configure(is_null_level=True)
 
 
-# The number of people and the trigger wording a record carries are those of its main act.
-# Two reports that lead with different kinds of act (one with the arrests, a court list with
-# the charges that followed) give numbers and words of different things: comparing them says
-# nothing either way, so they count as not known rather than as a disagreement. Whether the
-# kinds of act agree is weighed once, by the comparison of acts.
+# The number of people a record carries is that of its main act. Two reports that lead with
+# different kinds of act (one with the arrests, a court list with the charges that followed)
+# give numbers of different things: comparing them says nothing either way, so they count as
+# not known rather than as a disagreement. (The trigger wording is compared whatever the act:
+# a charge is for what the arrest was over.) Whether the kinds of act agree is weighed once,
+# by the comparison of acts.
 SAME_MAIN_ACT = "main_act_l = main_act_r"
 
 
