@@ -737,7 +737,11 @@ EVENTS = Path(__file__).parent / "fixtures" / "events_gold.jsonl"
 # 0.81, acts 0.79, trigger 0.78. ev-27..44 (parts of a count, breakdowns in the next sentence,
 # parts by site or town, home visits in other words, police firing on protesters, negatives),
 # written after the first batch's rules: relevance 0.97 (two home visits missed), acts 0.81,
-# trigger 0.83. The floors sit a little below the scores reached after the rules they prompted.
+# trigger 0.83. ev-45..56 (datelines, 'last Thursday', 'the day before' in another town, places
+# inside names or none at all, two operations in one day, negatives): two of ten relevant
+# articles missed (an unauthorised assembly; a group's action with no protest word, still
+# missed), one date taken from a dateline, one trigger. The floors sit a little below the scores
+# reached after the rules they prompted.
 EVENTS_FLOORS = {
     "relevance": ("balanced_accuracy", 0.97),
     "acts": ("f1", 0.95),
@@ -752,7 +756,7 @@ EVENTS_FLOORS = {
 
 @pytest.fixture(scope="module")
 def events_scores(extractor):
-    return _scores_of_invented_set(EVENTS, extractor, at_least=44)
+    return _scores_of_invented_set(EVENTS, extractor, at_least=56)
 
 
 @pytest.mark.parametrize("field", sorted(EVENTS_FLOORS))
@@ -900,3 +904,38 @@ def test_visits_told_in_still_other_words_are_home_visits(extractor, text):
 def test_police_firing_on_and_killing_protesters_is_force(extractor, text):
     event = only_event(extractor, text)
     assert [a["type"] for a in event["acts"]] == ["force"]
+
+
+def test_a_dateline_with_a_state_and_a_bracketed_date_is_the_publication_date(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="PORTLAND, Ore. (March 3, 2025) — Portland Police Bureau officers arrested seven "
+        "people Saturday night after protesters blocked the driveway of an immigration facility.",
+    )
+    assert result["published"] == "2025-03-03"
+    assert [e["date"] for e in result["events"]] == ["2025-03-01"]
+
+
+def test_an_unauthorised_assembly_is_a_protest_and_a_gathering(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested 10 people in Leeds on Sunday for taking part in an unauthorised assembly.",
+    )
+    assert [(a["type"], a["count"], a["trigger"]) for a in event["acts"]] == [
+        ("arrest", 10, "gathering")
+    ]
+
+
+def test_another_protest_told_in_passing_does_not_take_the_stories_form_of_protest(extractor):
+    result = extractor.extract(
+        article_id="t",
+        published="2024-09-23",
+        text="Eleven arrested as march halts Leeds ring road\n\nEleven people were arrested in "
+        "Leeds on Saturday after marchers sat down on the ring road, bringing traffic to a halt."
+        "\n\nThe march was organised by a housing group. In March, nine people were arrested at "
+        "a similar protest in Bradford.",
+    )
+    assert {e["location"]: [a["trigger"] for a in e["acts"]] for e in result["events"]} == {
+        "Leeds": ["obstruction"],
+        "Bradford": [None],
+    }

@@ -115,7 +115,8 @@ PROTEST = re.compile(
     r"chant\w*|slogans?|picket\w*|encampments?|blockades?|lock-ons?|locking devices?|"
     r"Extinction Rebellion|Just Stop Oil|Palestine Action|Insulate Britain|Animal Rebellion|"
     r"Black Lives Matter|Youth Demand|Stop the War|Palestine Solidarity Campaign|"
-    r"proscribed|unlawful assembly|anti-lockdown|lockdown protest\w*|tweets?|tweeted|"
+    r"proscribed|unlawful assembly|(?:unauthori[sz]ed|illegal)\s+(?:assembl(?:y|ies)|"
+    r"march(?:es)?|processions?)|anti-lockdown|lockdown protest\w*|tweets?|tweeted|"
     r"(?:social media|online|Facebook|WhatsApp|Telegram|TikTok) (?:posts?|comments?|messages?|"
     r"videos?|remarks|activity)|Facebook events?|walkouts?|"
     r"occup(?:y|ied|ying|ation)|"
@@ -140,7 +141,7 @@ PROTEST = re.compile(
 PROTEST_START = trie_regex(
     words(
         "protest demonstrat march rall riot disorder sit-in vigil activist campaigner "
-        "demo counter-demo heckl boo jeer whatsapp telegram tiktok "
+        "demo counter-demo heckl boo jeer whatsapp telegram tiktok unauthori illegal "
         "counter-protest placard banner flag chant slogan picket encampment blockade lock-on "
         "locking "
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
