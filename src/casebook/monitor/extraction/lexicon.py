@@ -146,7 +146,7 @@ PROTEST_START = trie_regex(
         "locking "
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
-        "free post tweet comment video message meme song poem "
+        "free post tweet comment video message meme song poem speech "
         "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
         "holding held carrying carried displaying displayed waving waved section"
     )
@@ -159,10 +159,13 @@ def _word_start(text: str, position: int) -> bool:
 
 # Speech police act on: "over a post", "about a video", "for his tweets". Keyed on the noun,
 # which is rare, and checked against the words before it, which are common.
-_SPEECH_NOUN = re.compile(r"(?:post|tweet|comment|message|video|meme|song|poem)s?\b", _I)
+_SPEECH_NOUN = re.compile(
+    r"(?:post|tweet|comment|message|video|meme|song|poem|speech)(?:s|es)?\b", _I
+)
 _SPEECH_BEFORE = re.compile(
-    r"\b(?:over|about|for)\s+(?:a|an|his|her|their)\s+(?:social\s+media\s+|online\s+|"
-    r"Facebook\s+|TikTok\s+|YouTube\s+|Instagram\s+)?$",
+    r"\b(?:over|about|for)\s+(?:(?:a|an|his|her|their|the|some)\s+)?(?:social\s+media\s+|"
+    r"online\s+|Facebook\s+|TikTok\s+|YouTube\s+|Instagram\s+|X\s+|Twitter\s+|"
+    r"Telegram\s+|WhatsApp\s+)?$",
     _I,
 )
 
