@@ -387,6 +387,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publishing.newsletter_digest_due",
         "schedule": 900.0,
     },
+    # The portal's figures, kept fresh before readers would compute them (publishing/summaries).
+    "publishing-figures-refresh": {"task": "publishing.figures_refresh", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")  # not the current folder
 # Fetching: whole-request timeout, largest body read (streamed, aborted past it), pause

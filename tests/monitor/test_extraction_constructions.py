@@ -726,3 +726,77 @@ def test_people_told_without_a_number_are_counted_but_state_no_total(extractor):
     )
     assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
     assert event["total_arrests"] is None
+
+
+EVENTS = Path(__file__).parent / "fixtures" / "events_gold.jsonl"
+# A fifth set (issue 14, fifth session), written and labelled before the extractor ran on it,
+# on what loses whole events rather than values: a protest called a "demo", heckling and booing,
+# slogan T-shirts and online comments, forces outside the codebook, two towns or two days in one
+# story, an earlier incident told for context, follow-up charges. Scores when written: relevance
+# 0.89 (five of 23 relevant articles missed), force 0.77, place 0.81, date 0.81, total 0.81, acts
+# 0.79, trigger 0.78. The floors sit a little below the scores reached after the rules it prompted.
+EVENTS_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.97),
+    "acts": ("f1", 0.88),
+    "acts_basis": ("f1", 0.93),
+    "force": ("accuracy", 0.95),
+    "location": ("accuracy", 0.95),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.95),
+    "trigger": ("f1", 0.80),
+}
+
+
+@pytest.fixture(scope="module")
+def events_scores(extractor):
+    return _scores_of_invented_set(EVENTS, extractor, at_least=26)
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_FLOORS))
+def test_scores_on_the_fifth_invented_set_stay_above_their_floors(events_scores, field):
+    measure, floor = EVENTS_FLOORS[field]
+    value = getattr(events_scores[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Six people were arrested at a demo against bus cuts in Bristol on Saturday.",
+        "Police arrested four men as rival demos met in Leeds on Saturday.",
+        "A man was arrested after heckling the Prime Minister during a visit to Leeds on Saturday.",
+        "A woman was detained after booing as the procession passed through Leeds on Saturday.",
+        "A man was arrested in Leeds on Saturday over social media comments about a hotel.",
+    ],
+)
+def test_a_demo_heckling_booing_and_online_comments_are_protest_or_expression(extractor, text):
+    event = only_event(extractor, text)
+    assert event["location"] in {"Leeds", "Bristol"}
+    assert [a["type"] for a in event["acts"]] == ["arrest"]
+
+
+def test_a_home_visit_to_someone_at_their_home_is_a_home_visit(extractor):
+    event = only_event(
+        extractor,
+        "Two officers visited a father at his home in Reading on Thursday over messages he had "
+        "posted in a parents' group, Thames Valley Police said.",
+    )
+    assert [a["type"] for a in event["acts"]] == ["home_visit"]
+
+
+def test_another_town_takes_the_force_its_own_sentence_names_when_that_force_polices_it(
+    extractor,
+):
+    result = extractor.extract(
+        article_id="t",
+        published="2025-08-16",
+        text=(
+            "Norfolk Police arrested 13 people at a protest in Norwich on Saturday. Last week, "
+            "the Met confirmed that 40 people had been arrested at a protest in London on 2 "
+            "August."
+        ),
+    )
+    assert {e["location"]: e["force"] for e in result["events"]} == {
+        "Norwich": "Norfolk Constabulary",
+        "London": "Metropolitan Police Service",
+    }

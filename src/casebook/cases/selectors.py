@@ -17,13 +17,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Sum
 
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
-from casebook.cases.search import filter_by_text, text_condition
+from casebook.cases.search import (
+    among_ids,
+    filter_by_text,
+    matching_ids,
+    query_terms,
+    searched_index,
+    text_condition,
+    text_probe,
+)
 from casebook.codebook.models import (
     ActType,
     LegalProvision,
@@ -83,7 +92,8 @@ class IdsFirstPaginator(Paginator):
 
     `ids` is the queryset the page's ids come from when it must differ in form (not in
     result) from the counted one; `count_limit` counts at most that many, and sets
-    `count_capped` when there are more.
+    `count_capped` when there are more; `known_count` is that count (up to the limit plus
+    one) when the caller already has it.
     """
 
     object_list: QuerySet
@@ -97,6 +107,7 @@ class IdsFirstPaginator(Paginator):
         ids: QuerySet | None = None,
         count_limit: int | None = None,
         counted: QuerySet | None = None,
+        known_count: int | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -105,6 +116,7 @@ class IdsFirstPaginator(Paginator):
         self.count_limit = count_limit
         self.count_capped = False
         self.counted = counted
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
@@ -113,6 +125,10 @@ class IdsFirstPaginator(Paginator):
             return self.counted.count()
         if self.count_limit is None:
             return super().count
+        if self.known_count is not None:
+            found = self.known_count  # already counted, up to the limit, elsewhere
+            self.count_capped = found > self.count_limit
+            return min(found, self.count_limit)
         # Unordered, or the database would sort every match before counting the first ones.
         found = self.object_list.order_by()[: self.count_limit + 1].count()
         self.count_capped = found > self.count_limit
@@ -144,9 +160,12 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
     """The requested page of the incident list for these filters (see `incidents_filtered`),
     its text searched as `reader` may search it (cases.search.text_condition); `typing`: a
     search sent while its words are typed (its last word also matches a word's start)."""
+    q = filters.get("q")
+    index = searched_index(reader)
+    if q and index is not None and query_terms(q):
+        return _searched_page(filters, number, per_page, index=index, typing=typing)
     incidents = incidents_filtered(**filters, reader=reader, typing=typing)
     ids = incidents
-    q = filters.get("q")
     if q and connection.vendor == "sqlite":
         text = text_condition(q, reader=reader, pk=_Unindexed(F("pk")), typing=typing)
         if text is not None:
@@ -163,27 +182,99 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
     return paginator.get_page(number)
 
 
+def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: bool) -> Page:
+    """A page of a text search over one index (`index`), the full-text index read once.
+
+    The first COUNT_LIMIT + 1 matches of the words are read (a pass that stops there). When
+    there are no more, the whole match is known: the other filters, the count and the page
+    work on those ids. When there are more (a word in most incidents), the incidents are
+    checked one by one against the index as the database walks them (`text_probe`): in the
+    order asked for until the page is full, and up to the limit for the count, which is
+    known to be "more than" without another query when no other filter is set.
+    """
+    others = {name: value for name, value in filters.items() if name != "q"}
+    incidents = incidents_filtered(**others)
+    matched = matching_ids(filters["q"], index=index, limit=COUNT_LIMIT + 1, typing=typing)
+    if len(matched) <= COUNT_LIMIT:
+        paginator = IdsFirstPaginator(
+            incidents.filter(among_ids(matched)), per_page, load=incident_rows
+        )
+        return paginator.get_page(number)
+    probe = text_probe(filters["q"], index=index, typing=typing)
+    searched = incidents.filter(probe)
+    narrowed = any(value not in (None, "") for name, value in others.items() if name != "sort")
+    paginator = IdsFirstPaginator(
+        searched,
+        per_page,
+        load=incident_rows,
+        count_limit=COUNT_LIMIT,
+        known_count=None if narrowed else COUNT_LIMIT + 1,
+    )
+    return paginator.get_page(number)
+
+
 ACT_FILTERS = frozenset({"act_type", "provision", "trigger", "outcome"})
+INCIDENT_FILTERS = frozenset(
+    {"date_from", "date_to", "period", "force", "country", "status", "protest", "coarse"}
+)
 
 
 def _incidents_counted(filters: dict) -> QuerySet | None:
-    """The incidents matching only act filters (or only a tag), counted as distinct incident
-    ids over the acts (or the tag's links) rather than with an `Exists` per incident: the same
-    number, since every act and link belongs to one existing incident, but read from the
-    matching rows alone (9x faster at 100,000 incidents). None when other filters are set."""
+    """With act or tag filters, the matching incidents counted as distinct incident ids over
+    the matching acts (or the tag's links), joined to their incident for its own filters,
+    rather than with an `Exists` per incident: the same number, since every act and link
+    belongs to one existing incident, but the database may start from whichever side
+    matches fewer rows (9x faster for act filters alone at 100,000 incidents). None without
+    act or tag filters, with a text search (counted up to its limit instead), or when on
+    SQLite fewer incidents match their own filters (`_fewer_incidents`): then the plain
+    count, which starts from them."""
     given = {name for name, value in filters.items() if value not in (None, "")} - {"sort"}
     unrecorded = filters.get("unrecorded")
-    if unrecorded in UNRECORDED_ACT:
-        given.discard("unrecorded")
-    if given == {"tag"}:
-        through = Incident.tags.through.objects.filter(tag_id=filters["tag"].pk)
-        return through.values("incident_id").distinct()
-    if not given or not given <= ACT_FILTERS:
+    on_acts = bool(given & ACT_FILTERS) or unrecorded in UNRECORDED_ACT
+    if "q" in given or not (on_acts or "tag" in given):
         return None
-    conditions = acts_matching(**{name: filters[name] for name in given})
+    chosen = {name: filters[name] for name in given & INCIDENT_FILTERS}
+    if unrecorded in UNRECORDED_INCIDENT:
+        chosen["unrecorded"] = unrecorded
+    own, plain = incident_conditions("incident__", **chosen), incident_conditions(**chosen)
+    tag = filters.get("tag")
+    if not on_acts:
+        assert tag is not None  # noqa: S101 (given is act filters or a tag)
+        if plain and _fewer_incidents(plain, Incident.tags.through.objects.filter(tag_id=tag.pk)):
+            return None
+        links = Incident.tags.through.objects.filter(own, tag_id=tag.pk)
+        return links.values("incident_id").distinct()
+    conditions = acts_matching(**{name: filters[name] for name in given & ACT_FILTERS})
     if unrecorded in UNRECORDED_ACT:
         conditions &= UNRECORDED_ACT[unrecorded]
-    return Act.objects.filter(conditions).values("incident_id").distinct()
+    if plain and _fewer_incidents(plain, Act.objects.filter(conditions)):
+        return None
+    acts = Act.objects.filter(conditions, own)
+    if tag:
+        tagged = Incident.tags.through.objects.filter(
+            incident_id=OuterRef("incident_id"), tag_id=tag.pk
+        )
+        acts = acts.filter(Exists(tagged))
+    return acts.values("incident_id").distinct()
+
+
+# Incidents read, at most, to see which side a count should start from (SQLite): about 4 ms.
+SIDE_PROBE = 50_000
+
+
+def _fewer_incidents(own: Q, rows: QuerySet) -> bool:
+    """On SQLite, whether fewer incidents match their own filters (`own`) than `rows` (acts
+    or links) match theirs: then the count starts from the incidents' index and checks
+    their acts (`Exists`). Each side is counted on its index, the incidents up to
+    SIDE_PROBE, the rows up to one more than the incidents. SQLite keeps no statistics of
+    values (only averages), so left to itself it starts from the acts of a common trigger
+    to count a rare status (20x slower). PostgreSQL's planner knows how common each value
+    is and chooses itself (False)."""
+    if connection.vendor != "sqlite":
+        return False
+    # Unordered: the models' default orders would sort (and join) before counting.
+    incidents = Incident.objects.filter(own).order_by()[:SIDE_PROBE].count()
+    return incidents < SIDE_PROBE and rows.order_by()[: incidents + 1].count() > incidents
 
 
 def incident_rows(ids: Sequence[int]) -> list[Incident]:
@@ -230,26 +321,19 @@ def incidents_filtered(
     incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
         incidents = filter_by_text(incidents, q, reader=reader, typing=typing)
-    if date_from:
-        incidents = incidents.filter(date__gte=date_from)
-    if date_to:
-        incidents = incidents.filter(date__lte=date_to)
-    if period:
-        incidents = incidents.filter(
-            date__gte=period.start, date__lte=period.end, date_precision__in=period.precisions
+    incidents = incidents.filter(
+        incident_conditions(
+            date_from=date_from,
+            date_to=date_to,
+            period=period,
+            force=force,
+            country=country,
+            status=status,
+            protest=protest,
+            unrecorded=unrecorded,
+            coarse=coarse,
         )
-    if coarse:
-        incidents = incidents.exclude(date_precision__in=PLACEABLE[coarse])
-    if unrecorded in UNRECORDED_INCIDENT:
-        incidents = incidents.filter(UNRECORDED_INCIDENT[unrecorded])
-    if force:
-        incidents = incidents.filter(force_id=force.pk)
-    if country:
-        incidents = incidents.filter(country=country)
-    if status:
-        incidents = incidents.filter(status=status)
-    if protest:
-        incidents = incidents.filter(protest_id=protest.pk)
+    )
     act_conditions = acts_matching(
         act_type=act_type, provision=provision, trigger=trigger, outcome=outcome
     )
@@ -263,6 +347,61 @@ def incidents_filtered(
         tagged = Incident.tags.through.objects.filter(incident_id=OuterRef("pk"), tag_id=tag.pk)
         incidents = incidents.filter(Exists(tagged))
     return incidents.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def incident_conditions(
+    prefix: str = "",
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    period: Period | None = None,
+    force: Organisation | None = None,
+    country: str = "",
+    status: str = "",
+    protest: Protest | None = None,
+    unrecorded: str = "",
+    coarse: str = "",
+) -> Q:
+    """The list's filters on the incident's own columns (see `incidents_filtered`), as one
+    condition; `prefix` ("incident__") states it from a row that points at the incident."""
+    conditions: list[Q] = []
+    if date_from:
+        conditions.append(Q(date__gte=date_from))
+    if date_to:
+        conditions.append(Q(date__lte=date_to))
+    if period:
+        conditions.append(
+            Q(date__gte=period.start, date__lte=period.end, date_precision__in=period.precisions)
+        )
+    if coarse:
+        conditions.append(~Q(date_precision__in=PLACEABLE[coarse]))
+    if unrecorded in UNRECORDED_INCIDENT:
+        conditions.append(UNRECORDED_INCIDENT[unrecorded])
+    if force:
+        conditions.append(Q(force_id=force.pk))
+    if country:
+        conditions.append(Q(country=country))
+    if status:
+        conditions.append(Q(status=status))
+    if protest:
+        conditions.append(Q(protest_id=protest.pk))
+    combined = Q()
+    for condition in conditions:
+        combined &= _prefixed(condition, prefix) if prefix else condition
+    return combined
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition stated through a relation: Q(date__gte=d) -> Q(incident__date__gte=d)."""
+    prefixed = Q(
+        *(
+            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+            for child in cast(list, condition.children)
+        ),
+        _connector=condition.connector,
+        _negated=condition.negated,
+    )
+    return prefixed
 
 
 def acts_matching(

@@ -104,12 +104,16 @@ PREFILTER_ACTION = trie_regex(
 PROTEST = re.compile(
     r"\b(?:protest\w*|demonstrat\w*(?!\s+(?:of\s+(?:its|their|his|her|our|how)|that|how)\b)|"
     r"march(?:es|ers|ed|ing)?|rall(?:y|ies)|riot\w*|disorder|"
+    # British shorthand for a demonstration ("arrested at a demo"), and words shouted at
+    # someone in public (heckling a minister, booing a procession) as expression
+    r"demos?(?![\w-])|counter-demos?|heckl(?:e|ed|er|ers|es|ing)|boo(?:ed|ing)|jeer(?:ed|ing|s)?|"
     r"sit-ins?|vigils?|activists?|campaigners?|counter-protest\w*|placards?|banners?|flags?|"
     r"chant\w*|slogans?|picket\w*|encampments?|blockades?|lock-ons?|locking devices?|"
     r"Extinction Rebellion|Just Stop Oil|Palestine Action|Insulate Britain|Animal Rebellion|"
     r"Black Lives Matter|Youth Demand|Stop the War|Palestine Solidarity Campaign|"
     r"proscribed|unlawful assembly|anti-lockdown|lockdown protest\w*|tweets?|tweeted|"
-    r"social media posts?|online posts?|Facebook (?:post|event)s?|walkouts?|"
+    r"(?:social media|online|Facebook|WhatsApp|Telegram|TikTok) (?:posts?|comments?|messages?|"
+    r"videos?|remarks|activity)|Facebook events?|walkouts?|"
     r"occup(?:y|ied|ying|ation)|"
     r"posts?\s+on\s+(?:X|Twitter|Facebook|Instagram|TikTok|Telegram|social\s+media)|"
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
@@ -132,6 +136,7 @@ PROTEST = re.compile(
 PROTEST_START = trie_regex(
     words(
         "protest demonstrat march rall riot disorder sit-in vigil activist campaigner "
+        "demo counter-demo heckl boo jeer whatsapp telegram tiktok "
         "counter-protest placard banner flag chant slogan picket encampment blockade lock-on "
         "locking "
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
@@ -298,7 +303,8 @@ _ANCHOR_SOURCE = (
     r"|(?P<home_visit>\b(?:visited|called\s+(?:round\s+)?(?:at|to)|called\s+round|"
     r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+to|went\s+to|"
     r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
-    r"(?:[\w'’-]+\s+){0,3}?(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
+    r"(?:[\w'’-]+\s+){0,3}?(?:at\s+(?:his|her|their|the\s+family)\s+)?"
+    r"(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
     # "was visited by officers", "a knock on the door from police", "spoke to her at her home"
     r"\bvisited\s+by\s+(?:the\s+)?(?:police|officers|detectives|two\s+officers)\b|"
     r"\bknock\s+on\s+(?:the|his|her|their)\s+door\s+from\s+(?:the\s+)?(?:police|officers)\b|"
