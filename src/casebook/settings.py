@@ -105,6 +105,10 @@ MIDDLEWARE = [
     "casebook.web.busy.BusyDatabaseMiddleware",
 ]
 
+# Django's form renderer, its input, select and label templates written in Python (the
+# incident editor renders hundreds of fields).
+FORM_RENDERER = "casebook.web.form_rendering.FormRenderer"
+
 ROOT_URLCONF = "casebook.urls"
 WSGI_APPLICATION = "casebook.wsgi.application"
 
