@@ -32,6 +32,7 @@ from casebook.cases.search import (
     query_terms,
     searched_index,
     text_condition,
+    text_count_within,
     text_probe,
 )
 from casebook.codebook.models import (
@@ -209,15 +210,27 @@ def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: 
     probe = text_probe(filters["q"], index=index, typing=typing)
     searched = incidents.filter(probe)
     narrowed = any(value not in (None, "") for name, value in others.items() if name != "sort")
+    known = None if narrowed else COUNT_LIMIT + 1
+    # Checking each incident against the index costs ~20 µs on SQLite: fine for a few
+    # thousand (a protest, a small force's year), not for tens of thousands.
+    if (
+        narrowed
+        and connection.vendor == "sqlite"
+        and incidents.order_by()[:SEARCH_PROBES].count() == SEARCH_PROBES
+    ):
+        known = text_count_within(
+            incidents, filters["q"], index=index, limit=COUNT_LIMIT + 1, typing=typing
+        )
     paginator = IdsFirstPaginator(
-        searched,
-        per_page,
-        load=incident_rows,
-        count_limit=COUNT_LIMIT,
-        known_count=None if narrowed else COUNT_LIMIT + 1,
+        searched, per_page, load=incident_rows, count_limit=COUNT_LIMIT, known_count=known
     )
     return paginator.get_page(number)
 
+
+# Incidents a search with filters checks one by one against the full-text index, at most,
+# to count them on SQLite (~20 µs each); beyond, the index's matches are read and looked up
+# among them instead (~0.5 µs a match, up to every match when few are among them).
+SEARCH_PROBES = 10_000
 
 ACT_FILTERS = frozenset({"act_type", "provision", "trigger", "outcome"})
 INCIDENT_FILTERS = frozenset(
@@ -248,8 +261,9 @@ def _incidents_counted(filters: dict) -> QuerySet | None:
         assert tag is not None  # noqa: S101 (given is act filters or a tag)
         if plain and _fewer_incidents(plain, Incident.tags.through.objects.filter(tag_id=tag.pk)):
             return None
-        links = Incident.tags.through.objects.filter(own, tag_id=tag.pk)
-        return links.values("incident_id").distinct()
+        # One link per incident and tag (the table's unique pair): counted on the tag's
+        # index alone, without reading each link for its incident (3x faster at 1,000,000).
+        return Incident.tags.through.objects.filter(own, tag_id=tag.pk)
     conditions = acts_matching(**{name: filters[name] for name in given & ACT_FILTERS})
     if unrecorded in UNRECORDED_ACT:
         conditions &= UNRECORDED_ACT[unrecorded]
