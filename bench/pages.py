@@ -311,8 +311,12 @@ def main() -> None:
         f"{base.machine_line(description)}; {incidents:,} incidents, "
         f"{candidates} candidates in the review queue"
     )
-    plan = request_plan(Kinds(args.requests, args.seed, token))
-    results = run(plan, args.requests, console)
+    kinds = Kinds(args.requests, args.seed, token)
+    try:
+        results = run(request_plan(kinds), args.requests, console)
+    finally:
+        # The incidents the API made go again, so that `--reuse` finds --size incidents.
+        Incident.objects.filter(reference__in=kinds.made).delete()
     print_report(results, console=console, title=f"Pages: {incidents:,} incidents")
 
 
