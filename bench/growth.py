@@ -184,11 +184,12 @@ def casebook_grow(target: int, *, progress: Callable[[str, int, int], None]) -> 
     with transaction.atomic(), connection.cursor() as cursor:
         # Counters moved past every copy's numbers, so new incidents never reuse one.
         cursor.execute(f"UPDATE cases_referencecounter SET last = last * {copies + 1}")  # noqa: S608
-    copied = time.perf_counter() - started
     with connection.cursor() as cursor:
+        rebuilding = time.perf_counter()
         for name, definition in indexes:
             progress(f"index {name}", copies, copies)
             cursor.execute(definition)
+        rebuilt = time.perf_counter() - rebuilding
         if postgres:
             for table in tables:
                 meta = table.model._meta
@@ -201,5 +202,5 @@ def casebook_grow(target: int, *, progress: Callable[[str, int, int], None]) -> 
     return {
         "copies": copies,
         "seconds": time.perf_counter() - started,
-        "indexes": time.perf_counter() - started - copied,
+        "indexes": rebuilt,
     }

@@ -90,13 +90,19 @@ def _expected(params: dict, reader, typing: bool, limit: int) -> tuple[int, bool
     return min(len(ids), limit), len(ids) > limit, ids[:limit]
 
 
-@pytest.mark.parametrize("limit", [selectors.COUNT_LIMIT, 12])
+@pytest.mark.parametrize(
+    ("limit", "probes"), [(selectors.COUNT_LIMIT, selectors.SEARCH_PROBES), (12, 1000), (12, 3)]
+)
 @pytest.mark.parametrize("reader", [None, "coordinator", "analyst", "caseworker"])
 def test_each_page_and_count_equals_the_plain_filtered_query(
-    sample, personas, monkeypatch, reader, limit
+    sample, personas, monkeypatch, reader, limit, probes
 ):
-    """A limit of 12 in 90 incidents makes common words take the per-incident check."""
+    """A limit of 12 in 90 incidents makes common words take the per-incident check; 3
+    probes make a search with filters count the index's matches among the incidents
+    (SQLite), and 3 incidents read make counts start from the acts' side."""
     monkeypatch.setattr(selectors, "COUNT_LIMIT", limit)
+    monkeypatch.setattr(selectors, "SEARCH_PROBES", probes)
+    monkeypatch.setattr(selectors, "SIDE_PROBE", probes)
     user = personas[reader] if reader else None
     if reader == "caseworker":
         Incident.objects.first().assigned_to.add(user)

@@ -142,6 +142,28 @@ def among_ids(ids: list[int], pk: str = "pk") -> Q:
     return Q(**{f"{pk}__in": listed})
 
 
+def text_count_within(
+    incidents: QuerySet, query: str, *, index: str, limit: int, typing: bool = False
+) -> int:
+    """How many of `incidents` match `query` (`index`), counted up to `limit`, on SQLite:
+    the full-text index's matches are read in key order and each looked up among the
+    incidents by key, until `limit` are found. Reading a match costs a hundredth of
+    checking one incident against the index (`text_probe`), so for a word in most incidents
+    and filters that keep thousands of them this is the cheaper way to count."""
+    table = REDACTED_FTS_TABLE if index == "redacted" else FTS_TABLE
+    terms = query_terms(query)
+    sql, params = incidents.order_by().values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # CROSS JOIN keeps the index's matches outside: SQLite's planner has no
+            # statistics of words and would otherwise walk the incidents.
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} f CROSS JOIN ({sql}) i "  # noqa: S608
+            f"ON i.pk = f.rowid WHERE {table} MATCH %s LIMIT %s)",
+            [*params, _sqlite_match(terms, typing=typing), limit],
+        )
+        return cursor.fetchone()[0]
+
+
 def text_probe(query: str, *, index: str, typing: bool = False) -> Q | None:
     """Incidents whose text (`index`) matches `query`, checked incident by incident against
     the full-text index (one seek each) rather than as a list of every match: for a word

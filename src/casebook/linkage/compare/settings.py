@@ -11,21 +11,32 @@ The level names (`LEVELS`) are the vocabulary of the explanations a coordinator 
 
 from __future__ import annotations
 
-import splink.comparison_level_library as cll
-from splink import SettingsCreator, block_on
-from splink.comparison_library import CustomComparison
+from typing import TYPE_CHECKING
 
 from casebook.linkage.compare.records import SAME_PHOTO_BITS
+
+if TYPE_CHECKING:
+    import splink.comparison_level_library as cll
+    from splink import SettingsCreator
+    from splink.comparison_library import CustomComparison
+
+# splink (with sqlglot and DuckDB) is imported by the functions that build the model, not
+# here: this module is loaded when Django starts, and every `casebook` command, server and
+# worker would otherwise pay a quarter of its start-up for a model most of them never build.
 
 DIALECT = "duckdb"  # the dialect the custom SQL below is written in
 
 
 def _level(sql: str, label: str) -> cll.CustomLevel:
+    import splink.comparison_level_library as cll
+
     return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str=DIALECT)
 
 
 def _raw(sql: str, label: str) -> cll.CustomLevel:
     """A level whose SQL is already in the target dialect (not translated)."""
+    import splink.comparison_level_library as cll
+
     return cll.CustomLevel(sql, label_for_charts=label)
 
 
@@ -194,6 +205,9 @@ def _comparison(
     compared_only_if: str = "",
     not_known_if: str = "",
 ):
+    import splink.comparison_level_library as cll
+    from splink.comparison_library import CustomComparison
+
     labels = LEVELS[name]
     assert len(labels) == len(levels), name  # explain.py reads levels by position
     starting = STARTING_M[name]
@@ -338,6 +352,8 @@ def blocking_rules() -> list:
     which every backend runs as a hash join; a range condition would compare every report
     of a force with every other one first.
     """
+    from splink import block_on
+
     either_vague = "(l.date_precision <> 'day' or r.date_precision <> 'day')"
     no_force = "(l.force is null or r.force is null)"
     return [
@@ -370,6 +386,8 @@ def linkage_settings(
     *, dialect: str = DIALECT, probability_two_random_records_match: float = 1e-5
 ) -> SettingsCreator:
     """The model for `dialect` ("duckdb" or "spark"): the same levels, SQL for that backend."""
+    from splink import SettingsCreator
+
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
