@@ -15,6 +15,13 @@ to /incidents/ through Django's test client (no network, no browser): each kind
 `--requests` times, interleaved, after one warm-up round. Times are measured around the
 whole request (middleware, session, queries, template). `--reuse` keeps a database that
 already holds `--size` incidents from an earlier run and skips the generation.
+
+Beyond `--generate` (100,000) incidents the sample is not generated but copied in SQL
+(bench/growth.py): a million incidents in minutes. `--grow-from 100000` (SQLite) or
+`--grow-from postgres://…/casebook_bench_100k` starts from an earlier run's database
+instead of generating at all:
+
+    .venv/bin/python bench/incident_list.py --size 1000000 --grow-from 100000 --reuse
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+# Beyond this the sample is copied in SQL (bench/growth.py) rather than generated.
+GENERATED_AT_MOST = 100_000
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -48,6 +58,28 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="reuse the database of an earlier run if it holds --size incidents",
     )
+    parser.add_argument(
+        "--generate",
+        type=int,
+        default=GENERATED_AT_MOST,
+        help="generate at most this many incidents with the sample generator and copy them "
+        "in SQL up to --size (bench/growth.py)",
+    )
+    parser.add_argument(
+        "--grow-from",
+        default="",
+        metavar="SOURCE",
+        help="start from the database of an earlier run instead of generating: its --size on "
+        "SQLite, its --database-url on PostgreSQL (used as a template); then copy up to --size",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="",
+        help="comma-separated sizes (e.g. 10000,100000,1000000): run each (with --reuse) in a "
+        "process of its own and print one table of all; on PostgreSQL each size's database "
+        "is the URL's name with _<size> added",
+    )
+    parser.add_argument("--json", default="", help=argparse.SUPPRESS)  # a --sizes child's
     parser.add_argument(
         "--no-analyze",
         action="store_true",
@@ -106,14 +138,23 @@ def incidents_in_postgres(url: str) -> int:
         return -1
 
 
-def postgres_recreate(url: str, *, create: bool = True) -> None:
+def postgres_recreate(url: str, *, create: bool = True, template: str = "") -> None:
+    """Drop the bench database and (`create`) make it again, empty or as a copy of the
+    `template` database (a name or a URL on the same server)."""
     import psycopg
     from psycopg import sql
 
     admin, name = postgres_admin(url)
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        if create:
+        if create and template:
+            source = urlsplit(template).path.lstrip("/") if "://" in template else template
+            db.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(source)
+                )
+            )
+        elif create:
             db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
@@ -127,7 +168,7 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, bool]:
         postgres_admin(args.database_url)  # checks the name before anything is dropped
         reuse = args.reuse and incidents_in_postgres(args.database_url) == args.size
         if not reuse:
-            postgres_recreate(args.database_url)
+            postgres_recreate(args.database_url, template=getattr(args, "grow_from", ""))
         description = f"PostgreSQL {urlsplit(args.database_url).path.lstrip('/')}"
         os.environ["DATABASE_URL"] = args.database_url
     else:
@@ -137,30 +178,71 @@ def prepare_database(args: argparse.Namespace) -> tuple[str, bool]:
         os.environ.pop("DATABASE_URL", None)
     if not reuse:
         shutil.rmtree(folder, ignore_errors=True)
+        if getattr(args, "grow_from", ""):
+            # The earlier run's keys (its people's) and, on SQLite, its database file.
+            shutil.copytree(data_folder(_earlier(args)), folder)
+            if not args.database_url:
+                with sqlite3.connect(folder / "casebook.sqlite3") as db:
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     folder.mkdir(parents=True, exist_ok=True)
     return description, not reuse
 
 
-def load(args: argparse.Namespace, console) -> tuple[float, float]:
-    """Write the sample data; returns the generation time and this process's CPU time."""
+def _earlier(args: argparse.Namespace) -> argparse.Namespace:
+    """The arguments of the run named by --grow-from (whose database this one starts from)."""
+    if args.database_url:
+        source = (
+            args.grow_from
+            if "://" in args.grow_from
+            else (urlunsplit(urlsplit(args.database_url)._replace(path=f"/{args.grow_from}")))
+        )
+        return argparse.Namespace(**{**vars(args), "database_url": source, "grow_from": ""})
+    return argparse.Namespace(**{**vars(args), "size": int(args.grow_from), "grow_from": ""})
+
+
+def load(args: argparse.Namespace, console) -> tuple[float, float, str]:
+    """Write the sample data: generated up to --generate incidents (unless the database
+    started as an earlier run's), copied in SQL beyond (bench/growth.py). Returns the time,
+    this process's CPU time and what was done, in words."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    from casebook.cases.models import Incident
     from casebook.sample.generator import sample_generate
+    from growth import casebook_grow
 
+    started, cpu = time.perf_counter(), time.process_time()
+    done = []
     with Progress(
-        "Generating",
+        "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("incidents", total=args.size)
-        cpu = time.process_time()
-        report = sample_generate(
-            size=args.size, seed=args.seed, progress=lambda n: progress.advance(task, n)
-        )
-    return report.seconds, time.process_time() - cpu
+        if not getattr(args, "grow_from", ""):
+            generated = min(args.size, getattr(args, "generate", None) or args.size)
+            task = progress.add_task("Generating incidents", total=generated)
+            report = sample_generate(
+                size=generated, seed=args.seed, progress=lambda n: progress.advance(task, n)
+            )
+            done.append(f"generated {generated:,} in {report.seconds:.1f} s")
+        else:
+            done.append(f"started from the {args.grow_from} run's database")
+        if Incident.objects.count() < args.size:
+            copying = progress.add_task("Copying", total=None)
+
+            def copied(table: str, copy: int, copies: int) -> None:
+                progress.update(
+                    copying, description=f"Copying ({table})", completed=copy - 1, total=copies
+                )
+
+            grown = casebook_grow(args.size, progress=copied)
+            done.append(
+                f"copied {grown['copies']} times up to {args.size:,} in {grown['seconds']:.1f} s"
+                + (f" (indexes made again {grown['indexes']:.1f} s)" if grown["indexes"] else "")
+            )
+    return time.perf_counter() - started, time.process_time() - cpu, "; ".join(done)
 
 
 def analyze() -> tuple[str, float]:
@@ -434,7 +516,8 @@ def casebook_ready(args: argparse.Namespace, *, width: int = 150):
     """Settings from the environment, the database made (or reused), Django set up, migrated,
     the codebook loaded and, for a new database, the sample generated: what every bench that
     reads this database starts with. Returns (console, description, generation), generation
-    being (seconds, CPU seconds) of the sample generated, or None for a database reused."""
+    being (seconds, CPU seconds, what was done) of the sample written, or None for a database
+    reused."""
     os.environ.setdefault("CASEBOOK_SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     os.environ["CASEBOOK_ALLOWED_HOSTS"] = "testserver"
     os.environ["DJANGO_SETTINGS_MODULE"] = "casebook.settings"
@@ -468,8 +551,97 @@ def machine_line(description: str) -> str:
     )
 
 
+def summary(results: dict[str, dict]) -> dict[str, dict]:
+    """Each kind's figures, as a --sizes child hands them to its parent."""
+    return {
+        kind: {
+            "median": statistics.median(r["times"]),
+            "p95": p95(r["times"]),
+            "cpu": statistics.median(r["cpu"]),
+            "floor": statistics.median(r["floor"]),
+            "matches": r["matches"],
+            "statuses": sorted(r["statuses"]),
+        }
+        for kind, r in results.items()
+    }
+
+
+def run_sizes(args: argparse.Namespace) -> None:
+    """Each size in a process of its own (Django sets up one database a process), then one
+    table: p95, CPU and the ratio to the SQL floor at every size, and the growth of the
+    CPU a request (steadier than its time on a busy machine) from the smallest size to the
+    largest beside that of log(size)."""
+    import json
+    import math
+    import subprocess
+
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    figures: dict[int, dict] = {}
+    cpu_before = os.times()
+    for size in sizes:
+        out = Path(tempfile.gettempdir()) / f"casebook-bench-list-{size}-{os.getpid()}.json"
+        command = [sys.executable, __file__, "--size", str(size), "--reuse", "--json", str(out)]
+        command += ["--seed", str(args.seed), "--requests", str(args.requests)]
+        command += ["--reader", args.reader, "--generate", str(args.generate)]
+        if args.database_url:
+            parts = urlsplit(args.database_url)
+            named = parts._replace(path=f"{parts.path.rstrip('/')}_{size}")
+            command += ["--database-url", urlunsplit(named)]
+        console.print(f"[bold]{size:,} incidents[/]: {' '.join(command[1:])}")
+        subprocess.run(command, check=True)  # noqa: S603 (this script, our arguments)
+        figures[size] = json.loads(out.read_text())
+        out.unlink()
+    cpu = os.times()
+    loads = ", ".join(f"{figures[size]['load']:.1f}" for size in sizes)
+    table = Table(
+        title=f"GET /incidents/ at {', '.join(f'{s:,}' for s in sizes)} incidents "
+        f"({'PostgreSQL' if args.database_url else 'SQLite'}; load average {loads})",
+        title_justify="left",
+    )
+    table.add_column("request")
+    for size in sizes:
+        table.add_column(f"{size:,}: p95 ms", justify="right")
+        table.add_column("CPU ms", justify="right")
+        table.add_column("SQL ms", justify="right")
+        table.add_column("ratio", justify="right")
+    table.add_column(f"CPU ×\n{sizes[0]:,}→{sizes[-1]:,}", justify="right")
+    table.add_column("log ×", justify="right")
+    growth_of_log = math.log(sizes[-1]) / math.log(sizes[0])
+    for kind in figures[sizes[0]]["kinds"]:
+        row = [kind]
+        for size in sizes:
+            f = figures[size]["kinds"][kind]
+            row += [
+                f"{f['p95']:.1f}",
+                f"{f['cpu']:.1f}",
+                f"{f['floor']:.1f}",
+                f"{f['median'] / max(f['floor'], 0.001):.1f}×",
+            ]
+        first, last = figures[sizes[0]]["kinds"][kind], figures[sizes[-1]]["kinds"][kind]
+        row += [f"{last['cpu'] / first['cpu']:.2f}", f"{growth_of_log:.2f}"]
+        table.add_row(*row)
+    console.print(table)
+    console.print(
+        "p95 and the median in wall milliseconds per request; CPU ms the median CPU of the "
+        "bench's process per request (on SQLite it includes the SQL); SQL ms the median of "
+        "the request's SELECTs replayed on the driver's cursor; ratio the median request "
+        f"over it. CPU of the runs: {children_cpu(cpu) - children_cpu(cpu_before):.0f} s"
+    )
+
+
+def children_cpu(times: os.times_result) -> float:
+    return times.children_user + times.children_system
+
+
 def main() -> None:
     args = parse_args()
+    if args.sizes:
+        run_sizes(args)
+        return
     console, description, generation = casebook_ready(args)
     from django.conf import settings
 
@@ -479,10 +651,10 @@ def main() -> None:
     incidents = Incident.objects.count()
     console.print(machine_line(description))
     if generation is not None:
-        seconds, cpu = generation
+        seconds, cpu, done = generation
         console.print(
-            f"Generated {incidents:,} incidents in {seconds:.1f} s "
-            f"({incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
+            f"Wrote {incidents:,} incidents in {seconds:.1f} s ({done}; "
+            f"{incidents / seconds:,.0f} incidents/s; {cpu:.1f} s CPU in this process)"
             + (f"; {analyzed[0]} {analyzed[1]:.1f} s" if analyzed else "")
         )
     else:
@@ -498,6 +670,12 @@ def main() -> None:
             f"({time.process_time() - cpu:.1f} s CPU); the list as {args.reader}"
         )
     results = run_requests(request_kinds(args.requests, args.seed), console, args.reader)
+    if args.json:
+        import json
+
+        Path(args.json).write_text(
+            json.dumps({"load": os.getloadavg()[0], "kinds": summary(results)})
+        )
     print_report(
         results,
         console=console,

@@ -425,12 +425,15 @@ def cpu_seconds_since(stack, before: dict[int, int]) -> float:
     return spent / os.sysconf("SC_CLK_TCK")
 
 
-def capacity_line(requests: int, cpu: float) -> str:
+def capacity_line(stack, requests: int, cpu: float) -> str:
     """What the server spent: independent of what else the machine runs, unlike the rate."""
     per_request = cpu / max(requests, 1)
     cores = os.cpu_count() or 1
+    parts = "gunicorn, worker, beat"
+    if stack.env.get("DATABASE_URL", "").startswith("postgres"):
+        parts += ", PostgreSQL"  # SQLite runs inside the workers: already counted
     return (
-        f"Server CPU (gunicorn, worker, beat, PostgreSQL): {cpu:.0f} s for {requests:,} requests, "
+        f"Server CPU ({parts}): {cpu:.0f} s for {requests:,} requests, "
         f"{per_request * 1000:.0f} ms a request: {cores} idle cores would answer at most "
         f"~{cores / per_request:.0f} requests/s"
     )
@@ -529,7 +532,7 @@ def main() -> None:
                 signed_in_load(args, stack, mix, (names, owned), tokens, example)
             )
             rate, errors = report(console, "Signed-in people and API clients", tally, elapsed)
-            console.print(capacity_line(tally.count(), cpu))
+            console.print(capacity_line(stack, tally.count(), cpu))
             target = BEFORE_REQUESTS_PER_SECOND * TARGET_RATIO
             console.print(
                 f"Issue 15 target: ≥ {target:.0f} requests/s ({TARGET_RATIO:g}× the "
@@ -542,7 +545,7 @@ def main() -> None:
                 before = cpu_ticks(stack)
                 tally, elapsed = asyncio.run(reader_load(args, stack.base, readers_mix))
                 report(console, f"{args.readers} anonymous portal readers", tally, elapsed)
-                console.print(capacity_line(tally.count(), cpu_seconds_since(stack, before)))
+                console.print(capacity_line(stack, tally.count(), cpu_seconds_since(stack, before)))
                 console.print(f"load average now {os.getloadavg()[0]:.1f}")
     console.print("Stopped: " + ", ".join(f"{k} {v}" for k, v in stack.exit_codes.items()))
 

@@ -51,6 +51,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
 
 
+def rows_shared(django_db_blocker, make):
+    """Write rows once for a module's tests, as Django's setUpTestData does: `make()` runs in
+    a transaction left open while the tests run, each test in a savepoint inside it (rolled
+    back after the test as always), and the transaction is rolled back after the last test.
+
+    For a module-scoped fixture that also names `django_db_setup`:
+    `yield from rows_shared(django_db_blocker, lambda: sample_generate(size=1000, seed=2))`.
+    Only for modules whose tests all run in transactions (no `transaction=True`, no live
+    server, no other connection writing): SQLite keeps the write lock until the end.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        shared = transaction.atomic()
+        shared.__enter__()
+        try:
+            made = make()
+        except BaseException:
+            transaction.set_rollback(True)
+            shared.__exit__(None, None, None)
+            raise
+    try:
+        yield made
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            shared.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def _own_audit_checkpoint(settings, tmp_path):
     """Each test's trail starts again (rolled back or flushed): so does its checkpoint."""
@@ -156,13 +185,20 @@ def make_user(reference_data):
     return make
 
 
-@pytest.fixture
-def personas(make_user):
+def personas_make() -> dict:
     """One user per role, an outsider (signed in, no role) and anonymous (None)."""
-    users = {role.value: make_user(role.value, username=role.value) for role in Role}
-    users["outsider"] = make_user(None, username="outsider")
+    from tests.factories import UserFactory
+
+    users = {role.value: UserFactory(role=role.value, username=role.value) for role in Role}
+    users["outsider"] = UserFactory(role=None, username="outsider")
     users["anonymous"] = None
     return users
+
+
+@pytest.fixture
+def personas(reference_data):
+    """One user per role, an outsider (signed in, no role) and anonymous (None)."""
+    return personas_make()
 
 
 def sign_in(client, user, *, second_factor: bool = True):

@@ -92,8 +92,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Django's AuthenticationMiddleware and django_otp's OTPMiddleware in one: the user, their
+    # roles and their second factor read with the session in one query (accounts/sessions.py).
+    "casebook.accounts.middleware.SignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -103,6 +104,10 @@ MIDDLEWARE = [
     # A busy database (a long import on SQLite) is a "try again" page, never a 500.
     "casebook.web.busy.BusyDatabaseMiddleware",
 ]
+
+# Django's form renderer, its input, select and label templates written in Python (the
+# incident editor renders hundreds of fields).
+FORM_RENDERER = "casebook.web.form_rendering.FormRenderer"
 
 ROOT_URLCONF = "casebook.urls"
 WSGI_APPLICATION = "casebook.wsgi.application"
@@ -206,6 +211,8 @@ STATICFILES_DIRS = (
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Database sessions whose rows also name their user and authenticator (accounts/sessions.py).
+SESSION_ENGINE = "casebook.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("CASEBOOK_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -384,6 +391,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "publishing.newsletter_digest_due",
         "schedule": 900.0,
     },
+    # The portal's figures, kept fresh before readers would compute them (publishing/summaries).
+    "publishing-figures-refresh": {"task": "publishing.figures_refresh", "schedule": 60.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")  # not the current folder
 # Fetching: whole-request timeout, largest body read (streamed, aborted past it), pause

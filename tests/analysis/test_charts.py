@@ -12,16 +12,19 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.conftest import rows_shared
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def sample(reference_data):
+@pytest.fixture(scope="module")
+def sample(django_db_setup, django_db_blocker):
+    """One sample for the module's tests, which only read it (see `rows_shared`)."""
     from casebook.sample.generator import sample_generate
 
-    sample_generate(size=150, seed=3)
+    yield from rows_shared(django_db_blocker, lambda: sample_generate(size=150, seed=3))
 
 
 def test_each_chart_has_its_specification_and_a_server_drawing(sample, client_for):

@@ -14,17 +14,19 @@ import pytest
 from django.urls import reverse
 
 from casebook.cases.models import Act, Incident, Outcome
+from tests.conftest import rows_shared
 
 pytestmark = pytest.mark.django_db
 
 SIZE = 400
 
 
-@pytest.fixture
-def sample(reference_data):
+@pytest.fixture(scope="module")
+def sample(django_db_setup, django_db_blocker):
+    """One sample for the module's tests, which only read it (see `rows_shared`)."""
     from casebook.sample.generator import sample_generate
 
-    sample_generate(size=SIZE, seed=7)
+    yield from rows_shared(django_db_blocker, lambda: sample_generate(size=SIZE, seed=7))
 
 
 class Figures(HTMLParser):

@@ -118,3 +118,58 @@ def test_every_level_of_every_comparison_has_words_for_a_coordinator():
             )
             assert reasons and reasons[0].words.strip(), (name, gamma)
             assert "_" not in reasons[0].words, (name, gamma)  # words, not level names
+
+
+def _occasion_report(record_id: str, **fields) -> LinkageRecord:
+    return LinkageRecord(
+        record_id,
+        dt.date(2025, 8, 9),
+        force="met",
+        place="Parliament Square, London",
+        protest="7",
+        acts=(ActSummary("arrest", 2),),
+        **fields,
+    )
+
+
+def test_at_one_protest_other_streets_and_times_tell_two_incidents_apart(duckdb_run):
+    # Two reports of one protest that agree on the kind of act and the number: the same
+    # street and time make one incident, other streets and times of day two.
+    early = _occasion_report(
+        "a", time=dt.time(11, 5), summary="It happened on Pobble Lane.", title="Arrests"
+    )
+    again = _occasion_report(
+        "b", time=dt.time(11, 15), summary="This was on Pobble Lane.", title="Two held"
+    )
+    late = _occasion_report(
+        "c", time=dt.time(15, 40), summary="It happened on Quibble Row.", title="Arrests"
+    )
+    run = records_link(records=[early, again, late], model=duckdb_run.model, threshold=0.9)
+    probability = {frozenset((p.left, p.right)): p.probability for p in run.pairs}
+    same = probability.get(frozenset("ab"), 0.0)
+    assert same > probability.get(frozenset("ac"), 0.0)
+    assert run.clusters["a"] == run.clusters["b"] != run.clusters["c"]
+
+
+def test_a_trained_model_keeps_the_weights_of_one_occasion(duckdb_run):
+    from casebook.linkage.compare.engine import OCCASION_KEY
+
+    weights = duckdb_run.model[OCCASION_KEY]
+    # Two reports of one protest agree on the force whatever they describe: no weight.
+    assert weights["force"]["1"] == 0.0
+    assert set(weights) >= {"time", "text", "trigger", "acts", "count"}
+
+
+def test_a_date_known_only_to_the_year_is_not_known_within_that_year(duckdb_run):
+    # Two reports that share a person: one dated to the day, one only to its year.
+    day = LinkageRecord("a", dt.date(2025, 8, 9), people_hashes=("p1",), force="met")
+    year = LinkageRecord(
+        "b", dt.date(2025, 1, 1), date_precision="year", people_hashes=("p1",), force="met"
+    )
+    other_year = LinkageRecord(
+        "c", dt.date(2023, 1, 1), date_precision="year", people_hashes=("p1",), force="met"
+    )
+    run = records_link(records=[day, year, other_year], model=duckdb_run.model, threshold=0.9)
+    levels = {frozenset((p.left, p.right)): p.levels["occasion"] for p in run.pairs}
+    assert levels[frozenset("ab")] == -1  # not known: no weight either way
+    assert levels.get(frozenset("ac"), 0) == 0  # another year: a disagreement

@@ -106,3 +106,16 @@ def test_words_most_records_use_are_left_out_of_the_texts_compared():
     assert row["text_words"] == word_hashes(["street7"])
     assert CommonWords.from_dict(common.as_dict()) == common
     assert common_words(records[:10]) == CommonWords()  # too few to tell
+
+
+def test_a_record_row_has_the_time_of_day_and_the_streets_its_text_names():
+    record = LinkageRecord(
+        "a",
+        dt.date(2025, 8, 9),
+        time=dt.time(14, 35),
+        summary="Officers moved in on Upper Brook Street. A sign read 'Save our High Street'.",
+    )
+    row = record_row(record)
+    assert row["minute"] == 14 * 60 + 35
+    assert row["streets"] == ["upper brook street"]  # the quoted placard is no place
+    assert record_row(LinkageRecord("b", dt.date(2025, 8, 9)))["minute"] is None

@@ -726,3 +726,230 @@ def test_people_told_without_a_number_are_counted_but_state_no_total(extractor):
     )
     assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
     assert event["total_arrests"] is None
+
+
+EVENTS = Path(__file__).parent / "fixtures" / "events_gold.jsonl"
+# A fifth set (issue 14, fifth session) on what loses whole events rather than values, in two
+# batches each written and labelled before the extractor ran on it. ev-01..26 (a protest called a
+# "demo", heckling and booing, slogan T-shirts and online comments, forces outside the codebook,
+# two towns or two days in one story, an earlier incident told for context, follow-up charges):
+# relevance 0.89 (five of 23 relevant articles missed), force 0.77, place 0.81, date 0.81, total
+# 0.81, acts 0.79, trigger 0.78. ev-27..44 (parts of a count, breakdowns in the next sentence,
+# parts by site or town, home visits in other words, police firing on protesters, negatives),
+# written after the first batch's rules: relevance 0.97 (two home visits missed), acts 0.81,
+# trigger 0.83. ev-45..56 (datelines, 'last Thursday', 'the day before' in another town, places
+# inside names or none at all, two operations in one day, negatives): two of ten relevant
+# articles missed (an unauthorised assembly; a group's action with no protest word, still
+# missed), one date taken from a dateline, one trigger. ev-57..61 (an "X post", comments and a
+# speech without a determiner, two negatives): three of three relevant articles missed. The
+# floors sit a little below the scores reached after the rules they prompted.
+EVENTS_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.97),
+    "acts": ("f1", 0.95),
+    "acts_basis": ("f1", 0.95),
+    "force": ("accuracy", 0.95),
+    "location": ("accuracy", 0.95),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.95),
+    "trigger": ("f1", 0.85),
+}
+
+
+@pytest.fixture(scope="module")
+def events_scores(extractor):
+    return _scores_of_invented_set(EVENTS, extractor, at_least=61)
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_FLOORS))
+def test_scores_on_the_fifth_invented_set_stay_above_their_floors(events_scores, field):
+    measure, floor = EVENTS_FLOORS[field]
+    value = getattr(events_scores[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Six people were arrested at a demo against bus cuts in Bristol on Saturday.",
+        "Police arrested four men as rival demos met in Leeds on Saturday.",
+        "A man was arrested after heckling the Prime Minister during a visit to Leeds on Saturday.",
+        "A woman was detained after booing as the procession passed through Leeds on Saturday.",
+        "A man was arrested in Leeds on Saturday over social media comments about a hotel.",
+    ],
+)
+def test_a_demo_heckling_booing_and_online_comments_are_protest_or_expression(extractor, text):
+    event = only_event(extractor, text)
+    assert event["location"] in {"Leeds", "Bristol"}
+    assert [a["type"] for a in event["acts"]] == ["arrest"]
+
+
+def test_a_home_visit_to_someone_at_their_home_is_a_home_visit(extractor):
+    event = only_event(
+        extractor,
+        "Two officers visited a father at his home in Reading on Thursday over messages he had "
+        "posted in a parents' group, Thames Valley Police said.",
+    )
+    assert [a["type"] for a in event["acts"]] == ["home_visit"]
+
+
+def test_another_town_takes_the_force_its_own_sentence_names_when_that_force_polices_it(
+    extractor,
+):
+    result = extractor.extract(
+        article_id="t",
+        published="2025-08-16",
+        text=(
+            "Norfolk Police arrested 13 people at a protest in Norwich on Saturday. Last week, "
+            "the Met confirmed that 40 people had been arrested at a protest in London on 2 "
+            "August."
+        ),
+    )
+    assert {e["location"]: e["force"] for e in result["events"]} == {
+        "Norwich": "Norfolk Constabulary",
+        "London": "Metropolitan Police Service",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nine people were arrested at the protest in Leeds on Saturday. Police said three of the "
+        "nine had been charged with criminal damage.",
+        "Officers arrested nine people at a march in Leeds on Saturday, and three of those nine "
+        "were later charged with criminal damage.",
+    ],
+)
+def test_some_of_the_people_counted_before_are_a_part_not_the_whole(extractor, text):
+    event = only_event(extractor, text)
+    assert sorted((a["type"], a["count"]) for a in event["acts"]) == [
+        ("arrest", 9),
+        ("charge", 3),
+    ]
+
+
+def test_people_of_a_count_told_by_a_participle_are_no_part_of_it(extractor):
+    event = only_event(
+        extractor,
+        "Eight of the 10 activists arrested at the protest in Leeds on Saturday remain in custody.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 10)]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Six were for public order offences and four were for criminal damage.",
+        "Six were for public order offences, and four for criminal damage, the force said.",
+        "Of those, six were for public order offences and four for criminal damage.",
+    ],
+)
+def test_a_breakdown_in_the_next_sentence_without_a_verb_splits_the_total(extractor, second):
+    event = only_event(
+        extractor,
+        f"West Yorkshire Police made 10 arrests at the march in Leeds on Saturday. {second}",
+    )
+    assert event["total_arrests"] == 10
+    assert sorted(a["count"] for a in event["acts"]) == [4, 6]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police arrested eight people at the protest in Leeds on Saturday, five on Briggate and "
+        "three outside the town hall.",
+        "Police arrested eight people at a march in Leeds on Saturday. Five were arrested in the "
+        "square and "
+        "three outside the hotel.",
+    ],
+)
+def test_parts_told_by_where_they_happened_are_a_breakdown(extractor, text):
+    event = only_event(extractor, text)
+    assert event["total_arrests"] == 8
+    assert sorted(a["count"] for a in event["acts"]) == [3, 5]
+
+
+def test_parts_told_by_town_are_events_of_their_own(extractor):
+    result = extractor.extract(
+        article_id="t",
+        published="2024-07-08",
+        text="West Yorkshire Police arrested nine people at protests on Saturday, six in Leeds "
+        "and three in Bradford.",
+    )
+    assert {e["location"]: e["total_arrests"] for e in result["events"]} == {
+        "Leeds": 6,
+        "Bradford": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A retired teacher in Ipswich received a visit from two officers on Tuesday after she "
+        "shared a post about a protest camp.",
+        "Officers went round to a man's house in Preston on Thursday over a video he posted "
+        "about a protest march.",
+    ],
+)
+def test_visits_told_in_still_other_words_are_home_visits(extractor, text):
+    event = only_event(extractor, text)
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("home_visit", 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police fired on demonstrators in Lagos on Saturday, killing two people.",
+        "Police shot dead three people during protests in Nairobi on Tuesday.",
+    ],
+)
+def test_police_firing_on_and_killing_protesters_is_force(extractor, text):
+    event = only_event(extractor, text)
+    assert [a["type"] for a in event["acts"]] == ["force"]
+
+
+def test_a_dateline_with_a_state_and_a_bracketed_date_is_the_publication_date(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="PORTLAND, Ore. (March 3, 2025) — Portland Police Bureau officers arrested seven "
+        "people Saturday night after protesters blocked the driveway of an immigration facility.",
+    )
+    assert result["published"] == "2025-03-03"
+    assert [e["date"] for e in result["events"]] == ["2025-03-01"]
+
+
+def test_an_unauthorised_assembly_is_a_protest_and_a_gathering(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested 10 people in Leeds on Sunday for taking part in an unauthorised assembly.",
+    )
+    assert [(a["type"], a["count"], a["trigger"]) for a in event["acts"]] == [
+        ("arrest", 10, "gathering")
+    ]
+
+
+def test_another_protest_told_in_passing_does_not_take_the_stories_form_of_protest(extractor):
+    result = extractor.extract(
+        article_id="t",
+        published="2024-09-23",
+        text="Eleven arrested as march halts Leeds ring road\n\nEleven people were arrested in "
+        "Leeds on Saturday after marchers sat down on the ring road, bringing traffic to a halt."
+        "\n\nThe march was organised by a housing group. In March, nine people were arrested at "
+        "a similar protest in Bradford.",
+    )
+    assert {e["location"]: [a["trigger"] for a in e["acts"]] for e in result["events"]} == {
+        "Leeds": ["obstruction"],
+        "Bradford": [None],
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man was arrested in Leeds on Saturday over an X post about asylum seekers.",
+        "A woman was arrested in Leeds on Saturday over comments posted on Facebook.",
+        "A man was arrested in Leeds on Saturday over a speech criticising the government.",
+    ],
+)
+def test_posts_comments_and_speeches_told_without_a_determiner_are_expression(extractor, text):
+    event = only_event(extractor, text)
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 1)]

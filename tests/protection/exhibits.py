@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db import connection
 
+from casebook.accounts.models import Session
 from casebook.audit.models import AuditEntry
 from casebook.people.models import Person
 from tests.protection import canaries as c

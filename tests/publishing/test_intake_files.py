@@ -207,3 +207,24 @@ def test_waiting_files_outlive_removed_evidence_and_go_into_the_vaults_backup(
     assert restore_vault(folder=folder).copied == 1
     assert stored_files(evidence_dir) == [stored_files(folder)[0]]
     assert waiting.sha256 in stored_files(folder)[0]
+
+
+def test_evidence_verify_rehashes_the_files_waiting_with_an_account(
+    client, portal, evidence_dir, capsys
+):
+    from django.core.management import CommandError, call_command
+
+    _send(client, files=[_photo()])
+    waiting = SubmissionFile.objects.get()
+    call_command("evidence", "verify")
+    assert "Evidence intact: 1 stored files" in capsys.readouterr().out
+    stored = evidence_dir / waiting.sha256[:2] / waiting.sha256[2:4] / waiting.sha256
+    stored.chmod(0o600)
+    stored.write_bytes(b"bytes changed behind the vault's back")
+    said = io.StringIO()
+    with pytest.raises(CommandError, match="1 of 1 stored evidence files"):
+        call_command("evidence", "verify", stderr=said)
+    report = said.getvalue()
+    assert "no longer matches its hash" in report
+    assert f"a file sent with account #{waiting.submission_id} from the public form" in report
+    assert CANARY_FILENAME not in report

@@ -42,3 +42,16 @@ def test_grouped_and_disabled_options_render_as_django_renders_them():
     assert str(Grouped(data, renderer=portal_renderer)["choice"]) == str(
         Grouped(data, renderer=DjangoTemplates())["choice"]
     )
+
+
+@pytest.mark.parametrize("data", [None, {"act_type": "arrest", "force": "nowhere"}])
+def test_the_codebook_options_are_those_django_makes_from_instances(reference_data, data):
+    from django.forms.models import ModelChoiceIterator
+
+    plain = PublicSearchForm(data, renderer=DjangoTemplates())
+    instances = PublicSearchForm(data, renderer=DjangoTemplates())
+    for name in ("force", "act_type", "provision", "trigger", "outcome"):
+        field = instances.fields[name]
+        field.widget.choices = ModelChoiceIterator(field)
+        assert str(plain[name]) == str(instances[name]), name
+    assert plain.is_valid() == instances.is_valid()

@@ -20,11 +20,13 @@ from casebook.cases.models import Incident, IncidentStatus
 from casebook.sample.capture import LIST_CHANNELS, SampleTruth, capture_simulate, sample_truth
 from casebook.sample.generator import sample_generate
 from casebook.sources.models import IncidentSource
+from tests.conftest import rows_shared
 
 
-@pytest.fixture
-def sample(reference_data):
-    return sample_generate(size=1000, seed=2)
+@pytest.fixture(scope="module")
+def sample(django_db_setup, django_db_blocker):
+    """One sample for the module's tests (see `rows_shared`): what one adds is rolled back."""
+    yield from rows_shared(django_db_blocker, lambda: sample_generate(size=1000, seed=2))
 
 
 @pytest.mark.django_db

@@ -86,3 +86,34 @@ def test_copies_of_a_photo_keep_their_perceptual_hash_when_the_file_changes(repo
 def test_the_truth_names_each_report_once(reports):
     rows = truth_rows(reports)
     assert len(rows) == len({report for report, _ in rows}) == SIZE
+
+
+def test_some_reports_give_the_time_of_day_and_incidents_of_one_protest_differ_in_it(reports):
+    timed = [r for r in reports if r.time is not None]
+    assert 0.2 < len(timed) / len(reports) < 0.8
+    assert not any(r.time for r in reports if r.channel == "court-lists")
+    by_protest: dict[str, set] = {}
+    for report in timed:
+        if report.event_protest:
+            by_protest.setdefault(report.event_protest, set()).add(report.event_id)
+    assert any(len(events) > 1 for events in by_protest.values())
+
+
+def test_a_charge_after_an_arrest_is_for_what_the_arrest_was_for():
+    # A court list that reports only the charge quotes what the arrest was over.
+    reports = reports_generate(size=6000, seed=5, photos=False)
+    by_event: dict[str, list] = {}
+    for report in reports:
+        by_event.setdefault(report.event_id, []).append(report)
+    compared = 0
+    for group in by_event.values():
+        exact = [r for r in group if r.trigger_wording and "wording changed" not in r.noise]
+        charges = [
+            r for r in exact if r.acts[0].act_type == "charge" and "main act left out" in r.noise
+        ]
+        arrests = [r for r in exact if r.acts[0].act_type == "arrest"]
+        for charge in charges:
+            for arrest in arrests:
+                assert charge.trigger_wording == arrest.trigger_wording
+                compared += 1
+    assert compared

@@ -24,8 +24,11 @@ from tests.factories import IncidentFactory, InvolvementFactory
 from tests.transfer.conftest import csv_bytes, incident_row
 from tests.transfer.test_import_json import document, incident
 
-# Imports run as jobs in a thread of their own, which sees only what is committed.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+# Imports run as jobs in a process of their own, which sees only what is committed: tests
+# that run one, or take back one cut off, need a database that really commits (and is
+# emptied after them). The others run inside a transaction, which is much cheaper.
+commits = pytest.mark.django_db(transaction=True)
 
 IMPORT = reverse("transfer:import")
 EXPORT = reverse("transfer:export")
@@ -85,6 +88,7 @@ def test_the_import_page_opens_for_coordinators_and_administrators_only(
 
 
 @pytest.mark.parametrize(("persona", "status"), IMPORTERS)
+@commits
 def test_only_coordinators_and_administrators_can_post_an_import(client_for, persona, status):
     client = client_for(persona)
     response = client.post(IMPORT, upload(csv_bytes([incident_row()])))
@@ -98,6 +102,7 @@ def test_only_coordinators_and_administrators_can_post_an_import(client_for, per
         assert not ImportJob.objects.exists()
 
 
+@commits
 def test_an_import_runs_as_a_job_and_shows_what_it_did(client_for):
     client = client_for("coordinator")
     response = client.post(IMPORT, upload(csv_bytes([incident_row()]), name="my-cases.csv"))
@@ -134,6 +139,7 @@ def test_a_running_job_shows_its_progress_and_polls(client_for, personas):
     assert "<dt>Problems found so far</dt>\n    <dd>3</dd>" in text
 
 
+@commits
 def test_a_job_is_seen_only_by_the_one_who_sent_it(client_for):
     client = client_for("coordinator")
     response = client.post(IMPORT, upload(csv_bytes([incident_row()])))
@@ -143,6 +149,7 @@ def test_a_job_is_seen_only_by_the_one_who_sent_it(client_for):
     assert client_for("caseworker").get(response["Location"]).status_code == 403
 
 
+@commits
 def test_a_job_whose_process_died_is_failed_when_the_import_page_opens(client_for, personas):
     job = ImportJob.objects.create(
         created_by=personas["coordinator"],
@@ -158,6 +165,7 @@ def test_a_job_whose_process_died_is_failed_when_the_import_page_opens(client_fo
     assert "stopped when Casebook was restarted; nothing of it was kept" in page
 
 
+@commits
 def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(client_for):
     client = client_for("coordinator")
     response = client.post(IMPORT, upload(mixed_file()))
@@ -170,6 +178,7 @@ def test_a_failed_import_lists_problems_by_row_and_field_and_writes_nothing(clie
     assert not Incident.objects.exists()
 
 
+@commits
 def test_a_dry_run_counts_and_writes_nothing(client_for):
     client = client_for("administrator")
     response = client.post(IMPORT, upload(csv_bytes([incident_row()]), dry_run="on"))
@@ -178,6 +187,7 @@ def test_a_dry_run_counts_and_writes_nothing(client_for):
     assert not Incident.objects.exists()
 
 
+@commits
 def test_skip_invalid_imports_the_rest_and_offers_the_rejects_once(client_for):
     client = client_for("coordinator")
 
@@ -199,6 +209,7 @@ def test_skip_invalid_imports_the_rest_and_offers_the_rejects_once(client_for):
     assert "Download the rejected rows" not in client.get(response["Location"]).content.decode()
 
 
+@commits
 def test_the_rejects_file_is_held_encrypted_and_only_for_the_one_who_imported(client_for):
     client = client_for("coordinator")
     response = client.post(IMPORT, upload(mixed_file(), skip_invalid="on"))
@@ -212,6 +223,7 @@ def test_the_rejects_file_is_held_encrypted_and_only_for_the_one_who_imported(cl
     assert client.get(link).status_code == 200
 
 
+@commits
 def test_json_rejects_download_as_json_lines(client_for):
     client = client_for("coordinator")
     bad = incident(id="json-bad", acts=[{"act_type": "arrest", "number_affected": -1}])
@@ -228,6 +240,7 @@ def test_json_rejects_download_as_json_lines(client_for):
     ]
 
 
+@commits
 def test_every_row_of_a_rejected_incident_is_handed_back(client_for):
     client = client_for("coordinator")
     rows = [
@@ -262,6 +275,7 @@ def test_an_import_without_a_file_asks_for_one(client_for):
     assert "This field is required." in response.content.decode()
 
 
+@commits
 def test_problem_text_from_a_file_is_shown_escaped(client_for):
     row = incident_row(force="<script>alert(1)</script>")
     client = client_for("coordinator")
@@ -353,6 +367,7 @@ def test_an_export_can_be_limited_to_dates(client_for, recorded):
     assert streamed(response).count("\n") == 1  # the header only
 
 
+@commits
 def test_a_web_import_is_searchable_by_analysts_through_its_redacted_text(client_for):
     row = incident_row(
         summary="Officers held Mr Zephyrin Quillbarrow beside the invented fountain.",

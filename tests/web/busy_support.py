@@ -18,7 +18,7 @@ from django.db import connection
 
 SHORT_WAIT_MS = 300
 # The tables every write request touches: the audit trail and the sessions.
-LOCKED_TABLES = ("audit_auditentry", "cases_incident", "django_session")
+LOCKED_TABLES = ("audit_auditentry", "cases_incident", "accounts_session")
 
 
 @contextlib.contextmanager

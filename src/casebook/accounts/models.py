@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 
@@ -51,3 +52,36 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failed sign-ins"
+
+
+class Session(AbstractBaseSession):
+    """A browser's session (Django's database session), its row also naming the user it
+    signed in and the authenticator that verified them, copied from its data when it is saved.
+
+    With them, the session, the user with their roles and that authenticator are read in one
+    query on each request (accounts.sessions), fresh from their own tables: a role taken
+    away, an account deactivated or an authenticator removed counts from the next request on,
+    whatever changed it. No database constraint on either: the columns only say where to look,
+    and a row they no longer find reads as no user or no authenticator.
+    """
+
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+    totp_device_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        db_table = "accounts_session"
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from casebook.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -14,12 +14,13 @@ has, the incident is not found by its text for those readers.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.lookups import In
 
@@ -106,6 +107,92 @@ def text_condition(
         return redacted
     own = Incident.objects.worked_on_by(reader).values("pk")
     return redacted | (within(written) & Q(pk__in=own))
+
+
+def searched_index(reader) -> str | None:
+    """The one index `reader` searches ("written" or "redacted"), or None when it is a mix
+    (a caseworker: the text as written of their own incidents, the redacted of others)."""
+    if reader is None or roles.sees_all_people(reader):
+        return "written"
+    if not roles.may_see_people(reader):
+        return "redacted"
+    return None
+
+
+def matching_ids(query: str, *, index: str, limit: int, typing: bool = False) -> list[int]:
+    """Ids of at most `limit` incidents whose text (`index`: "written" or "redacted")
+    matches `query`, in no particular order: one pass over the full-text index that stops at
+    `limit`, so a word found in nearly every incident costs no more than a rarer one."""
+    subquery = matching_ids_sql(query, redacted=index == "redacted", typing=typing)
+    if subquery is None:
+        return []
+    sql, params = subquery.sql, list(subquery.params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [*params, limit])  # noqa: S608 (constant SQL)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def among_ids(ids: list[int], pk: str = "pk") -> Q:
+    """Incidents among these ids, passed as one parameter (10,000 ids would otherwise make
+    10,000 placeholders): a JSON array on SQLite, an array on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        listed = RawSQL("SELECT UNNEST(%s::bigint[])", [ids])  # noqa: S611 (bound)
+    else:
+        listed = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])  # noqa: S611
+    return Q(**{f"{pk}__in": listed})
+
+
+def text_count_within(
+    incidents: QuerySet, query: str, *, index: str, limit: int, typing: bool = False
+) -> int:
+    """How many of `incidents` match `query` (`index`), counted up to `limit`, on SQLite:
+    the full-text index's matches are read in key order and each looked up among the
+    incidents by key, until `limit` are found. Reading a match costs a hundredth of
+    checking one incident against the index (`text_probe`), so for a word in most incidents
+    and filters that keep thousands of them this is the cheaper way to count."""
+    table = REDACTED_FTS_TABLE if index == "redacted" else FTS_TABLE
+    terms = query_terms(query)
+    sql, params = incidents.order_by().values_list("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # CROSS JOIN keeps the index's matches outside: SQLite's planner has no
+            # statistics of words and would otherwise walk the incidents.
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} f CROSS JOIN ({sql}) i "  # noqa: S608
+            f"ON i.pk = f.rowid WHERE {table} MATCH %s LIMIT %s)",
+            [*params, _sqlite_match(terms, typing=typing), limit],
+        )
+        return cursor.fetchone()[0]
+
+
+def text_probe(query: str, *, index: str, typing: bool = False) -> Q | None:
+    """Incidents whose text (`index`) matches `query`, checked incident by incident against
+    the full-text index (one seek each) rather than as a list of every match: for a word
+    found in most incidents, the database walks the incidents in the order asked for and
+    stops after a page, or counts up to a limit, never building the whole list. None when
+    the query has no words."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if connection.vendor == "postgresql":
+        column = "redacted_vector" if index == "redacted" else "vector"
+        probe = Func(
+            F("pk"),
+            Value(_postgres_tsquery(terms, typing=typing)),
+            arg_joiner=f" AND d.{column} @@ to_tsquery('english', ",
+            template="EXISTS (SELECT 1 FROM cases_searchdocument d "
+            "WHERE d.incident_id = %(expressions)s))",
+            output_field=BooleanField(),
+        )
+    else:
+        table = REDACTED_FTS_TABLE if index == "redacted" else FTS_TABLE
+        probe = Func(
+            Value(_sqlite_match(terms, typing=typing)),
+            F("pk"),
+            arg_joiner=" AND rowid = ",
+            template=f"EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH %(expressions)s)",  # noqa: S608
+            output_field=BooleanField(),
+        )
+    return Q(probe)
 
 
 def search_scope(reader) -> str:

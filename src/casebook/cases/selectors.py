@@ -17,13 +17,24 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from functools import cached_property
+from typing import cast
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, models, router
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Sum
 
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
-from casebook.cases.search import filter_by_text, text_condition
+from casebook.cases.prepared import Prepared
+from casebook.cases.search import (
+    among_ids,
+    filter_by_text,
+    matching_ids,
+    query_terms,
+    searched_index,
+    text_condition,
+    text_count_within,
+    text_probe,
+)
 from casebook.codebook.models import (
     ActType,
     LegalProvision,
@@ -59,18 +70,23 @@ UNRECORDED_ACT = {
 }
 UNRECORDED = (*UNRECORDED_INCIDENT, *UNRECORDED_ACT)
 
-# The columns the list shows: the rest (summary, coordinates…) stays on disk.
-LIST_COLUMNS = (
-    "reference",
-    "title",
-    "date",
-    "date_precision",
-    "place",
-    "status",
-    "force__name",
-    "force__slug",
-    "protest__name",
-    "protest__date",
+# The columns the list shows: the rest (summary, coordinates…) stays on disk. Read by a
+# prepared query (cases/prepared.py) into instances as `select_related("force", "protest")
+# .only(...)` made them: the incident's own columns, its force's and its protest's.
+LIST_COLUMNS = {
+    Incident: ("id", "reference", "title", "date", "date_precision", "place", "status"),
+    Organisation: ("id", "name", "slug"),
+    Protest: ("id", "name", "date"),
+}
+_ROW_FIELDS = (
+    *LIST_COLUMNS[Incident],
+    "force_id",
+    *(f"force__{name}" for name in LIST_COLUMNS[Organisation][1:]),
+    "protest_id",
+    *(f"protest__{name}" for name in LIST_COLUMNS[Protest][1:]),
+)
+_LIST_ROWS = Prepared(
+    Incident, lambda ids: Incident.objects.filter(pk__in=ids).values_list(*_ROW_FIELDS)
 )
 
 
@@ -83,7 +99,8 @@ class IdsFirstPaginator(Paginator):
 
     `ids` is the queryset the page's ids come from when it must differ in form (not in
     result) from the counted one; `count_limit` counts at most that many, and sets
-    `count_capped` when there are more.
+    `count_capped` when there are more; `known_count` is that count (up to the limit plus
+    one) when the caller already has it.
     """
 
     object_list: QuerySet
@@ -97,6 +114,7 @@ class IdsFirstPaginator(Paginator):
         ids: QuerySet | None = None,
         count_limit: int | None = None,
         counted: QuerySet | None = None,
+        known_count: int | None = None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
@@ -105,6 +123,7 @@ class IdsFirstPaginator(Paginator):
         self.count_limit = count_limit
         self.count_capped = False
         self.counted = counted
+        self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
@@ -113,6 +132,10 @@ class IdsFirstPaginator(Paginator):
             return self.counted.count()
         if self.count_limit is None:
             return super().count
+        if self.known_count is not None:
+            found = self.known_count  # already counted, up to the limit, elsewhere
+            self.count_capped = found > self.count_limit
+            return min(found, self.count_limit)
         # Unordered, or the database would sort every match before counting the first ones.
         found = self.object_list.order_by()[: self.count_limit + 1].count()
         self.count_capped = found > self.count_limit
@@ -144,9 +167,12 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
     """The requested page of the incident list for these filters (see `incidents_filtered`),
     its text searched as `reader` may search it (cases.search.text_condition); `typing`: a
     search sent while its words are typed (its last word also matches a word's start)."""
+    q = filters.get("q")
+    index = searched_index(reader)
+    if q and index is not None and query_terms(q):
+        return _searched_page(filters, number, per_page, index=index, typing=typing)
     incidents = incidents_filtered(**filters, reader=reader, typing=typing)
     ids = incidents
-    q = filters.get("q")
     if q and connection.vendor == "sqlite":
         text = text_condition(q, reader=reader, pk=_Unindexed(F("pk")), typing=typing)
         if text is not None:
@@ -163,32 +189,147 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
     return paginator.get_page(number)
 
 
+def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: bool) -> Page:
+    """A page of a text search over one index (`index`), the full-text index read once.
+
+    The first COUNT_LIMIT + 1 matches of the words are read (a pass that stops there). When
+    there are no more, the whole match is known: the other filters, the count and the page
+    work on those ids. When there are more (a word in most incidents), the incidents are
+    checked one by one against the index as the database walks them (`text_probe`): in the
+    order asked for until the page is full, and up to the limit for the count, which is
+    known to be "more than" without another query when no other filter is set.
+    """
+    others = {name: value for name, value in filters.items() if name != "q"}
+    incidents = incidents_filtered(**others)
+    matched = matching_ids(filters["q"], index=index, limit=COUNT_LIMIT + 1, typing=typing)
+    if len(matched) <= COUNT_LIMIT:
+        paginator = IdsFirstPaginator(
+            incidents.filter(among_ids(matched)), per_page, load=incident_rows
+        )
+        return paginator.get_page(number)
+    probe = text_probe(filters["q"], index=index, typing=typing)
+    searched = incidents.filter(probe)
+    narrowed = any(value not in (None, "") for name, value in others.items() if name != "sort")
+    known = None if narrowed else COUNT_LIMIT + 1
+    # Checking each incident against the index costs ~20 µs on SQLite: fine for a few
+    # thousand (a protest, a small force's year), not for tens of thousands.
+    if (
+        narrowed
+        and connection.vendor == "sqlite"
+        and incidents.order_by()[:SEARCH_PROBES].count() == SEARCH_PROBES
+    ):
+        known = text_count_within(
+            incidents, filters["q"], index=index, limit=COUNT_LIMIT + 1, typing=typing
+        )
+    paginator = IdsFirstPaginator(
+        searched, per_page, load=incident_rows, count_limit=COUNT_LIMIT, known_count=known
+    )
+    return paginator.get_page(number)
+
+
+# Incidents a search with filters checks one by one against the full-text index, at most,
+# to count them on SQLite (~20 µs each); beyond, the index's matches are read and looked up
+# among them instead (~0.5 µs a match, up to every match when few are among them).
+SEARCH_PROBES = 10_000
+
 ACT_FILTERS = frozenset({"act_type", "provision", "trigger", "outcome"})
+INCIDENT_FILTERS = frozenset(
+    {"date_from", "date_to", "period", "force", "country", "status", "protest", "coarse"}
+)
 
 
 def _incidents_counted(filters: dict) -> QuerySet | None:
-    """The incidents matching only act filters (or only a tag), counted as distinct incident
-    ids over the acts (or the tag's links) rather than with an `Exists` per incident: the same
-    number, since every act and link belongs to one existing incident, but read from the
-    matching rows alone (9x faster at 100,000 incidents). None when other filters are set."""
+    """With act or tag filters, the matching incidents counted as distinct incident ids over
+    the matching acts (or the tag's links), joined to their incident for its own filters,
+    rather than with an `Exists` per incident: the same number, since every act and link
+    belongs to one existing incident, but the database may start from whichever side
+    matches fewer rows (9x faster for act filters alone at 100,000 incidents). None without
+    act or tag filters, with a text search (counted up to its limit instead), or when on
+    SQLite fewer incidents match their own filters (`_fewer_incidents`): then the plain
+    count, which starts from them."""
     given = {name for name, value in filters.items() if value not in (None, "")} - {"sort"}
     unrecorded = filters.get("unrecorded")
-    if unrecorded in UNRECORDED_ACT:
-        given.discard("unrecorded")
-    if given == {"tag"}:
-        through = Incident.tags.through.objects.filter(tag_id=filters["tag"].pk)
-        return through.values("incident_id").distinct()
-    if not given or not given <= ACT_FILTERS:
+    on_acts = bool(given & ACT_FILTERS) or unrecorded in UNRECORDED_ACT
+    if "q" in given or not (on_acts or "tag" in given):
         return None
-    conditions = acts_matching(**{name: filters[name] for name in given})
+    chosen = {name: filters[name] for name in given & INCIDENT_FILTERS}
+    if unrecorded in UNRECORDED_INCIDENT:
+        chosen["unrecorded"] = unrecorded
+    own, plain = incident_conditions("incident__", **chosen), incident_conditions(**chosen)
+    tag = filters.get("tag")
+    if not on_acts:
+        assert tag is not None  # noqa: S101 (given is act filters or a tag)
+        if plain and _fewer_incidents(plain, Incident.tags.through.objects.filter(tag_id=tag.pk)):
+            return None
+        # One link per incident and tag (the table's unique pair): counted on the tag's
+        # index alone, without reading each link for its incident (3x faster at 1,000,000).
+        return Incident.tags.through.objects.filter(own, tag_id=tag.pk)
+    conditions = acts_matching(**{name: filters[name] for name in given & ACT_FILTERS})
     if unrecorded in UNRECORDED_ACT:
         conditions &= UNRECORDED_ACT[unrecorded]
-    return Act.objects.filter(conditions).values("incident_id").distinct()
+    if plain and _fewer_incidents(plain, Act.objects.filter(conditions)):
+        return None
+    acts = Act.objects.filter(conditions, own)
+    if tag:
+        tagged = Incident.tags.through.objects.filter(
+            incident_id=OuterRef("incident_id"), tag_id=tag.pk
+        )
+        acts = acts.filter(Exists(tagged))
+    return acts.values("incident_id").distinct()
+
+
+# Incidents read, at most, to see which side a count should start from (SQLite): about 4 ms.
+SIDE_PROBE = 50_000
+
+
+def _fewer_incidents(own: Q, rows: QuerySet) -> bool:
+    """On SQLite, whether fewer incidents match their own filters (`own`) than `rows` (acts
+    or links) match theirs: then the count starts from the incidents' index and checks
+    their acts (`Exists`). Each side is counted on its index, the incidents up to
+    SIDE_PROBE, the rows up to one more than the incidents. SQLite keeps no statistics of
+    values (only averages), so left to itself it starts from the acts of a common trigger
+    to count a rare status (20x slower). PostgreSQL's planner knows how common each value
+    is and chooses itself (False)."""
+    if connection.vendor != "sqlite":
+        return False
+    # Unordered: the models' default orders would sort (and join) before counting.
+    incidents = Incident.objects.filter(own).order_by()[:SIDE_PROBE].count()
+    return incidents < SIDE_PROBE and rows.order_by()[: incidents + 1].count() > incidents
+
+
+def _loader(model, names: Sequence[str]) -> Callable[[str, Sequence], models.Model]:
+    """Makes `model` instances from values of the columns `names`, in that order, as the
+    ORM does for a query that loads only those (`from_db` wants the model's order)."""
+    in_model_order = [f.attname for f in model._meta.concrete_fields if f.attname in names]
+    order = [list(names).index(name) for name in in_model_order]
+
+    def load(alias: str, values: Sequence) -> models.Model:
+        return model.from_db(alias, in_model_order, [values[i] for i in order])
+
+    return load
+
+
+_OWN = len(LIST_COLUMNS[Incident])
+_load_incident = _loader(Incident, [*LIST_COLUMNS[Incident], "force_id", "protest_id"])
+_load_force = _loader(Organisation, LIST_COLUMNS[Organisation])
+_load_protest = _loader(Protest, LIST_COLUMNS[Protest])
 
 
 def incident_rows(ids: Sequence[int]) -> list[Incident]:
     """The list's columns for these incidents, in the order of `ids`, in one query."""
-    by_id = Incident.objects.select_related("force", "protest").only(*LIST_COLUMNS).in_bulk(ids)
+    alias = router.db_for_read(Incident)
+    force_field, protest_field = Incident.force.field, Incident.protest.field
+    by_id: dict[int, Incident] = {}
+    for row in _LIST_ROWS.rows(ids):
+        force, protest = row[_OWN : _OWN + 3], row[_OWN + 3 : _OWN + 6]
+        incident = cast(Incident, _load_incident(alias, (*row[:_OWN], force[0], protest[0])))
+        force_field.set_cached_value(
+            incident, None if force[0] is None else _load_force(alias, force)
+        )
+        protest_field.set_cached_value(
+            incident, None if protest[0] is None else _load_protest(alias, protest)
+        )
+        by_id[incident.pk] = incident
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -230,26 +371,19 @@ def incidents_filtered(
     incidents: QuerySet[Incident] = Incident.objects.all()
     if q:
         incidents = filter_by_text(incidents, q, reader=reader, typing=typing)
-    if date_from:
-        incidents = incidents.filter(date__gte=date_from)
-    if date_to:
-        incidents = incidents.filter(date__lte=date_to)
-    if period:
-        incidents = incidents.filter(
-            date__gte=period.start, date__lte=period.end, date_precision__in=period.precisions
+    incidents = incidents.filter(
+        incident_conditions(
+            date_from=date_from,
+            date_to=date_to,
+            period=period,
+            force=force,
+            country=country,
+            status=status,
+            protest=protest,
+            unrecorded=unrecorded,
+            coarse=coarse,
         )
-    if coarse:
-        incidents = incidents.exclude(date_precision__in=PLACEABLE[coarse])
-    if unrecorded in UNRECORDED_INCIDENT:
-        incidents = incidents.filter(UNRECORDED_INCIDENT[unrecorded])
-    if force:
-        incidents = incidents.filter(force_id=force.pk)
-    if country:
-        incidents = incidents.filter(country=country)
-    if status:
-        incidents = incidents.filter(status=status)
-    if protest:
-        incidents = incidents.filter(protest_id=protest.pk)
+    )
     act_conditions = acts_matching(
         act_type=act_type, provision=provision, trigger=trigger, outcome=outcome
     )
@@ -263,6 +397,61 @@ def incidents_filtered(
         tagged = Incident.tags.through.objects.filter(incident_id=OuterRef("pk"), tag_id=tag.pk)
         incidents = incidents.filter(Exists(tagged))
     return incidents.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def incident_conditions(
+    prefix: str = "",
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    period: Period | None = None,
+    force: Organisation | None = None,
+    country: str = "",
+    status: str = "",
+    protest: Protest | None = None,
+    unrecorded: str = "",
+    coarse: str = "",
+) -> Q:
+    """The list's filters on the incident's own columns (see `incidents_filtered`), as one
+    condition; `prefix` ("incident__") states it from a row that points at the incident."""
+    conditions: list[Q] = []
+    if date_from:
+        conditions.append(Q(date__gte=date_from))
+    if date_to:
+        conditions.append(Q(date__lte=date_to))
+    if period:
+        conditions.append(
+            Q(date__gte=period.start, date__lte=period.end, date_precision__in=period.precisions)
+        )
+    if coarse:
+        conditions.append(~Q(date_precision__in=PLACEABLE[coarse]))
+    if unrecorded in UNRECORDED_INCIDENT:
+        conditions.append(UNRECORDED_INCIDENT[unrecorded])
+    if force:
+        conditions.append(Q(force_id=force.pk))
+    if country:
+        conditions.append(Q(country=country))
+    if status:
+        conditions.append(Q(status=status))
+    if protest:
+        conditions.append(Q(protest_id=protest.pk))
+    combined = Q()
+    for condition in conditions:
+        combined &= _prefixed(condition, prefix) if prefix else condition
+    return combined
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition stated through a relation: Q(date__gte=d) -> Q(incident__date__gte=d)."""
+    prefixed = Q(
+        *(
+            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+            for child in cast(list, condition.children)
+        ),
+        _connector=condition.connector,
+        _negated=condition.negated,
+    )
+    return prefixed
 
 
 def acts_matching(
@@ -308,34 +497,39 @@ def plural(label: str, count: int) -> str:
     return f"{count} {word}{suffix}"
 
 
+# One grouped query per page (a prepared query: cases/prepared.py).
+_ACT_SUMMARIES = Prepared(
+    Act,
+    lambda ids: (
+        Act.objects.filter(incident_id__in=ids)
+        .values_list("incident_id", "act_type__label", "act_type__position", "act_type__counts")
+        .annotate(
+            people=Sum("number_affected"),
+            unknown=Count("id", filter=Q(number_affected__isnull=True)),
+        )
+        .order_by("incident_id", "act_type__position", "act_type__label")
+    ),
+)
+
+
 def act_summaries(incident_ids: Sequence[int]) -> dict[int, str]:
     """Incident id -> "3 arrests, 1 seizure" for these incidents, in one grouped query.
 
     An act whose number is unknown counts as an act ("arrests, number unknown") rather than
     as zero people.
     """
-    rows = (
-        Act.objects.filter(incident_id__in=incident_ids)
-        .values("incident_id", "act_type__label", "act_type__position", "act_type__counts")
-        .annotate(
-            people=Sum("number_affected"),
-            unknown=Count("id", filter=Q(number_affected__isnull=True)),
-        )
-        .order_by("incident_id", "act_type__position", "act_type__label")
-    )
     parts: dict[int, list[str]] = defaultdict(list)
-    for row in rows:
-        label = row["act_type__label"]
-        if row["people"] and row["act_type__counts"] == ActType.Counts.ITEMS:
+    for incident_id, label, _position, counts, people, unknown in _ACT_SUMMARIES.rows(incident_ids):
+        if people and counts == ActType.Counts.ITEMS:
             # "3 seizures" would read as three acts: say what the number counts.
-            items = ActType(counts=ActType.Counts.ITEMS).count_noun(row["people"])
-            more = " or more" if row["unknown"] else ""
-            text = f"{label.lower()} ({row['people']}{more} {items})"
-        elif row["people"]:
-            text = plural(label, row["people"])
-            if row["unknown"]:
+            items = ActType(counts=ActType.Counts.ITEMS).count_noun(people)
+            more = " or more" if unknown else ""
+            text = f"{label.lower()} ({people}{more} {items})"
+        elif people:
+            text = plural(label, people)
+            if unknown:
                 text += " or more"
         else:
             text = f"{label.lower()} (number unknown)"
-        parts[row["incident_id"]].append(text)
+        parts[incident_id].append(text)
     return {incident_id: ", ".join(texts) for incident_id, texts in parts.items()}

@@ -92,6 +92,7 @@ def backup_json(output: Path) -> None:
         "--exclude=contenttypes",
         "--exclude=auth.permission",
         "--exclude=sessions",
+        "--exclude=accounts.session",
         "--indent=0",
         output=str(output),
         verbosity=0,

@@ -129,4 +129,5 @@ def _records_of(incidents: list[Incident]) -> Iterable[LinkageRecord]:
             evidence_phash=tuple(sorted(photos[pk])),
             people_hashes=tuple(sorted(people[pk])),
             channels=tuple(sorted(channels[pk])),
+            time=incident.time,
         )

@@ -22,7 +22,18 @@ def _files_kept_in_the_vault() -> None:
     from casebook.publishing.models import SubmissionFile
     from casebook.sources.evidence.references import blob_keeper_register
 
+    def describe(sha256: str) -> list[str]:
+        # Ids only: never the file's name or anything of the sender's.
+        submissions = (
+            SubmissionFile.objects.filter(sha256=sha256)
+            .order_by("submission_id")
+            .values_list("submission_id", flat=True)
+            .distinct()
+        )
+        return [f"a file sent with account #{pk} from the public form" for pk in submissions]
+
     blob_keeper_register(
         every=lambda: SubmissionFile.objects.values_list("sha256", flat=True).distinct(),
         keeps=lambda sha256: SubmissionFile.objects.filter(sha256=sha256).exists(),
+        describe=describe,
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -51,14 +52,29 @@ def portal_version() -> str:
     return "/".join(str(p) for p in parts)
 
 
+# Set while a page is computed from figures about to be replaced (`summaries.py`).
+_not_kept: ContextVar[bool] = ContextVar("publishing_page_not_kept", default=False)
+
+
+def page_not_kept() -> None:
+    """The page being computed must not be cached: it shows figures being recomputed."""
+    _not_kept.set(True)
+
+
 def cached(key: str, compute: Callable[[], T], *, version: str) -> T:
-    """`compute()`, or its result kept under `key` for this portal version."""
+    """`compute()`, or its result kept under `key` for this portal version (unless the
+    computation called `page_not_kept`)."""
     digest = hashlib.sha256(f"{version}\0{key}".encode()).hexdigest()
     full_key = f"publishing:{digest}"
     found = cache.get(full_key)
     if found is None:
-        found = compute()
-        cache.set(full_key, found, CACHE_SECONDS)
+        token = _not_kept.set(False)
+        try:
+            found = compute()
+            if not _not_kept.get():
+                cache.set(full_key, found, CACHE_SECONDS)
+        finally:
+            _not_kept.reset(token)
     return found
 
 
@@ -116,6 +132,14 @@ def _publishing_changed(sender, **kwargs) -> None:
     portal_changed()
 
 
+def _publication_deleted(sender, instance, **kwargs) -> None:
+    # Withdrawn, or its incident deleted: figures computed before may count it.
+    from casebook.publishing.summaries import figures_changed, figures_removed
+
+    figures_removed()
+    figures_changed()
+
+
 def _publication_created(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
     # However a publication is made (the service, the command, a fixture), the values the
     # list reads are filled at once: a new row is not listed until they are.
@@ -153,6 +177,9 @@ def invalidation_connect() -> None:
         post_delete.connect(_publishing_changed, sender=model, dispatch_uid=uid + ".delete")
     post_save.connect(
         _publication_created, sender=Publication, dispatch_uid="publishing.publication.created"
+    )
+    post_delete.connect(
+        _publication_deleted, sender=Publication, dispatch_uid="publishing.publication.deleted"
     )
     m2m_changed.connect(
         _publishing_changed, sender=Post.incidents.through, dispatch_uid="publishing.post.m2m"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef
 from django.utils import feedgenerator
 
-from casebook.cases.models import Act, Incident
+from casebook.cases.models import Act
 from casebook.publishing.listing import listed_publications
 from casebook.publishing.models import PortalSettings, Post
 from casebook.publishing.publishable import PublicIncident, public_incidents
@@ -51,7 +51,7 @@ def cases_feed(*, portal: PortalSettings, absolute, force=None, act_type=None) -
             :ENTRIES
         ]
     )
-    public = public_incidents([Incident(pk=pk) for pk in ids], portal=portal)
+    public = public_incidents(ids, portal=portal)
     feed = feedgenerator.Atom1Feed(
         title=title,
         link=absolute("/cases/"),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 
-from casebook.cases.models import Act, Incident
+from casebook.cases.models import Act
 from casebook.cases.selectors import acts_matching
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 from casebook.publishing.models import PlacePrecision, PortalSettings, Publication
@@ -111,7 +111,7 @@ def public_page(
     """The requested page of matching published incidents, as public values."""
     ids = public_filtered(filters, portal=portal).values_list("incident_id", flat=True)
     page = Paginator(ids, PER_PAGE).get_page(number)
-    return page, public_incidents([Incident(pk=pk) for pk in page.object_list], portal=portal)
+    return page, public_incidents(list(page.object_list), portal=portal)
 
 
 def latest_published(
@@ -119,6 +119,4 @@ def latest_published(
 ) -> list[PublicIncident]:
     """The most recently published incidents."""
     ids = listed_publications().order_by("-published_at", "-incident_id")[:count]
-    return public_incidents(
-        [Incident(pk=pk) for pk in ids.values_list("incident_id", flat=True)], portal=portal
-    )
+    return public_incidents(list(ids.values_list("incident_id", flat=True)), portal=portal)

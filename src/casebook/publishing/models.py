@@ -88,16 +88,40 @@ class Publication(models.Model):
 
 class PublicSummary(models.Model):
     """A figure computed from every published incident (the statistics, the map's points),
-    kept for the version of the publications it was computed from (`summaries.py`): the first
-    reader after a change pays for it, the others read one row."""
+    kept for the version of the publications it was computed from (`summaries.py`): computed
+    again in the background after every change, readers read one row."""
 
     key = models.CharField(max_length=100, unique=True)
     version = models.CharField(max_length=200)
     value = models.JSONField()
     computed_at = models.DateTimeField(default=timezone.now)
+    # `FiguresState.removals` when the computation started: while it is still the count, no
+    # incident counted in this figure has left the portal since (`summaries.py`).
+    removals = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"public summary {self.key}"
+
+
+class FiguresState(models.Model):
+    """One row (pk 1): what readers need to know to show kept figures while new ones are
+    being computed (`summaries.py`).
+
+    `removals` counts every incident that left the portal (withdrawn, sent back for review,
+    summary edited, deleted), in the same transaction as its leaving: a figure computed
+    before the last removal may count it, so it is never shown again. `requested_at`: when
+    the last computation was asked for (on a worker, or in the writer's process after its
+    transaction)."""
+
+    removals = models.PositiveBigIntegerField(default=0)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="figures_one_row")]
+
+    def __str__(self) -> str:
+        return "public figures' state"
 
 
 class PlacePrecision(models.TextChoices):

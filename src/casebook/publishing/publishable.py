@@ -34,15 +34,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from casebook.cases.models import Act, Incident, IncidentStatus, NumberPrecision, Outcome
+from casebook.cases.models import Act, Incident, IncidentStatus, NumberPrecision, Outcome, Protest
 from casebook.cases.models.incident import CoordinatePrecision, DatePrecision
+from casebook.codebook.models import ActType, Organisation
 from casebook.people.models import Involvement, Person
 from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
 from casebook.publishing.summaries import public_summary
@@ -248,17 +249,25 @@ class PublicPoint:
     incidents: int
 
 
-def public_points(*, portal: PortalSettings | None = None) -> list[PublicPoint]:
-    """Published incidents grouped by their blurred coordinates, for the map (computed once
-    per version of the publications and published precision: `summaries.py`)."""
-    portal = portal or PortalSettings.current()
-    kept = public_summary(
-        f"points:{portal.place_precision}",
-        lambda: [
+def points_keep(*, portal: PortalSettings) -> tuple[str, Callable[[], list]]:
+    """The key the map's points are kept under at the portal's precision, and their JSON."""
+
+    def compute() -> list:
+        return [
             [p.latitude, p.longitude, list(p.places), p.incidents]
             for p in points_compute(portal=portal)
-        ],
-    )
+        ]
+
+    return f"points:{portal.place_precision}", compute
+
+
+def public_points(*, portal: PortalSettings | None = None) -> list[PublicPoint] | None:
+    """Published incidents grouped by their blurred coordinates, for the map (computed after
+    every change to the publications, per published precision: `summaries.py`); None while
+    they are being updated."""
+    kept = public_summary(*points_keep(portal=portal or PortalSettings.current()))
+    if kept is None:
+        return None
     return [PublicPoint(lat, lon, tuple(places), n) for lat, lon, places, n in kept]
 
 
@@ -289,110 +298,175 @@ def _date_text(date: dt.date, precision: str) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def _term(obj, label_field: str = "label") -> Term | None:
-    return Term(obj.slug, getattr(obj, label_field)) if obj is not None else None
-
-
-def _number_text(act: Act) -> str:
-    if act.number_affected is None:
+def _number_text(number: int | None, precision: str, counts: str) -> str:
+    """As `Act.number_with_noun` says it: "3 people", "about 1 item", "number unknown"."""
+    if number is None:
         return "number unknown"
-    return act.number_with_noun
+    prefix = "about " if precision == NumberPrecision.APPROXIMATE else ""
+    if counts == ActType.Counts.ITEMS:
+        noun = "item" if number == 1 else "items"
+    else:
+        noun = "person" if number == 1 else "people"
+    return f"{prefix}{number} {noun}"
 
 
-def _made_title(acts: Sequence[PublicAct], incident: Incident, date_text: str) -> str:
+def _made_title(acts: Sequence[PublicAct], force: Term | None, date_text: str) -> str:
     kinds = list(dict.fromkeys(act.act_type.label for act in acts)) or ["Police action"]
-    force = f", {incident.force.name}" if incident.force_id and incident.force else ""
-    return f"{' and '.join(kinds)}{force}, {date_text}"
+    return f"{' and '.join(kinds)}{f', {force.label}' if force else ''}, {date_text}"
 
 
-def _loaded(ids: Sequence[int]) -> list[Incident]:
-    return list(
-        published_incidents()
-        .filter(pk__in=ids)
-        .select_related("force", "protest", "publication")
-        .prefetch_related(
-            Prefetch(
-                "acts",
-                to_attr="public_acts",
-                queryset=Act.objects.select_related(
-                    "act_type", "legal_provision", "trigger_type", "perpetrator"
-                )
-                .order_by("position", "id")
-                .prefetch_related(
-                    Prefetch(
-                        "outcomes",
-                        to_attr="public_outcomes",
-                        queryset=Outcome.objects.select_related("outcome_type"),
-                    ),
-                    Prefetch(
-                        "involvements",
-                        to_attr="public_involvements",
-                        queryset=Involvement.objects.filter(_person_publishable()).order_by("id"),
-                    ),
-                ),
-            ),
-            Prefetch(
-                "source_links",
-                to_attr="public_links",
-                queryset=IncidentSource.objects.filter(
-                    source__kind__in=NAMABLE_KINDS,
-                )
-                .exclude(source__channel__slug__in=INTERNAL_CHANNELS)
-                .select_related("source")
-                .order_by("source__published_at", "id"),
-            ),
+# Public values are made from plain rows, never model instances: a page of 25 incidents
+# with their acts, outcomes and sources is a few queries of tuples (each row checked below
+# as the instances were).
+_INCIDENT = (
+    "pk",
+    "reference",
+    "title",
+    "summary",
+    "date",
+    "date_precision",
+    "place",
+    "country",
+    "latitude",
+    "longitude",
+    "coordinate_precision",
+    "force_id",
+    "protest_id",
+    "publication__published_at",
+    "publication__changed_at",
+)
+
+
+def _loaded(ids: Sequence[int]) -> dict[int, dict]:
+    rows = published_incidents().filter(pk__in=ids).values(*_INCIDENT)
+    return {row["pk"]: row for row in rows}
+
+
+def _public_acts(
+    incident_forces: dict[int, int | None],
+) -> tuple[dict[int, list[PublicAct]], dict[int, Term]]:
+    """Each incident's acts (by incident id), and the forces of the incidents and acts by
+    id; an act's perpetrator is its incident's force unless it names another."""
+    acts = list(
+        Act.objects.filter(incident_id__in=list(incident_forces))
+        .order_by("incident_id", "position", "id")
+        .values_list(
+            "pk",
+            "incident_id",
+            "number_affected",
+            "number_precision",
+            "perpetrator_id",
+            "act_type__slug",
+            "act_type__label",
+            "act_type__counts",
+            "legal_provision__slug",
+            "legal_provision__citation",
+            "trigger_type__slug",
+            "trigger_type__label",
         )
     )
-
-
-def _public_acts(incident: Incident) -> tuple[PublicAct, ...]:
-    acts = []
-    for act in incident.public_acts:  # type: ignore[attr-defined]
-        acts.append(
-            PublicAct(
-                act_type=Term(act.act_type.slug, act.act_type.label),
-                number_affected=act.number_affected,
-                number_text=_number_text(act),
-                counts=act.act_type.counts,
-                approximate=act.number_precision == NumberPrecision.APPROXIMATE,
-                provision=(
-                    Term(act.legal_provision.slug, act.legal_provision.citation)
-                    if act.legal_provision
-                    else None
-                ),
-                trigger=_term(act.trigger_type),
-                perpetrator=_term(act.perpetrator or incident.force, "name"),
-                outcomes=tuple(
-                    PublicOutcome(Term(o.outcome_type.slug, o.outcome_type.label), o.date)
-                    for o in act.public_outcomes
-                ),
-                consenting_roles=tuple(i.role for i in act.public_involvements),
-            )
+    act_ids = [act[0] for act in acts]
+    wanted = {*incident_forces.values(), *(act[4] for act in acts)} - {None}
+    forces = {
+        pk: Term(slug, name)
+        for pk, slug, name in Organisation.objects.filter(pk__in=wanted)
+        .order_by()
+        .values_list("pk", "slug", "name")
+    }
+    outcomes: dict[int, list[PublicOutcome]] = defaultdict(list)
+    rows = (
+        Outcome.objects.filter(act_id__in=act_ids)
+        .order_by("act_id", F("date").asc(nulls_last=True), "id")
+        .values_list("act_id", "outcome_type__slug", "outcome_type__label", "date")
+    )
+    for act_id, slug, label, date in rows:
+        outcomes[act_id].append(PublicOutcome(Term(slug, label), date))
+    roles: dict[int, list[str]] = defaultdict(list)
+    consenting = (
+        Involvement.objects.filter(_person_publishable(), act_id__in=act_ids)
+        .order_by("id")
+        .values_list("act_id", "role")
+    )
+    for act_id, role in consenting:
+        roles[act_id].append(role)
+    found: dict[int, list] = defaultdict(list)
+    for (
+        pk,
+        incident_id,
+        number,
+        precision,
+        perpetrator_id,
+        type_slug,
+        type_label,
+        counts,
+        provision_slug,
+        citation,
+        trigger_slug,
+        trigger_label,
+    ) in acts:
+        act = PublicAct(
+            act_type=Term(type_slug, type_label),
+            number_affected=number,
+            number_text=_number_text(number, precision, counts),
+            counts=counts,
+            approximate=precision == NumberPrecision.APPROXIMATE,
+            provision=Term(provision_slug, citation) if provision_slug is not None else None,
+            trigger=Term(trigger_slug, trigger_label) if trigger_slug is not None else None,
+            perpetrator=forces.get(perpetrator_id or incident_forces[incident_id]),
+            outcomes=tuple(outcomes.get(pk, ())),
+            consenting_roles=tuple(roles.get(pk, ())),
         )
-    return tuple(acts)
+        found[incident_id].append(act)
+    return found, forces
+
+
+_SOURCE_KIND_LABELS = dict(Source.Kind.choices)
+
+
+def _public_links(incident_ids: Sequence[int]) -> dict[int, list[tuple]]:
+    """Each incident's namable sources from outside channels, as (id, kind, title,
+    publisher, url, published_at) rows in date order."""
+    rows = (
+        IncidentSource.objects.filter(incident_id__in=incident_ids, source__kind__in=NAMABLE_KINDS)
+        .exclude(source__channel__slug__in=INTERNAL_CHANNELS)
+        .order_by("source__published_at", "id")
+        .values_list(
+            "incident_id",
+            "source_id",
+            "source__kind",
+            "source__title",
+            "source__publisher",
+            "source__url",
+            "source__published_at",
+        )
+    )
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for incident_id, *source in rows:
+        found[incident_id].append(tuple(source))
+    return found
 
 
 def _public_sources(
-    incident: Incident, source_titles: dict, shown: dict[str, str]
+    links: list[tuple], source_titles: dict, shown: dict[str, str]
 ) -> tuple[PublicSource, ...]:
     sources = []
-    for link in incident.public_links:  # type: ignore[attr-defined]
-        source = link.source
-        published_on = source.published_at.date() if source.published_at else None
-        publisher = shown.get(source.publisher, source.publisher)
-        title = approved_current(source_titles, source.pk, "title", source.title)
+    for pk, kind, typed_title, typed_publisher, url, published_at in links:
+        published_on = published_at.date() if published_at else None
+        publisher = shown.get(typed_publisher, typed_publisher)
+        kind_label = str(_SOURCE_KIND_LABELS.get(kind, kind))
+        title = approved_current(source_titles, pk, "title", typed_title)
         if title is None:
-            parts = [source.get_kind_display(), publisher]
+            parts = [kind_label, publisher]
             if published_on:
                 parts.append(_date_text(published_on, DatePrecision.DAY))
             title = ", ".join(p for p in parts if p)
         sources.append(
             PublicSource(
-                kind=source.kind,
-                kind_label=source.get_kind_display(),
+                kind=kind,
+                kind_label=kind_label,
                 title=title,
                 publisher=publisher,
-                url=source.url if source.kind in LINKABLE_KINDS else "",
+                url=url if kind in LINKABLE_KINDS else "",
                 published_on=published_on,
             )
         )
@@ -424,82 +498,87 @@ def _image_ids(incident_ids: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
-def _unapproved_free_text(incidents: Sequence[Incident]) -> dict[str, str]:
-    """Typed text -> the machine's redaction, for the free text published without an
-    approval of its own: publishers and protest names (stored once per text)."""
-    texts = {i.protest.name for i in incidents if i.protest}
-    texts |= {link.source.publisher for i in incidents for link in i.public_links}  # type: ignore[attr-defined]
-    return automatic_redactions(texts)
-
-
 def public_incidents(
-    incidents: Iterable[Incident] | QuerySet[Incident],
+    incidents: Iterable[Incident | int] | QuerySet[Incident],
     *,
     portal: PortalSettings | None = None,
 ) -> list[PublicIncident]:
-    """These incidents as the public sees them, in the given order, leaving out any that
-    is not (or no longer) publishable. A queryset is narrowed to published incidents."""
+    """These incidents (or ids) as the public sees them, in the given order, leaving out any
+    that is not (or no longer) publishable. A queryset is narrowed to published incidents."""
     portal = portal or PortalSettings.current()
     if isinstance(incidents, QuerySet):
         order = list(incidents.values_list("pk", flat=True))
     else:
-        order = [i.pk for i in incidents]
+        order = [i if isinstance(i, int) else i.pk for i in incidents]
     loaded = _loaded(order)
-    by_id = {i.pk: i for i in loaded}
-    ids = list(by_id)
+    ids = list(loaded)
+    if not ids:
+        return []
     texts = approved_redactions("cases.incident", ids)
-    source_ids = {link.source_id for i in loaded for link in i.public_links}  # type: ignore[attr-defined]
-    source_titles = approved_redactions("sources.source", source_ids)
-    shown = _unapproved_free_text(loaded)
+    protests = {
+        pk: (name, date)
+        for pk, name, date in Protest.objects.filter(
+            pk__in={row["protest_id"] for row in loaded.values()} - {None}
+        )
+        .order_by()
+        .values_list("pk", "name", "date")
+    }
+    acts, forces = _public_acts({pk: row["force_id"] for pk, row in loaded.items()})
+    links = _public_links(ids)
+    source_titles = approved_redactions(
+        "sources.source", {link[0] for found in links.values() for link in found}
+    )
+    # The free text published without an approval of its own (publishers, protest names),
+    # only as the machine's redaction of it.
+    shown = automatic_redactions(
+        {name for name, _date in protests.values()}
+        | {link[3] for found in links.values() for link in found}
+    )
     images = _image_ids(ids)
     result = []
     for pk in order:
-        incident = by_id.get(pk)
+        incident = loaded.get(pk)
         if incident is None:
             continue
-        summary = approved_current(texts, pk, "summary", incident.summary)
-        if summary is None or not incident.summary.strip():
+        typed_summary = incident["summary"]
+        summary = approved_current(texts, pk, "summary", typed_summary)
+        if summary is None or not typed_summary.strip():
             continue  # its summary changed since the approval: not public until re-approved
-        date_text = _date_text(incident.date, incident.date_precision)
-        acts = _public_acts(incident)
-        title = approved_current(texts, pk, "title", incident.title)
-        publication = incident.publication  # type: ignore[attr-defined]
+        date_text = _date_text(incident["date"], incident["date_precision"])
+        force = forces.get(incident["force_id"])
+        public_acts = tuple(acts.get(pk, ()))
+        title = approved_current(texts, pk, "title", incident["title"])
+        precision = incident["coordinate_precision"]
         lat, lon = public_coordinates(
-            incident.latitude,
-            incident.longitude,
-            incident.coordinate_precision,
-            published=portal.place_precision,
+            incident["latitude"], incident["longitude"], precision, published=portal.place_precision
         )
+        protest = protests.get(incident["protest_id"])
         result.append(
             PublicIncident(
-                reference=incident.reference,
-                title=title or _made_title(acts, incident, date_text),
+                reference=incident["reference"],
+                title=title or _made_title(public_acts, force, date_text),
                 title_made=not title,
                 summary=summary,
-                date=incident.date,
-                date_precision=incident.date_precision,
+                date=incident["date"],
+                date_precision=incident["date_precision"],
                 date_text=date_text,
-                place=public_place(
-                    incident.place, incident.coordinate_precision, published=portal.place_precision
-                ),
-                country=incident.country,
+                place=public_place(incident["place"], precision, published=portal.place_precision),
+                country=incident["country"],
                 latitude=lat,
                 longitude=lon,
-                force=_term(incident.force, "name"),
+                force=force,
                 protest=(
                     PublicProtest(
-                        incident.protest.pk,
-                        shown.get(incident.protest.name, incident.protest.name),
-                        incident.protest.date,
+                        incident["protest_id"], shown.get(protest[0], protest[0]), protest[1]
                     )
-                    if incident.protest
+                    if protest
                     else None
                 ),
-                acts=acts,
-                sources=_public_sources(incident, source_titles, shown),
+                acts=public_acts,
+                sources=_public_sources(links.get(pk, []), source_titles, shown),
                 image_ids=tuple(images.get(pk, ())),
-                published_at=publication.published_at,
-                changed_at=publication.changed_at,
+                published_at=incident["publication__published_at"],
+                changed_at=incident["publication__changed_at"],
             )
         )
     return result

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from casebook.accounts import roles
 from casebook.audit.services import audit_record
-from casebook.cases.models import Incident, IncidentStatus
+from casebook.cases.models import Incident, IncidentStatus, Protest
 from casebook.publishing import caching
 from casebook.publishing.models import PlacePrecision, PortalSettings, Post, Publication
 from casebook.publishing.publishable import public_place, publication_problems
+from casebook.publishing.summaries import figures_changed, figures_removed
 from casebook.redaction.models import sha256_text
-from casebook.redaction.shown import approved_redactions
+from casebook.redaction.shown import approved_redactions, automatic_redactions
+from casebook.sources.models import IncidentSource
 
 
 class PublicationRefused(ValidationError):
@@ -88,6 +90,7 @@ def publication_refresh(*, incident_ids) -> int:
         touched += _refresh_batch(ids[start : start + REFRESH_BATCH])
     if touched:
         caching.portal_changed()
+        figures_changed()
     return touched
 
 
@@ -103,6 +106,7 @@ def _refresh_batch(incident_ids: list[int]) -> int:
         return 0
     approved = approved_redactions("cases.incident", [p.incident_id for p in publications])
     now = timezone.now()
+    was_listed = {p.pk for p in publications if p.listed}
     for publication in publications:
         incident = publication.incident
         summary = incident.summary or ""
@@ -120,7 +124,28 @@ def _refresh_batch(incident_ids: list[int]) -> int:
         )
         publication.changed_at = now
     Publication.objects.bulk_update(publications, [*LISTING_FIELDS, "changed_at"])
+    if any(p.pk in was_listed and not p.listed for p in publications):
+        figures_removed()  # off the list now: figures computed before may count it
+    _free_text_redact([p.incident for p in publications if p.listed])
     return len(publications)
+
+
+def _free_text_redact(incidents: list[Incident]) -> None:
+    """The machine's redaction of the free text public pages show without an approval of its
+    own (publishers, protest names: `public_incidents`), made now and stored, so that no
+    reader waits for the language model."""
+    ids = [incident.pk for incident in incidents]
+    if not ids:
+        return
+    texts = set(
+        IncidentSource.objects.filter(incident_id__in=ids).values_list(
+            "source__publisher", flat=True
+        )
+    )
+    texts |= set(
+        Protest.objects.filter(incidents__in=ids).values_list("name", flat=True).distinct()
+    )
+    automatic_redactions(texts)
 
 
 PORTAL_FIELDS = (
@@ -158,6 +183,8 @@ def portal_settings_update(*, actor, **values) -> PortalSettings:
                 setattr(current, field, value)
         current.full_clean()
         current.save()
+        if "place_precision" in changes:
+            figures_changed()  # the map's points at the new precision
         if changes:
             audit_record(
                 action="publishing.settings.changed",

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_noop
 
 from casebook.analysis.stats.suppression import DEFAULT_THRESHOLD, suppress_table
 from casebook.cases.models import Act, Incident, Outcome
-from casebook.publishing.publishable import published_incident_ids
-from casebook.publishing.summaries import public_summary
+from casebook.publishing.models import PortalSettings
+from casebook.publishing.publishable import points_keep, published_incident_ids
+from casebook.publishing.summaries import public_summary, summary_refresh
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,17 @@ def _people_by(acts, key: str) -> dict:
     }
 
 
-def public_statistics() -> list[PublicTable]:
+def _statistics_kept() -> list[dict]:
+    return [asdict(t) for t in statistics_compute()]
+
+
+def public_statistics() -> list[PublicTable] | None:
     """Tables of published incidents and people affected: by year, act type, force, outcome
-    (computed once per version of the publications: `summaries.py`)."""
-    kept = public_summary("statistics", lambda: [asdict(t) for t in statistics_compute()])
+    (computed after every change to the publications: `summaries.py`); None while they are
+    being updated."""
+    kept = public_summary("statistics", _statistics_kept)
+    if kept is None:
+        return None
     return [
         PublicTable(
             t["title"],
@@ -145,9 +153,21 @@ def statistics_compute() -> list[PublicTable]:
     return tables
 
 
-def headline_figures() -> dict[str, str]:
-    """The home page's few numbers, suppressed like the tables (kept as the tables are)."""
+def headline_figures() -> dict[str, str] | None:
+    """The home page's few numbers, suppressed like the tables (kept as the tables are);
+    None while they are being updated."""
     return public_summary("headline", headline_compute)
+
+
+def public_figures_refresh() -> int:
+    """Compute again every kept figure that is not of the current publications (the
+    background task's work: `summaries.py`); how many were computed."""
+    portal = PortalSettings.current()
+    computed = summary_refresh("statistics", _statistics_kept)
+    computed += summary_refresh("headline", headline_compute)
+    key, compute = points_keep(portal=portal)
+    computed += summary_refresh(key, compute)
+    return computed
 
 
 def headline_compute() -> dict[str, str]:

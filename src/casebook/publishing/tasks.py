@@ -25,3 +25,18 @@ def newsletter_digest_due() -> int:
 
     subscribers_unconfirmed_purge()
     return digest_send(scheduled=True).sent
+
+
+@app.task(name="publishing.figures_refresh", bind=True, max_retries=3)
+def figures_refresh(self) -> int:
+    """The statistics, the home page's figures and the map's points, computed again after a
+    change (and by Celery beat before they age); how many were computed."""
+    from casebook.lib.busy import database_busy
+    from casebook.publishing.statistics import public_figures_refresh
+
+    try:
+        return public_figures_refresh()
+    except Exception as error:
+        if database_busy(error) and not self.request.is_eager:
+            raise self.retry(exc=error, countdown=10) from None
+        raise

@@ -92,7 +92,10 @@ def portal_page(section: str = "") -> Callable[[View], View]:
             content, content_type, status = caching.cached(
                 f"page:{key}:{request.get_full_path()}", compute, version=caching.portal_version()
             )
-            return HttpResponse(content, content_type=content_type, status=status)
+            response = HttpResponse(content, content_type=content_type, status=status)
+            if status == 503:  # figures being updated (never cached): soon back
+                response["Retry-After"] = "30"
+            return response
 
         return page
 
@@ -181,7 +184,8 @@ def incident_image(request, reference: str, evidence: int):
 @portal_page("protests")
 def protest_detail(request, pk: int):
     # A protest is public only through its published incidents: no other protest is named.
-    ids = list(published_incidents().filter(protest_id=pk).order_by("date", "id"))
+    published = published_incidents().filter(protest_id=pk).order_by("date", "id")
+    ids = list(published.values_list("pk", flat=True))
     incidents = public_incidents(ids, portal=request.portal)
     if not incidents:
         raise Http404("No published incident belongs to this protest.")
@@ -194,17 +198,17 @@ def protest_detail(request, pk: int):
 
 @portal_page("statistics")
 def statistics_page(request):
+    # None while the figures are being updated after a change: the page says so.
     tables = statistics.public_statistics()
-    return _render(
-        request,
-        "publishing/statistics.html",
-        {"tables": tables, "chart": statistics.year_chart(tables[0]) if tables[0].rows else None},
-    )
+    chart = statistics.year_chart(tables[0]) if tables and tables[0].rows else None
+    return _render(request, "publishing/statistics.html", {"tables": tables, "chart": chart})
 
 
 @portal_page("statistics")
 def statistics_chart(request):
     tables = statistics.public_statistics()
+    if tables is None:
+        return HttpResponse("The figures are being updated.", status=503)
     if not tables[0].rows:
         raise Http404("Nothing is published yet.")
     return HttpResponse(chart_svg(statistics.year_chart(tables[0])), content_type="image/svg+xml")
@@ -228,6 +232,8 @@ def _tiles_allowed(view: View) -> View:
 @portal_page("map")
 def map_page(request):
     points = public_points(portal=request.portal)
+    if points is None:  # being updated after a change: the page says so
+        return _render(request, "publishing/map.html", {"points": None})
     context = {"points": points, "drawing": map_drawing(points)}
     if request.portal.tile_url:
         context["tile_map"] = tile_map(

@@ -68,6 +68,24 @@ CHANNELS = {
     "partner": 5,
     "court-lists": 3,
 }
+# How often a channel gives the time of day: observers note it on their sheets, a caller
+# says when, a statement or a post often has it, a news story now and then, a court list
+# never (it gives the hearing). A time given is the witness's estimate: a few minutes off
+# and rounded, now and then an hour or two wrong (remembered badly, or when it was posted).
+GIVES_TIME = {
+    "legal-observers": 0.85,
+    "hotline": 0.6,
+    "police-statements": 0.5,
+    "social-media": 0.5,
+    "partner": 0.5,
+    "news-monitor": 0.3,
+    "court-lists": 0.0,
+}
+TIME_WRONG = 0.08
+# A protest starts between 10:00 and 15:00 and lasts two to six hours; its incidents happen
+# at any point of it. Away from protests (home visits, arrests over posts): 07:00 to 22:00.
+PROTEST_START = (10 * 60, 15 * 60)
+PROTEST_HOURS = (2, 6)
 SPOT_SENTENCES = (
     "It happened on {spot}.",
     "This was on {spot}.",
@@ -108,6 +126,7 @@ class SyntheticReport:
     summary: str
     photos: list[Photo] = field(default_factory=list)
     people_hashes: list[str] = field(default_factory=list)
+    time: dt.time | None = None
     noise: tuple[str, ...] = ()  # the kinds of noise in this report (NOISE_KINDS)
     # The truth about the event, for telling apart kinds of error.
     event_date: dt.date | None = None
@@ -134,6 +153,7 @@ class SyntheticReport:
             evidence_phash=tuple(p.phash for p in self.photos),
             people_hashes=tuple(self.people_hashes),
             channels=(self.channel,),
+            time=self.time,
         )
 
 
@@ -157,6 +177,7 @@ class _Event:
     organiser: str
     acts: list[_Act]
     spot: str  # the street it happened on, which some reports mention
+    minute: int  # the time of day it happened, in minutes after midnight
     photos: list[int]  # seeds of the event's original photos
     people: list[str]
     reports: int
@@ -242,6 +263,8 @@ def _events(rng: random.Random) -> Iterator[_Event]:
                 f"PR-{next(protests):06d}",
                 rng.choice(cause.protest_names).format(town=place.town),
                 rng.choice(cause.organisers),
+                rng.randint(*PROTEST_START),
+                rng.randint(*PROTEST_HOURS) * 60,
             )
             kinds: set[str] = set()
             for _ in range(per_protest.pick(rng)):
@@ -264,14 +287,14 @@ def _event(rng, number: int, date, place, cause, protest, taken=frozenset()) -> 
     acts = [_act(rng, cause, place, at_protest=at_protest, act_type=first)]
     follow = coding.FOLLOW_UP_ACTS.get(acts[0].act_type)
     if follow and rng.random() < 0.4:
-        acts.append(_act(rng, cause, place, at_protest=at_protest, act_type=_pick(rng, follow)))
+        acts.append(_follow_up(rng, acts[0], _pick(rng, follow), cause, place, at_protest))
     people = []
     if rng.random() < WITH_PEOPLE:
         people = [_person_token(rng) for _ in range(rng.choice((1, 1, 1, 2, 3)))]
     photos = []
     if rng.random() < WITH_PHOTO:
         photos = [rng.getrandbits(48) for _ in range(rng.choice((1, 1, 2)))]
-    protest_id, protest_name, organiser = protest or (None, "", "")
+    protest_id, protest_name, organiser, start, length = protest or (None, "", "", 7 * 60, 15 * 60)
     return _Event(
         event_id=f"E-{number:06d}",
         date=date,
@@ -282,6 +305,7 @@ def _event(rng, number: int, date, place, cause, protest, taken=frozenset()) -> 
         organiser=organiser,
         acts=acts,
         spot=f"{rng.choice(words.STREET_HEADS)} {rng.choice(words.STREET_KINDS)}",
+        minute=start + rng.randrange(length),
         photos=photos,
         people=people,
         reports=_pick(rng, REPORTS_PER_EVENT),
@@ -307,6 +331,30 @@ def _act(rng, cause, place, *, at_protest: bool, act_type: str | None = None) ->
         provision=provision,
         trigger=trigger,
         wording=_wording(rng, trigger, cause, place),
+    )
+
+
+def _follow_up(rng, main: _Act, act_type: str, cause, place, at_protest: bool) -> _Act:
+    """An act that followed the main one in the same incident.
+
+    A charge, caution or fine after an arrest is for what the arrested people did: the same
+    trigger and wording, mostly the same offence, and no more people than were arrested.
+    Other follow-ups (a seizure, force) are drawn as acts of their own kind.
+    """
+    if not (act_type in coding.OFFENCE_ACTS and main.act_type in coding.OFFENCE_ACTS):
+        return _act(rng, cause, place, at_protest=at_protest, act_type=act_type)
+    provision = main.provision
+    if rng.random() < 0.2:  # charged with another offence than the arrest was for
+        provision = _pick(
+            rng,
+            coding.OFFENCE_PROVISIONS.get(main.trigger or "", coding.OFFENCE_PROVISIONS["other"]),
+        )
+    return _Act(
+        act_type=act_type,
+        number=rng.randint(1, main.number) if main.number else None,
+        provision=provision,
+        trigger=main.trigger,
+        wording=main.wording,
     )
 
 
@@ -365,6 +413,8 @@ NOISE_KINDS = (
     "wording left out",
     "act left out",
     "main act left out",
+    "time off",
+    "time left out",
     "photo re-encoded",
     "photo resized",
     "own photo",
@@ -422,12 +472,14 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
     else:
         noise_photo = []
     place = _written_place(rng, event.place)
+    time = _reported_time(rng, event.minute, channel)
     wording = _written_wording(rng, first.wording)
     noise = [
         *_force_noise(written_force, forces.names[force]),
         *_date_noise(date, precision, event.date),
         *_count_noise(summaries[0], first.number),
         *_place_noise(place, event.place),
+        *_time_noise(time, event.minute),
         *(["wording left out"] if not wording else []),
         *(["wording changed"] if wording and wording != first.wording else []),
         *(["main act left out"] if main_left_out else []),
@@ -455,6 +507,7 @@ def _report(rng, event: _Event, report_id: str, forces: _Forces, studio) -> Synt
         else written.text,
         photos=photos,
         people_hashes=[p for p in event.people if knows_people and rng.random() < 0.8],
+        time=time,
         noise=tuple(noise),
         event_date=event.date,
         event_place=event.place.name,
@@ -490,6 +543,26 @@ def _place_noise(written: str, place: words.Place) -> list[str]:
     if written == place.name:
         return []
     return ["town only"] if written == place.town else ["place typo"]
+
+
+def _time_noise(time: dt.time | None, minute: int) -> list[str]:
+    if time is None:
+        return ["time left out"]
+    return ["time off"] if abs(time.hour * 60 + time.minute - minute) > 30 else []
+
+
+def _reported_time(rng, minute: int, channel: str) -> dt.time | None:
+    """The time of day as a report gives it (or None): an estimate, rounded."""
+    if rng.random() >= GIVES_TIME[channel]:
+        return None
+    if rng.random() < TIME_WRONG:
+        minute += rng.choice((-1, 1)) * rng.randint(45, 120)
+    else:
+        minute += round(rng.gauss(0, 10))
+    step = rng.choice((1, 5, 5, 15, 30) if channel != "legal-observers" else (1, 5))
+    minute = round(minute / step) * step
+    minute = min(max(minute, 0), 24 * 60 - 1)
+    return dt.time(minute // 60, minute % 60)
 
 
 def _written_force(rng, slug: str, forces: _Forces) -> str:

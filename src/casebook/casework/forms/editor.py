@@ -39,7 +39,10 @@ class IncidentEditor:
         add_row: str = "",
         protest: Protest | None = None,
         redacted_protests: bool = False,
+        codebook_version: str | None = None,
     ):
+        """`codebook_version`: the codebook's version as the page read it; its selects'
+        options are then kept until it changes (casework.forms.fields.KeptOptions)."""
         self.incident = incident
         self.include_people = include_people
         initial = _initial(incident, include_people=include_people)
@@ -50,13 +53,16 @@ class IncidentEditor:
             data = data.copy()
             key = f"{add_row}-TOTAL_FORMS"
             data[key] = str(int(data.get(key) or 0) + 1)
+        kept = {"codebook_version": codebook_version}
         self.incident_form = IncidentForm(
-            data, initial=initial["incident"], redacted_protests=redacted_protests
+            data, initial=initial["incident"], redacted_protests=redacted_protests, **kept
         )
-        self.acts = ActFormSet(data, initial=initial["acts"], prefix="acts")
-        self.sources = SourceFormSet(data, initial=initial["sources"], prefix="sources")
+        self.acts = ActFormSet(data, initial=initial["acts"], prefix="acts", form_kwargs=kept)
+        self.sources = SourceFormSet(
+            data, initial=initial["sources"], prefix="sources", form_kwargs=kept
+        )
         self.people = (
-            PersonFormSet(data, initial=initial["people"], prefix="people")
+            PersonFormSet(data, initial=initial["people"], prefix="people", form_kwargs=kept)
             if include_people
             else None
         )

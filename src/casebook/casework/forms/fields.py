@@ -9,7 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from casebook.analysis.freshness import cached_here
+from casebook.analysis.freshness import CODEBOOK, cached_here
 from casebook.codebook.models import LegalProvision
 
 DATE_HELP = "YYYY-MM-DD, e.g. 2024-05-04"
@@ -29,18 +29,34 @@ class FastSelect(forms.Select):
     """A select whose options are written in Python, not one template render per option.
 
     The codebook selects hold hundreds of options (forces, provisions); Django's default
-    rendering spent more time on them than the incident list spends on its queries.
+    rendering spent more time on them than the incident list spends on its queries. Given
+    the codebook's version (`codebook_version`, see `KeptOptions`), a codebook select's
+    options are written once and kept in this process until the codebook changes.
     """
+
+    codebook_version: str | None = None
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, mark_safe(" selected") if str(option) in selected else "", label)
+
+        def write() -> list[tuple[str, str, str]]:
+            return [
+                (
+                    str(option),
+                    format_html('<option value="{}">{}</option>', option, label),
+                    format_html('<option value="{}" selected>{}</option>', option, label),
+                )
                 for option, label in self.choices
-            ),
+            ]
+
+        key = _codebook_options_key(self.choices, self.codebook_version)
+        written = (
+            write()
+            if key is None
+            else cached_here("select-options", key, write, version=str(self.codebook_version))
+        )
+        options = mark_safe(  # noqa: S308 (written by format_html above)
+            "".join(chosen if value in selected else plain for value, plain, chosen in written)
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
@@ -48,6 +64,38 @@ class FastSelect(forms.Select):
             flatatt(self.build_attrs(self.attrs, attrs)),
             options,
         )
+
+
+def _codebook_options_key(choices, version: str | None) -> list | None:
+    """What a codebook select's options depend on besides the codebook (its model, order,
+    empty choice and labels), or None if they are not to be kept: no version, or a
+    queryset narrowed in a way this does not name."""
+    if version is None or not isinstance(choices, ModelChoiceIterator):
+        return None
+    field = choices.field
+    query = field.queryset.query
+    if field.queryset.model not in CODEBOOK or query.has_filters() or query.is_sliced:
+        return None
+    if query.annotations or query.extra or query.distinct:
+        return None
+    return [
+        f"{type(field).__module__}.{type(field).__qualname__}",
+        field.queryset.model._meta.label,
+        [str(order) for order in query.order_by],
+        str(field.empty_label),
+        field.to_field_name,
+    ]
+
+
+class KeptOptions:
+    """A form whose codebook selects keep their options for `codebook_version` (the
+    codebook's version when the page read it, analysis.freshness.codebook_version)."""
+
+    def __init__(self, *args, codebook_version: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.widget, FastSelect | ProvisionInput):
+                field.widget.codebook_version = codebook_version
 
 
 class ColumnChoiceIterator(ModelChoiceIterator):
@@ -147,6 +195,8 @@ class ProvisionInput(forms.TextInput):
     no script, so nothing the content security policy would stop), matching the citation,
     the title and the aliases. Without suggestions the server still reads what was typed."""
 
+    codebook_version: str | None = None
+
     def __init__(self, attrs=None):
         super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
         self.choices: object = ()
@@ -155,14 +205,25 @@ class ProvisionInput(forms.TextInput):
         attrs = dict(attrs or {})
         list_id = f"{attrs.get('id') or name}-options"
         attrs["list"] = list_id
-        options = format_html_join(
-            "",
-            '<option value="{}">{}</option>',
-            (
-                (choice.instance.citation, _provision_hint(choice.instance))
-                for choice, _label in self.choices  # type: ignore[attr-defined]
-                if getattr(choice, "instance", None) is not None
-            ),
+
+        def write() -> str:
+            return format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                (
+                    (choice.instance.citation, _provision_hint(choice.instance))
+                    for choice, _label in self.choices  # type: ignore[attr-defined]
+                    if getattr(choice, "instance", None) is not None
+                ),
+            )
+
+        key = _codebook_options_key(self.choices, self.codebook_version)
+        options = (
+            write()
+            if key is None
+            else cached_here(
+                "provision-suggestions", key, write, version=str(self.codebook_version)
+            )
         )
         return format_html(
             '{}<datalist id="{}">{}</datalist>',

@@ -19,6 +19,7 @@ from casebook.casework.drafts import (
 from casebook.casework.forms.fields import (
     DATE_HELP,
     FastSelect,
+    KeptOptions,
     PlainLabels,
     ProvisionChoiceField,
     codebook_choice,
@@ -36,7 +37,7 @@ from casebook.people.models import Involvement, Person
 from casebook.sources.models import Channel, Source
 
 
-class IncidentForm(PlainLabels, forms.ModelForm):
+class IncidentForm(KeptOptions, PlainLabels, forms.ModelForm):
     force = codebook_choice(Organisation.objects.all(), label="Police force", what="police force")
     protest = forms.ModelChoiceField(
         Protest.objects.all(),
@@ -133,7 +134,7 @@ class IncidentForm(PlainLabels, forms.ModelForm):
         }
 
 
-class ActForm(PlainLabels, forms.ModelForm):
+class ActForm(KeptOptions, PlainLabels, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     act_type = codebook_choice(
         ActType.objects.all(), label="Act", what="type of act", required=True
@@ -218,7 +219,7 @@ FOUND_CHOICES = [
 FOUND_VALUES = {FOUND_INDEPENDENTLY: True, FOUND_BY_SEARCHING: False}
 
 
-class SourceForm(PlainLabels, forms.ModelForm):
+class SourceForm(KeptOptions, PlainLabels, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     channel = codebook_choice(Channel.objects.all(), label="Channel", what="channel", required=True)
     url = forms.URLField(
@@ -272,7 +273,7 @@ class SourceForm(PlainLabels, forms.ModelForm):
         )
 
 
-class PersonForm(PlainLabels, forms.ModelForm):
+class PersonForm(KeptOptions, PlainLabels, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the involvement
     role = forms.ChoiceField(choices=Involvement.Role.choices, initial=Involvement.Role.AFFECTED)
     act_number = forms.IntegerField(

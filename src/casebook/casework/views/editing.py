@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from casebook.accounts import roles
 from casebook.accounts.access import role_required, staff_required
 from casebook.accounts.security import client_address
+from casebook.analysis.freshness import codebook_version
 from casebook.cases.models import Incident, Protest
 from casebook.cases.reading import reads_everything
 from casebook.cases.services import incident_may_edit
@@ -50,6 +51,8 @@ def _incident_editor(request, *, incident: Incident | None):
         add_row=add_row,
         protest=protest,
         redacted_protests=not reads_everything(request.user),
+        # The codebook's selects keep their options until the codebook changes.
+        codebook_version=codebook_version(),
     )
     if request.method == "POST" and not add_row and editor.is_valid():
         try:

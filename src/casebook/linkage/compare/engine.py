@@ -11,6 +11,7 @@ one of them). A trained model (`LinkageRun.model`) can be given back to skip tra
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,7 @@ from casebook.linkage.compare.settings import LEVELS, level_name, linkage_settin
 
 BACKENDS = ("duckdb", "spark")
 COMMON_WORDS_KEY = "casebook_common_words"  # in a saved model, beside splink's settings
+OCCASION_KEY = "casebook_occasion_weights"  # likewise: see OCCASION_DEPENDENT
 # Pairs below this are not kept at all; between it and the threshold they are "unsure".
 KEEP_FROM = 0.05
 # Two groups of records join only when the model holds the pairs across them this likely on
@@ -58,6 +60,22 @@ TRAINING_BLOCKS = [
     "l.date = r.date and l.trigger_words = r.trigger_words and l.main_act = r.main_act",
     "l.trigger_words = r.trigger_words and l.main_act = r.main_act and l.force = r.force",
 ]
+# Two reports of one occasion (one protest, or one day and place) agree on the force, often
+# on the kind of act, the slogans, the time of day and much of their wording, whether they
+# describe one incident or two: the occasion explains the agreement. Weighed as for random
+# pairs, these comparisons would count the occasion again, once each. So for pairs at one
+# occasion they are weighed by how much more often they agree for one incident than for two
+# incidents of the same occasion: m and u trained by EM (u not fixed) on the pairs of one day
+# and town. Streets, files, photos and people are particular to an incident, not to its
+# occasion: weighed as for any pair.
+OCCASION_DEPENDENT = ("time", "acts", "count", "provisions", "trigger", "text")
+# Levels rarer than this among matches keep their trained weights at one protest (tried in
+# turn: a small casebook needs the larger).
+RARE_LEVELS = (0.01, 0.05, 0.15)
+OCCASION_BLOCK = "l.protest = r.protest"
+# EM over few pairs takes a level that only one class reached to extremes (-40 bits): no
+# comparison at one protest weighs more than this either way.
+MOST_BITS = 10.0
 
 
 class LinkageError(Exception):
@@ -197,9 +215,12 @@ def _records_link(
         # and given back with it (a splink model has no room for them: kept beside its
         # settings).
         words = [RecordWords.of(record) for record in records]
+        occasion_weights: dict[str, dict[int, float]] | None = None
         if model is not None:
             common = CommonWords.from_dict(model.get(COMMON_WORDS_KEY))
-            model = {key: value for key, value in model.items() if key != COMMON_WORDS_KEY}
+            if model.get(OCCASION_KEY) is not None:
+                occasion_weights = _weights_from_json(model[OCCASION_KEY])
+            model = {k: v for k, v in model.items() if k not in (COMMON_WORDS_KEY, OCCASION_KEY)}
         else:
             common = common_words(records, words)
         table = db_api.register(records_table(records, common, words))
@@ -214,13 +235,18 @@ def _records_link(
         progress("training")
         with steps.timed("train"):
             linker = _train(linker, table)
+            occasion_weights = _occasion_trained(linker, table)
     progress("scoring pairs")
     with steps.timed("predict"):
         predictions = linker.inference.predict()
         model_json = linker.misc.save_model_to_json()
         model_json[COMMON_WORDS_KEY] = common.as_dict()
+        if occasion_weights is not None:
+            model_json[OCCASION_KEY] = _weights_as_json(occasion_weights)
         kept, scored = _kept_predictions(predictions)
         pairs = _scored_pairs(kept, model_level_weights(model_json))
+        if occasion_weights:
+            pairs = [_weighed_at_the_occasion(pair, occasion_weights) for pair in pairs]
     progress("clustering")
     with steps.timed("cluster"):
         # In Python for both backends: splink's clustering is plain connected components,
@@ -260,6 +286,8 @@ def another_incident_of_the_occasion(pair: ScoredPair) -> bool:
         and level_name("occasion", levels["occasion"]) in ONE_OCCASION
         and level_name("evidence", levels["evidence"]) not in ("same_file", "same_photo")
         and level_name("people", levels["people"]) != "shared_people"
+        and level_name("street", levels["street"]) != "same_street"
+        and level_name("trigger", levels["trigger"]) not in ("same_trigger", "similar_trigger")
     )
 
 
@@ -325,6 +353,84 @@ def _train(linker, table):
                 rule, estimate_without_term_frequencies=True
             )
     return linker
+
+
+def _occasion_trained(linker, table) -> dict[str, dict[int, float]] | None:
+    """The weights of OCCASION_DEPENDENT's levels between reports of one protest:
+    expectation-maximisation over those pairs alone, u free, from the trained model.
+
+    None when the casebook has no such pairs, or too few for EM to weigh the levels.
+    """
+    from splink import Linker
+    from splink.internals.exceptions import EMTrainingException
+
+    trained = linker.misc.save_model_to_json()
+    prior = trained["probability_two_random_records_match"]
+    for rare in RARE_LEVELS:
+        model = copy.deepcopy(trained)
+        for comparison in model["comparisons"]:
+            dependent = comparison["output_column_name"] in OCCASION_DEPENDENT
+            for level in comparison["comparison_levels"]:
+                # Comparisons particular to an incident keep their weights (and help EM
+                # tell one incident from two); so does a level too rare among matches for
+                # EM to learn how rare it is between two incidents of one protest (EM
+                # would take its u to 0, which splink refuses).
+                if not dependent or (level.get("m_probability") or 0) < rare:
+                    level["fix_m_probability"] = level["fix_u_probability"] = True
+        occasion = Linker(table, model, log_level=None)
+        try:
+            session = occasion.training.estimate_parameters_using_expectation_maximisation(
+                OCCASION_BLOCK, fix_u_probabilities=False, estimate_without_term_frequencies=True
+            )
+        except EMTrainingException:
+            return None  # no two reports of one protest
+        except ValueError:
+            continue  # a level no pair of two incidents reached: keep more levels as trained
+        weights = model_level_weights(occasion.misc.save_model_to_json())
+        found = {
+            name: {g: max(-MOST_BITS, min(MOST_BITS, w)) for g, w in weights[name].items()}
+            for name in OCCASION_DEPENDENT
+            if name in weights
+        }
+        # Every report of one protest names its force: agreeing says nothing.
+        found["force"] = {**weights["force"], 1: 0.0}
+        # How likely two reports of one protest are to describe one incident, as EM found
+        # it, in place of the prior and the weight of "same protest" (which assume the
+        # other comparisons independent of it).
+        within = session.core_model_settings.probability_two_random_records_match
+        found["occasion"] = {len(LEVELS["occasion"]): _bits(within) - _bits(prior)}
+        return found
+    return None
+
+
+def _weighed_at_the_occasion(
+    pair: ScoredPair, occasion_weights: dict[str, dict[int, float]]
+) -> ScoredPair:
+    """The pair, weighed with the occasion's weights when its reports are of one occasion."""
+    if level_name("occasion", pair.levels["occasion"]) not in ONE_OCCASION:
+        return pair
+    weights = dict(pair.weights)
+    for name, table in occasion_weights.items():
+        weights[name] = table.get(pair.levels[name], weights[name])
+    weight = pair.weight + sum(weights.values()) - sum(pair.weights.values())
+    probability = 1 / (1 + 2 ** min(-weight, 1000.0))
+    return ScoredPair(pair.left, pair.right, probability, weight, weights, pair.levels)
+
+
+def _bits(probability: float) -> float:
+    """A probability as log2 odds."""
+    import math
+
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log2(probability / (1 - probability))
+
+
+def _weights_as_json(weights: dict[str, dict[int, float]]) -> dict[str, dict[str, float]]:
+    return {name: {str(g): w for g, w in table.items()} for name, table in weights.items()}
+
+
+def _weights_from_json(data: dict[str, dict[str, float]]) -> dict[str, dict[int, float]]:
+    return {name: {int(g): float(w) for g, w in table.items()} for name, table in data.items()}
 
 
 def _u_floored(linker, table):

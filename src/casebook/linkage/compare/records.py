@@ -100,6 +100,26 @@ def town_of(place: str) -> str:
     return fold(place.rpartition(",")[2]) if place else ""
 
 
+# A street as reports name one: up to three capitalised words and a kind of street ("Mill
+# Lane", "Upper Brook Street"). Where within a town an incident happened tells apart two
+# incidents of one protest, which agree on the day, the place given and the town.
+_STREET = re.compile(
+    r"\b(?:[A-Z][\w’'-]*\s+){1,3}?(?:Road|Street|Lane|Close|Avenue|Terrace|Gardens|Row|Way|"
+    r"Place|Square|Drive|Crescent|Walk|Hill|Grove|Parade|Circus|Embankment)\b"
+)
+# Words quoted from a placard, chant or post ('Hands off our High Street'), not a place.
+_QUOTED = re.compile(r"(?<!\w)['‘\"“][^'’\"”]+['’\"”](?!\w)")
+
+
+def streets_named(text: str) -> list[str]:
+    """The streets a text names (folded, distinct, in order), quotations left out.
+
+    >>> streets_named("Arrests near Upper Brook Street; a sign read 'Save our High Street'.")
+    ['upper brook street']
+    """
+    return list(dict.fromkeys(fold(m.group(0)) for m in _STREET.finditer(_QUOTED.sub(" ", text))))
+
+
 @dataclass(frozen=True)
 class ActSummary:
     """One act as linkage sees it: its type, and how many people when a source says."""
@@ -136,6 +156,7 @@ class LinkageRecord:
     evidence_phash: Sequence[str] = ()
     people_hashes: Sequence[str] = ()
     channels: Sequence[str] = field(default=())
+    time: dt.time | None = None  # of day, when the source says
 
     @property
     def main_act(self) -> ActSummary | None:
@@ -209,6 +230,7 @@ COLUMNS = (
     "date_precision",
     "month_key",
     "day",
+    "minute",
     "place_key",
     "town_key",
     "latitude",
@@ -221,6 +243,7 @@ COLUMNS = (
     "provisions",
     "trigger_words",
     "text_words",
+    "streets",
     "evidence_sha256",
     "evidence_phash",
     "phash_values",
@@ -322,6 +345,9 @@ def record_row(
         if date and record.date_precision != "year"
         else None,
         "day": (date - EPOCH).days if precise else None,
+        # The time of day as minutes after midnight: two incidents of one protest (arrests
+        # as the march set off, more at its end) differ in it where little else does.
+        "minute": record.time.hour * 60 + record.time.minute if record.time else None,
         "place_key": (place_key(place) or None) if place else None,
         "town_key": (town_of(place) or None) if place else None,
         "latitude": record.latitude,
@@ -334,6 +360,7 @@ def record_row(
         "provisions": _distinct(record.provisions),
         "trigger_words": [w for w in words.trigger if w not in common.trigger] or None,
         "text_words": [w for w in words.text if w not in common.text] or None,
+        "streets": _distinct(streets_named(f"{record.title} {record.summary}")),
         "evidence_sha256": _distinct(record.evidence_sha256),
         "evidence_phash": _distinct(phashes),
         "phash_values": sorted({phash_value(p) for p in phashes}) if phashes else None,
@@ -368,6 +395,7 @@ def records_table(
             ("date_precision", pa.string()),
             ("month_key", pa.string()),
             ("day", pa.int64()),
+            ("minute", pa.int64()),
             ("place_key", pa.string()),
             ("town_key", pa.string()),
             ("latitude", pa.float64()),
@@ -380,6 +408,7 @@ def records_table(
             ("provisions", strings),
             ("trigger_words", numbers),
             ("text_words", numbers),
+            ("streets", strings),
             ("evidence_sha256", strings),
             ("evidence_phash", strings),
             ("phash_values", numbers),

@@ -11,36 +11,50 @@ The level names (`LEVELS`) are the vocabulary of the explanations a coordinator 
 
 from __future__ import annotations
 
-import splink.comparison_level_library as cll
-from splink import SettingsCreator, block_on
-from splink.comparison_library import CustomComparison
+from typing import TYPE_CHECKING
 
 from casebook.linkage.compare.records import SAME_PHOTO_BITS
+
+if TYPE_CHECKING:
+    import splink.comparison_level_library as cll
+    from splink import SettingsCreator
+    from splink.comparison_library import CustomComparison
+
+# splink (with sqlglot and DuckDB) is imported by the functions that build the model, not
+# here: this module is loaded when Django starts, and every `casebook` command, server and
+# worker would otherwise pay a quarter of its start-up for a model most of them never build.
 
 DIALECT = "duckdb"  # the dialect the custom SQL below is written in
 
 
 def _level(sql: str, label: str) -> cll.CustomLevel:
+    import splink.comparison_level_library as cll
+
     return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str=DIALECT)
 
 
 def _raw(sql: str, label: str) -> cll.CustomLevel:
     """A level whose SQL is already in the target dialect (not translated)."""
+    import splink.comparison_level_library as cll
+
     return cll.CustomLevel(sql, label_for_charts=label)
 
 
-def _null(*columns: str, unless: str = "") -> cll.CustomLevel:
+def _null(*columns: str, unless: str = "", also: str = "") -> cll.CustomLevel:
     condition = " or ".join(f"{c}_l is null or {c}_r is null" for c in columns)
     if unless:
         condition = f"{condition} or not coalesce({unless}, false)"
+    if also:
+        condition = f"{condition} or coalesce({also}, false)"
     return _level(condition, "not known").configure(is_null_level=True)
 
 
-# The number of people and the trigger wording a record carries are those of its main act.
-# Two reports that lead with different kinds of act (one with the arrests, a court list with
-# the charges that followed) give numbers and words of different things: comparing them says
-# nothing either way, so they count as not known rather than as a disagreement. Whether the
-# kinds of act agree is weighed once, by the comparison of acts.
+# The number of people a record carries is that of its main act. Two reports that lead with
+# different kinds of act (one with the arrests, a court list with the charges that followed)
+# give numbers of different things: comparing them says nothing either way, so they count as
+# not known rather than as a disagreement. (The trigger wording is compared whatever the act:
+# a charge is for what the arrest was over.) Whether the kinds of act agree is weighed once,
+# by the comparison of acts.
 SAME_MAIN_ACT = "main_act_l = main_act_r"
 
 
@@ -115,6 +129,12 @@ NEAR = (
     "(town_key_l = town_key_r or (abs(latitude_l - latitude_r) < 0.01 "
     "and abs(longitude_l - longitude_r) < 0.015))"
 )
+# A date known only to the year says nothing about the day, nor the month, within that
+# year: not known (unless both are of one protest), rather than a disagreement.
+YEAR_ONLY_SAME_YEAR = (
+    "(date_precision_l = 'year' or date_precision_r = 'year') "
+    "and year(date_l) = year(date_r) and not coalesce(protest_l = protest_r, false)"
+)
 VAGUE_SAME_MONTH = f"not ({BOTH_DAYS}) and month_key_l = month_key_r"
 
 # Comparison name -> level names, strongest first; the null and else levels are implied.
@@ -134,12 +154,14 @@ LEVELS: dict[str, tuple[str, ...]] = {
         "few_days_same_town",
         "within_a_week",
     ),
+    "time": ("same_time", "close_time"),
     "force": ("same_force",),
     "acts": ("same_acts", "same_main_act", "some_act"),
     "count": ("same_count", "close_count", "rough_count"),
     "provisions": ("same_provisions", "shared_provision"),
     "trigger": ("same_trigger", "similar_trigger"),
     "text": ("text_very_similar", "text_similar", "text_somewhat"),
+    "street": ("same_street",),
     "evidence": ("same_file", "same_photo"),
     "people": ("shared_people",),
 }
@@ -162,12 +184,14 @@ def level_name(comparison: str, gamma: int) -> str:
 # level (strongest first, "else" last); EM moves them to fit the data.
 STARTING_M: dict[str, tuple[float, ...]] = {
     "occasion": (0.3, 0.25, 0.12, 0.08, 0.05, 0.05, 0.08, 0.02, 0.01, 0.01, 0.03),
+    "time": (0.85, 0.1, 0.05),
     "force": (0.97, 0.03),
     "acts": (0.6, 0.3, 0.07, 0.03),
     "count": (0.55, 0.2, 0.15, 0.1),
     "provisions": (0.8, 0.15, 0.05),
     "trigger": (0.75, 0.2, 0.05),
     "text": (0.3, 0.35, 0.25, 0.1),
+    "street": (0.9, 0.1),
     "evidence": (0.5, 0.45, 0.05),
     "people": (0.9, 0.1),
 }
@@ -179,14 +203,18 @@ def _comparison(
     null_columns: tuple[str, ...],
     *,
     compared_only_if: str = "",
+    not_known_if: str = "",
 ):
+    import splink.comparison_level_library as cll
+    from splink.comparison_library import CustomComparison
+
     labels = LEVELS[name]
     assert len(labels) == len(levels), name  # explain.py reads levels by position
     starting = STARTING_M[name]
     assert len(starting) == len(levels) + 1, name
     return CustomComparison(
         comparison_levels=[
-            _null(*null_columns, unless=compared_only_if),
+            _null(*null_columns, unless=compared_only_if, also=not_known_if),
             *(
                 level.configure(m_probability=m)
                 for level, m in zip(levels, starting[:-1], strict=True)
@@ -223,6 +251,19 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
                 ),
             ],
             ("date",),
+            not_known_if=YEAR_ONLY_SAME_YEAR,
+        ),
+        # Times of day a source gives are rounded or remembered ("about 3pm"): within half
+        # an hour is the same time, within an hour and a half close. Compared on dates at most
+        # a day apart (a report dated the day it ran still gives the time it happened).
+        _comparison(
+            "time",
+            [
+                _level("abs(minute_l - minute_r) <= 30", "the same time of day"),
+                _level("abs(minute_l - minute_r) <= 90", "times of day close"),
+            ],
+            ("minute",),
+            compared_only_if=f"{BOTH_DAYS} and {_day_gap()} <= 1",
         ),
         _comparison("force", [_level("force_l = force_r", "same force")], ("force",)),
         _comparison(
@@ -264,11 +305,10 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
         _comparison(
             "trigger",
             [
-                _raw(f"{_jaccard('trigger_words', d)} >= 0.8", "same trigger wording"),
-                _raw(f"{_jaccard('trigger_words', d)} >= 0.4", "similar trigger wording"),
+                _raw(f"{_overlap('trigger_words', d)} >= 0.8", "same trigger wording"),
+                _raw(f"{_overlap('trigger_words', d)} >= 0.5", "similar trigger wording"),
             ],
             ("trigger_words",),
-            compared_only_if=SAME_MAIN_ACT,
         ),
         _comparison(
             "text",
@@ -278,6 +318,12 @@ def comparisons(dialect: str = DIALECT) -> list[CustomComparison]:
                 _raw(f"{_overlap('text_words', d)} >= 0.3", "texts somewhat similar"),
             ],
             ("text_words",),
+        ),
+        # Both name where it happened: the same street, or only different ones.
+        _comparison(
+            "street",
+            [_raw(_shared("streets", d), "a street in common")],
+            ("streets",),
         ),
         _comparison(
             "evidence",
@@ -306,6 +352,8 @@ def blocking_rules() -> list:
     which every backend runs as a hash join; a range condition would compare every report
     of a force with every other one first.
     """
+    from splink import block_on
+
     either_vague = "(l.date_precision <> 'day' or r.date_precision <> 'day')"
     no_force = "(l.force is null or r.force is null)"
     return [
@@ -325,6 +373,7 @@ def blocking_rules() -> list:
         # a pair has little but the month and town in common.)
         "l.force = r.force and l.month_key = r.month_key "
         f"and l.main_act = r.main_act and {either_vague}",
+        f"{no_force} and l.month_key = r.month_key and l.main_act = r.main_act and {either_vague}",
         block_on("protest"),
         block_on("people_hashes", arrays_to_explode=["people_hashes"]),
         block_on("evidence_sha256", arrays_to_explode=["evidence_sha256"]),
@@ -337,6 +386,8 @@ def linkage_settings(
     *, dialect: str = DIALECT, probability_two_random_records_match: float = 1e-5
 ) -> SettingsCreator:
     """The model for `dialect` ("duckdb" or "spark"): the same levels, SQL for that backend."""
+    from splink import SettingsCreator
+
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",

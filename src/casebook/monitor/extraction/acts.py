@@ -41,7 +41,7 @@ from casebook.monitor.extraction.offences import (
 from casebook.monitor.extraction.text import NUMBER, VAGUE_BEFORE, Sentence
 from casebook.monitor.extraction.triggers import set_trigger
 
-__all__ = ["Act", "anchors_in", "find_acts"]
+__all__ = ["Act", "anchors_in", "find_acts", "opens_breakdown"]
 
 Anchor = tuple[str | None, re.Match[str]]
 
@@ -73,7 +73,14 @@ _ITEM = re.compile(
     r"(?P<tail>\s+(?:(?:was|were|had\s+been|have\s+been)\s+)?(?:also\s+)?(?:(?:held|arrested|"
     r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|under\b|"
     r"elsewhere\b|"
-    r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b))?",
+    r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
+    # parts told by where they happened: "five on Lime Street and three outside the town hall"
+    r"(?:in|at|on|outside|near|inside)\s+(?:the\s+|a\s+|an\s+)?(?!total\b|all\b|"
+    r"(?:morning|afternoon|evening|night|day|week|month|year|addition|connection|custody)\b)"
+    r"(?:[A-Z]|[a-z-]+\s+(?:street|square|road|hall|bridge|station|park|centre|offices?|site|"
+    r"building|gates?|entrance|hotel|camp|embassy|university|campus)\b|"
+    r"(?:square|street|road|hall|bridge|station|park|centre|offices?|site|building|gates?|"
+    r"entrance|hotel|camp|embassy|university|campus)\b)))?",
     re.IGNORECASE,
 )
 
@@ -182,6 +189,42 @@ class _SentenceReading:
         self.floor = self.acts[-1].segment[0] if self.acts[-1].item else act.anchor[1]
 
 
+# "Six were for public order offences and four for criminal damage": the parts of a count told
+# in the sentence before, with no verb of action of their own.
+_BREAKDOWN_OPENING = re.compile(
+    rf"[\s\"“‘']*(?:of\s+(?:those|them|these)(?:\s+arrested|\s+held|\s+detained)?\s*,\s*)?"
+    rf"(?:{NUMBER})\s+(?:of\s+(?:them|those)\s+)?(?P<verb>were|was)\s+"
+    r"(?=(?:all\s+)?(?:for|on\s+suspicion\s+of)\b)",
+    re.IGNORECASE,
+)
+_COUNTED_ACT = re.compile(
+    r"\b(?P<arrest>arrest\w*|detain\w*|held)\b|\b(?P<charge>charged)\b", re.IGNORECASE
+)
+
+
+def opens_breakdown(text: str, sentences: list[Sentence], index: int) -> str | None:
+    """The kind of act ("arrest", "charge") whose count sentence *index* breaks down without a
+    verb of its own ("Six were for ..."), when the sentence before counts one; else None."""
+    sentence = sentences[index]
+    if index == 0 or not _BREAKDOWN_OPENING.match(text, sentence.start, sentence.end):
+        return None
+    kinds = {m.lastgroup for m in _COUNTED_ACT.finditer(sentences[index - 1].text)}
+    if not kinds or not lx.NUMBER_RE.search(sentences[index - 1].text):
+        return None
+    return "arrest" if "arrest" in kinds else "charge"
+
+
+def _breakdown_anchor(
+    text: str, sentences: list[Sentence], index: int, anchors: list[Anchor]
+) -> list[Anchor]:
+    kind = opens_breakdown(text, sentences, index)
+    opening = _BREAKDOWN_OPENING.match(text, sentences[index].start, sentences[index].end)
+    if kind is None or opening is None or any(a.start() < opening.end() for _, a in anchors):
+        return anchors
+    verb = re.compile(r"were|was", re.IGNORECASE).match(text, opening.start("verb"))
+    return [(kind, verb), *anchors] if verb else anchors
+
+
 def find_acts(
     text: str, sentences: list[Sentence], index: int, low: str | None = None
 ) -> list[Act]:
@@ -197,6 +240,7 @@ def find_acts(
         ],
         text,
     )
+    anchors = _breakdown_anchor(text, sentences, index, anchors)
     reading = _SentenceReading(text, sentence, index, anchors)
     for number, (kind, m) in enumerate(anchors):
         if m.start() in reading.consumed or kind is None:
@@ -365,6 +409,17 @@ def _mark_reference(act: Act, text: str, sentence: Sentence, noun: bool) -> bool
     return True
 
 
+# "in the square", "outside the hotel": where a part of the arrests happened
+_LOCATIVE = re.compile(r"\s+(?:in|at|on|outside|near|inside)\s+(?!total\b|all\b)", re.IGNORECASE)
+
+
+def _both_placed(act: Act, item: re.Match[str], text: str) -> bool:
+    """ "Four were arrested in the square and two outside the hotel": parts told by where they
+    happened are siblings, not a breakdown of the first."""
+    tail = item.group("tail") or ""
+    return bool(_LOCATIVE.match(tail) and _LOCATIVE.search(text, act.anchor[1], item.start()))
+
+
 def _items(
     act: Act,
     text: str,
@@ -405,7 +460,7 @@ def _items(
         end = read_offence(item, text, m.end("noun") if m.group("noun") else m.end("n"), seg_end)
         # A breakdown ("Seven arrests, four for X, two for Y") hangs under its total; an act
         # with its own offence ("857 held for X and 33 for Y") is a sibling.
-        if act.offence is None and not item.additive:
+        if act.offence is None and not item.additive and not _both_placed(act, m, text):
             item.parent = act
             act.children.append(item)
         else:

@@ -136,16 +136,10 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
         if len(numbers) > 1 and _COMPOSITE.fullmatch(text, numbers[-2].end(), m.start()):
             act.vague = True  # "three men and one woman were held": never summed
             return True
-        between = text[m.end() : act.anchor[0]]
-        if (
-            len(between.split()) <= 18
-            and not _SUBJECT_BREAKERS.search(between)
-            and not any(
-                not lx.not_people(text, n.start(), n.end())
-                for n in lx.NUMBER_RE.finditer(text, m.end(), act.anchor[0])
-            )
-            and (PEOPLE_NEAR.match(between) or not between.strip() or PASSIVE_END.search(between))
-        ):
+        # "three of the nine were charged": the three, a part of the nine told before
+        part_of = _part_of_the_last(numbers, text, act.anchor[0])
+        m = numbers[-2] if part_of else m
+        if _counts_the_subject(text, m.end(), act.anchor[0], part_of):
             value = parse_number(m.group())
             lead = text[max(prefix_start, m.start() - 25) : m.start()]
             vague = re.search(rf"{VAGUE_BEFORE}\s+$", lead, re.IGNORECASE)
@@ -156,7 +150,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
             act.definite = bool(re.search(r"\bthe\s+$", lead, re.IGNORECASE))
             act.additive = bool(lx.ADDITIVE.search(lead))
             # "Of those, 98 were held under ...": part of a count told before
-            act.subset = bool(
+            act.subset = part_of or bool(
                 re.search(
                     r"\bof\s+(?:those|them|these|whom)(?:\s+arrested|"
                     r"\s+held|\s+detained)?\s*,?\s*$",
@@ -235,6 +229,38 @@ def count_after(act: Act, text: str, limit: int) -> bool:
     return False
 
 
+def _part_of_the_last(numbers: list[re.Match[str]], text: str, anchor_start: int) -> bool:
+    """Whether the last two numbers before an act's verb read "N of the M were ...". ("Eight of
+    the 10 activists arrested ... remain in custody" is no such part: the participle tells who
+    the ten are.)"""
+    return (
+        len(numbers) > 1
+        and _PART_OF.fullmatch(text, numbers[-2].end(), numbers[-1].start()) is not None
+        and PASSIVE_END.search(text, numbers[-1].end(), anchor_start) is not None
+    )
+
+
+def _counts_the_subject(text: str, number_end: int, anchor_start: int, part_of: bool) -> bool:
+    """Whether the number ending at *number_end* counts the subject of the act's verb: nothing
+    but its people, a passive verb and a few words stand between them."""
+    between = text[number_end:anchor_start]
+    return (
+        len(between.split()) <= 18
+        and not _SUBJECT_BREAKERS.search(between)
+        and (part_of or not _people_numbers(text, number_end, anchor_start))
+        and bool(PEOPLE_NEAR.match(between) or not between.strip() or PASSIVE_END.search(between))
+    )
+
+
+def _people_numbers(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a number that could count people."""
+    return any(
+        not lx.not_people(text, n.start(), n.end()) for n in lx.NUMBER_RE.finditer(text, start, end)
+    )
+
+
+_PART_OF = re.compile(r"\s+of\s+(?:the|these|those)\s+", re.IGNORECASE)
+
 # "He was arrested", "officers arrested her": one person, usually told of already.
 _PRONOUN_SUBJECT = re.compile(
     r"\b(he|she)\s+(?:was|had\s+been|has\s+been|is|had|has)\s+(?:(?:\w+ly|also|later|then|"
@@ -245,6 +271,13 @@ _PRONOUN_OBJECT = re.compile(r"\s*\b(?:him|her)\b(?!\s+(?:home|house|flat|addres
 
 # "One woman was arrested" writes its number; "a woman was arrested" does not.
 _WRITTEN_ONE = re.compile(r"one\b", re.IGNORECASE)
+
+# "A retired teacher in Ipswich received a visit from officers": one person, the subject.
+_ONE_PERSON_VISIT_SUBJECT = re.compile(
+    r"\b(?:a|an|one)\s+(?:(?!(?:family|couple|group|household|number|pair)\b)[\w'’-]+\s+){1,5}?"
+    r"(?:received|had|got)\s+(?:a|an)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 
 # "the home of a retired teacher": one person, whatever the noun ("a family" is several).
 _ONE_PERSON_VISITED = re.compile(
@@ -261,8 +294,13 @@ def count_act(
     anchor = text[act.anchor[0] : act.anchor[1]]
     if act.type == "home_visit":
         # "visited her home", "a home visit of a pensioner": one person
-        if re.search(r"\b(?:her|his)\b", anchor, re.IGNORECASE) or _ONE_PERSON_VISITED.match(
-            text[act.anchor[1] : act.anchor[1] + 60]
+        if (
+            re.search(r"\b(?:her|his)\b|\b(?:a|an|one)\s+[\w-]+['’]s\b", anchor, re.IGNORECASE)
+            or _ONE_PERSON_VISITED.match(text[act.anchor[1] : act.anchor[1] + 60])
+            or (
+                anchor.lower().startswith("visit")
+                and _ONE_PERSON_VISIT_SUBJECT.search(text, clause_start, act.anchor[0])
+            )
         ):
             act.count, act.count_span = 1, act.anchor
             act.implicit_one = True

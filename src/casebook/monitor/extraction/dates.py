@@ -296,7 +296,7 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
         before = text[line_start:start]
         line_end = text.find("\n", end)
         after = text[end : line_end if line_end >= 0 else len(text)]
-        labelled = _PUBLISHED_LABEL_END.search(before) is not None
+        labelled = _PUBLISHED_LABEL_END.search(before) is not None or _in_dateline(text, start)
         alone = _ALONE_BEFORE.fullmatch(before) is not None and (
             _ALONE_AFTER.fullmatch(after) is not None
             or (
@@ -310,9 +310,17 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
 
 
 _DATELINE = re.compile(
-    r"\s*[A-Z][A-Za-z .'’-]{1,40},\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|"
-    r"\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)\s*(?:\([^)]{1,30}\))?\s*[:\-–—]"
+    # "PORTLAND, Ore. (March 3, 2025) —": a state after the town, the date in brackets
+    r"\s*[A-Z][A-Za-z .'’-]{1,40},\s*(?:[A-Z][A-Za-z]{1,12}\.?\s+)?\(?"
+    r"(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|"
+    r"\d{1,2}\s+[A-Z][a-z]{2,8}(?:\s+\d{4})?)\)?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]"
 )
+
+
+def _in_dateline(text: str, position: int) -> bool:
+    """Whether a date with its year at *position* is an agency dateline's: the filing date."""
+    span = dateline_span(text)
+    return span is not None and span[0] == position
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:

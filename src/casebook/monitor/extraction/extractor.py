@@ -37,7 +37,7 @@ from casebook.codebook.matching import (
 )
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act
-from casebook.monitor.extraction.acts import find_acts
+from casebook.monitor.extraction.acts import find_acts, opens_breakdown
 from casebook.monitor.extraction.citations import CitationFinder, attach_legal_bases
 from casebook.monitor.extraction.dates import (
     dateline_span,
@@ -145,7 +145,10 @@ class Extractor:
         for index, sentence in enumerate(sentences):
             window = protest[max(0, index - _CONTEXT) : index + _CONTEXT + 1]
             in_context = about_protest or any(window)
-            if not in_context or not lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end):
+            if not in_context or not (
+                lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end)
+                or opens_breakdown(text, sentences, index)
+            ):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
         acts = drop_acts_of_others(text, sentences, acts)

@@ -89,6 +89,10 @@ PREFILTER_ACTION = trie_regex(
         "brought in",
         "unlawful assembly",
         "opened fire",
+        "shot dead",
+        "shot and killed",
+        "went round",
+        "visit from",
         "took down",
         "taken down",
         "shut down",
@@ -104,12 +108,17 @@ PREFILTER_ACTION = trie_regex(
 PROTEST = re.compile(
     r"\b(?:protest\w*|demonstrat\w*(?!\s+(?:of\s+(?:its|their|his|her|our|how)|that|how)\b)|"
     r"march(?:es|ers|ed|ing)?|rall(?:y|ies)|riot\w*|disorder|"
+    # British shorthand for a demonstration ("arrested at a demo"), and words shouted at
+    # someone in public (heckling a minister, booing a procession) as expression
+    r"demos?(?![\w-])|counter-demos?|heckl(?:e|ed|er|ers|es|ing)|boo(?:ed|ing)|jeer(?:ed|ing|s)?|"
     r"sit-ins?|vigils?|activists?|campaigners?|counter-protest\w*|placards?|banners?|flags?|"
     r"chant\w*|slogans?|picket\w*|encampments?|blockades?|lock-ons?|locking devices?|"
     r"Extinction Rebellion|Just Stop Oil|Palestine Action|Insulate Britain|Animal Rebellion|"
     r"Black Lives Matter|Youth Demand|Stop the War|Palestine Solidarity Campaign|"
-    r"proscribed|unlawful assembly|anti-lockdown|lockdown protest\w*|tweets?|tweeted|"
-    r"social media posts?|online posts?|Facebook (?:post|event)s?|walkouts?|"
+    r"proscribed|unlawful assembly|(?:unauthori[sz]ed|illegal)\s+(?:assembl(?:y|ies)|"
+    r"march(?:es)?|processions?)|anti-lockdown|lockdown protest\w*|tweets?|tweeted|"
+    r"(?:social media|online|Facebook|WhatsApp|Telegram|TikTok) (?:posts?|comments?|messages?|"
+    r"videos?|remarks|activity)|Facebook events?|walkouts?|"
     r"occup(?:y|ied|ying|ation)|"
     r"posts?\s+on\s+(?:X|Twitter|Facebook|Instagram|TikTok|Telegram|social\s+media)|"
     r"(?:post|tweet|comment|video|message)s?\s+(?:he|she|they)\s+(?:had\s+)?(?:posted|shared|"
@@ -132,11 +141,12 @@ PROTEST = re.compile(
 PROTEST_START = trie_regex(
     words(
         "protest demonstrat march rall riot disorder sit-in vigil activist campaigner "
+        "demo counter-demo heckl boo jeer whatsapp telegram tiktok unauthori illegal "
         "counter-protest placard banner flag chant slogan picket encampment blockade lock-on "
         "locking "
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
-        "free post tweet comment video message meme song poem "
+        "free post tweet comment video message meme song poem speech "
         "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
         "holding held carrying carried displaying displayed waving waved section"
     )
@@ -149,10 +159,13 @@ def _word_start(text: str, position: int) -> bool:
 
 # Speech police act on: "over a post", "about a video", "for his tweets". Keyed on the noun,
 # which is rare, and checked against the words before it, which are common.
-_SPEECH_NOUN = re.compile(r"(?:post|tweet|comment|message|video|meme|song|poem)s?\b", _I)
+_SPEECH_NOUN = re.compile(
+    r"(?:post|tweet|comment|message|video|meme|song|poem|speech)(?:s|es)?\b", _I
+)
 _SPEECH_BEFORE = re.compile(
-    r"\b(?:over|about|for)\s+(?:a|an|his|her|their)\s+(?:social\s+media\s+|online\s+|"
-    r"Facebook\s+|TikTok\s+|YouTube\s+|Instagram\s+)?$",
+    r"\b(?:over|about|for)\s+(?:(?:a|an|his|her|their|the|some)\s+)?(?:social\s+media\s+|"
+    r"online\s+|Facebook\s+|TikTok\s+|YouTube\s+|Instagram\s+|X\s+|Twitter\s+|"
+    r"Telegram\s+|WhatsApp\s+)?$",
     _I,
 )
 
@@ -284,7 +297,10 @@ _ANCHOR_SOURCE = (
     r"\bpushed\s+(?:[\w-]+\s+){0,3}?(?:protest[eo]rs|demonstrators|people|crowds?|activists)\b|"
     r"\bdragg(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|activists|"
     r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b|"
-    r"\bopened\s+fire\b|\bcharged\s+(?:at|into)\s+(?:the\s+)?(?:crowds?|protest[eo]rs|"
+    r"\bopened\s+fire\b|"
+    # "fired on demonstrators", "shot dead three people", "shot and killed"
+    r"\bfired\s+(?:on|at|into)\s+(?:the\s+)?(?:crowds?|protest[eo]rs|demonstrators|marchers|"
+    r"students|people)\b|\bshot\s+and\s+killed\b|\bshot\s+dead\b|\bcharged\s+(?:at|into)\s+(?:the\s+)?(?:crowds?|protest[eo]rs|"
     r"demonstrators|marchers|students|people)\b|"
     r"\b(?:tackled|wrestled|pinned|forced|thrown|pushed)\s+(?:\w+\s+)?to\s+the\s+ground\b|\bfired\s+(?:live|warning)\s+(?:rounds|shots|ammunition|bullets)\b|"
     r"\bbeat\s+(?:[\w-]+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|others|them|students|"
@@ -296,11 +312,15 @@ _ANCHOR_SOURCE = (
     r"\bappeal\s+to\s+(?:help\s+)?identify\b|"
     r"\b(?:want|wish|like|hope)\s+to\s+(?:identify|trace)\b)"
     r"|(?P<home_visit>\b(?:visited|called\s+(?:round\s+)?(?:at|to)|called\s+round|"
-    r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+to|went\s+to|"
+    r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+(?:round\s+)?to|"
+    r"went\s+(?:round\s+)?to|"
     r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
-    r"(?:[\w'’-]+\s+){0,3}?(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
+    r"(?:[\w'’-]+\s+){0,3}?(?:at\s+(?:his|her|their|the\s+family)\s+)?"
+    r"(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
     # "was visited by officers", "a knock on the door from police", "spoke to her at her home"
     r"\bvisited\s+by\s+(?:the\s+)?(?:police|officers|detectives|two\s+officers)\b|"
+    # "received a visit from two Suffolk Constabulary officers"
+    r"\bvisit\s+from\s+(?:[\w-]+\s+){0,4}?(?:police|officers|detectives)\b|"
     r"\bknock\s+on\s+(?:the|his|her|their)\s+door\s+from\s+(?:the\s+)?(?:police|officers)\b|"
     r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
@@ -332,7 +352,7 @@ _ANCHOR_FIRST_WORDS = words(
     "tickets summonses citations used break "
     "checkpoint separat took attended went arrived showed powers powers orders conditions "
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
-    "tackled wrestled pinned thrown stopped blocked halted "
+    "tackled wrestled pinned thrown stopped blocked halted shot visit "
     "restrictions notices directions authorisations authorizations invoked invoking using"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)

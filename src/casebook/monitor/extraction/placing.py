@@ -176,17 +176,22 @@ def place_acts(
             elsewhere = (
                 place is not None and default_place is not None and place.name != default_place.name
             )
-            another_day = (
-                date is not None and default_date is not None and date.key != default_date.key
-            )
             if acting is not None:
                 force = acting
             elif len(in_segment) == 1:
                 force = next(iter(in_segment.values()))
-            elif elsewhere and (
-                another_day or not (default_force and polices(default_force.slug, place.name))
-            ):
-                force = None  # another town (on another day), no force named for it: no guess
+            elif elsewhere:
+                # another town: the force its sentence names (or calls "the force") when that
+                # force polices it, else the story's force when it does on the same day; a
+                # passing mention of another day there names no force
+                another_day = (
+                    date is not None and default_date is not None and date.key != default_date.key
+                )
+                force = _local_force(
+                    place.name,
+                    [*in_sentence.values(), *_forces_referred_to(forces, text, sentence)],
+                    None if another_day else default_force,
+                )
             elif len(in_sentence) == 1:
                 force = next(iter(in_sentence.values()))
             else:
@@ -208,6 +213,29 @@ def place_acts(
             )
     _number_operations(placed, text)
     return drop_cross_event_sums(_credit_the_acting_force(placed))
+
+
+def _local_force(
+    town: str, named: list[ForceMention], default: ForceMention | None
+) -> ForceMention | None:
+    """The force that polices *town*: one named in the act's sentence, else the story's own."""
+    local = {f.name: f for f in named if polices(f.slug, town)}
+    if len(local) == 1:
+        return next(iter(local.values()))
+    if not named and default is not None and polices(default.slug, town):
+        return default
+    return None
+
+
+def _forces_referred_to(
+    forces: list[ForceMention], text: str, sentence: Sentence
+) -> list[ForceMention]:
+    """The force a sentence calls "the force" (the one named last before it)."""
+    m = _THE_FORCE.search(text, sentence.start, sentence.end)
+    if m is None:
+        return []
+    named = [f for f in forces if f.end <= m.start()]
+    return [max(named, key=lambda f: f.end)] if named else []
 
 
 def _later_arrest_of_someone_told(

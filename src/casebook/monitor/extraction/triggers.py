@@ -128,7 +128,8 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "gathering",
-            r"\bunlawful\s+assembly\b|\bcurfew\b|\bgathering\w*|\blockdown\b|\bcovid\b|"
+            r"\b(?:unlawful|unauthori[sz]ed|illegal)\s+assembl(?:y|ies)\b|\bcurfew\b|"
+            r"\bgathering\w*|\blockdown\b|\bcovid\b|"
             r"\bcoronavirus\b|\bCHO\b|\bhealth\s+(?:orders?|directions)\b|"
             r"\bprocession\b|\bencampments?\b|\b(?:tent|protest|peace|climate)\s+camps?\b|"
             r"\btents\b|"
@@ -171,14 +172,17 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:road|street|junction|carriageway|motorway|highway)|\bslow[- ]march\w*|\bglued\b|"
             r"\block(?:ed|ing)?[- ]on\b|\blocked\s+themselves\b|\bchained\s+themselves\b|"
             r"\bdisrupt(?:ed|ing)\b|\bprevent(?:ed|ing)\s+(?:lawful\s+)?work\b|"
-            r"\bstop(?:ped)?\s+(?:lorries|traffic|vehicles|the\s+felling)",
+            r"\bstop(?:ped)?\s+(?:lorries|traffic|vehicles|the\s+felling)|"
+            r"\b(?:brought|bringing|bring)\s+traffic\s+to\s+a\s+(?:standstill|halt)\b|"
+            r"\bhalting\s+traffic\b",
         ),
         (
             "gathering",
             r"\bencampments?\b|\bcamped\b|\btent\s+camp\b|\bset\s+up\s+tents\b|"
             r"\banti-lockdown\b|\blockdown\s+protest|\bban\s+on\s+(?:large\s+)?gatherings\b|"
             r"\b(?:protest|peace|tent|climate)\s+camps?\b|"
-            r"\bcurfew\b|\bunlawful\s+assembly\b|\bcovid(?:-19)?\s+(?:rules|restrictions)\b",
+            r"\bcurfew\b|\b(?:unlawful|unauthori[sz]ed|illegal)\s+assembl(?:y|ies)\b|"
+            r"\bcovid(?:-19)?\s+(?:rules|restrictions)\b",
         ),
         (
             "placard",
@@ -225,6 +229,15 @@ _ANSWER_CONDUCT = {"arrest", "charge", "dispersal", "force", "image_appeal", "ot
 _FORM_OF_PROTEST = {"obstruction", "gathering", "other"}
 
 
+# Another protest told of beside the story's own: the lede's form of protest is not its.
+_OTHER_PROTEST = re.compile(
+    r"\b(?:a|an)\s+(?:similar|separate|earlier|previous|second|smaller|later)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:protest|demonstration|march|rally|sit-in|vigil|blockade)\b|"
+    r"\banother\s+(?:protest|demonstration|march|rally|sit-in|vigil|blockade)\b",
+    re.IGNORECASE,
+)
+
+
 def _conduct(text: str, start: int, end: int) -> dict[str, Span]:
     found: dict[str, Span] = {}
     for name, regex in _CONDUCT:
@@ -267,9 +280,13 @@ def set_context_triggers(
                     following.paragraph == sentences[act.sentence].paragraph or act.sentence <= 2
                 ):
                     context = _conduct(text, following.start, following.end)
-            cache[act.sentence] = context or {
-                name: span for name, span in lede.items() if name in _FORM_OF_PROTEST
-            }
+            if not context and _OTHER_PROTEST.search(sentences[act.sentence].text):
+                context = {}  # "nine were arrested at a similar protest in Bradford": not this one
+            else:
+                context = context or {
+                    name: span for name, span in lede.items() if name in _FORM_OF_PROTEST
+                }
+            cache[act.sentence] = context
         context = cache[act.sentence]
         specific = [name for name in context if name != "other"]
         if len(context) == 1:

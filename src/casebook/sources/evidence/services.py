@@ -26,7 +26,7 @@ from casebook.cases.models import Incident
 from casebook.cases.services import incident_may_edit, incident_worked_on_by
 from casebook.people.models import Involvement, Person
 from casebook.sources.evidence.metadata import perceptual_hash, read_metadata, stripped_image
-from casebook.sources.evidence.references import blob_needed
+from casebook.sources.evidence.references import blob_keepers, blob_needed, blobs_needed
 from casebook.sources.evidence.sniffing import EvidenceRefused, sniff
 from casebook.sources.evidence.storage import (
     blob_delete,
@@ -336,6 +336,7 @@ class BlobProblem:
     problem: str  # "missing" or "changed"
     evidence_ids: list[int] = field(default_factory=list)
     incident_references: list[str] = field(default_factory=list)
+    kept_for: list[str] = field(default_factory=list)  # other apps' words (`blob_keepers`)
 
     def __str__(self) -> str:
         what = (
@@ -343,7 +344,7 @@ class BlobProblem:
             if self.problem == "missing"
             else "no longer matches its hash (its bytes changed)"
         )
-        used_by = ", ".join(f"evidence #{pk}" for pk in self.evidence_ids)
+        used_by = ", ".join([*(f"evidence #{pk}" for pk in self.evidence_ids), *self.kept_for])
         incidents = ", ".join(self.incident_references)
         return f"{self.storage_name} {what}; used by {used_by}" + (
             f" on {incidents}" if incidents else ""
@@ -361,13 +362,14 @@ class EvidenceVerifyReport:
 
 
 def evidence_blob_count() -> int:
-    return EvidenceFile.objects.values("sha256").distinct().count()
+    return len(blobs_needed())
 
 
 def evidence_verify(*, progress: Callable[[int], None] | None = None) -> EvidenceVerifyReport:
-    """Re-hash every stored blob; report each one that is missing or whose bytes changed."""
+    """Re-hash every stored blob (evidence, and the files other apps keep in the vault: those
+    waiting with an account from the public); report each one missing or changed."""
     report = EvidenceVerifyReport()
-    for sha256, storage_name in EvidenceFile.objects.blobs():
+    for sha256, storage_name in blobs_needed():
         now = blob_sha256(storage_name)
         if now != sha256:
             rows = EvidenceFile.objects.filter(sha256=sha256).select_related("incident")
@@ -380,6 +382,7 @@ def evidence_verify(*, progress: Callable[[int], None] | None = None) -> Evidenc
                     incident_references=sorted(
                         {row.incident.reference for row in rows if row.incident_id}
                     ),
+                    kept_for=blob_keepers(sha256),
                 )
             )
         report.checked += 1

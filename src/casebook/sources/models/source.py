@@ -6,6 +6,8 @@ import hashlib
 
 from django.db import models
 
+from casebook.cases.prepared import Prepared
+
 
 class Channel(models.Model):
     """How a source reached us (our hotline, a legal-observer group, the news monitor…).
@@ -108,6 +110,8 @@ class Source(models.Model):
 class IncidentSourceQuerySet(models.QuerySet):
     def counts_by_incident(self, incident_ids) -> dict[int, int]:
         """Incident id -> how many sources it cites, in one grouped query (incident lists)."""
+        if not self.query.has_filters():  # every link: the list's query, prepared once
+            return dict(_SOURCE_COUNTS.rows(list(incident_ids)))
         rows = (
             self.filter(incident_id__in=incident_ids)
             .values("incident_id")
@@ -162,3 +166,14 @@ class IncidentSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} supports {self.supports or 'the incident'}"
+
+
+_SOURCE_COUNTS = Prepared(
+    IncidentSource,
+    lambda ids: (
+        IncidentSource.objects.filter(incident_id__in=ids)
+        .values_list("incident_id")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    ),
+)
