@@ -117,3 +117,26 @@ def test_a_charge_after_an_arrest_is_for_what_the_arrest_was_for():
                 assert charge.trigger_wording == arrest.trigger_wording
                 compared += 1
     assert compared
+
+
+def test_a_seizure_or_force_after_another_act_is_mostly_over_the_same_thing():
+    # A report that tells only of the seizure still quotes what the arrests were over.
+    reports = reports_generate(size=6000, seed=5, photos=False)
+    by_event: dict[str, list] = {}
+    for report in reports:
+        by_event.setdefault(report.event_id, []).append(report)
+    same = compared = 0
+    for group in by_event.values():
+        exact = [r for r in group if r.trigger_wording and "wording changed" not in r.noise]
+        follow_ups = [
+            r
+            for r in exact
+            if r.acts[0].act_type in ("seizure", "force") and "main act left out" in r.noise
+        ]
+        mains = [r for r in exact if "main act left out" not in r.noise]
+        for follow_up in follow_ups:
+            for main in mains:
+                same += follow_up.trigger_wording == main.trigger_wording
+                compared += 1
+    assert compared
+    assert same / compared > 0.5

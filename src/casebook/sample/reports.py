@@ -50,6 +50,9 @@ REPORTS_PER_EVENT = {1: 30, 2: 26, 3: 20, 4: 12, 5: 7, 6: 5}
 # numbers, the photos), not by the kind of act alone.
 EVENTS_PER_PROTEST = {1: 70, 2: 18, 3: 8, 4: 4}
 SAME_KIND_AGAIN = 0.25
+# A seizure or force after another act is over the same thing this share of the times (an
+# assumption, like the others here; the rest are over something else seen there).
+SAME_REASON = 0.8
 AT_PROTEST = 0.65
 WITH_PHOTO = 0.2
 WITH_PEOPLE = 0.45
@@ -339,10 +342,19 @@ def _follow_up(rng, main: _Act, act_type: str, cause, place, at_protest: bool) -
 
     A charge, caution or fine after an arrest is for what the arrested people did: the same
     trigger and wording, mostly the same offence, and no more people than were arrested.
-    Other follow-ups (a seizure, force) are drawn as acts of their own kind.
+    The other acts of one incident happen for the same reason as its main act: the placard
+    seized is the one people were arrested over, the lock-on gear of those arrested for
+    obstruction, the phone of someone visited over a post; force is used in those arrests. So a
+    seizure, force or other follow-up takes the main act's trigger and wording most times; now
+    and then it is over something else seen there and drawn as an act of its own kind.
     """
     if not (act_type in coding.OFFENCE_ACTS and main.act_type in coding.OFFENCE_ACTS):
-        return _act(rng, cause, place, at_protest=at_protest, act_type=act_type)
+        drawn = _act(rng, cause, place, at_protest=at_protest, act_type=act_type)
+        if act_type in coding.OFFENCE_ACTS:
+            return drawn
+        if main.trigger and rng.random() < SAME_REASON:
+            drawn.trigger, drawn.wording = main.trigger, main.wording
+        return drawn
     provision = main.provision
     if rng.random() < 0.2:  # charged with another offence than the arrest was for
         provision = _pick(
