@@ -231,7 +231,8 @@ class Planner:
             plan.acts = self._plan_acts(
                 record, incident, acts_of[pk] if pk else [], outcomes_of, involved_of, people
             )
-            self._check_outcome_dates(plan)
+            if self.checking:
+                self._check_outcome_dates(plan)
             plan.sources = self._plan_sources(record, links_of[pk], sources)
             self._current = None
             plans.append(plan)

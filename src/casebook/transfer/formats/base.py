@@ -148,17 +148,19 @@ def csv_table(stream: TextIO) -> tuple[list[str], str, Iterator[tuple[int, dict[
         # Numbered as a spreadsheet shows them (the header is row 1), even when a cell
         # holds several lines.
         row = 1
+        width = len(header)
         try:
             for row, values in enumerate(reader, start=2):  # noqa: B007 (read after the loop)
                 if not any(v.strip() for v in values):
                     continue
-                yield (
-                    row,
-                    {
-                        name: spreadsheet_unsafe(values[i].strip()) if i < len(values) else ""
-                        for i, name in enumerate(header)
-                    },
-                )
+                if len(values) < width:
+                    values += [""] * (width - len(values))
+                cells = dict(zip(header, map(str.strip, values), strict=False))
+                # Only a cell that starts with an apostrophe can be one made safe on export.
+                for name, value in cells.items():
+                    if value[:1] == "'":
+                        cells[name] = spreadsheet_unsafe(value)
+                yield row, cells
         except csv.Error as error:
             raise UnreadableFile(_csv_problem(error, row + 1)) from None
 
