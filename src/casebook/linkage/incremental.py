@@ -126,10 +126,23 @@ def _due_ids() -> list[int]:
 
 
 def comparison_due(incident_ids: list[int]) -> None:
-    """Mark incidents to be compared (in the caller's transaction)."""
-    ComparisonDue.objects.bulk_create(
-        [ComparisonDue(incident_id=pk) for pk in incident_ids], ignore_conflicts=True
-    )
+    """Mark incidents to be compared (in the caller's transaction).
+
+    One prepared INSERT that passes over incidents marked already: `bulk_create` compiled
+    every row, a tenth of a large import's time."""
+    if not incident_ids:
+        return
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    opts = ComparisonDue._meta
+    added_at = opts.get_field("added_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(opts.db_table)} "  # noqa: S608 (names from the model)
+            f"({quote('incident_id')}, {quote('added_at')}) VALUES (%s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [(pk, added_at) for pk in incident_ids],
+        )
 
 
 def incidents_waiting() -> bool:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import islice
 
@@ -77,36 +77,44 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 
 
 def plans_write(
-    plans: list[IncidentPlan],
+    new: Iterable[list[IncidentPlan]],
+    changing: list[IncidentPlan],
     *,
+    total: int,
     writer: ChunkWriter,
     job: ImportJob,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Write checked plans: new incidents in batches, then the rest and the job's end at once.
 
+    `new` gives the plans of new incidents a chunk at a time, planned only once the chunk
+    before is written (so that a chunk finds the sources the earlier ones created);
+    `changing`, those of incidents already in the casebook (complete once `new` is), are
+    written in the last transaction. `total` is how many plans there are, for `progress`.
     Raises whatever stopped it, after taking back what its batches wrote.
     """
-    new = [p for p in plans if p.is_new]
-    existing = [p for p in plans if not p.is_new]
     connection = writer.connection
     done = 0
     try:
         with job_alive(job), patient_writes():
             size = min(FIRST_BATCH, CHUNK)
-            while done < len(new):
-                batch = new[done : done + size]
-                started = time.monotonic()
-                _write_batch(writer, job, batch)
-                size = _next_size(size, time.monotonic() - started)
-                done += len(batch)
-                if progress:
-                    progress("writing", done, len(plans))
-                if connection.vendor == "sqlite":
-                    time.sleep(PAUSE_SECONDS)
+            for chunk in new:
+                at = 0
+                # A batch never runs into the next chunk: that one is planned after.
+                while at < len(chunk):
+                    batch = chunk[at : at + size]
+                    started = time.monotonic()
+                    _write_batch(writer, job, batch)
+                    size = _next_size(size, time.monotonic() - started)
+                    at += len(batch)
+                    done += len(batch)
+                    if progress:
+                        progress("writing", done, total)
+                    if connection.vendor == "sqlite":
+                        time.sleep(PAUSE_SECONDS)
             with transaction.atomic():
                 writer.keys.start()
-                for batch in _chunks(existing, CHUNK):
+                for batch in _chunks(changing, CHUNK):
                     writer.write(batch)
                 # Finished in the same transaction: a job cut off after it is never undone.
                 ImportJob.objects.filter(pk=job.pk).update(
@@ -120,7 +128,7 @@ def plans_write(
     # list is never read (only running jobs are taken back).
     _writes_forget(job)
     if progress:
-        progress("writing", len(plans), len(plans))
+        progress("writing", total, total)
 
 
 def _writes_forget(job: ImportJob) -> None:

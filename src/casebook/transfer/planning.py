@@ -99,9 +99,21 @@ class Planner:
     """Turns records into unsaved model instances, checked, noting every problem."""
 
     def __init__(
-        self, *, vocabulary: Vocabulary, actor, default_channel: str, update_existing: bool
+        self,
+        *,
+        vocabulary: Vocabulary,
+        actor,
+        default_channel: str,
+        update_existing: bool,
+        checking: bool = True,
+        known_up_to: int | None = None,
     ) -> None:
         self.vocabulary = vocabulary
+        # Writing a file checked already plans it again without validating each instance.
+        self.checking = checking
+        # Incidents above this key are not matched: they were written after the file was
+        # checked (by the import itself, whose own incidents must not be planned as updates).
+        self.known_up_to = known_up_to
         self.actor = actor
         self.default_channel = default_channel
         self.update_existing = update_existing
@@ -152,6 +164,9 @@ class Planner:
             return None
 
     def validate(self, instance, where: str, exclude: list[str], names: dict | None = None):
+        if not self.checking:
+            self._unresolved.clear()
+            return
         exclude = [*exclude, *self._unresolved]
         self._unresolved.clear()
         try:
@@ -181,6 +196,7 @@ class Planner:
     # -- incidents --
 
     def plan(self, records: list[IncidentRecord]) -> list[IncidentPlan]:
+        self._forget_written_sources()
         existing = self._existing_incidents(records)
         acts_of = defaultdict(list)
         outcomes_of = defaultdict(set)
@@ -215,15 +231,32 @@ class Planner:
             plan.acts = self._plan_acts(
                 record, incident, acts_of[pk] if pk else [], outcomes_of, involved_of, people
             )
-            self._check_outcome_dates(plan)
+            if self.checking:
+                self._check_outcome_dates(plan)
             plan.sources = self._plan_sources(record, links_of[pk], sources)
             self._current = None
             plans.append(plan)
         return plans
 
+    def _forget_written_sources(self) -> None:
+        """Chunk by chunk, only the new sources a later chunk cannot find otherwise are kept,
+        so that a large file's sources are not all held: one with an id or a web address is
+        found in the casebook once written, and while checking one seen with a problem is
+        known by `invalid_sources`."""
+        if self.checking:
+            self.new_sources.clear()
+        else:
+            self.new_sources = {
+                identity: source
+                for identity, source in self.new_sources.items()
+                if source.pk is None or not (source.external_id or source.url)
+            }
+
     def _existing_incidents(self, records: list[IncidentRecord]) -> dict[str, Incident]:
         ids = [r.external_id for r in records if r.external_id]
         incidents = Incident.objects.select_related("force", "protest")
+        if self.known_up_to is not None:
+            incidents = incidents.filter(pk__lte=self.known_up_to)
         found = {i.external_id: i for i in incidents.filter(external_id__in=ids)}
         references = [i for i in ids if i not in found and REFERENCE.match(i)]
         by_reference = {i.reference: i for i in incidents.filter(reference__in=references)}
@@ -267,7 +300,8 @@ class Planner:
             external_id=record.external_id or None,
             created_by=self.actor if is_user(self.actor) else None,
         )
-        before = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+        # Only a change to an incident already kept is recorded (a new one's is its import).
+        before = {} if is_new else {name: getattr(incident, name) for name in INCIDENT_FIELDS}
         # A position half read is no position: "give both" would repeat the problem.
         unread_position = {"latitude", "longitude"} & record.unreadable
         for name in (
@@ -618,16 +652,17 @@ class Planner:
         where, v = record.where, self.vocabulary
         prefix = "source_" if where.startswith("Row") else ""
         # One new source named by several incidents of the file is created once.
+        if record.identity in self.invalid_sources:
+            column = "id" if record.external_id else "url" if record.url else "title"
+            self.problem(
+                where,
+                f"{prefix}{column}",
+                "names a source whose details have "
+                f"a problem on {self.invalid_sources[record.identity]}; fix "
+                "them there.",
+            )
+            return self.new_sources.get(record.identity)
         if record.identity in self.new_sources:
-            if record.identity in self.invalid_sources:
-                column = "id" if record.external_id else "url" if record.url else "title"
-                self.problem(
-                    where,
-                    f"{prefix}{column}",
-                    "names a source whose details have "
-                    f"a problem on {self.invalid_sources[record.identity]}; fix "
-                    "them there.",
-                )
             return self.new_sources[record.identity]
         problems_before = len(self.problems)
         title = record.title or record.publisher or record.url

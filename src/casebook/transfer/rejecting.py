@@ -13,28 +13,35 @@ from casebook.transfer.records import IncidentRecord, Problem
 
 
 class Rejection:
-    """The items of a file (rows, JSON incidents) left out by `skip_invalid`, with problems."""
+    """The items of a file (rows, JSON incidents) left out by `skip_invalid`, with problems.
 
-    def __init__(self, incident_format: IncidentFormat, records: list[IncidentRecord]) -> None:
+    An incident is known by its first item, so that the file read again for writing leaves
+    out the same ones: only the rejected items are kept, not the records.
+    """
+
+    def __init__(self, incident_format: IncidentFormat) -> None:
         self.format = incident_format
-        self.owner = {item: record for record in records for item in record.items}
         self.by_item: dict[int, list[Problem]] = {}
         self.incidents = 0
         self.rejected: set[int] = set()
 
     def __contains__(self, record: IncidentRecord) -> bool:
-        return id(record) in self.rejected
+        return record.items[0] in self.rejected
 
-    def take_read_problems(self, problems: list[Problem]) -> list[Problem]:
-        """Reject the incidents that problems found reading are in; returns the problems that
-        concern the whole file (a bad header), which no skipping can get round."""
+    def take_read_problems(
+        self, problems: list[Problem], records: list[IncidentRecord]
+    ) -> list[Problem]:
+        """Reject the incidents (among `records`, those read with the problems) that problems
+        found reading are in; returns the problems that concern the whole file (a bad
+        header), which no skipping can get round."""
+        owner = {item: record for record in records for item in record.items}
         whole_file = []
         for problem in problems:
             item = self.format.item_of(problem.where)
             if item is None:
                 whole_file.append(problem)
-            elif item in self.owner:
-                self.reject(self.owner[item], [problem])
+            elif item in owner:
+                self.reject(owner[item], [problem])
             else:
                 # A row the format could not make into an incident at all (ACLED: no date).
                 if item not in self.by_item:
@@ -43,8 +50,8 @@ class Rejection:
         return whole_file
 
     def reject(self, record: IncidentRecord, problems: list[Problem]) -> None:
-        if id(record) not in self.rejected:
-            self.rejected.add(id(record))
+        if record.items[0] not in self.rejected:
+            self.rejected.add(record.items[0])
             self.incidents += 1
             for item in record.items:
                 self.by_item.setdefault(item, [])

@@ -17,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
-from itertools import islice
+from dataclasses import dataclass
 from typing import BinaryIO, TextIO
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from casebook.accounts import roles
@@ -42,6 +42,13 @@ from casebook.transfer.formats import detect_format, format_named
 from casebook.transfer.formats.base import IncidentFormat
 from casebook.transfer.models import ImportJob
 from casebook.transfer.planning import IncidentPlan, Planner, is_user
+from casebook.transfer.reading import (
+    NOT_UTF8,
+    CannotSkip,
+    FileText,
+    SeenIds,
+    record_chunks,
+)
 from casebook.transfer.records import (
     MAX_PROBLEMS,
     ActRecord,
@@ -49,9 +56,7 @@ from casebook.transfer.records import (
     IncidentRecord,
     OutcomeRecord,
     Problem,
-    Skipped,
     SourceRecord,
-    UnreadableFile,
 )
 from casebook.transfer.rejecting import Rejection
 from casebook.transfer.signals import incidents_imported
@@ -71,9 +76,10 @@ __all__ = [
     "incidents_import",
 ]
 
-# progress(phase, done, total): "reading" counts characters of the file, "checking" and
-# "writing" count incidents (import), "problems" the problems found so far (done; total is
-# the number of incidents); "exporting" counts incidents (export).
+# progress(phase, done, total): "reading" counts bytes of the file (characters of a file
+# given as text), "checking" and "writing" count incidents (import; while checking, the
+# total is estimated from how far the file is read), "problems" the problems found so far
+# (done; total is the number of incidents); "exporting" counts incidents (export).
 Progress = Callable[[str, int, int], None]
 
 
@@ -84,54 +90,8 @@ class ImportFileError(ValueError):
 # --- Import: the entry point -----------------------------------------------------------
 
 
-def _decode(file: BinaryIO | bytes | str) -> str:
-    data = file if isinstance(file, (bytes, str)) else file.read()
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            "The file is not UTF-8 text. In Excel choose Save As → 'CSV UTF-8'; in "
-            "LibreOffice tick 'Edit filter settings' and pick Unicode (UTF-8)."
-        ) from None
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-class _CountingText(io.StringIO):
-    """The file's text, telling `progress` how far the format has read into it."""
-
-    EVERY = 1 << 16  # characters between reports: a report per line would cost more
-
-    def __init__(self, text: str, progress: Progress) -> None:
-        super().__init__(text)
-        self.total, self.progress, self.reported = len(text), progress, 0
-
-    def _advance(self, line: str) -> str:
-        position = self.tell()
-        if position - self.reported >= self.EVERY or not line:
-            self.reported = position
-            self.progress("reading", position, self.total)
-        return line
-
-    # typeshed's StringIO inherits IOBase's bytes-typed readline; StringIO's gives str.
-    def readline(self, size: int = -1) -> str:  # type: ignore[override]
-        return self._advance(super().readline(size))
-
-    def __next__(self) -> str:  # type: ignore[override]
-        try:
-            return self._advance(super().__next__())
-        except StopIteration:
-            self._advance("")
-            raise
-
-    def read(self, size: int | None = -1) -> str:
-        return self._advance(super().read(size))
+def _file_text(file: BinaryIO | bytes | str) -> FileText:
+    return file if isinstance(file, FileText) else FileText(file)
 
 
 def incidents_import(
@@ -156,11 +116,18 @@ def incidents_import(
     the returned report instead, and then nothing is written, or with `skip_invalid` only
     the incidents without problems are, and the rejected rows are written to `rejects` (in
     the file's layout, with a `problems` column or key).
+
+    The file is read as a stream, twice (`reading`): first every incident is checked and
+    nothing is kept but the problems and what checks across rows need; then it is read again
+    and written. A binary file is read from where it stands, and must not change meanwhile.
     """
     if actor is not None and not roles.can_import(actor):
         raise PermissionDenied("Only coordinators and administrators import incidents.")
-    text = _decode(file)
-    incident_format = _format_of(text, filename=filename, format=format)
+    source = _file_text(file)
+    try:
+        incident_format = _format_of(source.head(), filename=filename, format=format)
+    except UnicodeDecodeError:
+        raise ImportFileError(NOT_UTF8) from None
     report = ImportReport(format=incident_format.name, dry_run=dry_run, skip_invalid=skip_invalid)
     # An import whose process died half way (kill -9) is taken back before this one reads
     # the casebook: else its half-written incidents would be planned as ones to update.
@@ -169,45 +136,70 @@ def incidents_import(
             f"An earlier import (job {cut_off.pk}, {cut_off.filename}) had been cut off "
             "half way; what it had written was taken back first."
         )
-    records, problems, duplicates = _read(
-        incident_format, text, report, skip_invalid=skip_invalid, progress=progress
-    )
-    if len(problems) >= MAX_PROBLEMS and not skip_invalid:
-        report.problems = problems
-        return report
-    if not records and not problems:
-        if not report.skipped:
-            report.problems.append(Problem("The file", "", "has no incidents in it."))
-        return report
-    rejected = Rejection(incident_format, records) if skip_invalid else None
-    if rejected is not None:
-        whole_file = rejected.take_read_problems(problems)
-        if whole_file:
-            report.problems = whole_file
-            return report
-    # Incidents with a problem found reading are planned too (and then left out), so that
-    # the report has every problem of the file at once, not one round of fixes at a time.
-    to_plan = [r for r in records if id(r) not in duplicates]
-    _plan_and_write(
-        to_plan,
-        actor=actor,
-        format_name=incident_format.name,
-        filename=filename,
-        report=report,
-        problems=problems,
-        rejected=rejected,
-        default_channel=default_channel,
-        update_existing=update_existing,
-        progress=progress,
-        job=job,
-    )
-    _add_notes(report, records)
+    rejected = Rejection(incident_format) if skip_invalid else None
+    vocabulary = Vocabulary()
+
+    def new_planner(*, checking: bool, known_up_to: int | None) -> Planner:
+        return Planner(
+            vocabulary=vocabulary,
+            actor=actor,
+            default_channel=default_channel,
+            update_existing=update_existing,
+            checking=checking,
+            known_up_to=known_up_to,
+        )
+
+    known_up_to = Incident.objects.aggregate(top=Max("pk"))["top"] or 0
+    try:
+        checked = _check(
+            source,
+            incident_format,
+            report,
+            planner=new_planner(checking=True, known_up_to=known_up_to),
+            rejected=rejected,
+            progress=progress,
+        )
+    except UnicodeDecodeError:
+        raise ImportFileError(NOT_UTF8) from None
+    except CannotSkip:
+        raise ImportFileError(
+            f"The {incident_format.label} format cannot skip "
+            "invalid rows; import without skipping them."
+        ) from None
+    if checked.to_write and not dry_run and (rejected is not None or not report.problems):
+        changing: list[IncidentPlan] = []
+        _write(
+            _plans_again(
+                source,
+                incident_format,
+                new_planner(checking=False, known_up_to=known_up_to),
+                rejected=rejected,
+                changing=changing,
+                report=report,
+            ),
+            changing,
+            total=checked.to_write,
+            actor=actor,
+            vocabulary=vocabulary,
+            format_name=incident_format.name,
+            filename=filename,
+            report=report,
+            progress=progress,
+            job=job,
+        )
+    if checked.without_id:
+        report.notes.insert(
+            0,
+            f"{checked.without_id} incident{'s have' if checked.without_id != 1 else ' has'} "
+            "no incident_id: importing the same file again would add them again.",
+        )
     report.problems = _once_in_file_order(incident_format, report.problems)
     if rejected is not None and rejected.by_item:
         report.problems = rejected.problems
         report.rejected, report.rejected_rows = rejected.incidents, len(rejected.by_item)
         if rejects is not None:
-            incident_format.write_rejects(text, rejected.by_item, rejects)
+            with source.open() as again:
+                incident_format.write_rejects(again, rejected.by_item, rejects)
             report.rejects_file = str(getattr(rejects, "name", "") or "")
     if not report.ok:
         report.created = report.updated = report.unchanged = 0
@@ -221,9 +213,9 @@ def incidents_import(
     return report
 
 
-def _format_of(text: str, *, filename: str, format: str) -> IncidentFormat:
+def _format_of(head: str, *, filename: str, format: str) -> IncidentFormat:
     try:
-        return detect_format(filename, text[:2000]) if format == "auto" else format_named(format)
+        return detect_format(filename, head) if format == "auto" else format_named(format)
     except ValueError as error:
         raise ImportFileError(str(error)) from None
 
@@ -231,116 +223,163 @@ def _format_of(text: str, *, filename: str, format: str) -> IncidentFormat:
 def import_file_check(*, file: bytes, filename: str, format: str = "auto") -> IncidentFormat:
     """What can be said of a file at once, before its import is queued: raises
     `ImportFileError` when it is not UTF-8 text or its layout is not recognised."""
-    return _format_of(_decode(file), filename=filename, format=format)
-
-
-def _read(
-    incident_format: IncidentFormat,
-    text: str,
-    report: ImportReport,
-    *,
-    skip_invalid: bool,
-    progress: Progress | None,
-) -> tuple[list[IncidentRecord], list[Problem], set[int]]:
-    """The file's records and problems, and the records (by id()) repeating an earlier id."""
-    records: list[IncidentRecord] = []
-    problems: list[Problem] = []
-    duplicates: set[int] = set()
-    seen_ids: dict[str, str] = {}
-    stream = io.StringIO(text) if progress is None else _CountingText(text, progress)
-    for item in _items(incident_format, stream):
-        if isinstance(item, Problem):
-            problems.append(item)
-        elif isinstance(item, Skipped):
-            report.skipped.append(item)
-        else:
-            if skip_invalid and not item.items:
-                raise ImportFileError(
-                    f"The {incident_format.label} format cannot skip "
-                    "invalid rows; import without skipping them."
-                )
-            records.append(item)
-            if item.external_id and item.external_id in seen_ids:
-                problems.append(
-                    Problem(
-                        item.where,
-                        "id",
-                        f"{item.external_id!r} is also the id of {seen_ids[item.external_id]}.",
-                    )
-                )
-                duplicates.add(id(item))
-            elif item.external_id:
-                seen_ids[item.external_id] = item.where
-        if len(problems) >= MAX_PROBLEMS and not skip_invalid:
-            break
-    return records, problems, duplicates
-
-
-def _items(incident_format: IncidentFormat, stream: TextIO) -> Iterator:
-    """What the format reads, ending with the problem that stopped it if it could not go on."""
     try:
-        yield from incident_format.read(stream)
-    except UnreadableFile as error:
-        yield error.problem
+        return _format_of(_file_text(file).head(), filename=filename, format=format)
+    except UnicodeDecodeError:
+        raise ImportFileError(NOT_UTF8) from None
 
 
-def _plan_and_write(
-    records: list[IncidentRecord],
-    *,
-    actor,
-    format_name: str,
-    filename: str,
+@dataclass
+class _Checked:
+    incidents: int = 0  # records read
+    without_id: int = 0
+    to_write: int = 0  # incidents a real run would write (created, updated or unchanged)
+
+
+def _check(
+    source: FileText,
+    incident_format: IncidentFormat,
     report: ImportReport,
-    problems: list[Problem],
+    *,
+    planner: Planner,
     rejected: Rejection | None,
-    default_channel: str,
-    update_existing: bool,
     progress: Progress | None,
-    job: ImportJob | None,
-) -> None:
-    """Check every record, a chunk at a time, writing nothing; then write them in batches.
+) -> _Checked:
+    """Read the whole file and check every incident, a chunk at a time, writing nothing.
 
-    Unless skipping invalid incidents, nothing is written if any chunk had a problem: after
-    the first problem the rest is still checked, so that every problem is reported at once.
-    A dry run counts what a real run would do without writing (or locking) anything. How
-    the writing stays all-or-nothing while others get between the batches: `batches`.
+    The problems end in `report.problems` (unless skipping invalid incidents: then in
+    `rejected`). After the first problem the rest is still checked, so that every problem is
+    reported at once. A dry run's counts are those a real run would make.
     """
-    vocabulary = Vocabulary()
-    planner = Planner(
-        vocabulary=vocabulary,
-        actor=actor,
-        default_channel=default_channel,
-        update_existing=update_existing,
+    checked = _Checked()
+    read_problems: list[Problem] = []
+    counts = ImportReport(format="", dry_run=True)
+
+    def reading(done: int, total: int) -> None:
+        assert progress is not None
+        progress("reading", done, total)
+        position[0] = (done, total)
+
+    position = [(0, 1)]
+    stream = source.open(reading if progress else None)
+    chunks = record_chunks(
+        incident_format,
+        stream,
+        size=CHUNK,
+        seen=SeenIds(incident_format),
+        skip_invalid=rejected is not None,
     )
-    to_write: list[IncidentPlan] = []
-    done = 0
-    for chunk in _chunks(records, CHUNK):
-        plans = planner.plan(chunk)
-        done += len(chunk)
-        if progress:
-            progress("checking", done, len(records))
-            progress("problems", len(problems) + len(planner.problems), len(records))
+    for chunk in chunks:
+        report.skipped.extend(chunk.skipped)
+        read_problems.extend(chunk.problems)
+        checked.incidents += len(chunk.records)
+        checked.without_id += sum(1 for r in chunk.records if not r.external_id)
+        if len(read_problems) >= MAX_PROBLEMS and rejected is None:
+            report.problems = read_problems
+            checked.without_id = 0
+            return checked
         if rejected is not None:
-            for record in chunk:
+            whole_file = rejected.take_read_problems(chunk.problems, chunk.records)
+            if whole_file:
+                report.problems = whole_file
+                rejected.by_item.clear()
+                checked.to_write = checked.without_id = 0
+                return checked
+        plans = planner.plan([r for r in chunk.records if id(r) not in chunk.repeats])
+        if progress:
+            done, total = position[0]
+            # How many incidents the file holds is known only at its end: estimated meanwhile.
+            estimate = max(checked.incidents, int(checked.incidents * total / max(done, 1)))
+            progress("checking", checked.incidents, estimate)
+            progress("problems", len(read_problems) + len(planner.problems), estimate)
+        if rejected is not None:
+            for record in chunk.records:
                 if id(record) in planner.problems_of:
                     rejected.reject(record, planner.problems_of[id(record)])
             plans = [p for p in plans if p.record not in rejected]
-        elif problems or planner.problems:
-            if len(problems) + len(planner.problems) >= MAX_PROBLEMS:
+        # Records are let go chunk by chunk: an id() may be a later record's.
+        planner.problems_of.clear()
+        if rejected is None and (read_problems or planner.problems):
+            if len(read_problems) + len(planner.problems) >= MAX_PROBLEMS:
                 break
             continue
-        to_write.extend(plans)
+        checked.to_write += len(plans)
+        _count(plans, counts)
+    if progress:
+        progress("checking", checked.incidents, checked.incidents)
+        progress("problems", len(read_problems) + len(planner.problems), max(checked.incidents, 1))
+    _checked_report(report, checked, planner, read_problems, counts, skipping=rejected is not None)
+    return checked
+
+
+def _checked_report(
+    report: ImportReport,
+    checked: _Checked,
+    planner: Planner,
+    read_problems: list[Problem],
+    counts: ImportReport,
+    *,
+    skipping: bool,
+) -> None:
+    """What the check of a whole file tells: its problems, notes, and a dry run's counts."""
+    if not checked.incidents and not read_problems and not report.skipped:
+        report.problems.append(Problem("The file", "", "has no incidents in it."))
+        return
     report.unchanged += planner.notes["unchanged"]
     _add_planner_notes(report, planner)
-    if rejected is None:
-        report.problems = problems + planner.problems
-        if report.problems:
-            return
-    if report.dry_run:
-        _count(to_write, report)
-        return
-    if not to_write:
-        return
+    if not skipping:
+        report.problems = read_problems + planner.problems
+    if report.dry_run and (skipping or not report.problems):
+        report.created += counts.created
+        report.updated += counts.updated
+        report.unchanged += counts.unchanged
+
+
+def _plans_again(
+    source: FileText,
+    incident_format: IncidentFormat,
+    planner: Planner,
+    *,
+    rejected: Rejection | None,
+    changing: list[IncidentPlan],
+    report: ImportReport,
+) -> Iterator[list[IncidentPlan]]:
+    """The file read again and planned a chunk at a time for writing, without checking
+    again (the file passed, or its incidents with problems are left out as `rejected`
+    says): the plans of new incidents, while those changing incidents already in the
+    casebook are kept in `changing`, for the last transaction."""
+    chunks = record_chunks(
+        incident_format, source.open(), size=CHUNK, seen=None, skip_invalid=False
+    )
+    for chunk in chunks:
+        records = [r for r in chunk.records if rejected is None or r not in rejected]
+        plans = planner.plan(records)
+        planner.problems_of.clear()
+        new = []
+        for plan in plans:
+            if plan.is_new:
+                new.append(plan)
+            elif plan.changes_anything or plan.protest_name or plan.record.tags:
+                changing.append(plan)
+            else:
+                report.unchanged += 1  # nothing to write: not held for the last transaction
+        yield new
+
+
+def _write(
+    new: Iterator[list[IncidentPlan]],
+    changing: list[IncidentPlan],
+    *,
+    total: int,
+    actor,
+    vocabulary: Vocabulary,
+    format_name: str,
+    filename: str,
+    report: ImportReport,
+    progress: Progress | None,
+    job: ImportJob | None,
+) -> None:
+    """Write the checked file in batches (how it stays all-or-nothing: `batches`)."""
     writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name, report=report)
     with patient_writes():
         if job is None:
@@ -353,7 +392,14 @@ def _plan_and_write(
                 started_at=timezone.now(),
             )
         try:
-            plans_write(to_write, writer=writer, job=job, progress=progress)
+            plans_write(
+                new,
+                changing,
+                total=total,
+                writer=writer,
+                job=job,
+                progress=progress,
+            )
         except Exception:
             # Taken back already; the job must not look like one cut off, to be found later.
             ImportJob.objects.filter(pk=job.pk).update(
@@ -397,16 +443,6 @@ def _once_in_file_order(incident_format: IncidentFormat, problems: list[Problem]
     """Each problem once, row by row (those of the whole file first), as the file is fixed."""
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: incident_format.item_of(p.where) or 0)
-
-
-def _add_notes(report: ImportReport, records: list[IncidentRecord]) -> None:
-    without_id = sum(1 for r in records if not r.external_id)
-    if without_id:
-        report.notes.insert(
-            0,
-            f"{without_id} incident{'s have' if without_id != 1 else ' has'} no incident_id: "
-            "importing the same file again would add them again.",
-        )
 
 
 # --- Export ----------------------------------------------------------------------------

@@ -47,8 +47,11 @@ class IncidentFormat(Protocol):
         """The item a problem's `where` names (row 12 → 12); None for the whole file."""
         ...
 
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
-        """Write these items of `text` (the file read) with their problems; returns how many."""
+    def write_rejects(
+        self, source: TextIO, rejected: dict[int, list[Problem]], stream: TextIO
+    ) -> int:
+        """Write these items of `source` (the file read, from its start) with their problems;
+        returns how many."""
         ...
 
 
@@ -120,7 +123,13 @@ def _delimiter(header_line: str) -> str:
 
 
 def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """Header (lower-cased, trimmed) and (row number, row) pairs of a CSV file.
+    """Header (lower-cased, trimmed) and (row number, row) pairs of a CSV file."""
+    header, _delimiter, rows = csv_table(stream)
+    return header, rows
+
+
+def csv_table(stream: TextIO) -> tuple[list[str], str, Iterator[tuple[int, dict[str, str]]]]:
+    """Header (lower-cased, trimmed), delimiter and (row number, row) pairs of a CSV file.
 
     Spreadsheets in some locales save with semicolons or tabs, so the delimiter is the one
     the header line uses most.
@@ -139,21 +148,23 @@ def csv_rows(stream: TextIO) -> tuple[list[str], Iterator[tuple[int, dict[str, s
         # Numbered as a spreadsheet shows them (the header is row 1), even when a cell
         # holds several lines.
         row = 1
+        width = len(header)
         try:
             for row, values in enumerate(reader, start=2):  # noqa: B007 (read after the loop)
                 if not any(v.strip() for v in values):
                     continue
-                yield (
-                    row,
-                    {
-                        name: spreadsheet_unsafe(values[i].strip()) if i < len(values) else ""
-                        for i, name in enumerate(header)
-                    },
-                )
+                if len(values) < width:
+                    values += [""] * (width - len(values))
+                cells = dict(zip(header, map(str.strip, values), strict=False))
+                # Only a cell that starts with an apostrophe can be one made safe on export.
+                for name, value in cells.items():
+                    if value[:1] == "'":
+                        cells[name] = spreadsheet_unsafe(value)
+                yield row, cells
         except csv.Error as error:
             raise UnreadableFile(_csv_problem(error, row + 1)) from None
 
-    return header, rows()
+    return header, delimiter, rows()
 
 
 def _csv_problem(error: csv.Error, row: int) -> Problem:
@@ -196,13 +207,12 @@ def row_problems(problems: list[Problem]) -> str:
 WITH_ITS_INCIDENT = "(nothing wrong on this row: left out with the other rows of its incident)"
 
 
-def csv_write_rejects(text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
+def csv_write_rejects(source: TextIO, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
     """Write the header and these rows of a CSV file as the file has them, plus `problems`.
 
     A `problems` column the file already has (a rejects file imported again) is reused, so
     that fixing and re-importing never grows the layout.
     """
-    source = io.StringIO(text)
     first = source.readline()
     delimiter = _delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter), [])
@@ -234,5 +244,7 @@ class CsvRejects:
     def item_of(self, where: str) -> int | None:
         return csv_item_of(where)
 
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
-        return csv_write_rejects(text, rejected, stream)
+    def write_rejects(
+        self, source: TextIO, rejected: dict[int, list[Problem]], stream: TextIO
+    ) -> int:
+        return csv_write_rejects(source, rejected, stream)

@@ -14,18 +14,22 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from itertools import zip_longest
 from typing import TextIO
+
+import numpy as np
 
 from casebook.transfer.formats.base import (
     PART_SIZE,
     PROBLEMS_COLUMN,
     CsvRejects,
     ReadItem,
-    csv_rows,
+    csv_table,
     drain,
     spreadsheet_safe,
+    spreadsheet_unsafe,
     write_parts,
 )
 from casebook.transfer.records import (
@@ -131,6 +135,9 @@ class _IncidentBuilder:
         self.sources: dict[str, SourceRecord] = {}
         # Columns whose value had a problem: "is empty" would only repeat it.
         self.failed: set[str] = set()
+        # The problems of its rows, given out with it; complete once its last row is read.
+        self.problems: list[Problem] = []
+        self.complete = False
 
     def take(
         self,
@@ -289,79 +296,127 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
+def _read_row(builder: _IncidentBuilder, row: int, values: dict[str, str]) -> None:
+    builder.rows.append(row)
+    problems = builder.problems
+    for column in (
+        "title",
+        "summary",
+        "place",
+        "country",
+        "coordinate_precision",
+        "force",
+        "protest",
+        "status",
+    ):
+        builder.take(row, column, values.get(column, ""), problems)
+    _read_date(builder, row, values.get("date", ""), problems)
+    builder.take(
+        row, "end_date", values.get("end_date", ""), problems, lambda text: parse_date(text)[0]
+    )
+    builder.take(row, "time", values.get("time", ""), problems, parse_time)
+    builder.take(
+        row,
+        "latitude",
+        values.get("latitude", ""),
+        problems,
+        lambda text: parse_coordinate(text, limit=90),
+    )
+    builder.take(
+        row,
+        "longitude",
+        values.get("longitude", ""),
+        problems,
+        lambda text: parse_coordinate(text, limit=180),
+    )
+    builder.take(row, "tags", values.get("tags", ""), problems, split_list)
+    _read_act(row, values, builder, problems)
+    _read_source(row, values, builder, problems)
+
+
+def _finished(builder: _IncidentBuilder) -> Iterator[ReadItem]:
+    """An incident whose rows are all read: the problems of its rows, then its record."""
+    yield from builder.problems
+    record = builder.record
+    record.acts = list(builder.acts.values())
+    record.sources = list(builder.sources.values())
+    record.items = builder.rows
+    record.unreadable = builder.failed
+    for column in REQUIRED_COLUMNS:
+        if not getattr(record, column) and column not in builder.failed:
+            yield Problem(
+                record.where,
+                column,
+                f"is empty; every incident needs a {column} (on its first row at least).",
+            )
+    yield record
+
+
+def _last_rows(stream: TextIO, header: list[str], delimiter: str) -> np.ndarray | None:
+    """For each row after the header (by position), whether no later row shares its
+    incident_id; None when that cannot be known without holding the file (a stream that
+    cannot be read twice, a file the CSV reader stops in).
+
+    Only a 64-bit hash of each id is kept while the file is read through, and a flag a row
+    after: a row whose id shares a hash with a later row's counts as not the last, which
+    only keeps its incident until the end of the file.
+    """
+    if "incident_id" not in header or not stream.seekable():
+        return None
+    at = header.index("incident_id")
+    start = stream.tell()
+    hashes = array("q")
+    try:
+        for values in csv.reader(stream, delimiter=delimiter):
+            key = spreadsheet_unsafe(values[at].strip()) if at < len(values) else ""
+            hashes.append(hash(key) if key else 0)
+    except csv.Error:
+        return None
+    finally:
+        stream.seek(start)
+    ids = np.frombuffer(hashes, dtype=np.int64)
+    # The last occurrence of each hash is its first in the reversed list.
+    _unique, first_from_end = np.unique(ids[::-1], return_index=True)
+    last = np.zeros(len(ids), dtype=bool)
+    last[len(ids) - 1 - first_from_end] = True
+    return last
+
+
 class CasebookCsv(CsvRejects):
     name = "csv"
     label = "Casebook CSV (one row per act)"
     extension = "csv"
     media_type = "text/csv"
+    # The rows of one incident_id are one incident: an id cannot be given twice.
+    groups_by_id = True
 
     def read(self, stream: TextIO) -> Iterator[ReadItem]:
-        header, rows = csv_rows(stream)
+        header, delimiter, rows = csv_table(stream)
         header_problems = _header_problems(header)
         if header_problems:
             yield from header_problems
             return
-        problems: list[Problem] = []
-        builders: dict[str, _IncidentBuilder] = {}
+        # An incident is given out once its last row is read, so that a large file is never
+        # held whole; its rows need not be next to each other.
+        last = _last_rows(stream, header, delimiter)
+        open_builders: dict[str, _IncidentBuilder] = {}
         for row, values in rows:
             key = values.get("incident_id", "")
-            builder = builders.get(key) if key else None
+            builder = open_builders.get(key) if key else None
             if builder is None:
                 builder = _IncidentBuilder(row, key)
-                builders[key or f"#row{row}"] = builder
-            builder.rows.append(row)
-            for column in (
-                "title",
-                "summary",
-                "place",
-                "country",
-                "coordinate_precision",
-                "force",
-                "protest",
-                "status",
-            ):
-                builder.take(row, column, values.get(column, ""), problems)
-            _read_date(builder, row, values.get("date", ""), problems)
-            builder.take(
-                row,
-                "end_date",
-                values.get("end_date", ""),
-                problems,
-                lambda text: parse_date(text)[0],
-            )
-            builder.take(row, "time", values.get("time", ""), problems, parse_time)
-            builder.take(
-                row,
-                "latitude",
-                values.get("latitude", ""),
-                problems,
-                lambda text: parse_coordinate(text, limit=90),
-            )
-            builder.take(
-                row,
-                "longitude",
-                values.get("longitude", ""),
-                problems,
-                lambda text: parse_coordinate(text, limit=180),
-            )
-            builder.take(row, "tags", values.get("tags", ""), problems, split_list)
-            _read_act(row, values, builder, problems)
-            _read_source(row, values, builder, problems)
-        yield from problems
-        for builder in builders.values():
-            record = builder.record
-            record.acts = list(builder.acts.values())
-            record.sources = list(builder.sources.values())
-            record.items = builder.rows
-            record.unreadable = builder.failed
-            for column in REQUIRED_COLUMNS:
-                if not getattr(record, column) and column not in builder.failed:
-                    yield Problem(
-                        record.where,
-                        column,
-                        f"is empty; every incident needs a {column} (on its first row at least).",
-                    )
-            yield record
+                open_builders[key or f"#row{row}"] = builder
+            _read_row(builder, row, values)
+            if not key or (last is not None and last[row - 2]):
+                builder.complete = True
+                # In the order the incidents first appear, as a file read whole gives them.
+                while open_builders:
+                    first_key = next(iter(open_builders))
+                    if not open_builders[first_key].complete:
+                        break
+                    yield from _finished(open_builders.pop(first_key))
+        for builder in open_builders.values():
+            yield from _finished(builder)
 
     def write(self, incidents: Iterable[IncidentRecord], stream: TextIO) -> int:
         return write_parts(self.parts, incidents, stream)

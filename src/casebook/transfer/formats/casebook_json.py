@@ -260,7 +260,10 @@ class CasebookJson:
         match = _ITEM.match(where)
         return None if match is None else int(match[1] or match[2])
 
-    def write_rejects(self, text: str, rejected: dict[int, list[Problem]], stream: TextIO) -> int:
+    def write_rejects(
+        self, source: TextIO, rejected: dict[int, list[Problem]], stream: TextIO
+    ) -> int:
+        text = source.read()
         try:
             document = json_loads_untrusted(text)
         except UntrustedJsonError:

@@ -3,7 +3,7 @@
 import os
 import sys
 from pathlib import Path
-from typing import TextIO, cast
+from typing import BinaryIO, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
@@ -84,18 +84,12 @@ class Command(BaseCommand):
             raise CommandError(
                 "Give --rejects PATH: the rejects of standard input need a file name."
             )
-        if file == "-":
-            data, filename = sys.stdin.buffer.read(), ""
-        else:
-            path = Path(file)
-            if not path.is_file():
-                raise CommandError(f"There is no file {file}.")
-            data, filename = path.read_bytes(), path.name
+        data, filename, size, head = _opened(file)
         rejects_file = None
-        if skip_invalid:
-            rejects_file = _RejectsFile(self._rejects_path(file, rejects, data, format))
         try:
-            with progress_bars(enabled=len(data) >= PROGRESS_FROM) as progress:
+            if skip_invalid:
+                rejects_file = _RejectsFile(self._rejects_path(file, rejects, head, format))
+            with progress_bars(enabled=size >= PROGRESS_FROM) as progress:
                 report = incidents_import(
                     file=data,
                     filename=filename,
@@ -114,6 +108,8 @@ class Command(BaseCommand):
         finally:
             if rejects_file is not None:
                 rejects_file.close()
+            if not isinstance(data, bytes):
+                data.close()
         for problem in report.problems[:SHOWN]:
             self.stderr.write(f"  {problem}")
         if len(report.problems) > SHOWN:
@@ -130,12 +126,12 @@ class Command(BaseCommand):
         style = self.style.WARNING if report.rejected else self.style.SUCCESS
         self.stdout.write(style(report.summary))
 
-    def _rejects_path(self, file: str, rejects: str | None, data: bytes, format: str) -> Path:
+    def _rejects_path(self, file: str, rejects: str | None, head: bytes, format: str) -> Path:
         if rejects:
             path = Path(rejects)
         else:
-            head = data[:2000].decode("utf-8-sig", errors="replace")
-            layout = FORMATS[format] if format != "auto" else detect_format(file, head)
+            text = head.decode("utf-8-sig", errors="replace")
+            layout = FORMATS[format] if format != "auto" else detect_format(file, text)
             source = Path(file)
             path = source.with_name(f"{source.stem}.rejects.{layout.rejects_extension}")
         if not path.parent.is_dir():
@@ -146,6 +142,21 @@ class Command(BaseCommand):
                 "give another --rejects PATH."
             )
         return path
+
+
+def _opened(file: str) -> tuple[bytes | BinaryIO, str, int, bytes]:
+    """The file to import (standard input for "-"), its name, size and first bytes."""
+    if file == "-":
+        data = sys.stdin.buffer.read()
+        return data, "", len(data), data[:2000]
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"There is no file {file}.")
+    # Read as the import goes, never whole: a file of a million rows is hundreds of MB.
+    opened = path.open("rb")
+    head = opened.read(2000)
+    opened.seek(0)
+    return opened, path.name, path.stat().st_size, head
 
 
 class _RejectsFile:
