@@ -61,7 +61,10 @@ def _forget_connections() -> None:
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
-    app.amqp._producer_pool = None
+    # The app builds its queues and routes once, from the settings of its first send: a test
+    # that sent a task before this one (to the in-memory broker, say) would leave the worker
+    # and the senders on other queues than this test's. Built again from the current settings.
+    app.__dict__.pop("amqp", None)
     # kombu keeps producer pools per connection in a registry of its own, which a stopped
     # worker leaves closed: the next test's messages would meet "Acquire on closed pool".
     pools.reset()
