@@ -44,6 +44,11 @@ class EveryWidget(forms.Form):
         choices=[("Group <one>", [("x", "X"), ("y", "Y")]), ("z", "Z")], required=False
     )
     safe_label = forms.CharField(label=mark_safe("<em>Safe</em> label"), required=False)
+    # Their labels point at no one input, so Django gives the label no attributes at all.
+    radio = forms.ChoiceField(widget=forms.RadioSelect, choices=[("r", "R")], required=False)
+    boxes = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, choices=[("p", "P"), ("q", "Q")], required=False
+    )
 
 
 VALUES = [

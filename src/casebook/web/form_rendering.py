@@ -87,7 +87,9 @@ def _formatted(value) -> str:
     return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
 
 
-def _attrs(attrs: dict) -> str:
+def _attrs(attrs: dict | None) -> str:
+    if not attrs:  # the engine loops over None's missing .items as over nothing
+        return ""
     return "".join(
         f" {_variable(name)}" + ("" if value is True else f'="{_formatted(value)}"')
         for name, value in attrs.items()
