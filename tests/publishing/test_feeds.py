@@ -80,6 +80,26 @@ def test_the_cases_feed_carries_the_approved_summary_and_act_types(client, world
     assert [t.term for t in entry.tags] == ["Arrest"]
 
 
+def test_a_reader_in_arabic_gets_the_feeds_in_arabic(client, world):
+    parsed = feedparser.parse(
+        client.get(
+            reverse("publishing:feed-act-type", args=["arrest"]), HTTP_ACCEPT_LANGUAGE="ar"
+        ).content
+    )
+    assert not parsed.bozo and parsed.feed.language == "ar"
+    assert "الحالات المنشورة حديثًا" in parsed.feed.title and "(اعتقال)" in parsed.feed.title
+    assert [t.term for t in parsed.entries[0].tags] == ["اعتقال"]
+    news = feedparser.parse(
+        client.get(reverse("publishing:feed-news"), HTTP_ACCEPT_LANGUAGE="ar").content
+    )
+    assert "البيانات والأخبار" in news.feed.title
+    # The English reader's feeds stay English: the page cache keeps languages apart.
+    english = feedparser.parse(
+        client.get(reverse("publishing:feed"), HTTP_ACCEPT_LANGUAGE="en").content
+    )
+    assert english.feed.title.endswith(": newly published cases")
+
+
 def test_a_feed_of_another_force_or_act_is_empty_and_still_valid(client, world):
     for name, args in (
         ("publishing:feed-force", ("police-scotland",)),

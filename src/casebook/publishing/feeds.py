@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.utils import feedgenerator
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from casebook.cases.models import Act
 from casebook.publishing.listing import listed_publications
@@ -27,14 +29,15 @@ def _incident_entries(feed, incidents: list[PublicIncident], absolute) -> None:
             description=incident.summary,
             pubdate=incident.published_at,
             updateddate=incident.changed_at,
-            categories=[t.label for t in incident.act_types],
+            categories=[_(t.label) for t in incident.act_types],  # listed in terms.py
         )
 
 
 def cases_feed(*, portal: PortalSettings, absolute, force=None, act_type=None) -> bytes:
     """The newest published cases (by publication), optionally of one force or act type."""
     listed = listed_publications()
-    title = f"{portal.name}: newly published cases"
+    # In the reader's language, as the pages' own links to the feeds name them.
+    title = _("%(name)s: newly published cases") % {"name": portal.name}
     path = "/feeds/cases.atom"
     if force is not None:
         listed = listed.filter(force_id=force.pk)
@@ -44,7 +47,7 @@ def cases_feed(*, portal: PortalSettings, absolute, force=None, act_type=None) -
         listed = listed.filter(
             Exists(Act.objects.filter(incident_id=OuterRef("incident_id"), act_type_id=act_type.pk))
         )
-        title += f" ({act_type.label})"
+        title += f" ({_(act_type.label)})"
         path = f"/feeds/acts/{act_type.slug}.atom"
     ids = list(
         listed.order_by("-published_at", "-incident_id").values_list("incident_id", flat=True)[
@@ -59,7 +62,7 @@ def cases_feed(*, portal: PortalSettings, absolute, force=None, act_type=None) -
         feed_url=absolute(path),
         feed_guid=absolute(path),
         author_name=portal.name,
-        language="en",
+        language=get_language(),
     )
     _incident_entries(feed, public, absolute)
     return feed.writeString("utf-8").encode()
@@ -70,13 +73,13 @@ def posts_feed(*, portal: PortalSettings, absolute, posts) -> bytes:
 
     path = "/feeds/news.atom"
     feed = feedgenerator.Atom1Feed(
-        title=f"{portal.name}: statements and news",
+        title=_("%(name)s: statements and news") % {"name": portal.name},
         link=absolute("/news/"),
         description=portal.description,
         feed_url=absolute(path),
         feed_guid=absolute(path),
         author_name=portal.name,
-        language="en",
+        language=get_language(),
     )
     for post in posts:
         url = absolute(post.get_absolute_url())
