@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -67,6 +68,15 @@ def test_what_the_vault_refuses_the_form_refuses_naming_the_file(
     assert f"“{filename}” was not accepted" in page and reason in page
     assert "choose them again" in page  # the browser dropped the file: say so
     assert ACCOUNT.split(":")[0] in page  # the words are kept
+    assert not Submission.objects.exists() and stored_files(evidence_dir) == []
+
+
+def test_a_reader_in_arabic_reads_why_a_file_was_refused_in_arabic(client, portal, evidence_dir):
+    _, data, filename, reason = next(row for row in HOSTILE if row[0] == "truncated-jpeg")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    page = _send(client, files=[SimpleUploadedFile(filename, data)]).content.decode()
+    assert f"لم يُقبل الملف «{filename}»" in page
+    assert "محتواه تالف" in page and reason not in page
     assert not Submission.objects.exists() and stored_files(evidence_dir) == []
 
 

@@ -35,6 +35,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from casebook.accounts import roles
@@ -115,10 +116,18 @@ def files_check(uploads: Iterable[tuple[str, BinaryIO]], *, already: int = 0) ->
                     "videos (MP4, MOV), sound recordings and PDF files are accepted. Send it "
                     "in one of these forms, or send your account without it."
                 )
-                % {"name": name, "reason": refusal.reason}
+                % {"name": name, "reason": _refusal_reason(refusal)}
             ) from None
         checked.append(CheckedFile(content, name, sniffed.media_type, sha256, size))
     return checked
+
+
+def _refusal_reason(refusal: EvidenceRefused) -> str:
+    """The vault's own reason, which it words in English, or for a reader in another language
+    the same finding in general words of theirs: every word the public reads is translated."""
+    if (get_language() or "en").startswith("en"):
+        return refusal.reason
+    return _("Its content is damaged, or is not what its kind of file should hold.")
 
 
 def file_limit() -> int:
