@@ -69,6 +69,18 @@ def test_the_list_takes_the_incident_lists_filters_and_names_a_wrong_one(api_for
     assert client.get(LIST, {"cursor": "bogus"}).json()["errors"][0]["field"] == "cursor"
 
 
+def test_the_statistics_pages_not_recorded_and_too_coarse_links_work_here_too(api_for):
+    without_force = IncidentFactory(force=None)
+    year_only = IncidentFactory(date_precision="year")
+    client = api_for("analyst")
+    rows = client.get(LIST, {"unrecorded": "force"}).json()["items"]
+    assert [row["reference"] for row in rows] == [without_force.reference]
+    rows = client.get(LIST, {"coarse": "month"}).json()["items"]
+    assert [row["reference"] for row in rows] == [year_only.reference]
+    wrong = client.get(LIST, {"unrecorded": "colour"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "unrecorded"
+
+
 def test_a_search_finds_by_words_as_the_incident_list_does(
     api_for, django_capture_on_commit_callbacks
 ):

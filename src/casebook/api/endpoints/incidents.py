@@ -52,6 +52,15 @@ class IncidentFilters(Schema):
     status: str = ""
     protest: str = Field("", description="A protest's id.")
     tag: str = ""
+    unrecorded: str = Field(
+        "",
+        description="Incidents lacking one breakdown's value, as the statistics page's "
+        "'Not recorded' rows count them: force, protest, country, provision or trigger.",
+    )
+    coarse: str = Field(
+        "",
+        description="Incidents dated too coarsely to be counted in a week, month or quarter.",
+    )
     cursor: str = Field("", description="The `next` of the previous page.")
     limit: int = Field(50, ge=1, le=200)
 
