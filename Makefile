@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 # PostgreSQL for the second test run: DATABASE_URL if set, else the local server if it answers.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Extra pytest options for `make test`, e.g. a parallel run, one worker per core, each test
+# file on one worker: `make test PYTEST_ARGS="-n auto --dist loadfile"` (pytest-xdist).
+PYTEST_ARGS ?=
 # The port `make demo` and `make serve` listen on: `make demo PORT=8080`.
 PORT ?= 8000
 
@@ -74,12 +77,12 @@ format: $(VENV)/.installed-test ## Format the code with ruff
 	$(BIN)/ruff format src tests bench tools
 
 test-sqlite: install-test ## Run the suite against SQLite
-	env -u DATABASE_URL $(BIN)/python -m pytest -q
+	env -u DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-postgres: install-test ## Run the suite against PostgreSQL (DATABASE_URL or the local server)
 	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
 	if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$$url" 2>/dev/null; then \
-	  echo "PostgreSQL run against $$url"; DATABASE_URL="$$url" $(BIN)/python -m pytest -q; \
+	  echo "PostgreSQL run against $$url"; DATABASE_URL="$$url" $(BIN)/python -m pytest -q $(PYTEST_ARGS); \
 	else echo "PostgreSQL run skipped: no server answers at $$url"; fi
 
 test: lint test-sqlite test-postgres ## Lint, then the whole suite on SQLite and on PostgreSQL

@@ -5,6 +5,12 @@ import tempfile
 
 os.environ.setdefault("CASEBOOK_SECRET_KEY", "test-only-key-not-secret-" + "x" * 40)
 os.environ.setdefault("CASEBOOK_DATA_DIR", tempfile.mkdtemp(prefix="casebook-test-"))
+# Parallel runs (pytest-xdist): the workers inherit the controller's folder, so each takes a
+# folder of its own inside it (keys, keyring, evidence, beat schedule, SQLite files).
+if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    _own = os.path.join(os.environ["CASEBOOK_DATA_DIR"], _worker)
+    os.makedirs(_own, exist_ok=True)
+    os.environ["CASEBOOK_DATA_DIR"] = _own
 
 from casebook.settings import *  # noqa: E402,F403
 
