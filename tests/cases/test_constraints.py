@@ -16,6 +16,7 @@ from casebook.cases.constraints import condition_holds
 from casebook.cases.models import Act, Incident, IncidentStatus
 from casebook.people.models import Involvement
 from casebook.sources.models import Source
+from tests.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,22 @@ def test_errors_are_djangos_and_no_query_is_sent():
     with CaptureQueriesContext(connection) as queries:
         good.validate_constraints()
     assert queries.captured_queries == []
+
+
+def test_a_foreign_key_read_from_the_database_is_not_looked_up_again(reference_data):
+    from casebook.codebook.models import ActType
+
+    incident = IncidentFactory()
+    act = Act(incident=incident, act_type=ActType.objects.get(slug="arrest"))
+    with CaptureQueriesContext(connection) as queries:
+        act.full_clean()
+    assert queries.captured_queries == []
+    # A key without the row read, or a row never saved, is looked up as before.
+    never_saved = ActType(pk=987655, slug="invented-never-saved", label="Invented")
+    for unknown in (
+        Act(incident=incident, act_type_id=987654),
+        Act(incident=incident, act_type=never_saved),
+    ):
+        with pytest.raises(ValidationError) as error:
+            unknown.full_clean()
+        assert "is not a valid choice" in str(error.value.message_dict["act_type"])

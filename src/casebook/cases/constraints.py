@@ -145,7 +145,14 @@ def condition_holds(
 
 class ChecksInPython:
     """Mixed into a model: its check constraints validated in Python (`condition_holds`),
-    other constraints and conditions as Django validates them."""
+    other constraints and conditions as Django validates them; a foreign key set to a row
+    read from the database (a form's choice, the codebook's cache) is not looked up again.
+    """
+
+    def clean_fields(self, exclude=None) -> None:
+        assert isinstance(self, models.Model)
+        exclude = set(exclude or ())
+        super().clean_fields(exclude=exclude | _foreign_keys_read(self))  # type: ignore[misc]
 
     def validate_constraints(self, exclude=None) -> None:
         assert isinstance(self, models.Model)
@@ -163,6 +170,25 @@ class ChecksInPython:
                         errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+def _foreign_keys_read(instance: models.Model) -> set[str]:
+    """Foreign keys whose value is the key of a row read from the database and held on the
+    instance: Django's check (a query for the row) could only say it exists. One with
+    choices, validators or `limit_choices_to` is checked as usual."""
+    names = set()
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey) or field.choices or field.validators:
+            continue
+        if field.get_limit_choices_to() or not field.is_cached(instance):
+            continue
+        target = field.get_cached_value(instance)
+        value = getattr(instance, field.attname)
+        if target is None or target._state.adding or value is None:
+            continue
+        if value == getattr(target, field.target_field.attname):
+            names.add(field.name)
+    return names
 
 
 def _validate(constraint, model_class, instance: models.Model, exclude) -> None:

@@ -204,7 +204,12 @@ class _SavedActs(list):
 
 
 def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Errors) -> _SavedActs:
-    existing = {act.pk: act for act in incident.acts.prefetch_related("outcomes")}
+    existing = {
+        act.pk: act
+        for act in incident.acts.select_related(
+            "act_type", "legal_provision", "trigger_type", "perpetrator"
+        ).prefetch_related("outcomes")
+    }
     saved = _SavedActs()
     for index, draft in enumerate(drafts):
         prefix = f"acts.{index}."
@@ -229,6 +234,7 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Er
             saved.append(None)
             continue
         before = _snapshot(act, ACT_FIELDS)
+        moved = act.position != index
         for name in ACT_FIELDS:
             if name in draft.fields:
                 setattr(act, name, draft.fields[name])
@@ -238,7 +244,8 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Er
             continue
         creating = act.pk is None
         changes = _changed(before, act, ACT_FIELDS)
-        act.save()
+        if creating or changes or moved:  # an unchanged row is not written again
+            act.save()
         if creating or changes:
             saved.changed = True
             audit_record(
@@ -297,7 +304,9 @@ def _published_at(value, current: dt.datetime | None) -> dt.datetime | None:
 def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, errors: _Errors) -> bool:
     links = {
         link.source_id: link
-        for link in IncidentSource.objects.filter(incident=incident).select_related("source")
+        for link in IncidentSource.objects.filter(incident=incident).select_related(
+            "source__channel"
+        )
     }
     changed = False
     for index, draft in enumerate(drafts):
@@ -322,17 +331,13 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
             continue
         source = link.source if link else Source()
         before = _snapshot(source, SOURCE_FIELDS)
-        for name in SOURCE_FIELDS:
-            if name in draft.fields:
-                value = draft.fields[name]
-                if name == "published_at":
-                    value = _published_at(value, source.published_at)
-                setattr(source, name, value)
+        _source_apply(source, draft)
         if not errors.check(prefix, source):
             continue
         creating = source.pk is None
         source_changes = _changed(before, source, SOURCE_FIELDS)
-        source.save()
+        if creating or source_changes:  # an unchanged source is not written again
+            source.save()
         if link is None:
             link = _new_link(incident, source, draft, source_changes)
             if not errors.check(prefix, link):
@@ -365,6 +370,15 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
                 changes=source_changes,
             )
     return changed
+
+
+def _source_apply(source: Source, draft: SourceDraft) -> None:
+    for name in SOURCE_FIELDS:
+        if name in draft.fields:
+            value = draft.fields[name]
+            if name == "published_at":
+                value = _published_at(value, source.published_at)
+            setattr(source, name, value)
 
 
 def _new_link(
