@@ -147,10 +147,15 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         if creating and actor is not None and actor.is_authenticated:
             incident.assigned_to.add(actor)
         tags = _tags(draft.tags, errors)
-        incident.tags.set(tags)
+        if tags or not creating:
+            incident.tags.set(tags)
 
         # Read before acts are deleted, whose involvements go with them.
-        involvements = _involvements(incident) if draft.people is not None else {}
+        involvements = (
+            _involvements(incident)
+            if draft.people and any(p.involvement_id is not None for p in draft.people)
+            else {}
+        )
         acts = _save_acts(incident, draft.acts, actor=actor, errors=errors)
         sources_changed = _save_sources(incident, draft.sources, actor=actor, errors=errors)
         people_changed = False
@@ -204,12 +209,12 @@ class _SavedActs(list):
 
 
 def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Errors) -> _SavedActs:
-    existing = {
-        act.pk: act
-        for act in incident.acts.select_related(
+    existing: dict[int, Act] = {}
+    if any(draft.id is not None for draft in drafts):  # rows are found by the draft's ids
+        acts = incident.acts.select_related(
             "act_type", "legal_provision", "trigger_type", "perpetrator"
         ).prefetch_related("outcomes")
-    }
+        existing = {act.pk: act for act in acts}
     saved = _SavedActs()
     for index, draft in enumerate(drafts):
         prefix = f"acts.{index}."
@@ -302,12 +307,10 @@ def _published_at(value, current: dt.datetime | None) -> dt.datetime | None:
 
 
 def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, errors: _Errors) -> bool:
-    links = {
-        link.source_id: link
-        for link in IncidentSource.objects.filter(incident=incident).select_related(
-            "source__channel"
-        )
-    }
+    links: dict[int, IncidentSource] = {}
+    if any(draft.id is not None for draft in drafts):  # rows are found by the draft's ids
+        cited = IncidentSource.objects.filter(incident=incident).select_related("source__channel")
+        links = {link.source_id: link for link in cited}
     changed = False
     for index, draft in enumerate(drafts):
         prefix = f"sources.{index}."
