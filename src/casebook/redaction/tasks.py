@@ -1,14 +1,14 @@
-"""Redaction's background work as a Celery task (the monitor's workers run it too: its
-Celery application imports this module)."""
+"""Redaction's background work as a Celery task on the casebook's Celery application (run by
+`casebook worker`; ids only in the broker). Bound to that application, not shared: sent from
+a process that has not loaded it yet, a shared task would go to Celery's default one."""
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from casebook.lib.busy import database_busy
+from casebook.monitor.celery_app import app
 
 
-@shared_task(name="redaction.search_fill", bind=True, max_retries=5)
+@app.task(name="redaction.search_fill", bind=True, max_retries=5)
 def search_fill(task, incident_ids: list[int]) -> int:
     """Make the redacted search documents of these incidents (after an editor's save, an
     API write, an approval); how many were made. Ids only in the broker, never text."""
