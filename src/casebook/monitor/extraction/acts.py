@@ -71,7 +71,9 @@ _ITEM = re.compile(
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
     r"(?P<tail>\s+(?:(?:was|were|had\s+been|have\s+been)\s+)?(?:also\s+)?(?:(?:held|arrested|"
-    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|under\b|"
+    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|"
+    # "under section 14", not "four were under 18" (an age)
+    r"under\b(?!\s+(?:the\s+age\b|age\b|\d))|"
     r"elsewhere\b|"
     r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     # parts told by where they happened: "five on Lime Street and three outside the town hall"
@@ -101,7 +103,8 @@ _SAME_PEOPLE = re.compile(
 
 
 _ALL_OF_THEM = re.compile(
-    r"\s*(?:those\s+(?:arrested|detained|held)|they|both|all(?:\s+of\s+them)?|the\s+(?:men|women|"
+    r"\s*(?:(?:all\s+(?:of\s+)?)?those\s+(?:arrested|detained|held)|they|both|"
+    r"all(?:\s+of\s+them)?|the\s+(?:men|women|"
     r"people|protest[eo]rs|demonstrators|activists|group))\s+(?:were|have\s+been|had\s+been|"
     r"have\s+all\s+been|were\s+all|all)\s+(?:all\s+|later\s+|since\s+|subsequently\s+)?$",
     re.IGNORECASE,
@@ -281,10 +284,16 @@ _THEN_PASSIVE = re.compile(
 )
 
 
+# "Among those held was a man who ...": the participle names people counted before.
+_AMONG_BEFORE = re.compile(r"\bamong\s+(?:those|the\s+(?:people|\w+))\s+$", re.IGNORECASE)
+
+
 def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[Anchor]:
     kept = []
     for number, (kind, m) in enumerate(anchors):
         following = anchors[number + 1][1] if number + 1 < len(anchors) else None
+        if kind == "arrest" and _AMONG_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue
         if (
             kind == "arrest"
             and following is not None
@@ -377,7 +386,8 @@ def _share_count_with_previous(act: Act, acts: list[Act], text: str) -> None:
 # "The arrests were made under section 13 ...": what the arrests told of before were for.
 _WHAT_THEY_WERE_FOR = re.compile(
     r"\s+(?:were|was|have\s+been|had\s+been)\s+(?:(?:all|also|made|carried\s+out)\s+){0,2}"
-    r"(?:under|for|on\s+suspicion|in\s+connection)\b",
+    r"(?:(?:using|with|under)\s+(?:[\w-]+\s+){0,2}?powers?\s+(?:under|of|in)\b|"
+    r"under|for|on\s+suspicion|in\s+connection)\b",
     re.IGNORECASE,
 )
 

@@ -107,6 +107,7 @@ PREFILTER_ACTION = trie_regex(
         "turned up",
         "showed up",
         "called round",
+        "declared a riot",
     ]
 )
 """Police-action words: an article (or sentence) without one reports no police action."""
@@ -252,6 +253,11 @@ _ANCHOR_SOURCE = (
     r"|(?P<dispersal>\bdispers(?:ed|al\s+(?:order|notice|zone|powers?|direction)s?|ing|e)\b|"
     r"\b(?:ordered|told|forced)\s+(?:\w+\s+){0,3}?to\s+disperse\b|"
     r"\bdeclared\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:unlawful|illegal)\s+assembly\b|"
+    # "declared a riot": the order to leave that American police give a crowd
+    r"\bdeclared\s+(?:an?\s+|the\s+)?riot\b|"
+    # "placed conditions on the march": conditions imposed in other words
+    r"\b(?:placed|placing|put|attached|set)\s+(?:\w+\s+){0,2}?(?:conditions|restrictions)\s+"
+    r"(?:on|upon)\b|"
     r"\bordered\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
     r"marchers|activists)\s+to\s+(?:leave|move|clear|get\s+off)\b|"
     r"\bremoved\s+(?:from|off)\s+(?:the\s+)?(?:road|roads|street|streets|square|site|bridge|"
@@ -332,10 +338,13 @@ _ANCHOR_SOURCE = (
     r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
     r"\btickets\b|\bsummonses\b|\bcitations\b|"
-    r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|"
+    r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|\bkettle\b(?=\s+(?:the|them|a|an|some|"
+    r"protest|demonstrat|marchers|people|crowds?)\b)|"
     r"\bcontained\s+(?:\w+\s+){0,2}?(?:protesters|demonstrators|group|crowd)\b|"
     r"\bcheckpoints?\b|\b(?:stopped|blocked|halted)\s+(?:the\s+)?(?:march|marchers|procession|"
     r"convoy)\b|\bseparat(?:ed|ing)\s+(?:the\s+)?(?:two\s+)?(?:groups|rival|sides)\b|"
+    # "the two sides were separated by a cordon of officers"
+    r"\b(?:groups|sides|factions|camps)\s+(?:were|was|had\s+been)\s+(?:\w+\s+)?separated\b|"
     r"\bkept\s+(?:the\s+)?(?:two\s+|rival\s+|opposing\s+)*(?:groups|sides|factions|camps)\s+"
     r"(?:\w+\s+){0,2}?apart\b|\bkeep\s+(?:the\s+)?(?:two\s+|rival\s+|opposing\s+)*"
     r"(?:groups|sides|factions|camps)\s+apart\b)"
@@ -360,7 +369,8 @@ _ANCHOR_FIRST_WORDS = words(
     "checkpoint separat took attended went arrived showed powers powers orders conditions "
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
     "tackled wrestled pinned thrown stopped blocked halted shot visit "
-    "restrictions notices directions authorisations authorizations invoked invoking using"
+    "restrictions notices directions authorisations authorizations invoked invoking using "
+    "placed placing attached set groups sides factions camps"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
 
@@ -529,7 +539,7 @@ REFERENCE_SUBJECT = re.compile(
 NOT_PEOPLE_AFTER = re.compile(
     r"\s*(?:%|per\s*cent|pm|am|p\.m|a\.m|km|miles|years?|yrs|-year|mph|ft|kg|million|"
     r"billion|bn|officers?|police|hours?|minutes?|days?|weeks?|months?|times|°|am\b|pounds|"
-    r"dollars|countries|cities|locations|venues|sites|bands)\b",
+    r"dollars|countries|cities|locations|venues|sites|bands|sides|groups|factions|camps)\b",
     _I,
 )
 # A number that is an age ("aged between 17 and 52", "in their 20s and 30s"), a year or a
