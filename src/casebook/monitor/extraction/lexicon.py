@@ -67,7 +67,7 @@ PREFILTER_ACTION = trie_regex(
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
         "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
         "mounted projectile aep identities evict dismantl fired beat knock spoke tackled "
-        "wrestled pinned halted"
+        "wrestled pinned halted visit"
     )
     + [
         "break up",
@@ -102,9 +102,13 @@ PREFILTER_ACTION = trie_regex(
         "stopped the march",
         "blocked the march",
         "to the ground",
+        # a home visit told without "visit": "two officers came to her door"
+        "came to",
+        "came round",
+        "turned up",
+        "showed up",
+        "called round",
         "declared a riot",
-        "turned up at",
-        "showed up at",
         "called at",
     ]
 )
@@ -135,7 +139,8 @@ PROTEST = re.compile(
     # signs held up are expression ("sat holding signs"), road signs are not
     r"(?:holding|held|carrying|carried|displaying|displayed|waving|waved)\s+(?:up\s+)?"
     r"(?:[\w'’-]+\s+){0,2}?signs?(?!\s+of\b)|"
-    r"slow[- ]march\w*|glued|superglued|far[- ]right|hooligan\w*|thugs|coronation|"
+    r"slow[- ]march\w*|glued|superglued|(?:pitched|erected)\s+(?:[\w-]+\s+){0,2}?tents|"
+    r"far[- ]right|hooligan\w*|thugs|coronation|"
     r"anti-(?:war|racis\w*|fascis\w*|government|monarch\w*|immigration|Brexit|vaccine|vax|"
     r"mask|capitalis\w*|nuclear|Israel|Zionis\w*|austerity|cuts|fees|abortion|lockdown)|"
     r"pro-(?:Palestin\w*|Israel\w*|democracy|choice|life|independence|EU|Brexit|Russia\w*|"
@@ -152,8 +157,8 @@ PROTEST_START = trie_regex(
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem speech "
-        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
-        "holding held carrying carried displaying displayed waving waved section"
+        "slow glued superglued pitched erected far hooligan thugs coronation pro- tuition climate "
+        "striker holding held carrying carried displaying displayed waving waved section"
     )
 )
 
@@ -270,7 +275,7 @@ _ANCHOR_SOURCE = (
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
-    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban)\b|"
+    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
     r"\b(?:(?:used|using|invoked|invoking)\s+)?(?:powers?|orders?|conditions|restrictions|"
@@ -298,7 +303,7 @@ _ANCHOR_SOURCE = (
     r"\bmov(?:e|ed|ing)\s+(?:the\s+|a\s+)(?:protest|demonstration|rally|crowd|march|vigil)\s+"
     r"(?:to|away|back|off|further)\b|\bdismantl(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:camp|camps|encampments?|tents|blockades?|barricades?)\b)"
-    r"|(?P<force>\btear[- ]?gas\b|\bpepper[- ]spray(?:ed)?\b|\bwater[- ]cannons?\b|"
+    r"|(?P<force>\btear[- ]?gas(?:s(?:ed|ing))?\b|\bpepper[- ]spray(?:ed)?\b|\bwater[- ]cannons?\b|"
     r"\b(?:rubber|plastic|sponge|foam|baton)\s+(?:bullets|rounds|baton\s+rounds)\b|"
     r"\bAEPs?\b|\bless[- ]lethal\b|\bfoam\s+projectiles\b|\bpepper[- ]balls?\b|"
     r"\b(?:capsicum|OC)\s+spray\b|\bbean[- ]?bag\s+rounds\b|"
@@ -420,7 +425,7 @@ CUMULATIVE = re.compile(
     r"November|December|the\s+start|last\s+(?:week|month|year)|then|the\s+beginning|"
     r"the\s+protests?\s+began|(?:19|20)\d\d)\b|\bso\s+far\b|\bto\s+date\s*[,.]|"
     r"\bover\s+the\s+(?:past|last)\s+\w+|\bin\s+recent\s+(?:weeks|months|years)\b|"
-    r"\bthis\s+year\b|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    r"\bthis\s+year\b(?!['’]s)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
     # "in the past year", "in past month": a tally over the period (not "in last year's march")
     r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:year|month|fortnight|decade|12\s+months|twelve\s+"
     r"months)\b(?!['’])|"
