@@ -71,7 +71,9 @@ _ITEM = re.compile(
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
     r"(?P<tail>\s+(?:(?:was|were|had\s+been|have\s+been)\s+)?(?:also\s+)?(?:(?:held|arrested|"
-    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|under\b|"
+    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|"
+    # "under section 14", not "four were under 18" (an age)
+    r"under\b(?!\s+(?:the\s+age\b|age\b|\d))|"
     r"elsewhere\b|"
     r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     # parts told by where they happened: "five on Lime Street and three outside the town hall"
@@ -101,7 +103,8 @@ _SAME_PEOPLE = re.compile(
 
 
 _ALL_OF_THEM = re.compile(
-    r"\s*(?:those\s+(?:arrested|detained|held)|they|both|all(?:\s+of\s+them)?|the\s+(?:men|women|"
+    r"\s*(?:(?:all\s+(?:of\s+)?)?those\s+(?:arrested|detained|held)|they|both|"
+    r"all(?:\s+of\s+them)?|the\s+(?:men|women|"
     r"people|protest[eo]rs|demonstrators|activists|group))\s+(?:were|have\s+been|had\s+been|"
     r"have\s+all\s+been|were\s+all|all)\s+(?:all\s+|later\s+|since\s+|subsequently\s+)?$",
     re.IGNORECASE,
@@ -115,6 +118,22 @@ _JOINED = re.compile(
     r"(?:(?:have|has|had|were|was|been|being|since|later|then|subsequently|also)\s+)*",
     re.IGNORECASE,
 )
+
+
+# "Since the start of the month, police have arrested 96 people": a running total told by the
+# phrase put before the clause (the clause itself starts at "police").
+_SO_FAR = re.compile(r"\bso\s+far\b", re.IGNORECASE)
+
+
+def _after_a_fronted_tally(text: str, sentence: Sentence, act: Act) -> bool:
+    fronted = text[sentence.start : act.segment[0]]
+    return (
+        0 < len(fronted) <= 80
+        and fronted.rstrip().endswith(",")
+        and lx.CUMULATIVE.search(fronted) is not None
+        and not _SO_FAR.search(fronted)
+        and not lx.PREFILTER_ACTION.search(lx.lowered(fronted))
+    )
 
 
 def _clause_start(text: str, sentence: Sentence, floor: int, anchor_start: int) -> int:
@@ -161,7 +180,11 @@ class _SentenceReading:
         joined = self.dropped_end is not None and _JOINED.fullmatch(
             text, self.dropped_end, act.anchor[0]
         )
-        if joined or dropped(act.type, text, act.anchor, act.segment, self.sentence):
+        if (
+            joined
+            or dropped(act.type, text, act.anchor, act.segment, self.sentence)
+            or _after_a_fronted_tally(text, self.sentence, act)
+        ):
             self.floor = self.dropped_end = act.anchor[1]
             return False
         self.dropped_end = None
@@ -281,10 +304,16 @@ _THEN_PASSIVE = re.compile(
 )
 
 
+# "Among those held was a man who ...": the participle names people counted before.
+_AMONG_BEFORE = re.compile(r"\bamong\s+(?:those|the\s+(?:people|\w+))\s+$", re.IGNORECASE)
+
+
 def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[Anchor]:
     kept = []
     for number, (kind, m) in enumerate(anchors):
         following = anchors[number + 1][1] if number + 1 < len(anchors) else None
+        if kind == "arrest" and _AMONG_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue
         if (
             kind == "arrest"
             and following is not None
@@ -377,7 +406,8 @@ def _share_count_with_previous(act: Act, acts: list[Act], text: str) -> None:
 # "The arrests were made under section 13 ...": what the arrests told of before were for.
 _WHAT_THEY_WERE_FOR = re.compile(
     r"\s+(?:were|was|have\s+been|had\s+been)\s+(?:(?:all|also|made|carried\s+out)\s+){0,2}"
-    r"(?:under|for|on\s+suspicion|in\s+connection)\b",
+    r"(?:(?:using|with|under)\s+(?:[\w-]+\s+){0,2}?powers?\s+(?:under|of|in)\b|"
+    r"under|for|on\s+suspicion|in\s+connection)\b",
     re.IGNORECASE,
 )
 

@@ -159,8 +159,9 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     if lx.NEGATION.search(before):
         return True
     modal = lx.FUTURE_ONLY if kind in {"stop_search", "dispersal"} else lx.MODAL
-    if modal.search(before):
-        return True
+    told = _TOLD_SOURCE.search(before)
+    if modal.search(before[told.end() :] if told else before):
+        return True  # "would face arrest"; not "Police told the BBC 14 were arrested"
     # "to arrest", "to disperse": an intention, unless the police "had to" do it.
     if (
         re.search(r"\bto\s*$", before)
@@ -202,16 +203,51 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         return True  # "at protests where a Section 60 order is in force": a general rule
     # "... and will appear before magistrates next week": a hearing to come, not a court's act
     comma_clause = _FUTURE_HEARING.sub(" ", _comma_clause(text, anchor, sentence))
-    if lx.COURT.search(_REMANDED_AFTER.sub(" ", comma_clause)) and kind != "charge":
+    if (
+        lx.COURT.search(_REMANDED_AFTER.sub(" ", comma_clause))
+        and kind != "charge"
+        and not (_OUTSIDE_COURT.search(comma_clause) and not _COURT_OUTCOME.search(comma_clause))
+    ):
         return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
         text, sentence.start, sentence.end
     ):
         return True  # "12 fans arrested after disorder at the match"
+    crime = lx.UNRELATED_CRIME.search(comma_clause)
     return bool(
-        lx.UNRELATED_CRIME.search(comma_clause)
+        crime
         and not lx.protest_beyond_disorder(text, *_comma_clause_span(text, anchor, sentence))
+        and not _DISORDER_OVER_CRIME.search(comma_clause, 0, crime.start())
     )
+
+
+# "arrested after disorder broke out following the fatal stabbing of a teenager": the crime is
+# what the disorder answered, the arrests are for the disorder.
+_DISORDER_OVER_CRIME = re.compile(
+    r"\b(?:disorder|riot\w*|unrest|violence|clashes|protests?|demonstrations?|vigils?|rall(?:y|ies)|"
+    r"marches)\b[^,;]*?\b(?:following|after|over|in\s+the\s+wake\s+of|sparked\s+by|"
+    r"triggered\s+by|prompted\s+by|in\s+response\s+to|in\s+protest\s+at)\s+(?:[\w'’-]+\s+){0,5}?$",
+    re.IGNORECASE,
+)
+
+
+# Whom a spokesperson spoke to: "Police told the BBC 14 people were arrested" reports an act.
+_TOLD_SOURCE = re.compile(
+    r"\btold\s+(?:the\s+|a\s+)?(?:(?:[A-Z][\w'’.&-]*\s+){1,5}|(?:reporters|journalists|media|"
+    r"press|local\s+media|(?:a\s+)?(?:news|press)\s+conference)\b\s*)"
+)
+# A protest outside a court ("arrested outside the court where the trial was held") is no
+# court's act, unless the clause tells what the court decided.
+_OUTSIDE_COURT = re.compile(
+    r"\b(?:outside|near|at|in\s+front\s+of|steps\s+of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?:court|courts|magistrates['’]?|tribunal)\b",
+    re.IGNORECASE,
+)
+_COURT_OUTCOME = re.compile(
+    r"\b(?:sentenced|convicted|found\s+guilty|pleaded|pleads|jailed|acquitted|cleared\s+of|"
+    r"remanded|verdict|guilty)\b",
+    re.IGNORECASE,
+)
 
 
 # "..., bringing the total since June to 130", "..., which takes the number arrested to 90": a
