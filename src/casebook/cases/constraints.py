@@ -37,7 +37,8 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
     "lte": operator.le,
 }
-_NUMBER = (int, float, Decimal)
+# Exact numbers. A float is left to the database: a decimal column rounds it first.
+_NUMBER = (int, Decimal)
 
 
 class _Row:
@@ -64,8 +65,8 @@ class _Row:
 
 
 def _kind(value: Any) -> object:
-    if isinstance(value, bool):
-        return bool
+    if isinstance(value, bool | float):
+        return object()  # comparable with nothing: the database is asked
     if isinstance(value, _NUMBER):
         return Decimal
     for kind in (str, dt.datetime, dt.date, dt.time):
@@ -75,8 +76,8 @@ def _kind(value: Any) -> object:
 
 
 def _comparable(lhs: Any, rhs: Any) -> bool:
-    """Of kinds Python compares as SQL does: numbers with numbers, text (a choice's enum
-    too) with text, a date with a date; never text against a number."""
+    """Of kinds Python compares as SQL does: exact numbers with exact numbers, text (a
+    choice's enum too) with text, a date with a date; never text against a number."""
     return _kind(lhs) is _kind(rhs)
 
 
