@@ -1,10 +1,11 @@
 """The incident list's faster queries find, count and order exactly what its filters mean.
 
-`incident_page` counts act and tag filters over the acts and links, and searches the text by
-reading the full-text index once (a capped list of matches, or a check per incident for a
-word in most of them). Each page and count is compared here with the plain filtered
-queryset (`incidents_filtered`) over a generated sample: the same incidents, in the same
-order, counted the same, and "more than" the limit exactly when the plain query finds more.
+`incident_page` counts act and tag filters over the acts and links, counts every kind up to
+a limit ("more than" beyond), and searches the text by reading the full-text index once (a
+capped list of matches, or a check per incident for a word in most of them). Each page and
+count is compared here with the plain filtered queryset (`incidents_filtered`) over a
+generated sample: the same incidents, in the same order, counted the same, and "more than"
+the limit exactly when the plain query finds more.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def _parameters() -> list[dict]:
     year = {"date_from": f"{incident.date.year}-01-01", "date_to": f"{incident.date.year}-12-31"}
     force = incident.force.slug
     return [
+        {},
+        {"sort": "title"},
+        {"force": force},
+        {"status": incident.status, "sort": "-reference"},
         {"act_type": act.act_type.slug},
         {"provision": act.legal_provision.slug},
         {"tag": tag},
@@ -85,8 +90,8 @@ def _expected(params: dict, reader, typing: bool, limit: int) -> tuple[int, bool
             "pk", flat=True
         )
     )
-    if not params.get("q"):
-        return len(ids), False, ids
+    # Every kind is counted exactly up to the limit and "more than" beyond; its pages go
+    # as far as the limit.
     return min(len(ids), limit), len(ids) > limit, ids[:limit]
 
 

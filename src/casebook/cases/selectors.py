@@ -4,9 +4,12 @@ At 100,000 incidents the list must answer well under 150 ms on SQLite and Postgr
 - conditions on acts and tags are `Exists()` subqueries, never joins (a join multiplies rows
   and needs DISTINCT, which defeats the (date, id) index the default order uses);
 - a page is found as ids first, then only its 50 rows are loaded (`IdsFirstPaginator`);
-- a text search counts its matches exactly up to COUNT_LIMIT and says "more than" beyond:
-  counting every incident that mentions "police" reads every search document (170 ms on
-  PostgreSQL, against 30 ms for the first 10,001), more than the rest of the page costs;
+- every list counts its matches exactly up to COUNT_LIMIT and says "more than" beyond, and
+  its pages go that far (add a filter to reach further): an exact count reads every match,
+  which grows with the casebook (a million incidents: 150 ms for a common trigger and
+  status on SQLite, a second on PostgreSQL; counting "police" reads every search document),
+  while 10,001 of them cost the same at any size; a reader wants the exact number when it
+  is small, and the statistics page counts the big ones;
 - the page's act summaries (and, from sources, its source counts) are computed afterwards
   for its rows only, one grouped query each, instead of annotating every matching incident.
 """
@@ -127,17 +130,15 @@ class IdsFirstPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        if self.counted is not None:
-            # The same number, counted where it is cheaper (see `_incidents_counted`).
-            return self.counted.count()
+        # `counted` is the same number, counted where it is cheaper (`_incidents_counted`).
+        counted = self.object_list if self.counted is None else self.counted
         if self.count_limit is None:
-            return super().count
+            return counted.count()
         if self.known_count is not None:
             found = self.known_count  # already counted, up to the limit, elsewhere
-            self.count_capped = found > self.count_limit
-            return min(found, self.count_limit)
-        # Unordered, or the database would sort every match before counting the first ones.
-        found = self.object_list.order_by()[: self.count_limit + 1].count()
+        else:
+            # Unordered, or the database would sort every match before counting the first.
+            found = counted.order_by()[: self.count_limit + 1].count()
         self.count_capped = found > self.count_limit
         return min(found, self.count_limit)
 
@@ -183,7 +184,7 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
         per_page,
         load=incident_rows,
         ids=ids,
-        count_limit=COUNT_LIMIT if q else None,
+        count_limit=COUNT_LIMIT,
         counted=_incidents_counted(filters),
     )
     return paginator.get_page(number)
