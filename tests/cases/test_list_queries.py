@@ -48,6 +48,8 @@ def _parameters() -> list[dict]:
         {"provision": act.legal_provision.slug},
         {"tag": tag},
         {"act_type": act.act_type.slug, "provision": act.legal_provision.slug},
+        {"provision": act.legal_provision.slug, "sort": "title"},
+        {"tag": tag, "sort": "-reference"},
         {"act_type": act.act_type.slug, "status": incident.status},
         {"trigger": act.trigger_type.slug, "status": incident.status, **year},
         {"act_type": act.act_type.slug, "tag": tag},
@@ -96,18 +98,26 @@ def _expected(params: dict, reader, typing: bool, limit: int) -> tuple[int, bool
 
 
 @pytest.mark.parametrize(
-    ("limit", "probes"), [(selectors.COUNT_LIMIT, selectors.SEARCH_PROBES), (12, 1000), (12, 3)]
+    ("limit", "probes", "walk"),
+    [
+        (selectors.COUNT_LIMIT, selectors.SEARCH_PROBES, selectors.WALK_FACTOR),
+        (12, 1000, 0),
+        (12, 3, 10**9),
+    ],
 )
 @pytest.mark.parametrize("reader", [None, "coordinator", "analyst", "caseworker"])
 def test_each_page_and_count_equals_the_plain_filtered_query(
-    sample, personas, monkeypatch, reader, limit, probes
+    sample, personas, monkeypatch, reader, limit, probes, walk
 ):
-    """A limit of 12 in 90 incidents makes common words take the per-incident check; 3
-    probes make a search with filters count the index's matches among the incidents
-    (SQLite), and 3 incidents read make counts start from the acts' side."""
+    """A limit of 12 in 90 incidents makes common words take the per-incident check and
+    most filters count "more than"; 3 probes make a search with filters count the index's
+    matches among the incidents (SQLite), and 3 incidents read make counts start from the
+    acts' side; a walk factor of 0 pages every act or tag filter that matches few among
+    its listed matches, one of 10**9 never."""
     monkeypatch.setattr(selectors, "COUNT_LIMIT", limit)
     monkeypatch.setattr(selectors, "SEARCH_PROBES", probes)
     monkeypatch.setattr(selectors, "SIDE_PROBE", probes)
+    monkeypatch.setattr(selectors, "WALK_FACTOR", walk)
     user = personas[reader] if reader else None
     if reader == "caseworker":
         Incident.objects.first().assigned_to.add(user)

@@ -1019,9 +1019,14 @@ ACTS_2 = Path(__file__).parent / "fixtures" / "acts_gold_2.jsonl"
 # Acts outside the codebook, "a Section 35 dispersal order under ...", conditions "placed on" a
 # march, background figures, acts by security staff, counter-protesters and immigration
 # officers, and stated outcomes. As first written (two labels then corrected to the written
-# rules): acts 0.84, acts (type, basis) 0.91, total arrests 0.97. The floors sit a little below
-# the scores reached after the rules it prompted (acts 0.99, total 1.00).
+# rules): acts 0.84, acts (type, basis) 0.91, total arrests 0.97. A second batch (a2-32..48:
+# force and detentions abroad, summonses, identity custody, a Section 14 notice used to move a
+# protest, a home visit, a banner confiscated, stewards and university security acting, a
+# running total told before the clause, remainders, outcomes), written after the first batch's
+# rules: acts 0.88, acts (type, basis) 0.92, total arrests 0.81. The floors sit a little below
+# the scores reached after the rules they prompted (acts 0.99, total 0.98).
 ACTS_2_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
     "acts": ("f1", 0.95),
     "acts_basis": ("f1", 0.95),
     "total_arrests": ("accuracy", 0.95),
@@ -1037,7 +1042,7 @@ def acts_2_records() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def acts_2_scores(extractor):
-    return _scores_of_invented_set(ACTS_2, extractor, at_least=31)
+    return _scores_of_invented_set(ACTS_2, extractor, at_least=48)
 
 
 @pytest.mark.parametrize("field", sorted(ACTS_2_FLOORS))
@@ -1142,3 +1147,54 @@ def test_a_publication_line_in_many_formats_dates_a_relative_day(extractor, head
 def test_police_action_told_in_other_words(extractor, text, kind):
     event = only_event(extractor, text)
     assert [act["type"] for act in event["acts"]] == [kind]
+
+
+    ("text", "expected"),
+    [
+        (
+            "Police in Hamburg ended a rally on Saturday after speakers chanted a banned slogan.",
+            "dispersal",
+        ),
+        (
+            "Officers used a Section 14 notice to move the protest in Leeds to the far side of "
+            "the square on Saturday.",
+            "dispersal",
+        ),
+        (
+            "Northumbria Police placed conditions on the march in Newcastle on Saturday.",
+            "dispersal",
+        ),
+        (
+            "Portland police declared a riot outside the federal building in Portland on "
+            "Saturday night as protesters threw bottles.",
+            "dispersal",
+        ),
+        (
+            "Police tried to kettle the marchers in Leeds on Saturday as the protest spread.",
+            "other",
+        ),
+    ],
+)
+def test_orders_and_containment_in_other_words_are_acts(extractor, text, expected):
+    event = only_event(extractor, text)
+    assert [a["type"] for a in event["acts"]] == [expected]
+
+
+def test_a_running_total_put_before_the_clause_is_no_act(extractor):
+    event = only_event(
+        extractor,
+        "Since the start of the month, Police Scotland have arrested 96 people in connection with "
+        "the protests. On Saturday alone, 31 people were arrested in Stirling.",
+        published="2024-09-23",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 31)]
+    assert event["total_arrests"] == 31
+
+
+def test_one_item_confiscated_counts_one(extractor):
+    event = only_event(
+        extractor,
+        "Gwent Police confiscated a banner and arrested two people during a protest in Newport "
+        "on Saturday.",
+    )
+    assert {a["type"]: a["count"] for a in event["acts"]} == {"seizure": 1, "arrest": 2}

@@ -120,6 +120,22 @@ _JOINED = re.compile(
 )
 
 
+# "Since the start of the month, police have arrested 96 people": a running total told by the
+# phrase put before the clause (the clause itself starts at "police").
+_SO_FAR = re.compile(r"\bso\s+far\b", re.IGNORECASE)
+
+
+def _after_a_fronted_tally(text: str, sentence: Sentence, act: Act) -> bool:
+    fronted = text[sentence.start : act.segment[0]]
+    return (
+        0 < len(fronted) <= 80
+        and fronted.rstrip().endswith(",")
+        and lx.CUMULATIVE.search(fronted) is not None
+        and not _SO_FAR.search(fronted)
+        and not lx.PREFILTER_ACTION.search(lx.lowered(fronted))
+    )
+
+
 def _clause_start(text: str, sentence: Sentence, floor: int, anchor_start: int) -> int:
     start = max(sentence.start, floor)
     for m in _STRONG_BREAK.finditer(text, start, anchor_start):
@@ -164,7 +180,11 @@ class _SentenceReading:
         joined = self.dropped_end is not None and _JOINED.fullmatch(
             text, self.dropped_end, act.anchor[0]
         )
-        if joined or dropped(act.type, text, act.anchor, act.segment, self.sentence):
+        if (
+            joined
+            or dropped(act.type, text, act.anchor, act.segment, self.sentence)
+            or _after_a_fronted_tally(text, self.sentence, act)
+        ):
             self.floor = self.dropped_end = act.anchor[1]
             return False
         self.dropped_end = None

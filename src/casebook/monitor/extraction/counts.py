@@ -244,7 +244,21 @@ def _count_one_subject(act: Act, prefix: str, prefix_start: int) -> bool:
     return True
 
 
+# "confiscated a banner", "seized his phone": one item (the single-item convention).
+_ONE_ITEM = re.compile(
+    r"\s+(?:a|an|one|his|her|their|the\s+(?:man|woman|protest[eo]r|activist)['’]s)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:banner|flag|placard|sign|poster|megaphone|loudhailer|phone|"
+    r"mobile|camera|drone|van|car|vehicle|lorry|truck|bike|bicycle|tent|speaker|loudspeaker|"
+    r"boat|sound\s+system|laptop|device)\b",
+    re.IGNORECASE,
+)
+
+
 def count_after(act: Act, text: str, limit: int) -> bool:
+    if act.type == "seizure" and _ONE_ITEM.match(text, act.anchor[1], limit):
+        act.count, act.count_span = 1, act.anchor
+        act.implicit_one = True
+        return True
     m = _OBJECT_COUNT.match(text, act.anchor[1], limit)
     if m is None and act.type == "other":  # "issued fines to a further 11 people"
         to = TO_PEOPLE.match(text, act.anchor[1], limit)

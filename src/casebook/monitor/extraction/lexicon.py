@@ -98,6 +98,7 @@ PREFILTER_ACTION = trie_regex(
         "shut down",
         "closed down",
         "ended the",
+        "ended a",
         "stopped the march",
         "blocked the march",
         "to the ground",
@@ -110,6 +111,7 @@ PREFILTER_ACTION = trie_regex(
         "showed up",
         "called round",
         "declared a riot",
+        "called at",
     ]
 )
 """Police-action words: an article (or sentence) without one reports no police action."""
@@ -298,7 +300,12 @@ _ANCHOR_SOURCE = (
     r"\b(?:shut|closed|broke)\s+down\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:protest|"
     r"demonstration|rally|camp|encampment|sit-in|occupation|blockade|march)\b|"
     r"\bended\s+(?:the\s+|a\s+)(?:[\w-]+\s+){0,2}?(?:sit-in|occupation|blockade|encampment|"
-    r"protest)\b|\bdismantl(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?"
+    r"protest|rally|march|demonstration|gathering|vigil|meeting|conference)\b|"
+    # "used a Section 14 notice to move the protest": an order given on the day
+    r"\b(?:used|issued|served|handed|gave)\s+(?:[\w-]+\s+){0,3}?(?:section|s\.?)\s*"
+    r"(?:12|14|14ZA|35)\s+(?:notices?|orders?|directions?|conditions)\b|"
+    r"\bmov(?:e|ed|ing)\s+(?:the\s+|a\s+)(?:protest|demonstration|rally|crowd|march|vigil)\s+"
+    r"(?:to|away|back|off|further)\b|\bdismantl(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:camp|camps|encampments?|tents|blockades?|barricades?)\b)"
     r"|(?P<force>\btear[- ]?gas(?:s(?:ed|ing))?\b|\bpepper[- ]spray(?:ed)?\b|\bwater[- ]cannons?\b|"
     r"\b(?:rubber|plastic|sponge|foam|baton)\s+(?:bullets|rounds|baton\s+rounds)\b|"
@@ -378,7 +385,7 @@ _ANCHOR_FIRST_WORDS = words(
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
     "tackled wrestled pinned thrown stopped blocked halted shot visit "
     "restrictions notices directions authorisations authorizations invoked invoking using "
-    "placed placing attached set groups sides factions camps"
+    "placed placing attached set groups sides factions camps served handed gave move moving"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
 
@@ -427,6 +434,9 @@ CUMULATIVE = re.compile(
     r"the\s+protests?\s+began|(?:19|20)\d\d)\b|\bso\s+far\b|\bto\s+date\s*[,.]|"
     r"\bover\s+the\s+(?:past|last)\s+\w+|\bin\s+recent\s+(?:weeks|months|years)\b|"
     r"\bthis\s+year\b(?!['’]s)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    # "in the past year", "in past month": a tally over the period (not "in last year's march")
+    r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:year|month|fortnight|decade|12\s+months|twelve\s+"
+    r"months)\b(?!['’])|"
     r"\b(?:the|total)\s+number\s+of\s+\w+|\bneared\b|\btopped\b|\bbring(?:s|ing)?\s+the\s+total\b|"
     r"\bthroughout\s+the\s+(?:campaign|protests|fortnight|week|month|summer|year)\b|"
     r"\bduring\s+the\s+(?:campaign|fortnight|two\s+weeks|month)\b|\bin\s+total\s+since\b|"
