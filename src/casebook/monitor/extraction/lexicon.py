@@ -281,6 +281,8 @@ _ANCHOR_SOURCE = (
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
     r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
+    # "Conditions imposed under section 14 ... required the protest to ...": the subject
+    r"\bconditions\s+imposed\s+(?:by\s+(?:the\s+)?[\w-]+\s+)?under\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
     r"\b(?:(?:used|using|invoked|invoking)\s+)?(?:powers?|orders?|conditions|restrictions|"
     r"notices?|directions?)\s+under\s+(?:sections?|ss?\.?)\s*(?:12|13|14|14A|14ZA|34|35)\b|"
