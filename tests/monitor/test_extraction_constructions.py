@@ -1219,3 +1219,42 @@ def test_the_homes_of_three_activists_are_three_home_visits(extractor):
         "day before a planned protest at the town hall.",
     )
     assert [(a["type"], a["count"]) for a in event["acts"]] == [("home_visit", 3)]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "By Jo Mercer, Crime Reporter | Monday 5 August 2024 14:02",
+        "August 5, 2024 / 2:34 PM / Channel 4 News",
+        "2024-08-05T14:02:00Z",
+        "Mon, 08/05/2024 - 14:02",
+        "05.08.2024",
+    ],
+)
+def test_a_publication_line_in_many_formats_dates_a_relative_day(extractor, head):
+    result = extractor.extract(
+        article_id="t",
+        text=f"{head}\n\nPolice arrested 12 people at a protest in Leeds on Saturday, West "
+        "Yorkshire Police said.",
+    )
+    assert result["published"] == "2024-08-05"
+    assert [event["date"] for event in result["events"]] == ["2024-08-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Three protesters were placed under arrest at the protest in Leeds on Saturday.",
+            "arrest",
+        ),
+        ("Two activists were picked up by police at the protest in Leeds on Saturday.", "arrest"),
+        (
+            "Officers would like to speak to the people pictured after the protest in Leeds.",
+            "image_appeal",
+        ),
+    ],
+)
+def test_police_action_told_in_other_words(extractor, text, kind):
+    event = only_event(extractor, text)
+    assert [act["type"] for act in event["acts"]] == [kind]
