@@ -66,7 +66,7 @@ _ITEM = re.compile(
     r"(?P<add>(?:a\s+further|another|an\s+additional|additional|further)\s+)?"
     # "... and the rest for public order offences": the remainder, without a number
     rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|the\s+(?:rest|remainder|others)(?=\s+for\b)|"
-    r"another(?=\s+(?:for|on\s+suspicion|over|"
+    r"(?:another|the\s+other)(?=\s+(?:for|on\s+suspicion|over|under|"
     r"was|who|in\s+connection)\b)|an?\s+\d{1,2}-year-old(?:\s+(?:man|woman|boy|girl|"
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
