@@ -1024,7 +1024,13 @@ ACTS_2 = Path(__file__).parent / "fixtures" / "acts_gold_2.jsonl"
 # protest, a home visit, a banner confiscated, stewards and university security acting, a
 # running total told before the clause, remainders, outcomes), written after the first batch's
 # rules: acts 0.88, acts (type, basis) 0.92, total arrests 0.81. The floors sit a little below
-# the scores reached after the rules they prompted (acts 0.99, total 0.98).
+# the scores reached after the rules they prompted (acts 0.99, total 0.98). A third batch
+# (a2-49..60: quantifiers before a dispersal's object, arrests as a result, 'there were three
+# arrests', two people with ages, 's.5 POA' and 'section 4A', a breached order, conditions as the
+# subject, border officials, a further day's arrests): acts 0.86, acts (type, basis) 0.91, total
+# arrests 0.92 as first written; acts 0.97 after (one gathering with no protest word missed). A
+# fourth batch (a2-61..65: identity-check custody and home visits in other words): acts 0.67
+# as first written (one identity custody and the homes of three activists missed), 1.00 after.
 ACTS_2_FLOORS = {
     "relevance": ("balanced_accuracy", 0.95),
     "acts": ("f1", 0.95),
@@ -1042,7 +1048,7 @@ def acts_2_records() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def acts_2_scores(extractor):
-    return _scores_of_invented_set(ACTS_2, extractor, at_least=48)
+    return _scores_of_invented_set(ACTS_2, extractor, at_least=65)
 
 
 @pytest.mark.parametrize("field", sorted(ACTS_2_FLOORS))
@@ -1160,3 +1166,95 @@ def test_one_item_confiscated_counts_one(extractor):
         "on Saturday.",
     )
     assert {a["type"]: a["count"] for a in event["acts"]} == {"seizure": 1, "arrest": 2}
+
+
+def test_two_single_people_with_their_ages_count_two(extractor):
+    event = only_event(
+        extractor,
+        "West Yorkshire Police arrested a man, 34, and a woman, 29, at a protest in Wakefield on "
+        "Saturday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
+    assert event["total_arrests"] is None
+
+
+def test_one_and_the_other_are_two_acts_with_their_own_sections(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested two men at a counter-protest in Newark on Saturday: one under s.5 POA for "
+        "shouting abuse, and the other under section 4A of the Public Order Act for a sign.",
+    )
+    assert sorted((a["count"], a["legal_basis"]) for a in event["acts"]) == [
+        (1, "Public Order Act 1986 s4A"),
+        (1, "Public Order Act 1986 s5"),
+    ]
+    assert event["total_arrests"] == 2
+
+
+def test_conditions_told_as_the_subject_are_an_order(extractor):
+    event = only_event(
+        extractor,
+        "Conditions imposed under section 14 of the Public Order Act 1986 required the protest in "
+        "London on Saturday to end by 4pm. The Metropolitan Police arrested four people.",
+    )
+    assert {a["type"]: a["legal_basis"] for a in event["acts"]} == {
+        "dispersal": "Public Order Act 1986 s14",
+        "arrest": None,
+    }
+
+
+def test_custody_so_that_identities_could_be_verified_is_coded_other(extractor):
+    event = only_event(
+        extractor,
+        "Police in Zurich removed activists who blocked a bank on Friday, and 31 of them were "
+        "taken to a police station so that their identities could be verified.",
+    )
+    assert ("other", 31) in [(a["type"], a["count"]) for a in event["acts"]]
+
+
+def test_the_homes_of_three_activists_are_three_home_visits(extractor):
+    event = only_event(
+        extractor,
+        "Lancashire Constabulary visited the homes of three activists in Burnley on Thursday, a "
+        "day before a planned protest at the town hall.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("home_visit", 3)]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "By Jo Mercer, Crime Reporter | Monday 5 August 2024 14:02",
+        "August 5, 2024 / 2:34 PM / Channel 4 News",
+        "2024-08-05T14:02:00Z",
+        "Mon, 08/05/2024 - 14:02",
+        "05.08.2024",
+    ],
+)
+def test_a_publication_line_in_many_formats_dates_a_relative_day(extractor, head):
+    result = extractor.extract(
+        article_id="t",
+        text=f"{head}\n\nPolice arrested 12 people at a protest in Leeds on Saturday, West "
+        "Yorkshire Police said.",
+    )
+    assert result["published"] == "2024-08-05"
+    assert [event["date"] for event in result["events"]] == ["2024-08-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Three protesters were placed under arrest at the protest in Leeds on Saturday.",
+            "arrest",
+        ),
+        ("Two activists were picked up by police at the protest in Leeds on Saturday.", "arrest"),
+        (
+            "Officers would like to speak to the people pictured after the protest in Leeds.",
+            "image_appeal",
+        ),
+    ],
+)
+def test_police_action_told_in_other_words(extractor, text, kind):
+    event = only_event(extractor, text)
+    assert [act["type"] for act in event["acts"]] == [kind]

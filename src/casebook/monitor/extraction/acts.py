@@ -66,7 +66,7 @@ _ITEM = re.compile(
     r"(?P<add>(?:a\s+further|another|an\s+additional|additional|further)\s+)?"
     # "... and the rest for public order offences": the remainder, without a number
     rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|the\s+(?:rest|remainder|others)(?=\s+for\b)|"
-    r"another(?=\s+(?:for|on\s+suspicion|over|"
+    r"(?:another|the\s+other)(?=\s+(?:for|on\s+suspicion|over|under|"
     r"was|who|in\s+connection)\b)|an?\s+\d{1,2}-year-old(?:\s+(?:man|woman|boy|girl|"
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
@@ -328,7 +328,9 @@ def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[
 
 _IDENTITY_CHECK = re.compile(
     r"\b(?:identity|ID)\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
-    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b",
+    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b|"
+    r"\bidentit(?:y|ies)\s+(?:could|would|can|to|were|was)\s+(?:be\s+)?(?:checked|established|"
+    r"verified|confirmed)\b",
     re.IGNORECASE,
 )
 

@@ -160,6 +160,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         return True
     modal = lx.FUTURE_ONLY if kind in {"stop_search", "dispersal"} else lx.MODAL
     told = _TOLD_SOURCE.search(before)
+    if kind == "image_appeal":
+        before = re.sub(r"\bwould\s*$", "", before)  # "would like to identify" is the appeal
     if modal.search(before[told.end() :] if told else before):
         return True  # "would face arrest"; not "Police told the BBC 14 were arrested"
     # "to arrest", "to disperse": an intention, unless the police "had to" do it.

@@ -90,7 +90,8 @@ _COMPOSITE = re.compile(r"\s+(?:[\w-]+\s+){1,2}?(?:and|plus|as\s+well\s+as)\s+",
 def set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
     words = m.group(group).lower()
     # "another for X", "and a 31-year-old on suspicion of Y": one more person
-    value = 1 if words == "another" or "-year-old" in words else parse_number(words)
+    one = words in {"another", "the other"} or re.fullmatch(r"the\s+other", words) is not None
+    value = 1 if one or "-year-old" in words else parse_number(words)
     vague = bool(m.groupdict().get("vague")) or bool(m.groupdict().get("plus"))
     act.vague = vague or value is None
     act.count = None if act.vague else value
@@ -244,6 +245,14 @@ def _count_one_subject(act: Act, prefix: str, prefix_start: int) -> bool:
     return True
 
 
+# "... a man, 34, and a woman": a second single person joined to the first.
+_AND_ANOTHER_PERSON = re.compile(
+    r"(?:\s*,\s*(?:aged\s+)?\d{1,2}\s*,?|\s*\(\s*\d{1,2}\s*\))?\s+and\s+(?:a|an|one|another)\s+"
+    r"(?:\d{1,2}-year-old\s+|[\w-]+\s+){0,2}?(?:man|woman|boy|girl|teenager|youth|person|"
+    r"protest[eo]r|activist|demonstrator|student|pensioner)\b",
+    re.IGNORECASE,
+)
+
 # "confiscated a banner", "seized his phone": one item (the single-item convention).
 _ONE_ITEM = re.compile(
     r"\s+(?:a|an|one|his|her|their|the\s+(?:man|woman|protest[eo]r|activist)['’]s)\s+"
@@ -278,6 +287,12 @@ def count_after(act: Act, text: str, limit: int) -> bool:
     single = lx.SINGLE_PERSON.match(text, act.anchor[1] + 1, limit) or _PRONOUN_OBJECT.match(
         text, act.anchor[1], limit
     )
+    second = single and _AND_ANOTHER_PERSON.match(text, single.end(), limit)
+    if single and second and text[act.anchor[1] : single.start()].strip() == "":
+        # "arrested a man, 34, and a woman, 29": two people, no number written
+        act.count, act.count_span = 2, (single.start(), second.end())
+        act.unwritten = True
+        return True
     if single and text[act.anchor[1] : single.start()].strip() == "":
         act.count, act.count_span = 1, (single.start(), single.end())
         act.implicit_one = not _WRITTEN_ONE.match(single.group())
@@ -358,6 +373,12 @@ _ONE_PERSON_VISIT_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 
+# "the homes of three activists": the people whose homes were visited.
+_PEOPLE_VISITED = re.compile(
+    rf"\s+of\s+(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
+    re.IGNORECASE,
+)
+
 # "the home of a retired teacher": one person, whatever the noun ("a family" is several).
 _ONE_PERSON_VISITED = re.compile(
     r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?!(?:family|couple|group|household)\b)"
@@ -383,6 +404,8 @@ def count_act(
         ):
             act.count, act.count_span = 1, act.anchor
             act.implicit_one = True
+        elif many := _PEOPLE_VISITED.match(text, act.anchor[1], limit):
+            set_count(act, many)  # "visited the homes of three activists"
         else:
             count_before(act, text, clause_start, False)
     elif act.type == "image_appeal":

@@ -105,6 +105,8 @@ PREFILTER_ACTION = trie_regex(
         # a home visit told without "visit": "two officers came to her door"
         "came to",
         "came round",
+        "picked up",
+        "speak to",
         "turned up",
         "showed up",
         "called round",
@@ -237,8 +239,11 @@ _ANCHOR_SOURCE = (
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
     # custody for an identity check (retyped "other" in acts.py)
     r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
-    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b)|"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b|"
+    r"so\s+(?:that\s+)?(?:their|his|her)\s+identit)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
+    # "were placed under arrest", "picked up by police"
+    r"\b(?:placed|put)\s+under\s+arrest\b|\bpicked\s+up\s+by\s+(?:the\s+)?(?:police|officers)\b|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"
     r"|(?P<seizure>\bseiz(?:ed|ing)\b|\bseizures?\b|\bconfiscat(?:ed|ing)\b|\bimpounded\b|"
@@ -277,6 +282,8 @@ _ANCHOR_SOURCE = (
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
     r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
+    # "Conditions imposed under section 14 ... required the protest to ...": the subject
+    r"\bconditions\s+imposed\s+(?:by\s+(?:the\s+)?[\w-]+\s+)?under\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
     r"\b(?:(?:used|using|invoked|invoking)\s+)?(?:powers?|orders?|conditions|restrictions|"
     r"notices?|directions?)\s+under\s+(?:sections?|ss?\.?)\s*(?:12|13|14|14A|14ZA|34|35)\b|"
@@ -330,13 +337,16 @@ _ANCHOR_SOURCE = (
     r"e-?fits?)\b|"
     r"\bappeal(?:ed|ing|s)?\b(?:\s+[\w-]+){0,5}?\s+(?:to\s+)?(?:identify|trace|find|locate)\b|"
     r"\bappeal\s+to\s+(?:help\s+)?identify\b|"
-    r"\b(?:want|wish|like|hope)\s+to\s+(?:identify|trace)\b)"
+    r"\b(?:want|wish|like|hope)\s+to\s+(?:identify|trace)\b|"
+    # "Officers would like to speak to the people pictured"
+    r"\b(?:want|wish|like|hope)\s+to\s+(?:speak|talk)\s+to\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:pictured|(?:in|from)\s+(?:the|these)\s+(?:images?|photos?|pictures?|footage))\b)"
     r"|(?P<home_visit>\b(?:visited|called\s+(?:round\s+)?(?:at|to)|called\s+round|"
     r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+(?:round\s+)?to|"
     r"went\s+(?:round\s+)?to|"
     r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
     r"(?:[\w'’-]+\s+){0,3}?(?:at\s+(?:his|her|their|the\s+family)\s+)?"
-    r"(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
+    r"(?:homes?|houses?|doors?|flats?|address(?:es)?|doorsteps?)\b|\bhome\s+visits?\b|"
     # "was visited by officers", "a knock on the door from police", "spoke to her at her home"
     r"\bvisited\s+by\s+(?:the\s+)?(?:police|officers|detectives|two\s+officers)\b|"
     # "received a visit from two Suffolk Constabulary officers"
@@ -373,7 +383,8 @@ _ANCHOR_FIRST_WORDS = words(
     "published shared posted circulated put appeal want wish like hope visited called turned "
     "knocked came home infringement fixed penalty fined fines intercept kettl contained "
     "tickets summonses citations used break "
-    "checkpoint separat took attended went arrived showed powers powers orders conditions "
+    "placed picked checkpoint separat took attended went arrived showed powers "
+    "orders conditions "
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
     "tackled wrestled pinned thrown stopped blocked halted shot visit "
     "restrictions notices directions authorisations authorizations invoked invoking using "

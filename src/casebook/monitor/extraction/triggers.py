@@ -37,12 +37,14 @@ def set_trigger(act: Act, text: str) -> None:
         where = (where[0], where[0] + including.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
+    _drop_incited(found, text, own=act.offence_span is not None)
     if act.offence_span and not found and not including and not act.item:
         # An offence that names no trigger: look at the rest of the clause (not for an
         # elliptical item, "... and the rest for public order offences", whose clause is
         # its siblings').
         found = _trigger_words(act, text, act.segment)
         _drop_inner_obstruction(found, text)
+        _drop_incited(found, text, own=False)
     specific = [name for name in found if name != "other"]
     if (
         "online_post" in specific
@@ -79,6 +81,24 @@ def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
         a, b = found["other"]
         if a <= found["obstruction"][0] < b and OBSTRUCTING_POLICE.match(text, a, b):
             del found["obstruction"]
+
+
+_INCITING = re.compile(
+    r"\b(?:incit\w*|encourag\w*|call(?:ed|ing)?\s+for|urg\w*)\s+(?:\w+\s+){0,3}?$", re.IGNORECASE
+)
+
+
+def _drop_incited(found: dict[str, Span], text: str, own: bool = True) -> None:
+    """ "Inciting violence" is speech, the catch-all, not violence done; read in a clause rather
+    than the act's own offence, it may be another act's offence, and says nothing."""
+    if "violence" not in found:
+        return
+    start, end = found["violence"]
+    incited = _INCITING.search(text, max(0, start - 40), start)
+    if incited:
+        del found["violence"]
+        if own:
+            found.setdefault("other", (incited.start(), end))
 
 
 def _trigger_words(act: Act, text: str, where: Span) -> dict[str, Span]:
@@ -212,8 +232,8 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "violence",
             r"\b(?:threw|thrown|throwing|hurled|hurling|launched)\s+(?:[\w'’-]+\s+){0,3}?"
-            r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
-            r"flares|(?:petrol\s+)?bombs)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
+            r"(?:missiles?|bottles?|stones?|rocks?|bricks?|eggs?|fireworks?|paint|objects?|"
+            r"projectiles?|flares?|(?:petrol\s+)?bombs?|drinks?|cans?|milkshakes?)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
             r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b|"
             # "officers were pelted with bottles", "the protest turned violent"
             r"\bpelt(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}?with\b|"
