@@ -116,7 +116,6 @@ class IdsFirstPaginator(Paginator):
         load: Callable[[list[int]], list],
         ids: QuerySet | None = None,
         count_limit: int | None = None,
-        counted: QuerySet | None = None,
         known_count: int | None = None,
         **kwargs,
     ):
@@ -125,20 +124,17 @@ class IdsFirstPaginator(Paginator):
         self.ids = object_list if ids is None else ids
         self.count_limit = count_limit
         self.count_capped = False
-        self.counted = counted
         self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
-        # `counted` is the same number, counted where it is cheaper (`_incidents_counted`).
-        counted = self.object_list if self.counted is None else self.counted
         if self.count_limit is None:
-            return counted.count()
+            return self.object_list.count()
         if self.known_count is not None:
             found = self.known_count  # already counted, up to the limit, elsewhere
         else:
             # Unordered, or the database would sort every match before counting the first.
-            found = counted.order_by()[: self.count_limit + 1].count()
+            found = self.object_list.order_by()[: self.count_limit + 1].count()
         self.count_capped = found > self.count_limit
         return min(found, self.count_limit)
 
@@ -179,20 +175,26 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
         if text is not None:
             others = {k: v for k, v in filters.items() if k != "q"}
             ids = incidents_filtered(**others).filter(text)
+    if q or not _linked(filters):
+        paginator = IdsFirstPaginator(
+            incidents, per_page, load=incident_rows, ids=ids, count_limit=COUNT_LIMIT
+        )
+        return paginator.get_page(number)
+    # Act or tag filters: the matching ids are read (up to the limit, one more to know there
+    # are more) where that is cheaper (`_incidents_counted`), in no order. When they are
+    # few and spread over a big casebook, the page is found among them, sorted, rather than
+    # by walking the order's index past many incidents that fail.
     counted = _incidents_counted(filters)
+    found = incidents.values_list("pk", flat=True) if counted is None else counted
+    listed = list(found.order_by()[: COUNT_LIMIT + 1])  # unordered: no join, no sort
     paginator = IdsFirstPaginator(
         incidents,
         per_page,
         load=incident_rows,
-        ids=ids,
         count_limit=COUNT_LIMIT,
-        counted=counted,
+        known_count=len(listed),
     )
-    if not q and _linked(filters) and _walk_is_long(paginator, number):
-        # All the matches are known to be few: list them (the count's pass again) and
-        # sort only those, rather than walk the order's index past many that fail.
-        found = incidents.order_by().values_list("pk", flat=True) if counted is None else counted
-        listed = list(found[:COUNT_LIMIT])
+    if _walk_is_long(paginator, number):
         sort = filters.get("sort") or DEFAULT_SORT
         paginator.ids = Incident.objects.filter(among_ids(listed)).order_by(
             *SORTS.get(sort, SORTS[DEFAULT_SORT])
@@ -229,8 +231,9 @@ def _walk_is_long(paginator: IdsFirstPaginator, number) -> bool:
 
 
 # How many rows a walk may read for each match there is before listing the matches (each
-# listed match costs a lookup and a place in a sort; each walked row one check).
-WALK_FACTOR = 2
+# listed match costs a read of its incident's row and a place in a sort; each walked row
+# a check on an index).
+WALK_FACTOR = 4
 
 
 def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: bool) -> Page:
@@ -272,9 +275,10 @@ def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: 
 
 
 # Incidents a search with filters checks one by one against the full-text index, at most,
-# to count them on SQLite (~20 µs each); beyond, the index's matches are read and looked up
-# among them instead (~0.5 µs a match, up to every match when few are among them).
-SEARCH_PROBES = 10_000
+# to count them on SQLite (20-40 µs each at a million incidents); beyond, the index's
+# matches are read and looked up in the set of them instead (~0.15 µs a match, up to every
+# match when few are among them: the cheaper from about a thousand).
+SEARCH_PROBES = 1_000
 
 ACT_FILTERS = frozenset({"act_type", "provision", "trigger", "outcome"})
 INCIDENT_FILTERS = frozenset(
@@ -283,9 +287,9 @@ INCIDENT_FILTERS = frozenset(
 
 
 def _incidents_counted(filters: dict) -> QuerySet | None:
-    """With act or tag filters, the matching incidents counted as distinct incident ids over
+    """With act or tag filters, the matching incidents' ids read as distinct incident ids of
     the matching acts (or the tag's links), joined to their incident for its own filters,
-    rather than with an `Exists` per incident: the same number, since every act and link
+    rather than with an `Exists` per incident: the same ids, since every act and link
     belongs to one existing incident, but the database may start from whichever side
     matches fewer rows (9x faster for act filters alone at 100,000 incidents). None without
     act or tag filters, with a text search (counted up to its limit instead), or when on
@@ -324,15 +328,16 @@ def _incidents_counted(filters: dict) -> QuerySet | None:
     return acts.values_list("incident_id", flat=True).distinct()
 
 
-# Incidents read, at most, to see which side a count should start from (SQLite): about 4 ms.
-SIDE_PROBE = 50_000
+# Incidents read, at most, to see which side a count should start from (SQLite): about 10 ms
+# (index entries only). Below it a rare status with a common trigger starts from the status.
+SIDE_PROBE = 100_000
 
 
 def _fewer_incidents(own: Q, rows: QuerySet) -> bool:
     """On SQLite, whether fewer incidents match their own filters (`own`) than `rows` (acts
     or links) match theirs: then the count starts from the incidents' index and checks
     their acts (`Exists`). Each side is counted on its index, the incidents up to
-    SIDE_PROBE, the rows up to one more than the incidents. SQLite keeps no statistics of
+    SIDE_PROBE, the rows up to one more than half of them. SQLite keeps no statistics of
     values (only averages), so left to itself it starts from the acts of a common trigger
     to count a rare status (20x slower). PostgreSQL's planner knows how common each value
     is and chooses itself (False)."""
@@ -340,7 +345,10 @@ def _fewer_incidents(own: Q, rows: QuerySet) -> bool:
         return False
     # Unordered: the models' default orders would sort (and join) before counting.
     incidents = Incident.objects.filter(own).order_by()[:SIDE_PROBE].count()
-    return incidents < SIDE_PROBE and rows.order_by()[: incidents + 1].count() > incidents
+    # From the rows' side each match reads its incident's row, from the incidents' side
+    # only an index: half as many rows is where the rows' side starts to win.
+    half = incidents // 2
+    return incidents < SIDE_PROBE and rows.order_by()[: half + 1].count() > half
 
 
 def _loader(model, names: Sequence[str]) -> Callable[[str, Sequence], models.Model]:
