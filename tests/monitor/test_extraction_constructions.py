@@ -1247,7 +1247,8 @@ def test_police_action_told_in_other_words(extractor, text, kind):
         "in Leeds on Saturday during a protest.",
         "Police arrested 12 people after protests over the shooting of a man by officers turned "
         "violent in Leeds on Saturday.",
-        "Police arrested 12 people at a march in Leeds calling for justice for a murdered teenager.",
+        "Police arrested 12 people at a march in Leeds calling for justice for a murdered "
+        "teenager.",
     ],
 )
 def test_a_court_order_or_a_crime_a_protest_is_about_does_not_hide_the_arrests(extractor, text):
