@@ -1028,7 +1028,9 @@ ACTS_2 = Path(__file__).parent / "fixtures" / "acts_gold_2.jsonl"
 # (a2-49..60: quantifiers before a dispersal's object, arrests as a result, 'there were three
 # arrests', two people with ages, 's.5 POA' and 'section 4A', a breached order, conditions as the
 # subject, border officials, a further day's arrests): acts 0.86, acts (type, basis) 0.91, total
-# arrests 0.92 as first written; acts 0.97 after (one gathering with no protest word missed).
+# arrests 0.92 as first written; acts 0.97 after (one gathering with no protest word missed). A
+# fourth batch (a2-61..65: identity-check custody and home visits in other words): acts 0.67
+# as first written (one identity custody and the homes of three activists missed), 1.00 after.
 ACTS_2_FLOORS = {
     "relevance": ("balanced_accuracy", 0.95),
     "acts": ("f1", 0.95),
@@ -1046,7 +1048,7 @@ def acts_2_records() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def acts_2_scores(extractor):
-    return _scores_of_invented_set(ACTS_2, extractor, at_least=60)
+    return _scores_of_invented_set(ACTS_2, extractor, at_least=65)
 
 
 @pytest.mark.parametrize("field", sorted(ACTS_2_FLOORS))
@@ -1199,6 +1201,24 @@ def test_conditions_told_as_the_subject_are_an_order(extractor):
         "dispersal": "Public Order Act 1986 s14",
         "arrest": None,
     }
+
+
+def test_custody_so_that_identities_could_be_verified_is_coded_other(extractor):
+    event = only_event(
+        extractor,
+        "Police in Zurich removed activists who blocked a bank on Friday, and 31 of them were "
+        "taken to a police station so that their identities could be verified.",
+    )
+    assert ("other", 31) in [(a["type"], a["count"]) for a in event["acts"]]
+
+
+def test_the_homes_of_three_activists_are_three_home_visits(extractor):
+    event = only_event(
+        extractor,
+        "Lancashire Constabulary visited the homes of three activists in Burnley on Thursday, a "
+        "day before a planned protest at the town hall.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("home_visit", 3)]
 
 
 @pytest.mark.parametrize(

@@ -328,7 +328,9 @@ def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[
 
 _IDENTITY_CHECK = re.compile(
     r"\b(?:identity|ID)\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
-    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b",
+    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b|"
+    r"\bidentit(?:y|ies)\s+(?:could|would|can|to|were|was)\s+(?:be\s+)?(?:checked|established|"
+    r"verified|confirmed)\b",
     re.IGNORECASE,
 )
 

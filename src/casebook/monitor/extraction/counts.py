@@ -373,6 +373,12 @@ _ONE_PERSON_VISIT_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 
+# "the homes of three activists": the people whose homes were visited.
+_PEOPLE_VISITED = re.compile(
+    rf"\s+of\s+(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
+    re.IGNORECASE,
+)
+
 # "the home of a retired teacher": one person, whatever the noun ("a family" is several).
 _ONE_PERSON_VISITED = re.compile(
     r"\s+of\s+(?:a|an|one)\s+(?:[\w-]+\s+){0,2}?(?!(?:family|couple|group|household)\b)"
@@ -398,6 +404,8 @@ def count_act(
         ):
             act.count, act.count_span = 1, act.anchor
             act.implicit_one = True
+        elif many := _PEOPLE_VISITED.match(text, act.anchor[1], limit):
+            set_count(act, many)  # "visited the homes of three activists"
         else:
             count_before(act, text, clause_start, False)
     elif act.type == "image_appeal":

@@ -239,7 +239,8 @@ _ANCHOR_SOURCE = (
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
     # custody for an identity check (retyped "other" in acts.py)
     r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
-    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b)|"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b|"
+    r"so\s+(?:that\s+)?(?:their|his|her)\s+identit)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
     # "were placed under arrest", "picked up by police"
     r"\b(?:placed|put)\s+under\s+arrest\b|\bpicked\s+up\s+by\s+(?:the\s+)?(?:police|officers)\b|"
@@ -345,7 +346,7 @@ _ANCHOR_SOURCE = (
     r"went\s+(?:round\s+)?to|"
     r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
     r"(?:[\w'’-]+\s+){0,3}?(?:at\s+(?:his|her|their|the\s+family)\s+)?"
-    r"(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
+    r"(?:homes?|houses?|doors?|flats?|address(?:es)?|doorsteps?)\b|\bhome\s+visits?\b|"
     # "was visited by officers", "a knock on the door from police", "spoke to her at her home"
     r"\bvisited\s+by\s+(?:the\s+)?(?:police|officers|detectives|two\s+officers)\b|"
     # "received a visit from two Suffolk Constabulary officers"
