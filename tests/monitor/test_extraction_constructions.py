@@ -1258,3 +1258,19 @@ def test_a_publication_line_in_many_formats_dates_a_relative_day(extractor, head
 def test_police_action_told_in_other_words(extractor, text, kind):
     event = only_event(extractor, text)
     assert [act["type"] for act in event["acts"]] == [kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve activists were arrested for breaching a High Court injunction at the oil terminal "
+        "in Leeds on Saturday during a protest.",
+        "Police arrested 12 people after protests over the shooting of a man by officers turned "
+        "violent in Leeds on Saturday.",
+        "Police arrested 12 people at a march in Leeds calling for justice for a murdered "
+        "teenager.",
+    ],
+)
+def test_a_court_order_or_a_crime_a_protest_is_about_does_not_hide_the_arrests(extractor, text):
+    event = only_event(extractor, text)
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]
