@@ -1268,3 +1268,19 @@ def test_a_caption_below_the_headline_in_the_present_tense_is_no_act(extractor):
     )
     assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 4)]
     assert event["total_arrests"] == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve activists were arrested for breaching a High Court injunction at the oil terminal "
+        "in Leeds on Saturday during a protest.",
+        "Police arrested 12 people after protests over the shooting of a man by officers turned "
+        "violent in Leeds on Saturday.",
+        "Police arrested 12 people at a march in Leeds calling for justice for a murdered "
+        "teenager.",
+    ],
+)
+def test_a_court_order_or_a_crime_a_protest_is_about_does_not_hide_the_arrests(extractor, text):
+    event = only_event(extractor, text)
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]

@@ -21,9 +21,9 @@ import re
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act, other_kind
 from casebook.monitor.extraction.anchors import (
-    SERIOUS_CRIME,
     after_unrelated_crime,
     anchors_in,
+    crime_offence,
     dropped,
     keep_anchor,
 )
@@ -307,7 +307,7 @@ def find_acts(
             act.count, act.count_span = None, None
         reading.add(act)
     # "arrested on suspicion of theft": a crime of its own, whoever it was done to.
-    return [a for a in reading.acts if not (a.offence and SERIOUS_CRIME.search(a.offence))]
+    return [a for a in reading.acts if not crime_offence(a, text)]
 
 
 # "Twelve of those arrested have since been charged": "arrested" names who the twelve are; the

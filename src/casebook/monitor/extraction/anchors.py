@@ -12,11 +12,18 @@ from __future__ import annotations
 import re
 
 from casebook.monitor.extraction import lexicon as lx
-from casebook.monitor.extraction.act import Span
+from casebook.monitor.extraction.act import Act, Span
 from casebook.monitor.extraction.counts import PEOPLE_NEAR
 from casebook.monitor.extraction.text import NUMBER, VAGUE_BEFORE, Sentence
 
-__all__ = ["SERIOUS_CRIME", "after_unrelated_crime", "anchors_in", "dropped", "keep_anchor"]
+__all__ = [
+    "SERIOUS_CRIME",
+    "after_unrelated_crime",
+    "anchors_in",
+    "crime_offence",
+    "dropped",
+    "keep_anchor",
+]
 
 _HELD_NOT_ARREST = re.compile(
     r"\s+(?:a|an|the|up|placards?|signs?|banners?|flags?|hostage|aloft|talks|their|his|her|its|"
@@ -206,7 +213,7 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     # "... and will appear before magistrates next week": a hearing to come, not a court's act
     comma_clause = _FUTURE_HEARING.sub(" ", _comma_clause(text, anchor, sentence))
     if (
-        lx.COURT.search(_REMANDED_AFTER.sub(" ", comma_clause))
+        lx.COURT.search(_INJUNCTION.sub(" ", _REMANDED_AFTER.sub(" ", comma_clause)))
         and kind != "charge"
         and not (_OUTSIDE_COURT.search(comma_clause) and not _COURT_OUTCOME.search(comma_clause))
     ):
@@ -244,6 +251,12 @@ _OUTSIDE_COURT = re.compile(
     r"\b(?:outside|near|at|in\s+front\s+of|steps\s+of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
     r"(?:court|courts|magistrates['’]?|tribunal)\b",
     re.IGNORECASE,
+)
+# "for breaching a High Court injunction": the order broken, no court's act.
+_INJUNCTION = re.compile(
+    r"\b(?:(?:High|County|Supreme|civil)\s+)?[Cc]ourt\s+(?:injunctions?|orders?)\b|"
+    r"\binjunctions?\s+(?:[\w-]+\s+){0,4}?(?:by|from|in|at)\s+(?:the\s+)?(?:High|County|Supreme)\s+"
+    r"Court\b"
 )
 _COURT_OUTCOME = re.compile(
     r"\b(?:sentenced|convicted|found\s+guilty|pleaded|pleads|jailed|acquitted|cleared\s+of|"
@@ -283,6 +296,25 @@ SERIOUS_CRIME = re.compile(
     r"stolen|stealing|(?:anti-?social|antisocial)\s+behaviour\s+by)\b",
     re.IGNORECASE,
 )
+
+
+# "protests over the shooting of a man", "a march calling for justice for a murdered teenager":
+# the crime is what the protest is about, not what anyone was arrested for.
+_PROTEST_ABOUT = re.compile(
+    r"\b(?:protest\w*|demonstrat\w*|march\w*|rall(?:y|ies)|vigils?|riots?|unrest|disorder|"
+    r"clashes|anger|outrage|justice)\b[^.;]{0,40}?\b(?:over|for|against|about|after|following)\s+"
+    r"(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def crime_offence(act: Act, text: str) -> bool:
+    """Whether the act's offence is a crime of its own ("arrested on suspicion of theft"), not
+    the crime a protest was about."""
+    if not (act.offence and SERIOUS_CRIME.search(act.offence)):
+        return False
+    start = act.offence_span[0] if act.offence_span else 0
+    return not _PROTEST_ABOUT.search(text, max(0, start - 70), start)
 
 
 def after_unrelated_crime(sentences: list[Sentence], index: int) -> bool:

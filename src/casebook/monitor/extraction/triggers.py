@@ -179,7 +179,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
             r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid|bombs)|"
             r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
-            r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
+            r"\bfight\w*|\bscuffl\w*|\bbrawl\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
         ),
     )
