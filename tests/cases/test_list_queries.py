@@ -1,10 +1,11 @@
 """The incident list's faster queries find, count and order exactly what its filters mean.
 
-`incident_page` counts act and tag filters over the acts and links, and searches the text by
-reading the full-text index once (a capped list of matches, or a check per incident for a
-word in most of them). Each page and count is compared here with the plain filtered
-queryset (`incidents_filtered`) over a generated sample: the same incidents, in the same
-order, counted the same, and "more than" the limit exactly when the plain query finds more.
+`incident_page` counts act and tag filters over the acts and links, counts every kind up to
+a limit ("more than" beyond), and searches the text by reading the full-text index once (a
+capped list of matches, or a check per incident for a word in most of them). Each page and
+count is compared here with the plain filtered queryset (`incidents_filtered`) over a
+generated sample: the same incidents, in the same order, counted the same, and "more than"
+the limit exactly when the plain query finds more.
 """
 
 from __future__ import annotations
@@ -39,10 +40,16 @@ def _parameters() -> list[dict]:
     year = {"date_from": f"{incident.date.year}-01-01", "date_to": f"{incident.date.year}-12-31"}
     force = incident.force.slug
     return [
+        {},
+        {"sort": "title"},
+        {"force": force},
+        {"status": incident.status, "sort": "-reference"},
         {"act_type": act.act_type.slug},
         {"provision": act.legal_provision.slug},
         {"tag": tag},
         {"act_type": act.act_type.slug, "provision": act.legal_provision.slug},
+        {"provision": act.legal_provision.slug, "sort": "title"},
+        {"tag": tag, "sort": "-reference"},
         {"act_type": act.act_type.slug, "status": incident.status},
         {"trigger": act.trigger_type.slug, "status": incident.status, **year},
         {"act_type": act.act_type.slug, "tag": tag},
@@ -85,24 +92,32 @@ def _expected(params: dict, reader, typing: bool, limit: int) -> tuple[int, bool
             "pk", flat=True
         )
     )
-    if not params.get("q"):
-        return len(ids), False, ids
+    # Every kind is counted exactly up to the limit and "more than" beyond; its pages go
+    # as far as the limit.
     return min(len(ids), limit), len(ids) > limit, ids[:limit]
 
 
 @pytest.mark.parametrize(
-    ("limit", "probes"), [(selectors.COUNT_LIMIT, selectors.SEARCH_PROBES), (12, 1000), (12, 3)]
+    ("limit", "probes", "walk"),
+    [
+        (selectors.COUNT_LIMIT, selectors.SEARCH_PROBES, selectors.WALK_FACTOR),
+        (12, 1000, 0),
+        (12, 3, 10**9),
+    ],
 )
 @pytest.mark.parametrize("reader", [None, "coordinator", "analyst", "caseworker"])
 def test_each_page_and_count_equals_the_plain_filtered_query(
-    sample, personas, monkeypatch, reader, limit, probes
+    sample, personas, monkeypatch, reader, limit, probes, walk
 ):
-    """A limit of 12 in 90 incidents makes common words take the per-incident check; 3
-    probes make a search with filters count the index's matches among the incidents
-    (SQLite), and 3 incidents read make counts start from the acts' side."""
+    """A limit of 12 in 90 incidents makes common words take the per-incident check and
+    most filters count "more than"; 3 probes make a search with filters count the index's
+    matches among the incidents (SQLite), and 3 incidents read make counts start from the
+    acts' side; a walk factor of 0 pages every act or tag filter that matches few among
+    its listed matches, one of 10**9 never."""
     monkeypatch.setattr(selectors, "COUNT_LIMIT", limit)
     monkeypatch.setattr(selectors, "SEARCH_PROBES", probes)
     monkeypatch.setattr(selectors, "SIDE_PROBE", probes)
+    monkeypatch.setattr(selectors, "WALK_FACTOR", walk)
     user = personas[reader] if reader else None
     if reader == "caseworker":
         Incident.objects.first().assigned_to.add(user)

@@ -953,3 +953,334 @@ def test_another_protest_told_in_passing_does_not_take_the_stories_form_of_prote
 def test_posts_comments_and_speeches_told_without_a_determiner_are_expression(extractor, text):
     event = only_event(extractor, text)
     assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 1)]
+
+
+EVENTS_2 = Path(__file__).parent / "fixtures" / "events_gold_2.jsonl"
+# Twenty more invented articles on the event side (dates from a URL's year checked against the
+# weekday, a statement told on a later day, relative chains, follow-up acts, triggers told around
+# the acts, protests after a crime, other stories' headlines), committed before the extractor
+# ran on them. As first written they scored relevance 0.45, trigger F1 0.65.
+EVENTS_2_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.93),
+    "force": ("accuracy", 0.95),
+    "location": ("accuracy", 0.90),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.85),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_2_FLOORS))
+def test_scores_on_the_second_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_2.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_2_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police told reporters 14 people were arrested at the protest in Leeds on Saturday.",
+        "West Yorkshire Police told the BBC 14 people were arrested at the protest in Leeds.",
+    ],
+)
+def test_whom_a_spokesperson_told_does_not_make_the_arrests_hypothetical(extractor, text):
+    event = only_event(extractor, text)
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 14)]
+
+
+def test_a_protest_outside_a_court_is_no_court_outcome(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested three people at a protest outside the court where the trial of six "
+        "activists was taking place in Leeds on Monday.",
+    )
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 3)]
+
+
+def test_other_stories_headlines_report_no_act(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="About 40 workers joined a picket line outside the depot in Leeds on Tuesday.\n\n"
+        "Related\nMan arrested after shop break-in\nTwo held over bike thefts",
+        published="2024-06-10",
+    )
+    assert not result["relevant"]
+
+
+ACTS_2 = Path(__file__).parent / "fixtures" / "acts_gold_2.jsonl"
+# A sixth set (issue 14, the acts side), written and labelled before the extractor ran on it:
+# totals in words with breakdowns that do not add up, nested details ("of the 22 arrested, four
+# were under 18", "among those held was ..."), single named people, headline numbers, vague and
+# bounded counts, items seized, citations in another sentence ("made using powers under ..."),
+# Acts outside the codebook, "a Section 35 dispersal order under ...", conditions "placed on" a
+# march, background figures, acts by security staff, counter-protesters and immigration
+# officers, and stated outcomes. As first written (two labels then corrected to the written
+# rules): acts 0.84, acts (type, basis) 0.91, total arrests 0.97. A second batch (a2-32..48:
+# force and detentions abroad, summonses, identity custody, a Section 14 notice used to move a
+# protest, a home visit, a banner confiscated, stewards and university security acting, a
+# running total told before the clause, remainders, outcomes), written after the first batch's
+# rules: acts 0.88, acts (type, basis) 0.92, total arrests 0.81. The floors sit a little below
+# the scores reached after the rules they prompted (acts 0.99, total 0.98). A third batch
+# (a2-49..60: quantifiers before a dispersal's object, arrests as a result, 'there were three
+# arrests', two people with ages, 's.5 POA' and 'section 4A', a breached order, conditions as the
+# subject, border officials, a further day's arrests): acts 0.86, acts (type, basis) 0.91, total
+# arrests 0.92 as first written; acts 0.97 after (one gathering with no protest word missed). A
+# fourth batch (a2-61..65: identity-check custody and home visits in other words): acts 0.67
+# as first written (one identity custody and the homes of three activists missed), 1.00 after.
+ACTS_2_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.95),
+    "acts_basis": ("f1", 0.95),
+    "total_arrests": ("accuracy", 0.95),
+    "force": ("accuracy", 0.95),
+    "location": ("accuracy", 0.95),
+}
+
+
+@pytest.fixture(scope="module")
+def acts_2_records() -> list[dict]:
+    return [json.loads(line) for line in ACTS_2.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def acts_2_scores(extractor):
+    return _scores_of_invented_set(ACTS_2, extractor, at_least=65)
+
+
+@pytest.mark.parametrize("field", sorted(ACTS_2_FLOORS))
+def test_scores_on_the_sixth_invented_set_stay_above_their_floors(acts_2_scores, field):
+    measure, floor = ACTS_2_FLOORS[field]
+    value = getattr(acts_2_scores[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_outcomes_stated_in_the_sixth_set_are_proposed(extractor, acts_2_records):
+    for record in acts_2_records:
+        told = [
+            (act["type"], act["count"], act["outcomes"])
+            for event in record["events"]
+            for act in event["acts"]
+            if "outcomes" in act
+        ]
+        if not told:
+            continue
+        result = extractor.extract(article_id=record["id"], text=record["text"])
+        found = [
+            (act["type"], act["count"], act["outcomes"])
+            for event in result["events"]
+            for act in event["acts"]
+            if act["outcomes"]
+        ]
+        assert found == told, record["id"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Campaigner Jo Pell, 58, was arrested at the protest in Leeds on Saturday, West Yorkshire "
+        "Police said.",
+        "Retired teacher Ann Vosper was arrested at the protest in Leeds on Saturday, West "
+        "Yorkshire Police said.",
+    ],
+)
+def test_a_named_person_arrested_counts_one_but_states_no_total(extractor, text):
+    event = only_event(extractor, text)
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 1)]
+    assert event["total_arrests"] is None
+
+
+def test_people_issued_with_notices_are_their_count(extractor):
+    event = only_event(
+        extractor,
+        "Merseyside Police arrested two people at the protest in Liverpool on Saturday. Five "
+        "others were issued with dispersal notices.",
+    )
+    assert {a["type"]: a["count"] for a in event["acts"]} == {"arrest": 2, "dispersal": 5}
+
+
+def test_a_citation_in_the_sentence_before_goes_to_the_acts_it_points_at(extractor):
+    result = extractor.extract(
+        article_id="t",
+        published="2025-08-20",
+        text=(
+            "Cleveland Police confirmed the first two charges for offences under the Terrorism "
+            "Act relating to the protest. The two people charged were arrested at a protest in "
+            "Middlesbrough on Saturday."
+        ),
+    )
+    acts = [a for e in result["events"] for a in e["acts"] if a["type"] == "charge"]
+    assert [(a["count"], a["legal_basis"]) for a in acts] == [(2, "Terrorism Act 2000")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Police in Hamburg ended a rally on Saturday after speakers chanted a banned slogan.",
+            "dispersal",
+        ),
+        (
+            "Officers used a Section 14 notice to move the protest in Leeds to the far side of "
+            "the square on Saturday.",
+            "dispersal",
+        ),
+        (
+            "Northumbria Police placed conditions on the march in Newcastle on Saturday.",
+            "dispersal",
+        ),
+        (
+            "Portland police declared a riot outside the federal building in Portland on "
+            "Saturday night as protesters threw bottles.",
+            "dispersal",
+        ),
+        (
+            "Police tried to kettle the marchers in Leeds on Saturday as the protest spread.",
+            "other",
+        ),
+    ],
+)
+def test_orders_and_containment_in_other_words_are_acts(extractor, text, expected):
+    event = only_event(extractor, text)
+    assert [a["type"] for a in event["acts"]] == [expected]
+
+
+def test_a_running_total_put_before_the_clause_is_no_act(extractor):
+    event = only_event(
+        extractor,
+        "Since the start of the month, Police Scotland have arrested 96 people in connection with "
+        "the protests. On Saturday alone, 31 people were arrested in Stirling.",
+        published="2024-09-23",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 31)]
+    assert event["total_arrests"] == 31
+
+
+def test_one_item_confiscated_counts_one(extractor):
+    event = only_event(
+        extractor,
+        "Gwent Police confiscated a banner and arrested two people during a protest in Newport "
+        "on Saturday.",
+    )
+    assert {a["type"]: a["count"] for a in event["acts"]} == {"seizure": 1, "arrest": 2}
+
+
+def test_two_single_people_with_their_ages_count_two(extractor):
+    event = only_event(
+        extractor,
+        "West Yorkshire Police arrested a man, 34, and a woman, 29, at a protest in Wakefield on "
+        "Saturday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 2)]
+    assert event["total_arrests"] is None
+
+
+def test_one_and_the_other_are_two_acts_with_their_own_sections(extractor):
+    event = only_event(
+        extractor,
+        "Police arrested two men at a counter-protest in Newark on Saturday: one under s.5 POA for "
+        "shouting abuse, and the other under section 4A of the Public Order Act for a sign.",
+    )
+    assert sorted((a["count"], a["legal_basis"]) for a in event["acts"]) == [
+        (1, "Public Order Act 1986 s4A"),
+        (1, "Public Order Act 1986 s5"),
+    ]
+    assert event["total_arrests"] == 2
+
+
+def test_conditions_told_as_the_subject_are_an_order(extractor):
+    event = only_event(
+        extractor,
+        "Conditions imposed under section 14 of the Public Order Act 1986 required the protest in "
+        "London on Saturday to end by 4pm. The Metropolitan Police arrested four people.",
+    )
+    assert {a["type"]: a["legal_basis"] for a in event["acts"]} == {
+        "dispersal": "Public Order Act 1986 s14",
+        "arrest": None,
+    }
+
+
+def test_custody_so_that_identities_could_be_verified_is_coded_other(extractor):
+    event = only_event(
+        extractor,
+        "Police in Zurich removed activists who blocked a bank on Friday, and 31 of them were "
+        "taken to a police station so that their identities could be verified.",
+    )
+    assert ("other", 31) in [(a["type"], a["count"]) for a in event["acts"]]
+
+
+def test_the_homes_of_three_activists_are_three_home_visits(extractor):
+    event = only_event(
+        extractor,
+        "Lancashire Constabulary visited the homes of three activists in Burnley on Thursday, a "
+        "day before a planned protest at the town hall.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("home_visit", 3)]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "By Jo Mercer, Crime Reporter | Monday 5 August 2024 14:02",
+        "August 5, 2024 / 2:34 PM / Channel 4 News",
+        "2024-08-05T14:02:00Z",
+        "Mon, 08/05/2024 - 14:02",
+        "05.08.2024",
+    ],
+)
+def test_a_publication_line_in_many_formats_dates_a_relative_day(extractor, head):
+    result = extractor.extract(
+        article_id="t",
+        text=f"{head}\n\nPolice arrested 12 people at a protest in Leeds on Saturday, West "
+        "Yorkshire Police said.",
+    )
+    assert result["published"] == "2024-08-05"
+    assert [event["date"] for event in result["events"]] == ["2024-08-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "Three protesters were placed under arrest at the protest in Leeds on Saturday.",
+            "arrest",
+        ),
+        ("Two activists were picked up by police at the protest in Leeds on Saturday.", "arrest"),
+        (
+            "Officers would like to speak to the people pictured after the protest in Leeds.",
+            "image_appeal",
+        ),
+    ],
+)
+def test_police_action_told_in_other_words(extractor, text, kind):
+    event = only_event(extractor, text)
+    assert [act["type"] for act in event["acts"]] == [kind]
+
+
+def test_a_caption_below_the_headline_in_the_present_tense_is_no_act(extractor):
+    event = only_event(
+        extractor,
+        "Police arrest four at bypass protest in Leeds\n\nOfficers arrest a protester\n\nWest "
+        "Yorkshire Police arrested four people at the protest in Leeds on Saturday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 4)]
+    assert event["total_arrests"] == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Twelve activists were arrested for breaching a High Court injunction at the oil terminal "
+        "in Leeds on Saturday during a protest.",
+        "Police arrested 12 people after protests over the shooting of a man by officers turned "
+        "violent in Leeds on Saturday.",
+        "Police arrested 12 people at a march in Leeds calling for justice for a murdered "
+        "teenager.",
+    ],
+)
+def test_a_court_order_or_a_crime_a_protest_is_about_does_not_hide_the_arrests(extractor, text):
+    event = only_event(extractor, text)
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]

@@ -146,20 +146,22 @@ def text_count_within(
     incidents: QuerySet, query: str, *, index: str, limit: int, typing: bool = False
 ) -> int:
     """How many of `incidents` match `query` (`index`), counted up to `limit`, on SQLite:
-    the full-text index's matches are read in key order and each looked up among the
-    incidents by key, until `limit` are found. Reading a match costs a hundredth of
-    checking one incident against the index (`text_probe`), so for a word in most incidents
-    and filters that keep thousands of them this is the cheaper way to count."""
+    the incidents' ids are gathered into a set (read from their index), then the full-text
+    index's matches are read in key order and each looked up in that set, until `limit` are
+    found. Reading a match and looking it up costs about 0.15 µs, checking one incident
+    against the index (`text_probe`) 20-40 µs, so for a word in most incidents and filters
+    that keep more than a thousand of them this is the cheaper way to count; it reads at
+    most every match of the words (a word in most of a million incidents: ~150 ms)."""
     table = REDACTED_FTS_TABLE if index == "redacted" else FTS_TABLE
     terms = query_terms(query)
     sql, params = incidents.order_by().values_list("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            # CROSS JOIN keeps the index's matches outside: SQLite's planner has no
-            # statistics of words and would otherwise walk the incidents.
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} f CROSS JOIN ({sql}) i "  # noqa: S608
-            f"ON i.pk = f.rowid WHERE {table} MATCH %s LIMIT %s)",
-            [*params, _sqlite_match(terms, typing=typing), limit],
+            # `+rowid`: not a constraint the full-text index may take (it would check each
+            # incident against the index), but a test of each of its matches against the set.
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} f WHERE {table} MATCH %s "  # noqa: S608
+            f"AND +f.rowid IN ({sql}) LIMIT %s)",
+            [_sqlite_match(terms, typing=typing), *params, limit],
         )
         return cursor.fetchone()[0]
 

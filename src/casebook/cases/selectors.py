@@ -4,9 +4,12 @@ At 100,000 incidents the list must answer well under 150 ms on SQLite and Postgr
 - conditions on acts and tags are `Exists()` subqueries, never joins (a join multiplies rows
   and needs DISTINCT, which defeats the (date, id) index the default order uses);
 - a page is found as ids first, then only its 50 rows are loaded (`IdsFirstPaginator`);
-- a text search counts its matches exactly up to COUNT_LIMIT and says "more than" beyond:
-  counting every incident that mentions "police" reads every search document (170 ms on
-  PostgreSQL, against 30 ms for the first 10,001), more than the rest of the page costs;
+- every list counts its matches exactly up to COUNT_LIMIT and says "more than" beyond, and
+  its pages go that far (add a filter to reach further): an exact count reads every match,
+  which grows with the casebook (a million incidents: 150 ms for a common trigger and
+  status on SQLite, a second on PostgreSQL; counting "police" reads every search document),
+  while 10,001 of them cost the same at any size; a reader wants the exact number when it
+  is small, and the statistics page counts the big ones;
 - the page's act summaries (and, from sources, its source counts) are computed afterwards
   for its rows only, one grouped query each, instead of annotating every matching incident.
 """
@@ -19,9 +22,9 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import cast
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection, models, router
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, QuerySet, Sum
 
 from casebook.cases.models import Act, Incident, Outcome, Protest, Tag
 from casebook.cases.prepared import Prepared
@@ -113,7 +116,6 @@ class IdsFirstPaginator(Paginator):
         load: Callable[[list[int]], list],
         ids: QuerySet | None = None,
         count_limit: int | None = None,
-        counted: QuerySet | None = None,
         known_count: int | None = None,
         **kwargs,
     ):
@@ -122,22 +124,17 @@ class IdsFirstPaginator(Paginator):
         self.ids = object_list if ids is None else ids
         self.count_limit = count_limit
         self.count_capped = False
-        self.counted = counted
         self.known_count = known_count
 
     @cached_property
     def count(self) -> int:
-        if self.counted is not None:
-            # The same number, counted where it is cheaper (see `_incidents_counted`).
-            return self.counted.count()
         if self.count_limit is None:
-            return super().count
+            return self.object_list.count()
         if self.known_count is not None:
             found = self.known_count  # already counted, up to the limit, elsewhere
-            self.count_capped = found > self.count_limit
-            return min(found, self.count_limit)
-        # Unordered, or the database would sort every match before counting the first ones.
-        found = self.object_list.order_by()[: self.count_limit + 1].count()
+        else:
+            # Unordered, or the database would sort every match before counting the first.
+            found = self.object_list.order_by()[: self.count_limit + 1].count()
         self.count_capped = found > self.count_limit
         return min(found, self.count_limit)
 
@@ -178,15 +175,65 @@ def incident_page(*, filters: dict, number, per_page: int, reader, typing: bool 
         if text is not None:
             others = {k: v for k, v in filters.items() if k != "q"}
             ids = incidents_filtered(**others).filter(text)
+    if q or not _linked(filters):
+        paginator = IdsFirstPaginator(
+            incidents, per_page, load=incident_rows, ids=ids, count_limit=COUNT_LIMIT
+        )
+        return paginator.get_page(number)
+    # Act or tag filters: the matching ids are read (up to the limit, one more to know there
+    # are more) where that is cheaper (`_incidents_counted`), in no order. When they are
+    # few and spread over a big casebook, the page is found among them, sorted, rather than
+    # by walking the order's index past many incidents that fail.
+    counted = _incidents_counted(filters)
+    found = incidents.values_list("pk", flat=True) if counted is None else counted
+    listed = list(found.order_by()[: COUNT_LIMIT + 1])  # unordered: no join, no sort
     paginator = IdsFirstPaginator(
         incidents,
         per_page,
         load=incident_rows,
-        ids=ids,
-        count_limit=COUNT_LIMIT if q else None,
-        counted=_incidents_counted(filters),
+        count_limit=COUNT_LIMIT,
+        known_count=len(listed),
     )
+    if _walk_is_long(paginator, number):
+        sort = filters.get("sort") or DEFAULT_SORT
+        paginator.ids = Incident.objects.filter(among_ids(listed)).order_by(
+            *SORTS.get(sort, SORTS[DEFAULT_SORT])
+        )
     return paginator.get_page(number)
+
+
+def _linked(filters: dict) -> bool:
+    """Whether the filters hold a condition on acts or tags (which no index of the
+    incidents' order can check)."""
+    given = {name for name, value in filters.items() if value not in (None, "")}
+    return bool(given & (ACT_FILTERS | {"tag"})) or filters.get("unrecorded") in UNRECORDED_ACT
+
+
+def _walk_is_long(paginator: IdsFirstPaginator, number) -> bool:
+    """Whether finding the page by walking the incidents in the order asked for would read
+    many more of them than match in all: the matches are few (counted, not "more than")
+    and spread over a big casebook, so that a walk to the page's last row passes about
+    (incidents / matches) rows for each match it keeps. A rare act type at a million
+    incidents: 50,000 rows walked for a first page of 50, against listing its 1,000
+    matches. The casebook's size is taken as its highest id (one index seek)."""
+    count = paginator.count
+    if paginator.count_capped or count == 0:
+        return False
+    try:
+        page = paginator.validate_number(number)
+    except PageNotAnInteger:
+        page = 1  # as get_page shows
+    except EmptyPage:
+        page = paginator.num_pages
+    last_id = Incident.objects.order_by().aggregate(last=Max("pk"))["last"] or 0
+    walked = min(page * paginator.per_page, count) * last_id / count
+    return walked > WALK_FACTOR * count
+
+
+# How many rows a walk may read for each match there is before listing the matches (each
+# listed match costs a read of its incident's row and a place in a sort; each walked row
+# a check on an index).
+WALK_FACTOR = 4
 
 
 def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: bool) -> Page:
@@ -228,9 +275,10 @@ def _searched_page(filters: dict, number, per_page: int, *, index: str, typing: 
 
 
 # Incidents a search with filters checks one by one against the full-text index, at most,
-# to count them on SQLite (~20 µs each); beyond, the index's matches are read and looked up
-# among them instead (~0.5 µs a match, up to every match when few are among them).
-SEARCH_PROBES = 10_000
+# to count them on SQLite (20-40 µs each at a million incidents); beyond, the index's
+# matches are read and looked up in the set of them instead (~0.15 µs a match, up to every
+# match when few are among them: the cheaper from about a thousand).
+SEARCH_PROBES = 1_000
 
 ACT_FILTERS = frozenset({"act_type", "provision", "trigger", "outcome"})
 INCIDENT_FILTERS = frozenset(
@@ -239,9 +287,9 @@ INCIDENT_FILTERS = frozenset(
 
 
 def _incidents_counted(filters: dict) -> QuerySet | None:
-    """With act or tag filters, the matching incidents counted as distinct incident ids over
+    """With act or tag filters, the matching incidents' ids read as distinct incident ids of
     the matching acts (or the tag's links), joined to their incident for its own filters,
-    rather than with an `Exists` per incident: the same number, since every act and link
+    rather than with an `Exists` per incident: the same ids, since every act and link
     belongs to one existing incident, but the database may start from whichever side
     matches fewer rows (9x faster for act filters alone at 100,000 incidents). None without
     act or tag filters, with a text search (counted up to its limit instead), or when on
@@ -263,7 +311,9 @@ def _incidents_counted(filters: dict) -> QuerySet | None:
             return None
         # One link per incident and tag (the table's unique pair): counted on the tag's
         # index alone, without reading each link for its incident (3x faster at 1,000,000).
-        return Incident.tags.through.objects.filter(own, tag_id=tag.pk)
+        return Incident.tags.through.objects.filter(own, tag_id=tag.pk).values_list(
+            "incident_id", flat=True
+        )
     conditions = acts_matching(**{name: filters[name] for name in given & ACT_FILTERS})
     if unrecorded in UNRECORDED_ACT:
         conditions &= UNRECORDED_ACT[unrecorded]
@@ -275,18 +325,19 @@ def _incidents_counted(filters: dict) -> QuerySet | None:
             incident_id=OuterRef("incident_id"), tag_id=tag.pk
         )
         acts = acts.filter(Exists(tagged))
-    return acts.values("incident_id").distinct()
+    return acts.values_list("incident_id", flat=True).distinct()
 
 
-# Incidents read, at most, to see which side a count should start from (SQLite): about 4 ms.
-SIDE_PROBE = 50_000
+# Incidents read, at most, to see which side a count should start from (SQLite): about 10 ms
+# (index entries only). Below it a rare status with a common trigger starts from the status.
+SIDE_PROBE = 100_000
 
 
 def _fewer_incidents(own: Q, rows: QuerySet) -> bool:
     """On SQLite, whether fewer incidents match their own filters (`own`) than `rows` (acts
     or links) match theirs: then the count starts from the incidents' index and checks
     their acts (`Exists`). Each side is counted on its index, the incidents up to
-    SIDE_PROBE, the rows up to one more than the incidents. SQLite keeps no statistics of
+    SIDE_PROBE, the rows up to one more than half of them. SQLite keeps no statistics of
     values (only averages), so left to itself it starts from the acts of a common trigger
     to count a rare status (20x slower). PostgreSQL's planner knows how common each value
     is and chooses itself (False)."""
@@ -294,7 +345,10 @@ def _fewer_incidents(own: Q, rows: QuerySet) -> bool:
         return False
     # Unordered: the models' default orders would sort (and join) before counting.
     incidents = Incident.objects.filter(own).order_by()[:SIDE_PROBE].count()
-    return incidents < SIDE_PROBE and rows.order_by()[: incidents + 1].count() > incidents
+    # From the rows' side each match reads its incident's row, from the incidents' side
+    # only an index: half as many rows is where the rows' side starts to win.
+    half = incidents // 2
+    return incidents < SIDE_PROBE and rows.order_by()[: half + 1].count() > half
 
 
 def _loader(model, names: Sequence[str]) -> Callable[[str, Sequence], models.Model]:

@@ -21,9 +21,9 @@ import re
 from casebook.monitor.extraction import lexicon as lx
 from casebook.monitor.extraction.act import Act, other_kind
 from casebook.monitor.extraction.anchors import (
-    SERIOUS_CRIME,
     after_unrelated_crime,
     anchors_in,
+    crime_offence,
     dropped,
     keep_anchor,
 )
@@ -66,12 +66,14 @@ _ITEM = re.compile(
     r"(?P<add>(?:a\s+further|another|an\s+additional|additional|further)\s+)?"
     # "... and the rest for public order offences": the remainder, without a number
     rf"(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER}|the\s+(?:rest|remainder|others)(?=\s+for\b)|"
-    r"another(?=\s+(?:for|on\s+suspicion|over|"
+    r"(?:another|the\s+other)(?=\s+(?:for|on\s+suspicion|over|under|"
     r"was|who|in\s+connection)\b)|an?\s+\d{1,2}-year-old(?:\s+(?:man|woman|boy|girl|"
     r"teenager|youth))?)(?:\s+of\s+(?:them|those|whom|these))?"
     rf"(?P<noun>\s+(?:more\s+|other\s+)?(?:{lx.PEOPLE})\b)?(?:,\s+aged\s+[^,]{{1,25}},)?"
     r"(?P<tail>\s+(?:(?:was|were|had\s+been|have\s+been)\s+)?(?:also\s+)?(?:(?:held|arrested|"
-    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|under\b|"
+    r"detained|charged)\b|for\b|with\b|on\s+suspicion\b|over\b|in\s+breach\b|"
+    # "under section 14", not "four were under 18" (an age)
+    r"under\b(?!\s+(?:the\s+age\b|age\b|\d))|"
     r"elsewhere\b|"
     r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
     # parts told by where they happened: "five on Lime Street and three outside the town hall"
@@ -101,7 +103,8 @@ _SAME_PEOPLE = re.compile(
 
 
 _ALL_OF_THEM = re.compile(
-    r"\s*(?:those\s+(?:arrested|detained|held)|they|both|all(?:\s+of\s+them)?|the\s+(?:men|women|"
+    r"\s*(?:(?:all\s+(?:of\s+)?)?those\s+(?:arrested|detained|held)|they|both|"
+    r"all(?:\s+of\s+them)?|the\s+(?:men|women|"
     r"people|protest[eo]rs|demonstrators|activists|group))\s+(?:were|have\s+been|had\s+been|"
     r"have\s+all\s+been|were\s+all|all)\s+(?:all\s+|later\s+|since\s+|subsequently\s+)?$",
     re.IGNORECASE,
@@ -115,6 +118,37 @@ _JOINED = re.compile(
     r"(?:(?:have|has|had|were|was|been|being|since|later|then|subsequently|also)\s+)*",
     re.IGNORECASE,
 )
+
+
+# "Since the start of the month, police have arrested 96 people": a running total told by the
+# phrase put before the clause (the clause itself starts at "police").
+_SO_FAR = re.compile(r"\bso\s+far\b", re.IGNORECASE)
+
+
+def _after_a_fronted_tally(text: str, sentence: Sentence, act: Act) -> bool:
+    fronted = text[sentence.start : act.segment[0]]
+    return (
+        0 < len(fronted) <= 80
+        and fronted.rstrip().endswith(",")
+        and lx.CUMULATIVE.search(fronted) is not None
+        and not _SO_FAR.search(fronted)
+        and not lx.PREFILTER_ACTION.search(lx.lowered(fronted))
+    )
+
+
+# "Officers arrest a protester" on a line of its own below the headline: a photo's caption or
+# another story's link, in the present tense of headlines; the story's own headline comes first.
+_PRESENT_ACT = re.compile(r"arrest|detain|disperse", re.IGNORECASE)
+
+
+def _told_in_a_caption(text: str, sentence: Sentence, index: int, act: Act) -> bool:
+    line = sentence.text.rstrip()
+    return (
+        index > 0
+        and _PRESENT_ACT.fullmatch(text, *act.anchor) is not None
+        and not line.endswith((".", "!", "?", '"', "”", ":"))
+        and len(line.split()) <= 16
+    )
 
 
 def _clause_start(text: str, sentence: Sentence, floor: int, anchor_start: int) -> int:
@@ -161,7 +195,12 @@ class _SentenceReading:
         joined = self.dropped_end is not None and _JOINED.fullmatch(
             text, self.dropped_end, act.anchor[0]
         )
-        if joined or dropped(act.type, text, act.anchor, act.segment, self.sentence):
+        if (
+            joined
+            or dropped(act.type, text, act.anchor, act.segment, self.sentence)
+            or _after_a_fronted_tally(text, self.sentence, act)
+            or _told_in_a_caption(text, self.sentence, self.index, act)
+        ):
             self.floor = self.dropped_end = act.anchor[1]
             return False
         self.dropped_end = None
@@ -268,7 +307,7 @@ def find_acts(
             act.count, act.count_span = None, None
         reading.add(act)
     # "arrested on suspicion of theft": a crime of its own, whoever it was done to.
-    return [a for a in reading.acts if not (a.offence and SERIOUS_CRIME.search(a.offence))]
+    return [a for a in reading.acts if not crime_offence(a, text)]
 
 
 # "Twelve of those arrested have since been charged": "arrested" names who the twelve are; the
@@ -281,10 +320,16 @@ _THEN_PASSIVE = re.compile(
 )
 
 
+# "Among those held was a man who ...": the participle names people counted before.
+_AMONG_BEFORE = re.compile(r"\bamong\s+(?:those|the\s+(?:people|\w+))\s+$", re.IGNORECASE)
+
+
 def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[Anchor]:
     kept = []
     for number, (kind, m) in enumerate(anchors):
         following = anchors[number + 1][1] if number + 1 < len(anchors) else None
+        if kind == "arrest" and _AMONG_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue
         if (
             kind == "arrest"
             and following is not None
@@ -299,7 +344,9 @@ def _without_participles_of_reference(anchors: list[Anchor], text: str) -> list[
 
 _IDENTITY_CHECK = re.compile(
     r"\b(?:identity|ID)\s+(?:checks?|controls?)\b|\b(?:check|establish|verify|confirm)\w*\s+"
-    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b",
+    r"(?:their|his|her|the\s+\w+['’]?s?)\s+identit(?:y|ies)\b|"
+    r"\bidentit(?:y|ies)\s+(?:could|would|can|to|were|was)\s+(?:be\s+)?(?:checked|established|"
+    r"verified|confirmed)\b",
     re.IGNORECASE,
 )
 
@@ -377,7 +424,8 @@ def _share_count_with_previous(act: Act, acts: list[Act], text: str) -> None:
 # "The arrests were made under section 13 ...": what the arrests told of before were for.
 _WHAT_THEY_WERE_FOR = re.compile(
     r"\s+(?:were|was|have\s+been|had\s+been)\s+(?:(?:all|also|made|carried\s+out)\s+){0,2}"
-    r"(?:under|for|on\s+suspicion|in\s+connection)\b",
+    r"(?:(?:using|with|under)\s+(?:[\w-]+\s+){0,2}?powers?\s+(?:under|of|in)\b|"
+    r"under|for|on\s+suspicion|in\s+connection)\b",
     re.IGNORECASE,
 )
 

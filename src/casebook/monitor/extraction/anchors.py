@@ -12,11 +12,18 @@ from __future__ import annotations
 import re
 
 from casebook.monitor.extraction import lexicon as lx
-from casebook.monitor.extraction.act import Span
+from casebook.monitor.extraction.act import Act, Span
 from casebook.monitor.extraction.counts import PEOPLE_NEAR
 from casebook.monitor.extraction.text import NUMBER, VAGUE_BEFORE, Sentence
 
-__all__ = ["SERIOUS_CRIME", "after_unrelated_crime", "anchors_in", "dropped", "keep_anchor"]
+__all__ = [
+    "SERIOUS_CRIME",
+    "after_unrelated_crime",
+    "anchors_in",
+    "crime_offence",
+    "dropped",
+    "keep_anchor",
+]
 
 _HELD_NOT_ARREST = re.compile(
     r"\s+(?:a|an|the|up|placards?|signs?|banners?|flags?|hostage|aloft|talks|their|his|her|its|"
@@ -159,8 +166,11 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     if lx.NEGATION.search(before):
         return True
     modal = lx.FUTURE_ONLY if kind in {"stop_search", "dispersal"} else lx.MODAL
-    if modal.search(before):
-        return True
+    told = _TOLD_SOURCE.search(before)
+    if kind == "image_appeal":
+        before = re.sub(r"\bwould\s*$", "", before)  # "would like to identify" is the appeal
+    if modal.search(before[told.end() :] if told else before):
+        return True  # "would face arrest"; not "Police told the BBC 14 were arrested"
     # "to arrest", "to disperse": an intention, unless the police "had to" do it.
     if (
         re.search(r"\bto\s*$", before)
@@ -202,16 +212,57 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
         return True  # "at protests where a Section 60 order is in force": a general rule
     # "... and will appear before magistrates next week": a hearing to come, not a court's act
     comma_clause = _FUTURE_HEARING.sub(" ", _comma_clause(text, anchor, sentence))
-    if lx.COURT.search(_REMANDED_AFTER.sub(" ", comma_clause)) and kind != "charge":
+    if (
+        lx.COURT.search(_INJUNCTION.sub(" ", _REMANDED_AFTER.sub(" ", comma_clause)))
+        and kind != "charge"
+        and not (_OUTSIDE_COURT.search(comma_clause) and not _COURT_OUTCOME.search(comma_clause))
+    ):
         return True  # "pleaded guilty to ...", "jailed after being arrested at ..."
     if lx.SPORT.search(sentence_text) and not lx.protest_beyond_disorder(
         text, sentence.start, sentence.end
     ):
         return True  # "12 fans arrested after disorder at the match"
+    crime = lx.UNRELATED_CRIME.search(comma_clause)
     return bool(
-        lx.UNRELATED_CRIME.search(comma_clause)
+        crime
         and not lx.protest_beyond_disorder(text, *_comma_clause_span(text, anchor, sentence))
+        and not _DISORDER_OVER_CRIME.search(comma_clause, 0, crime.start())
     )
+
+
+# "arrested after disorder broke out following the fatal stabbing of a teenager": the crime is
+# what the disorder answered, the arrests are for the disorder.
+_DISORDER_OVER_CRIME = re.compile(
+    r"\b(?:disorder|riot\w*|unrest|violence|clashes|protests?|demonstrations?|vigils?|rall(?:y|ies)|"
+    r"marches)\b[^,;]*?\b(?:following|after|over|in\s+the\s+wake\s+of|sparked\s+by|"
+    r"triggered\s+by|prompted\s+by|in\s+response\s+to|in\s+protest\s+at)\s+(?:[\w'’-]+\s+){0,5}?$",
+    re.IGNORECASE,
+)
+
+
+# Whom a spokesperson spoke to: "Police told the BBC 14 people were arrested" reports an act.
+_TOLD_SOURCE = re.compile(
+    r"\btold\s+(?:the\s+|a\s+)?(?:(?:[A-Z][\w'’.&-]*\s+){1,5}|(?:reporters|journalists|media|"
+    r"press|local\s+media|(?:a\s+)?(?:news|press)\s+conference)\b\s*)"
+)
+# A protest outside a court ("arrested outside the court where the trial was held") is no
+# court's act, unless the clause tells what the court decided.
+_OUTSIDE_COURT = re.compile(
+    r"\b(?:outside|near|at|in\s+front\s+of|steps\s+of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?"
+    r"(?:court|courts|magistrates['’]?|tribunal)\b",
+    re.IGNORECASE,
+)
+# "for breaching a High Court injunction": the order broken, no court's act.
+_INJUNCTION = re.compile(
+    r"\b(?:(?:High|County|Supreme|civil)\s+)?[Cc]ourt\s+(?:injunctions?|orders?)\b|"
+    r"\binjunctions?\s+(?:[\w-]+\s+){0,4}?(?:by|from|in|at)\s+(?:the\s+)?(?:High|County|Supreme)\s+"
+    r"Court\b"
+)
+_COURT_OUTCOME = re.compile(
+    r"\b(?:sentenced|convicted|found\s+guilty|pleaded|pleads|jailed|acquitted|cleared\s+of|"
+    r"remanded|verdict|guilty)\b",
+    re.IGNORECASE,
+)
 
 
 # "..., bringing the total since June to 130", "..., which takes the number arrested to 90": a
@@ -245,6 +296,25 @@ SERIOUS_CRIME = re.compile(
     r"stolen|stealing|(?:anti-?social|antisocial)\s+behaviour\s+by)\b",
     re.IGNORECASE,
 )
+
+
+# "protests over the shooting of a man", "a march calling for justice for a murdered teenager":
+# the crime is what the protest is about, not what anyone was arrested for.
+_PROTEST_ABOUT = re.compile(
+    r"\b(?:protest\w*|demonstrat\w*|march\w*|rall(?:y|ies)|vigils?|riots?|unrest|disorder|"
+    r"clashes|anger|outrage|justice)\b[^.;]{0,40}?\b(?:over|for|against|about|after|following)\s+"
+    r"(?:the\s+|a\s+|an\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def crime_offence(act: Act, text: str) -> bool:
+    """Whether the act's offence is a crime of its own ("arrested on suspicion of theft"), not
+    the crime a protest was about."""
+    if not (act.offence and SERIOUS_CRIME.search(act.offence)):
+        return False
+    start = act.offence_span[0] if act.offence_span else 0
+    return not _PROTEST_ABOUT.search(text, max(0, start - 70), start)
 
 
 def after_unrelated_crime(sentences: list[Sentence], index: int) -> bool:

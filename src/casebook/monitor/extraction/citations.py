@@ -22,7 +22,8 @@ from typing import Any
 
 from casebook.codebook.matching import ProvisionIndex, canonical_citation
 from casebook.monitor.extraction.act import Act
-from casebook.monitor.extraction.text import Sentence
+from casebook.monitor.extraction.lexicon import CUMULATIVE
+from casebook.monitor.extraction.text import NUMBER, Sentence, parse_number
 
 __all__ = ["CitationFinder", "attach_legal_bases"]
 
@@ -37,7 +38,7 @@ _OF_AN_ORDER = re.compile(
 # "a Section 14 order under the Act", "section 60 and section 60AA authorisations under ...".
 _SECTION_BEFORE_ACT = re.compile(
     r"\b(?:sections?|s\.?)\s*(?P<numbers>\d+[A-Z]{0,2}(?:\s*(?:,|and|&|or)\s*(?:sections?\s*|"
-    r"s\.?\s*)?\d+[A-Z]{0,2})*)\s+(?:orders?|conditions?|notices?|"
+    r"s\.?\s*)?\d+[A-Z]{0,2})*)\s+(?:[\w-]+\s+)?(?:orders?|conditions?|notices?|"
     r"directions?|authori[sz]ations?|powers?|restrictions?)\s+(?:\w+\s+){0,2}?(?:under|of)\s+"
     r"(?:the\s+)?$",
     re.IGNORECASE,
@@ -195,18 +196,74 @@ def _holders_of_an_order(holders: list[Act], text: str, start: int) -> list[Act]
         for a in holders
         if a.type in {"arrest", "charge"}
         and a.anchor[1] <= start
-        and _BREACH.search(text, a.anchor[1], start)
+        and (
+            _BREACH.search(text, a.anchor[1], start)
+            or _MADE_WITH_POWERS.fullmatch(text, a.anchor[1], start)
+        )
     ]
+
+
+# "The arrests were made using powers under the Terrorism Act": the powers of the arrests.
+_MADE_WITH_POWERS = re.compile(
+    r"\s+(?:[\w-]+\s+){0,6}?(?:using|with|under|exercising|invoking)\s+(?:[\w-]+\s+){0,2}?"
+    r"powers?\s+(?:under|of|in|from)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+# "the first three charges ... for offences under the Terrorism Act. The three people charged
+# were ...": a sentence with no act of its own that counts or points at acts of a kind.
+_KIND_NOUN = re.compile(
+    rf"\b(?P<which>{NUMBER}|the|these|those|all)\s+(?:[\w-]+\s+){{0,2}}?"
+    r"(?P<kind>arrests|charges|arrest|charge)\b",
+    re.IGNORECASE,
+)
+
+
+def _citations_of_neighbours(
+    text: str,
+    sentences: list[Sentence],
+    acts: list[Act],
+    finder: CitationFinder,
+    by_sentence: dict[int, list[Act]],
+) -> None:
+    """A citation in a sentence that tells of acts of a kind without reporting one ("the first
+    three charges for offences under the Terrorism Act") belongs to the one act of that kind in
+    the next sentence that is the same people: of the count named, or pointing back."""
+    for index, sentence in enumerate(sentences[:-1]):
+        if index in by_sentence or CUMULATIVE.search(sentence.text):
+            continue
+        kinds = list(_KIND_NOUN.finditer(sentence.text))
+        if not kinds:
+            continue
+        cited = [c for c in finder.find(sentence.text) if c.start > kinds[0].end()]
+        if len(cited) != 1:
+            continue
+        kind = kinds[0].group("kind").lower().rstrip("s")
+        which = parse_number(kinds[0].group("which").lower())
+        takers = [
+            a
+            for a in by_sentence.get(index + 1, [])
+            if a.type == kind
+            and a.legal_basis is None
+            and (a.reference or a.definite or (which is not None and a.count == which))
+        ]
+        if len(takers) == 1:
+            takers[0].legal_basis = cited[0].citation
+            start = sentence.start + cited[0].start
+            takers[0].legal_basis_span = (start, sentence.start + cited[0].end)
 
 
 def attach_legal_bases(
     text: str, sentences: list[Sentence], acts: list[Act], finder: CitationFinder
 ) -> None:
-    """Give each act the legal provision cited in its sentence, where the citation is its."""
+    """Give each act the legal provision cited in its sentence, where the citation is its, or
+    in the sentence before, where that sentence only points at it."""
     provisions = finder.provisions
     by_sentence: dict[int, list[Act]] = {}
     for act in acts:
         by_sentence.setdefault(act.sentence, []).append(act)
+    _citations_of_neighbours(text, sentences, acts, finder, by_sentence)
     for index, here in sorted(by_sentence.items()):
         sentence = sentences[index]
         for citation in finder.find(sentence.text):

@@ -53,7 +53,7 @@ _GROUP_OF = re.compile(
 
 
 IMAGE_COUNT = re.compile(
-    rf"\b(?:of|showing)\s+(?:the\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b|"
+    rf"\b(?:of|showing)\s+(?:the\s+)?(?:a\s+further\s+|another\s+|an\s+additional\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b|"
     rf"\b(?P<n2>{NUMBER})\s+(?:more\s+|new\s+|further\s+|other\s+)?(?:CCTV\s+)?(?:images|"
     rf"pictures|photos|photographs|stills|e-?fits)\s+(?:of\s+)?(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
     re.IGNORECASE,
@@ -90,7 +90,8 @@ _COMPOSITE = re.compile(r"\s+(?:[\w-]+\s+){1,2}?(?:and|plus|as\s+well\s+as)\s+",
 def set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
     words = m.group(group).lower()
     # "another for X", "and a 31-year-old on suspicion of Y": one more person
-    value = 1 if words == "another" or "-year-old" in words else parse_number(words)
+    one = words in {"another", "the other"} or re.fullmatch(r"the\s+other", words) is not None
+    value = 1 if one or "-year-old" in words else parse_number(words)
     vague = bool(m.groupdict().get("vague")) or bool(m.groupdict().get("plus"))
     act.vague = vague or value is None
     act.count = None if act.vague else value
@@ -100,32 +101,37 @@ def set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
         act.total_marker = True
 
 
+def _count_before_noun(act: Act, text: str, prefix_start: int, prefix: str) -> bool:
+    """The count of a noun anchor told before it: "Seven arrests", "issued with notices"."""
+    if _count_of_people_issued(act, text, prefix_start):
+        return True
+    m = _NOUN_COUNT.search(prefix)
+    if m and lx.not_people(text, prefix_start + m.start("n"), prefix_start + m.end("n")):
+        m = None
+    if m:
+        shifted = re.compile(_NOUN_COUNT.pattern, re.IGNORECASE).search(
+            text, prefix_start + m.start(), act.anchor[0]
+        )
+        if shifted:
+            set_count(act, shifted)
+            act.subset = bool(shifted.group("sub"))
+            act.definite = bool(
+                re.search(r"\bthe\s+$", text[max(0, shifted.start() - 4) : shifted.start()], re.I)
+            )
+            if lx.ADDITIVE.search(text[max(0, shifted.start() - 20) : shifted.start()]):
+                act.additive = True
+            return True
+    if lx.VAGUE_WORDS.search(" ".join(prefix.split()[-3:])):
+        act.vague = True
+        return True
+    return False
+
+
 def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     prefix_start = clause_start
     prefix = text[prefix_start : act.anchor[0]]
     if noun:
-        m = _NOUN_COUNT.search(prefix)
-        if m and lx.not_people(text, prefix_start + m.start("n"), prefix_start + m.end("n")):
-            m = None
-        if m:
-            shifted = re.compile(_NOUN_COUNT.pattern, re.IGNORECASE).search(
-                text, prefix_start + m.start(), act.anchor[0]
-            )
-            if shifted:
-                set_count(act, shifted)
-                act.subset = bool(shifted.group("sub"))
-                act.definite = bool(
-                    re.search(
-                        r"\bthe\s+$", text[max(0, shifted.start() - 4) : shifted.start()], re.I
-                    )
-                )
-                if lx.ADDITIVE.search(text[max(0, shifted.start() - 20) : shifted.start()]):
-                    act.additive = True
-                return True
-        if lx.VAGUE_WORDS.search(" ".join(prefix.split()[-3:])):
-            act.vague = True
-            return True
-        return False
+        return _count_before_noun(act, text, prefix_start, prefix)
     numbers = [
         m
         for m in lx.NUMBER_RE.finditer(text, prefix_start, act.anchor[0])
@@ -181,13 +187,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
         act.unwritten = count > 1 and not any(_WRITTEN_ONE.match(s.group()) for s in singles)
         act.definite = count == 1 and singles[0].group().lower().startswith("the ")
         return True
-    pronoun = _PRONOUN_SUBJECT.search(prefix)
-    if pronoun:  # "He was arrested": one person, most likely told of before
-        act.count, act.count_span = (
-            1,
-            (prefix_start + pronoun.start(), prefix_start + pronoun.end(1)),
-        )
-        act.implicit_one = act.definite = True
+    if _count_one_subject(act, prefix, prefix_start):
         return True
     if lx.VAGUE_WORDS.search(prefix[-40:]) or re.search(rf"\b{lx.PEOPLE}\b", prefix[-40:], re.I):
         act.vague = True
@@ -195,7 +195,79 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
     return False
 
 
+# "seven others were issued with dispersal notices": the people the notices went to.
+_ISSUED_WITH = re.compile(
+    r"\s+(?:[\w'’-]+\s+){0,2}?(?:were|was|had\s+been|have\s+been)\s+(?:also\s+|then\s+|later\s+)?"
+    r"(?:issued|served|handed|given)\s+(?:with\s+)?(?:an?\s+)?(?:[\w'’-]+\s+){0,3}?",
+    re.IGNORECASE,
+)
+
+
+def _count_of_people_issued(act: Act, text: str, prefix_start: int) -> bool:
+    """ "Seven others were issued with dispersal notices": the count of a noun anchor told as
+    the people it was issued to."""
+    numbers = list(lx.NUMBER_RE.finditer(text, prefix_start, act.anchor[0]))
+    if not numbers or lx.not_people(text, numbers[-1].start(), numbers[-1].end()):
+        return False
+    m = numbers[-1]
+    if not _ISSUED_WITH.fullmatch(text, m.end(), act.anchor[0]):
+        return False
+    lead = text[max(prefix_start, m.start() - 25) : m.start()]
+    if re.search(rf"{VAGUE_BEFORE}\s+$", lead, re.IGNORECASE):
+        act.vague = True
+        return True
+    act.count, act.count_span = parse_number(m.group()), (m.start(), m.end())
+    act.additive = bool(lx.ADDITIVE.search(lead))
+    return True
+
+
+def _count_one_subject(act: Act, prefix: str, prefix_start: int) -> bool:
+    """ "He was arrested": one person, most likely told of before; "Campaigner Tom Hartley, 67,
+    was arrested": one person, named (arrests and charges)."""
+    pronoun = _PRONOUN_SUBJECT.search(prefix)
+    if pronoun:
+        act.count, act.count_span = (
+            1,
+            (prefix_start + pronoun.start(), prefix_start + pronoun.end(1)),
+        )
+        act.implicit_one = act.definite = True
+        return True
+    named = _NAMED_SUBJECT.match(prefix) if act.type in {"arrest", "charge"} else None
+    if (
+        named is None
+        or _NOT_ONE_NAME.search(named.group("name"))
+        or re.fullmatch(lx.PEOPLE, named.group("name").split()[-1], re.IGNORECASE)
+    ):
+        return False
+    act.count = 1
+    act.count_span = (prefix_start + named.start("name"), prefix_start + named.end("name"))
+    act.implicit_one = True
+    return True
+
+
+# "... a man, 34, and a woman": a second single person joined to the first.
+_AND_ANOTHER_PERSON = re.compile(
+    r"(?:\s*,\s*(?:aged\s+)?\d{1,2}\s*,?|\s*\(\s*\d{1,2}\s*\))?\s+and\s+(?:a|an|one|another)\s+"
+    r"(?:\d{1,2}-year-old\s+|[\w-]+\s+){0,2}?(?:man|woman|boy|girl|teenager|youth|person|"
+    r"protest[eo]r|activist|demonstrator|student|pensioner)\b",
+    re.IGNORECASE,
+)
+
+# "confiscated a banner", "seized his phone": one item (the single-item convention).
+_ONE_ITEM = re.compile(
+    r"\s+(?:a|an|one|his|her|their|the\s+(?:man|woman|protest[eo]r|activist)['’]s)\s+"
+    r"(?:[\w'’-]+\s+){0,2}?(?:banner|flag|placard|sign|poster|megaphone|loudhailer|phone|"
+    r"mobile|camera|drone|van|car|vehicle|lorry|truck|bike|bicycle|tent|speaker|loudspeaker|"
+    r"boat|sound\s+system|laptop|device)\b",
+    re.IGNORECASE,
+)
+
+
 def count_after(act: Act, text: str, limit: int) -> bool:
+    if act.type == "seizure" and _ONE_ITEM.match(text, act.anchor[1], limit):
+        act.count, act.count_span = 1, act.anchor
+        act.implicit_one = True
+        return True
     m = _OBJECT_COUNT.match(text, act.anchor[1], limit)
     if m is None and act.type == "other":  # "issued fines to a further 11 people"
         to = TO_PEOPLE.match(text, act.anchor[1], limit)
@@ -215,6 +287,12 @@ def count_after(act: Act, text: str, limit: int) -> bool:
     single = lx.SINGLE_PERSON.match(text, act.anchor[1] + 1, limit) or _PRONOUN_OBJECT.match(
         text, act.anchor[1], limit
     )
+    second = single and _AND_ANOTHER_PERSON.match(text, single.end(), limit)
+    if single and second and text[act.anchor[1] : single.start()].strip() == "":
+        # "arrested a man, 34, and a woman, 29": two people, no number written
+        act.count, act.count_span = 2, (single.start(), second.end())
+        act.unwritten = True
+        return True
     if single and text[act.anchor[1] : single.start()].strip() == "":
         act.count, act.count_span = 1, (single.start(), single.end())
         act.implicit_one = not _WRITTEN_ONE.match(single.group())
@@ -269,6 +347,22 @@ _PRONOUN_SUBJECT = re.compile(
 )
 _PRONOUN_OBJECT = re.compile(r"\s*\b(?:him|her)\b(?!\s+(?:home|house|flat|address|door|own))")
 
+# A person named as the subject of a singular passive: "Campaigner Tom Hartley, 67, was", "climate
+# activist Jo Bloggs was" (a role in lower case or a title may come before the name).
+_NAMED_SUBJECT = re.compile(
+    r"\s*(?:[\w'’-]+\s+){0,3}?(?P<name>(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]+)"
+    r"(?:\s*,\s*(?:aged\s+)?\d{1,2}\s*,|\s*\(\s*\d{1,2}\s*\))?\s+"
+    r"(?:was|has\s+been|had\s+been)\s+(?:(?:\w+ly|also|later|then|subsequently|since|"
+    r"eventually|briefly)\s+){0,2}$"
+)
+# Capitalised words that are no one's name: a sentence's first word, a force, a place's kind.
+_NOT_ONE_NAME = re.compile(
+    r"\b(?:Nobody|No|None|Everyone|Everybody|Anyone|Noone|It|This|That|Nothing|Police|Officers|"
+    r"Force|Constabulary|Service|Group|Crowd|Street|Square|Road|Bridge|Park|Hall|Centre|Action|"
+    r"Rebellion|Oil)\b",
+    re.IGNORECASE,
+)
+
 # "One woman was arrested" writes its number; "a woman was arrested" does not.
 _WRITTEN_ONE = re.compile(r"one\b", re.IGNORECASE)
 
@@ -276,6 +370,12 @@ _WRITTEN_ONE = re.compile(r"one\b", re.IGNORECASE)
 _ONE_PERSON_VISIT_SUBJECT = re.compile(
     r"\b(?:a|an|one)\s+(?:(?!(?:family|couple|group|household|number|pair)\b)[\w'’-]+\s+){1,5}?"
     r"(?:received|had|got)\s+(?:a|an)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+
+# "the homes of three activists": the people whose homes were visited.
+_PEOPLE_VISITED = re.compile(
+    rf"\s+of\s+(?P<vague>{VAGUE_BEFORE}\s+)?(?P<n>{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?{lx.PEOPLE}\b",
     re.IGNORECASE,
 )
 
@@ -304,6 +404,8 @@ def count_act(
         ):
             act.count, act.count_span = 1, act.anchor
             act.implicit_one = True
+        elif many := _PEOPLE_VISITED.match(text, act.anchor[1], limit):
+            set_count(act, many)  # "visited the homes of three activists"
         else:
             count_before(act, text, clause_start, False)
     elif act.type == "image_appeal":
@@ -338,5 +440,8 @@ def counts_people(act: Act, text: str, limit: int) -> bool:
     if act.type not in {"force", "dispersal"} or act.count is None or not act.count_span:
         return True
     if act.count_span[1] <= act.anchor[0]:
-        return _CROWD_COUNT.fullmatch(text, act.count_span[1], act.anchor[0]) is not None
+        return (
+            _CROWD_COUNT.fullmatch(text, act.count_span[1], act.anchor[0]) is not None
+            or _ISSUED_WITH.fullmatch(text, act.count_span[1], act.anchor[0]) is not None
+        )
     return PEOPLE_NEAR.match(text, act.count_span[1], limit) is not None

@@ -56,8 +56,30 @@ _DAY_MONTH = re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?(?!\w)"
 _MONTH_DAY = re.compile(
     rf"\b{_MONTH}\s+{_DAY}(?!\d)(?:(?:,\s*|\s+){_YEAR})?(?![\w:])", re.IGNORECASE
 )
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
-_NUMERIC = re.compile(r"(?<![\d/])(?P<day>[0-3]?\d)/(?P<month>[01]?\d)/(?P<year>(?:19|20)\d\d)\b")
+# "2024-08-05", also as a time stamp's date ("2024-08-05T14:02:00Z")
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?:\b|(?=T\d))")
+# "05/08/2024", "05.08.2024"; "08/05/2024" may be American (see _numeric_order)
+_NUMERIC = re.compile(
+    r"(?<![\d/.])(?P<day>[0-3]?\d)(?P<sep>[/.])(?P<month>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)\b"
+)
+_WEEKDAY_ABBREVIATION = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*$", re.IGNORECASE)
+
+
+def _numeric_order(text: str, start: int, year: int, first: int, second: int) -> tuple[int, int]:
+    """(month, day) of a numeric date: day first as in Britain, unless only the other order
+    can be a date ("12/25/2024") or a weekday written before it says so ("Mon, 08/05/2024")."""
+    if first > 12 >= second:
+        return second, first
+    if second > 12 >= first:
+        return first, second
+    told = _WEEKDAY_ABBREVIATION.search(text, max(0, start - 12), start)
+    if told:
+        weekday = [w[:3] for w in _WEEKDAYS].index(told.group(1).lower())
+        british, american = _make(year, second, first), _make(year, first, second)
+        if british and british.weekday() != weekday and american and american.weekday() == weekday:
+            return first, second
+    return second, first
+
 
 _RELATIVE = re.compile(
     r"\b(?P<overnight>overnight\s+(?:on\s+|into\s+)?)?"
@@ -192,6 +214,8 @@ def _absolute_dates(text: str, start: int, end: int) -> list[tuple[int, int, int
             month = int(month_text) if month_text.isdigit() else _month(month_text)
             day = int(m.group("day"))
             year = int(m.group("year")) if m.group("year") else None
+            if regex is _NUMERIC and year is not None:
+                month, day = _numeric_order(text, m.start(), year, day, month)
             if not 1 <= month <= 12 or not 1 <= day <= 31:
                 continue
             # "may 5 people": a month name that is also a word needs its capital.
@@ -304,9 +328,29 @@ def infer_published(text: str, url: str = "") -> tuple[dt.date | None, tuple[int
                 and _SNIPPET_AFTER.match(after) is not None
             )
         )
-        if labelled or alone:
+        if labelled or alone or _byline_line(before, after):
             return date, (start, end)
     return None, None
+
+
+# What a byline or time-stamp line holds beside its date: labels, times, weekdays, separators.
+_BYLINE_NOISE = re.compile(
+    rf"{_TIME}|\b(?:by|published|updated|posted|last|first|on|at|and|[ap]\.?m\.?|"
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?|[|/•·,—–:()\-]|\d+",
+    re.IGNORECASE,
+)
+
+
+def _byline_line(before: str, after: str) -> bool:
+    """ "By Jo Smith, Crime Reporter | Monday 5 August 2024 14:02", "August 5, 2024 / 2:34 PM /
+    CBS News": a short line of a date, times and a few capitalised names (the writer's, the
+    outlet's), no words of a sentence."""
+    line = f"{before} {after}"
+    if len(line) > 110:
+        return False
+    rest = _BYLINE_NOISE.sub(" ", line).split()
+    return len(rest) <= 5 and all(w[:1].isupper() for w in rest)
 
 
 _DATELINE = re.compile(

@@ -116,6 +116,10 @@ def _fold_references(acts: list[Act]) -> list[Act]:
             )
             if target is not None:
                 if target.offence is None and target.legal_basis in (None, act.legal_basis):
+                    if act.offence is not None and act.trigger is not None:
+                        # the offence told of these people says what they did better than the
+                        # conduct read around the first mention
+                        target.trigger, target.trigger_span = None, None
                     _merge(target, act)
                 elif target.legal_basis is None and act.legal_basis is not None:
                     target.legal_basis = act.legal_basis

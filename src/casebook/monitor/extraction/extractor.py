@@ -54,7 +54,7 @@ from casebook.monitor.extraction.grouping import group_events
 from casebook.monitor.extraction.outcomes import attach_outcomes
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
-from casebook.monitor.extraction.text import split_sentences
+from casebook.monitor.extraction.text import link_sentences, split_sentences
 from casebook.monitor.extraction.triggers import set_context_triggers
 
 __all__ = ["MAX_CHARS", "Extractor", "extract_article", "warm_up"]
@@ -141,8 +141,11 @@ class Extractor:
             protest[max(0, bisect.bisect_right(starts, position) - 1)] = True
         # A headline about a protest puts the whole story in its context.
         about_protest = bool(sentences) and protest[0] and sentences[0].paragraph == 1
+        links = link_sentences(sentences)  # other stories' headlines tell no act of this one
         acts: list[Act] = []
         for index, sentence in enumerate(sentences):
+            if index in links:
+                continue
             window = protest[max(0, index - _CONTEXT) : index + _CONTEXT + 1]
             in_context = about_protest or any(window)
             if not in_context or not (

@@ -127,7 +127,8 @@ def _doer(verb: Token) -> Token | None:
             if child.dep_ == "agent":
                 return next((t for t in child.children if t.dep_ == "pobj"), None)
         if not passive:
-            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            # the last subject word heads the phrase: "Counter-protesters" parses as three
+            subject = next((c for c in reversed(list(verb.children)) if c.dep_ == "nsubj"), None)
             if subject is not None:
                 if subject.tag_ in {"WDT", "WP"} and verb.dep_ == "relcl":
                     return verb.head  # "Merseyside Police, which arrested ..."

@@ -67,7 +67,7 @@ PREFILTER_ACTION = trie_regex(
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
         "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
         "mounted projectile aep identities evict dismantl fired beat knock spoke tackled "
-        "wrestled pinned halted"
+        "wrestled pinned halted visit"
     )
     + [
         "break up",
@@ -98,9 +98,20 @@ PREFILTER_ACTION = trie_regex(
         "shut down",
         "closed down",
         "ended the",
+        "ended a",
         "stopped the march",
         "blocked the march",
         "to the ground",
+        # a home visit told without "visit": "two officers came to her door"
+        "came to",
+        "came round",
+        "picked up",
+        "speak to",
+        "turned up",
+        "showed up",
+        "called round",
+        "declared a riot",
+        "called at",
     ]
 )
 """Police-action words: an article (or sentence) without one reports no police action."""
@@ -130,7 +141,8 @@ PROTEST = re.compile(
     # signs held up are expression ("sat holding signs"), road signs are not
     r"(?:holding|held|carrying|carried|displaying|displayed|waving|waved)\s+(?:up\s+)?"
     r"(?:[\w'’-]+\s+){0,2}?signs?(?!\s+of\b)|"
-    r"slow[- ]march\w*|glued|superglued|far[- ]right|hooligan\w*|thugs|coronation|"
+    r"slow[- ]march\w*|glued|superglued|(?:pitched|erected)\s+(?:[\w-]+\s+){0,2}?tents|"
+    r"far[- ]right|hooligan\w*|thugs|coronation|"
     r"anti-(?:war|racis\w*|fascis\w*|government|monarch\w*|immigration|Brexit|vaccine|vax|"
     r"mask|capitalis\w*|nuclear|Israel|Zionis\w*|austerity|cuts|fees|abortion|lockdown)|"
     r"pro-(?:Palestin\w*|Israel\w*|democracy|choice|life|independence|EU|Brexit|Russia\w*|"
@@ -147,8 +159,8 @@ PROTEST_START = trie_regex(
         "extinction just palestine insulate animal black youth stop proscribed unlawful "
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem speech "
-        "slow glued superglued far hooligan thugs coronation pro- tuition climate striker "
-        "holding held carrying carried displaying displayed waving waved section"
+        "slow glued superglued pitched erected far hooligan thugs coronation pro- tuition climate "
+        "striker holding held carrying carried displaying displayed waving waved section"
     )
 )
 
@@ -227,8 +239,11 @@ _ANCHOR_SOURCE = (
     r"\btook\s+(?:[\w-]+\s+){0,4}?into\s+(?:police\s+)?custody\b|"
     # custody for an identity check (retyped "other" in acts.py)
     r"\b(?:took|taken)\s+(?:[\w-]+\s+){0,4}?to\s+(?:a\s+|the\s+)?(?:police\s+)?station\s+"
-    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b)|"
+    r"(?=to\s+(?:check|establish|verify|confirm)\b|for\s+(?:identity|ID)\s+(?:checks?|controls?)\b|"
+    r"so\s+(?:that\s+)?(?:their|his|her)\s+identit)|"
     r"\brounded\s+up\b|\barrest\b(?=\s+(?:was|has\s+been|had\s+been)\s+made)|"
+    # "were placed under arrest", "picked up by police"
+    r"\b(?:placed|put)\s+under\s+arrest\b|\bpicked\s+up\s+by\s+(?:the\s+)?(?:police|officers)\b|"
     r"\b(?:arrest|detain)\b)"
     r"|(?P<charge>\bcharged\b(?!\s+(?:at|towards|into|through|up|down|across)\b)|\bcharging\b)"
     r"|(?P<seizure>\bseiz(?:ed|ing)\b|\bseizures?\b|\bconfiscat(?:ed|ing)\b|\bimpounded\b|"
@@ -245,6 +260,11 @@ _ANCHOR_SOURCE = (
     r"|(?P<dispersal>\bdispers(?:ed|al\s+(?:order|notice|zone|powers?|direction)s?|ing|e)\b|"
     r"\b(?:ordered|told|forced)\s+(?:\w+\s+){0,3}?to\s+disperse\b|"
     r"\bdeclared\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:unlawful|illegal)\s+assembly\b|"
+    # "declared a riot": the order to leave that American police give a crowd
+    r"\bdeclared\s+(?:an?\s+|the\s+)?riot\b|"
+    # "placed conditions on the march": conditions imposed in other words
+    r"\b(?:placed|placing|put|attached|set)\s+(?:\w+\s+){0,2}?(?:conditions|restrictions)\s+"
+    r"(?:on|upon)\b|"
     r"\bordered\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
     r"marchers|activists)\s+to\s+(?:leave|move|clear|get\s+off)\b|"
     r"\bremoved\s+(?:from|off)\s+(?:the\s+)?(?:road|roads|street|streets|square|site|bridge|"
@@ -260,8 +280,10 @@ _ANCHOR_SOURCE = (
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
-    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban)\b|"
+    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
+    # "Conditions imposed under section 14 ... required the protest to ...": the subject
+    r"\bconditions\s+imposed\s+(?:by\s+(?:the\s+)?[\w-]+\s+)?under\b|"
     r"\bbrought\s+in\s+(?:new\s+)?restrictions\b|"
     r"\b(?:(?:used|using|invoked|invoking)\s+)?(?:powers?|orders?|conditions|restrictions|"
     r"notices?|directions?)\s+under\s+(?:sections?|ss?\.?)\s*(?:12|13|14|14A|14ZA|34|35)\b|"
@@ -281,9 +303,14 @@ _ANCHOR_SOURCE = (
     r"\b(?:shut|closed|broke)\s+down\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:protest|"
     r"demonstration|rally|camp|encampment|sit-in|occupation|blockade|march)\b|"
     r"\bended\s+(?:the\s+|a\s+)(?:[\w-]+\s+){0,2}?(?:sit-in|occupation|blockade|encampment|"
-    r"protest)\b|\bdismantl(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?"
+    r"protest|rally|march|demonstration|gathering|vigil|meeting|conference)\b|"
+    # "used a Section 14 notice to move the protest": an order given on the day
+    r"\b(?:used|issued|served|handed|gave)\s+(?:[\w-]+\s+){0,3}?(?:section|s\.?)\s*"
+    r"(?:12|14|14ZA|35)\s+(?:notices?|orders?|directions?|conditions)\b|"
+    r"\bmov(?:e|ed|ing)\s+(?:the\s+|a\s+)(?:protest|demonstration|rally|crowd|march|vigil)\s+"
+    r"(?:to|away|back|off|further)\b|\bdismantl(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:camp|camps|encampments?|tents|blockades?|barricades?)\b)"
-    r"|(?P<force>\btear[- ]?gas\b|\bpepper[- ]spray(?:ed)?\b|\bwater[- ]cannons?\b|"
+    r"|(?P<force>\btear[- ]?gas(?:s(?:ed|ing))?\b|\bpepper[- ]spray(?:ed)?\b|\bwater[- ]cannons?\b|"
     r"\b(?:rubber|plastic|sponge|foam|baton)\s+(?:bullets|rounds|baton\s+rounds)\b|"
     r"\bAEPs?\b|\bless[- ]lethal\b|\bfoam\s+projectiles\b|\bpepper[- ]balls?\b|"
     r"\b(?:capsicum|OC)\s+spray\b|\bbean[- ]?bag\s+rounds\b|"
@@ -310,13 +337,16 @@ _ANCHOR_SOURCE = (
     r"e-?fits?)\b|"
     r"\bappeal(?:ed|ing|s)?\b(?:\s+[\w-]+){0,5}?\s+(?:to\s+)?(?:identify|trace|find|locate)\b|"
     r"\bappeal\s+to\s+(?:help\s+)?identify\b|"
-    r"\b(?:want|wish|like|hope)\s+to\s+(?:identify|trace)\b)"
+    r"\b(?:want|wish|like|hope)\s+to\s+(?:identify|trace)\b|"
+    # "Officers would like to speak to the people pictured"
+    r"\b(?:want|wish|like|hope)\s+to\s+(?:speak|talk)\s+to\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:pictured|(?:in|from)\s+(?:the|these)\s+(?:images?|photos?|pictures?|footage))\b)"
     r"|(?P<home_visit>\b(?:visited|called\s+(?:round\s+)?(?:at|to)|called\s+round|"
     r"turned\s+up\s+(?:at|on)|showed\s+up\s+at|knocked\s+on|came\s+(?:round\s+)?to|"
     r"went\s+(?:round\s+)?to|"
     r"arrived\s+at|attended|paid\s+a\s+visit\s+to)\s+"
     r"(?:[\w'’-]+\s+){0,3}?(?:at\s+(?:his|her|their|the\s+family)\s+)?"
-    r"(?:home|house|door|flat|address|doorstep)\b|\bhome\s+visits?\b|"
+    r"(?:homes?|houses?|doors?|flats?|address(?:es)?|doorsteps?)\b|\bhome\s+visits?\b|"
     # "was visited by officers", "a knock on the door from police", "spoke to her at her home"
     r"\bvisited\s+by\s+(?:the\s+)?(?:police|officers|detectives|two\s+officers)\b|"
     # "received a visit from two Suffolk Constabulary officers"
@@ -325,10 +355,13 @@ _ANCHOR_SOURCE = (
     r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
     r"\btickets\b|\bsummonses\b|\bcitations\b|"
-    r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|"
+    r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|\bkettle\b(?=\s+(?:the|them|a|an|some|"
+    r"protest|demonstrat|marchers|people|crowds?)\b)|"
     r"\bcontained\s+(?:\w+\s+){0,2}?(?:protesters|demonstrators|group|crowd)\b|"
     r"\bcheckpoints?\b|\b(?:stopped|blocked|halted)\s+(?:the\s+)?(?:march|marchers|procession|"
     r"convoy)\b|\bseparat(?:ed|ing)\s+(?:the\s+)?(?:two\s+)?(?:groups|rival|sides)\b|"
+    # "the two sides were separated by a cordon of officers"
+    r"\b(?:groups|sides|factions|camps)\s+(?:were|was|had\s+been)\s+(?:\w+\s+)?separated\b|"
     r"\bkept\s+(?:the\s+)?(?:two\s+|rival\s+|opposing\s+)*(?:groups|sides|factions|camps)\s+"
     r"(?:\w+\s+){0,2}?apart\b|\bkeep\s+(?:the\s+)?(?:two\s+|rival\s+|opposing\s+)*"
     r"(?:groups|sides|factions|camps)\s+apart\b)"
@@ -350,10 +383,12 @@ _ANCHOR_FIRST_WORDS = words(
     "published shared posted circulated put appeal want wish like hope visited called turned "
     "knocked came home infringement fixed penalty fined fines intercept kettl contained "
     "tickets summonses citations used break "
-    "checkpoint separat took attended went arrived showed powers powers orders conditions "
+    "placed picked checkpoint separat took attended went arrived showed powers "
+    "orders conditions "
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
     "tackled wrestled pinned thrown stopped blocked halted shot visit "
-    "restrictions notices directions authorisations authorizations invoked invoking using"
+    "restrictions notices directions authorisations authorizations invoked invoking using "
+    "placed placing attached set groups sides factions camps served handed gave move moving"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
 
@@ -401,7 +436,10 @@ CUMULATIVE = re.compile(
     r"November|December|the\s+start|last\s+(?:week|month|year)|then|the\s+beginning|"
     r"the\s+protests?\s+began|(?:19|20)\d\d)\b|\bso\s+far\b|\bto\s+date\s*[,.]|"
     r"\bover\s+the\s+(?:past|last)\s+\w+|\bin\s+recent\s+(?:weeks|months|years)\b|"
-    r"\bthis\s+year\b|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    r"\bthis\s+year\b(?!['’]s)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    # "in the past year", "in past month": a tally over the period (not "in last year's march")
+    r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:year|month|fortnight|decade|12\s+months|twelve\s+"
+    r"months)\b(?!['’])|"
     r"\b(?:the|total)\s+number\s+of\s+\w+|\bneared\b|\btopped\b|\bbring(?:s|ing)?\s+the\s+total\b|"
     r"\bthroughout\s+the\s+(?:campaign|protests|fortnight|week|month|summer|year)\b|"
     r"\bduring\s+the\s+(?:campaign|fortnight|two\s+weeks|month)\b|\bin\s+total\s+since\b|"
@@ -522,7 +560,7 @@ REFERENCE_SUBJECT = re.compile(
 NOT_PEOPLE_AFTER = re.compile(
     r"\s*(?:%|per\s*cent|pm|am|p\.m|a\.m|km|miles|years?|yrs|-year|mph|ft|kg|million|"
     r"billion|bn|officers?|police|hours?|minutes?|days?|weeks?|months?|times|°|am\b|pounds|"
-    r"dollars|countries|cities|locations|venues|sites|bands)\b",
+    r"dollars|countries|cities|locations|venues|sites|bands|sides|groups|factions|camps)\b",
     _I,
 )
 # A number that is an age ("aged between 17 and 52", "in their 20s and 30s"), a year or a

@@ -7,7 +7,8 @@ records them. An outcome belongs to the act told before it (in its sentence or t
 else to the first act after it in its sentence ("Charged after last week's arrests: ...").
 
 The count is the number told with the outcome ("three were charged"); "all of them", "they" or
-"both" give the act's own count; "he", "she", "the woman" give one; anything else gives no count.
+"both" give the act's own count; "he", "she", "the woman" give one; "the rest" and anything else
+give no count.
 Nothing is summed or guessed.
 """
 
@@ -64,8 +65,11 @@ _OUTCOMES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 # Who the outcome concerns, told just before its words.
-_ALL = re.compile(
-    r"\b(?:all|both|they|those\s+(?:arrested|detained|held)|the\s+(?:rest|others|remainder))\b",
+_ALL = re.compile(r"\b(?:all|both|they|those\s+(?:arrested|detained|held))\b", re.IGNORECASE)
+# "the rest were released": how many is left to arithmetic, which is never done.
+_REST = re.compile(
+    r"\b(?:the\s+(?:rest|others|remainder|remaining\s+\w+)|the\s+other\s+(?:\w+\s+)?(?:people|"
+    r"men|women|protest[eo]rs|activists|demonstrators))\b",
     re.IGNORECASE,
 )
 _ONE = re.compile(
@@ -157,6 +161,8 @@ def _count(text: str, sentence: Sentence, start: int, holder: Act) -> int | None
     ]
     if numbers:
         return parse_number(numbers[-1].group())
+    if _REST.search(text, clause_start, start):
+        return None
     if _ALL.search(text, clause_start, start) or _ALL.search(text, sentence.start, start):
         return holder.count
     if _ONE.search(text, clause_start, start) or _ONE.search(text, sentence.start, start):

@@ -16,6 +16,7 @@ __all__ = [
     "Sentence",
     "parse_number",
     "words",
+    "link_sentences",
     "split_sentences",
 ]
 
@@ -188,3 +189,45 @@ def parse_number(words: str) -> int | None:
         else:
             return None
     return total + current
+
+
+# --------------------------------------------------------------------------------------------
+# Links to other stories
+# --------------------------------------------------------------------------------------------
+
+# A label over a list of other stories' headlines, or before one ("Read more: ...").
+_LINKS_LABEL = re.compile(
+    r"(?:related(?:\s+(?:articles?|stories|content|news|links|topics|reading))?|"
+    r"more\s+(?:stories|news|on\s+this(?:\s+story)?|from\s+[\w ]{1,30}|like\s+this)|read\s+more|"
+    r"most\s+(?:read|popular|viewed|shared)|you\s+(?:may|might)\s+also\s+like|"
+    r"recommended(?:\s+for\s+you)?|trending(?:\s+now)?|top\s+stories|latest(?:\s+(?:news|stories))?|"
+    r"see\s+also|also\s+read|other\s+stories|what\s+to\s+read\s+next)",
+    re.IGNORECASE,
+)
+_LINKS_LABEL_LINE = re.compile(rf"\W*{_LINKS_LABEL.pattern}\W*", re.IGNORECASE)
+_LINKS_LABEL_INLINE = re.compile(rf"\W*{_LINKS_LABEL.pattern}\s*[:|–—-]", re.IGNORECASE)
+
+
+def link_sentences(sentences: list[Sentence]) -> set[int]:
+    """The sentences that are other stories' headlines: a line "Related" (or "More stories",
+    "Read more"...) and the short unpunctuated lines after it, or one line "Read more: ...".
+    Scraped pages carry them, and an arrest in one is no act of this story.
+
+    >>> s = split_sentences("Police held two.\\nRelated\\nMan arrested after break-in\\nMore")
+    >>> sorted(link_sentences(s))
+    [1, 2, 3]
+    """
+    found: set[int] = set()
+    in_list = False
+    for index, sentence in enumerate(sentences):
+        words = sentence.text.strip()
+        if _LINKS_LABEL_LINE.fullmatch(words):
+            found.add(index)
+            in_list = True
+        elif _LINKS_LABEL_INLINE.match(words) or (
+            in_list and len(words) < 120 and words[-1:] not in '.!?"”'
+        ):
+            found.add(index)
+        else:
+            in_list = False
+    return found

@@ -37,12 +37,14 @@ def set_trigger(act: Act, text: str) -> None:
         where = (where[0], where[0] + including.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
+    _drop_incited(found, text, own=act.offence_span is not None)
     if act.offence_span and not found and not including and not act.item:
         # An offence that names no trigger: look at the rest of the clause (not for an
         # elliptical item, "... and the rest for public order offences", whose clause is
         # its siblings').
         found = _trigger_words(act, text, act.segment)
         _drop_inner_obstruction(found, text)
+        _drop_incited(found, text, own=False)
     specific = [name for name in found if name != "other"]
     if (
         "online_post" in specific
@@ -56,6 +58,12 @@ def set_trigger(act: Act, text: str) -> None:
         act.trigger, act.trigger_span = "other", found["other"]
     elif len(specific) == 1:
         act.trigger, act.trigger_span = specific[0], found[specific[0]]
+    elif (
+        including
+        and not specific
+        and re.search(r"\boffen[cs]es$", act.offence[: including.start()].rstrip(" ,"), re.I)
+    ):
+        act.mixed = True  # "offences including assault": a list, not one kind, not guessed
 
 
 # An offence phrase that names several kinds of conduct without telling them apart.
@@ -75,6 +83,24 @@ def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
             del found["obstruction"]
 
 
+_INCITING = re.compile(
+    r"\b(?:incit\w*|encourag\w*|call(?:ed|ing)?\s+for|urg\w*)\s+(?:\w+\s+){0,3}?$", re.IGNORECASE
+)
+
+
+def _drop_incited(found: dict[str, Span], text: str, own: bool = True) -> None:
+    """ "Inciting violence" is speech, the catch-all, not violence done; read in a clause rather
+    than the act's own offence, it may be another act's offence, and says nothing."""
+    if "violence" not in found:
+        return
+    start, end = found["violence"]
+    incited = _INCITING.search(text, max(0, start - 40), start)
+    if incited:
+        del found["violence"]
+        if own:
+            found.setdefault("other", (incited.start(), end))
+
+
 def _trigger_words(act: Act, text: str, where: Span) -> dict[str, Span]:
     """Trigger words in ``text[where]``, outside the anchor ("posted photos" is no online post)."""
     found: dict[str, Span] = {}
@@ -90,7 +116,8 @@ def _trigger_words(act: Act, text: str, where: Span) -> dict[str, Span]:
 
 
 OBSTRUCTING_POLICE = re.compile(
-    r"obstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b", re.IGNORECASE
+    r"obstruct\w*\s+(?:and\s+[\w-]+\s+)?(?:a\s+|the\s+)?(?:police|constable|officers?)\b",
+    re.IGNORECASE,
 )
 # The words of an offence or clause that tell what the person did, by trigger kind. The catch-all
 # "other" comes first so that a specific kind found beside it wins (see set_trigger).
@@ -99,12 +126,12 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for name, pattern in (
         (
             "other",
-            r"\bobstruct\w*\s+(?:a\s+|the\s+)?(?:police|constable|officers?)\b|"
+            r"\bobstruct\w*\s+(?:and\s+[\w-]+\s+)?(?:a\s+|the\s+)?(?:police|constable|officers?)\b|"
             r"\bto\s+prevent\b|\bpre-?emptive\w*|\bpreventative\w*|\boccup\w*|"
             r"\bweapons?\b|\boffensive\s+(?:items?|weapons?)\b|\bracis\w*\s+(?:remarks?|"
             r"abuse|comments|language)|\bbail\b|\blooting\b|\bloot\w*|"
-            r"\borgani[sz](?:e|es|ed|ing|er|ers)\b|"
-            r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\b|"
+            r"\borgani[sz](?:e|es|ed|ing|er|ers)\b(?!\s+by\b)|"
+            r"\bintending\s+to\b|\bgoing\s+equipped\b|\bconspiracy\b|\bpossession\s+of\b|"
             r"\bbladed\b|\bknives?\b|\bknife\b|\bdrunk\w*|\bwanted\s+on\s+(?:a|an)\s+warrant\b|"
             r"\boutstanding\s+warrant\b|\bsit-ins?\s+"
             r"(?:protest\s+)?(?:by\s+(?:[\w'’-]+\s+){1,4}?)?(?:at|in|inside)\s+(?:[\w'’-]+\s+){0,4}?(?:building|offices?|library|"
@@ -152,7 +179,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
             r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid|bombs)|"
             r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
-            r"\bfight\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
+            r"\bfight\w*|\bscuffl\w*|\bbrawl\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
         ),
     )
@@ -168,17 +195,19 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "obstruction",
             # not "officers blocked the road": the police's own cordon is no conduct
             r"(?<!police\s)(?<!officers\s)\bblock(?:ed|ing|ade[ds]?)\b(?!\s+off\b)|"
-            r"\bsat\s+(?:down\s+)?(?:in|on|across)\s+(?:the\s+|a\s+)?"
-            r"(?:road|street|junction|carriageway|motorway|highway)|\bslow[- ]march\w*|\bglued\b|"
+            r"\b(?:sat|sitting|lay|lying|lie)\s+(?:down\s+)?(?:in|on|across)\s+(?:the\s+|a\s+|busy\s+)*"
+            r"(?:(?:main|busy|[\w-]+)\s+)?(?:road|street|junction|carriageway|motorway|highway|"
+            r"roundabout|bridge|tracks?|tram\s+lines?|[AM]\d{1,4}\b)|\bslow[- ]march\w*|\bglued\b|"
             r"\block(?:ed|ing)?[- ]on\b|\blocked\s+themselves\b|\bchained\s+themselves\b|"
             r"\bdisrupt(?:ed|ing)\b|\bprevent(?:ed|ing)\s+(?:lawful\s+)?work\b|"
             r"\bstop(?:ped)?\s+(?:lorries|traffic|vehicles|the\s+felling)|"
-            r"\b(?:brought|bringing|bring)\s+traffic\s+to\s+a\s+(?:standstill|halt)\b|"
+            r"\b(?:brought|bringing|bring)\s+(?:[\w-]+\s+){0,2}?traffic\s+to\s+a\s+(?:standstill|halt)\b|"
             r"\bhalting\s+traffic\b",
         ),
         (
             "gathering",
-            r"\bencampments?\b|\bcamped\b|\btent\s+camp\b|\bset\s+up\s+tents\b|"
+            r"\bencampments?\b|\bcamped\b|\btent\s+camp\b|"
+            r"\b(?:set\s+up|pitched|pitching|erected|put\s+up)\s+(?:[\w-]+\s+){0,2}?tents\b|"
             r"\banti-lockdown\b|\blockdown\s+protest|\bban\s+on\s+(?:large\s+)?gatherings\b|"
             r"\b(?:protest|peace|tent|climate)\s+camps?\b|"
             r"\bcurfew\b|\b(?:unlawful|unauthori[sz]ed|illegal)\s+assembl(?:y|ies)\b|"
@@ -203,9 +232,13 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "violence",
             r"\b(?:threw|thrown|throwing|hurled|hurling|launched)\s+(?:[\w'’-]+\s+){0,3}?"
-            r"(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
-            r"flares|(?:petrol\s+)?bombs)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
+            r"(?:missiles?|bottles?|stones?|rocks?|bricks?|eggs?|fireworks?|paint|objects?|"
+            r"projectiles?|flares?|(?:petrol\s+)?bombs?|drinks?|cans?|milkshakes?)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
             r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b|"
+            # "officers were pelted with bottles", "the protest turned violent"
+            r"\bpelt(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}?with\b|"
+            r"\b(?:officers|police|police\s+officers)\s+(?:were|had\s+been)\s+(?:\w+\s+)?"
+            r"(?:attacked|assaulted|pelted)\b|\b(?:turn(?:s|ed|ing)?|became|become|becomes)\s+violent\b|"
             # "Bottles and eggs were thrown at officers"
             r"\b(?:missiles|bottles|stones|rocks|bricks|eggs|fireworks|paint|objects|projectiles|"
             r"flares|bombs)\s+(?:[\w'’-]+\s+){0,4}?(?:were|was|had\s+been)\s+(?:\w+\s+)?"
