@@ -8,7 +8,8 @@ The database is `bench/incident_list.py`'s (same folder, generator and seed: a d
 by either serves both); the monitor's demo feeds are loaded into it once for the review
 queue. Signed in as a coordinator with a second factor, through Django's test client (no
 network), it sends every kind of request that `bench/load.py` sends (the list, a search, an
-incident's page, its editor and a save through it, the API's reads and writes) and the
+incident's page, its editor and a save through it, the API's reads and writes), the Celery
+tasks those requests queued (run as the stack's worker runs them, "worker tasks") and the
 other pages people keep open (the monitor's review queue, the statistics page once its
 figures are kept), `--requests` times each, interleaved, after a warm-up round.
 
@@ -30,6 +31,7 @@ import sys
 import time
 from copy import copy as copy_of
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -111,6 +113,7 @@ class Kinds:
         self.own = editable(max(n, 5))
         self.api = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         self.made: list[str] = []
+        self.app, self.queued = tasks_queued()
         self.example = {
             "title": "Invented pages-bench incident",
             "summary": "Officers arrested two invented marchers.",
@@ -119,6 +122,24 @@ class Kinds:
             "force": Incident.objects.exclude(force=None).values_list("force__slug", flat=True)[0],
             "acts": [{"act_type": "arrest", "number_affected": 2}],
         }
+
+
+def tasks_queued():
+    """Celery's app sending to its in-memory broker instead of running tasks at once, as with
+    the production stack's broker; returns it and the list each task sent is noted in (its
+    name and arguments), for the "worker tasks" kind to run."""
+    from celery.signals import after_task_publish
+
+    from casebook.monitor.celery_app import app
+
+    queued: list[tuple[str, list]] = []
+
+    def noted(sender=None, headers=None, body=None, **_):
+        queued.append((headers["task"], list(body[0])))
+
+    after_task_publish.connect(noted, weak=False)
+    app.conf.task_always_eager = False
+    return app, queued
 
 
 def request_plan(kinds: Kinds) -> dict:
@@ -170,6 +191,17 @@ def request_plan(kinds: Kinds) -> dict:
             url, body, content_type="application/json", HTTP_IF_MATCH=etag, **kinds.api
         )
 
+    def worker(_client, _number):
+        # The tasks the requests above queued (a save's redacted search document, an API
+        # write's), run as the production stack's Celery worker runs them.
+        tasks, kinds.queued[:] = list(kinds.queued), []
+
+        def run_tasks():
+            results = [kinds.app.tasks[name].apply(args=args) for name, args in tasks]
+            return SimpleNamespace(status_code=200 if all(r.successful() for r in results) else 500)
+
+        return run_tasks
+
     return {
         "list": get(kinds.list),
         "search": get(kinds.search),
@@ -182,6 +214,7 @@ def request_plan(kinds: Kinds) -> dict:
         "api read": api_read,
         "api create": api_create,
         "api update": api_update,
+        "worker tasks": worker,
         "review queue": get(["/monitor/", "/monitor/?status=all"]),
         "statistics page": get(["/analysis/", "/analysis/?by=force", "/analysis/?unit=year"]),
     }

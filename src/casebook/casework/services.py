@@ -147,10 +147,15 @@ def incident_save(*, actor, draft: IncidentDraft, incident: Incident | None = No
         if creating and actor is not None and actor.is_authenticated:
             incident.assigned_to.add(actor)
         tags = _tags(draft.tags, errors)
-        incident.tags.set(tags)
+        if tags or not creating:
+            incident.tags.set(tags)
 
         # Read before acts are deleted, whose involvements go with them.
-        involvements = _involvements(incident) if draft.people is not None else {}
+        involvements = (
+            _involvements(incident)
+            if draft.people and any(p.involvement_id is not None for p in draft.people)
+            else {}
+        )
         acts = _save_acts(incident, draft.acts, actor=actor, errors=errors)
         sources_changed = _save_sources(incident, draft.sources, actor=actor, errors=errors)
         people_changed = False
@@ -204,7 +209,12 @@ class _SavedActs(list):
 
 
 def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Errors) -> _SavedActs:
-    existing = {act.pk: act for act in incident.acts.prefetch_related("outcomes")}
+    existing: dict[int, Act] = {}
+    if any(draft.id is not None for draft in drafts):  # rows are found by the draft's ids
+        acts = incident.acts.select_related(
+            "act_type", "legal_provision", "trigger_type", "perpetrator"
+        ).prefetch_related("outcomes")
+        existing = {act.pk: act for act in acts}
     saved = _SavedActs()
     for index, draft in enumerate(drafts):
         prefix = f"acts.{index}."
@@ -229,6 +239,7 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Er
             saved.append(None)
             continue
         before = _snapshot(act, ACT_FIELDS)
+        moved = act.position != index
         for name in ACT_FIELDS:
             if name in draft.fields:
                 setattr(act, name, draft.fields[name])
@@ -238,7 +249,8 @@ def _save_acts(incident: Incident, drafts: list[ActDraft], *, actor, errors: _Er
             continue
         creating = act.pk is None
         changes = _changed(before, act, ACT_FIELDS)
-        act.save()
+        if creating or changes or moved:  # an unchanged row is not written again
+            act.save()
         if creating or changes:
             saved.changed = True
             audit_record(
@@ -295,10 +307,10 @@ def _published_at(value, current: dt.datetime | None) -> dt.datetime | None:
 
 
 def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, errors: _Errors) -> bool:
-    links = {
-        link.source_id: link
-        for link in IncidentSource.objects.filter(incident=incident).select_related("source")
-    }
+    links: dict[int, IncidentSource] = {}
+    if any(draft.id is not None for draft in drafts):  # rows are found by the draft's ids
+        cited = IncidentSource.objects.filter(incident=incident).select_related("source__channel")
+        links = {link.source_id: link for link in cited}
     changed = False
     for index, draft in enumerate(drafts):
         prefix = f"sources.{index}."
@@ -322,17 +334,13 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
             continue
         source = link.source if link else Source()
         before = _snapshot(source, SOURCE_FIELDS)
-        for name in SOURCE_FIELDS:
-            if name in draft.fields:
-                value = draft.fields[name]
-                if name == "published_at":
-                    value = _published_at(value, source.published_at)
-                setattr(source, name, value)
+        _source_apply(source, draft)
         if not errors.check(prefix, source):
             continue
         creating = source.pk is None
         source_changes = _changed(before, source, SOURCE_FIELDS)
-        source.save()
+        if creating or source_changes:  # an unchanged source is not written again
+            source.save()
         if link is None:
             link = _new_link(incident, source, draft, source_changes)
             if not errors.check(prefix, link):
@@ -365,6 +373,15 @@ def _save_sources(incident: Incident, drafts: list[SourceDraft], *, actor, error
                 changes=source_changes,
             )
     return changed
+
+
+def _source_apply(source: Source, draft: SourceDraft) -> None:
+    for name in SOURCE_FIELDS:
+        if name in draft.fields:
+            value = draft.fields[name]
+            if name == "published_at":
+                value = _published_at(value, source.published_at)
+            setattr(source, name, value)
 
 
 def _new_link(

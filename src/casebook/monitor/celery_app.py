@@ -16,12 +16,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casebook.settings")
 app = Celery("casebook")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The monitor's stages, web imports run as jobs (transfer/jobs.py), linkage comparing new
-# incidents, the API's webhook deliveries and the newsletter's mails (named, not imported:
-# other apps).
+# incidents, the API's webhook deliveries, the newsletter's mails and the redacted search
+# documents made after a save (named, not imported: other apps).
 app.conf.imports = (
     "casebook.monitor.tasks",
     "casebook.transfer.tasks",
     "casebook.linkage.tasks",
     "casebook.api.tasks",
     "casebook.publishing.tasks",
+    "casebook.redaction.tasks",
 )

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models.signals import post_delete
 from django.urls import reverse
 
+from casebook.cases.constraints import ChecksInPython
 from casebook.people.keys import blind_index
 from casebook.people.keys.fields import (
     DataKeyIdField,
@@ -173,7 +174,7 @@ post_delete.connect(
 )
 
 
-class Involvement(models.Model):
+class Involvement(ChecksInPython, models.Model):
     class Role(models.TextChoices):
         ARRESTED = "arrested", "Arrested"
         AFFECTED = "affected", "Affected"

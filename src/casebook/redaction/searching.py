@@ -3,8 +3,9 @@ from its redacted free text (the approved redaction, else the machine's), so tha
 a name typed into a summary finds nothing for them.
 
 Made after every write that rewrites an incident's document (cases.search tells us, once the
-transaction commits), by `casebook redact refresh` for whatever is left (a bulk import, the
-sample data, a changed list of public figures), and by `casebook init`.
+transaction commits; a Celery task, see `after_documents_rewritten`), by `casebook redact
+refresh` for whatever is left (a bulk import, the sample data, a changed list of public
+figures), and by `casebook init`.
 """
 
 from __future__ import annotations
@@ -104,10 +105,15 @@ def redacted_search_pending() -> int:
 
 
 def after_documents_rewritten(incident_ids: list[int]) -> None:
-    """cases.search's hook: an editor's save (a few incidents) is made at once; a bulk
-    rewrite is left to `casebook redact refresh`, so an import is not held up by it."""
+    """cases.search's hook, once the write is committed: an editor's save (a few incidents)
+    is made by a Celery task, on a worker where there is a broker (the language model's run
+    is not the saver's wait), else here at once; a bulk rewrite is left to `casebook redact
+    refresh`, so an import is not held up by it. Meanwhile these readers find the incident
+    by its reference and filters only: its redacted document is empty until made."""
     if len(incident_ids) <= BATCH:
-        redacted_search_fill(incident_ids=incident_ids)
+        from casebook.redaction.tasks import search_fill
+
+        search_fill.delay(incident_ids)
 
 
 def search_documents_outdated(derivative: RedactedDerivative) -> None:

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from casebook.cases import rules
+from casebook.cases.constraints import ChecksInPython
 from casebook.codebook.models import ActType, LegalProvision, Organisation, OutcomeType, TriggerType
 
 
@@ -13,7 +14,7 @@ class NumberPrecision(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
-class Act(models.Model):
+class Act(ChecksInPython, models.Model):
     """One thing done to people within an incident: an arrest, a seizure, an image appeal…"""
 
     # What the editor and imports write of an act (its outcomes are rows of their own).

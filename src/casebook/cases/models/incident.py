@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casebook.cases import rules
+from casebook.cases.constraints import ChecksInPython
 from casebook.codebook.models import Organisation
 
 
@@ -70,7 +71,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(models.Q(created_by=user) | models.Q(assigned_to=user)).distinct()
 
 
-class Incident(models.Model):
+class Incident(ChecksInPython, models.Model):
     """Something police did to people at a protest or over their expression."""
 
     # What a person describing the incident writes, in the editor or in an import file: not

@@ -275,25 +275,46 @@ class ProvisionChoiceField(forms.ModelChoiceField):
             return found.citation if found else value
         return value
 
+    def names(self) -> tuple[dict, dict]:
+        """What typed text is matched against: each name's key (slug, citation, short
+        citation, aliases) -> the first candidate in order with that name, and each title's
+        key -> the candidates with that title. Kept for the codebook's version, as the
+        suggestions are, when the form has it."""
+
+        def read() -> tuple[dict, dict]:
+            names: dict = {}
+            titles: dict = {}
+            for candidate in self.candidates():
+                for name in (
+                    candidate.slug,
+                    candidate.citation,
+                    candidate.short_citation,
+                    *candidate.aliases,
+                ):
+                    if name:
+                        names.setdefault(_key(name), candidate)
+                if candidate.title:
+                    titles.setdefault(_key(candidate.title), []).append(candidate)
+            return names, titles
+
+        version = getattr(self.widget, "codebook_version", None)
+        key = _codebook_options_key(self.choices, version)
+        if key is None:
+            return read()
+        return cached_here("provision-names", key, read, version=str(version))
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
         text = str(value).strip()
         if not text:
             return None
+        names, titles = self.names()
         wanted = _key(text.split(" — ", 1)[0])  # "citation — title", as a suggestion reads
-        provisions = self.candidates()
-        for provision in provisions:
-            names = (
-                provision.slug,
-                provision.citation,
-                provision.short_citation,
-                *provision.aliases,
-            )
-            if any(name and _key(name) == wanted for name in names):
-                return self.chosen(provision)
+        if wanted in names:
+            return self.chosen(names[wanted])
         # A title typed in full ("Riot") names a provision when no other has that title.
-        titled = [p for p in provisions if p.title and _key(p.title) == _key(text)]
+        titled = titles.get(_key(text), [])
         if len(titled) == 1:
             return self.chosen(titled[0])
         raise ValidationError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -91,16 +93,21 @@ class IncidentForm(KeptOptions, PlainLabels, forms.ModelForm):
         # Any protest is valid, but a casebook holds thousands: list the recent ones and the
         # one already chosen, not a select of 20,000 options.
         chosen = str(self["protest"].value() or "")  # an id, from the data or the initial
-        recent = list(Protest.objects.order_by("-date", "-id")[: self.PROTESTS_LISTED])
-        if chosen.isdigit() and int(chosen) not in {protest.pk for protest in recent}:
-            recent += list(Protest.objects.filter(pk=int(chosen)))
-        if redacted_protests:
-            # A protest's name is free text ("Vigil for …"); a caseworker reads the names of
-            # protests not their own incident's redacted.
-            redact_free_text([p for p in recent if str(p.pk) != chosen])
-        self.fields["protest"].widget.choices = [("", "None or new")] + [
-            (protest.pk, str(protest)) for protest in recent
-        ]
+
+        @functools.cache
+        def listed() -> list[tuple]:
+            recent = list(Protest.objects.order_by("-date", "-id")[: self.PROTESTS_LISTED])
+            if chosen.isdigit() and int(chosen) not in {protest.pk for protest in recent}:
+                recent += list(Protest.objects.filter(pk=int(chosen)))
+            if redacted_protests:
+                # A protest's name is free text ("Vigil for …"); a caseworker reads the names
+                # of protests not their own incident's redacted.
+                redact_free_text([p for p in recent if str(p.pk) != chosen])
+            return [("", "None or new")] + [(protest.pk, str(protest)) for protest in recent]
+
+        # Read (once) when the select is shown, not for a save that succeeds (any protest is
+        # valid, not only those listed).
+        self.fields["protest"].widget.choices = listed
 
     def clean_tags(self) -> list[str]:
         names = tag_names(self.cleaned_data["tags"])

@@ -6,6 +6,7 @@ import hashlib
 
 from django.db import models
 
+from casebook.cases.constraints import ChecksInPython
 from casebook.cases.prepared import Prepared
 
 
@@ -39,7 +40,7 @@ DEFAULT_CHANNELS = [
 ]
 
 
-class Source(models.Model):
+class Source(ChecksInPython, models.Model):
     class Kind(models.TextChoices):
         TESTIMONY = "testimony", "Testimony"
         NEWS_ARTICLE = "news_article", "News article"

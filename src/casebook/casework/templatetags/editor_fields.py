@@ -1,0 +1,40 @@
+"""`{% editor_field form.title wide=True %}`: casework/_field.html written in Python.
+
+The incident editor shows about a hundred fields (the incident, each act, source and person
+row), each through an include of _field.html: the template engine's include, context and
+variable lookups cost more than the field's own widget (already written in Python,
+web/form_rendering.py). This writes the same bytes; tests/casework/test_editor_fields.py
+renders every field of an editor both ways and compares them. _field.html stays the
+reference, and the form's other pages still include it.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.template.base import render_value_in_context
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def editor_field(context, field: BoundField, wide: bool = False) -> SafeString:
+    def shown(value) -> str:  # as the engine shows `{{ value }}`: localised, escaped
+        return render_value_in_context(value, context)
+
+    checkbox = field.widget_type == "checkbox"
+    errors = field.errors if context.get("show_errors") else ()
+    css = "field" + (" field-checkbox" if checkbox else "")
+    css += (" has-error" if errors else "") + (" wide" if wide else "")
+    widget, label = shown(field), shown(field.label_tag())
+    help_text = (
+        f'<small class="help" id="{shown(field.auto_id)}_helptext">{shown(field.help_text)}</small>'
+        if field.help_text
+        else ""
+    )
+    messages = "".join(f'<p class="error">{shown(error)}</p>' for error in errors)
+    return mark_safe(  # noqa: S308 (every value went through `shown`)
+        f'\n<div class="{css}">\n  {f"{widget} {label}" if checkbox else label + widget}\n'
+        f"  {help_text}\n  {messages}\n</div>\n"
+    )
