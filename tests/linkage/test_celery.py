@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -76,3 +79,27 @@ def test_an_import_queues_the_comparison_and_a_real_worker_runs_it(
     assert all(r.finished_at is not None for r in runs)
     waiting = {p.key for p in services.pairs_waiting()}
     assert tuple(sorted((trained.reference, copy.reference))) in waiting
+
+
+def test_a_comparison_sent_from_a_fresh_process_goes_to_the_casebooks_broker(tmp_path):
+    # A web worker may queue a comparison before anything else loaded the Celery app: the
+    # task must still be the casebook's, on its broker, not Celery's default application.
+    broker = "redis://127.0.0.1:6379/15"
+    script = (
+        "import django; django.setup()\n"
+        "from casebook.linkage.tasks import compare_new\n"
+        "print(compare_new.app.main, compare_new.app.conf.broker_url)\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "casebook.settings",
+        "CASEBOOK_BROKER_URL": broker,
+        "CASEBOOK_DATA_DIR": str(tmp_path),
+        "CASEBOOK_SECRET_KEY": "linkage-test-key-not-secret",
+    }
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["casebook", broker]

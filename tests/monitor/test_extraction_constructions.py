@@ -1260,6 +1260,16 @@ def test_police_action_told_in_other_words(extractor, text, kind):
     assert [act["type"] for act in event["acts"]] == [kind]
 
 
+def test_a_caption_below_the_headline_in_the_present_tense_is_no_act(extractor):
+    event = only_event(
+        extractor,
+        "Police arrest four at bypass protest in Leeds\n\nOfficers arrest a protester\n\nWest "
+        "Yorkshire Police arrested four people at the protest in Leeds on Saturday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("arrest", 4)]
+    assert event["total_arrests"] == 4
+
+
 @pytest.mark.parametrize(
     "text",
     [

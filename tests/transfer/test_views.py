@@ -149,6 +149,28 @@ def test_a_job_is_seen_only_by_the_one_who_sent_it(client_for):
     assert client_for("caseworker").get(response["Location"]).status_code == 403
 
 
+@pytest.mark.django_db
+def test_the_job_page_waits_for_the_report_saved_after_the_last_transaction(client_for, personas):
+    # The import marks its job finished in its last transaction; the runner saves the
+    # report a moment later. A page that stopped asking in between never showed it.
+    job = ImportJob.objects.create(
+        created_by=personas["coordinator"],
+        filename="my-cases.csv",
+        status=ImportJob.Status.FINISHED,
+        started_at=timezone.now(),
+    )
+    client = client_for("coordinator")
+    url = reverse("transfer:import-job", args=[job.pk])
+
+    assert "hx-trigger" in client.get(url, headers={"HX-Request": "true"}).content.decode()
+
+    job.report = {"ok": True, "summary": "Imported 1 new incident and updated 0."}
+    job.finished_at = timezone.now()
+    job.save()
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in part
+
+
 @commits
 def test_a_job_whose_process_died_is_failed_when_the_import_page_opens(client_for, personas):
     job = ImportJob.objects.create(

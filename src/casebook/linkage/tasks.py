@@ -1,16 +1,17 @@
-"""Linkage's background work as a Celery task (the monitor's workers run it too: its
-Celery application imports this module)."""
+"""Linkage's background work as a Celery task on the casebook's Celery application (the
+monitor's workers run it: that application imports this module). Bound to it, not shared:
+sent from a process that has not loaded it yet, a shared task would go to Celery's default
+application (amqp on localhost), where no casebook worker reads."""
 
 from __future__ import annotations
 
-from celery import shared_task
-
 from casebook.lib.busy import call_when_free, database_busy
+from casebook.monitor.celery_app import app
 
 REQUEUE_SECONDS = 30
 
 
-@shared_task(name="linkage.compare_new", bind=True, max_retries=None)
+@app.task(name="linkage.compare_new", bind=True, max_retries=None)
 def compare_new(task) -> int | None:
     """Compare the incidents new since the last run with the casebook; the run's id. More
     than one comparison's worth (a large import) queues the task again for the rest, so a

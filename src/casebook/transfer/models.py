@@ -50,7 +50,11 @@ class ImportJob(models.Model):
 
     @property
     def ended(self) -> bool:
-        return self.status in (self.Status.FINISHED, self.Status.FAILED)
+        # The import marks its job finished in its last transaction; the job's report is
+        # saved after that, with `finished_at`: till then the page keeps waiting for it.
+        return self.status == self.Status.FAILED or (
+            self.status == self.Status.FINISHED and self.finished_at is not None
+        )
 
 
 class ImportJobWrite(models.Model):

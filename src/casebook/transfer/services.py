@@ -381,6 +381,7 @@ def _write(
 ) -> None:
     """Write the checked file in batches (how it stays all-or-nothing: `batches`)."""
     writer = ChunkWriter(actor=actor, vocabulary=vocabulary, format_name=format_name, report=report)
+    own_job = job is None
     with patient_writes():
         if job is None:
             # `casebook import` keeps a job row too: it is what a cut-off import is undone by.
@@ -408,6 +409,9 @@ def _write(
                 finished_at=timezone.now(),
             )
             raise
+        if own_job:
+            # A job run by `jobs` is given its end with its report, there.
+            ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now())
 
 
 def _add_planner_notes(report: ImportReport, planner: Planner) -> None:

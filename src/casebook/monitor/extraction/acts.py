@@ -136,6 +136,21 @@ def _after_a_fronted_tally(text: str, sentence: Sentence, act: Act) -> bool:
     )
 
 
+# "Officers arrest a protester" on a line of its own below the headline: a photo's caption or
+# another story's link, in the present tense of headlines; the story's own headline comes first.
+_PRESENT_ACT = re.compile(r"arrest|detain|disperse", re.IGNORECASE)
+
+
+def _told_in_a_caption(text: str, sentence: Sentence, index: int, act: Act) -> bool:
+    line = sentence.text.rstrip()
+    return (
+        index > 0
+        and _PRESENT_ACT.fullmatch(text, *act.anchor) is not None
+        and not line.endswith((".", "!", "?", '"', "”", ":"))
+        and len(line.split()) <= 16
+    )
+
+
 def _clause_start(text: str, sentence: Sentence, floor: int, anchor_start: int) -> int:
     start = max(sentence.start, floor)
     for m in _STRONG_BREAK.finditer(text, start, anchor_start):
@@ -184,6 +199,7 @@ class _SentenceReading:
             joined
             or dropped(act.type, text, act.anchor, act.segment, self.sentence)
             or _after_a_fronted_tally(text, self.sentence, act)
+            or _told_in_a_caption(text, self.sentence, self.index, act)
         ):
             self.floor = self.dropped_end = act.anchor[1]
             return False

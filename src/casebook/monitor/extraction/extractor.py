@@ -165,7 +165,14 @@ class Extractor:
         if not forces and (publisher := self.forces.publisher(url)) is not None:
             forces = [publisher]  # a force's own press release, which says "we"
         act_sentences = sorted({a.sentence for a in acts})
-        places = find_places(self.gazetteer, text, sentences, act_sentences, protest)
+        places = find_places(
+            self.gazetteer,
+            text,
+            sentences,
+            act_sentences,
+            protest,
+            home_visit=any(a.type == "home_visit" for a in acts),
+        )
         skip = [span for span in (published_span, dateline_span(text)) if span]
         anchors = full_dates_in(text) if published is None else []
         wanted = (

@@ -379,12 +379,17 @@ class Gazetteer:
         found = self._by_name.get(_fold(name), [])
         return tuple(sorted(found, key=lambda c: -c[2]))
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[PlaceMention]:
-        """Cities and towns named in ``text[start:end]``, longest name first at each point."""
+    def find(
+        self, text: str, start: int = 0, end: int | None = None, *, homes: bool = False
+    ) -> list[PlaceMention]:
+        """Cities and towns named in ``text[start:end]``, longest name first at each point;
+        with *homes*, also where people are said to be from (the place of a home visit)."""
         end = len(text) if end is None else end
         mentions: list[PlaceMention] = []
         for run in _CAPITALISED_RUN.finditer(text, start, end):
-            if _NOT_A_PLACE_BEFORE.search(text, max(0, run.start() - 30), run.start()):
+            if _NOT_A_PLACE_BEFORE.search(text, max(0, run.start() - 30), run.start()) and not (
+                homes and re.search(r"\bfrom\s+$", text[max(0, run.start() - 6) : run.start()])
+            ):
                 continue  # "a man from St Helens, West Derby": where people live
             words = list(re.finditer(r"[^\s,]+(?:,\s+)?", run.group()))
             listed = False  # "in Leatherhead and Sunbury-on-Thames": the list shares its "in"
@@ -401,7 +406,7 @@ class Gazetteer:
                     b = a + len(surface)
                     if surface.endswith(("'s", "’s")):
                         surface, b = surface[:-2], b - 2
-                    mention = self._accept(text, surface, a, b, listed)
+                    mention = self._accept(text, surface, a, b, listed, homes)
                     if mention:
                         listed = True
                         mentions.append(mention)
@@ -445,12 +450,14 @@ class Gazetteer:
         )
 
     def _accept(
-        self, text: str, surface: str, a: int, b: int, listed: bool = False
+        self, text: str, surface: str, a: int, b: int, listed: bool = False, homes: bool = False
     ) -> PlaceMention | None:
         readings = self.lookup(surface)
         before = text[max(0, a - 30) : a]
         if not readings:
             return None
+        if homes and re.search(r"\bfrom\s+$", before):
+            before, listed = "", True  # where someone visited at home is from: that town
         if surface in _REGIONS and not (
             # "in Durham", "Durham University": the city, when a British town has the county's
             # name

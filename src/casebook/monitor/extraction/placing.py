@@ -61,8 +61,10 @@ def find_places(
     sentences: list[Sentence],
     act_sentences: list[int],
     protest: list[bool],
+    home_visit: bool = False,
 ) -> list[PlaceMention]:
-    """The places named in the acts' sentences; else in the protest's; else the dateline's."""
+    """The places named in the acts' sentences; else in the protest's; else the dateline's.
+    A home visit with no place named happened where the person visited is from."""
     found: list[PlaceMention] = []
     for index in act_sentences:
         found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
@@ -73,6 +75,11 @@ def find_places(
     if not found:  # the story's first sentences set the scene
         for index in range(min(2, len(sentences))):
             found.extend(gazetteer.find(text, sentences[index].start, sentences[index].end))
+    if not found and home_visit:  # "a teacher from Salisbury says officers came to her door"
+        for index in sorted({*act_sentences, *range(min(2, len(sentences)))}):
+            found.extend(
+                gazetteer.find(text, sentences[index].start, sentences[index].end, homes=True)
+            )
     if not found:  # a dateline names where the story was filed from: "Melbourne, ..."
         dateline = gazetteer.dateline(text)
         if dateline is not None:
