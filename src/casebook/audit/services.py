@@ -65,6 +65,29 @@ def entry_content(
     return f"{previous_hash}\n{content}".encode()
 
 
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _content(previous_hash: str, fields: dict[str, Any], canonical_changes: str) -> bytes:
+    """`entry_content`, byte for byte, with the entry's changes in canonical form already:
+    a compact JSON list is its items' own JSON joined by commas."""
+    head = _canonical(
+        [
+            fields["sequence"],
+            fields["at"].isoformat(timespec="microseconds"),
+            fields["actor_id"],
+            fields["actor_name"],
+            fields["action"],
+            fields["object_type"],
+            fields["object_id"],
+            fields["incident_reference"],
+        ]
+    )
+    ip_address = _canonical(fields["ip_address"])
+    return f"{previous_hash}\n{head[:-1]},{canonical_changes},{ip_address}]".encode()
+
+
 def entry_digest(*, key: bytes, **fields) -> str:
     """HMAC-SHA256 under the audit key: without the key, no rewritten entry verifies."""
     return hmac.new(key, entry_content(**fields), hashlib.sha256).hexdigest()
@@ -188,6 +211,9 @@ def _append(entries: list[PendingEntry], *, actor, ip_address: str | None) -> li
         key = _key()
         previous, sequence, at = head.entry_hash, head.sequence, timezone.now()
         written = []
+        # An import appends thousands of entries whose changes repeat ({"format": …}):
+        # each distinct one is round-tripped and put in canonical form once.
+        changes_of: dict[str, tuple[dict, str]] = {}
         for pending in entries:
             sequence += 1
             object_type, object_id = _subject(pending.instance)
@@ -200,11 +226,18 @@ def _append(entries: list[PendingEntry], *, actor, ip_address: str | None) -> li
                 "object_type": object_type,
                 "object_id": object_id,
                 "incident_reference": _reference(pending.incident),
-                # Round-tripped through JSON now, so the stored value hashes the same read back.
-                "changes": json.loads(json.dumps(pending.changes or {}, default=str)),
+                "changes": None,
                 "ip_address": ip_address,
             }
-            digest = entry_digest(key=key, previous_hash=previous, **fields)
+            # Round-tripped through JSON now, so the stored value hashes the same read back.
+            text = json.dumps(pending.changes or {}, default=str)
+            if text not in changes_of:
+                changes = json.loads(text)
+                changes_of[text] = (changes, _canonical(changes))
+            fields["changes"], canonical_changes = changes_of[text]
+            digest = hmac.new(
+                key, _content(previous, fields, canonical_changes), hashlib.sha256
+            ).hexdigest()
             fields["previous_hash"], fields["entry_hash"] = previous, digest
             written.append(fields)
             previous = digest
@@ -235,11 +268,16 @@ def _insert(connection, entries: list[dict[str, Any]]) -> int | None:
         for name in ("at", "ip_address")
     }
     changes = cast(models.Field, AuditEntry._meta.get_field("changes"))
+    # Entries of one append share each distinct changes object (`_append`): converted once.
+    prepared: dict[int, Any] = {}
+    for entry in entries:
+        if id(entry["changes"]) not in prepared:
+            prepared[id(entry["changes"])] = changes.get_db_prep_save(entry["changes"], connection)
     rows = [
         tuple(
             converted[name]
             if name in converted
-            else changes.get_db_prep_save(entry[name], connection)
+            else prepared[id(entry[name])]
             if name == "changes"
             else entry[name]
             for name in _COLUMNS

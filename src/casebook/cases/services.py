@@ -33,26 +33,29 @@ def reference_block(*, year: int, count: int = 1) -> list[str]:
 
 
 def reference_blocks(counts: dict[int, int]) -> dict[int, list[str]]:
-    """`reference_block` for several years at once (a batch of an import spans many): the
-    counters are locked in one query, in year order (two writers never wait on each other
-    in a circle), and moved on in one."""
-    years = sorted(counts)
-    with transaction.atomic():
-        counters = {
-            c.year: c for c in ReferenceCounter.objects.select_for_update().filter(year__in=years)
-        }
-        for year in years:
-            if year not in counters:
-                counters[year], _ = ReferenceCounter.objects.select_for_update().get_or_create(
-                    year=year
-                )
-        handed: dict[int, list[str]] = {}
-        for year in years:
-            counter = counters[year]
-            first = counter.last + 1
-            counter.last += counts[year]
-            handed[year] = [f"CB-{year}-{n:06d}" for n in range(first, first + counts[year])]
-        ReferenceCounter.objects.bulk_update(list(counters.values()), ["last"])
+    """`reference_block` for several years at once (a batch of an import spans many): each
+    year's counter is moved on and read back in one statement, which locks its row, in year
+    order (two writers never wait on each other in a circle). A plain UPDATE … RETURNING:
+    the ORM's `bulk_update` compiled a CASE per year, a noticeable part of a large import."""
+    table = ReferenceCounter._meta.db_table
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    move_on = (
+        f"UPDATE {quote(table)} SET {quote('last')} = {quote('last')} + %s "  # noqa: S608
+        f"WHERE {quote('year')} = %s RETURNING {quote('last')}"
+    )
+    handed: dict[int, list[str]] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for year in sorted(counts):
+            count = counts[year]
+            cursor.execute(move_on, [count, year])
+            moved = cursor.fetchone()
+            if moved is None:  # the year's first reference: its counter starts now
+                ReferenceCounter.objects.get_or_create(year=year)
+                cursor.execute(move_on, [count, year])
+                moved = cursor.fetchone()
+            last = moved[0]
+            handed[year] = [f"CB-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
     return handed
 
 
