@@ -88,7 +88,10 @@ _GENERIC_ORDER = re.compile(
 
 _HYPOTHETICAL_AFTER = re.compile(
     r"\s+(?:(?:were|was|are|is|remain|remained)\s+(?:still\s+|also\s+)?"
-    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow)\b",
+    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow|"
+    # "a dispersal order may be considered", "powers could also be used"
+    r"(?:could|may|might)\s+(?:also\s+|still\s+)?be\b|"
+    r"(?:would|will)\s+(?:also\s+)?be\s+(?:considered|sought|used|applied\s+for))\b",
     re.IGNORECASE,
 )
 
@@ -163,8 +166,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     if _HYPOTHETICAL_AFTER.match(text, anchor[1], sentence.end):
         return True  # "more arrests are expected"
     before = _words_before(text, anchor[0], clause[0])
-    if lx.NEGATION.search(before):
-        return True
+    if lx.NEGATION.search(before) or lx.NEGATION.search(text, anchor[0], anchor[1]):
+        return True  # "no arrests were made", "had imposed no conditions"
     modal = lx.FUTURE_ONLY if kind in {"stop_search", "dispersal"} else lx.MODAL
     told = _TOLD_SOURCE.search(before)
     if kind == "image_appeal":
