@@ -67,7 +67,8 @@ _EVENT_NOUN_BEFORE = re.compile(
 
 
 _PERSON_BEFORE = re.compile(
-    rf"(?:{NUMBER}|{lx.PEOPLE}|he|she|they|who|boy|girl|man|woman|teenager)\s+"
+    rf"(?:{NUMBER}|{lx.PEOPLE}|he|she|they|who|boy|girl|man|woman|teenager|both|all|those|"
+    r"pair|trio|suspects?)\s+"
     r"(?:(?:were|was|had|have|has|been|being|also|later|all|subsequently)\s+){0,3}$",
     re.IGNORECASE,
 )
