@@ -62,7 +62,7 @@ _NAMED_ACT = re.compile(
 )
 # A section of an Act named without its year: "section 13 of the Terrorisim Act".
 _SECTION_OF_ACT = re.compile(
-    r"(?:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})\s+of\s+(?:the\s+)?"
+    r"(?i:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})\s+of\s+(?:the\s+)?"
     r"(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?){1,6}?Act)\b"
     r"(?!,?\s+(?:of\s+)?(?:1[6-9]|20)\d\d)"
 )

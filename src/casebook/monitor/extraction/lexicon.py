@@ -263,7 +263,7 @@ _ANCHOR_SOURCE = (
     # "declared a riot": the order to leave that American police give a crowd
     r"\bdeclared\s+(?:an?\s+|the\s+)?riot\b|"
     # "placed conditions on the march": conditions imposed in other words
-    r"\b(?:placed|placing|put|attached|set)\s+(?:\w+\s+){0,2}?(?:conditions|restrictions)\s+"
+    r"\b(?:placed|placing|put|attached|set)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?)\s+"
     r"(?:on|upon)\b|"
     r"\bordered\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
     r"marchers|activists)\s+to\s+(?:leave|move|clear|get\s+off)\b|"
@@ -280,7 +280,9 @@ _ANCHOR_SOURCE = (
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
-    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
+    # "imposed a section 12 Public Order Act condition on the march"
+    r"\bimpos(?:ed|ing)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?|bans?|orders?|"
+    r"notices?|directions?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     # "Conditions imposed under section 14 ... required the protest to ...": the subject
     r"\bconditions\s+imposed\s+(?:by\s+(?:the\s+)?[\w-]+\s+)?under\b|"
