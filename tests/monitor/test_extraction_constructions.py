@@ -1391,118 +1391,65 @@ def test_a_dateline_below_the_headline_places_the_story(extractor):
     assert event["location"] == "Austin"
 
 
-ACTS_3 = Path(__file__).parent / "fixtures" / "acts_gold_3.jsonl"
-# A seventh set (issue 14, the acts side, third session), written and labelled before the
-# extractor ran on it: acts in many verbs and voices (held by, taken into custody, handcuffed and
-# arrested, dragged, carried off, cited, fined, cautioned, tear gas, batons and PAVA, kettled and
-# moved on, a banner confiscated, a flag ordered down, a warning letter), doers other than the
-# police (security guards, stewards, counter-protesters, a court, immigration officers), nested
-# subsets, a total with a colon breakdown, vague and bounded counts, outcomes, triggers told in
-# the sentence before (a road blocked, hands glued, paint sprayed, tents set up), Section 14 and
-# 12 orders imposed or issued, and an Act outside the codebook whose year is told in another
-# sentence. As first written (after putting each publication date in its URL, and one label
-# corrected to the earlier fixtures' convention): acts 0.80, acts (type, basis) 0.82, trigger
-# 0.77, relevance 0.95. The floors sit a little below the scores reached after the rules they
-# prompted (acts 0.89, trigger 0.82); the relevance misses (no protest word in four articles)
-# are left to the event side.
-ACTS_3_FLOORS = {
-    "relevance": ("balanced_accuracy", 0.90),
-    "acts": ("f1", 0.87),
-    "acts_basis": ("f1", 0.87),
-    "total_arrests": ("accuracy", 0.85),
-    "trigger": ("f1", 0.78),
+EVENTS_4 = Path(__file__).parent / "fixtures" / "events_gold_4.jsonl"
+# Twenty invented articles on dates (publication lines in many house styles, relative days,
+# weekends, overnight, days without a year, court days after the protest, a footer year) and acts
+# told far from the protest, committed before the extractor ran on them. As first written:
+# relevance 0.94, force 0.89, place 0.94, date 0.86 (an ISO time stamp not read, a court day
+# taken for the protest's), total 0.89, acts 0.87, trigger 0.67.
+EVENTS_4_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.90),
+    "force": ("accuracy", 0.85),
+    "location": ("accuracy", 0.90),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.70),
 }
 
 
-@pytest.fixture(scope="module")
-def acts_3_scores(extractor):
-    return _scores_of_invented_set(ACTS_3, extractor, at_least=40)
-
-
-@pytest.mark.parametrize("field", sorted(ACTS_3_FLOORS))
-def test_scores_on_the_seventh_invented_set_stay_above_their_floors(acts_3_scores, field):
-    measure, floor = ACTS_3_FLOORS[field]
-    value = getattr(acts_3_scores[field], measure)
+@pytest.mark.parametrize("field", sorted(EVENTS_4_FLOORS))
+def test_scores_on_the_fourth_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_4.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_4_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
     assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "A student was handcuffed and arrested by Gwent Police at a climate protest in Newport "
-        "on Friday.",
-        "A pensioner was pinned down, handcuffed and arrested by officers at the rally in Leeds "
-        "on Saturday, West Yorkshire Police said.",
-    ],
-)
-def test_one_person_arrested_after_another_verb_counts_one(extractor, text):
-    event = only_event(extractor, text)
-    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 1)]
-    assert event["total_arrests"] is None
+def test_an_iso_time_stamp_line_is_the_publication_date(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Sit-in at station\n\n2023-10-28T07:30:00+01:00\n\nBritish Transport Police "
+        "arrested nine people on Friday after a sit-in at a station in London.",
+    )
+    assert result["published"] == "2023-10-28"
+    assert result["events"][0]["date"] == "2023-10-27"
 
 
-def test_both_held_on_suspicion_gives_the_arrest_its_offence(extractor):
+def test_the_date_of_a_protest_told_a_few_words_after_it_dates_a_later_charge(extractor):
     event = only_event(
         extractor,
-        "A man and a woman were arrested at a march in Oxford on Saturday. Both were held on "
-        "suspicion of criminal damage, Thames Valley Police said.",
+        "A man appeared before magistrates on Monday charged with assaulting a police officer "
+        "during a protest outside an embassy in London on 3 March 2024.",
     )
-    assert [(a["type"], a["count"], a["trigger"]) for a in event["acts"]] == [
-        ("arrest", 2, "violence")
-    ]
+    assert event["date"] == "2024-03-03"
 
 
-@pytest.mark.parametrize(
-    ("text", "basis"),
-    [
-        (
-            "Lancashire Police issued a Section 14 notice under the Public Order Act during a "
-            "rally in Preston on Saturday.",
-            "Public Order Act 1986 s14",
-        ),
-        (
-            "Devon and Cornwall Police imposed a section 12 Public Order Act condition on the "
-            "march through Exeter on Sunday.",
-            "Public Order Act 1986 s12",
-        ),
-    ],
-)
-def test_an_order_named_by_its_section_before_the_act_is_cited(extractor, text, basis):
-    event = only_event(extractor, text)
-    assert [(a["type"], a["legal_basis"]) for a in event["acts"]] == [("dispersal", basis)]
+def test_an_order_that_may_be_considered_is_not_given(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="More than 300 officers will be on duty for the march in Bradford on Saturday. "
+        "A dispersal order may be considered if there is trouble.",
+        published="2024-07-10",
+    )
+    assert not result["relevant"], result["events"]
 
 
-def test_an_act_outside_the_codebook_takes_the_year_told_elsewhere(extractor):
+def test_an_event_held_this_year_somewhere_is_no_tally(extractor):
     event = only_event(
         extractor,
-        "West Midlands Police arrested three people under section 547 of the Education Act "
-        "after a protest outside a school in Walsall on Friday. The Education Act 1996 makes "
-        "it an offence to cause a nuisance on school premises.",
+        "Four activists were arrested on Saturday after disrupting a session of an energy "
+        "forum, held this year at a conference centre in Liverpool.",
     )
-    assert [a["legal_basis"] for a in event["acts"]] == ["Education Act 1996 s547"]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "Police told protesters to leave the road during the protest in Leeds on Saturday.",
-            [("dispersal", None)],
-        ),
-        (
-            "Two protesters were given fixed penalty notices at the protest in Leeds on Saturday.",
-            [("other", 2)],
-        ),
-        (
-            "Police stopped and searched 11 people at the protest in Leeds on Saturday.",
-            [("stop_search", 11)],
-        ),
-        (
-            "Police dragged a woman along the ground at the protest in Leeds on Saturday.",
-            [("force", None)],
-        ),
-    ],
-)
-def test_more_police_acts_in_other_words(extractor, text, expected):
-    event = only_event(extractor, text)
-    assert [(a["type"], a["count"]) for a in event["acts"]] == expected
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 4)]

@@ -89,7 +89,10 @@ _GENERIC_ORDER = re.compile(
 
 _HYPOTHETICAL_AFTER = re.compile(
     r"\s+(?:(?:were|was|are|is|remain|remained)\s+(?:still\s+|also\s+)?"
-    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow)\b",
+    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow|"
+    # "a dispersal order may be considered", "powers could also be used"
+    r"(?:could|may|might)\s+(?:also\s+|still\s+)?be\b|"
+    r"(?:would|will)\s+(?:also\s+)?be\s+(?:considered|sought|used|applied\s+for))\b",
     re.IGNORECASE,
 )
 

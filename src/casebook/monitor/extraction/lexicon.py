@@ -478,7 +478,8 @@ CUMULATIVE = re.compile(
     r"November|December|the\s+start|last\s+(?:week|month|year)|then|the\s+beginning|"
     r"the\s+protests?\s+began|(?:19|20)\d\d)\b|\bso\s+far\b|\bto\s+date\s*[,.]|"
     r"\bover\s+the\s+(?:past|last)\s+\w+|\bin\s+recent\s+(?:weeks|months|years)\b|"
-    r"\bthis\s+year\b(?!['’]s)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    # not when an event is "held this year at": when it takes place, not a tally
+    r"(?<!held\s)(?<!hosted\s)(?<!staged\s)\bthis\s+year\b(?!['’]s|\s+(?:at|in)\b)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
     # "in the past year", "in past month": a tally over the period (not "in last year's march")
     r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:year|month|fortnight|decade|12\s+months|twelve\s+"
     r"months)\b(?!['’])|"
