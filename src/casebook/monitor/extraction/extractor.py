@@ -52,6 +52,7 @@ from casebook.monitor.extraction.forces import ForceFinder
 from casebook.monitor.extraction.grammar import drop_acts_of_others, load_parser
 from casebook.monitor.extraction.grouping import group_events
 from casebook.monitor.extraction.outcomes import attach_outcomes
+from casebook.monitor.extraction.patients import count_by_grammar
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
 from casebook.monitor.extraction.text import Sentence, link_sentences, split_sentences
@@ -156,6 +157,7 @@ class Extractor:
                 continue
             acts.extend(find_acts(text, sentences, index, low))
         acts = drop_acts_of_others(text, sentences, acts)
+        count_by_grammar(text, sentences, acts)
         if not acts:
             return [], 0.1
         _mark_headline_acts(acts, sentences)
