@@ -1284,3 +1284,231 @@ def test_a_caption_below_the_headline_in_the_present_tense_is_no_act(extractor):
 def test_a_court_order_or_a_crime_a_protest_is_about_does_not_hide_the_arrests(extractor, text):
     event = only_event(extractor, text)
     assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]
+
+
+EVENTS_3 = Path(__file__).parent / "fixtures" / "events_gold_3.jsonl"
+# Forty invented articles in styles and settings the dev set has few of (police outside the UK,
+# generic and foreign-language forces, forces named late or only in a quote, acts told without
+# "arrest", protests named by who took part, liveblog, statement, wire and two-line stories,
+# relative and foreign-format dates, towns inside group names), committed before the extractor
+# ran on them. As first written: relevance 0.78 (seven protests without a protest word or told
+# by a ticket missed, a warning taken for an order), force 0.78, place 0.81, date 0.84, total
+# 0.78, acts 0.81, trigger 0.69.
+EVENTS_3_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.88),
+    "force": ("accuracy", 0.94),
+    "location": ("accuracy", 0.94),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.72),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_3_FLOORS))
+def test_scores_on_the_third_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_3.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_3_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police arrested two men in Cambridge on Tuesday after tractors blocked a main road.",
+        "Officers detained six students in Leeds on Tuesday who refused to leave the town hall.",
+        "Police dispersed farmers who had blocked a roundabout in Dover on Tuesday.",
+        "Police arrested four people in Leeds on Tuesday after nurses gathered outside the "
+        "hospital to oppose ward closures.",
+    ],
+)
+def test_a_protest_told_by_who_took_part_and_what_they_did_is_a_protest(extractor, text):
+    assert only_event(extractor, text)["location"] in {"Cambridge", "Leeds", "Dover"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police fined drivers blocking a box junction in Leeds on Tuesday.",
+        "Residents say they are angry at burglaries; police arrested two men in Leeds on Tuesday.",
+        "Sussex Police said it had imposed no conditions on the march in Brighton on Saturday.",
+    ],
+)
+def test_traffic_crime_and_orders_not_given_are_no_protest_action(extractor, text):
+    result = extractor.extract(article_id="t", text=text, published="2024-06-10")
+    assert not result["relevant"], result["events"]
+
+
+def test_a_ticket_told_by_its_verb_is_an_act(extractor):
+    event = only_event(
+        extractor, "Officers cited 18 protesters for blocking traffic during a march in Leeds."
+    )
+    assert [act["type"] for act in event["acts"]] == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "force"),
+    [
+        ("Paris police detained 23 people at a protest in Paris on Saturday.", None),
+        ("Berlin police detained 12 climate activists in Berlin on Saturday.", None),
+        ("Chicago police arrested 12 protesters in Chicago on Saturday.", "Chicago police"),
+        (
+            "The Mossos d'Esquadra, Catalonia's regional police, arrested four protesters in "
+            "Barcelona on Saturday.",
+            "Mossos d'Esquadra",
+        ),
+    ],
+)
+def test_a_city_police_is_a_force_only_where_city_forces_take_the_citys_name(
+    extractor, text, force
+):
+    assert only_event(extractor, text)["force"] == force
+
+
+def test_a_city_force_with_no_place_told_acts_in_its_city(extractor):
+    event = only_event(
+        extractor, "Madison Police Department officers arrested 18 protesters on Saturday."
+    )
+    assert (event["location"], event["country"]) == ("Madison", "US")
+
+
+def test_the_kind_of_police_is_not_a_town(extractor):
+    event = only_event(
+        extractor,
+        "University police arrested nine students at an encampment in Gainesville on Thursday.",
+    )
+    assert event["location"] == "Gainesville"
+
+
+def test_a_dateline_below_the_headline_places_the_story(extractor):
+    event = only_event(
+        extractor,
+        "Troopers arrest 31 students\n\nPublished Tuesday, May 7, 2024\n\nAUSTIN - State "
+        "troopers arrested 31 students on Monday at a sit-in at the state Capitol.",
+    )
+    assert event["location"] == "Austin"
+
+
+EVENTS_4 = Path(__file__).parent / "fixtures" / "events_gold_4.jsonl"
+# Twenty invented articles on dates (publication lines in many house styles, relative days,
+# weekends, overnight, days without a year, court days after the protest, a footer year) and acts
+# told far from the protest, committed before the extractor ran on them. As first written:
+# relevance 0.94, force 0.89, place 0.94, date 0.86 (an ISO time stamp not read, a court day
+# taken for the protest's), total 0.89, acts 0.87, trigger 0.67.
+EVENTS_4_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.90),
+    "force": ("accuracy", 0.85),
+    "location": ("accuracy", 0.90),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.70),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_4_FLOORS))
+def test_scores_on_the_fourth_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_4.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_4_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_an_iso_time_stamp_line_is_the_publication_date(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Sit-in at station\n\n2023-10-28T07:30:00+01:00\n\nBritish Transport Police "
+        "arrested nine people on Friday after a sit-in at a station in London.",
+    )
+    assert result["published"] == "2023-10-28"
+    assert result["events"][0]["date"] == "2023-10-27"
+
+
+def test_the_date_of_a_protest_told_a_few_words_after_it_dates_a_later_charge(extractor):
+    event = only_event(
+        extractor,
+        "A man appeared before magistrates on Monday charged with assaulting a police officer "
+        "during a protest outside an embassy in London on 3 March 2024.",
+    )
+    assert event["date"] == "2024-03-03"
+
+
+def test_an_order_that_may_be_considered_is_not_given(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="More than 300 officers will be on duty for the march in Bradford on Saturday. "
+        "A dispersal order may be considered if there is trouble.",
+        published="2024-07-10",
+    )
+    assert not result["relevant"], result["events"]
+
+
+def test_an_event_held_this_year_somewhere_is_no_tally(extractor):
+    event = only_event(
+        extractor,
+        "Four activists were arrested on Saturday after disrupting a session of an energy "
+        "forum, held this year at a conference centre in Liverpool.",
+    )
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 4)]
+
+
+EVENTS_5 = Path(__file__).parent / "fixtures" / "events_gold_5.jsonl"
+# Twelve invented articles on whole events (two incidents in two towns on two days, a roundup of
+# cities, a follow-up appeal, an earlier operation told for context, arrests told five sentences
+# after the protest, home visits in other words, Australian forces, negatives), committed before
+# the extractor ran on them. As first written: relevance 0.94 (a home visit missed), force 0.75,
+# place 0.83, date 0.83, total 0.67, acts 0.86, trigger 0.70. The force of the second town's
+# incident on another day stays unnamed, as the earlier fixtures' convention has it.
+EVENTS_5_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.95),
+    "force": ("accuracy", 0.90),
+    "location": ("accuracy", 0.95),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.95),
+    "trigger": ("f1", 0.75),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_5_FLOORS))
+def test_scores_on_the_fifth_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_5.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_5_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_a_bare_headline_restates_the_counted_arrests_below_it(extractor):
+    event = only_event(
+        extractor,
+        "Arrests outside weapons expo\n\nVictoria Police arrested 12 people on Wednesday as "
+        "protesters tried to block delegates from entering a weapons expo in Melbourne.",
+    )
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]
+    assert event["total_arrests"] == 12
+
+
+def test_a_day_named_inside_a_period_dates_the_act(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Sussex Police arrested five people at a protest outside a factory in Brighton on "
+        "Saturday.\n\nEarlier this month, on 2 March 2024, the force arrested eleven people at "
+        "the same site.",
+        published="2024-03-18",
+    )
+    assert sorted((e["date"], e["total_arrests"]) for e in result["events"]) == [
+        ("2024-03-02", 11),
+        ("2024-03-16", 5),
+    ]
+
+
+def test_speaking_to_someone_at_their_address_is_a_home_visit(extractor):
+    event = only_event(
+        extractor,
+        "Officers spoke to a man at his address in Margate on Tuesday about a meme he had shared.",
+    )
+    assert [act["type"] for act in event["acts"]] == ["home_visit"]

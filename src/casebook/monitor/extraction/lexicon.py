@@ -65,7 +65,8 @@ PREFILTER_ACTION = trie_regex(
         "visited knocked impounded towed pushed dragged tasered forced forcing direct moved broke "
         "knelt kneeling beaten checkpoint contained separat appeal released published posted "
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
-        "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
+        "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered cited "
+        "ticketed summons "
         "mounted projectile aep identities evict dismantl fired beat knock spoke tackled "
         "wrestled pinned halted visit"
     )
@@ -112,6 +113,9 @@ PREFILTER_ACTION = trie_regex(
         "called round",
         "declared a riot",
         "called at",
+        "searched",
+        "penalty notice",
+        "to leave",
     ]
 )
 """Police-action words: an article (or sentence) without one reports no police action."""
@@ -146,7 +150,33 @@ PROTEST = re.compile(
     r"anti-(?:war|racis\w*|fascis\w*|government|monarch\w*|immigration|Brexit|vaccine|vax|"
     r"mask|capitalis\w*|nuclear|Israel|Zionis\w*|austerity|cuts|fees|abortion|lockdown)|"
     r"pro-(?:Palestin\w*|Israel\w*|democracy|choice|life|independence|EU|Brexit|Russia\w*|"
-    r"Ukrain\w*|Hamas)|tuition fees|climate (?:activists?|protest\w*|campaigners?)|strikers?)\b",
+    r"Ukrain\w*|Hamas)|tuition fees|climate (?:activists?|protest\w*|campaigners?)|strikers?|"
+    r"go-slows?|(?:tractor|lorry|truck|taxi)\s+(?:convoys?|go-slows?|blockades?))\b",
+    _I,
+)
+
+# A protest told by who took part and what they did, without a protest word: "farmers drove
+# tractors into the city", "students refused to leave the rotunda", "tractors blocked a main
+# road". A group of people (or their vehicles), then, in the same sentence, collective conduct.
+_GROUP_WORDS = (
+    "farmers students workers residents parents teachers nurses doctors tenants pensioners "
+    "cabbies fishermen crowds crowd tractors lorries taxis truckers hauliers"
+)
+_GROUP_CONDUCT = re.compile(
+    rf"(?:{'|'.join(_GROUP_WORDS.split())})\b[^.!?\n]{{0,120}}?\b"
+    r"(?:blocked|blockaded|blocking|barricaded|refused\s+to\s+(?:leave|move|disperse)|"
+    r"sat\s+down\s+(?:in|on|across|outside)|chained|locked\s+(?:themselves|arms)|linked\s+arms|"
+    r"took\s+to\s+the\s+streets|dr(?:ove|ive|iving)\s+(?:their\s+|[\w-]+\s+)?"
+    r"(?:tractors|lorries|trucks|taxis)|walked\s+out|downed\s+tools|"
+    r"to\s+(?:oppose|protest|object\s+to|denounce|condemn)|in\s+opposition\s+to|"
+    r"in\s+(?:support|solidarity)\s+(?:of|with)|calling\s+for|demanding)\b",
+    _I,
+)
+# People coming together for a cause: "gathered outside parliament to oppose the bill".
+_GATHERED_FOR = re.compile(
+    r"(?:gathered|assembled|converged)\b[^.!?\n]{0,120}?\b"
+    r"(?:to\s+(?:oppose|protest|denounce|condemn)|in\s+opposition\s+to|"
+    r"in\s+(?:support|solidarity)\s+(?:of|with))\b",
     _I,
 )
 
@@ -160,8 +190,10 @@ PROTEST_START = trie_regex(
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem speech "
         "slow glued superglued pitched erected far hooligan thugs coronation pro- tuition climate "
-        "striker holding held carrying carried displaying displayed waving waved section"
+        "striker holding held carrying carried displaying displayed waving waved section go-slow "
+        "tractor lorry truck taxi"
     )
+    + words(_GROUP_WORDS + " gathered assembled converged")
 )
 
 
@@ -209,6 +241,8 @@ def protest_positions(text: str, low: str, first_only: bool = False) -> list[int
         position = candidate.start()
         if _word_start(text, position) and (
             (PROTEST.match(text, position) and not _is_month(text, position))
+            or _GROUP_CONDUCT.match(text, position)
+            or _GATHERED_FOR.match(text, position)
             or (
                 _SPEECH_NOUN.match(text, position)
                 and _SPEECH_BEFORE.search(text, max(0, position - 40), position)
@@ -263,9 +297,9 @@ _ANCHOR_SOURCE = (
     # "declared a riot": the order to leave that American police give a crowd
     r"\bdeclared\s+(?:an?\s+|the\s+)?riot\b|"
     # "placed conditions on the march": conditions imposed in other words
-    r"\b(?:placed|placing|put|attached|set)\s+(?:\w+\s+){0,2}?(?:conditions|restrictions)\s+"
+    r"\b(?:placed|placing|put|attached|set)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?)\s+"
     r"(?:on|upon)\b|"
-    r"\bordered\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
+    r"\b(?:ordered|told|instructed|directed)\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
     r"marchers|activists)\s+to\s+(?:leave|move|clear|get\s+off)\b|"
     r"\bremoved\s+(?:from|off)\s+(?:the\s+)?(?:road|roads|street|streets|square|site|bridge|"
     r"motorway|highway|carriageway|junction|building|camp|encampment)\b|"
@@ -280,7 +314,9 @@ _ANCHOR_SOURCE = (
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
-    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
+    # "imposed a section 12 Public Order Act condition on the march"
+    r"\bimpos(?:ed|ing)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?|bans?|orders?|"
+    r"notices?|directions?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     # "Conditions imposed under section 14 ... required the protest to ...": the subject
     r"\bconditions\s+imposed\s+(?:by\s+(?:the\s+)?[\w-]+\s+)?under\b|"
@@ -323,7 +359,8 @@ _ANCHOR_SOURCE = (
     r"\bflash[- ]?bangs?\b|\bstun\s+grenades?\b|\btasered\b|\bCS\s+spray\b|\bPAVA\b|"
     r"\bpushed\s+(?:[\w-]+\s+){0,3}?(?:protest[eo]rs|demonstrators|people|crowds?|activists)\b|"
     r"\bdragg(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|activists|"
-    r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b|"
+    r"students|them|away|out|him|her|(?:a|an|one)\s+(?:[\w-]+\s+)?(?:man|woman|protest[eo]r|"
+    r"activist|demonstrator|student|teenager|pensioner))\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b|"
     r"\bopened\s+fire\b|"
     # "fired on demonstrators", "shot dead three people", "shot and killed"
     r"\bfired\s+(?:on|at|into)\s+(?:the\s+)?(?:crowds?|protest[eo]rs|demonstrators|marchers|"
@@ -352,9 +389,15 @@ _ANCHOR_SOURCE = (
     # "received a visit from two Suffolk Constabulary officers"
     r"\bvisit\s+from\s+(?:[\w-]+\s+){0,4}?(?:police|officers|detectives)\b|"
     r"\bknock\s+on\s+(?:the|his|her|their)\s+door\s+from\s+(?:the\s+)?(?:police|officers)\b|"
-    r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
+    r"\bspoke\s+to\s+(?:him|her|them|(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:man|woman|person|"
+    r"pensioner|teenager|mother|father|student|councillor|campaigner|activist))\s+at\s+"
+    r"(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
-    r"\btickets\b|\bsummonses\b|\bcitations\b|"
+    r"\btickets\b|\bsummonses\b|\bcitations\b|\bticketed\b|"
+    # a ticket told by its verb: "cited 18 protesters", "reported for summons"
+    rf"\bcit(?:ed|ing)\s+(?:{NUMBER}\s+|dozens\s+of\s+|several\s+)?(?:[\w-]+\s+)?"
+    r"(?:people|protest[eo]rs|demonstrators|activists|marchers|students|individuals|men|"
+    r"women|drivers)\b|\breported\s+for\s+(?:a\s+)?summons\b|"
     r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|\bkettle\b(?=\s+(?:the|them|a|an|some|"
     r"protest|demonstrat|marchers|people|crowds?)\b)|"
     r"\bcontained\s+(?:\w+\s+){0,2}?(?:protesters|demonstrators|group|crowd)\b|"
@@ -382,13 +425,14 @@ _ANCHOR_FIRST_WORDS = words(
     "pepper capsicum OC bean mounted push kept keep "
     "published shared posted circulated put appeal want wish like hope visited called turned "
     "knocked came home infringement fixed penalty fined fines intercept kettl contained "
-    "tickets summonses citations used break "
+    "tickets summonses citations used break cited citing ticketed reported "
     "placed picked checkpoint separat took attended went arrived showed powers "
     "orders conditions "
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
     "tackled wrestled pinned thrown stopped blocked halted shot visit "
     "restrictions notices directions authorisations authorizations invoked invoking using "
-    "placed placing attached set groups sides factions camps served handed gave move moving"
+    "placed placing attached set groups sides factions camps served handed gave move moving "
+    "instructed"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
 
@@ -436,7 +480,8 @@ CUMULATIVE = re.compile(
     r"November|December|the\s+start|last\s+(?:week|month|year)|then|the\s+beginning|"
     r"the\s+protests?\s+began|(?:19|20)\d\d)\b|\bso\s+far\b|\bto\s+date\s*[,.]|"
     r"\bover\s+the\s+(?:past|last)\s+\w+|\bin\s+recent\s+(?:weeks|months|years)\b|"
-    r"\bthis\s+year\b(?!['’]s)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    # not when an event is "held this year at": when it takes place, not a tally
+    r"(?<!held\s)(?<!hosted\s)(?<!staged\s)\bthis\s+year\b(?!['’]s|\s+(?:at|in)\b)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
     # "in the past year", "in past month": a tally over the period (not "in last year's march")
     r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:year|month|fortnight|decade|12\s+months|twelve\s+"
     r"months)\b(?!['’])|"

@@ -131,8 +131,9 @@ def place_acts(
         ),
         None,
     )
-    if default_place is None and default_force and default_force.slug in HOME_CITY:
-        city, country = HOME_CITY[default_force.slug]
+    home_city = default_force and (default_force.home or HOME_CITY.get(default_force.slug or ""))
+    if default_place is None and home_city:
+        city, country = home_city
         default_place = PlaceMention(city, country, -1, -1, 0)
     home = {
         sentence_of(sentences, p.start)
@@ -575,6 +576,9 @@ def _act_date(
         and (d.protest or not follow_up)
         and not _reported_on(sentences, d)
     ]
+    # "Earlier this month, on 2 March 2024, ...": the day named within the period
+    if any(d.value for d in in_sentence):
+        in_sentence = [d for d in in_sentence if not d.key.startswith("?period")]
     if len({d.key for d in in_sentence}) == 1:
         return in_sentence[0]
     if in_sentence or follow_up:
