@@ -1284,3 +1284,108 @@ def test_a_caption_below_the_headline_in_the_present_tense_is_no_act(extractor):
 def test_a_court_order_or_a_crime_a_protest_is_about_does_not_hide_the_arrests(extractor, text):
     event = only_event(extractor, text)
     assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]
+
+
+EVENTS_3 = Path(__file__).parent / "fixtures" / "events_gold_3.jsonl"
+# Forty invented articles in styles and settings the dev set has few of (police outside the UK,
+# generic and foreign-language forces, forces named late or only in a quote, acts told without
+# "arrest", protests named by who took part, liveblog, statement, wire and two-line stories,
+# relative and foreign-format dates, towns inside group names), committed before the extractor
+# ran on them. As first written: relevance 0.78 (seven protests without a protest word or told
+# by a ticket missed, a warning taken for an order), force 0.78, place 0.81, date 0.84, total
+# 0.78, acts 0.81, trigger 0.69.
+EVENTS_3_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.88),
+    "force": ("accuracy", 0.94),
+    "location": ("accuracy", 0.94),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.72),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_3_FLOORS))
+def test_scores_on_the_third_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_3.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_3_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police arrested two men in Cambridge on Tuesday after tractors blocked a main road.",
+        "Officers detained six students in Leeds on Tuesday who refused to leave the town hall.",
+        "Police dispersed farmers who had blocked a roundabout in Dover on Tuesday.",
+        "Police arrested four people in Leeds on Tuesday after nurses gathered outside the "
+        "hospital to oppose ward closures.",
+    ],
+)
+def test_a_protest_told_by_who_took_part_and_what_they_did_is_a_protest(extractor, text):
+    assert only_event(extractor, text)["location"] in {"Cambridge", "Leeds", "Dover"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police fined drivers blocking a box junction in Leeds on Tuesday.",
+        "Residents say they are angry at burglaries; police arrested two men in Leeds on Tuesday.",
+        "Sussex Police said it had imposed no conditions on the march in Brighton on Saturday.",
+    ],
+)
+def test_traffic_crime_and_orders_not_given_are_no_protest_action(extractor, text):
+    result = extractor.extract(article_id="t", text=text, published="2024-06-10")
+    assert not result["relevant"], result["events"]
+
+
+def test_a_ticket_told_by_its_verb_is_an_act(extractor):
+    event = only_event(
+        extractor, "Officers cited 18 protesters for blocking traffic during a march in Leeds."
+    )
+    assert [act["type"] for act in event["acts"]] == ["other"]
+
+
+@pytest.mark.parametrize(
+    ("text", "force"),
+    [
+        ("Paris police detained 23 people at a protest in Paris on Saturday.", None),
+        ("Berlin police detained 12 climate activists in Berlin on Saturday.", None),
+        ("Chicago police arrested 12 protesters in Chicago on Saturday.", "Chicago police"),
+        (
+            "The Mossos d'Esquadra, Catalonia's regional police, arrested four protesters in "
+            "Barcelona on Saturday.",
+            "Mossos d'Esquadra",
+        ),
+    ],
+)
+def test_a_city_police_is_a_force_only_where_city_forces_take_the_citys_name(
+    extractor, text, force
+):
+    assert only_event(extractor, text)["force"] == force
+
+
+def test_a_city_force_with_no_place_told_acts_in_its_city(extractor):
+    event = only_event(
+        extractor, "Madison Police Department officers arrested 18 protesters on Saturday."
+    )
+    assert (event["location"], event["country"]) == ("Madison", "US")
+
+
+def test_the_kind_of_police_is_not_a_town(extractor):
+    event = only_event(
+        extractor,
+        "University police arrested nine students at an encampment in Gainesville on Thursday.",
+    )
+    assert event["location"] == "Gainesville"
+
+
+def test_a_dateline_below_the_headline_places_the_story(extractor):
+    event = only_event(
+        extractor,
+        "Troopers arrest 31 students\n\nPublished Tuesday, May 7, 2024\n\nAUSTIN - State "
+        "troopers arrested 31 students on Monday at a sit-in at the state Capitol.",
+    )
+    assert event["location"] == "Austin"

@@ -163,8 +163,8 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     if _HYPOTHETICAL_AFTER.match(text, anchor[1], sentence.end):
         return True  # "more arrests are expected"
     before = _words_before(text, anchor[0], clause[0])
-    if lx.NEGATION.search(before):
-        return True
+    if lx.NEGATION.search(before) or lx.NEGATION.search(text, anchor[0], anchor[1]):
+        return True  # "no arrests were made", "had imposed no conditions"
     modal = lx.FUTURE_ONLY if kind in {"stop_search", "dispersal"} else lx.MODAL
     told = _TOLD_SOURCE.search(before)
     if kind == "image_appeal":

@@ -111,7 +111,10 @@ def polices(slug: str | None, town: str) -> bool:
     return slug is not None and _FORCE_OF_TOWN.get(town) == slug
 
 
-_NO_CITY_FORCES = frozenset({"GB", "IE", "AU", "NZ"})
+# Where a city's own force goes by the city's name ("Chicago police", "the Ottawa Police
+# Service"); elsewhere "Paris police" or "Berlin police" describes the police of a city in
+# English, it names no force.
+_CITY_FORCE_COUNTRIES = frozenset({"US", "CA"})
 
 _POLICE_KINDS = {"territorial_police", "special_police", "other_police"}
 
@@ -124,6 +127,7 @@ _NAMED_FORCE = re.compile(
     r"(?!\s+(?:[Ss]tation|HQ|[Hh]eadquarters|Federation|[Cc]ommissioner|[Cc]ollege|[Ss]cotland\s+"
     r"Federation))"
 )
+_CITY_KIND = re.compile(r"(?:Police\s+(?:Department|Dept\.?|Bureau|Service)|Police|police)")
 _CITY_POLICE = re.compile(r"(?<![\w-])(?P<place>(?:[A-Z][\w'’-]+[ \t]+){1,3}?)police(?![\w-])")
 # Capitalised words that describe police rather than name a force.
 _GENERIC = frozenset(
@@ -137,6 +141,21 @@ _GENERIC = frozenset(
         "english scottish welsh but and when after as if while police said says however meanwhile "
         "also then"
     )
+)
+# A force named in its own language and described in English beside it: "the Mossos
+# d'Esquadra, Catalonia's regional police,", "Spain's paramilitary police, the Guardia Civil,".
+_FOREIGN_WORD = r"(?:[A-Z][\w'’-]+|d['’][A-Z][\w'’-]*)"
+_FOREIGN_NAME = (
+    rf"{_FOREIGN_WORD}(?:\s+(?:{_FOREIGN_WORD}|de|del|della|di|du|des|la|le|der|van|von))*"
+)
+_POLICE_DESCRIBED = (
+    r"(?:the\s+)?(?:[A-Z][\w-]+['’]s\s+|the\s+(?:country|city|region|state)['’]s\s+)"
+    r"(?:(?:regional|national|state|federal|city|municipal|local|military|paramilitary|riot|"
+    r"border|main|civil)\s+){0,2}police(?:\s+force)?"
+)
+_APPOSITIVE_FORCE = re.compile(
+    rf"(?<![\w'’-])(?:[Tt]he\s+)?(?P<name>{_FOREIGN_NAME}),\s+{_POLICE_DESCRIBED}\s*[,.;)—–]|"
+    rf"{_POLICE_DESCRIBED},\s+(?:the\s+)?(?P<after>{_FOREIGN_NAME})\s*[,.;)—–]"
 )
 _DEMONYM_POLICE = re.compile(
     r"\b(?P<demonym>" + "|".join(sorted(COUNTRY_OF_DEMONYM, key=len, reverse=True)) + r")\s+"
@@ -160,7 +179,7 @@ def _same_force_one_name(found: list[ForceMention]) -> list[ForceMention]:
             head = re.sub(r"\s+(?:police|Police\b.*)$", "", mention.name)
             if full.get(head, mention.name) != mention.name:
                 mention = ForceMention(
-                    full[head], None, mention.country, mention.start, mention.end
+                    full[head], None, mention.country, mention.start, mention.end, mention.home
                 )
         renamed.append(mention)
     return renamed
@@ -175,6 +194,8 @@ class ForceMention:
     country: str | None
     start: int
     end: int
+    home: tuple[str, str] | None = None
+    """(city, country) a city's own force polices, where an article names no place."""
 
 
 class ForceFinder:
@@ -202,6 +223,12 @@ class ForceFinder:
             for slug, a, b in self._index.find_all(text)
         ]
         taken = [(m.start, m.end) for m in found]
+        for m in _APPOSITIVE_FORCE.finditer(text):
+            name = m.group("name") or m.group("after")
+            a = m.start("name") if m.group("name") else m.start("after")
+            if not any(a < y and x < a + len(name) for x, y in taken):
+                found.append(ForceMention(name, None, None, a, a + len(name)))
+                taken.append((a, a + len(name)))
         for regex in (_NAMED_FORCE, _CITY_POLICE):
             for m in regex.finditer(text):
                 a, b = m.start("place"), m.end()
@@ -230,13 +257,16 @@ class ForceFinder:
         # and not where state or national forces police the cities ("Sydney police" is NSW
         # Police described, not a force's name).
         if lowercase and (
-            not readings or readings[0][2] < 200_000 or readings[0][1] in _NO_CITY_FORCES
+            not readings or readings[0][2] < 200_000 or readings[0][1] not in _CITY_FORCE_COUNTRIES
         ):
             return None
         start = m.start("place") + m.group("place").index(words[0])
         name = re.sub(r"\s+", " ", text[start : m.end()])
         country = readings[0][1] if readings else None
-        return ForceMention(name, None, country, start, m.end())
+        # "the Madison Police Department" polices Madison: a city force's home city
+        city_kind = lowercase or _CITY_KIND.fullmatch(m.group("kind"))
+        home = (readings[0][0], country) if country in _CITY_FORCE_COUNTRIES and city_kind else None
+        return ForceMention(name, None, country, start, m.end(), home)
 
     def publisher(self, url: str) -> ForceMention | None:
         """The force whose own website published the page ("avonandsomerset.police.uk/news/..."):

@@ -65,7 +65,8 @@ PREFILTER_ACTION = trie_regex(
         "visited knocked impounded towed pushed dragged tasered forced forcing direct moved broke "
         "knelt kneeling beaten checkpoint contained separat appeal released published posted "
         "circulated issued flash stun pava truncheon cannon spray apprehended imposed shared "
-        "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered "
+        "removed rounds less-lethal apart s60 authoris tickets summonses citations ordered cited "
+        "ticketed summons "
         "mounted projectile aep identities evict dismantl fired beat knock spoke tackled "
         "wrestled pinned halted visit"
     )
@@ -146,7 +147,33 @@ PROTEST = re.compile(
     r"anti-(?:war|racis\w*|fascis\w*|government|monarch\w*|immigration|Brexit|vaccine|vax|"
     r"mask|capitalis\w*|nuclear|Israel|Zionis\w*|austerity|cuts|fees|abortion|lockdown)|"
     r"pro-(?:Palestin\w*|Israel\w*|democracy|choice|life|independence|EU|Brexit|Russia\w*|"
-    r"Ukrain\w*|Hamas)|tuition fees|climate (?:activists?|protest\w*|campaigners?)|strikers?)\b",
+    r"Ukrain\w*|Hamas)|tuition fees|climate (?:activists?|protest\w*|campaigners?)|strikers?|"
+    r"go-slows?|(?:tractor|lorry|truck|taxi)\s+(?:convoys?|go-slows?|blockades?))\b",
+    _I,
+)
+
+# A protest told by who took part and what they did, without a protest word: "farmers drove
+# tractors into the city", "students refused to leave the rotunda", "tractors blocked a main
+# road". A group of people (or their vehicles), then, in the same sentence, collective conduct.
+_GROUP_WORDS = (
+    "farmers students workers residents parents teachers nurses doctors tenants pensioners "
+    "cabbies fishermen crowds crowd tractors lorries taxis truckers hauliers"
+)
+_GROUP_CONDUCT = re.compile(
+    rf"(?:{'|'.join(_GROUP_WORDS.split())})\b[^.!?\n]{{0,120}}?\b"
+    r"(?:blocked|blockaded|blocking|barricaded|refused\s+to\s+(?:leave|move|disperse)|"
+    r"sat\s+down\s+(?:in|on|across|outside)|chained|locked\s+(?:themselves|arms)|linked\s+arms|"
+    r"took\s+to\s+the\s+streets|dr(?:ove|ive|iving)\s+(?:their\s+|[\w-]+\s+)?"
+    r"(?:tractors|lorries|trucks|taxis)|walked\s+out|downed\s+tools|"
+    r"to\s+(?:oppose|protest|object\s+to|denounce|condemn)|in\s+opposition\s+to|"
+    r"in\s+(?:support|solidarity)\s+(?:of|with)|calling\s+for|demanding)\b",
+    _I,
+)
+# People coming together for a cause: "gathered outside parliament to oppose the bill".
+_GATHERED_FOR = re.compile(
+    r"(?:gathered|assembled|converged)\b[^.!?\n]{0,120}?\b"
+    r"(?:to\s+(?:oppose|protest|denounce|condemn)|in\s+opposition\s+to|"
+    r"in\s+(?:support|solidarity)\s+(?:of|with))\b",
     _I,
 )
 
@@ -160,8 +187,10 @@ PROTEST_START = trie_regex(
         "anti- lockdown tweet social online facebook walkout occup looting unrest clash dissent "
         "free post tweet comment video message meme song poem speech "
         "slow glued superglued pitched erected far hooligan thugs coronation pro- tuition climate "
-        "striker holding held carrying carried displaying displayed waving waved section"
+        "striker holding held carrying carried displaying displayed waving waved section go-slow "
+        "tractor lorry truck taxi"
     )
+    + words(_GROUP_WORDS + " gathered assembled converged")
 )
 
 
@@ -209,6 +238,8 @@ def protest_positions(text: str, low: str, first_only: bool = False) -> list[int
         position = candidate.start()
         if _word_start(text, position) and (
             (PROTEST.match(text, position) and not _is_month(text, position))
+            or _GROUP_CONDUCT.match(text, position)
+            or _GATHERED_FOR.match(text, position)
             or (
                 _SPEECH_NOUN.match(text, position)
                 and _SPEECH_BEFORE.search(text, max(0, position - 40), position)
@@ -354,7 +385,11 @@ _ANCHOR_SOURCE = (
     r"\bknock\s+on\s+(?:the|his|her|their)\s+door\s+from\s+(?:the\s+)?(?:police|officers)\b|"
     r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
-    r"\btickets\b|\bsummonses\b|\bcitations\b|"
+    r"\btickets\b|\bsummonses\b|\bcitations\b|\bticketed\b|"
+    # a ticket told by its verb: "cited 18 protesters", "reported for summons"
+    rf"\bcit(?:ed|ing)\s+(?:{NUMBER}\s+|dozens\s+of\s+|several\s+)?(?:[\w-]+\s+)?"
+    r"(?:people|protest[eo]rs|demonstrators|activists|marchers|students|individuals|men|"
+    r"women|drivers)\b|\breported\s+for\s+(?:a\s+)?summons\b|"
     r"\bfines\b|\bintercept(?:ed)?\b|\bkettl(?:ed|ing)\b|\bkettle\b(?=\s+(?:the|them|a|an|some|"
     r"protest|demonstrat|marchers|people|crowds?)\b)|"
     r"\bcontained\s+(?:\w+\s+){0,2}?(?:protesters|demonstrators|group|crowd)\b|"
@@ -382,7 +417,7 @@ _ANCHOR_FIRST_WORDS = words(
     "pepper capsicum OC bean mounted push kept keep "
     "published shared posted circulated put appeal want wish like hope visited called turned "
     "knocked came home infringement fixed penalty fined fines intercept kettl contained "
-    "tickets summonses citations used break "
+    "tickets summonses citations used break cited citing ticketed reported "
     "placed picked checkpoint separat took attended went arrived showed powers "
     "orders conditions "
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "

@@ -189,6 +189,9 @@ _COMMON_WORDS = frozenset(
     )
 ) - {"Glasgow", "Bristol"}
 
+# Words that tell which police rather than where: "University police", "Capitol Police".
+_POLICE_DESCRIPTORS = frozenset(words("University Campus Transit Transport Capitol Park Port"))
+
 _PLACING = re.compile(
     r"(?:\b(?:in|at|near|outside|across|around|through|throughout|into|inside|towards|"
     r"central|north|south|east|west|northern|southern|eastern|western|downtown|greater|"
@@ -247,6 +250,22 @@ _DATELINE_PLACE = re.compile(
     r"\s*(?P<place>[A-Z][A-Za-z'’.-]+(?:[ ][A-Z][A-Za-z'’.-]+){0,2})"
     r"(?:,\s+[A-Z][A-Za-z.]+)?\s*(?:,|\(|—|–|\s-\s)"
 )
+
+# A dateline below a headline and a publication line: a paragraph opening with a city in
+# capitals ("AUSTIN - State troopers", "NAIROBI, June 25 (Wire) -").
+_PARAGRAPH_START = re.compile(r"\n\s*\n")
+_LATER_PARAGRAPHS = 4
+
+
+def _later_dateline(text: str) -> re.Match[str] | None:
+    for number, paragraph in enumerate(_PARAGRAPH_START.finditer(text, 0, 800)):
+        if number >= _LATER_PARAGRAPHS:
+            break
+        m = _DATELINE_PLACE.match(text, paragraph.end(), min(len(text), paragraph.end() + 120))
+        if m and m.group("place").strip().isupper():
+            return m
+    return None
+
 
 COUNTRY_OF_DEMONYM = {
     "british": "GB",
@@ -482,6 +501,8 @@ class Gazetteer:
             return None
         if surface in self.countries and surface != "Hong Kong":
             return None
+        if surface in _POLICE_DESCRIPTORS and re.match(r"\s+police\b", text[b:], re.IGNORECASE):
+            return None  # "University police", "Transit police": the kind of police, no town
         landmark = _fold(surface) in self._landmarks
         city, country, population = readings[0]
         placed = (
@@ -507,7 +528,7 @@ class Gazetteer:
     def dateline(self, text: str) -> PlaceMention | None:
         """The city of a dateline opening the text ("Melbourne, 12 September", "OTTAWA —",
         "BERLIN (Reuters) -"), else None."""
-        m = _DATELINE_PLACE.match(text, 0, min(len(text), 200))
+        m = _DATELINE_PLACE.match(text, 0, min(len(text), 200)) or _later_dateline(text)
         if not m:
             return None
         surface = m.group("place").strip()

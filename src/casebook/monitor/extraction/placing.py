@@ -131,8 +131,9 @@ def place_acts(
         ),
         None,
     )
-    if default_place is None and default_force and default_force.slug in HOME_CITY:
-        city, country = HOME_CITY[default_force.slug]
+    home_city = default_force and (default_force.home or HOME_CITY.get(default_force.slug or ""))
+    if default_place is None and home_city:
+        city, country = home_city
         default_place = PlaceMention(city, country, -1, -1, 0)
     home = {
         sentence_of(sentences, p.start)
