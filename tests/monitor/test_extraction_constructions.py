@@ -1389,3 +1389,126 @@ def test_a_dateline_below_the_headline_places_the_story(extractor):
         "troopers arrested 31 students on Monday at a sit-in at the state Capitol.",
     )
     assert event["location"] == "Austin"
+
+
+EVENTS_4 = Path(__file__).parent / "fixtures" / "events_gold_4.jsonl"
+# Twenty invented articles on dates (publication lines in many house styles, relative days,
+# weekends, overnight, days without a year, court days after the protest, a footer year) and acts
+# told far from the protest, committed before the extractor ran on them. As first written:
+# relevance 0.94, force 0.89, place 0.94, date 0.86 (an ISO time stamp not read, a court day
+# taken for the protest's), total 0.89, acts 0.87, trigger 0.67.
+EVENTS_4_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.90),
+    "force": ("accuracy", 0.85),
+    "location": ("accuracy", 0.90),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.70),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_4_FLOORS))
+def test_scores_on_the_fourth_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_4.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_4_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_an_iso_time_stamp_line_is_the_publication_date(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Sit-in at station\n\n2023-10-28T07:30:00+01:00\n\nBritish Transport Police "
+        "arrested nine people on Friday after a sit-in at a station in London.",
+    )
+    assert result["published"] == "2023-10-28"
+    assert result["events"][0]["date"] == "2023-10-27"
+
+
+def test_the_date_of_a_protest_told_a_few_words_after_it_dates_a_later_charge(extractor):
+    event = only_event(
+        extractor,
+        "A man appeared before magistrates on Monday charged with assaulting a police officer "
+        "during a protest outside an embassy in London on 3 March 2024.",
+    )
+    assert event["date"] == "2024-03-03"
+
+
+def test_an_order_that_may_be_considered_is_not_given(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="More than 300 officers will be on duty for the march in Bradford on Saturday. "
+        "A dispersal order may be considered if there is trouble.",
+        published="2024-07-10",
+    )
+    assert not result["relevant"], result["events"]
+
+
+def test_an_event_held_this_year_somewhere_is_no_tally(extractor):
+    event = only_event(
+        extractor,
+        "Four activists were arrested on Saturday after disrupting a session of an energy "
+        "forum, held this year at a conference centre in Liverpool.",
+    )
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 4)]
+
+
+EVENTS_5 = Path(__file__).parent / "fixtures" / "events_gold_5.jsonl"
+# Twelve invented articles on whole events (two incidents in two towns on two days, a roundup of
+# cities, a follow-up appeal, an earlier operation told for context, arrests told five sentences
+# after the protest, home visits in other words, Australian forces, negatives), committed before
+# the extractor ran on them. As first written: relevance 0.94 (a home visit missed), force 0.75,
+# place 0.83, date 0.83, total 0.67, acts 0.86, trigger 0.70. The force of the second town's
+# incident on another day stays unnamed, as the earlier fixtures' convention has it.
+EVENTS_5_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.95),
+    "force": ("accuracy", 0.90),
+    "location": ("accuracy", 0.95),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.95),
+    "trigger": ("f1", 0.75),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_5_FLOORS))
+def test_scores_on_the_fifth_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_5.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_5_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_a_bare_headline_restates_the_counted_arrests_below_it(extractor):
+    event = only_event(
+        extractor,
+        "Arrests outside weapons expo\n\nVictoria Police arrested 12 people on Wednesday as "
+        "protesters tried to block delegates from entering a weapons expo in Melbourne.",
+    )
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]
+    assert event["total_arrests"] == 12
+
+
+def test_a_day_named_inside_a_period_dates_the_act(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Sussex Police arrested five people at a protest outside a factory in Brighton on "
+        "Saturday.\n\nEarlier this month, on 2 March 2024, the force arrested eleven people at "
+        "the same site.",
+        published="2024-03-18",
+    )
+    assert sorted((e["date"], e["total_arrests"]) for e in result["events"]) == [
+        ("2024-03-02", 11),
+        ("2024-03-16", 5),
+    ]
+
+
+def test_speaking_to_someone_at_their_address_is_a_home_visit(extractor):
+    event = only_event(
+        extractor,
+        "Officers spoke to a man at his address in Margate on Tuesday about a meme he had shared.",
+    )
+    assert [act["type"] for act in event["acts"]] == ["home_visit"]

@@ -67,7 +67,8 @@ _EVENT_NOUN_BEFORE = re.compile(
 
 
 _PERSON_BEFORE = re.compile(
-    rf"(?:{NUMBER}|{lx.PEOPLE}|he|she|they|who|boy|girl|man|woman|teenager)\s+"
+    rf"(?:{NUMBER}|{lx.PEOPLE}|he|she|they|who|boy|girl|man|woman|teenager|both|all|those|"
+    r"pair|trio|suspects?)\s+"
     r"(?:(?:were|was|had|have|has|been|being|also|later|all|subsequently)\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -88,7 +89,10 @@ _GENERIC_ORDER = re.compile(
 
 _HYPOTHETICAL_AFTER = re.compile(
     r"\s+(?:(?:were|was|are|is|remain|remained)\s+(?:still\s+|also\s+)?"
-    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow)\b",
+    r"(?:possible|likely|expected|planned|imminent|anticipated)|could\s+follow|may\s+follow|"
+    # "a dispersal order may be considered", "powers could also be used"
+    r"(?:could|may|might)\s+(?:also\s+|still\s+)?be\b|"
+    r"(?:would|will)\s+(?:also\s+)?be\s+(?:considered|sought|used|applied\s+for))\b",
     re.IGNORECASE,
 )
 
@@ -169,7 +173,7 @@ def dropped(kind: str, text: str, anchor: Span, clause: Span, sentence: Sentence
     told = _TOLD_SOURCE.search(before)
     if kind == "image_appeal":
         before = re.sub(r"\bwould\s*$", "", before)  # "would like to identify" is the appeal
-    if modal.search(before[told.end() :] if told else before):
+    if modal.search(_modal_reach(before[told.end() :] if told else before)):
         return True  # "would face arrest"; not "Police told the BBC 14 were arrested"
     # "to arrest", "to disperse": an intention, unless the police "had to" do it.
     if (
@@ -238,6 +242,25 @@ _DISORDER_OVER_CRIME = re.compile(
     r"triggered\s+by|prompted\s+by|in\s+response\s+to|in\s+protest\s+at)\s+(?:[\w'’-]+\s+){0,5}?$",
     re.IGNORECASE,
 )
+
+
+# "were arrested", "had been detained": a finite verb of the act's own, done and told as done.
+_FINITE_PASSIVE = re.compile(
+    r"\b(?:were|was|have\s+been|has\s+been|had\s+been)(?:\s+(?:\w+ly|also|later|then|all|"
+    r"subsequently|since))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _modal_reach(before: str) -> str:
+    """The words before an act that a modal among them would govern. A finite passive of the
+    act's own ("Three men who returned after being told to leave were arrested") is told as
+    done: only a modal just before its auxiliary ("would have been") makes it hypothetical,
+    not one inside the subject's relative clause."""
+    finite = _FINITE_PASSIVE.search(before)
+    if finite is None:
+        return before
+    return " ".join(before[: finite.start()].split()[-1:])
 
 
 # Whom a spokesperson spoke to: "Police told the BBC 14 people were arrested" reports an act.

@@ -62,9 +62,18 @@ _NAMED_ACT = re.compile(
 )
 # A section of an Act named without its year: "section 13 of the Terrorisim Act".
 _SECTION_OF_ACT = re.compile(
-    r"(?:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})\s+of\s+(?:the\s+)?"
+    r"(?i:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})\s+of\s+(?:the\s+)?"
     r"(?P<name>(?:[A-Z][\w'’-]*\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?){1,6}?Act)\b"
     r"(?!,?\s+(?:of\s+)?(?:1[6-9]|20)\d\d)"
+)
+# "a Section 14 notice under the Public Order Act", "section 60 powers of the Criminal Justice
+# and Public Order Act": the section told before the noun of the order it made.
+_SECTION_WITH_ITS_NOUN = re.compile(
+    r"(?:sections?|sec\.?|s\.?)\s*(?P<section>\d{1,3}[A-Z]{0,3})\s+(?:[\w-]+\s+){1,3}?"
+    r"(?:under|of|in)\s+(?:the\s+)?"
+    r"(?P<name>(?:[A-Z][\w'’-]*,?\s+(?:(?:and|of|for|the|in|on|to|&)\s+)?){1,8}?Act)\b"
+    r"(?!,?\s+(?:of\s+)?(?:1[6-9]|20)\d\d)",
+    re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"[A-Za-z]{4,}")
 _LISTED = re.compile(r"\s*(?:,|and|or|&|/)\s*(?:sections?\s*|s\.?\s*)?")
@@ -88,8 +97,9 @@ class CitationFinder:
         self.provisions = provisions
         self._statutes = [(s["name"], int(s["year"])) for s in statutes if s.get("year")]
 
-    def find(self, sentence: str) -> list[Cited]:
-        """Every citation in *sentence*, in order."""
+    def find(self, sentence: str, article: str = "") -> list[Cited]:
+        """Every citation in *sentence*, in order; an Act outside the codebook named without its
+        year takes the year the *article* gives it elsewhere."""
         found: list[Cited] = []
         previous_end = -1
         for citation in self.provisions.find_citations(sentence):
@@ -111,10 +121,44 @@ class CitationFinder:
         for m in _SECTION_OF_ACT.finditer(sentence):
             if any(c.start < m.end() and m.start() < c.end for c in found):
                 continue
-            cited = self._misspelt(m)
+            cited = self._misspelt(m) or self._dated_elsewhere(m, article)
+            if cited:
+                found.append(cited)
+        for m in _SECTION_WITH_ITS_NOUN.finditer(sentence):
+            if any(c.start < m.end() and m.start() < c.end for c in found):
+                continue
+            cited = self._by_its_section(m)
             if cited:
                 found.append(cited)
         return sorted(found, key=lambda c: c.start)
+
+    def _by_its_section(self, m: re.Match[str]) -> Cited | None:
+        """ "a Section 14 notice under the Public Order Act": the Act's name alone could be two
+        Acts of two years; the section says which."""
+        name = re.sub(r"\s+", " ", m.group("name")).strip()
+        slug = self.provisions.resolve(f"section {m.group('section')} of the {name}")
+        if not slug:
+            return None
+        return Cited(self.provisions.citation(slug), m.start(), m.end(), m.group("section"))
+
+    @staticmethod
+    def _dated_elsewhere(m: re.Match[str], article: str) -> Cited | None:
+        """ "section 547 of the Education Act" in an article that names "the Education Act 1996"
+        elsewhere: an Act outside the codebook takes the year the article gives it."""
+        name = re.sub(r"^(?:The|A)\s+", "", re.sub(r"\s+", " ", m.group("name")).strip())
+        if len(name.split()) < 2:
+            return None
+        spelt = r"\s+".join(re.escape(word) for word in name.split())
+        dated = rf"\b{spelt},?\s+(?:of\s+)?(1[6-9]\d\d|20\d\d)\b"
+        years = {int(year) for year in re.findall(dated, article)}
+        if len(years) != 1:
+            return None
+        return Cited(
+            canonical_citation(name, years.pop(), m.group("section")),
+            m.start(),
+            m.end(),
+            m.group("section"),
+        )
 
     def _misspelt(self, m: re.Match[str]) -> Cited | None:
         """A section of a codebook Act misspelt and named without its year: the section decides
@@ -236,7 +280,7 @@ def _citations_of_neighbours(
         kinds = list(_KIND_NOUN.finditer(sentence.text))
         if not kinds:
             continue
-        cited = [c for c in finder.find(sentence.text) if c.start > kinds[0].end()]
+        cited = [c for c in finder.find(sentence.text, text) if c.start > kinds[0].end()]
         if len(cited) != 1:
             continue
         kind = kinds[0].group("kind").lower().rstrip("s")
@@ -266,7 +310,7 @@ def attach_legal_bases(
     _citations_of_neighbours(text, sentences, acts, finder, by_sentence)
     for index, here in sorted(by_sentence.items()):
         sentence = sentences[index]
-        for citation in finder.find(sentence.text):
+        for citation in finder.find(sentence.text, text):
             cited = citation.citation
             start, end = sentence.start + citation.start, sentence.start + citation.end
             section = (

@@ -277,6 +277,8 @@ _ALONE_BEFORE = re.compile(
     r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s*)?"
 )
 _ALONE_AFTER = re.compile(
+    # an ISO time stamp's clock ("2023-10-28T07:30:00+01:00")
+    r"(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
     rf"\s*(?:(?:[,|·•—–-]|\s+at)?\s*{_TIME})?\s*[.,|]?\s*"
     r"(?:[|·•]\s*(?:[A-Z][\w &'’-]{0,30}|\d{1,2}\s+min(?:ute)?s?\s+read))?\s*",
     re.IGNORECASE,
@@ -544,14 +546,14 @@ def resolve_chains(mentions: list[DateMention]) -> list[DateMention]:
 
 _PROTEST_BEFORE = re.compile(
     r"\b(?:march|protest|demonstration|rally|riot|disorder|sit-in|vigil|clashes|unrest)\s+"
-    r"(?:[\w'’-]+\s+){0,4}?(?:on|of)\s+(?:the\s+)?$",
+    r"(?:[\w'’-]+\s+){0,6}?(?:on|of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
 
 def _protest_before(text: str, position: int, start: int) -> bool:
     """ "after disorder at a protest in Bristol on 3 August": the date of the protest."""
-    return _PROTEST_BEFORE.search(text, max(start, position - 60), position) is not None
+    return _PROTEST_BEFORE.search(text, max(start, position - 80), position) is not None
 
 
 def _protest_after(text: str, position: int, end: int) -> bool:

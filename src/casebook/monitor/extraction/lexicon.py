@@ -113,6 +113,9 @@ PREFILTER_ACTION = trie_regex(
         "called round",
         "declared a riot",
         "called at",
+        "searched",
+        "penalty notice",
+        "to leave",
     ]
 )
 """Police-action words: an article (or sentence) without one reports no police action."""
@@ -294,9 +297,9 @@ _ANCHOR_SOURCE = (
     # "declared a riot": the order to leave that American police give a crowd
     r"\bdeclared\s+(?:an?\s+|the\s+)?riot\b|"
     # "placed conditions on the march": conditions imposed in other words
-    r"\b(?:placed|placing|put|attached|set)\s+(?:\w+\s+){0,2}?(?:conditions|restrictions)\s+"
+    r"\b(?:placed|placing|put|attached|set)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?)\s+"
     r"(?:on|upon)\b|"
-    r"\bordered\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
+    r"\b(?:ordered|told|instructed|directed)\s+(?:[\w-]+\s+){0,4}?(?:protest[eo]rs|demonstrators|crowds?|people|them|"
     r"marchers|activists)\s+to\s+(?:leave|move|clear|get\s+off)\b|"
     r"\bremoved\s+(?:from|off)\s+(?:the\s+)?(?:road|roads|street|streets|square|site|bridge|"
     r"motorway|highway|carriageway|junction|building|camp|encampment)\b|"
@@ -311,7 +314,9 @@ _ANCHOR_SOURCE = (
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
     r"\bmoved\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
-    r"\bimpos(?:ed|ing)\s+(?:\w+\s+){0,3}?(?:conditions|restrictions|a\s+ban|orders?|notices?)\b|"
+    # "imposed a section 12 Public Order Act condition on the march"
+    r"\bimpos(?:ed|ing)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?|bans?|orders?|"
+    r"notices?|directions?)\b|"
     r"\bconditions\s+(?:were|have\s+been|had\s+been|was|are)\s+(?:\w+\s+)?imposed\b|"
     # "Conditions imposed under section 14 ... required the protest to ...": the subject
     r"\bconditions\s+imposed\s+(?:by\s+(?:the\s+)?[\w-]+\s+)?under\b|"
@@ -354,7 +359,8 @@ _ANCHOR_SOURCE = (
     r"\bflash[- ]?bangs?\b|\bstun\s+grenades?\b|\btasered\b|\bCS\s+spray\b|\bPAVA\b|"
     r"\bpushed\s+(?:[\w-]+\s+){0,3}?(?:protest[eo]rs|demonstrators|people|crowds?|activists)\b|"
     r"\bdragg(?:ed|ing)\s+(?:\w+\s+){0,2}?(?:protest[eo]rs|demonstrators|people|activists|"
-    r"students|them|away|out)\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b|"
+    r"students|them|away|out|him|her|(?:a|an|one)\s+(?:[\w-]+\s+)?(?:man|woman|protest[eo]r|"
+    r"activist|demonstrator|student|teenager|pensioner))\b|\bkn(?:elt|eeling)\s+on\b|\bbeaten\s+by\s+(?:police|officers)\b|"
     r"\bopened\s+fire\b|"
     # "fired on demonstrators", "shot dead three people", "shot and killed"
     r"\bfired\s+(?:on|at|into)\s+(?:the\s+)?(?:crowds?|protest[eo]rs|demonstrators|marchers|"
@@ -383,7 +389,9 @@ _ANCHOR_SOURCE = (
     # "received a visit from two Suffolk Constabulary officers"
     r"\bvisit\s+from\s+(?:[\w-]+\s+){0,4}?(?:police|officers|detectives)\b|"
     r"\bknock\s+on\s+(?:the|his|her|their)\s+door\s+from\s+(?:the\s+)?(?:police|officers)\b|"
-    r"\bspoke\s+to\s+(?:him|her|them)\s+at\s+(?:his|her|their)\s+(?:home|house|flat|address)\b)"
+    r"\bspoke\s+to\s+(?:him|her|them|(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:man|woman|person|"
+    r"pensioner|teenager|mother|father|student|councillor|campaigner|activist))\s+at\s+"
+    r"(?:his|her|their)\s+(?:home|house|flat|address)\b)"
     r"|(?P<other>\binfringement\s+notices?\b|\b(?:fixed[- ])?penalty\s+notices?\b|\bfined\b|"
     r"\btickets\b|\bsummonses\b|\bcitations\b|\bticketed\b|"
     # a ticket told by its verb: "cited 18 protesters", "reported for summons"
@@ -423,7 +431,8 @@ _ANCHOR_FIRST_WORDS = words(
     "evict eviction dismantl opened fired beat knock spoke tore torn pulled shut closed ended "
     "tackled wrestled pinned thrown stopped blocked halted shot visit "
     "restrictions notices directions authorisations authorizations invoked invoking using "
-    "placed placing attached set groups sides factions camps served handed gave move moving"
+    "placed placing attached set groups sides factions camps served handed gave move moving "
+    "instructed"
 )
 ANCHOR_START = trie_regex(w.lower() for w in _ANCHOR_FIRST_WORDS)
 
@@ -471,7 +480,8 @@ CUMULATIVE = re.compile(
     r"November|December|the\s+start|last\s+(?:week|month|year)|then|the\s+beginning|"
     r"the\s+protests?\s+began|(?:19|20)\d\d)\b|\bso\s+far\b|\bto\s+date\s*[,.]|"
     r"\bover\s+the\s+(?:past|last)\s+\w+|\bin\s+recent\s+(?:weeks|months|years)\b|"
-    r"\bthis\s+year\b(?!['’]s)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
+    # not when an event is "held this year at": when it takes place, not a tally
+    r"(?<!held\s)(?<!hosted\s)(?<!staged\s)\bthis\s+year\b(?!['’]s|\s+(?:at|in)\b)|\bin\s+the\s+(?:past|last)\s+\w+\s+(?:days|weeks|months|years)\b|"
     # "in the past year", "in past month": a tally over the period (not "in last year's march")
     r"\bin\s+(?:the\s+)?(?:past|last)\s+(?:year|month|fortnight|decade|12\s+months|twelve\s+"
     r"months)\b(?!['’])|"
