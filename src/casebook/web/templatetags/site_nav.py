@@ -34,7 +34,7 @@ FLAGS = (
 @register.simple_tag(takes_context=True)
 def nav_links(context) -> SafeString:
     match = getattr(context.get("request"), "resolver_match", None)
-    shown = {name: bool(context.get(name)) for name in FLAGS}
+    shown: dict[str, object] = {name: bool(context.get(name)) for name in FLAGS}
     shown["current"] = match.url_name if match else None
     shown["app_name"] = match.app_name if match else None
 
