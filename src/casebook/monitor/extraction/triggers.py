@@ -285,6 +285,10 @@ _OTHER_PROTEST = re.compile(
 
 
 def _conduct(text: str, start: int, end: int) -> dict[str, Span]:
+    """The kinds of conduct told in ``text[start:end]``, short of a nested subset ("...,
+    including six who climbed onto the roof": what six did is not what all did)."""
+    subset = _NESTED_SUBSET.search(text, start, end)
+    end = subset.start() if subset else end
     found: dict[str, Span] = {}
     for name, regex in _CONDUCT:
         m = regex.search(text, start, end)
