@@ -63,7 +63,14 @@ def rows_shared(django_db_blocker, make):
     """
     from django.db import transaction
 
+    from casebook.codebook.models import ActType
+    from casebook.installation.bootstrap import bootstrap_reference_data
+
     with django_db_blocker.unblock():
+        # A transactional test run before this module (another file's, in a parallel run)
+        # emptied the tables: the reference data comes back for good, outside the rollback.
+        if not ActType.objects.exists():
+            bootstrap_reference_data()
         shared = transaction.atomic()
         shared.__enter__()
         try:
@@ -229,14 +236,28 @@ def client_for(client, personas):
     return make
 
 
+def _empties_tables(item) -> bool:
+    """Whether the test ran as a transactional one, which ends by emptying every table: it
+    names `transactional_db` or `live_server`, or is marked `django_db(transaction=True)`
+    (or `reset_sequences=True`), as pytest-django decides."""
+    from pytest_django.fixtures import validate_django_db
+
+    if {"transactional_db", "live_server"} & set(item.fixturenames):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return bool(transaction or reset_sequences)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (live server, browser) ends by emptying every table; put the
     reference data back once, so later tests need not reload it inside each transaction."""
     yield
-    transactional = {"transactional_db", "live_server"} & set(item.fixturenames)
     # After the session's last test the test database is already gone: nothing to refill.
-    if transactional and nextitem is not None:
+    if _empties_tables(item) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         from casebook.installation.bootstrap import bootstrap_reference_data

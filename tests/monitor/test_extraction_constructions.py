@@ -1453,3 +1453,62 @@ def test_an_event_held_this_year_somewhere_is_no_tally(extractor):
         "forum, held this year at a conference centre in Liverpool.",
     )
     assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 4)]
+
+
+EVENTS_5 = Path(__file__).parent / "fixtures" / "events_gold_5.jsonl"
+# Twelve invented articles on whole events (two incidents in two towns on two days, a roundup of
+# cities, a follow-up appeal, an earlier operation told for context, arrests told five sentences
+# after the protest, home visits in other words, Australian forces, negatives), committed before
+# the extractor ran on them. As first written: relevance 0.94 (a home visit missed), force 0.75,
+# place 0.83, date 0.83, total 0.67, acts 0.86, trigger 0.70. The force of the second town's
+# incident on another day stays unnamed, as the earlier fixtures' convention has it.
+EVENTS_5_FLOORS = {
+    "relevance": ("balanced_accuracy", 0.95),
+    "acts": ("f1", 0.95),
+    "force": ("accuracy", 0.90),
+    "location": ("accuracy", 0.95),
+    "date": ("accuracy", 0.95),
+    "total_arrests": ("accuracy", 0.95),
+    "trigger": ("f1", 0.75),
+}
+
+
+@pytest.mark.parametrize("field", sorted(EVENTS_5_FLOORS))
+def test_scores_on_the_fifth_event_fixtures_stay_above_their_floors(extractor, field):
+    records = [json.loads(line) for line in EVENTS_5.read_text(encoding="utf-8").splitlines()]
+    predictions, _ = extract_records(records, extractor)
+    measure, floor = EVENTS_5_FLOORS[field]
+    value = getattr(score_extractions(records, predictions)[field], measure)
+    assert value is not None and value >= floor, f"{field} {measure} {value} < {floor}"
+
+
+def test_a_bare_headline_restates_the_counted_arrests_below_it(extractor):
+    event = only_event(
+        extractor,
+        "Arrests outside weapons expo\n\nVictoria Police arrested 12 people on Wednesday as "
+        "protesters tried to block delegates from entering a weapons expo in Melbourne.",
+    )
+    assert [(act["type"], act["count"]) for act in event["acts"]] == [("arrest", 12)]
+    assert event["total_arrests"] == 12
+
+
+def test_a_day_named_inside_a_period_dates_the_act(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Sussex Police arrested five people at a protest outside a factory in Brighton on "
+        "Saturday.\n\nEarlier this month, on 2 March 2024, the force arrested eleven people at "
+        "the same site.",
+        published="2024-03-18",
+    )
+    assert sorted((e["date"], e["total_arrests"]) for e in result["events"]) == [
+        ("2024-03-02", 11),
+        ("2024-03-16", 5),
+    ]
+
+
+def test_speaking_to_someone_at_their_address_is_a_home_visit(extractor):
+    event = only_event(
+        extractor,
+        "Officers spoke to a man at his address in Margate on Tuesday about a meme he had shared.",
+    )
+    assert [act["type"] for act in event["acts"]] == ["home_visit"]

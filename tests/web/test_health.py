@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.processes import casebook_env, free_port
+from tests.stack import redis_database
 
 pytestmark = pytest.mark.django_db
 
@@ -173,15 +174,15 @@ def test_metrics_read_the_queue_depth_from_the_broker(settings):
     from kombu import Connection
 
     settings.METRICS_TOKEN = TOKEN
-    settings.MONITOR_BROKER_URL = "redis://127.0.0.1:6379/14"
-    with Connection(settings.MONITOR_BROKER_URL) as broker:
+    # An empty Redis database of the test's own: the "celery" queue it counts is one no other
+    # test (another worker of a parallel run, another run on this machine) fills or empties.
+    with redis_database() as url, Connection(url) as broker:
+        settings.MONITOR_BROKER_URL = url
         queue = broker.SimpleQueue("celery")
-        queue.clear()
         queue.put({"synthetic": 1})
         queue.put({"synthetic": 2})
         try:
             response = Client().get(reverse("metrics"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
             assert 'casebook_queue_depth{queue="celery"} 2.0' in response.content.decode()
         finally:
-            queue.clear()
             queue.close()

@@ -258,7 +258,8 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
     specific = [a for a in remaining if a.count is not None or a.offence is not None]
     if specific:
         # A bare "arrests were made" says nothing the specific acts do not, unless it names a
-        # kind of conduct none of them has ("organisers were arrested").
+        # kind of conduct none of them has ("organisers were arrested"); a bare headline
+        # ("Arrests outside weapons expo") restates the story below it.
         told = {a.trigger for a in specific}
         acts = [
             a
@@ -267,7 +268,7 @@ def settle_event(acts: list[Act]) -> tuple[list[Act], int | None, Act | None]:
                 a.type == "arrest"
                 and a.count is None
                 and a.offence is None
-                and (a.trigger is None or a.trigger in told)
+                and (a.trigger is None or a.trigger in told or a.headline)
             )
         ]
     if total is None:

@@ -55,7 +55,7 @@ from casebook.monitor.extraction.outcomes import attach_outcomes
 from casebook.monitor.extraction.patients import count_by_grammar
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
-from casebook.monitor.extraction.text import link_sentences, split_sentences
+from casebook.monitor.extraction.text import Sentence, link_sentences, split_sentences
 from casebook.monitor.extraction.triggers import set_context_triggers
 
 __all__ = ["MAX_CHARS", "Extractor", "extract_article", "warm_up"]
@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 200_000
 _CONTEXT = 3  # sentences either side in which a protest word makes an act relevant
 _RELEVANT = 0.5
+_HEADLINE_CHARS = 120
 
 
 class Extractor:
@@ -159,6 +160,7 @@ class Extractor:
         count_by_grammar(text, sentences, acts)
         if not acts:
             return [], 0.1
+        _mark_headline_acts(acts, sentences)
         score = max(self._act_score(a, protest) for a in acts)
         set_context_triggers(acts, text, sentences, protest)
         attach_legal_bases(text, sentences, acts, self.citations)
@@ -208,6 +210,21 @@ class Extractor:
         if act.offence or act.legal_basis:
             score += 0.05
         return min(score, 0.95)
+
+
+def _mark_headline_acts(acts: list[Act], sentences: list[Sentence]) -> None:
+    """Acts told in a headline (a short first line without a full stop, standing as its own
+    paragraph above the story) restate the story below it ("Arrests outside weapons expo")."""
+    first = sentences[0].text.strip() if sentences else ""
+    if (
+        len(sentences) > 1
+        and sentences[1].paragraph > sentences[0].paragraph
+        and len(first) <= _HEADLINE_CHARS
+        and not first.endswith((".", "!", "?", ":"))
+    ):
+        for act in acts:
+            if act.sentence == 0:
+                act.headline = True
 
 
 @functools.lru_cache(maxsize=1)

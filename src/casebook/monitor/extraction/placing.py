@@ -576,6 +576,9 @@ def _act_date(
         and (d.protest or not follow_up)
         and not _reported_on(sentences, d)
     ]
+    # "Earlier this month, on 2 March 2024, ...": the day named within the period
+    if any(d.value for d in in_sentence):
+        in_sentence = [d for d in in_sentence if not d.key.startswith("?period")]
     if len({d.key for d in in_sentence}) == 1:
         return in_sentence[0]
     if in_sentence or follow_up:
