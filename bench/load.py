@@ -66,6 +66,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--published", type=int, default=10_000, help="incidents on the portal")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument(
+        "--alone-seconds",
+        type=float,
+        default=20.0,
+        help="first, one person and one API client alone: each kind's floor",
+    )
     args = parser.parse_args()
     # What incident_list's casebook_ready reads.
     args.reuse, args.no_analyze, args.requests, args.reader = not args.fresh, False, 30, ""
@@ -333,8 +339,12 @@ async def reader(client, number: int, mix: dict[str, list[str]], tally: Tally, u
         await timed(tally, f"portal {kind}", client.get(rng.choice(mix[kind])))
 
 
-async def signed_in_load(args, stack, mix, own, tokens, example) -> tuple[Tally, float, float]:
-    """Sign everyone in, then load; the tally, seconds and server CPU seconds of the load."""
+async def signed_in_load(
+    args, stack, mix, own, tokens, example
+) -> tuple[Tally, float, float, Tally]:
+    """Sign everyone in; one person and one API client alone for --alone-seconds (each
+    kind's time with no one waiting: its floor), then everyone. The load's tally, seconds and
+    server CPU seconds, and the tally alone."""
     import httpx
 
     base_url = stack.base
@@ -360,6 +370,12 @@ async def signed_in_load(args, stack, mix, own, tokens, example) -> tuple[Tally,
             await sign_in(client, name, second_factor)
 
     await asyncio.gather(*(signed(c, n) for c, n in zip(clients, people_names, strict=True)))
+    alone = Tally()
+    until = time.perf_counter() + args.alone_seconds
+    await asyncio.gather(
+        person(clients[0], 0, mix, owned[0], alone, until),
+        *(api_client(client, 0, example, alone, until) for client in api[:1]),
+    )
     tally = Tally()
     before = cpu_ticks(stack)
     started = time.perf_counter()
@@ -372,7 +388,7 @@ async def signed_in_load(args, stack, mix, own, tokens, example) -> tuple[Tally,
     cpu = cpu_seconds_since(stack, before)
     for client in clients + api:
         await client.aclose()
-    return tally, elapsed, cpu
+    return tally, elapsed, cpu, alone
 
 
 async def reader_load(args, base_url: str, mix) -> tuple[Tally, float]:
@@ -425,17 +441,24 @@ def cpu_seconds_since(stack, before: dict[int, int]) -> float:
     return spent / os.sysconf("SC_CLK_TCK")
 
 
-def capacity_line(stack, requests: int, cpu: float) -> str:
-    """What the server spent: independent of what else the machine runs, unlike the rate."""
+def capacity_line(stack, requests: int, cpu: float, elapsed: float) -> str:
+    """What the server spent: independent of what else the machine runs, unlike the rate.
+    Beside it, the CPU a request may cost for the target rate on this machine's cores, and
+    the rate reached beside the most those cores could answer at this cost (its floor)."""
     per_request = cpu / max(requests, 1)
     cores = os.cpu_count() or 1
     parts = "gunicorn, worker, beat"
     if stack.env.get("DATABASE_URL", "").startswith("postgres"):
         parts += ", PostgreSQL"  # SQLite runs inside the workers: already counted
+    ceiling = cores / max(per_request, 1e-9)
+    allowed = cores / (BEFORE_REQUESTS_PER_SECOND * TARGET_RATIO) * 1000
+    rate = requests / max(elapsed, 1e-9)
     return (
         f"Server CPU ({parts}): {cpu:.0f} s for {requests:,} requests, "
-        f"{per_request * 1000:.0f} ms a request: {cores} idle cores would answer at most "
-        f"~{cores / per_request:.0f} requests/s"
+        f"{per_request * 1000:.1f} ms a request ({per_request * 1000 / allowed:.2f}× the "
+        f"{allowed:.1f} ms the target allows on {cores} cores); {cores} idle cores would answer "
+        f"at most ~{ceiling:.0f} requests/s at that cost: {rate:.1f} requests/s is "
+        f"{rate / ceiling:.2f}× of it"
     )
 
 
@@ -447,35 +470,50 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def report(console, title: str, tally: Tally, elapsed: float) -> tuple[float, int]:
+def report(
+    console, title: str, tally: Tally, elapsed: float, alone: Tally | None = None
+) -> tuple[float, int]:
+    """The table per kind; with `alone` (the same kinds with no one else asking), each
+    kind's p50 alone is its floor, printed beside the p95 under load as a ratio."""
     from rich.table import Table
 
     table = Table(title=title)
-    for column in ("kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms"):
+    columns = ["kind", "requests", "errors", "p50 ms", "p95 ms", "p99 ms"]
+    if alone is not None:
+        columns += ["alone p50 ms", "p95 / alone"]
+    for column in columns:
         table.add_column(column, justify="left" if column == "kind" else "right")
     for kind in sorted(set(tally.times) | set(tally.errors)):
         times = tally.times.get(kind, [])
-        table.add_row(
+        row = [
             kind,
             f"{len(times) + len(tally.errors.get(kind, [])):,}",
             str(len(tally.errors.get(kind, []))),
             f"{statistics.median(times):.0f}" if times else "-",
             f"{quantile(times, 0.95):.0f}",
             f"{quantile(times, 0.99):.0f}",
-        )
+        ]
+        if alone is not None:
+            floor = alone.times.get(kind)
+            if floor and times:
+                floor_ms = statistics.median(floor)
+                row += [f"{floor_ms:.0f}", f"{quantile(times, 0.95) / floor_ms:.1f}×"]
+            else:
+                row += ["-", "-"]
+        table.add_row(*row)
     every = [t for times in tally.times.values() for t in times]
     errors = sum(map(len, tally.errors.values()))
     rate = tally.count() / elapsed
     table.add_section()
-    table.add_row(
+    overall = [
         "overall",
         f"{tally.count():,}",
         str(errors),
         f"{statistics.median(every):.0f}" if every else "-",
         f"{quantile(every, 0.95):.0f}",
         f"{quantile(every, 0.99):.0f}",
-        style="bold",
-    )
+    ]
+    table.add_row(*overall, *(["", ""] if alone is not None else []), style="bold")
     console.print(table)
     for kind, problems in tally.errors.items():
         console.print(f"  errors in {kind}: {', '.join(sorted(set(problems)))}")
@@ -528,11 +566,17 @@ def main() -> None:
                 f"and beat, Redis; {len(names)} signed-in people and {len(tokens)} API "
                 f"clients for {args.minutes:g} min"
             )
-            tally, elapsed, cpu = asyncio.run(
+            tally, elapsed, cpu, alone = asyncio.run(
                 signed_in_load(args, stack, mix, (names, owned), tokens, example)
             )
-            rate, errors = report(console, "Signed-in people and API clients", tally, elapsed)
-            console.print(capacity_line(stack, tally.count(), cpu))
+            rate, errors = report(
+                console, "Signed-in people and API clients", tally, elapsed, alone
+            )
+            console.print(
+                f"Alone (the floor): one person and one API client for {args.alone_seconds:g} s "
+                "before the load, each kind's median"
+            )
+            console.print(capacity_line(stack, tally.count(), cpu, elapsed))
             target = BEFORE_REQUESTS_PER_SECOND * TARGET_RATIO
             console.print(
                 f"Issue 15 target: ≥ {target:.0f} requests/s ({TARGET_RATIO:g}× the "
@@ -545,7 +589,9 @@ def main() -> None:
                 before = cpu_ticks(stack)
                 tally, elapsed = asyncio.run(reader_load(args, stack.base, readers_mix))
                 report(console, f"{args.readers} anonymous portal readers", tally, elapsed)
-                console.print(capacity_line(stack, tally.count(), cpu_seconds_since(stack, before)))
+                console.print(
+                    capacity_line(stack, tally.count(), cpu_seconds_since(stack, before), elapsed)
+                )
                 console.print(f"load average now {os.getloadavg()[0]:.1f}")
     console.print("Stopped: " + ", ".join(f"{k} {v}" for k, v in stack.exit_codes.items()))
 

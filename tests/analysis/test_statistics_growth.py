@@ -15,16 +15,19 @@ from casebook.cases.models import Act, Incident, Outcome
 from casebook.codebook.models import ActType, OutcomeType
 from casebook.sources.models import Channel
 from tests.analysis.test_statistics_page import Figures, list_count, number, placed
+from tests.conftest import rows_shared
 from tests.factories import ActFactory, IncidentFactory, OutcomeFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sample(reference_data):
+@pytest.fixture(scope="class")
+def sample(django_db_setup, django_db_blocker):
+    """One sample for the tests of `TestOnOneSample`, which only read it (see `rows_shared`);
+    the module's other tests make their own few rows and must not see it."""
     from casebook.sample.generator import sample_generate
 
-    sample_generate(size=400, seed=11)
+    yield from rows_shared(django_db_blocker, lambda: sample_generate(size=400, seed=11))
 
 
 def page(client, **params) -> tuple[Figures, str]:
@@ -34,33 +37,6 @@ def page(client, **params) -> tuple[Figures, str]:
     text = response.content.decode()
     figures.feed(text)
     return figures, text
-
-
-def test_the_trend_is_that_of_the_series_shown(sample, client_for):
-    counts = Counter(placed(i.date, i.date_precision, "month") for i in Incident.objects.all())
-    counts.pop(None, None)
-    labels = sorted(counts)
-    first = dt.date.fromisoformat(labels[0] + "-01")
-    last = dt.date.fromisoformat(labels[-1] + "-01")
-    months = []
-    month = first
-    while month <= last:
-        months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    # A month that has not ended is left out of the trend.
-    if (months[-1] + dt.timedelta(days=32)).replace(day=1) > dt.date.today():
-        months.pop()
-    series = [counts.get(f"{m:%Y-%m}", 0) for m in months]
-    expected = trend_report([f"{m:%Y-%m}" for m in months], series).regression
-
-    figures, text = page(client_for("analyst"), unit="month")
-    shown = figures.marked["rate-ratio"][0] if "rate-ratio" in figures.marked else None
-    if shown is None:  # the marked <dd> is not a link; read it from the text
-        start = text.index('data-figure="rate-ratio">') + len('data-figure="rate-ratio">')
-        shown = text[start : text.index("</dd>", start)]
-    assert f"{expected.rate_ratio:.3f}" in shown
-    assert f"95% interval {expected.lower:.3f} to {expected.upper:.3f}" in shown
-    assert "can look like a change in policing" in text
 
 
 def test_recording_coverage_counts_sources_per_channel_and_names_changes(
@@ -97,32 +73,6 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def test_funnel_matches_an_independent_count(sample, client_for):
-    arrests, steps = outcome_histories()
-    finals = set(OutcomeType.objects.filter(final=True).values_list("slug", flat=True))
-    labels = dict(OutcomeType.objects.values_list("slug", "label"))
-    expected = {}
-    for slug in ("charged", "cautioned", "no_further_action", "convicted", "acquitted"):
-        expected[labels[slug]] = sum(1 for a in arrests if slug in steps[a.pk])
-    expected["Still pending"] = sum(1 for a in arrests if steps[a.pk] and not steps[a.pk] & finals)
-    expected["No outcome recorded"] = sum(1 for a in arrests if not steps[a.pk])
-
-    client = client_for("analyst")
-    figures, _text = page(client)
-    assert number(figures.marked["arrests"][0]) == len(arrests)
-    rows = dict(figures.tables["funnel"])
-    for label, count in expected.items():
-        cells = rows[label]
-        assert number(cells[0][0]) == count, label
-        low, high = wilson(count, len(arrests))
-        assert cells[2][0] == f"{count / len(arrests) * 100:.0f}%"
-        assert cells[3][0] == f"{low * 100:.0f}–{high * 100:.0f}%"
-    charged = rows[labels["charged"]][0]
-    assert list_count(client, charged[1]) == len(
-        {a.incident_id for a in arrests if "charged" in steps[a.pk]}
-    )
-
-
 def test_time_to_charge_keeps_pending_arrests_as_censored(reference_data, client_for):
     arrest = ActType.objects.get(slug="arrest")
     start = dt.date(2024, 1, 1)
@@ -145,3 +95,58 @@ def test_time_to_charge_keeps_pending_arrests_as_censored(reference_data, client
     shown = text[start_at : text.index("</dd>", start_at)]
     assert shown.startswith("20 days")
     assert "2 reached it, 2 censored" in shown
+
+
+class TestOnOneSample:
+    def test_the_trend_is_that_of_the_series_shown(self, sample, client_for):
+        counts = Counter(placed(i.date, i.date_precision, "month") for i in Incident.objects.all())
+        counts.pop(None, None)
+        labels = sorted(counts)
+        first = dt.date.fromisoformat(labels[0] + "-01")
+        last = dt.date.fromisoformat(labels[-1] + "-01")
+        months = []
+        month = first
+        while month <= last:
+            months.append(month)
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        # A month that has not ended is left out of the trend.
+        if (months[-1] + dt.timedelta(days=32)).replace(day=1) > dt.date.today():
+            months.pop()
+        series = [counts.get(f"{m:%Y-%m}", 0) for m in months]
+        expected = trend_report([f"{m:%Y-%m}" for m in months], series).regression
+
+        figures, text = page(client_for("analyst"), unit="month")
+        shown = figures.marked["rate-ratio"][0] if "rate-ratio" in figures.marked else None
+        if shown is None:  # the marked <dd> is not a link; read it from the text
+            start = text.index('data-figure="rate-ratio">') + len('data-figure="rate-ratio">')
+            shown = text[start : text.index("</dd>", start)]
+        assert f"{expected.rate_ratio:.3f}" in shown
+        assert f"95% interval {expected.lower:.3f} to {expected.upper:.3f}" in shown
+        assert "can look like a change in policing" in text
+
+    def test_funnel_matches_an_independent_count(self, sample, client_for):
+        arrests, steps = outcome_histories()
+        finals = set(OutcomeType.objects.filter(final=True).values_list("slug", flat=True))
+        labels = dict(OutcomeType.objects.values_list("slug", "label"))
+        expected = {}
+        for slug in ("charged", "cautioned", "no_further_action", "convicted", "acquitted"):
+            expected[labels[slug]] = sum(1 for a in arrests if slug in steps[a.pk])
+        expected["Still pending"] = sum(
+            1 for a in arrests if steps[a.pk] and not steps[a.pk] & finals
+        )
+        expected["No outcome recorded"] = sum(1 for a in arrests if not steps[a.pk])
+
+        client = client_for("analyst")
+        figures, _text = page(client)
+        assert number(figures.marked["arrests"][0]) == len(arrests)
+        rows = dict(figures.tables["funnel"])
+        for label, count in expected.items():
+            cells = rows[label]
+            assert number(cells[0][0]) == count, label
+            low, high = wilson(count, len(arrests))
+            assert cells[2][0] == f"{count / len(arrests) * 100:.0f}%"
+            assert cells[3][0] == f"{low * 100:.0f}–{high * 100:.0f}%"
+        charged = rows[labels["charged"]][0]
+        assert list_count(client, charged[1]) == len(
+            {a.incident_id for a in arrests if "charged" in steps[a.pk]}
+        )

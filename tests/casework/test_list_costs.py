@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connections
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from casebook.cases.services import incident_reindex
@@ -75,6 +76,41 @@ def test_a_new_act_type_is_offered_at_once(coordinator_client):
     # And the filter fields kept for a filtered page are forgotten too.
     filtered = coordinator_client.get(LIST, {"force": Organisation.objects.first().slug})
     assert "Kettle photographed" in select_options(filtered, "act_type")
+
+
+@pytest.mark.django_db
+def test_filter_fields_kept_one_by_one_are_the_html_the_template_writes(coordinator_client):
+    """Each filter field is kept for its own value: a page of filters never asked together
+    is put together from kept fields, byte for byte what the template writes for them."""
+    force = Organisation.objects.order_by("name").first().slug
+    protest = ProtestFactory(name="Invented <march> & rally")
+    pages = [
+        {},
+        {"force": force},
+        {"act_type": "arrest", "date_from": "2024-01-01", "sort": "title"},
+        {"force": force, "act_type": "arrest", "status": "verified", "tag": ""},
+        {"period": "2024-Q1", "country": "GB", "unrecorded": "force", "protest": protest.pk},
+        {"coarse": "month", "date_to": "2024-12-31", "provision": "", "outcome": ""},
+        {"force": force, "date_from": "2024-01-01"},  # both values kept by pages above
+    ]
+    for params in pages:
+        response = coordinator_client.get(LIST, params)
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert form.is_valid()
+        written = render_to_string("casework/_incident_filters.html", {"form": form})
+        assert response.context["filter_fields"] == written.removesuffix("\n"), params
+        assert str(response.context["filter_fields"]) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invalid_filter_is_marked_beside_kept_fields(coordinator_client):
+    coordinator_client.get(LIST, {"force": Organisation.objects.first().slug})
+    response = coordinator_client.get(LIST, {"date_from": "not a date"})
+    page = response.content.decode()
+    assert 'name="date_from" value="not a date"' in page
+    assert 'aria-invalid="true"' in page
+    assert "Give the from date as a date" in page
 
 
 @pytest.mark.django_db

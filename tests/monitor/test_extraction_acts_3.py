@@ -27,17 +27,20 @@ ACTS_3 = Path(__file__).parent / "fixtures" / "acts_gold_3.jsonl"
 # subsets, a total with a colon breakdown, vague and bounded counts, outcomes, triggers told in
 # the sentence before (a road blocked, hands glued, paint sprayed, tents set up), Section 14 and
 # 12 orders imposed or issued, and an Act outside the codebook whose year is told in another
-# sentence. As first written (after putting each publication date in its URL, and one label
-# corrected to the earlier fixtures' convention): acts 0.80, acts (type, basis) 0.82, trigger
-# 0.77, relevance 0.95. The floors sit a little below the scores reached after the rules they
-# prompted (acts 0.89, trigger 0.82); the relevance misses (no protest word in four articles)
-# are left to the event side.
+# sentence. As first written (a3-01..40, after putting each publication date in its URL, and one
+# label corrected to the earlier fixtures' convention): acts 0.80, acts (type, basis) 0.82,
+# trigger 0.77, relevance 0.95. A second batch (a3-41..55, longer and noisier: a breakdown after
+# a quote, a campaign total, a trigger in the lede, rival groups kept apart, a Section 35 order,
+# troopers and a judge), written after the first batch's rules, took the whole set from acts
+# 0.89 to 0.91 as first written. The floors sit a little below the scores reached after the rules
+# they prompted (acts 0.95, trigger 0.91); the relevance misses (no protest word in five
+# articles) are left to the event side.
 ACTS_3_FLOORS = {
-    "relevance": ("balanced_accuracy", 0.90),
-    "acts": ("f1", 0.87),
-    "acts_basis": ("f1", 0.87),
-    "total_arrests": ("accuracy", 0.85),
-    "trigger": ("f1", 0.78),
+    "relevance": ("balanced_accuracy", 0.93),
+    "acts": ("f1", 0.92),
+    "acts_basis": ("f1", 0.92),
+    "total_arrests": ("accuracy", 0.90),
+    "trigger": ("f1", 0.88),
 }
 
 
@@ -133,3 +136,41 @@ def test_an_act_outside_the_codebook_takes_the_year_told_elsewhere(extractor):
 def test_more_police_acts_in_other_words(extractor, text, expected):
     event = only_event(extractor, text)
     assert [(a["type"], a["count"]) for a in event["acts"]] == expected
+
+
+def test_people_cited_are_the_count_of_the_citations(extractor):
+    event = only_event(
+        extractor,
+        "Portland Police Bureau officers cited 14 people and arrested two others at a sit-in "
+        "in Portland on Tuesday.",
+    )
+    assert [(a["type"], a["count"]) for a in event["acts"]] == [("other", 14), ("arrest", 2)]
+
+
+def test_a_modal_inside_the_subjects_clause_does_not_make_the_arrest_hypothetical(extractor):
+    event = only_event(
+        extractor,
+        "Police dispersed a protest in Grimsby on Saturday. Three men who returned to the area "
+        "after being told to leave were arrested, Humberside Police said.",
+    )
+    assert ("arrest", 3) in [(a["type"], a["count"]) for a in event["acts"]]
+
+
+def test_paint_sprayed_before_the_arrest_is_criminal_damage(extractor):
+    event = only_event(
+        extractor,
+        "Activists sprayed orange paint over the front of a bank during a protest in Leeds on "
+        "Friday. West Yorkshire Police arrested three women nearby an hour later.",
+    )
+    assert [(a["type"], a["count"], a["trigger"]) for a in event["acts"]] == [
+        ("arrest", 3, "violence")
+    ]
+
+
+def test_what_a_nested_subset_did_is_not_the_whole_counts_trigger(extractor):
+    event = only_event(
+        extractor,
+        "West Midlands Police arrested 27 people at a protest in Birmingham on Saturday, "
+        "including six who climbed onto the roof of a defence firm's offices.",
+    )
+    assert [(a["type"], a["count"], a["trigger"]) for a in event["acts"]] == [("arrest", 27, None)]

@@ -1512,3 +1512,15 @@ def test_speaking_to_someone_at_their_address_is_a_home_visit(extractor):
         "Officers spoke to a man at his address in Margate on Tuesday about a meme he had shared.",
     )
     assert [act["type"] for act in event["acts"]] == ["home_visit"]
+
+
+def test_another_town_takes_the_other_named_force_that_polices_it(extractor):
+    result = extractor.extract(
+        article_id="t",
+        text="Norfolk Constabulary arrested 13 people at a protest in Norwich on Saturday. In "
+        "London, the Metropolitan Police arrested 52 people on the same day. Three people were "
+        "charged over a protest in London on 5 July 2025.",
+        published="2025-08-11",
+    )
+    forces = {(e["location"], e["date"]): e["force"] for e in result["events"]}
+    assert forces[("London", "2025-07-05")] == "Metropolitan Police Service"

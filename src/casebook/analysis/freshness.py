@@ -60,6 +60,10 @@ GENERATION_KEYS = {part: f"analysis:generation:{part}" for part in PARTS}
 LOCAL_ENTRIES = 96  # about a dozen pages: each has up to seven parts
 _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
+# Small pieces of pages kept for the codebook's version (a filter field for its value):
+# many, cheap to key, and apart from the figures above so as not to push them out.
+FRAGMENT_ENTRIES = 2000
+_fragments: OrderedDict[tuple, str] = OrderedDict()
 T = TypeVar("T")
 
 
@@ -148,6 +152,23 @@ def cached_here(kind: str, params: object, compute: Callable[[], T], *, version:
     return found
 
 
+def kept_fragment(kind: str, params: tuple, compute: Callable[[], str], *, version: str) -> str:
+    """`compute()` (a piece of HTML), or the one made in this process for the same kind,
+    params (hashable) and version: no digest is made, the key is the tuple itself."""
+    key = (kind, version, params)
+    with _local_lock:
+        found = _fragments.get(key)
+        if found is not None:
+            _fragments.move_to_end(key)
+            return found
+    found = compute()
+    with _local_lock:
+        _fragments[key] = found
+        while len(_fragments) > FRAGMENT_ENTRIES:
+            _fragments.popitem(last=False)
+    return found
+
+
 def _key(kind: str, params: object, version: str) -> str:
     digest = hashlib.sha256(
         json.dumps([kind, params, version], sort_keys=True, default=str).encode()
@@ -166,6 +187,7 @@ def forget_local() -> None:
     """Empty this process's copies (benchmarks time a computation with it)."""
     with _local_lock:
         _local.clear()
+        _fragments.clear()
 
 
 def _bumper(part: str) -> Callable[..., None]:

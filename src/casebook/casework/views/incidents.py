@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from casebook.accounts.access import staff_required
 from casebook.accounts.security import client_address
-from casebook.analysis.freshness import cached_here, codebook_version
+from casebook.analysis.freshness import codebook_version, kept_fragment
 from casebook.audit.services import incident_history
 from casebook.cases.models import Incident, IncidentStatus, Outcome
 from casebook.cases.reading import (
@@ -52,19 +52,33 @@ def _wants_results_only(request) -> bool:
     return bool(htmx) and not htmx.history_restore_request and htmx.target == RESULTS_ID
 
 
+# The list's filter fields but the search box, as casework/_incident_filters.html writes
+# them: each visible field in its div, then the hidden ones set by links.
+FILTER_FIELD = '\n    <div class="field">{}{}</div>\n  '
+HIDDEN_FILTERS = ("protest", "period", "country", "unrecorded", "coarse")
+
+
 def _filter_fields_html(form: IncidentFilterForm, version: str) -> str:
-    """The filter fields but the search box, as HTML: a valid form's is kept in this process
-    for the same values until the codebook changes (their widgets render through templates, and the
-    selects hold hundreds of options); an invalid one marks its fields, so is made anew."""
-
-    def render() -> str:
-        html = render_to_string("casework/_incident_filters.html", {"form": form})
-        return html.removesuffix("\n")  # the file's last newline
-
+    """The filter fields but the search box, as HTML. A valid form's fields are each kept
+    in this process for their own value until the codebook changes (their widgets render
+    through templates, and the selects hold hundreds of options): a page whose filters were
+    never asked together still finds every field made. An invalid form marks its fields,
+    so is made anew through the template. tests/casework/test_list_costs.py compares both."""
     if not form.is_valid():
-        return mark_safe(render())  # noqa: S308 (a template's output)
-    values = [[name, form.data.getlist(name)] for name in form.fields if name != "q"]
-    return mark_safe(cached_here("list-filters", values, render, version=version))  # noqa: S308
+        html = render_to_string("casework/_incident_filters.html", {"form": form})
+        return mark_safe(html.removesuffix("\n"))  # noqa: S308 (a template's output; its last newline)
+
+    def kept(name: str, write) -> str:
+        params = (name, tuple(form.data.getlist(name)))
+        return kept_fragment("list-filter", params, write, version=version)
+
+    visible = [
+        kept(field.name, lambda field=field: FILTER_FIELD.format(field.label_tag(), field))
+        for field in form
+        if field.name != "q" and not field.is_hidden
+    ]
+    hidden = [kept(name, lambda name=name: str(form[name])) for name in HIDDEN_FILTERS]
+    return mark_safe("".join(visible) + "\n  " + "".join(hidden))  # noqa: S308 (Django's widgets)
 
 
 TYPING_HEADER = "X-Casebook-Typing"

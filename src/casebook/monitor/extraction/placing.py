@@ -195,10 +195,13 @@ def place_acts(
                 another_day = (
                     date is not None and default_date is not None and date.key != default_date.key
                 )
+                named_here = [*in_sentence.values(), *_forces_referred_to(forces, text, sentence)]
                 force = _local_force(
-                    place.name,
-                    [*in_sentence.values(), *_forces_referred_to(forces, text, sentence)],
-                    None if another_day else default_force,
+                    place.name, named_here, None if another_day else default_force
+                ) or (
+                    None
+                    if named_here
+                    else _only_other_force_policing(place.name, forces, default_force)
                 )
             elif len(in_sentence) == 1:
                 force = next(iter(in_sentence.values()))
@@ -233,6 +236,21 @@ def _local_force(
     if not named and default is not None and polices(default.slug, town):
         return default
     return None
+
+
+def _only_other_force_policing(
+    town: str, forces: list[ForceMention], story_force: ForceMention | None
+) -> ForceMention | None:
+    """The one force, other than the story's own, that the text names and that polices *town*
+    ("the Met" for a London charge told in a story about Norwich), else None. The story's own
+    force told of another day in another of its towns is not carried there."""
+    local = {
+        f.name: f
+        for f in forces
+        if (story_force is None or f.name != story_force.name)
+        and (polices(f.slug, town) or HOME_CITY.get(f.slug or "", ("",))[0] == town)
+    }
+    return next(iter(local.values())) if len(local) == 1 else None
 
 
 def _forces_referred_to(

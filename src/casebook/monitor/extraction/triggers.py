@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from casebook.monitor.extraction.text import NUMBER
+
 if TYPE_CHECKING:
     from casebook.monitor.extraction.act import Act, Span
     from casebook.monitor.extraction.text import Sentence
@@ -35,6 +37,11 @@ def set_trigger(act: Act, text: str) -> None:
         # A nested subset ("other offences, including 17 assaults") or a sample of a list
         # ("offences including assaults on officers") does not set the trigger.
         where = (where[0], where[0] + including.start())
+    subset = _NESTED_SUBSET.search(text, *where)
+    if subset and act.offence_span is None:
+        # "27 arrested, including six who climbed onto the roof": what six did is not what
+        # the 27 did
+        where = (where[0], subset.start())
     found = _trigger_words(act, text, where)
     _drop_inner_obstruction(found, text)
     _drop_incited(found, text, own=act.offence_span is not None)
@@ -73,6 +80,9 @@ _MIXED_OFFENCES = re.compile(
     re.IGNORECASE,
 )
 _INCLUDING = re.compile(r",?\s+including\b", re.IGNORECASE)
+_NESTED_SUBSET = re.compile(
+    rf",?\s+(?:including|among\s+them)\s+(?:{NUMBER}|some|several|a|an)\b", re.IGNORECASE
+)
 
 
 def _drop_inner_obstruction(found: dict[str, Span], text: str) -> None:
@@ -178,7 +188,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bfireworks?\b|\bmissiles?\b|\bcriminal\s+damage\b|\bdamag\w*|"
             r"\b(?:throw\w*|threw|hurl\w*)\s+(?:[\w'’-]+\s+){0,3}?(?:missiles|bottles|stones|rocks|"
             r"bricks|eggs|fireworks|paint|objects|projectiles|flares|cans|coffee|liquid|bombs)|"
-            r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|"
+            r"\bbottles\b|\battack\w*|\barson\b|\bvandal\w*|\bpaint\b|\bgraffiti\b|"
             r"\bfight\w*|\bscuffl\w*|\bbrawl\w*|\bpunch\w*|\bgrievous\b|\bABH\b|\bGBH\b|\bwounding\b|"
             r"\bjostled\b|\bbricks\b|\bstones\b",
         ),
@@ -235,6 +245,9 @@ _CONDUCT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:missiles?|bottles?|stones?|rocks?|bricks?|eggs?|fireworks?|paint|objects?|"
             r"projectiles?|flares?|(?:petrol\s+)?bombs?|drinks?|cans?|milkshakes?)\b|\battack(?:ed|ing)\s+(?:police\s+)?(?:officers|police)\b|"
             r"\bviolent\s+disorder\b|\bset\s+(?:fire|alight)\b|\barson\b|\bsmash(?:ed|ing)\b|"
+            # criminal damage: "sprayed orange paint over a bank", "daubed graffiti on"
+            r"\b(?:spray(?:ed|ing)|daub(?:ed|ing)|splash(?:ed|ing)|pour(?:ed|ing)|threw|thrown)\s+"
+            r"(?:[\w'’-]+\s+){0,2}?(?:paint|graffiti|dye)\b|\bgraffiti\b|"
             # "officers were pelted with bottles", "the protest turned violent"
             r"\bpelt(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}?with\b|"
             r"\b(?:officers|police|police\s+officers)\s+(?:were|had\s+been)\s+(?:\w+\s+)?"
@@ -272,6 +285,10 @@ _OTHER_PROTEST = re.compile(
 
 
 def _conduct(text: str, start: int, end: int) -> dict[str, Span]:
+    """The kinds of conduct told in ``text[start:end]``, short of a nested subset ("...,
+    including six who climbed onto the roof": what six did is not what all did)."""
+    subset = _NESTED_SUBSET.search(text, start, end)
+    end = subset.start() if subset else end
     found: dict[str, Span] = {}
     for name, regex in _CONDUCT:
         m = regex.search(text, start, end)
