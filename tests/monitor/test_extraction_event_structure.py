@@ -16,7 +16,10 @@ Each record's ``check`` names what it pins:
 - ``act_types``: the kinds of act found, where the words stand apart and only the parse ties
   them ("was questioned at her house by a police officer over a message"; "took around 40
   protesters to a police station to verify their identities"; "Seven activists who had
-  unfurled a banner from a bridge were held for an identity check").
+  unfurled a banner from a bridge were held for an identity check"; "cleared hundreds of
+  students from the steps"; "used powers under sections 12 and 14 of the Public Order Act");
+- ``relevant``: false for a negative ("Stewards cleared the square", "police moved their vans
+  away": no police action against people).
 """
 
 from __future__ import annotations

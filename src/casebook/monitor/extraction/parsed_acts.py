@@ -12,7 +12,10 @@ police station"). The parser ties the verb to who it was done to, who did it and
   or detained in the passive, however far their noun stands from the verb;
 - a dispersal: the police clearing, moving or breaking up people or their gathering, with a
   quantifier before the people ("cleared hundreds of students from the steps", "moved dozens of
-  protesters off the road").
+  protesters off the road");
+- powers used: the police using or invoking powers under a cited section ("used powers under
+  sections 12 and 14 of the Public Order Act to restrict the route"): conditions or a dispersal
+  order, or a stop-and-search authorisation when the section is 60 or 60AA.
 
 Only sentences in a protest's context that gave no act and pass a cheap word gate are parsed,
 at most :data:`MAX_SENTENCES` per article (the parse is the one :mod:`grammar` loads).
@@ -37,7 +40,7 @@ __all__ = ["MAX_SENTENCES", "find_acts_by_grammar"]
 MAX_SENTENCES = 8
 _GATE = re.compile(
     r"\b(?:home|house|flat|door|doorstep|address|apartment|station|held|detained|cleared|moved|"
-    r"removed|pushed|drove|evicted|broke|dispersed)\b",
+    r"removed|pushed|drove|evicted|broke|dispersed|powers)\b",
     re.I,
 )
 _HOME = re.compile(r"homes?|house|flat|door|doorstep|address|apartment", re.I)
@@ -82,6 +85,7 @@ def find_acts_by_grammar(
                 _home_visit(verb, sentence, index)
                 or _custody(verb, sentence, index)
                 or _dispersal(verb, sentence, index)
+                or _powers_used(verb, sentence, index)
             )
             if act is not None:
                 set_trigger(act, text)
@@ -181,6 +185,27 @@ def _dispersal(verb: Token, sentence: Sentence, index: int) -> Act | None:
     offset = sentence.start
     start, end = verb.idx, target.idx + len(target)
     return Act("dispersal", (offset + start, offset + end), index, (sentence.start, sentence.end))
+
+
+_USING = {"used", "invoked", "exercised", "deployed", "applied"}
+_SECTION = re.compile(r"\bsections?\s+(?P<n>\d+[A-Z]{0,2})", re.I)
+
+
+def _powers_used(verb: Token, sentence: Sentence, index: int) -> Act | None:
+    if verb.lower_ not in _USING or not _done_by_police(verb):
+        return None
+    powers = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ == "powers"), None)
+    # "under" hangs on "powers" or on the verb, as the parse has it
+    under = powers is not None and any(
+        c.dep_ == "prep" and c.lower_ in {"under", "of"} for c in (*powers.children, *verb.children)
+    )
+    section = _SECTION.search(sentence.text, verb.idx)
+    if powers is None or not under or section is None:
+        return None
+    kind = "stop_search" if section.group("n").upper() in {"60", "60AA"} else "dispersal"
+    offset = sentence.start
+    start, end = verb.idx, powers.idx + len(powers)
+    return Act(kind, (offset + start, offset + end), index, (sentence.start, sentence.end))
 
 
 def _done_by_police(verb: Token) -> bool:
