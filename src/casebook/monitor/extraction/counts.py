@@ -87,6 +87,18 @@ _CROWD_COUNT = re.compile(
 _COMPOSITE = re.compile(r"\s+(?:[\w-]+\s+){1,2}?(?:and|plus|as\s+well\s+as)\s+", re.IGNORECASE)
 
 
+# "two more men", "four further arrests": a number added to an earlier one (the words follow it)
+_MORE_AFTER = re.compile(r"\s+(?:more|further|additional)\b", re.IGNORECASE)
+
+
+def added_to_earlier(text: str, start: int, end: int) -> bool:
+    """The number at ``text[start:end]`` is added to an earlier figure: "a further 13", "another
+    two", "two more men", "four further arrests"."""
+    return bool(
+        lx.ADDITIVE.search(text[max(0, start - 25) : start]) or _MORE_AFTER.match(text, end)
+    )
+
+
 def set_count(act: Act, m: re.Match[str], group: str = "n") -> None:
     words = m.group(group).lower()
     # "another for X", "and a 31-year-old on suspicion of Y": one more person
@@ -118,7 +130,7 @@ def _count_before_noun(act: Act, text: str, prefix_start: int, prefix: str) -> b
             act.definite = bool(
                 re.search(r"\bthe\s+$", text[max(0, shifted.start() - 4) : shifted.start()], re.I)
             )
-            if lx.ADDITIVE.search(text[max(0, shifted.start() - 20) : shifted.start()]):
+            if added_to_earlier(text, shifted.start("n"), shifted.end("n")):
                 act.additive = True
             return True
     if lx.VAGUE_WORDS.search(" ".join(prefix.split()[-3:])):
@@ -154,7 +166,7 @@ def count_before(act: Act, text: str, clause_start: int, noun: bool) -> bool:
             act.bound = value if act.vague else None
             act.count_span = None if act.vague else (m.start(), m.end())
             act.definite = bool(re.search(r"\bthe\s+$", lead, re.IGNORECASE))
-            act.additive = bool(lx.ADDITIVE.search(lead))
+            act.additive = added_to_earlier(text, m.start(), m.end())
             # "Of those, 98 were held under ...": part of a count told before
             act.subset = part_of or bool(
                 re.search(
@@ -427,6 +439,9 @@ def count_act(
                 after_of.vague,
             )
             act.bound, act.words_end = after_of.bound, after_of.words_end
+            # "the arrest of a student": one person, but no number written, so no total (the
+            # person may be told again as "a 36-year-old man", so not marked as a new one)
+            act.unwritten = after_of.unwritten or after_of.implicit_one
     elif noun or passive or not count_after(act, text, limit):
         counted = count_before(act, text, clause_start, noun)
         to = None if counted or act.type != "other" else TO_PEOPLE.match(text, act.anchor[1], limit)

@@ -41,6 +41,12 @@ def group_events(
     events = []
     for key, members in groups.items():
         acts, total, total_act = settle_event([m.act for m in members])
+        if (
+            total_act is not None
+            and any(a is total_act for a in acts)  # still an act: only the total goes
+            and _increment_on_an_untold_figure(total_act, members, placed)
+        ):
+            total, total_act = None, None
         if not acts:
             continue
         if key[:3] == (None, None, None) and all(a.count is None for a in acts):
@@ -48,6 +54,21 @@ def group_events(
         first = members[0]
         events.append(_event_dict(forces_finder, text, first, acts, total, total_act))
     return events
+
+
+def _increment_on_an_untold_figure(
+    total_act: Act, members: list[Placed], placed: list[Placed]
+) -> bool:
+    """ "Two more men have been arrested over the march": a number added to an earlier figure
+    is the total of its own day's event only when the text counts the earlier arrests as an
+    event of their own ("25 on Saturday and a further 30 on Sunday"). Added to a figure the text
+    never gives, or to one of the same event ("89 arrests at the time ... two more men last
+    week"), it states no total."""
+    own = {id(m.act) for m in members}
+    return total_act.additive and not any(
+        id(item.act) not in own and item.act.type == "arrest" and item.act.count is not None
+        for item in placed
+    )
 
 
 def _event_dict(

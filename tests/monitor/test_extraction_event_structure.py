@@ -1,0 +1,70 @@
+"""Event-level constructions: whose count is a total, and which day is the event's.
+
+``fixtures/event_structure_gold.jsonl`` holds short invented articles (several paraphrases of
+each construction), labelled by the development set's rules before the extractor ran on them.
+Each record's ``check`` names what it pins:
+
+- ``total_arrests`` / ``totals``: the events' stated totals, in order (a single person told
+  without a number, "the arrest of a student", states none; "two more men" is an increment on
+  a figure the text does not give, not a total);
+- ``arrest_counts``: the counts of the arrest acts found;
+- ``date``: the event's date (a follow-up told with the protest's day carries that day).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from casebook.monitor.extraction import Extractor
+
+GOLD = Path(__file__).parent / "fixtures" / "event_structure_gold.jsonl"
+RECORDS = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def _extract(extractor: Extractor, record: dict) -> dict:
+    return extractor.extract(article_id=record["id"], text=record["text"], url=record["url"])
+
+
+def test_the_fixtures_are_labelled_consistently():
+    assert len({r["id"] for r in RECORDS}) == len(RECORDS)
+    for record in RECORDS:
+        assert record["url"].startswith("https://") and ".example.test/" in record["url"]
+        check = record["check"]
+        events = record["events"]
+        assert events, record["id"]
+        if "total_arrests" in check:
+            assert events[0]["total_arrests"] == check["total_arrests"]
+        if "totals" in check:
+            assert [e["total_arrests"] for e in events] == check["totals"]
+        if "date" in check:
+            assert events[0]["date"] == check["date"]
+        for event in events:
+            for act in event["acts"]:
+                assert act["offence"] is None or act["offence"] in record["text"]
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=[r["id"] for r in RECORDS])
+def test_event_structure_matches_the_label(extractor, record):
+    result = _extract(extractor, record)
+    check = record["check"]
+    assert result["relevant"], record["construction"]
+    events = result["events"]
+    if "total_arrests" in check:
+        assert len(events) == 1, events
+        assert events[0]["total_arrests"] == check["total_arrests"], record["construction"]
+    if "totals" in check:
+        assert [e["total_arrests"] for e in events] == check["totals"], record["construction"]
+    if "arrest_counts" in check:
+        counts = [a["count"] for e in events for a in e["acts"] if a["type"] == "arrest"]
+        assert counts == check["arrest_counts"], record["construction"]
+    if "date" in check:
+        assert len(events) == 1, events
+        assert events[0]["date"] == check["date"], record["construction"]
