@@ -8,7 +8,9 @@ Each record's ``check`` names what it pins:
   without a number, "the arrest of a student", states none; "two more men" is an increment on
   a figure the text does not give, not a total);
 - ``arrest_counts``: the counts of the arrest acts found;
-- ``date``: the event's date (a follow-up told with the protest's day carries that day).
+- ``date``: the event's date (a follow-up told with the protest's day carries that day);
+- ``act_triggers``: count -> trigger of the acts found (conduct told as another act's reason in
+  the same sentence, "while five were held for spraying paint", is that act's alone).
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ def test_the_fixtures_are_labelled_consistently():
             assert [e["total_arrests"] for e in events] == check["totals"]
         if "date" in check:
             assert events[0]["date"] == check["date"]
+        if "act_triggers" in check:
+            labelled = {str(a["count"]): a["trigger"] for e in events for a in e["acts"]}
+            assert labelled == check["act_triggers"]
         for event in events:
             for act in event["acts"]:
                 assert act["offence"] is None or act["offence"] in record["text"]
@@ -68,3 +73,6 @@ def test_event_structure_matches_the_label(extractor, record):
     if "date" in check:
         assert len(events) == 1, events
         assert events[0]["date"] == check["date"], record["construction"]
+    if "act_triggers" in check:
+        found = {str(a["count"]): a["trigger"] for e in events for a in e["acts"]}
+        assert found == check["act_triggers"], record["construction"]

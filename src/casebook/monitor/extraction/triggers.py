@@ -304,7 +304,7 @@ def set_context_triggers(
     else the protest sentence just before it in the same paragraph, else the sentence just after
     it when that one reports no act (in the same paragraph, or anywhere in the opening), else the
     story's lede."""
-    cache: dict[int, dict[str, Span]] = {}
+    cache: dict[tuple[int, Span], dict[str, Span]] = {}
     told = {a.sentence for a in acts}  # a sentence with acts of its own tells its own story
     # The headline and first sentence tell what the story is about.
     lede = _conduct(text, 0, sentences[min(1, len(sentences) - 1)].end) if sentences else {}
@@ -315,8 +315,13 @@ def set_context_triggers(
             continue  # a part of a breakdown with its own offence: that offence says it all
         if act.kind_of in {"identity"}:
             continue
-        if act.sentence not in cache:
-            context = _conduct(text, sentences[act.sentence].start, sentences[act.sentence].end)
+        key = (act.sentence, act.segment)
+        if key not in cache:
+            context = _outside_other_acts(
+                _conduct(text, sentences[act.sentence].start, sentences[act.sentence].end),
+                act,
+                acts,
+            )
             if not context and act.sentence > 0:
                 previous = sentences[act.sentence - 1]
                 if protest[act.sentence - 1] and (
@@ -336,10 +341,29 @@ def set_context_triggers(
                 context = context or {
                     name: span for name, span in lede.items() if name in _FORM_OF_PROTEST
                 }
-            cache[act.sentence] = context
-        context = cache[act.sentence]
+            cache[key] = context
+        context = cache[key]
         specific = [name for name in context if name != "other"]
         if len(context) == 1:
             act.trigger, act.trigger_span = next(iter(context.items()))
         elif len(specific) == 1:  # the catch-all gives way to one specific kind
             act.trigger, act.trigger_span = specific[0], context[specific[0]]
+
+
+def _outside_other_acts(found: dict[str, Span], act: Act, acts: list[Act]) -> dict[str, Span]:
+    """Conduct told in the words of another act of the sentence that has its own reason ("held
+    two over incidents at shops, while nine were arrested for throwing paint") is that act's,
+    not this one's."""
+    others = [
+        b.segment
+        for b in acts
+        if b is not act
+        and b.sentence == act.sentence
+        and (b.offence or b.trigger)
+        and not (b.segment[0] < act.segment[1] and act.segment[0] < b.segment[1])
+    ]
+    return {
+        name: span
+        for name, span in found.items()
+        if not any(start <= span[0] < end for start, end in others)
+    }
