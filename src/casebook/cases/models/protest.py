@@ -20,10 +20,15 @@ class Protest(models.Model):
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.date:%d %b %Y})" if self.date else self.name
+        return self.label_of(self.name, self.date)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:protest-detail", args=[self.pk])
 
     def clean(self) -> None:
         rules.raise_problems([*rules.text_problems(self), ("date", rules.date_problem(self.date))])
+
+    @staticmethod
+    def label_of(name: str, date) -> str:
+        """How a protest is named in lists, from its columns: "Vigil (04 May 2024)"."""
+        return f"{name} ({date:%d %b %Y})" if date else name

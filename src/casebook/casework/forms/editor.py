@@ -21,6 +21,7 @@ from casebook.casework.forms.rows import (
     PersonFormSet,
     SourceForm,
     SourceFormSet,
+    channels_once,
 )
 from casebook.people.models import Involvement
 
@@ -58,8 +59,12 @@ class IncidentEditor:
             data, initial=initial["incident"], redacted_protests=redacted_protests, **kept
         )
         self.acts = ActFormSet(data, initial=initial["acts"], prefix="acts", form_kwargs=kept)
+        # One read of the channels for every source row's select (each read its own).
         self.sources = SourceFormSet(
-            data, initial=initial["sources"], prefix="sources", form_kwargs=kept
+            data,
+            initial=initial["sources"],
+            prefix="sources",
+            form_kwargs={**kept, "channels": channels_once()},
         )
         self.people = (
             PersonFormSet(data, initial=initial["people"], prefix="people", form_kwargs=kept)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from casebook.analysis.freshness import CODEBOOK, cached_here
 from casebook.codebook.models import LegalProvision
@@ -38,32 +42,44 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-
-        def write() -> list[tuple[str, str, str]]:
-            return [
-                (
-                    str(option),
-                    format_html('<option value="{}">{}</option>', option, label),
-                    format_html('<option value="{}" selected>{}</option>', option, label),
-                )
-                for option, label in self.choices
-            ]
-
         key = _codebook_options_key(self.choices, self.codebook_version)
-        written = (
-            write()
-            if key is None
-            else cached_here("select-options", key, write, version=str(self.codebook_version))
-        )
-        options = mark_safe(  # noqa: S308 (written by format_html above)
-            "".join(chosen if value in selected else plain for value, plain, chosen in written)
-        )
+        if key is None:  # written for this page only: each option once, as it is shown
+            options = "".join(
+                _option(option, label, str(option) in selected) for option, label in self.choices
+            )
+        else:
+
+            def write() -> list[tuple[str, str, str]]:
+                return [
+                    (str(option), _option(option, label, False), _option(option, label, True))
+                    for option, label in self.choices
+                ]
+
+            written = cached_here("select-options", key, write, version=str(self.codebook_version))
+            options = "".join(
+                chosen if value in selected else plain for value, plain, chosen in written
+            )
+        options = mark_safe(options)  # noqa: S308 (each value escaped by _option)
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
             options,
         )
+
+
+def _escaped(value) -> str:
+    """`conditional_escape(value)` without its lazy-text wrapper (which cost more than the
+    escaping, for the hundreds of options of a page)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _option(value, label, selected: bool) -> str:
+    """What `format_html('<option value="{}"[ selected]>{}</option>', value, label)` writes."""
+    chosen = " selected" if selected else ""
+    return f'<option value="{_escaped(value)}"{chosen}>{_escaped(label)}</option>'
 
 
 def _codebook_options_key(choices, version: str | None) -> list | None:
@@ -93,9 +109,21 @@ class KeptOptions:
 
     def __init__(self, *args, codebook_version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.codebook_version = codebook_version
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field.widget, FastSelect | ProvisionInput):
                 field.widget.codebook_version = codebook_version
+
+    def blank_key(self) -> tuple | None:
+        """What the HTML of this form depends on when nothing in it comes from the data or
+        the record (a new row nobody filled in, or the empty row a page copies): its class,
+        prefix, the codebook's version and the language. None for any other form, and
+        without a codebook version. A form whose choices depend on more adds it."""
+        if self.codebook_version is None or self.is_bound or self.initial:  # type: ignore[attr-defined]
+            return None
+        if self.errors or getattr(self, "outcomes", None):  # type: ignore[attr-defined]
+            return None
+        return (type(self).__qualname__, self.prefix, self.codebook_version, get_language())  # type: ignore[attr-defined]
 
 
 class ColumnChoiceIterator(ModelChoiceIterator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -96,14 +97,22 @@ class IncidentForm(KeptOptions, PlainLabels, forms.ModelForm):
 
         @functools.cache
         def listed() -> list[tuple]:
-            recent = list(Protest.objects.order_by("-date", "-id")[: self.PROTESTS_LISTED])
-            if chosen.isdigit() and int(chosen) not in {protest.pk for protest in recent}:
-                recent += list(Protest.objects.filter(pk=int(chosen)))
+            recent = Protest.objects.order_by("-date", "-id")
+            also = Protest.objects.filter(pk=int(chosen)) if chosen.isdigit() else None
             if redacted_protests:
                 # A protest's name is free text ("Vigil for …"); a caseworker reads the names
                 # of protests not their own incident's redacted.
-                redact_free_text([p for p in recent if str(p.pk) != chosen])
-            return [("", "None or new")] + [(protest.pk, str(protest)) for protest in recent]
+                protests = list(recent[: self.PROTESTS_LISTED])
+                if also is not None and int(chosen) not in {p.pk for p in protests}:
+                    protests += list(also)
+                redact_free_text([p for p in protests if str(p.pk) != chosen])
+                return [("", "None or new")] + [(p.pk, str(p)) for p in protests]
+            # Read as columns: 200 model instances cost more than the rest of the select.
+            rows = list(recent.values_list("pk", "name", "date")[: self.PROTESTS_LISTED])
+            if also is not None and int(chosen) not in {pk for pk, _n, _d in rows}:
+                rows += list(also.values_list("pk", "name", "date"))
+            labelled = [(pk, Protest.label_of(name, date)) for pk, name, date in rows]
+            return [("", "None or new"), *labelled]
 
         # Read (once) when the select is shown, not for a save that succeeds (any protest is
         # valid, not only those listed).
@@ -267,6 +276,26 @@ class SourceForm(KeptOptions, PlainLabels, forms.ModelForm):
             "kind": {"required": "Choose what kind of source this is."},
         }
 
+    def __init__(self, *args, channels: Callable[[], list[tuple]] | None = None, **kwargs):
+        """`channels`: the channels as (slug, name) in the select's order, read once for all
+        of a page's source rows (see `channels_once`); each row reads them itself without."""
+        super().__init__(*args, **kwargs)
+        self.channels = channels
+        if channels is not None:
+            field = self.fields["channel"]
+            # The options the queryset's own would be: its value (the slug) and label (the
+            # name, Channel's str) in its order. Validation still looks the slug up.
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.choices = lambda: [*empty, *channels()]
+
+    def blank_key(self) -> tuple | None:
+        # The channels are not the codebook's: a new one (an import, the intake) is offered
+        # at once. Without the channels read for the page, nothing is kept.
+        key = super().blank_key()
+        if key is None or self.channels is None:
+            return None
+        return (*key, tuple(self.channels()))
+
     def draft(self) -> SourceDraft:
         data = self.cleaned_data
         fields = {name: data.get(name) for name in self._meta.fields}
@@ -278,6 +307,13 @@ class SourceForm(KeptOptions, PlainLabels, forms.ModelForm):
             delete=bool(data.get("DELETE")),
             found_independently=FOUND_VALUES.get(data.get("found") or ""),
         )
+
+
+def channels_once() -> Callable[[], list[tuple]]:
+    """The channels, (slug, name) in name order, read at most once: for `SourceForm`."""
+    return functools.cache(
+        lambda: list(Channel.objects.order_by("name").values_list("slug", "name"))
+    )
 
 
 class PersonForm(KeptOptions, PlainLabels, forms.ModelForm):
