@@ -10,7 +10,13 @@ Each record's ``check`` names what it pins:
 - ``arrest_counts``: the counts of the arrest acts found;
 - ``date``: the event's date (a follow-up told with the protest's day carries that day);
 - ``act_triggers``: count -> trigger of the acts found (conduct told as another act's reason in
-  the same sentence, "while five were held for spraying paint", is that act's alone).
+  the same sentence, "while five were held for spraying paint", is that act's alone);
+- ``location``: the event's place (a home visit is where the person lives: "a Stockport
+  grandmother", "the home of a Warrington man");
+- ``act_types``: the kinds of act found, where the words stand apart and only the parse ties
+  them ("was questioned at her house by a police officer over a message"; "took around 40
+  protesters to a police station to verify their identities"; "Seven activists who had
+  unfurled a banner from a bridge were held for an identity check").
 """
 
 from __future__ import annotations
@@ -73,6 +79,10 @@ def test_event_structure_matches_the_label(extractor, record):
     if "date" in check:
         assert len(events) == 1, events
         assert events[0]["date"] == check["date"], record["construction"]
+    if "location" in check:
+        assert [e["location"] for e in events] == [check["location"]], record["construction"]
+    if "act_types" in check:
+        assert [a["type"] for e in events for a in e["acts"]] == check["act_types"], events
     if "act_triggers" in check:
         found = {str(a["count"]): a["trigger"] for e in events for a in e["acts"]}
         assert found == check["act_triggers"], record["construction"]

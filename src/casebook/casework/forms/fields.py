@@ -11,6 +11,7 @@ from django.forms.utils import flatatt
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from casebook.analysis.freshness import CODEBOOK, cached_here
 from casebook.codebook.models import LegalProvision
@@ -108,9 +109,21 @@ class KeptOptions:
 
     def __init__(self, *args, codebook_version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.codebook_version = codebook_version
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field.widget, FastSelect | ProvisionInput):
                 field.widget.codebook_version = codebook_version
+
+    def blank_key(self) -> tuple | None:
+        """What the HTML of this form depends on when nothing in it comes from the data or
+        the record (a new row nobody filled in, or the empty row a page copies): its class,
+        prefix, the codebook's version and the language. None for any other form, and
+        without a codebook version. A form whose choices depend on more adds it."""
+        if self.codebook_version is None or self.is_bound or self.initial:  # type: ignore[attr-defined]
+            return None
+        if self.errors or getattr(self, "outcomes", None):  # type: ignore[attr-defined]
+            return None
+        return (type(self).__qualname__, self.prefix, self.codebook_version, get_language())  # type: ignore[attr-defined]
 
 
 class ColumnChoiceIterator(ModelChoiceIterator):

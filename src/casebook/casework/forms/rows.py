@@ -280,12 +280,21 @@ class SourceForm(KeptOptions, PlainLabels, forms.ModelForm):
         """`channels`: the channels as (slug, name) in the select's order, read once for all
         of a page's source rows (see `channels_once`); each row reads them itself without."""
         super().__init__(*args, **kwargs)
+        self.channels = channels
         if channels is not None:
             field = self.fields["channel"]
             # The options the queryset's own would be: its value (the slug) and label (the
             # name, Channel's str) in its order. Validation still looks the slug up.
             empty = [] if field.empty_label is None else [("", field.empty_label)]
             field.choices = lambda: [*empty, *channels()]
+
+    def blank_key(self) -> tuple | None:
+        # The channels are not the codebook's: a new one (an import, the intake) is offered
+        # at once. Without the channels read for the page, nothing is kept.
+        key = super().blank_key()
+        if key is None or self.channels is None:
+            return None
+        return (*key, tuple(self.channels()))
 
     def draft(self) -> SourceDraft:
         data = self.cleaned_data
@@ -302,8 +311,9 @@ class SourceForm(KeptOptions, PlainLabels, forms.ModelForm):
 
 def channels_once() -> Callable[[], list[tuple]]:
     """The channels, (slug, name) in name order, read at most once: for `SourceForm`."""
-    channels = Channel.objects.order_by("name").values_list("slug", "name")
-    return functools.cache(lambda: list(channels))
+    return functools.cache(
+        lambda: list(Channel.objects.order_by("name").values_list("slug", "name"))
+    )
 
 
 class PersonForm(KeptOptions, PlainLabels, forms.ModelForm):

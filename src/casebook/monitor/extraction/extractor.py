@@ -52,6 +52,7 @@ from casebook.monitor.extraction.forces import ForceFinder
 from casebook.monitor.extraction.grammar import drop_acts_of_others, load_parser
 from casebook.monitor.extraction.grouping import group_events
 from casebook.monitor.extraction.outcomes import attach_outcomes
+from casebook.monitor.extraction.parsed_acts import find_acts_by_grammar
 from casebook.monitor.extraction.patients import count_by_grammar
 from casebook.monitor.extraction.places import Gazetteer
 from casebook.monitor.extraction.placing import find_places, place_acts
@@ -145,17 +146,21 @@ class Extractor:
         about_protest = bool(sentences) and protest[0] and sentences[0].paragraph == 1
         links = link_sentences(sentences)  # other stories' headlines tell no act of this one
         acts: list[Act] = []
+        quiet: list[int] = []  # in a protest's context, no act found by the word rules
         for index, sentence in enumerate(sentences):
             if index in links:
                 continue
             window = protest[max(0, index - _CONTEXT) : index + _CONTEXT + 1]
             in_context = about_protest or any(window)
+            if in_context:
+                quiet.append(index)
             if not in_context or not (
                 lx.PREFILTER_ACTION.search(low, sentence.start, sentence.end)
                 or opens_breakdown(text, sentences, index)
             ):
                 continue
             acts.extend(find_acts(text, sentences, index, low))
+        acts.extend(find_acts_by_grammar(text, sentences, quiet, acts))
         acts = drop_acts_of_others(text, sentences, acts)
         count_by_grammar(text, sentences, acts)
         if not acts:
