@@ -11,6 +11,8 @@ Each record's ``check`` names what it pins:
 - ``date``: the event's date (a follow-up told with the protest's day carries that day);
 - ``act_triggers``: count -> trigger of the acts found (conduct told as another act's reason in
   the same sentence, "while five were held for spraying paint", is that act's alone);
+- ``location``: the event's place (a home visit is where the person lives: "a Stockport
+  grandmother", "the home of a Warrington man");
 - ``act_types``: the kinds of act found, where the words stand apart and only the parse ties
   them ("was questioned at her house by a police officer over a message"; "took around 40
   protesters to a police station to verify their identities"; "Seven activists who had
@@ -45,7 +47,7 @@ def test_the_fixtures_are_labelled_consistently():
         assert record["url"].startswith("https://") and ".example.test/" in record["url"]
         check = record["check"]
         events = record["events"]
-        assert events, record["id"]
+        assert record["relevant"] == check.get("relevant", True) == bool(events), record["id"]
         if "total_arrests" in check:
             assert events[0]["total_arrests"] == check["total_arrests"]
         if "totals" in check:
@@ -64,7 +66,7 @@ def test_the_fixtures_are_labelled_consistently():
 def test_event_structure_matches_the_label(extractor, record):
     result = _extract(extractor, record)
     check = record["check"]
-    assert result["relevant"], record["construction"]
+    assert result["relevant"] == check.get("relevant", True), record["construction"]
     events = result["events"]
     if "total_arrests" in check:
         assert len(events) == 1, events
@@ -77,6 +79,8 @@ def test_event_structure_matches_the_label(extractor, record):
     if "date" in check:
         assert len(events) == 1, events
         assert events[0]["date"] == check["date"], record["construction"]
+    if "location" in check:
+        assert [e["location"] for e in events] == [check["location"]], record["construction"]
     if "act_types" in check:
         assert [a["type"] for e in events for a in e["acts"]] == check["act_types"], events
     if "act_triggers" in check:

@@ -119,6 +119,8 @@ class _FieldCheck:
 
 
 _NO_DEFAULT = object()
+_NEVER = object()  # a default no field has
+_UNSET = object()  # a field not loaded (deferred): checked the long way
 
 
 class ModelCheck:
@@ -142,11 +144,19 @@ class ModelCheck:
             for field in model._meta.fields
             if field.name not in excluded and not field.generated
         ]
+        # Most fields of a new instance still hold the blank instance's default, checked
+        # once already: such a field costs one lookup here, not a call (`_FieldCheck.check`).
+        self.fields = [
+            (check.attname, check.default if check.default_passes else _NEVER, check.check)
+            for check in self.checks
+        ]
 
     def __call__(self, instance: models.Model) -> None:
         errors: dict = {}
-        for check in self.checks:
-            check.check(instance, errors)
+        values = instance.__dict__
+        for attname, default, check in self.fields:
+            if values.get(attname, _UNSET) is not default:
+                check(instance, errors)
         error_dict: dict = {}
         if errors:
             error_dict = ValidationError(errors).update_error_dict(error_dict)
@@ -163,11 +173,18 @@ class ModelChecks:
 
     def __init__(self) -> None:
         self._checks: dict[tuple[type[models.Model], frozenset[str]], ModelCheck] = {}
+        self._given: dict[tuple[type[models.Model], tuple[str, ...]], ModelCheck] = {}
 
     def full_clean(self, instance: models.Model, *, exclude: Iterable[str]) -> None:
-        excluded = frozenset(exclude)
-        key = (type(instance), excluded)
-        check = self._checks.get(key)
+        # Found by the excluded names as given (a tuple: no set built per instance); the
+        # same set given in another order finds the same compiled check.
+        given = (type(instance), tuple(exclude))
+        check = self._given.get(given)
         if check is None:
-            check = self._checks[key] = ModelCheck(type(instance), exclude=excluded)
+            excluded = frozenset(given[1])
+            key = (type(instance), excluded)
+            check = self._checks.get(key)
+            if check is None:
+                check = self._checks[key] = ModelCheck(type(instance), exclude=excluded)
+            self._given[given] = check
         check(instance)

@@ -9,7 +9,10 @@ police station"). The parser ties the verb to who it was done to, who did it and
 - a home visit: a verb whose place is someone's home ("at her house", "to his flat") and whose
   doer is the police, in a sentence about something the person posted or said;
 - custody: a verb that takes people "to a police station" (the police its doer), or people held
-  or detained in the passive, however far their noun stands from the verb.
+  or detained in the passive, however far their noun stands from the verb;
+- a dispersal: the police clearing, moving or breaking up people or their gathering, with a
+  quantifier before the people ("cleared hundreds of students from the steps", "moved dozens of
+  protesters off the road").
 
 Only sentences in a protest's context that gave no act and pass a cheap word gate are parsed,
 at most :data:`MAX_SENTENCES` per article (the parse is the one :mod:`grammar` loads).
@@ -33,7 +36,9 @@ __all__ = ["MAX_SENTENCES", "find_acts_by_grammar"]
 
 MAX_SENTENCES = 8
 _GATE = re.compile(
-    r"\b(?:home|house|flat|door|doorstep|address|apartment|station|held|detained)\b", re.I
+    r"\b(?:home|house|flat|door|doorstep|address|apartment|station|held|detained|cleared|moved|"
+    r"removed|pushed|drove|evicted|broke|dispersed)\b",
+    re.I,
 )
 _HOME = re.compile(r"homes?|house|flat|door|doorstep|address|apartment", re.I)
 _POLICE = re.compile(r"police|officers?|constables?|detectives?|gendarmes?|PCs?", re.I)
@@ -73,7 +78,11 @@ def find_acts_by_grammar(
         for verb in doc:
             if not verb.tag_.startswith("VB"):
                 continue
-            act = _home_visit(verb, sentence, index) or _custody(verb, sentence, index)
+            act = (
+                _home_visit(verb, sentence, index)
+                or _custody(verb, sentence, index)
+                or _dispersal(verb, sentence, index)
+            )
             if act is not None:
                 set_trigger(act, text)
                 found.append(act)
@@ -129,6 +138,49 @@ def _custody(verb: Token, sentence: Sentence, index: int) -> Act | None:
         # custody to check who people are is no formal arrest: the labelling rules code "other"
         act.type, act.kind_of = "other", "identity"
     return act
+
+
+# Verbs of dispersal: some need a direction ("moved ... off the road", "broke up"), "cleared"
+# and "dispersed" do not.
+_CLEARING = {"cleared", "dispersed", "evicted"}
+_MOVING = {"moved", "removed", "pushed", "drove", "broke"}
+_AWAY = {"off", "from", "out", "away", "back", "on", "up"}
+_GATHERING = re.compile(
+    r"crowds?|camps?|encampments?|sit-ins?|blockades?|marches|march|protests?|demonstrations?|"
+    r"rall(?:y|ies)|vigils?|occupations?",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"hundreds|dozens|scores|thousands|tens|some|many|most|all|group|number|handful|rest", re.I
+)
+
+
+def _dispersal(verb: Token, sentence: Sentence, index: int) -> Act | None:
+    word = verb.lower_
+    if word not in _CLEARING | _MOVING or verb.tag_ != "VBD" or not _done_by_police(verb):
+        return None
+    if word in _MOVING and not any(
+        c.dep_ in {"prt", "prep", "advmod"} and c.lower_ in _AWAY for c in verb.children
+    ):
+        return None
+    target = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if target is not None and _QUANTITY.fullmatch(target.text):
+        # "hundreds of students": the people follow "of"
+        target = next(
+            (
+                p
+                for c in target.children
+                if c.lower_ == "of"
+                for p in c.children
+                if p.dep_ == "pobj"
+            ),
+            None,
+        )
+    if target is None or not (_PERSON.fullmatch(target.text) or _GATHERING.fullmatch(target.text)):
+        return None
+    offset = sentence.start
+    start, end = verb.idx, target.idx + len(target)
+    return Act("dispersal", (offset + start, offset + end), index, (sentence.start, sentence.end))
 
 
 def _done_by_police(verb: Token) -> bool:

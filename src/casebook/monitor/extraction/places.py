@@ -218,6 +218,21 @@ _GROUP_NAME_AFTER = re.compile(
 )
 _UNIVERSITY_AFTER = re.compile(r"\s+University\b(?!\s+(?:Hospital|Press)\b)")
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+$")
+# "a Warrington man", "A Chelmsford pensioner says", "a Gloucester pensioner's flat": the town
+# stands before the person as where they live.
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+_PERSON_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:man|woman|boy|girl|teenager|pensioner|grandmother|grandfather|mother|"
+    r"father|mum|dad|resident|student|teacher|activist|campaigner|couple|family)\b"
+)
+
+
+def _resident_of(text: str, start: int, end: int) -> bool:
+    return bool(
+        _ARTICLE_BEFORE.search(text, max(0, start - 25), start) and _PERSON_AFTER.match(text, end)
+    )
+
+
 _NOT_A_PLACE_BEFORE = re.compile(
     r"(?:\bfrom|\bUniversity of|\bDuke of|\bDuchess of|\bBishop of|\bBattle of|\bMayor of|"
     r"\bEarl of|\bLord|\bSiege of|\bTreaty of)\s+$"
@@ -229,7 +244,7 @@ _RUN_PREFIXES = frozenset(
         "Downtown Central North South East West Northern Southern Eastern Western Greater Inner "
         "Outer Upper Lower Old Metro In At Near Outside Across Around Throughout Inside Into "
         "Across "
-        "Through Meanwhile Elsewhere And But While As After Before During"
+        "Through Meanwhile Elsewhere And But While As After Before During A An"
     )
 )
 _CAPITALISED_RUN = re.compile(
@@ -475,7 +490,7 @@ class Gazetteer:
         before = text[max(0, a - 30) : a]
         if not readings:
             return None
-        if homes and re.search(r"\bfrom\s+$", before):
+        if homes and (re.search(r"\bfrom\s+$", before) or _resident_of(text, a, b)):
             before, listed = "", True  # where someone visited at home is from: that town
         if surface in _REGIONS and not (
             # "in Durham", "Durham University": the city, when a British town has the county's

@@ -151,15 +151,18 @@ def csv_table(stream: TextIO) -> tuple[list[str], str, Iterator[tuple[int, dict[
         width = len(header)
         try:
             for row, values in enumerate(reader, start=2):  # noqa: B007 (read after the loop)
-                if not any(v.strip() for v in values):
+                # The row's cells joined once: blank if that is, and only a row with an
+                # apostrophe in it can have a cell made safe on export.
+                joined = "".join(values)
+                if not joined or joined.isspace():
                     continue
                 if len(values) < width:
                     values += [""] * (width - len(values))
                 cells = dict(zip(header, map(str.strip, values), strict=False))
-                # Only a cell that starts with an apostrophe can be one made safe on export.
-                for name, value in cells.items():
-                    if value[:1] == "'":
-                        cells[name] = spreadsheet_unsafe(value)
+                if "'" in joined:
+                    for name, value in cells.items():
+                        if value[:1] == "'":
+                            cells[name] = spreadsheet_unsafe(value)
                 yield row, cells
         except csv.Error as error:
             raise UnreadableFile(_csv_problem(error, row + 1)) from None

@@ -184,7 +184,7 @@ def _read_act(
     row: int, values: dict[str, str], builder: _IncidentBuilder, problems: list[Problem]
 ) -> None:
     where = f"Row {row}"
-    if not any(values.get(c) for c in ACT_COLUMNS):
+    if not any(map(values.get, ACT_COLUMNS)):
         return
     if not values.get("act_type"):
         problems.append(
@@ -245,7 +245,7 @@ def _read_act(
 def _read_source(
     row: int, values: dict[str, str], builder: _IncidentBuilder, problems: list[Problem]
 ) -> None:
-    if not any(values.get(c) for c in SOURCE_COLUMNS):
+    if not any(map(values.get, SOURCE_COLUMNS)):
         return
     where = f"Row {row}"
     source = SourceRecord(
