@@ -43,6 +43,8 @@ _GATE = re.compile(
     r"removed|pushed|drove|evicted|broke|dispersed|powers)\b",
     re.I,
 )
+_POLICE_WORD = re.compile(r"\b(?:police|officers?|constables?|detectives?|gendarmes?)\b", re.I)
+_HELD_WORD = re.compile(r"\b(?:held|detained)\b", re.I)
 _HOME = re.compile(r"homes?|house|flat|door|doorstep|address|apartment", re.I)
 _POLICE = re.compile(r"police|officers?|constables?|detectives?|gendarmes?|PCs?", re.I)
 _PERSON = re.compile(lx.PEOPLE, re.I)
@@ -66,11 +68,9 @@ def find_acts_by_grammar(
     """Home visits and custody told in the *quiet* sentences (in a protest's context, no act
     found by the word rules), read from the parse."""
     told = {a.sentence for a in acts}
-    wanted = [
-        i
-        for i in quiet
-        if i not in told and _GATE.search(text, sentences[i].start, sentences[i].end)
-    ][:MAX_SENTENCES]
+    wanted = [i for i in quiet if i not in told and _worth_parsing(text, sentences[i])][
+        :MAX_SENTENCES
+    ]
     if not wanted:
         return []
     found: list[Act] = []
@@ -92,6 +92,17 @@ def find_acts_by_grammar(
                 found.append(act)
                 break  # one act per sentence: the parse tells its main action
     return found
+
+
+def _worth_parsing(text: str, sentence: Sentence) -> bool:
+    """A cheap look before parsing: one of the verbs or places read, and the police named
+    (every rule but people held in the passive needs them as the doer)."""
+    if not _GATE.search(text, sentence.start, sentence.end):
+        return False
+    return bool(
+        _POLICE_WORD.search(text, sentence.start, sentence.end)
+        or _HELD_WORD.search(text, sentence.start, sentence.end)
+    )
 
 
 def _home_visit(verb: Token, sentence: Sentence, index: int) -> Act | None:
