@@ -57,6 +57,7 @@ _SPEECH = re.compile(
 _TAKEN = {"took", "taken", "take", "brought", "bring", "escorted", "driven", "drove"}
 _TO_CUSTODY = re.compile(r"station|custody|cells?", re.I)
 _HELD = {"held", "detained"}
+_NEAR = 6  # tokens between people and "held": within the word rules' reach
 _IDENTITY = re.compile(r"\bidentit(?:y|ies)\b|\bID\s+checks?\b", re.I)
 # Words that make a number a bound, not a count ("around 40", "more than 60").
 _BOUNDS = {"than", "least", "about", "around", "nearly", "almost", "over", "some", "roughly"}
@@ -139,6 +140,10 @@ def _custody(verb: Token, sentence: Sentence, index: int) -> Act | None:
             people = None
     elif verb.lower_ in _HELD and verb.tag_ == "VBN":
         people = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if people is not None and verb.i - people.i <= _NEAR:
+            # the word rules read people this close themselves, and dropped the act for a
+            # reason ("1,200 people have been detained nationwide since ...")
+            people = None
     if people is None or people.tag_ not in {"NN", "NNS"} or not _PERSON.fullmatch(people.text):
         return None  # "Those arrested were held ...": people counted before, no new act
     offset = sentence.start
