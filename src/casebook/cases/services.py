@@ -195,17 +195,20 @@ _NEEDS_ACT_AND_SOURCE: dict[str, str] = {
 }
 
 
-def incident_review_problem(*, incident: Incident, status: str) -> str | None:
+def incident_review_problem(
+    *, incident: Incident, status: str, acts: int | None = None, sources: int | None = None
+) -> str | None:
     """Why the incident cannot move to `status` for want of an act or a source, or None.
 
     Sending for review and verifying need at least one act and one source (cases.rules).
+    `acts` and `sources`: how many it has, when the caller has them read already.
     """
     if status not in _NEEDS_ACT_AND_SOURCE or incident.pk is None:
         return None
     return rules.review_problem(
         status_label=_NEEDS_ACT_AND_SOURCE[status],
-        acts=incident.acts.count(),
-        sources=incident.source_links.count(),
+        acts=incident.acts.count() if acts is None else acts,
+        sources=incident.source_links.count() if sources is None else sources,
     )
 
 

@@ -4,6 +4,7 @@ build on casebook.lib, which is framework-free itself."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,19 @@ def test_the_statistics_run_in_a_python_without_django_settings():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_a_casebook_process_loads_every_page_and_endpoint_without_scipy():
+    """scipy costs about a second of CPU to import; every command and server loads the URLs
+    (so the statistics modules), and only those that compute a statistic may pay for it."""
+    code = (
+        "import sys, django; django.setup()\n"
+        "import casebook.urls\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'scipy'))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "casebook.settings_test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -22,7 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def _z(s: float, var_s: float) -> float:
 
 
 def _p(z: float) -> float:
+    from scipy import stats
+
     return float(2 * stats.norm.sf(abs(z)))
 
 
@@ -114,6 +118,8 @@ def _rank_autocorrelation(values: np.ndarray) -> np.ndarray:
 
 def hamed_rao_correction(x: Sequence[float], *, alpha: float = 0.05) -> float:
     """n/n*: how much autocorrelation inflates Var(S); 1.0 when no lag is significant."""
+    from scipy import stats
+
     values = _values(x)
     n = len(values)
     if n < 3:
@@ -153,6 +159,8 @@ def lag_one_autocorrelated(x: Sequence[float], *, alpha: float = 0.05) -> bool:
     Only lag 1 decides: testing every lag at 5% would call almost any long series
     autocorrelated by chance.
     """
+    from scipy import stats
+
     values = _values(x)
     n = len(values)
     if n < 4:

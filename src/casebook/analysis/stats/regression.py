@@ -26,8 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
 
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 from casebook.analysis.stats.refusal import Refused
 
 MODEL_RULE = (
@@ -141,6 +142,8 @@ def _model_fit(result, names, family: str, alpha: float | None) -> ModelFit:
 
 def nb2_log_likelihood(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
     """The NB2 log-likelihood (variance mu + alpha·mu²) of counts `y` with means `mu`."""
+    from scipy import special
+
     theta = 1.0 / alpha
     return float(
         np.sum(
@@ -154,6 +157,8 @@ def nb2_log_likelihood(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
 
 
 def _alpha_given_means(y: np.ndarray, mu: np.ndarray) -> float:
+    from scipy import optimize
+
     found = optimize.minimize_scalar(
         lambda log_alpha: -nb2_log_likelihood(y, mu, math.exp(log_alpha)),
         bounds=LOG_ALPHA_BOUNDS,
@@ -201,6 +206,7 @@ def trend_regression(
     ratio is per unit of exposure. `season` labels each period (e.g. its month of year).
     """
     import statsmodels.api as sm
+    from scipy import stats
 
     y = np.asarray(counts, dtype=float)
     if y.ndim != 1 or np.any(y < 0) or not np.all(np.isfinite(y)):

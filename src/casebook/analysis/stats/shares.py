@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ def wilson_interval(count: int, total: int, *, level: float = 0.95) -> Share:
     >>> round(s.lower, 4), round(s.upper, 4)
     (0.1078, 0.6032)
     """
+    from scipy import stats
+
     if total < 0 or count < 0 or count > total:
         raise ValueError("need 0 ≤ count ≤ total")
     if total == 0:

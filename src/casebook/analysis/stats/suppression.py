@@ -27,7 +27,9 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg, optimize
+
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 
 DEFAULT_THRESHOLD = 5
 PRIMARY_MARK = "<{threshold}"
@@ -104,6 +106,8 @@ def suppression_audit(
     This is what someone trying to recover the hidden cells would compute, by linear
     programming; an upper end of `inf` means nothing published bounds it.
     """
+    from scipy import optimize
+
     table = np.asarray(table, dtype=float)
     hidden = np.asarray(hidden, dtype=bool)
     unknowns, position, A, b = _equations(table, hidden)
@@ -125,6 +129,8 @@ def suppression_audit(
 def _determined(table: np.ndarray, hidden: np.ndarray, cells: list[tuple]) -> list[tuple]:
     """Which of `cells` the published equations pin down exactly (ignoring the ≥ 0 bounds):
     those whose coordinate vanishes on the null space of the equations."""
+    from scipy import linalg
+
     unknowns, position, A, _ = _equations(table, hidden)
     if not len(A):
         return []

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def kaplan_meier(
     durations: Sequence[float], observed: Sequence[bool], *, level: float = 0.95
 ) -> KaplanMeier:
     """`durations[i]` days until the outcome (observed[i] True) or until today (False)."""
+    from scipy import stats
+
     t = np.asarray(durations, dtype=float)
     d = np.asarray(observed, dtype=bool)
     if t.shape != d.shape or t.ndim != 1:

@@ -7,6 +7,8 @@ service raises back beside the fields they are about.
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 
 from casebook.cases.models import Incident, Protest
@@ -46,8 +48,13 @@ class IncidentEditor:
         options are then kept until it changes (casework.forms.fields.KeptOptions)."""
         self.incident = incident
         self.include_people = include_people
-        initial = _initial(incident, include_people=include_people)
-        if protest is not None and incident is None:
+        # Sent back, the forms show and check what was sent: the record's values (the
+        # incident, its tags, acts, sources and people, half a save's reading) are not read,
+        # only an act's outcome history if the page is shown again (`ActForm.outcomes`).
+        initial = (
+            _initial(incident, include_people=include_people) if data is None else _nothing_read()
+        )
+        if protest is not None and incident is None and data is None:
             initial["incident"]["protest"] = protest
         if data is not None and add_row in self.FORMSETS:
             # Without JavaScript, "Add another" posts the form back with one more blank row.
@@ -71,9 +78,14 @@ class IncidentEditor:
             if include_people
             else None
         )
-        outcomes = initial["outcomes"]
-        for index, form in enumerate(self.acts.forms):
-            form.outcomes = outcomes[index] if index < len(outcomes) else []
+        if data is None:
+            outcomes = initial["outcomes"]
+            for index, form in enumerate(self.acts.forms):
+                form.outcomes = outcomes[index] if index < len(outcomes) else []
+        else:
+            read = functools.cache(lambda: _outcomes(incident))
+            for index, form in enumerate(self.acts.forms):
+                form.outcomes = lambda index=index: read()[index] if index < len(read()) else []
 
     def formsets(self):
         return [fs for fs in (self.acts, self.sources, self.people) if fs is not None]
@@ -202,6 +214,18 @@ class IncidentEditor:
 def _is_used(formset, index: int, form) -> bool:
     """An existing row, or a new one the user filled in (blank new rows are ignored)."""
     return index < formset.initial_form_count() or form.has_changed()
+
+
+def _nothing_read() -> dict:
+    return {"incident": {}, "acts": [], "sources": [], "people": [], "outcomes": []}
+
+
+def _outcomes(incident: Incident | None) -> list[list]:
+    """Each act's outcomes, in the editor's row order: its history under the row."""
+    if incident is None:
+        return []
+    acts = incident.acts.prefetch_related("outcomes__outcome_type")
+    return [list(act.outcomes.all()) for act in acts]
 
 
 def _initial(incident: Incident | None, *, include_people: bool) -> dict:

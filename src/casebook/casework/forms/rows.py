@@ -195,13 +195,31 @@ class ActForm(KeptOptions, PlainLabels, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._outcomes: list | Callable[[], list] = []
         # Say what the number counts once the act type is known: people, or items seized.
         chosen = self["act_type"].value()  # a slug, from the data or the initial
-        if chosen:
-            counts = ActType.objects.filter(slug=str(chosen)).values_list("counts", flat=True)
-            if counts:
-                noun = ActType(counts=counts[0]).count_noun(None)
-                self.fields["number_affected"].label = f"How many {noun}"
+        given = self.initial.get("act_type")  # the act's own, on the page of a saved act
+        if isinstance(given, ActType) and not self.is_bound:
+            counts = [given.counts]
+        elif chosen:
+            counts = list(ActType.objects.filter(slug=str(chosen)).values_list("counts", flat=True))
+        else:
+            counts = []
+        if counts:
+            noun = ActType(counts=counts[0]).count_noun(None)
+            self.fields["number_affected"].label = f"How many {noun}"
+
+    @property
+    def outcomes(self) -> list:
+        """The act's outcome history, shown under the row (set by the editor: a list, or a
+        function reading it when the row is first shown)."""
+        if callable(self._outcomes):
+            self._outcomes = self._outcomes()
+        return self._outcomes
+
+    @outcomes.setter
+    def outcomes(self, value: list | Callable[[], list]) -> None:
+        self._outcomes = value
 
     def clean(self):
         data = super().clean()

@@ -28,7 +28,10 @@ def incident_create(request):
 
 @staff_required
 def incident_edit(request, reference: str):
-    incident = get_object_or_404(Incident, reference=reference)
+    # Its force and protest are the form's first values: read with it.
+    incident = get_object_or_404(
+        Incident.objects.select_related("force", "protest"), reference=reference
+    )
     if not incident_may_edit(incident=incident, user=request.user):
         raise PermissionDenied("Only coordinators and the caseworkers on this incident edit it.")
     return _incident_editor(request, incident=incident)

@@ -202,7 +202,12 @@ def incident_detail(request, reference: str):
             "incident": incident,
             "acts": acts,
             "show_people": show_people,
-            "people_count": incident_people_count(incident=incident),
+            # The involvements read above are all of the incident's: counted, not read again.
+            "people_count": (
+                len({i.person_id for rows in involvements.values() for i in rows})
+                if show_people
+                else incident_people_count(incident=incident)
+            ),
             "source_links": source_links,
             "tags": list(incident.tags.all()),
             "history": incident_history(reference),
@@ -212,7 +217,14 @@ def incident_detail(request, reference: str):
                 (
                     problem
                     for status in status_choices
-                    if (problem := incident_review_problem(incident=incident, status=status))
+                    if (
+                        problem := incident_review_problem(
+                            incident=incident,
+                            status=status,
+                            acts=len(acts),
+                            sources=len(source_links),
+                        )
+                    )
                 ),
                 None,
             ),

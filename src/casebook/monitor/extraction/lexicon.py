@@ -313,7 +313,7 @@ _ANCHOR_SOURCE = (
     r"encampment|area|protesters|bridge|crowds?|junction|roundabout|motorway|station|building|"
     r"protest|library|campus|park|plaza|lawn|quad|hall|office|lobby|tents|occupation|sit-in|"
     r"blockade|gates?|entrance|highway|carriageway|demonstrators|activists)\b|\bcleared\b(?!\s+of\b)|"
-    r"\bmov(?:ed|ing)\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
+    r"\bmov(?:ed|ing)\s+(?:\w+\s+){0,2}?on\b|\bmoved\s+(?!(?:their|its)\s)(?:[\w-]+\s+){0,3}?(?:away|off)\s+(?:from|the)\b|\bbroken?\s+up\b|\bbroke\s+up\b|\bbreak\s+up\b|"
     # "imposed a section 12 Public Order Act condition on the march"
     r"\bimpos(?:ed|ing)\s+(?:[\w-]+\s+){0,6}?(?:conditions?|restrictions?|bans?|orders?|"
     r"notices?|directions?)\b|"

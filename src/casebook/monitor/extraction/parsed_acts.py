@@ -9,7 +9,13 @@ police station"). The parser ties the verb to who it was done to, who did it and
 - a home visit: a verb whose place is someone's home ("at her house", "to his flat") and whose
   doer is the police, in a sentence about something the person posted or said;
 - custody: a verb that takes people "to a police station" (the police its doer), or people held
-  or detained in the passive, however far their noun stands from the verb.
+  or detained in the passive, however far their noun stands from the verb;
+- a dispersal: the police clearing, moving or breaking up people or their gathering, with a
+  quantifier before the people ("cleared hundreds of students from the steps", "moved dozens of
+  protesters off the road");
+- powers used: the police using or invoking powers under a cited section ("used powers under
+  sections 12 and 14 of the Public Order Act to restrict the route"): conditions or a dispersal
+  order, or a stop-and-search authorisation when the section is 60 or 60AA.
 
 Only sentences in a protest's context that gave no act and pass a cheap word gate are parsed,
 at most :data:`MAX_SENTENCES` per article (the parse is the one :mod:`grammar` loads).
@@ -33,7 +39,9 @@ __all__ = ["MAX_SENTENCES", "find_acts_by_grammar"]
 
 MAX_SENTENCES = 8
 _GATE = re.compile(
-    r"\b(?:home|house|flat|door|doorstep|address|apartment|station|held|detained)\b", re.I
+    r"\b(?:home|house|flat|door|doorstep|address|apartment|station|held|detained|cleared|moved|"
+    r"removed|pushed|drove|evicted|broke|dispersed|powers)\b",
+    re.I,
 )
 _HOME = re.compile(r"homes?|house|flat|door|doorstep|address|apartment", re.I)
 _POLICE = re.compile(r"police|officers?|constables?|detectives?|gendarmes?|PCs?", re.I)
@@ -73,7 +81,12 @@ def find_acts_by_grammar(
         for verb in doc:
             if not verb.tag_.startswith("VB"):
                 continue
-            act = _home_visit(verb, sentence, index) or _custody(verb, sentence, index)
+            act = (
+                _home_visit(verb, sentence, index)
+                or _custody(verb, sentence, index)
+                or _dispersal(verb, sentence, index)
+                or _powers_used(verb, sentence, index)
+            )
             if act is not None:
                 set_trigger(act, text)
                 found.append(act)
@@ -129,6 +142,70 @@ def _custody(verb: Token, sentence: Sentence, index: int) -> Act | None:
         # custody to check who people are is no formal arrest: the labelling rules code "other"
         act.type, act.kind_of = "other", "identity"
     return act
+
+
+# Verbs of dispersal: some need a direction ("moved ... off the road", "broke up"), "cleared"
+# and "dispersed" do not.
+_CLEARING = {"cleared", "dispersed", "evicted"}
+_MOVING = {"moved", "removed", "pushed", "drove", "broke"}
+_AWAY = {"off", "from", "out", "away", "back", "on", "up"}
+_GATHERING = re.compile(
+    r"crowds?|camps?|encampments?|sit-ins?|blockades?|marches|march|protests?|demonstrations?|"
+    r"rall(?:y|ies)|vigils?|occupations?",
+    re.I,
+)
+_QUANTITY = re.compile(
+    r"hundreds|dozens|scores|thousands|tens|some|many|most|all|group|number|handful|rest", re.I
+)
+
+
+def _dispersal(verb: Token, sentence: Sentence, index: int) -> Act | None:
+    word = verb.lower_
+    if word not in _CLEARING | _MOVING or verb.tag_ != "VBD" or not _done_by_police(verb):
+        return None
+    if word in _MOVING and not any(
+        c.dep_ in {"prt", "prep", "advmod"} and c.lower_ in _AWAY for c in verb.children
+    ):
+        return None
+    target = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if target is not None and _QUANTITY.fullmatch(target.text):
+        # "hundreds of students": the people follow "of"
+        target = next(
+            (
+                p
+                for c in target.children
+                if c.lower_ == "of"
+                for p in c.children
+                if p.dep_ == "pobj"
+            ),
+            None,
+        )
+    if target is None or not (_PERSON.fullmatch(target.text) or _GATHERING.fullmatch(target.text)):
+        return None
+    offset = sentence.start
+    start, end = verb.idx, target.idx + len(target)
+    return Act("dispersal", (offset + start, offset + end), index, (sentence.start, sentence.end))
+
+
+_USING = {"used", "invoked", "exercised", "deployed", "applied"}
+_SECTION = re.compile(r"\bsections?\s+(?P<n>\d+[A-Z]{0,2})", re.I)
+
+
+def _powers_used(verb: Token, sentence: Sentence, index: int) -> Act | None:
+    if verb.lower_ not in _USING or not _done_by_police(verb):
+        return None
+    powers = next((c for c in verb.children if c.dep_ == "dobj" and c.lower_ == "powers"), None)
+    # "under" hangs on "powers" or on the verb, as the parse has it
+    under = powers is not None and any(
+        c.dep_ == "prep" and c.lower_ in {"under", "of"} for c in (*powers.children, *verb.children)
+    )
+    section = _SECTION.search(sentence.text, verb.idx)
+    if powers is None or not under or section is None:
+        return None
+    kind = "stop_search" if section.group("n").upper() in {"60", "60AA"} else "dispersal"
+    offset = sentence.start
+    start, end = verb.idx, powers.idx + len(powers)
+    return Act(kind, (offset + start, offset + end), index, (sentence.start, sentence.end))
 
 
 def _done_by_police(verb: Token) -> bool:

@@ -23,8 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 from casebook.analysis.stats.mse.graphs import DecomposableGraph, decomposable_graphs
 from casebook.analysis.stats.mse.patterns import CaptureTable, capture_table_check
 from casebook.analysis.stats.refusal import Refused
@@ -92,6 +93,8 @@ def _subset_code(members, k: int) -> int:
 
 def _component_terms(table: CaptureTable, delta: float, missing: np.ndarray) -> np.ndarray:
     """Log marginal likelihood of each margin (row = subset code − 1) at each grid point."""
+    from scipy import special
+
     k = table.k
     full = table.full_array()
     rows = np.zeros((2**k - 1, len(missing)))
@@ -122,6 +125,8 @@ def _graph_matrix(graphs, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _log_weights(table, graphs, delta, missing, log_prior):
     """Unnormalised log posterior of every (graph, N) pair, as a (graphs × grid) block."""
+    from scipy import special
+
     k = table.k
     n = table.n_observed
     totals = n + missing
@@ -206,6 +211,8 @@ def dga_posterior(
 def _posterior(table, graphs, delta, missing, log_prior, *, summaries: int = 20) -> DgaResult:
     # Work in blocks of the grid and keep only per-graph and per-N sums, so that 822 graphs
     # over a grid of 100,000 never need the whole (graphs × grid) array at once.
+    from scipy import special
+
     per_graph_blocks = []
     per_total_blocks = []
     for begin in range(0, len(missing), CHUNK):

@@ -31,8 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, special, stats
 
+# scipy is imported where it is used: the URLs load this module in every casebook
+# process (about a second of CPU), and most of them never compute a statistic.
 from casebook.analysis.stats.mse.patterns import CaptureTable, capture_table_check
 from casebook.analysis.stats.mse.poisson import PoissonFit, poisson_fit
 from casebook.analysis.stats.refusal import Refused
@@ -137,6 +138,8 @@ def loglinear_fit(table: CaptureTable, model: LoglinearModel) -> LoglinearFit:
 def _stirling_remainder(x: float) -> float:
     """log(x!) - (x log x - x), computed without cancellation: for large x both sides are
     ~x log x, and their difference (~½ log 2πx) would keep only a few of its digits."""
+    from scipy import special
+
     if x < 15:
         return float(special.gammaln(x + 1)) - (x * math.log(x) if x > 0 else 0.0) + x
     inverse, inverse_squared = 1.0 / x, 1.0 / (x * x)
@@ -173,6 +176,8 @@ def profile_interval(
     table: CaptureTable, fitted: LoglinearFit, *, level: float = 0.95
 ) -> ProfileInterval:
     """Rcapture's multinomial profile-likelihood interval for N under one model."""
+    from scipy import optimize, stats
+
     n = table.n_observed
     loglik = _profile_function(table, fitted.model, fitted.fit.coefficients)
     search_top = max(1.5 * fitted.estimate, n + 2.0)
