@@ -494,7 +494,8 @@ class Planner:
         where, v = record.where, self.vocabulary
         is_new = existing is None
         act = existing or self.blank_act(external_id=external_id, position=position)
-        before = {name: getattr(act, name, None) if not is_new else None for name in ACT_FIELDS}
+        # Only a change to an act already kept is recorded (a new one's is its import).
+        before = {} if is_new else {name: getattr(act, name, None) for name in ACT_FIELDS}
         if not is_new:
             before |= {
                 "act_type": act.act_type,

@@ -25,6 +25,7 @@ from casebook.cases.search import incident_document_body
 from casebook.cases.services import incident_reindex, reference_blocks
 from casebook.people.models import Involvement, Person
 from casebook.sources.models import IncidentSource, Source
+from casebook.transfer.building import link
 from casebook.transfer.planning import IncidentPlan
 from casebook.transfer.records import ImportReport, PersonRecord
 from casebook.transfer.vocabulary import Vocabulary
@@ -145,7 +146,7 @@ class ChunkWriter:
         new_acts = []
         for plan in plans:
             for act_plan in plan.acts:
-                act_plan.act.incident = plan.incident
+                link(act_plan.act, "incident", plan.incident)
                 if act_plan.is_new:
                     act_plan.act.pk = self.keys.take(Act)
                     new_acts.append(act_plan.act)
@@ -158,7 +159,7 @@ class ChunkWriter:
             for act_plan in plan.acts:
                 for outcome in act_plan.outcomes:
                     outcome.pk = self.keys.take(Outcome)
-                    outcome.act = act_plan.act
+                    link(outcome, "act", act_plan.act)
                     outcomes.append(outcome)
                 for person_record, person in act_plan.people:
                     person = _write_person(
@@ -176,9 +177,9 @@ class ChunkWriter:
             for source, _supports, _independently in plan.sources:
                 # One new source may be cited by several incidents: created once.
                 if source.pk is None:
-                    # Its channel may have been saved only now (save_new_channels): assigning
+                    # Its channel may have been saved only now (save_new_channels): linking
                     # it again copies the channel's key, as save() would.
-                    source.channel = source.channel
+                    link(source, "channel", source.channel)
                     source.pk = self.keys.take(Source)
                     source.text_sha256 = source_text_hash(source.text)
                     new.append(source)
@@ -190,14 +191,14 @@ class ChunkWriter:
             # A file may cite one source twice for an incident; it is linked once.
             cited = {source.pk: (source, sup, ind) for source, sup, ind in plan.sources}
             for source, supports, independently in cited.values():
-                link = SourceLink(source, supports[:500])
-                links[plan.incident.pk].append(link)
+                cited_link = SourceLink(source, supports[:500])
+                links[plan.incident.pk].append(cited_link)
                 rows.append(
                     (
                         self.keys.take(IncidentSource),
                         plan.incident.pk,
                         source.pk,
-                        link.supports,
+                        cited_link.supports,
                         bool(independently),
                     )
                 )
